@@ -1,0 +1,87 @@
+package dev.ferry.pipeline.record;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+
+/**
+ * A growable byte buffer that encoders write into and outputs drain, reused from batch to batch.
+ *
+ * <p>Not thread-safe: one encoder thread owns an instance. {@link #array()} exposes the backing array
+ * (valid up to {@link #length()}) until the next write; callers copy what they need to keep.
+ */
+public final class ByteSink {
+
+    private byte[] buf;
+    private int len;
+
+    public ByteSink(int initialCapacity) {
+        buf = new byte[Math.max(16, initialCapacity)];
+    }
+
+    public byte[] array() {
+        return buf;
+    }
+
+    public int length() {
+        return len;
+    }
+
+    public void reset() {
+        len = 0;
+    }
+
+    /** Cuts the content back to {@code length} bytes (to undo a partly written record). */
+    public void truncate(int length) {
+        len = length;
+    }
+
+    public void write(int b) {
+        if (len == buf.length) {
+            grow(1);
+        }
+        buf[len++] = (byte) b;
+    }
+
+    public void write(byte[] src, int off, int n) {
+        if (len + n > buf.length) {
+            grow(n);
+        }
+        System.arraycopy(src, off, buf, len, n);
+        len += n;
+    }
+
+    public void write(byte[] src) {
+        write(src, 0, src.length);
+    }
+
+    /** Writes a string that is known to be ASCII (keys of the agent's own, numbers). */
+    public void writeAscii(String s) {
+        int n = s.length();
+        if (len + n > buf.length) {
+            grow(n);
+        }
+        for (int i = 0; i < n; i++) {
+            buf[len++] = (byte) s.charAt(i);
+        }
+    }
+
+    public void writeUtf8(String s) {
+        write(s.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Ensures room for {@code n} more bytes without growing during the next writes. */
+    public void ensure(int n) {
+        if (len + n > buf.length) {
+            grow(n);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return new String(buf, 0, len, StandardCharsets.UTF_8);
+    }
+
+    private void grow(int need) {
+        buf = Arrays.copyOf(buf, Math.max(buf.length * 2, len + need));
+    }
+}

@@ -1,0 +1,284 @@
+package dev.ferry.pipeline.record;
+
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The ordered top-level fields of one record, built to be reused from record to record without
+ * allocating.
+ *
+ * <p>A field's value is held in one of three forms:
+ * <ul>
+ *   <li><b>raw JSON</b>: a span of the record's line that is one valid JSON value (as the JSON parser
+ *       found it), written out verbatim and decoded only when a filter asks for it;</li>
+ *   <li><b>text</b>: a span of the line that is plain UTF-8 text (the whole line under {@code log}, a
+ *       regex group), escaped when written;</li>
+ *   <li><b>object</b>: a Java value set by a filter or parser: {@code String}, {@code Long},
+ *       {@code Integer}, {@code Double}, {@code Boolean}, {@code null}, {@code Map<String,Object>},
+ *       {@code List<Object>}.</li>
+ * </ul>
+ *
+ * <p>When the line was a JSON object, the leading fields that no filter touched are written by copying
+ * the original bytes (the {@linkplain #rawPrefix() raw prefix}); fields after it are appended. So a
+ * record that only had fields added is never rebuilt.
+ *
+ * <p>Not thread-safe: one ring stage owns the record at a time (the Disruptor's sequence barriers give
+ * the hand-over its memory ordering).
+ */
+public final class RecordFields {
+
+    private static final byte RAW = 1;
+    private static final byte TEXT = 2;
+    private static final byte OBJECT = 3;
+
+    private String[] keys = new String[16];
+    private byte[] forms = new byte[16];
+    private int[] starts = new int[16];
+    private int[] lengths = new int[16];
+    private Object[] values = new Object[16];
+    private int size;
+
+    private byte[] raw = new byte[0];
+    private int objectStart = -1;
+    private int rawPrefix;
+
+    /** Points spans at {@code line}; called by {@link LogRecord} whenever its line changes. */
+    void bind(byte[] line) {
+        raw = line;
+    }
+
+    /** Removes every field. */
+    public void clear() {
+        Arrays.fill(values, 0, size, null);
+        size = 0;
+        objectStart = -1;
+        rawPrefix = 0;
+    }
+
+    public int size() {
+        return size;
+    }
+
+    public String key(int i) {
+        return keys[i];
+    }
+
+    /** Index of the first field named {@code key}, or -1. */
+    public int indexOf(String key) {
+        for (int i = 0; i < size; i++) {
+            String k = keys[i];
+            if (k == key || k.equals(key)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    public boolean has(String key) {
+        return indexOf(key) >= 0;
+    }
+
+    /** The value of the first field named {@code key} as a Java value, or null if absent (see {@link #has}). */
+    public Object get(String key) {
+        int i = indexOf(key);
+        return i < 0 ? null : value(i);
+    }
+
+    /** The value of field {@code i} as a Java value (strings decoded, numbers parsed, objects as maps). */
+    public Object value(int i) {
+        return switch (forms[i]) {
+            case RAW -> JsonValues.parse(raw, starts[i], lengths[i]);
+            case TEXT -> JsonText.decodeText(raw, starts[i], lengths[i]);
+            default -> values[i];
+        };
+    }
+
+    /**
+     * The value of field {@code i} as text, the way filters match on it: a string as itself, any other
+     * value as its JSON text ({@code 200}, {@code true}, {@code {"a":1}}), JSON null as {@code null}.
+     */
+    public String text(int i) {
+        switch (forms[i]) {
+            case RAW -> {
+                if (raw[starts[i]] == '"') {
+                    return JsonText.decodeString(raw, starts[i], lengths[i]);
+                }
+                return JsonText.decodeText(raw, starts[i], lengths[i]);
+            }
+            case TEXT -> {
+                return JsonText.decodeText(raw, starts[i], lengths[i]);
+            }
+            default -> {
+                Object v = values[i];
+                if (v instanceof String s) {
+                    return s;
+                }
+                ByteSink sink = new ByteSink(32);
+                JsonValues.write(sink, v);
+                return sink.toString();
+            }
+        }
+    }
+
+    /** The text of the first field named {@code key} (see {@link #text(int)}), or null if absent. */
+    public String text(String key) {
+        int i = indexOf(key);
+        return i < 0 ? null : text(i);
+    }
+
+    /** Sets {@code key} to {@code value}: replaces the first field of that name, or appends one. */
+    public void put(String key, Object value) {
+        int i = indexOf(key);
+        if (i < 0) {
+            append(key, OBJECT, 0, 0, value);
+        } else {
+            touch(i);
+            forms[i] = OBJECT;
+            values[i] = value;
+        }
+    }
+
+    /** Appends a field without looking for an existing one of that name. */
+    public void append(String key, Object value) {
+        append(key, OBJECT, 0, 0, value);
+    }
+
+    /** Appends a field whose value is the raw JSON {@code line[start, start+len)}. For parsers. */
+    public void appendRaw(String key, int start, int len) {
+        boolean extendsPrefix = objectStart >= 0 && rawPrefix == size;
+        append(key, RAW, start, len, null);
+        if (extendsPrefix) {
+            rawPrefix = size;
+        }
+    }
+
+    /** Appends a field whose value is the UTF-8 text {@code line[start, start+len)}. For parsers. */
+    public void appendText(String key, int start, int len) {
+        append(key, TEXT, start, len, null);
+    }
+
+    /**
+     * Declares that the line is a JSON object starting at {@code start} whose members the parser is about
+     * to add, in order, with {@link #appendRaw}. For the JSON parser; call on an empty field set.
+     */
+    public void beginRawObject(int start) {
+        objectStart = start;
+        rawPrefix = 0;
+    }
+
+    /** How many leading fields are still the original bytes of the line's JSON object. */
+    public int rawPrefix() {
+        return rawPrefix;
+    }
+
+    /** Removes every field named {@code key}; returns whether any was there. */
+    public boolean remove(String key) {
+        boolean removed = false;
+        for (int i = size - 1; i >= 0; i--) {
+            if (keys[i].equals(key)) {
+                removeAt(i);
+                removed = true;
+            }
+        }
+        return removed;
+    }
+
+    /** Removes field {@code i}, keeping the order of the others. */
+    public void removeAt(int i) {
+        touch(i);
+        int tail = size - i - 1;
+        System.arraycopy(keys, i + 1, keys, i, tail);
+        System.arraycopy(forms, i + 1, forms, i, tail);
+        System.arraycopy(starts, i + 1, starts, i, tail);
+        System.arraycopy(lengths, i + 1, lengths, i, tail);
+        System.arraycopy(values, i + 1, values, i, tail);
+        size--;
+        values[size] = null;
+        keys[size] = null;
+    }
+
+    /** Renames field {@code i} to {@code newKey}, keeping its value and position. */
+    public void renameAt(int i, String newKey) {
+        touch(i);
+        keys[i] = newKey;
+    }
+
+    /** Copies field {@code from} of {@code other} (which may be this) as a new field named {@code key}. */
+    public void appendCopy(String key, RecordFields other, int from) {
+        if (other.forms[from] == OBJECT || other.raw != raw) {
+            append(key, OBJECT, 0, 0, other.value(from));
+        } else {
+            append(key, other.forms[from], other.starts[from], other.lengths[from], null);
+        }
+    }
+
+    /** Writes the fields as one JSON object. */
+    public void writeJson(ByteSink out) {
+        int i = 0;
+        if (rawPrefix > 0) {
+            int end = starts[rawPrefix - 1] + lengths[rawPrefix - 1];
+            out.write(raw, objectStart, end - objectStart);
+            i = rawPrefix;
+        } else {
+            out.write('{');
+        }
+        for (; i < size; i++) {
+            if (i > 0) {
+                out.write(',');
+            }
+            JsonText.writeString(out, keys[i]);
+            out.write(':');
+            writeValue(i, out);
+        }
+        out.write('}');
+    }
+
+    /** Writes the value of field {@code i} as JSON. */
+    public void writeValue(int i, ByteSink out) {
+        switch (forms[i]) {
+            case RAW -> out.write(raw, starts[i], lengths[i]);
+            case TEXT -> JsonText.writeText(out, raw, starts[i], lengths[i]);
+            default -> JsonValues.write(out, values[i]);
+        }
+    }
+
+    /** A copy of the fields as a map (for tests and the slow paths of filters). */
+    public Map<String, Object> toMap() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        for (int i = 0; i < size; i++) {
+            m.put(keys[i], value(i));
+        }
+        return m;
+    }
+
+    @Override
+    public String toString() {
+        ByteSink sink = new ByteSink(256);
+        writeJson(sink);
+        return sink.toString();
+    }
+
+    private void touch(int i) {
+        if (i < rawPrefix) {
+            rawPrefix = i;
+        }
+    }
+
+    private void append(String key, byte form, int start, int len, Object value) {
+        if (size == keys.length) {
+            int n = size * 2;
+            keys = Arrays.copyOf(keys, n);
+            forms = Arrays.copyOf(forms, n);
+            starts = Arrays.copyOf(starts, n);
+            lengths = Arrays.copyOf(lengths, n);
+            values = Arrays.copyOf(values, n);
+        }
+        keys[size] = key;
+        forms[size] = form;
+        starts[size] = start;
+        lengths[size] = len;
+        values[size] = value;
+        size++;
+    }
+}
