@@ -1,0 +1,12 @@
+package dev.ferry.pipeline.ring;
+
+import dev.ferry.pipeline.record.TagPattern;
+import dev.ferry.pipeline.spi.Output;
+
+/**
+ * A configured output with the tags it takes and the name it is known by in logs and metrics.
+ *
+ * @param name {@code Alias}, or the plugin name with its index ({@code file.0})
+ */
+public record OutputRoute(String name, TagPattern match, Output output) {
+}

@@ -1,0 +1,175 @@
+package dev.ferry.pipeline.ring;
+
+import com.lmax.disruptor.BlockingWaitStrategy;
+import com.lmax.disruptor.EventHandler;
+import com.lmax.disruptor.ExceptionHandler;
+import com.lmax.disruptor.InsufficientCapacityException;
+import com.lmax.disruptor.RingBuffer;
+import com.lmax.disruptor.SleepingWaitStrategy;
+import com.lmax.disruptor.WaitStrategy;
+import com.lmax.disruptor.YieldingWaitStrategy;
+import com.lmax.disruptor.dsl.Disruptor;
+import com.lmax.disruptor.dsl.ProducerType;
+import dev.ferry.pipeline.record.LogRecord;
+import dev.ferry.pipeline.record.RecordOrigin;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The LMAX Disruptor ring that carries records from the inputs through the parsers and filters to the
+ * outputs.
+ *
+ * <pre>
+ *  inputs ──publish()──▶ [ ring of RingSlot ] ──▶ FilterStageHandler × workers ──▶ OutputStageHandler
+ *   (any thread)           claim, copy line       decode + filters (seq % workers)   write, flush at end
+ *                                                                                     of batch, then ack
+ * </pre>
+ *
+ * <p>Slots are allocated once; publishing copies the line into the slot, so nothing is allocated per
+ * record on the way. A full ring makes {@link #publish} wait (the inputs pause; nothing is dropped).
+ * Lifecycle: {@link #start()}, then {@link #drainAndStop(Duration)} once the inputs have stopped
+ * publishing: it waits until every published record has passed the output stage. Outputs are not
+ * closed by the ring; whoever built them closes them after the ring has stopped.
+ */
+public final class RecordRing implements LinePublisher {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RecordRing.class);
+
+    /** How the ring's threads wait for work; {@code blocking} uses least CPU when idle. */
+    public enum Wait {
+        BLOCKING, SLEEPING, YIELDING;
+
+        WaitStrategy create() {
+            return switch (this) {
+                case BLOCKING -> new BlockingWaitStrategy();
+                case SLEEPING -> new SleepingWaitStrategy();
+                case YIELDING -> new YieldingWaitStrategy();
+            };
+        }
+    }
+
+    private final Disruptor<RingSlot> disruptor;
+    private final RingBuffer<RingSlot> ring;
+    private final RingCounters counters = new RingCounters();
+    private final OutputStageHandler outputStage;
+    private volatile boolean halted;
+
+    /**
+     * @param slots ring size, a power of two
+     * @param workers threads for the parse and filter stage (at least 1)
+     * @param wait how the ring's threads wait
+     * @param filters the filters in configuration order
+     * @param outputs the outputs
+     */
+    public RecordRing(int slots, int workers, Wait wait, List<FilterRoute> filters, List<OutputRoute> outputs) {
+        if (Integer.bitCount(slots) != 1) {
+            throw new IllegalArgumentException("ring size must be a power of two: " + slots);
+        }
+        AtomicInteger threadNo = new AtomicInteger();
+        disruptor = new Disruptor<>(RingSlot::new, slots, r -> {
+            Thread t = new Thread(r, "ferry-ring-" + threadNo.getAndIncrement());
+            t.setDaemon(true);
+            return t;
+        }, ProducerType.MULTI, wait.create());
+        @SuppressWarnings("unchecked")
+        EventHandler<RingSlot>[] stage = new EventHandler[Math.max(1, workers)];
+        for (int i = 0; i < stage.length; i++) {
+            stage[i] = new FilterStageHandler(i, stage.length, filters, counters);
+        }
+        outputStage = new OutputStageHandler(outputs, counters, () -> halted);
+        disruptor.handleEventsWith(stage).then(outputStage);
+        disruptor.setDefaultExceptionHandler(new LoggingExceptionHandler());
+        ring = disruptor.getRingBuffer();
+    }
+
+    public void start() {
+        disruptor.start();
+    }
+
+    @Override
+    public void publish(byte[] buf, int off, int len, String tag, LineDecoder decoder, RecordOrigin origin,
+                        long offset, long nextOffset, long readTimeNanos) throws InterruptedException {
+        long seq = claim();
+        try {
+            RingSlot slot = ring.get(seq);
+            LogRecord r = slot.record;
+            r.reset(buf, off, len);
+            r.tag(tag);
+            r.origin(origin, offset, nextOffset);
+            r.readTime(readTimeNanos);
+            slot.decoder = decoder;
+        } finally {
+            ring.publish(seq);
+        }
+        counters.published.increment();
+    }
+
+    /** Claims the next slot, pausing (interruptibly, without spinning hot) while the ring is full. */
+    private long claim() throws InterruptedException {
+        long parkNanos = 50_000;
+        while (true) {
+            try {
+                return ring.tryNext();
+            } catch (InsufficientCapacityException full) {
+                if (Thread.interrupted()) {
+                    throw new InterruptedException("interrupted while the ring was full");
+                }
+                LockSupport.parkNanos(parkNanos);
+                parkNanos = Math.min(parkNanos * 2, 2_000_000);
+            }
+        }
+    }
+
+    /**
+     * Waits until every published record has passed the output stage, then stops the ring's threads.
+     * Call after the inputs have stopped publishing. If the wait times out (an output is failing), the
+     * ring is halted and the unflushed records' positions are not acknowledged.
+     *
+     * @return true if everything drained in time
+     */
+    public boolean drainAndStop(Duration timeout) {
+        // Disruptor.shutdown() skips stages whose thread has not started yet, so it can return before a
+        // record published right after start() was handled: wait on the output stage's sequence instead.
+        long deadline = System.nanoTime() + timeout.toNanos();
+        long end = ring.getCursor();
+        while (disruptor.getSequenceValueFor(outputStage) < end) {
+            if (System.nanoTime() > deadline) {
+                LOG.error("The ring did not drain in time; halting it. timeout={} published={} delivered={}",
+                        timeout, counters.published(), counters.delivered());
+                halted = true;
+                disruptor.halt();
+                return false;
+            }
+            LockSupport.parkNanos(1_000_000);
+        }
+        disruptor.halt();
+        return true;
+    }
+
+    public RingCounters counters() {
+        return counters;
+    }
+
+    /** Logs what escaped a stage (a bug: the stages catch record errors themselves) and keeps going. */
+    private static final class LoggingExceptionHandler implements ExceptionHandler<RingSlot> {
+        @Override
+        public void handleEventException(Throwable ex, long sequence, RingSlot event) {
+            LOG.error("Unexpected error in the ring; the record's position is not acknowledged. sequence={} error={}",
+                    sequence, ex.toString(), ex);
+        }
+
+        @Override
+        public void handleOnStartException(Throwable ex) {
+            LOG.error("Ring stage failed to start. error={}", ex.toString(), ex);
+        }
+
+        @Override
+        public void handleOnShutdownException(Throwable ex) {
+            LOG.error("Ring stage failed to stop. error={}", ex.toString(), ex);
+        }
+    }
+}

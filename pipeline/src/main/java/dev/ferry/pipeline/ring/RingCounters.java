@@ -1,0 +1,41 @@
+package dev.ferry.pipeline.ring;
+
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * What the ring counts: records in, records dropped by filters, records no output matched, and stage
+ * errors. Thread-safe; read at any time for metrics and the shutdown summary.
+ */
+public final class RingCounters {
+
+    final LongAdder published = new LongAdder();
+    final LongAdder dropped = new LongAdder();
+    final LongAdder stageErrors = new LongAdder();
+    final LongAdder unrouted = new LongAdder();
+    final LongAdder delivered = new LongAdder();
+
+    /** Records the inputs published into the ring. */
+    public long published() {
+        return published.sum();
+    }
+
+    /** Records a filter dropped (grep and the like): intended, not lost. */
+    public long dropped() {
+        return dropped.sum();
+    }
+
+    /** Records on which a parser or filter threw; they went on as far as they got. */
+    public long stageErrors() {
+        return stageErrors.sum();
+    }
+
+    /** Records whose tag no output matched (Fluent Bit drops these too). */
+    public long unrouted() {
+        return unrouted.sum();
+    }
+
+    /** Records written to at least one output and flushed. */
+    public long delivered() {
+        return delivered.sum();
+    }
+}

@@ -1,0 +1,106 @@
+package dev.ferry.pipeline.record;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class RecordFieldsTest {
+
+    /** Loads {@code json} as a line and records its members as the JSON parser does (by hand here). */
+    private static LogRecord rawObject(String json, String... keysAndValues) {
+        byte[] b = json.getBytes(StandardCharsets.UTF_8);
+        LogRecord r = new LogRecord();
+        r.reset(b, 0, b.length);
+        r.fields().beginRawObject(json.indexOf('{'));
+        for (int i = 0; i < keysAndValues.length; i += 2) {
+            String valueText = keysAndValues[i + 1];
+            int start = json.indexOf("\"" + keysAndValues[i] + "\":" + valueText) + keysAndValues[i].length() + 3;
+            r.fields().appendRaw(keysAndValues[i], start, valueText.length());
+        }
+        return r;
+    }
+
+    @Test
+    void anUntouchedObjectIsWrittenByteForByte() {
+        String json = "{\"level\":\"info\", \"n\":42,\"m\":{\"a\":[1,2]}}";
+        LogRecord r = rawObject(json, "level", "\"info\"", "n", "42", "m", "{\"a\":[1,2]}");
+        assertThat(r.fields().toString()).isEqualTo(json);
+        assertThat(r.fields().rawPrefix()).isEqualTo(3);
+    }
+
+    @Test
+    void addedFieldsAreAppendedAfterTheOriginalBytes() {
+        String json = "{\"level\":\"info\", \"n\":42}";
+        LogRecord r = rawObject(json, "level", "\"info\"", "n", "42");
+        r.fields().put("host", "web-1");
+        r.fields().put("cluster", "erlmcp-prod");
+        assertThat(r.fields().toString())
+                .isEqualTo("{\"level\":\"info\", \"n\":42,\"host\":\"web-1\",\"cluster\":\"erlmcp-prod\"}");
+    }
+
+    @Test
+    void changingAnOriginalFieldRebuildsFromThatFieldOn() {
+        String json = "{\"a\":1,\"b\":\"x\",\"c\":true}";
+        LogRecord r = rawObject(json, "a", "1", "b", "\"x\"", "c", "true");
+        r.fields().put("b", "y");
+        assertThat(r.fields().rawPrefix()).isEqualTo(1);
+        assertThat(r.fields().toString()).isEqualTo("{\"a\":1,\"b\":\"y\",\"c\":true}");
+        r.fields().remove("a");
+        assertThat(r.fields().toString()).isEqualTo("{\"b\":\"y\",\"c\":true}");
+        r.fields().renameAt(1, "d");
+        assertThat(r.fields().toString()).isEqualTo("{\"b\":\"y\",\"d\":true}");
+    }
+
+    @Test
+    void valuesDecodeToJavaTypes() {
+        String json = "{\"s\":\"a\\\"b\\u00e9\",\"i\":-7,\"d\":1.5,\"t\":true,\"z\":null,\"o\":{\"k\":[1,\"x\"]}}";
+        LogRecord r = rawObject(json, "s", "\"a\\\"b\\u00e9\"", "i", "-7", "d", "1.5", "t", "true", "z", "null",
+                "o", "{\"k\":[1,\"x\"]}");
+        RecordFields f = r.fields();
+        assertThat(f.get("s")).isEqualTo("a\"bé");
+        assertThat(f.get("i")).isEqualTo(-7L);
+        assertThat(f.get("d")).isEqualTo(1.5);
+        assertThat(f.get("t")).isEqualTo(true);
+        assertThat(f.has("z")).isTrue();
+        assertThat(f.get("z")).isNull();
+        assertThat(f.get("o")).isEqualTo(Map.of("k", List.of(1L, "x")));
+        assertThat(f.text("i")).isEqualTo("-7");
+        assertThat(f.text("o")).isEqualTo("{\"k\":[1,\"x\"]}");
+    }
+
+    @Test
+    void textSpansAreEscapedAndInvalidUtf8BecomesTheReplacementCharacter() {
+        byte[] line = {'a', '"', '\t', (byte) 0xC3, (byte) 0x28, 'z'};
+        LogRecord r = new LogRecord();
+        r.reset(line, 0, line.length);
+        r.fields().appendText("log", 0, line.length);
+        assertThat(r.fields().toString()).isEqualTo("{\"log\":\"a\\\"\\t\uFFFD(z\"}");
+    }
+
+    @Test
+    void reusingTheSlotClearsEverything() {
+        LogRecord r = rawObject("{\"a\":1}", "a", "1");
+        r.fields().put("x", "y");
+        r.drop();
+        r.parseError("bad");
+        byte[] next = "hello".getBytes(StandardCharsets.UTF_8);
+        r.reset(next, 0, next.length);
+        assertThat(r.fields().size()).isZero();
+        assertThat(r.dropped()).isFalse();
+        assertThat(r.parseError()).isNull();
+        assertThat(r.fields().toString()).isEqualTo("{}");
+    }
+
+    @Test
+    void tagPatternsFollowFluentBitWildcards() {
+        assertThat(TagPattern.wildcard("erlmcp.*").matches("erlmcp.var.log.erlmcp.application.log")).isTrue();
+        assertThat(TagPattern.wildcard("erlmcp.*").matches("other.x")).isFalse();
+        assertThat(TagPattern.wildcard("*").matches("anything")).isTrue();
+        assertThat(TagPattern.wildcard("a.*.log").matches("a.b.c.log")).isTrue();
+        assertThat(TagPattern.wildcard("app").matches("app.x")).isFalse();
+        assertThat(TagPattern.regex("erlmcp\\.(a|b)").matches("erlmcp.b")).isTrue();
+    }
+}

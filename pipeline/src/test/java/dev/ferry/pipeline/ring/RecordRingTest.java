@@ -1,0 +1,188 @@
+package dev.ferry.pipeline.ring;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.ferry.pipeline.record.LogRecord;
+import dev.ferry.pipeline.record.RecordOrigin;
+import dev.ferry.pipeline.record.TagPattern;
+import dev.ferry.pipeline.spi.Output;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+
+class RecordRingTest {
+
+    /** An output that keeps the JSON of every record and counts flushes; can be told to fail. */
+    static final class ListOutput implements Output {
+        final List<String> pending = new ArrayList<>();
+        final List<String> flushed = Collections.synchronizedList(new ArrayList<>());
+        final AtomicInteger failFlushes = new AtomicInteger();
+
+        @Override
+        public void write(LogRecord record) {
+            pending.add(record.fields().toString());
+        }
+
+        @Override
+        public void flush() throws IOException {
+            if (failFlushes.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+                throw new IOException("disk on fire");
+            }
+            flushed.addAll(pending);
+            pending.clear();
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+
+    /** An origin that records acknowledgements and checks they only move forward. */
+    static final class TestOrigin implements RecordOrigin {
+        final AtomicLong acked = new AtomicLong();
+        final List<Long> acks = new CopyOnWriteArrayList<>();
+        final ListOutput output;
+
+        TestOrigin(ListOutput output) {
+            this.output = output;
+        }
+
+        @Override
+        public String path() {
+            return "/var/log/a.log";
+        }
+
+        @Override
+        public String id() {
+            return "a";
+        }
+
+        @Override
+        public void acknowledge(long nextOffset) {
+            assertThat(nextOffset).isGreaterThan(acked.get());
+            // Everything up to here must already have been flushed by the output.
+            assertThat(output == null || output.pending.isEmpty()).isTrue();
+            acked.set(nextOffset);
+            acks.add(nextOffset);
+        }
+    }
+
+    private static void publishLines(RecordRing ring, String tag, RecordOrigin origin, LineDecoder decoder, int n)
+            throws InterruptedException {
+        long offset = 0;
+        for (int i = 0; i < n; i++) {
+            byte[] line = ("line " + i).getBytes(StandardCharsets.UTF_8);
+            ring.publish(line, 0, line.length, tag, decoder, origin, offset, offset + line.length + 1, i);
+            offset += line.length + 1;
+        }
+    }
+
+    @Test
+    void deliversEveryRecordOnceInOrderWithTwoWorkersAndAcknowledgesTheEnd() throws Exception {
+        ListOutput out = new ListOutput();
+        TestOrigin origin = new TestOrigin(out);
+        RecordRing ring = new RecordRing(64, 2, RecordRing.Wait.BLOCKING, List.of(),
+                List.of(new OutputRoute("list", TagPattern.wildcard("app.*"), out)));
+        ring.start();
+        int n = 10_000;
+        publishLines(ring, "app.a", origin, new LineDecoder(null, null, null), n);
+        assertThat(ring.drainAndStop(Duration.ofSeconds(30))).isTrue();
+
+        assertThat(out.flushed).hasSize(n);
+        for (int i = 0; i < n; i++) {
+            assertThat(out.flushed.get(i)).isEqualTo("{\"log\":\"line " + i + "\"}");
+        }
+        long expectedEnd = 0;
+        for (int i = 0; i < n; i++) {
+            expectedEnd += ("line " + i).length() + 1;
+        }
+        assertThat(origin.acked.get()).isEqualTo(expectedEnd);
+        assertThat(ring.counters().published()).isEqualTo(n);
+        assertThat(ring.counters().delivered()).isEqualTo(n);
+    }
+
+    @Test
+    void filtersRunInOrderOnlyForMatchingTagsAndDroppedRecordsAreCountedAndAcknowledged() throws Exception {
+        ListOutput out = new ListOutput();
+        TestOrigin origin = new TestOrigin(out);
+        FilterRoute addA = new FilterRoute("add.0", TagPattern.wildcard("app.*"), r -> {
+            r.fields().put("a", "1");
+            return true;
+        });
+        FilterRoute dropOdd = new FilterRoute("grep.0", TagPattern.wildcard("*"),
+                r -> !r.fields().text("log").matches("line \\d*[13579]"));
+        FilterRoute otherTag = new FilterRoute("modify.1", TagPattern.wildcard("other.*"), r -> {
+            r.fields().put("never", "x");
+            return true;
+        });
+        RecordRing ring = new RecordRing(16, 3, RecordRing.Wait.BLOCKING, List.of(addA, dropOdd, otherTag),
+                List.of(new OutputRoute("list", TagPattern.wildcard("*"), out)));
+        ring.start();
+        publishLines(ring, "app.a", origin, new LineDecoder(null, null, null), 100);
+        assertThat(ring.drainAndStop(Duration.ofSeconds(30))).isTrue();
+
+        assertThat(out.flushed).hasSize(50);
+        assertThat(out.flushed.get(0)).isEqualTo("{\"log\":\"line 0\",\"a\":\"1\"}");
+        assertThat(out.flushed.get(49)).isEqualTo("{\"log\":\"line 98\",\"a\":\"1\"}");
+        assertThat(ring.counters().dropped()).isEqualTo(50);
+        // The last line (99) was dropped, yet its position is acknowledged: it was handled.
+        assertThat(origin.acks.get(origin.acks.size() - 1)).isEqualTo(
+                publishedEnd(100));
+    }
+
+    @Test
+    void recordsNoOutputMatchesAreCountedAsUnrouted() throws Exception {
+        ListOutput out = new ListOutput();
+        RecordRing ring = new RecordRing(16, 1, RecordRing.Wait.BLOCKING, List.of(),
+                List.of(new OutputRoute("list", TagPattern.wildcard("app.*"), out)));
+        ring.start();
+        publishLines(ring, "nginx.access", new TestOrigin(out), new LineDecoder(null, null, null), 7);
+        assertThat(ring.drainAndStop(Duration.ofSeconds(30))).isTrue();
+        assertThat(out.flushed).isEmpty();
+        assertThat(ring.counters().unrouted()).isEqualTo(7);
+    }
+
+    @Test
+    void aFailingFlushIsRetriedAndNothingIsAcknowledgedBeforeItSucceeds() throws Exception {
+        ListOutput out = new ListOutput();
+        out.failFlushes.set(2);
+        TestOrigin origin = new TestOrigin(out);
+        RecordRing ring = new RecordRing(16, 1, RecordRing.Wait.BLOCKING, List.of(),
+                List.of(new OutputRoute("list", TagPattern.wildcard("*"), out)));
+        ring.start();
+        publishLines(ring, "t", origin, new LineDecoder(null, null, null), 40);
+        assertThat(ring.drainAndStop(Duration.ofSeconds(30))).isTrue();
+        assertThat(out.flushed).hasSize(40).doesNotHaveDuplicates();
+        assertThat(origin.acked.get()).isEqualTo(publishedEnd(40));
+    }
+
+    @Test
+    void aFilterThatThrowsDoesNotLoseTheRecord() throws Exception {
+        ListOutput out = new ListOutput();
+        FilterRoute broken = new FilterRoute("broken", TagPattern.wildcard("*"), r -> {
+            throw new IllegalStateException("bug");
+        });
+        RecordRing ring = new RecordRing(16, 1, RecordRing.Wait.BLOCKING, List.of(broken),
+                List.of(new OutputRoute("list", TagPattern.wildcard("*"), out)));
+        ring.start();
+        publishLines(ring, "t", new TestOrigin(out), new LineDecoder(null, null, null), 5);
+        assertThat(ring.drainAndStop(Duration.ofSeconds(30))).isTrue();
+        assertThat(out.flushed).hasSize(5);
+        assertThat(ring.counters().stageErrors()).isEqualTo(5);
+    }
+
+    private static long publishedEnd(int n) {
+        long end = 0;
+        for (int i = 0; i < n; i++) {
+            end += ("line " + i).length() + 1;
+        }
+        return end;
+    }
+}
