@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.nio.file.PathMatcher;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.Deque;
 import java.util.List;
@@ -52,7 +53,7 @@ final class Includes {
             }
             return List.of(path);
         }
-        List<Path> matches = glob(path);
+        List<Path> matches = glob(path, where, directive + " " + pattern);
         if (matches.isEmpty()) {
             warnings.add(where + ": " + directive + " " + pattern + " matches no files");
         }
@@ -89,7 +90,7 @@ final class Includes {
 
     private ConfigException cycle(Path file, SourceLocation where, String directive, Path key) {
         List<Open> chain = new ArrayList<>(open);
-        java.util.Collections.reverse(chain);
+        Collections.reverse(chain);
         int first = 0;
         while (!chain.get(first).key.equals(key)) {
             first++;
@@ -100,7 +101,7 @@ final class Includes {
                 + "; a file must not include itself, directly or through other files");
     }
 
-    private static List<Path> glob(Path pattern) {
+    private static List<Path> glob(Path pattern, SourceLocation where, String include) {
         int fixed = 0;
         while (fixed < pattern.getNameCount()
                 && pattern.getName(fixed).toString().chars().noneMatch(c -> GLOB_CHARS.indexOf(c) >= 0)) {
@@ -113,12 +114,13 @@ final class Includes {
         String rest = pattern.subpath(fixed, pattern.getNameCount()).toString();
         String prefix = base.toString().isEmpty() ? "" : escape(base.toString()) + "/";
         PathMatcher matcher = FileSystems.getDefault().getPathMatcher("glob:" + prefix + rest);
-        try (Stream<Path> walk = Files.walk(base, pattern.getNameCount() - fixed)) {
+        int depth = rest.contains("**") ? Integer.MAX_VALUE : pattern.getNameCount() - fixed;
+        try (Stream<Path> walk = Files.walk(base, depth)) {
             return walk.filter(p -> matcher.matches(p) && Files.isRegularFile(p))
                     .sorted(Comparator.comparing(Path::toString))
                     .toList();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        } catch (IOException | UncheckedIOException e) {
+            throw new ConfigException(where + ": " + include + ": cannot list " + base + ": " + e.getMessage(), e);
         }
     }
 

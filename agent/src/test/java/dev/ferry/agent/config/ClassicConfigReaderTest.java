@@ -108,6 +108,16 @@ class ClassicConfigReaderTest {
     }
 
     @Test
+    void aDoubleStarGlobSearchesSubdirectories() {
+        write(dir, "conf.d/x/deep/b.conf", "[INPUT]", "    Name b");
+        write(dir, "conf.d/a.conf", "[INPUT]", "    Name a");
+        Path main = write(dir, "main.conf", "@INCLUDE conf.d/**.conf");
+
+        assertThat(reader.read(main).configuration().sections()).extracting(ConfigSection::name)
+                .containsExactly("a", "b");
+    }
+
+    @Test
     void aGlobWithoutMatchesWarns() {
         Path main = write(dir, "main.conf", "@INCLUDE inputs/*.conf");
 

@@ -136,7 +136,7 @@ class YamlConfigReaderTest {
         Path file = write(dir, "a.yaml", "service:", "  flush: 1", " bad: [");
 
         assertThatThrownBy(() -> reader.read(file)).isInstanceOf(ConfigException.class)
-                .hasMessageStartingWith(file + ":3: invalid YAML: ");
+                .hasMessage(file + ":3: invalid YAML: expected <block end>, but found '<block mapping start>'");
     }
 
     @Test
