@@ -1,0 +1,152 @@
+package dev.ferry.agent.config;
+
+import dev.ferry.pipeline.config.ConfigException;
+import dev.ferry.pipeline.config.SourceLocation;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.FileSystems;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.PathMatcher;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.Deque;
+import java.util.List;
+import java.util.function.Supplier;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+/**
+ * Include resolution shared by both file readers: classic {@code @INCLUDE path} and YAML {@code includes:}.
+ * A path is relative to the directory of the file that names it. A path with glob characters
+ * ({@code * ? [ {}) includes every regular file it matches, sorted by path; no match is a warning. A plain
+ * path that does not exist is an error, and so is a file that includes itself, directly or through others.
+ *
+ * <p>One instance tracks the files open in one load; single-threaded.
+ */
+final class Includes {
+
+    private static final String GLOB_CHARS = "*?[{";
+
+    private final Deque<Open> open = new ArrayDeque<>();
+    private final List<String> warnings;
+
+    Includes(List<String> warnings) {
+        this.warnings = warnings;
+    }
+
+    /**
+     * The files {@code pattern} names, in the order they are to be read.
+     *
+     * @param directive how the user wrote the include, for messages: {@code @INCLUDE} or {@code includes:}
+     * @throws ConfigException if a plain path names no regular file
+     */
+    List<Path> resolve(String pattern, Path includingFile, SourceLocation where, String directive) {
+        Path dir = directoryOf(includingFile);
+        Path path = dir.resolve(pattern);
+        if (pattern.chars().noneMatch(c -> GLOB_CHARS.indexOf(c) >= 0)) {
+            if (!Files.isRegularFile(path)) {
+                throw new ConfigException(where + ": " + directive + " " + pattern + ": no such file " + path
+                        + "; paths are relative to the including file's directory");
+            }
+            return List.of(path);
+        }
+        List<Path> matches = glob(path, where, directive + " " + pattern);
+        if (matches.isEmpty()) {
+            warnings.add(where + ": " + directive + " " + pattern + " matches no files");
+        }
+        return matches;
+    }
+
+    /**
+     * Runs {@code body} (which reads {@code file}) with {@code file} marked open, so that including it
+     * again from inside is caught.
+     *
+     * @param where the include line, or null for the main file
+     * @throws ConfigException {@code where: directive file: include cycle a -> b -> a; ...}
+     */
+    <T> T within(Path file, SourceLocation where, String directive, Supplier<T> body) {
+        Path key = canonical(file);
+        for (Open o : open) {
+            if (o.key.equals(key)) {
+                throw cycle(file, where, directive, key);
+            }
+        }
+        open.push(new Open(key, file));
+        try {
+            return body.get();
+        } finally {
+            open.pop();
+        }
+    }
+
+    /** The directory relative paths in {@code file} are resolved against. */
+    static Path directoryOf(Path file) {
+        Path parent = file.getParent();
+        return parent == null ? Path.of("") : parent;
+    }
+
+    private ConfigException cycle(Path file, SourceLocation where, String directive, Path key) {
+        List<Open> chain = new ArrayList<>(open);
+        Collections.reverse(chain);
+        int first = 0;
+        while (!chain.get(first).key.equals(key)) {
+            first++;
+        }
+        String path = Stream.concat(chain.subList(first, chain.size()).stream().map(o -> o.shown.toString()),
+                Stream.of(file.toString())).collect(Collectors.joining(" -> "));
+        return new ConfigException(where + ": " + directive + " " + file + ": include cycle " + path
+                + "; a file must not include itself, directly or through other files");
+    }
+
+    private static List<Path> glob(Path pattern, SourceLocation where, String include) {
+        int fixed = 0;
+        while (fixed < pattern.getNameCount()
+                && pattern.getName(fixed).toString().chars().noneMatch(c -> GLOB_CHARS.indexOf(c) >= 0)) {
+            fixed++;
+        }
+        Path base = fixed == 0 ? rootOrEmpty(pattern) : rootOrEmpty(pattern).resolve(pattern.subpath(0, fixed));
+        if (!Files.isDirectory(base)) {
+            return List.of();
+        }
+        String rest = pattern.subpath(fixed, pattern.getNameCount()).toString();
+        String prefix = base.toString().isEmpty() ? "" : escape(base.toString()) + "/";
+        PathMatcher matcher = FileSystems.getDefault().getPathMatcher("glob:" + prefix + rest);
+        int depth = rest.contains("**") ? Integer.MAX_VALUE : pattern.getNameCount() - fixed;
+        try (Stream<Path> walk = Files.walk(base, depth)) {
+            return walk.filter(p -> matcher.matches(p) && Files.isRegularFile(p))
+                    .sorted(Comparator.comparing(Path::toString))
+                    .toList();
+        } catch (IOException | UncheckedIOException e) {
+            throw new ConfigException(where + ": " + include + ": cannot list " + base + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static Path rootOrEmpty(Path p) {
+        return p.getRoot() == null ? Path.of("") : p.getRoot();
+    }
+
+    /** Escapes glob characters in the literal directory part, e.g. a temp dir named {@code a[1]}. */
+    private static String escape(String literal) {
+        StringBuilder out = new StringBuilder(literal.length());
+        for (char c : literal.toCharArray()) {
+            if ("*?[]{}\\".indexOf(c) >= 0) {
+                out.append('\\');
+            }
+            out.append(c);
+        }
+        return out.toString();
+    }
+
+    private static Path canonical(Path file) {
+        try {
+            return file.toRealPath();
+        } catch (IOException e) {
+            return file.toAbsolutePath().normalize();
+        }
+    }
+
+    private record Open(Path key, Path shown) {}
+}

@@ -1,0 +1,257 @@
+package dev.ferry.agent.config;
+
+import static dev.ferry.agent.config.ConfigFiles.write;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
+
+import dev.ferry.pipeline.config.ConfigEntry;
+import dev.ferry.pipeline.config.ConfigException;
+import dev.ferry.pipeline.config.ConfigSection;
+import dev.ferry.pipeline.config.SourceLocation;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ClassicConfigReaderTest {
+
+    @TempDir
+    Path dir;
+
+    private final ClassicConfigReader reader = new ClassicConfigReader(Map.of("HOSTNAME", "web-1", "ZONE", "env-zone"));
+
+    @Test
+    void readsSectionsKeysAndValuesWithTheirLines() {
+        Path file = write(dir, "a.conf",
+                "# a comment",
+                "[service]",
+                "    Flush 1",
+                "",
+                "    # an indented comment",
+                "[INPUT]",
+                "    Name   tail",
+                "    Path   /var/log/a b.log   ",
+                "[Filter]",
+                "    Name modify",
+                "    Add  host one",
+                "    Add  cluster two");
+
+        LoadedConfig loaded = reader.read(file);
+
+        assertThat(loaded.configuration().origin()).isEqualTo(file.toString());
+        assertThat(loaded.configuration().sections()).extracting(ConfigSection::kind, s -> s.location().line())
+                .containsExactly(tuple("SERVICE", 2), tuple("INPUT", 6), tuple("FILTER", 9));
+        ConfigSection input = loaded.configuration().sections("INPUT").get(0);
+        assertThat(input.entries()).containsExactly(
+                new ConfigEntry("Name", "tail", new SourceLocation(file.toString(), 7)),
+                new ConfigEntry("Path", "/var/log/a b.log", new SourceLocation(file.toString(), 8)));
+        assertThat(loaded.configuration().sections("FILTER").get(0).all("Add"))
+                .extracting(ConfigEntry::value).containsExactly("host one", "cluster two");
+        assertThat(loaded.warnings()).isEmpty();
+    }
+
+    @Test
+    void anEmptyFileHasNoSections() {
+        assertThat(reader.read(write(dir, "empty.conf", "")).configuration().sections()).isEmpty();
+    }
+
+    @Test
+    void setVariablesComeBeforeTheEnvironment() {
+        Path file = write(dir, "a.conf",
+                "@SET ZONE=set-zone",
+                "@set  SITE = ${ZONE}-1",
+                "[INPUT]",
+                "    Name dummy",
+                "    Tag  ${HOSTNAME}.${ZONE}.${SITE}");
+
+        ConfigSection input = reader.read(file).configuration().sections().get(0);
+
+        assertThat(input.first("Tag")).hasValue("web-1.set-zone.set-zone-1");
+    }
+
+    @Test
+    void anUnsetVariableIsEmptyAndWarns() {
+        Path file = write(dir, "a.conf", "[OUTPUT]", "    Name es", "    HTTP_Passwd ${PASSWORD}");
+
+        LoadedConfig loaded = reader.read(file);
+
+        assertThat(loaded.configuration().sections().get(0).first("HTTP_Passwd")).hasValue("");
+        assertThat(loaded.warnings())
+                .containsExactly(file + ":3: variable ${PASSWORD} is not set; using an empty value");
+    }
+
+    @Test
+    void includesAreRelativeToTheIncludingFile() {
+        write(dir, "sub/outputs.conf", "@INCLUDE deeper/stdout.conf");
+        write(dir, "sub/deeper/stdout.conf", "[OUTPUT]", "    Name stdout");
+        Path main = write(dir, "main.conf",
+                "[INPUT]",
+                "    Name dummy",
+                "@INCLUDE sub/outputs.conf",
+                "[FILTER]",
+                "    Name grep");
+
+        assertThat(reader.read(main).configuration().sections()).extracting(ConfigSection::kind, ConfigSection::name)
+                .containsExactly(tuple("INPUT", "dummy"), tuple("OUTPUT", "stdout"), tuple("FILTER", "grep"));
+    }
+
+    @Test
+    void aGlobIncludesEveryMatchInSortedOrder() {
+        write(dir, "inputs/b.conf", "[INPUT]", "    Name b");
+        write(dir, "inputs/a.conf", "[INPUT]", "    Name a");
+        write(dir, "inputs/c.txt", "[INPUT]", "    Name not-matched");
+        Path main = write(dir, "main.conf", "@INCLUDE inputs/*.conf");
+
+        assertThat(reader.read(main).configuration().sections()).extracting(ConfigSection::name)
+                .containsExactly("a", "b");
+    }
+
+    @Test
+    void aDoubleStarGlobSearchesSubdirectories() {
+        write(dir, "conf.d/x/deep/b.conf", "[INPUT]", "    Name b");
+        write(dir, "conf.d/a.conf", "[INPUT]", "    Name a");
+        Path main = write(dir, "main.conf", "@INCLUDE conf.d/**.conf");
+
+        assertThat(reader.read(main).configuration().sections()).extracting(ConfigSection::name)
+                .containsExactly("a", "b");
+    }
+
+    @Test
+    void aGlobWithoutMatchesWarns() {
+        Path main = write(dir, "main.conf", "@INCLUDE inputs/*.conf");
+
+        LoadedConfig loaded = reader.read(main);
+
+        assertThat(loaded.configuration().sections()).isEmpty();
+        assertThat(loaded.warnings()).containsExactly(main + ":1: @INCLUDE inputs/*.conf matches no files");
+    }
+
+    @Test
+    void parsersFilesAreAppendedRelativeToTheMainFile() {
+        write(dir, "parsers.conf", "[PARSER]", "    Name json", "    Format json");
+        write(dir, "more/parsers.conf", "[MULTILINE_PARSER]", "    Name java", "    rule \"start\" \"/^\\d/\" \"cont\"");
+        write(dir, "sub/service.conf", "[SERVICE]", "    Parsers_File more/parsers.conf");
+        Path main = write(dir, "main.conf",
+                "[SERVICE]",
+                "    Parsers_File parsers.conf",
+                "@INCLUDE sub/service.conf",
+                "[INPUT]",
+                "    Name dummy");
+
+        assertThat(reader.read(main).configuration().sections()).extracting(ConfigSection::kind, ConfigSection::name)
+                .containsExactly(tuple("SERVICE", ""), tuple("SERVICE", ""), tuple("INPUT", "dummy"),
+                        tuple("PARSER", "json"), tuple("MULTILINE_PARSER", "java"));
+    }
+
+    @Test
+    void errorForAnUnknownSection() {
+        Path file = write(dir, "a.conf", "", "[INPTU]");
+
+        assertThatThrownBy(() -> reader.read(file)).isInstanceOf(ConfigException.class).hasMessage(file
+                + ":2: unknown section [INPTU]; allowed sections: SERVICE, INPUT, FILTER, OUTPUT, PARSER, MULTILINE_PARSER");
+    }
+
+    @Test
+    void errorForAnUnclosedSectionHeader() {
+        Path file = write(dir, "a.conf", "[INPUT");
+
+        assertThatThrownBy(() -> reader.read(file))
+                .hasMessage(file + ":1: section header '[INPUT' is not closed; write it as [KIND]");
+    }
+
+    @Test
+    void errorForAKeyOutsideAnySection() {
+        Path file = write(dir, "a.conf", "Name tail");
+
+        assertThatThrownBy(() -> reader.read(file)).hasMessage(file + ":1: key 'Name' is outside any section; put it"
+                + " under a section header, one of [SERVICE], [INPUT], [FILTER], [OUTPUT], [PARSER], [MULTILINE_PARSER]");
+    }
+
+    @Test
+    void aKeyAfterAnIncludeNeedsANewHeader() {
+        write(dir, "b.conf", "[INPUT]", "    Name b");
+        Path file = write(dir, "a.conf", "[INPUT]", "    Name a", "@INCLUDE b.conf", "    Tag a");
+
+        assertThatThrownBy(() -> reader.read(file)).hasMessageStartingWith(file + ":4: key 'Tag' is outside any section");
+    }
+
+    @Test
+    void errorForAKeyWithoutAValue() {
+        Path file = write(dir, "a.conf", "[INPUT]", "    Name tail", "    Path   ");
+
+        assertThatThrownBy(() -> reader.read(file))
+                .hasMessage(file + ":3: [INPUT] tail: key 'Path' has no value; every key needs a value");
+    }
+
+    @Test
+    void errorForAnUnknownDirective() {
+        Path file = write(dir, "a.conf", "@IMPORT x.conf");
+
+        assertThatThrownBy(() -> reader.read(file))
+                .hasMessage(file + ":1: unknown directive @IMPORT; allowed directives: @INCLUDE, @SET");
+    }
+
+    @Test
+    void errorForAnIncludeWithoutAPath() {
+        Path file = write(dir, "a.conf", "@INCLUDE");
+
+        assertThatThrownBy(() -> reader.read(file))
+                .hasMessage(file + ":1: @INCLUDE needs a file path; write @INCLUDE path/to/file.conf");
+    }
+
+    @Test
+    void errorForASetWithoutAnEqualsSign() {
+        Path file = write(dir, "a.conf", "@SET ZONE");
+
+        assertThatThrownBy(() -> reader.read(file)).hasMessage(file + ":1: @SET needs KEY=VALUE; got 'ZONE'");
+    }
+
+    @Test
+    void errorForAMissingInclude() {
+        Path file = write(dir, "a.conf", "# first", "@INCLUDE missing.conf");
+
+        assertThatThrownBy(() -> reader.read(file)).hasMessage(file + ":2: @INCLUDE missing.conf: no such file "
+                + dir.resolve("missing.conf") + "; paths are relative to the including file's directory");
+    }
+
+    @Test
+    void errorForAnIncludeCycle() {
+        Path a = write(dir, "a.conf", "@INCLUDE b.conf");
+        Path b = write(dir, "b.conf", "[INPUT]", "    Name b", "@INCLUDE a.conf");
+
+        assertThatThrownBy(() -> reader.read(a)).hasMessage(b + ":3: @INCLUDE " + a + ": include cycle " + a + " -> "
+                + b + " -> " + a + "; a file must not include itself, directly or through other files");
+    }
+
+    @Test
+    void errorForAMissingParsersFile() {
+        Path file = write(dir, "a.conf", "[SERVICE]", "    Parsers_File parsers.conf");
+
+        assertThatThrownBy(() -> reader.read(file)).hasMessage(file + ":2: [SERVICE]: Parsers_File parsers.conf: no such"
+                + " file " + dir.resolve("parsers.conf") + "; paths are relative to the main configuration file's directory");
+    }
+
+    @Test
+    void errorForAPluginSectionInAParsersFile() {
+        Path parsers = write(dir, "parsers.conf", "[PARSER]", "    Name json", "[INPUT]", "    Name dummy");
+        Path file = write(dir, "a.conf", "[SERVICE]", "    Parsers_File parsers.conf");
+
+        assertThatThrownBy(() -> reader.read(file)).hasMessage(parsers + ":3: [INPUT] dummy: not allowed in a parsers"
+                + " file; a parsers file holds only [PARSER] and [MULTILINE_PARSER] sections");
+    }
+
+    @Test
+    void errorForAMissingFile() {
+        Path missing = dir.resolve("nope.conf");
+
+        assertThatThrownBy(() -> reader.read(missing))
+                .hasMessage("cannot read configuration file " + missing + ": no such file");
+    }
+
+    @Test
+    void errorForADirectory() {
+        assertThatThrownBy(() -> reader.read(dir))
+                .hasMessage("cannot read configuration file " + dir + ": it is a directory");
+    }
+}

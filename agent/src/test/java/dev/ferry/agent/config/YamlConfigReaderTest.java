@@ -1,0 +1,298 @@
+package dev.ferry.agent.config;
+
+import static dev.ferry.agent.config.ConfigFiles.write;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
+
+import dev.ferry.pipeline.config.ConfigEntry;
+import dev.ferry.pipeline.config.ConfigException;
+import dev.ferry.pipeline.config.ConfigSection;
+import dev.ferry.pipeline.config.SourceLocation;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class YamlConfigReaderTest {
+
+    private static final String TOP_LEVEL_KEYS = "env, includes, service, pipeline, parsers, multiline_parsers";
+
+    @TempDir
+    Path dir;
+
+    private final YamlConfigReader reader = new YamlConfigReader(Map.of("HOSTNAME", "web-1", "ZONE", "env-zone"));
+
+    @Test
+    void readsServiceAndPipelineWithTheirLines() {
+        Path file = write(dir, "a.yaml",
+                "service:",
+                "  flush: 1",
+                "  daemon: off",
+                "pipeline:",
+                "  inputs:",
+                "    - name: tail",
+                "      path: /var/log/*.log",
+                "  filters:",
+                "    - name: modify",
+                "      add: [\"host ${HOSTNAME}\", \"cluster erlmcp-prod\"]",
+                "  outputs:",
+                "    - name: stdout",
+                "      match: '*'",
+                "      retry_limit: false");
+
+        LoadedConfig loaded = reader.read(file);
+
+        assertThat(loaded.configuration().sections()).extracting(ConfigSection::kind, s -> s.location().line())
+                .containsExactly(tuple("SERVICE", 2), tuple("INPUT", 6), tuple("FILTER", 9), tuple("OUTPUT", 12));
+        assertThat(loaded.configuration().sections("SERVICE").get(0).entries()).containsExactly(
+                new ConfigEntry("flush", "1", new SourceLocation(file.toString(), 2)),
+                new ConfigEntry("daemon", "off", new SourceLocation(file.toString(), 3)));
+        assertThat(loaded.configuration().sections("FILTER").get(0).all("Add")).extracting(ConfigEntry::value)
+                .containsExactly("host web-1", "cluster erlmcp-prod");
+        assertThat(loaded.configuration().sections("OUTPUT").get(0).first("Retry_Limit")).hasValue("false");
+        assertThat(loaded.warnings()).isEmpty();
+    }
+
+    @Test
+    void anEmptyFileHasNoSections() {
+        assertThat(reader.read(write(dir, "empty.yaml", "# nothing")).configuration().sections()).isEmpty();
+    }
+
+    @Test
+    void envVariablesComeBeforeTheEnvironmentWhereverEnvStands() {
+        Path file = write(dir, "a.yaml",
+                "pipeline:",
+                "  inputs:",
+                "    - name: dummy",
+                "      tag: ${HOSTNAME}.${ZONE}",
+                "env:",
+                "  ZONE: set-zone");
+
+        assertThat(reader.read(file).configuration().sections().get(0).first("tag")).hasValue("web-1.set-zone");
+    }
+
+    @Test
+    void anUnsetVariableIsEmptyAndWarns() {
+        Path file = write(dir, "a.yaml", "pipeline:", "  outputs:", "    - name: es", "      http_passwd: ${PASSWORD}");
+
+        LoadedConfig loaded = reader.read(file);
+
+        assertThat(loaded.configuration().sections().get(0).first("http_passwd")).hasValue("");
+        assertThat(loaded.warnings())
+                .containsExactly(file + ":4: variable ${PASSWORD} is not set; using an empty value");
+    }
+
+    @Test
+    void parsersAndMultilineRulesAsTheClassicFormatWritesThem() {
+        Path file = write(dir, "a.yaml",
+                "parsers:",
+                "  - name: json",
+                "    format: json",
+                "multiline_parsers:",
+                "  - name: java",
+                "    type: regex",
+                "    rules:",
+                "      - state: start_state",
+                "        regex: '/^\\d{4}/'",
+                "        next_state: cont",
+                "      - {state: cont, regex: '/^\\s+at/', next_state: cont}");
+
+        LoadedConfig loaded = reader.read(file);
+
+        assertThat(loaded.configuration().sections("PARSER").get(0).first("format")).hasValue("json");
+        ConfigSection java = loaded.configuration().sections("MULTILINE_PARSER").get(0);
+        assertThat(java.all("rule")).containsExactly(
+                new ConfigEntry("rule", "\"start_state\" \"/^\\d{4}/\" \"cont\"", new SourceLocation(file.toString(), 8)),
+                new ConfigEntry("rule", "\"cont\" \"/^\\s+at/\" \"cont\"", new SourceLocation(file.toString(), 11)));
+    }
+
+    @Test
+    void includesAreRelativeToTheIncludingFileAndGlobsAreSorted() {
+        write(dir, "inputs/b.yaml", "pipeline:", "  inputs:", "    - name: b");
+        write(dir, "inputs/a.yaml", "pipeline:", "  inputs:", "    - name: a");
+        write(dir, "outputs.yaml", "pipeline:", "  outputs:", "    - name: stdout");
+        Path main = write(dir, "main.yaml", "includes:", "  - inputs/*.yaml", "  - outputs.yaml");
+
+        assertThat(reader.read(main).configuration().sections()).extracting(ConfigSection::kind, ConfigSection::name)
+                .containsExactly(tuple("INPUT", "a"), tuple("INPUT", "b"), tuple("OUTPUT", "stdout"));
+    }
+
+    @Test
+    void parsersFilesMayBeClassicAndRepeat() {
+        write(dir, "parsers.conf", "[PARSER]", "    Name json");
+        write(dir, "more.yaml", "parsers:", "  - name: syslog");
+        Path main = write(dir, "main.yaml",
+                "service:",
+                "  parsers_file: parsers.conf",
+                "  parsers_files: [more.yaml]");
+
+        assertThat(reader.read(main).configuration().sections()).extracting(ConfigSection::kind, ConfigSection::name)
+                .containsExactly(tuple("SERVICE", ""), tuple("PARSER", "json"), tuple("PARSER", "syslog"));
+    }
+
+    @Test
+    void errorForInvalidYaml() {
+        Path file = write(dir, "a.yaml", "service:", "  flush: 1", " bad: [");
+
+        assertThatThrownBy(() -> reader.read(file)).isInstanceOf(ConfigException.class)
+                .hasMessage(file + ":3: invalid YAML: expected <block end>, but found '<block mapping start>'");
+    }
+
+    @Test
+    void errorForATopLevelThatIsNotAMap() {
+        Path file = write(dir, "a.yaml", "- service");
+
+        assertThatThrownBy(() -> reader.read(file))
+                .hasMessage(file + ":1: the top level must be a map; allowed keys: " + TOP_LEVEL_KEYS);
+    }
+
+    @Test
+    void errorForAnUnknownTopLevelKey() {
+        Path file = write(dir, "a.yaml", "service:", "  flush: 1", "inputs:", "  - name: tail");
+
+        assertThatThrownBy(() -> reader.read(file))
+                .hasMessage(file + ":3: unknown top-level key 'inputs'; allowed keys: " + TOP_LEVEL_KEYS);
+    }
+
+    @Test
+    void errorForAnUnknownPipelineKey() {
+        Path file = write(dir, "a.yaml", "pipeline:", "  sources: []");
+
+        assertThatThrownBy(() -> reader.read(file))
+                .hasMessage(file + ":2: unknown key 'sources' in pipeline; allowed keys: inputs, filters, outputs");
+    }
+
+    @Test
+    void errorForAPluginListThatIsNotAList() {
+        Path file = write(dir, "a.yaml", "pipeline:", "  inputs:", "    name: tail");
+
+        assertThatThrownBy(() -> reader.read(file))
+                .hasMessage(file + ":3: 'inputs' must be a list of maps, one per plugin");
+    }
+
+    @Test
+    void errorForAServiceThatIsNotAMap() {
+        Path file = write(dir, "a.yaml", "service: [flush]");
+
+        assertThatThrownBy(() -> reader.read(file)).hasMessage(file + ":1: 'service' must be a map of key: value");
+    }
+
+    @Test
+    void errorForAPipelineThatIsNotAMap() {
+        Path file = write(dir, "a.yaml", "pipeline: tail");
+
+        assertThatThrownBy(() -> reader.read(file))
+                .hasMessage(file + ":1: 'pipeline' must be a map with inputs, filters and outputs");
+    }
+
+    @Test
+    void errorForEnvThatIsNotAMapOfScalars() {
+        Path file = write(dir, "a.yaml", "env:", "  ZONE: [a, b]");
+
+        assertThatThrownBy(() -> reader.read(file)).hasMessage(file + ":2: 'env' must be a map of NAME: value");
+    }
+
+    @Test
+    void errorForAnIncludeThatIsNotAPath() {
+        Path file = write(dir, "a.yaml", "includes:", "  - {file: a.yaml}");
+
+        assertThatThrownBy(() -> reader.read(file)).hasMessage(file + ":2: 'includes' must be a list of file paths");
+    }
+
+    @Test
+    void errorForRulesThatAreNotAList() {
+        Path file = write(dir, "a.yaml", "multiline_parsers:", "  - name: java", "    rules: start");
+
+        assertThatThrownBy(() -> reader.read(file))
+                .hasMessage(file + ":3: 'rules' must be a list of {state, regex, next_state} maps");
+    }
+
+    @Test
+    void errorForANestedMapWhereAValueIsExpected() {
+        Path file = write(dir, "a.yaml",
+                "pipeline:",
+                "  inputs:",
+                "    - name: tail",
+                "      processors:",
+                "        logs: []");
+
+        assertThatThrownBy(() -> reader.read(file)).hasMessage(
+                file + ":4: [INPUT] tail: key 'processors' holds a map; a value is a scalar or a list of scalars");
+    }
+
+    @Test
+    void errorForANestedMapInsideAList() {
+        Path file = write(dir, "a.yaml", "pipeline:", "  filters:", "    - name: modify", "      add:", "        - {a: b}");
+
+        assertThatThrownBy(() -> reader.read(file)).hasMessage(
+                file + ":5: [FILTER] modify: key 'add' holds a map; a value is a scalar or a list of scalars");
+    }
+
+    @Test
+    void errorForAKeyWithoutAValue() {
+        Path file = write(dir, "a.yaml", "pipeline:", "  inputs:", "    - name: tail", "      path:");
+
+        assertThatThrownBy(() -> reader.read(file))
+                .hasMessage(file + ":4: [INPUT] tail: key 'path' has no value; every key needs a value");
+    }
+
+    @Test
+    void errorForAKeyThatIsNotAWord() {
+        Path file = write(dir, "a.yaml", "service:", "  [a, b]: 1");
+
+        assertThatThrownBy(() -> reader.read(file))
+                .hasMessage(file + ":2: a key must be a plain word, not a list or a map");
+    }
+
+    @Test
+    void errorForARuleWithoutNextState() {
+        Path file = write(dir, "a.yaml", "multiline_parsers:", "  - name: java", "    rules:",
+                "      - {state: start_state, regex: '/x/'}");
+
+        assertThatThrownBy(() -> reader.read(file)).hasMessage(
+                file + ":4: [MULTILINE_PARSER] java: rule has no 'next_state'; a rule is {state, regex, next_state}");
+    }
+
+    @Test
+    void errorForAnUnknownRuleKey() {
+        Path file = write(dir, "a.yaml", "multiline_parsers:", "  - name: java", "    rules:",
+                "      - state: start_state", "        flags: i");
+
+        assertThatThrownBy(() -> reader.read(file)).hasMessage(file
+                + ":5: [MULTILINE_PARSER] java: rule key 'flags' is not allowed; a rule is {state, regex, next_state}");
+    }
+
+    @Test
+    void errorForAMissingInclude() {
+        Path file = write(dir, "a.yaml", "includes:", "  - missing.yaml");
+
+        assertThatThrownBy(() -> reader.read(file)).hasMessage(file + ":2: includes: missing.yaml: no such file "
+                + dir.resolve("missing.yaml") + "; paths are relative to the including file's directory");
+    }
+
+    @Test
+    void errorForAnIncludeCycle() {
+        Path a = write(dir, "a.yaml", "includes: [a.yaml]");
+
+        assertThatThrownBy(() -> reader.read(a)).hasMessage(a + ":1: includes: " + a + ": include cycle " + a + " -> "
+                + a + "; a file must not include itself, directly or through other files");
+    }
+
+    @Test
+    void errorForAMissingParsersFile() {
+        Path file = write(dir, "a.yaml", "service:", "  parsers_file: parsers.yaml");
+
+        assertThatThrownBy(() -> reader.read(file)).hasMessage(file + ":2: [SERVICE]: parsers_file parsers.yaml: no such"
+                + " file " + dir.resolve("parsers.yaml") + "; paths are relative to the main configuration file's directory");
+    }
+
+    @Test
+    void errorForAPluginSectionInAParsersFile() {
+        Path parsers = write(dir, "parsers.yaml", "pipeline:", "  inputs:", "    - name: dummy");
+        Path file = write(dir, "a.yaml", "service:", "  parsers_file: parsers.yaml");
+
+        assertThatThrownBy(() -> reader.read(file)).hasMessage(parsers + ":3: [INPUT] dummy: not allowed in a parsers"
+                + " file; a parsers file holds only [PARSER] and [MULTILINE_PARSER] sections");
+    }
+}
