@@ -1,0 +1,144 @@
+package dev.ferry.agent;
+
+import dev.ferry.agent.source.Input;
+import dev.ferry.pipeline.config.ConfigException;
+import dev.ferry.pipeline.ring.FilterRoute;
+import dev.ferry.pipeline.ring.OutputRoute;
+import dev.ferry.pipeline.ring.RecordRing;
+import dev.ferry.pipeline.ring.RingCounters;
+import dev.ferry.pipeline.spi.Filter;
+import dev.ferry.pipeline.spi.Output;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A running ferry: the plugins of a {@link TopologyPlan}, created and wired through the ring.
+ *
+ * <p>Start-up order: outputs, filters, ring, inputs (so nothing is read before it can go somewhere).
+ * Shutdown order, on {@link #stop()} or when every {@code Exit_On_Eof} input has drained: inputs stop
+ * reading; the ring drains into the outputs (for at most the service's {@code Grace}); outputs close;
+ * inputs close and persist the positions the ring acknowledged. Lines read but not handed on are
+ * therefore read again at the next start, never lost.
+ *
+ * <p>{@link #run()} is called from one thread; {@link #stop()} from any.
+ */
+public final class Agent {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Agent.class);
+
+    private final TopologyPlan plan;
+    private final CompletableFuture<String> stopRequest = new CompletableFuture<>();
+    private volatile RingCounters counters;
+
+    public Agent(TopologyPlan plan) {
+        this.plan = plan;
+    }
+
+    /** Asks the agent to stop; {@code why} goes into the log. */
+    public void stop(String why) {
+        stopRequest.complete(why);
+    }
+
+    public void stop() {
+        stop("stop requested");
+    }
+
+    /** The ring's counters once running (null before). */
+    public RingCounters counters() {
+        return counters;
+    }
+
+    /**
+     * Runs until stopped or until every {@code Exit_On_Eof} input has drained.
+     *
+     * @return true if every record read was handed on (the ring drained in time)
+     */
+    public boolean run() throws Exception {
+        for (String w : plan.warnings()) {
+            LOG.warn("Configuration warning: {}", w);
+        }
+        for (PlannedPlugin p : concat(plan.inputs(), plan.filters(), plan.outputs())) {
+            if (!p.type().runnable()) {
+                throw new ConfigException(p.options().section().location() + ": "
+                        + p.options().section().label() + ": the " + p.type().name()
+                        + " plugin cannot run in this version of ferry yet (ferry check validates its options)");
+            }
+        }
+        List<OutputRoute> outputs = new ArrayList<>();
+        List<Input> inputs = new ArrayList<>();
+        RecordRing ring = null;
+        boolean drained = false;
+        try {
+            for (PlannedPlugin p : plan.outputs()) {
+                Output o = p.create(plan.parsers(), plan.service());
+                outputs.add(new OutputRoute(p.instanceName(), p.match(), o));
+            }
+            List<FilterRoute> filters = new ArrayList<>();
+            for (PlannedPlugin p : plan.filters()) {
+                Filter f = p.create(plan.parsers(), plan.service());
+                filters.add(new FilterRoute(p.instanceName(), p.match(), f));
+            }
+            ServiceConfig s = plan.service();
+            ring = new RecordRing(s.ringSlots(), s.ringWorkers(), s.ringWait(), filters, outputs);
+            counters = ring.counters();
+            for (PlannedPlugin p : plan.inputs()) {
+                inputs.add(p.create(plan.parsers(), plan.service()));
+            }
+            ring.start();
+            for (Input in : inputs) {
+                in.start(ring);
+            }
+            LOG.info("ferry started. config={} inputs={} filters={} outputs={} ring_slots={} ring_workers={}",
+                    plan.origin(), inputs.size(), filters.size(), outputs.size(), s.ringSlots(), s.ringWorkers());
+            List<CompletableFuture<Void>> ending = inputs.stream().filter(Input::endsAtEof).map(Input::drained).toList();
+            CompletableFuture<?> allEnded = ending.isEmpty() ? new CompletableFuture<>()
+                    : CompletableFuture.allOf(ending.toArray(new CompletableFuture[0])).thenApply(v -> "every input reached the end of its files");
+            Object why = CompletableFuture.anyOf(stopRequest, allEnded).get();
+            LOG.info("ferry is stopping. reason=\"{}\"", why);
+        } finally {
+            for (Input in : inputs) {
+                safely("stop input " + in.name(), in::stopReading);
+            }
+            if (ring != null) {
+                drained = ring.drainAndStop(plan.service().grace());
+            }
+            for (OutputRoute o : outputs) {
+                safely("close output " + o.name(), () -> o.output().close());
+            }
+            for (Input in : inputs) {
+                safely("close input " + in.name(), in::close);
+            }
+            if (counters != null) {
+                LOG.info("ferry stopped. records_in={} delivered={} dropped_by_filters={} unrouted={} stage_errors={} drained={}",
+                        counters.published(), counters.delivered(), counters.dropped(), counters.unrouted(),
+                        counters.stageErrors(), drained);
+            }
+        }
+        return drained;
+    }
+
+    private interface Step {
+        void run() throws IOException;
+    }
+
+    private static void safely(String what, Step step) {
+        try {
+            step.run();
+        } catch (IOException | RuntimeException e) {
+            LOG.error("Shutdown step failed. step=\"{}\" error={}", what, e.toString(), e);
+        }
+    }
+
+    @SafeVarargs
+    private static <T> List<T> concat(List<T>... lists) {
+        List<T> out = new ArrayList<>();
+        for (List<T> l : lists) {
+            out.addAll(l);
+        }
+        return out;
+    }
+}

@@ -1,0 +1,30 @@
+package dev.ferry.agent;
+
+/**
+ * Sets up the agent's own log (slf4j-simple on stderr) before the first logger is created.
+ *
+ * <p>slf4j-simple reads its settings once, when the first logger is made, so {@link #configure} must run
+ * before any class with a logger is initialised; {@link Main} calls it right after the configuration
+ * is loaded (the loader itself does not log).
+ */
+final class AgentLogging {
+
+    private AgentLogging() {
+    }
+
+    static void configure(String level) {
+        setIfAbsent("org.slf4j.simpleLogger.logFile", "System.err");
+        setIfAbsent("org.slf4j.simpleLogger.showDateTime", "true");
+        setIfAbsent("org.slf4j.simpleLogger.dateTimeFormat", "yyyy-MM-dd'T'HH:mm:ss.SSSXXX");
+        setIfAbsent("org.slf4j.simpleLogger.showThreadName", "false");
+        setIfAbsent("org.slf4j.simpleLogger.showShortLogName", "true");
+        setIfAbsent("org.slf4j.simpleLogger.levelInBrackets", "true");
+        setIfAbsent("org.slf4j.simpleLogger.defaultLogLevel", level);
+    }
+
+    private static void setIfAbsent(String key, String value) {
+        if (System.getProperty(key) == null) {
+            System.setProperty(key, value);
+        }
+    }
+}

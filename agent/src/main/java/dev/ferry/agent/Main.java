@@ -1,0 +1,197 @@
+package dev.ferry.agent;
+
+import dev.ferry.agent.config.ConfigLoader;
+import dev.ferry.agent.config.LoadedConfig;
+import dev.ferry.pipeline.config.ConfigException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * The {@code ferry} command line: {@code run}, {@code check}, {@code --version}, {@code --help}, and
+ * Fluent Bit's own forms ({@code ferry -c fluent-bit.conf}, {@code ferry -i tail -p path=... -o stdout}),
+ * so that switching from Fluent Bit is a one-word change.
+ *
+ * <p>Exit codes: 0 success; 1 the agent failed or could not hand on everything it read; 2 the
+ * configuration or the command line is wrong (the message names the file, line, section and key).
+ */
+@Command(name = "ferry", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+        description = {"High-throughput log forwarding agent; reads Fluent Bit configurations.", "",
+                "Fluent Bit's forms work too: ferry -c fluent-bit.conf, ferry -i tail -p path=/var/log/*.log -o stdout"},
+        subcommands = {Main.Run.class, Main.Check.class, CommandLine.HelpCommand.class})
+public final class Main implements Callable<Integer> {
+
+    static final int OK = 0;
+    static final int FAILED = 1;
+    static final int BAD_CONFIG = 2;
+
+    private static final Set<String> QUICK_FLAGS = Set.of("-i", "-o", "-F", "-p", "-t", "-m", "-R", "-f");
+
+    public static void main(String[] args) {
+        // Before any other class loads: no dependency may phone home (Chronicle Queue reports usage otherwise).
+        System.setProperty("chronicle.analytics.disable", "true");
+        System.exit(execute(args, System.out, System.err));
+    }
+
+    /** Runs the command line and returns the exit code (the testable form of {@link #main}). */
+    public static int execute(String[] args, PrintStream out, PrintStream err) {
+        String[] effective = fluentBitForm(args);
+        CommandLine cli = new CommandLine(new Main());
+        cli.setOut(new java.io.PrintWriter(out, true));
+        cli.setErr(new java.io.PrintWriter(err, true));
+        cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+            if (e instanceof ConfigException ce) {
+                err.println("ferry: " + ce.getMessage());
+                return BAD_CONFIG;
+            }
+            err.println("ferry: " + e);
+            e.printStackTrace(err);
+            return FAILED;
+        });
+        cli.setParameterExceptionHandler((e, a) -> {
+            err.println("ferry: " + e.getMessage());
+            e.getCommandLine().usage(err);
+            return BAD_CONFIG;
+        });
+        return cli.execute(effective);
+    }
+
+    /** Turns Fluent Bit's command forms into ferry's: {@code -c FILE} and quick flags mean {@code run}. */
+    static String[] fluentBitForm(String[] args) {
+        if (args.length == 0 || !args[0].startsWith("-") || args[0].equals("-h") || args[0].equals("--help")
+                || args[0].equals("-V") || args[0].equals("--version")) {
+            return args;
+        }
+        List<String> a = new ArrayList<>(Arrays.asList(args));
+        boolean dryRun = a.remove("--dry-run") | a.remove("-D");
+        if (a.contains("-c") || a.contains("--config")) {
+            a.add(0, dryRun ? "check" : "run");
+            return a.toArray(new String[0]);
+        }
+        if (a.stream().anyMatch(QUICK_FLAGS::contains)) {
+            List<String> r = new ArrayList<>(List.of(dryRun ? "check" : "run", "--"));
+            r.addAll(a);
+            return r.toArray(new String[0]);
+        }
+        return args;
+    }
+
+    @Override
+    public Integer call() {
+        new CommandLine(this).usage(System.err);
+        return BAD_CONFIG;
+    }
+
+    /** The configuration source shared by {@code run} and {@code check}. */
+    static class Source {
+        @Option(names = {"-c", "--config"}, paramLabel = "FILE", description = "Fluent Bit classic (.conf) or YAML (.yaml) configuration")
+        Path config;
+
+        @Parameters(paramLabel = "FLAGS", description = "Fluent Bit quick flags after --: -i NAME -p key=value -t TAG -F NAME -m MATCH -o NAME -R FILE -f SECONDS")
+        List<String> flags = new ArrayList<>();
+
+        LoadedConfig load(ConfigLoader loader) {
+            if (config != null && !flags.isEmpty()) {
+                throw new ConfigException("give either -c FILE or Fluent Bit quick flags, not both");
+            }
+            return config != null ? loader.load(config) : loader.loadFlags(flags);
+        }
+    }
+
+    @Command(name = "run", mixinStandardHelpOptions = true,
+            description = {"Runs the pipeline until SIGTERM or SIGINT (or until every Exit_On_Eof input has drained), then drains what is in flight and exits.",
+                    "Without -c or flags, runs the embedded default: ships a generated erlmcp log set to stdout."})
+    static final class Run implements Callable<Integer> {
+        @CommandLine.Mixin
+        Source source = new Source();
+
+        @Option(names = "--demo-lines", paramLabel = "N", defaultValue = "1000",
+                description = "lines per file the embedded default generates (2 files; default ${DEFAULT-VALUE})")
+        long demoLines;
+
+        @Override
+        public Integer call() throws Exception {
+            Map<String, String> env = environment();
+            LoadedConfig loaded;
+            if (source.config == null && source.flags.isEmpty()) {
+                Path dir = Files.createTempDirectory("ferry-demo-");
+                ErlmcpLogWriter.append(dir.resolve("application.log"), 0, demoLines);
+                ErlmcpLogWriter.append(dir.resolve("access.log"), demoLines, demoLines);
+                env.put("FERRY_DEMO_DIR", dir.toString());
+                Path conf = dir.resolve("ferry-default.conf");
+                try (InputStream in = Main.class.getResourceAsStream("/ferry-default.conf")) {
+                    Files.write(conf, in.readAllBytes());
+                }
+                System.err.println("ferry: no configuration given; running the embedded default on " + 2 * demoLines
+                        + " generated erlmcp lines in " + dir + " (see ferry run --help)");
+                loaded = new ConfigLoader(env).load(conf);
+            } else {
+                loaded = source.load(new ConfigLoader(env));
+            }
+            TopologyPlan plan = TopologyPlan.build(loaded.configuration(), loaded.warnings(), PluginCatalog.standard());
+            AgentLogging.configure(plan.service().logLevel());
+            Agent agent = new Agent(plan);
+            StopSignals.install(agent);
+            return agent.run() ? OK : FAILED;
+        }
+    }
+
+    @Command(name = "check", mixinStandardHelpOptions = true,
+            description = "Validates a configuration and prints the topology it would run; exit 0, or 2 with the error.")
+    static final class Check implements Callable<Integer> {
+        @CommandLine.Mixin
+        Source source = new Source();
+
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            LoadedConfig loaded = source.load(new ConfigLoader(environment()));
+            TopologyPlan plan = TopologyPlan.build(loaded.configuration(), loaded.warnings(), PluginCatalog.standard());
+            spec.commandLine().getOut().print(TopologyDescription.describe(plan));
+            spec.commandLine().getOut().flush();
+            return OK;
+        }
+    }
+
+    /**
+     * The process environment, plus {@code HOSTNAME} from the system when the shell did not export it
+     * (systemd services and {@code sh -c} do not), since configurations use {@code ${HOSTNAME}}.
+     */
+    static Map<String, String> environment() {
+        Map<String, String> env = new HashMap<>(System.getenv());
+        if (!env.containsKey("HOSTNAME")) {
+            try {
+                env.put("HOSTNAME", InetAddress.getLocalHost().getHostName());
+            } catch (IOException e) {
+                // Leave it unset: the loader warns where it is used.
+            }
+        }
+        return env;
+    }
+
+    /** The version from the jar's manifest. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String v = Main.class.getPackage().getImplementationVersion();
+            return new String[] {"ferry " + (v != null ? v : "(development build)"),
+                    "Java " + System.getProperty("java.version") + " (" + System.getProperty("java.vm.name") + ")"};
+        }
+    }
+}

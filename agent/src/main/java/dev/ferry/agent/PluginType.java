@@ -1,0 +1,29 @@
+package dev.ferry.agent;
+
+import dev.ferry.pipeline.config.OptionTable;
+import dev.ferry.pipeline.config.Options;
+import java.util.function.Function;
+
+/**
+ * A plugin the agent knows: its options table, how its typed configuration is made from a validated
+ * section, and how the running plugin is made from that configuration.
+ *
+ * <p>Immutable. {@code create} is null for plugins that are validated but not yet runnable in this
+ * build (their configuration is checked so that existing files load unchanged).
+ *
+ * @param <C> the plugin's typed configuration ({@code TailConfig}, ...)
+ * @param <P> what runs ({@code Input}, {@code Filter}, {@code Output})
+ */
+public record PluginType<C, P>(String kind, String name, OptionTable options, Function<Options, C> configure,
+                               Creator<C, P> create) {
+
+    /** Makes the running plugin. */
+    @FunctionalInterface
+    public interface Creator<C, P> {
+        P create(C config, PluginContext context) throws Exception;
+    }
+
+    public boolean runnable() {
+        return create != null;
+    }
+}

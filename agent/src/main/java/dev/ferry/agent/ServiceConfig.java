@@ -1,0 +1,87 @@
+package dev.ferry.agent;
+
+import dev.ferry.pipeline.config.ConfigException;
+import dev.ferry.pipeline.config.ConfigSection;
+import dev.ferry.pipeline.config.OptionSpec;
+import dev.ferry.pipeline.config.OptionTable;
+import dev.ferry.pipeline.config.Options;
+import dev.ferry.pipeline.config.SourceLocation;
+import dev.ferry.pipeline.ring.RecordRing;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The {@code [SERVICE]} section: agent-wide settings. Fluent Bit's keys keep their meaning; the ring's
+ * own settings are ferry's ({@code ring.*}).
+ *
+ * @param flush Fluent Bit's flush interval; ferry's outputs flush at the end of every ring batch, and
+ *     network outputs use it as their batching interval
+ * @param grace how long shutdown waits for records in flight to reach the outputs
+ * @param logLevel error, warn, info, debug or trace ({@code off} silences the agent's own log)
+ * @param ringSlots slots in the ring (a power of two)
+ * @param ringWorkers threads for the parse and filter stage
+ * @param ringWait how ring threads wait for work
+ */
+public record ServiceConfig(Duration flush, Duration grace, String logLevel, int ringSlots, int ringWorkers,
+                            RecordRing.Wait ringWait) {
+
+    public static final OptionTable OPTIONS = new OptionTable("SERVICE", "service", List.of(
+            OptionSpec.duration("Flush", "1", "flush interval of network outputs (file-like outputs flush every ring batch)"),
+            OptionSpec.duration("Grace", "5", "how long shutdown waits for records in flight"),
+            OptionSpec.choice("Log_Level", "info", List.of("off", "error", "warn", "warning", "info", "debug", "trace"),
+                    "the agent's own log level"),
+            OptionSpec.string("Parsers_File", "files with [PARSER] sections (read by the configuration loader)").asRepeatable(),
+            OptionSpec.integer("ring.slots", 4096, "slots in the record ring, a power of two"),
+            OptionSpec.integer("ring.workers", 2, "threads that parse and filter records"),
+            OptionSpec.choice("ring.wait", "blocking", List.of("blocking", "sleeping", "yielding"),
+                    "how ring threads wait for work: blocking uses least CPU, yielding least latency"),
+            OptionSpec.ignoredOption("Daemon", "run ferry under systemd or as a container instead"),
+            OptionSpec.ignoredOption("Log_File", "ferry logs to stderr; let systemd or the container runtime keep it"),
+            OptionSpec.ignoredOption("Plugins_File", "ferry's plugins are built in"),
+            OptionSpec.ignoredOption("Streams_File", "stream processing is not supported"),
+            OptionSpec.ignoredOption("HTTP_Server", "the metrics and health server is not implemented yet"),
+            OptionSpec.ignoredOption("HTTP_Listen", "the metrics and health server is not implemented yet"),
+            OptionSpec.ignoredOption("HTTP_Port", "the metrics and health server is not implemented yet"),
+            OptionSpec.ignoredOption("Health_Check", "the metrics and health server is not implemented yet"),
+            OptionSpec.ignoredOption("HC_Errors_Count", "the metrics and health server is not implemented yet"),
+            OptionSpec.ignoredOption("HC_Retry_Failure_Count", "the metrics and health server is not implemented yet"),
+            OptionSpec.ignoredOption("HC_Period", "the metrics and health server is not implemented yet"),
+            OptionSpec.ignoredOption("storage.*", "the disk spool is not implemented yet"),
+            OptionSpec.ignoredOption("Hot_Reload", "restart ferry to apply a new configuration"),
+            OptionSpec.ignoredOption("Coro_Stack_Size", "ferry has no coroutines"),
+            OptionSpec.ignoredOption("scheduler.*", "the output retry schedule is ferry's own")));
+
+    /** The defaults, for configurations without a {@code [SERVICE]} section. */
+    public static ServiceConfig defaults() {
+        return from(OPTIONS.bind(new ConfigSection("SERVICE", SourceLocation.of("defaults"), List.of())));
+    }
+
+    public static ServiceConfig from(Options o) {
+        long slots = o.integer("ring.slots");
+        if (slots < 16 || slots > (1 << 22) || Long.bitCount(slots) != 1) {
+            throw o.error("ring.slots", "bad value '" + slots + "' for key 'ring.slots'; allowed: a power of two from 16 to 4194304");
+        }
+        long workers = o.integer("ring.workers");
+        if (workers < 1 || workers > 64) {
+            throw o.error("ring.workers", "bad value '" + workers + "' for key 'ring.workers'; allowed: 1 to 64");
+        }
+        String level = o.string("Log_Level").toLowerCase(Locale.ROOT);
+        return new ServiceConfig(o.duration("Flush"), o.duration("Grace"), level.equals("warning") ? "warn" : level,
+                (int) slots, (int) workers, RecordRing.Wait.valueOf(o.string("ring.wait").toUpperCase(Locale.ROOT)));
+    }
+
+    /** Reads the configuration's {@code [SERVICE]} section; more than one is an error. */
+    public static ServiceConfig of(List<ConfigSection> services, List<String> warnings) {
+        if (services.isEmpty()) {
+            return defaults();
+        }
+        if (services.size() > 1) {
+            throw new ConfigException(services.get(1).location() + ": [SERVICE]: a configuration has one [SERVICE] section; the first is at "
+                    + services.get(0).location());
+        }
+        Options o = OPTIONS.bind(services.get(0));
+        warnings.addAll(o.warnings());
+        return from(o);
+    }
+}

@@ -1,0 +1,27 @@
+package dev.ferry.agent;
+
+import sun.misc.Signal;
+
+/**
+ * Turns SIGTERM and SIGINT into an orderly {@link Agent#stop}, so ferry drains and exits 0 instead of
+ * dying with 143/130 as a JVM shutdown hook would make it. A second signal while draining exits at once
+ * (what was not handed on is read again at the next start).
+ */
+final class StopSignals {
+
+    private StopSignals() {
+    }
+
+    static void install(Agent agent) {
+        boolean[] seen = {false};
+        for (String name : new String[] {"TERM", "INT"}) {
+            Signal.handle(new Signal(name), sig -> {
+                if (seen[0]) {
+                    Runtime.getRuntime().halt(128 + sig.getNumber());
+                }
+                seen[0] = true;
+                agent.stop("SIG" + sig.getName());
+            });
+        }
+    }
+}

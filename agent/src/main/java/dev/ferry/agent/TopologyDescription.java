@@ -1,0 +1,113 @@
+package dev.ferry.agent;
+
+import dev.ferry.pipeline.config.ConfigEntry;
+import dev.ferry.pipeline.record.TagPattern;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Writes what {@code ferry check} prints: the inputs, parsers, filters and outputs a plan would run,
+ * their settings (secrets masked), and which tags route where.
+ *
+ * <p>Routing is shown for an example tag per input: the input's {@code Tag} with its {@code *}
+ * expanded the way the tail input expands it, for a file name {@code x} in the first {@code Path}.
+ */
+final class TopologyDescription {
+
+    private static final List<String> SECRET_WORDS = List.of("passwd", "password", "token", "secret", "api_key",
+            "apikey", "auth", "key_file");
+
+    private TopologyDescription() {
+    }
+
+    static String describe(TopologyPlan plan) {
+        StringBuilder sb = new StringBuilder();
+        sb.append("configuration ").append(plan.origin()).append(" is valid\n");
+        ServiceConfig s = plan.service();
+        sb.append("service: flush=").append(s.flush().toMillis()).append("ms grace=").append(s.grace().toMillis())
+                .append("ms log_level=").append(s.logLevel()).append(" ring.slots=").append(s.ringSlots())
+                .append(" ring.workers=").append(s.ringWorkers()).append(" ring.wait=")
+                .append(s.ringWait().name().toLowerCase(Locale.ROOT)).append('\n');
+        sb.append("parsers: ").append(String.join(", ", plan.parsers().names())).append('\n');
+        section(sb, "inputs", plan.inputs());
+        section(sb, "filters", plan.filters());
+        section(sb, "outputs", plan.outputs());
+        sb.append("routes:\n");
+        for (PlannedPlugin in : plan.inputs()) {
+            String tag = exampleTag(in);
+            List<String> fs = new ArrayList<>();
+            for (PlannedPlugin f : plan.filters()) {
+                if (f.match().matches(tag)) {
+                    fs.add(f.instanceName());
+                }
+            }
+            List<String> os = new ArrayList<>();
+            for (PlannedPlugin o : plan.outputs()) {
+                if (o.match().matches(tag)) {
+                    os.add(o.instanceName());
+                }
+            }
+            sb.append("  ").append(in.instanceName()).append(" (tag ").append(tag).append(")");
+            sb.append(" -> filters [").append(String.join(", ", fs)).append("]");
+            sb.append(" -> outputs [").append(String.join(", ", os)).append("]");
+            if (os.isEmpty()) {
+                sb.append("  (no output takes these records: they would be counted as unrouted)");
+            }
+            sb.append('\n');
+        }
+        if (!plan.warnings().isEmpty()) {
+            sb.append("warnings:\n");
+            for (String w : plan.warnings()) {
+                sb.append("  ").append(w).append('\n');
+            }
+        }
+        return sb.toString();
+    }
+
+    private static void section(StringBuilder sb, String title, List<PlannedPlugin> plugins) {
+        sb.append(title).append(":\n");
+        for (PlannedPlugin p : plugins) {
+            sb.append("  ").append(p.instanceName()).append(" (").append(p.type().name());
+            if (!p.type().runnable()) {
+                sb.append(", validated only: not runnable in this version");
+            }
+            sb.append(")");
+            TagPattern m = p.match();
+            if (m != null) {
+                sb.append("  ").append(m);
+            }
+            sb.append('\n');
+            for (ConfigEntry e : p.options().section().entries()) {
+                if (e.is("Name") || e.is("Match") || e.is("Match_Regex")) {
+                    continue;
+                }
+                sb.append("      ").append(e.key()).append(' ').append(masked(e)).append('\n');
+            }
+        }
+    }
+
+    /** Shows a setting's value, or {@code *****} for anything that may be a secret. */
+    static String masked(ConfigEntry e) {
+        String k = e.key().toLowerCase(Locale.ROOT);
+        for (String w : SECRET_WORDS) {
+            if (k.contains(w)) {
+                return e.value().isEmpty() ? "(empty)" : "*****";
+            }
+        }
+        return e.value();
+    }
+
+    private static String exampleTag(PlannedPlugin input) {
+        String tag = input.options().isSet("Tag") ? input.options().string("Tag") : input.type().name() + "." + input.index();
+        if (!tag.contains("*")) {
+            return tag;
+        }
+        String path = input.options().section().first("Path").orElse("/x").split(",")[0].trim().replace("*", "x");
+        String expanded = path.replace('/', '.');
+        while (expanded.startsWith(".")) {
+            expanded = expanded.substring(1);
+        }
+        return tag.replace("*", expanded);
+    }
+}

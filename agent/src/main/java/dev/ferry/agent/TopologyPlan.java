@@ -1,0 +1,123 @@
+package dev.ferry.agent;
+
+import dev.ferry.pipeline.config.ConfigException;
+import dev.ferry.pipeline.config.ConfigSection;
+import dev.ferry.pipeline.config.Configuration;
+import dev.ferry.pipeline.config.OptionSpec;
+import dev.ferry.pipeline.config.OptionTable;
+import dev.ferry.pipeline.config.Options;
+import dev.ferry.pipeline.record.TagPattern;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * A whole configuration, validated: the service settings, the parsers, and every input, filter and
+ * output with its typed configuration, in file order. Building a plan starts nothing and touches no
+ * file beyond the configuration itself, so {@code ferry check} and {@code ferry run} validate alike.
+ *
+ * <p>Every section is checked against its plugin's options plus the options all plugins of its kind
+ * share ({@code Match}, {@code Alias}, ...); the first error stops the build with a located message.
+ */
+public record TopologyPlan(String origin, ServiceConfig service, ParserRegistry parsers, List<PlannedPlugin> inputs,
+                           List<PlannedPlugin> filters, List<PlannedPlugin> outputs, List<String> warnings) {
+
+    static final List<OptionSpec> COMMON_INPUT = List.of(
+            OptionSpec.string("Name", "the plugin").asRequired(),
+            OptionSpec.string("Tag", "the tag of the records this input makes"),
+            OptionSpec.string("Alias", "the name of this instance in logs and metrics"),
+            OptionSpec.choice("Log_Level", "info", List.of("off", "error", "warn", "warning", "info", "debug", "trace"),
+                    "accepted for compatibility; ferry has one log level, in [SERVICE]"),
+            OptionSpec.ignoredOption("Threaded", "every ferry input runs on its own thread"),
+            OptionSpec.ignoredOption("storage.type", "the disk spool is not implemented yet"),
+            OptionSpec.ignoredOption("storage.pause_on_chunks_overlimit", "the disk spool is not implemented yet"),
+            OptionSpec.ignoredOption("Routable", "every input is routable"));
+
+    static final List<OptionSpec> COMMON_FILTER = List.of(
+            OptionSpec.string("Name", "the plugin").asRequired(),
+            OptionSpec.string("Match", "the tags this filter takes, with * wildcards"),
+            OptionSpec.string("Match_Regex", "the tags this filter takes, as a regular expression"),
+            OptionSpec.string("Alias", "the name of this instance in logs and metrics"),
+            OptionSpec.choice("Log_Level", "info", List.of("off", "error", "warn", "warning", "info", "debug", "trace"),
+                    "accepted for compatibility; ferry has one log level, in [SERVICE]"));
+
+    static final List<OptionSpec> COMMON_OUTPUT = List.of(
+            OptionSpec.string("Name", "the plugin").asRequired(),
+            OptionSpec.string("Match", "the tags this output takes, with * wildcards"),
+            OptionSpec.string("Match_Regex", "the tags this output takes, as a regular expression"),
+            OptionSpec.string("Alias", "the name of this instance in logs and metrics"),
+            OptionSpec.choice("Log_Level", "info", List.of("off", "error", "warn", "warning", "info", "debug", "trace"),
+                    "accepted for compatibility; ferry has one log level, in [SERVICE]"),
+            OptionSpec.ignoredOption("Retry_Limit", "local outputs are retried until they succeed"),
+            OptionSpec.ignoredOption("Workers", "local outputs are written from the ring's output thread"),
+            OptionSpec.ignoredOption("storage.total_limit_size", "the disk spool is not implemented yet"));
+
+    /** Validates {@code configuration} against the plugins in {@code catalog}. */
+    public static TopologyPlan build(Configuration configuration, List<String> loadWarnings, PluginCatalog catalog) {
+        List<String> warnings = new ArrayList<>(loadWarnings);
+        ServiceConfig service = ServiceConfig.of(configuration.sections("SERVICE"), warnings);
+        ParserRegistry parsers = ParserRegistry.of(configuration.sections("PARSER"), warnings);
+        for (ConfigSection ml : configuration.sections("MULTILINE_PARSER")) {
+            warnings.add(ml.location() + ": " + ml.label() + ": multiline parsers are not implemented yet; the section is not used");
+        }
+        List<PlannedPlugin> inputs = plan(configuration.sections("INPUT"), catalog, COMMON_INPUT, warnings);
+        List<PlannedPlugin> filters = plan(configuration.sections("FILTER"), catalog, COMMON_FILTER, warnings);
+        List<PlannedPlugin> outputs = plan(configuration.sections("OUTPUT"), catalog, COMMON_OUTPUT, warnings);
+        if (inputs.isEmpty()) {
+            throw new ConfigException(configuration.origin() + ": the configuration has no [INPUT] section; ferry would have nothing to read");
+        }
+        if (outputs.isEmpty()) {
+            throw new ConfigException(configuration.origin() + ": the configuration has no [OUTPUT] section; ferry would have nowhere to send records");
+        }
+        return new TopologyPlan(configuration.origin(), service, parsers, inputs, filters, outputs, List.copyOf(warnings));
+    }
+
+    private static List<PlannedPlugin> plan(List<ConfigSection> sections, PluginCatalog catalog, List<OptionSpec> common,
+                                            List<String> warnings) {
+        List<PlannedPlugin> out = new ArrayList<>();
+        for (ConfigSection section : sections) {
+            String name = section.name();
+            if (name.isEmpty()) {
+                throw ConfigException.at(section.location(), section, "missing required key 'Name' (the plugin)");
+            }
+            PluginType<?, ?> type = catalog.find(section.kind(), name);
+            if (type == null) {
+                throw ConfigException.at(section.first("Name").isPresent() ? section.all("Name").get(0).location()
+                                : section.location(), section,
+                        "unknown " + section.kind().toLowerCase(Locale.ROOT) + " plugin '" + name + "'; available: "
+                                + String.join(", ", catalog.names(section.kind())));
+            }
+            OptionTable table = new OptionTable(section.kind(), type.name(), type.options().specs(), common);
+            Options options = table.bind(section);
+            warnings.addAll(options.warnings());
+            Object config = type.configure().apply(options);
+            int index = out.size();
+            String instance = options.isSet("Alias") ? options.string("Alias") : type.name() + "." + index;
+            TagPattern match = null;
+            if (!section.kind().equals("INPUT")) {
+                if (options.isSet("Match") && options.isSet("Match_Regex")) {
+                    throw options.error("Match_Regex", "set either 'Match' or 'Match_Regex', not both");
+                }
+                if (options.isSet("Match_Regex")) {
+                    try {
+                        match = TagPattern.regex(options.string("Match_Regex"));
+                    } catch (java.util.regex.PatternSyntaxException e) {
+                        throw options.error("Match_Regex", "bad value for key 'Match_Regex': " + e.getDescription()
+                                + " at index " + e.getIndex());
+                    }
+                } else if (options.isSet("Match")) {
+                    match = TagPattern.wildcard(options.string("Match"));
+                } else {
+                    warnings.add(section.location() + ": " + section.label() + ": no 'Match' or 'Match_Regex'; it takes no records");
+                    match = TagPattern.regex("(?!)");
+                }
+            }
+            if (!type.runnable()) {
+                warnings.add(section.location() + ": " + section.label() + ": the " + type.name()
+                        + " plugin is validated but cannot run in this version of ferry");
+            }
+            out.add(new PlannedPlugin(type, instance, index, options, config, match));
+        }
+        return out;
+    }
+}

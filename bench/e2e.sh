@@ -1,0 +1,82 @@
+#!/usr/bin/env bash
+# End-to-end harness: runs the whole agent (./ferry) on the reference workload and prints lines/s,
+# lines per CPU-second and peak RSS.
+#
+#   bench/e2e.sh [--files 4] [--lines 500000] [--output null] [--workers 2]
+#
+# Workload: ../shared/bench/gen_erlmcp.py, FILES files x LINES numbered erlmcp lines (~425 bytes each),
+# generated once into bench/target/workload-FILESxLINES. Pipeline (the issue's reference, the same one
+# Fluent Bit 5.1.1 was measured with): tail (Read_from_Head, Exit_On_Eof) -> json parser ->
+# modify (Add host, Add cluster) -> OUTPUT. CPU is user+sys of the whole JVM, from /usr/bin/time.
+# The run fails unless ferry's summary says every line was delivered.
+set -euo pipefail
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+root="$(cd "$here/.." && pwd)"
+files=4; lines=500000; output=null; workers=2
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --files) files=$2; shift 2;;
+    --lines) lines=$2; shift 2;;
+    --output) output=$2; shift 2;;
+    --workers) workers=$2; shift 2;;
+    *) echo "usage: $0 [--files N] [--lines N] [--output null|file] [--workers N]" >&2; exit 2;;
+  esac
+done
+gen="$root/../shared/bench/gen_erlmcp.py"
+[ -f "$gen" ] || { echo "e2e: $gen not found" >&2; exit 2; }
+[ -f "$root/agent/target/ferry.jar" ] || (cd "$root" && mvn -q -B package -DskipTests)
+
+work="$root/bench/target/workload-${files}x${lines}"
+if [ ! -f "$work/.complete" ]; then
+  rm -rf "$work"; mkdir -p "$work"
+  for i in $(seq 0 $((files - 1))); do
+    python3 "$gen" --lines "$lines" --out "$work/app$i.log" --first-seq $((i * lines)) --seed $((7 + i))
+  done
+  touch "$work/.complete"
+fi
+run="$(mktemp -d)"
+trap 'rm -rf "$run"' EXIT
+mkdir -p "$run/out"
+cat > "$run/bench.conf" <<CONF
+[SERVICE]
+    Flush        1
+    Log_Level    info
+    ring.workers $workers
+
+[INPUT]
+    Name           tail
+    Path           $work/*.log
+    Parser         json
+    Tag            erlmcp.*
+    Read_from_Head On
+    Exit_On_Eof    On
+    Buffer_Chunk_Size 256k
+    Buffer_Max_Size   1M
+
+[FILTER]
+    Name   modify
+    Match  erlmcp.*
+    Add    host bench-host
+    Add    cluster erlmcp-prod
+
+[OUTPUT]
+    Name   $output
+    Match  erlmcp.*
+CONF
+if [ "$output" = file ]; then
+  printf '    Path   %s\n    Format plain\n' "$run/out" >> "$run/bench.conf"
+fi
+total=$((files * lines))
+/usr/bin/time -f '%e %U %S %M' -o "$run/time" "$root/ferry" -c "$run/bench.conf" 2> "$run/log" || {
+  cat "$run/log" >&2; exit 1; }
+read -r wall user sys rss_kb < "$run/time"
+delivered=$(grep -o 'delivered=[0-9]*' "$run/log" | tail -1 | cut -d= -f2)
+if [ "$delivered" != "$total" ]; then
+  echo "e2e: expected $total lines delivered, ferry reported '${delivered:-nothing}'" >&2
+  tail -20 "$run/log" >&2
+  exit 1
+fi
+awk -v n="$total" -v w="$wall" -v u="$user" -v s="$sys" -v r="$rss_kb" -v o="$output" -v k="$workers" 'BEGIN {
+  cpu = u + s;
+  printf "e2e: %d lines to %s (ring.workers=%d): wall %.2fs, cpu %.2fs (user %.2f, sys %.2f)\n", n, o, k, w, cpu, u, s;
+  printf "e2e: %.0f lines/s, %.0f lines per CPU-second, peak RSS %.1f MB\n", n / w, n / cpu, r / 1024 }'
