@@ -14,7 +14,9 @@ import java.util.regex.Pattern;
  *       {@code i} (ignore case), {@code m} (dot matches newline, Java's {@code DOTALL}) and {@code x}
  *       (extended, Java's {@code COMMENTS}).</li>
  * </ul>
- * Onigmo-only syntax (for example {@code \h} as a hex digit) keeps Java's meaning. Stateless.
+ * A pattern that merely starts with a slash and ends in one of those letters after a later slash (such as
+ * {@code /usr/mix}) is read as delimited, as in Fluent Bit. Onigmo-only syntax (for example {@code \h} as
+ * a hex digit) keeps Java's meaning. Stateless.
  */
 public final class FilterRegex {
 

@@ -7,7 +7,6 @@ import dev.ferry.pipeline.config.OptionTable;
 import dev.ferry.pipeline.config.Options;
 import dev.ferry.pipeline.filter.FilterRegex;
 import dev.ferry.pipeline.filter.RecordAccessor;
-import dev.ferry.pipeline.filter.RuleArguments;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -19,7 +18,9 @@ import java.util.regex.PatternSyntaxException;
  *
  * <p>As in Fluent Bit (2.1+), {@code Logical_Op AND} and {@code OR} take rules of one kind only: mixing
  * {@code Regex} and {@code Exclude} under them is a {@link ConfigException} (Fluent Bit refuses to start
- * with "Both 'regex' and 'exclude' are set."). Immutable.
+ * with "Both 'regex' and 'exclude' are set."). A rule's value is split at the first space: the key, then
+ * the regex exactly as written to the end of the line (quotes are part of the pattern, as in Fluent Bit).
+ * Immutable.
  *
  * @param rules the rules in the order written
  * @param logicalOp how the rules combine
@@ -60,7 +61,7 @@ public record GrepConfig(List<GrepRule> rules, LogicalOp logicalOp) {
                 continue;
             }
             String form = exclude ? "Exclude" : "Regex";
-            List<String> a = RuleArguments.split(e.value(), 2, true);
+            List<String> a = keyAndRegex(e.value());
             if (a.size() != 2) {
                 throw o.error(e, "'" + written(e) + "' has " + a.size() + (a.size() == 1 ? " argument" : " arguments")
                         + "; expected: " + form + " KEY REGEX");
@@ -87,6 +88,23 @@ public record GrepConfig(List<GrepRule> rules, LogicalOp logicalOp) {
             rules.add(new GrepRule(exclude, key, regex));
         }
         return new GrepConfig(rules, op);
+    }
+
+    /**
+     * Splits {@code KEY REGEX} at the first space, as Fluent Bit does: the regex is the rest of the line
+     * exactly as written, quotes included (they are part of the pattern).
+     */
+    private static List<String> keyAndRegex(String value) {
+        String v = value.strip();
+        int sp = 0;
+        while (sp < v.length() && v.charAt(sp) != ' ' && v.charAt(sp) != '\t') {
+            sp++;
+        }
+        if (v.isEmpty()) {
+            return List.of();
+        }
+        String rest = v.substring(sp).strip();
+        return rest.isEmpty() ? List.of(v) : List.of(v.substring(0, sp), rest);
     }
 
     private static String written(ConfigEntry e) {

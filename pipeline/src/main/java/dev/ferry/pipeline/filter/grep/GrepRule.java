@@ -9,7 +9,9 @@ import java.util.regex.Pattern;
  *
  * <p>The rule matches when KEY is present and the regex is found in its text form ({@link
  * RecordAccessor#text}: a string as itself, a number, boolean, object or array as its JSON text). A
- * missing key never matches. Immutable and thread-safe.
+ * missing key never matches. Fluent Bit matches string values only; ferry also matches the others by
+ * their JSON text, so {@code Regex status ^5} works on a numeric {@code status}. Immutable and
+ * thread-safe.
  *
  * @param exclude true for {@code Exclude}, false for {@code Regex}
  * @param key the field, as a record accessor

@@ -10,7 +10,9 @@ import java.util.regex.Pattern;
  *
  * <p>KEY arguments are {@linkplain RecordAccessor record accessors} ({@code $a['b']} or a plain top-level
  * key). Values are compared in their text form ({@link RecordAccessor#text}): a string as itself, a number
- * or boolean as its JSON text. Regexes are found anywhere in the text ({@link
+ * or boolean as its JSON text, so {@code Key_value_equals status 200} holds for a numeric 200 (Fluent Bit
+ * compares string values only, and matches regexes on strings and booleans only). Regexes are found
+ * anywhere in the text ({@link
  * dev.ferry.pipeline.filter.FilterRegex}). Immutable and thread-safe.
  */
 public sealed interface ModifyCondition {

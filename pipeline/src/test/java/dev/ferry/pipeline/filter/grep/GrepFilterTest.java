@@ -109,6 +109,14 @@ class GrepFilterTest {
     }
 
     @Test
+    void quotesArePartOfTheRegexAsInFluentBit() {
+        GrepFilter f = grep("Regex log \"error\"");
+
+        assertThat(keeps(f, "{\"log\":\"{\\\"level\\\":\\\"error\\\"}\"}")).isTrue();
+        assertThat(keeps(f, "{\"log\":\"an error\"}")).isFalse();
+    }
+
+    @Test
     void textRecordsAreMatchedOnTheirLog() {
         GrepFilter f = grep("Exclude log DEBUG");
 
