@@ -15,7 +15,7 @@ import java.util.regex.Pattern;
  *       (extended, Java's {@code COMMENTS}).</li>
  * </ul>
  * A pattern that merely starts with a slash and ends in one of those letters after a later slash (such as
- * {@code /usr/mix}) is read as delimited, as in Fluent Bit. Onigmo-only syntax (for example {@code \h} as
+ * {@code /usr/mix}) is read as delimited. Onigmo-only syntax (for example {@code \h} as
  * a hex digit) keeps Java's meaning. Stateless.
  */
 public final class FilterRegex {
