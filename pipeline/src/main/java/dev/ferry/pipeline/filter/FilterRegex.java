@@ -1,0 +1,48 @@
+package dev.ferry.pipeline.filter;
+
+import java.util.regex.Pattern;
+
+/**
+ * Compiles the regular expressions of filter rules the way Fluent Bit reads them, onto
+ * {@link java.util.regex}.
+ *
+ * <p>Fluent Bit uses Onigmo with Ruby syntax, so:
+ * <ul>
+ *   <li>a rule matches when the regex is found anywhere in the value (use {@code ^...$} to anchor);</li>
+ *   <li>{@code ^} and {@code $} match at line breaks inside a value as well ({@link Pattern#MULTILINE});</li>
+ *   <li>a pattern may be written between slashes, {@code /error/}, optionally followed by Ruby flags:
+ *       {@code i} (ignore case), {@code m} (dot matches newline, Java's {@code DOTALL}) and {@code x}
+ *       (extended, Java's {@code COMMENTS}).</li>
+ * </ul>
+ * A pattern that merely starts with a slash and ends in one of those letters after a later slash (such as
+ * {@code /usr/mix}) is read as delimited. Onigmo-only syntax (for example {@code \h} as
+ * a hex digit) keeps Java's meaning. Stateless.
+ */
+public final class FilterRegex {
+
+    private FilterRegex() {
+    }
+
+    /**
+     * Compiles {@code regex}.
+     *
+     * @throws java.util.regex.PatternSyntaxException if it is not a valid regular expression
+     */
+    public static Pattern compile(String regex) {
+        int flags = Pattern.MULTILINE;
+        String body = regex;
+        int last = regex.lastIndexOf('/');
+        if (regex.length() >= 2 && regex.charAt(0) == '/' && last > 0
+                && regex.substring(last + 1).matches("[imx]*")) {
+            body = regex.substring(1, last);
+            for (char c : regex.substring(last + 1).toCharArray()) {
+                flags |= switch (c) {
+                    case 'i' -> Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE;
+                    case 'm' -> Pattern.DOTALL;
+                    default -> Pattern.COMMENTS;
+                };
+            }
+        }
+        return Pattern.compile(body, flags);
+    }
+}
