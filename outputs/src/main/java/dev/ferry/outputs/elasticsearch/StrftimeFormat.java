@@ -12,7 +12,7 @@ import java.util.Locale;
  * A compiled C {@code strftime} pattern, as Fluent Bit's {@code Logstash_DateFormat} and
  * {@code Time_Key_Format} use, formatting in UTC. Only the directives in {@link #SUPPORTED} are
  * accepted, so an unsupported one is a configuration error rather than text copied into every index
- * name.
+ * name. Names of days and months are English, as in the C locale.
  *
  * <p>Immutable and thread-safe. {@link #format} allocates; callers cache per second or per day.
  */
@@ -91,10 +91,10 @@ public final class StrftimeFormat {
                 case 'M' -> pad(out, t.getMinute(), 2);
                 case 'S' -> pad(out, t.getSecond(), 2);
                 case 'j' -> pad(out, t.getDayOfYear(), 3);
-                case 'a' -> out.append(t.getDayOfWeek().getDisplayName(TextStyle.SHORT, Locale.ROOT));
-                case 'A' -> out.append(t.getDayOfWeek().getDisplayName(TextStyle.FULL, Locale.ROOT));
-                case 'b', 'h' -> out.append(t.getMonth().getDisplayName(TextStyle.SHORT, Locale.ROOT));
-                case 'B' -> out.append(t.getMonth().getDisplayName(TextStyle.FULL, Locale.ROOT));
+                case 'a' -> out.append(t.getDayOfWeek().getDisplayName(TextStyle.SHORT, Locale.ENGLISH));
+                case 'A' -> out.append(t.getDayOfWeek().getDisplayName(TextStyle.FULL, Locale.ENGLISH));
+                case 'b', 'h' -> out.append(t.getMonth().getDisplayName(TextStyle.SHORT, Locale.ENGLISH));
+                case 'B' -> out.append(t.getMonth().getDisplayName(TextStyle.FULL, Locale.ENGLISH));
                 case 'p' -> out.append(t.getHour() < 12 ? "AM" : "PM");
                 case 'F' -> {
                     out.append(t.getYear()).append('-');
