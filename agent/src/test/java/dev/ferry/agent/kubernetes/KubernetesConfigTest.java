@@ -1,0 +1,111 @@
+package dev.ferry.agent.kubernetes;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.ferry.pipeline.config.ConfigEntry;
+import dev.ferry.pipeline.config.ConfigException;
+import dev.ferry.pipeline.config.ConfigSection;
+import dev.ferry.pipeline.config.SourceLocation;
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class KubernetesConfigTest {
+
+    private static KubernetesConfig config(String... keyValues) {
+        List<ConfigEntry> entries = new ArrayList<>();
+        entries.add(new ConfigEntry("Name", "kubernetes", new SourceLocation("test.conf", 4)));
+        for (int i = 0; i < keyValues.length; i += 2) {
+            entries.add(new ConfigEntry(keyValues[i], keyValues[i + 1], new SourceLocation("test.conf", 5 + i / 2)));
+        }
+        return KubernetesConfig.from(KubernetesConfig.OPTIONS.bind(
+                new ConfigSection("FILTER", new SourceLocation("test.conf", 3), entries)));
+    }
+
+    @Test
+    void defaultsAreFluentBits() {
+        KubernetesConfig c = config();
+        assertThat(c.kubeUrl()).isEqualTo(URI.create("https://kubernetes.default.svc:443"));
+        assertThat(c.caFile()).isEqualTo("/var/run/secrets/kubernetes.io/serviceaccount/ca.crt");
+        assertThat(c.tokenFile()).isEqualTo("/var/run/secrets/kubernetes.io/serviceaccount/token");
+        assertThat(c.tokenTtl()).isEqualTo(Duration.ofMinutes(10));
+        assertThat(c.tagPrefix()).isEqualTo("kube.var.log.containers.");
+        assertThat(c.mergeLog()).isFalse();
+        assertThat(c.mergeLogTrim()).isTrue();
+        assertThat(c.keepLog()).isTrue();
+        assertThat(c.k8sLoggingParser()).isFalse();
+        assertThat(c.k8sLoggingExclude()).isFalse();
+        assertThat(c.labels()).isTrue();
+        assertThat(c.annotations()).isTrue();
+        assertThat(c.useKubelet()).isFalse();
+        assertThat(c.kubeletPort()).isEqualTo(10250);
+        assertThat(c.metaCacheTtl()).isEqualTo(Duration.ZERO);
+        assertThat(c.bufferSize()).isEqualTo(32 * 1024);
+        assertThat(c.tlsVerify()).isTrue();
+        assertThat(c.regexParser()).isNull();
+        assertThat(c.dummyMeta()).isFalse();
+    }
+
+    @Test
+    void typedKeys() {
+        KubernetesConfig c = config("Kube_URL", "http://127.0.0.1:8001", "Merge_Log", "On", "Merge_Log_Key",
+                "log_processed", "Keep_Log", "Off", "K8S-Logging.Parser", "On", "K8S-Logging.Exclude", "On",
+                "Labels", "off", "Annotations", "off", "Use_Kubelet", "true", "Kubelet_Port", "10255",
+                "Kube_Meta_Cache_TTL", "5m", "Buffer_Size", "0", "tls.verify", "Off", "Regex_Parser", "k8s-custom",
+                "Kube_Tag_Prefix", "kube.", "Dummy_Meta", "on");
+        assertThat(c.kubeUrl().getPort()).isEqualTo(8001);
+        assertThat(c.mergeLog()).isTrue();
+        assertThat(c.mergeLogKey()).isEqualTo("log_processed");
+        assertThat(c.keepLog()).isFalse();
+        assertThat(c.k8sLoggingParser()).isTrue();
+        assertThat(c.k8sLoggingExclude()).isTrue();
+        assertThat(c.labels()).isFalse();
+        assertThat(c.annotations()).isFalse();
+        assertThat(c.useKubelet()).isTrue();
+        assertThat(c.kubeletPort()).isEqualTo(10255);
+        assertThat(c.metaCacheTtl()).isEqualTo(Duration.ofMinutes(5));
+        assertThat(c.bufferSize()).isZero();
+        assertThat(c.tlsVerify()).isFalse();
+        assertThat(c.regexParser()).isEqualTo("k8s-custom");
+        assertThat(c.tagPrefix()).isEqualTo("kube.");
+        assertThat(c.dummyMeta()).isTrue();
+    }
+
+    @Test
+    void malformedKubeUrlIsAnErrorNamingTheKey() {
+        for (String url : List.of("kubernetes.default.svc:443", "ftp://kubernetes", "https://", "https://a b",
+                "https://api:443/?x=1")) {
+            assertThatThrownBy(() -> config("Kube_URL", url))
+                    .isInstanceOf(ConfigException.class)
+                    .hasMessage("test.conf:5: [FILTER] kubernetes: bad value '" + url + "' for key 'Kube_URL'; "
+                            + "allowed: an http or https URL such as https://kubernetes.default.svc:443");
+        }
+    }
+
+    @Test
+    void badKubeletPortIsAnError() {
+        assertThatThrownBy(() -> config("Kubelet_Port", "0"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("test.conf:5: [FILTER] kubernetes: bad value '0' for key 'Kubelet_Port'; allowed: a port "
+                        + "number from 1 to 65535");
+    }
+
+    @Test
+    void badCacheTtlIsAnError() {
+        assertThatThrownBy(() -> config("Kube_Meta_Cache_TTL", "soon"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("test.conf:5: [FILTER] kubernetes: bad value 'soon' for key 'Kube_Meta_Cache_TTL'; allowed: "
+                        + "a duration such as 500ms, 5s or 1m (a bare number means seconds)");
+    }
+
+    @Test
+    void misspelledKeyIsAnError() {
+        assertThatThrownBy(() -> config("Merge_Logs", "on"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("test.conf:5: [FILTER] kubernetes: unknown key 'Merge_Logs' (did you mean "
+                        + "'Merge_Log'?)");
+    }
+}

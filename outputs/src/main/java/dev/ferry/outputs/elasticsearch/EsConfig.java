@@ -1,0 +1,242 @@
+package dev.ferry.outputs.elasticsearch;
+
+import dev.ferry.outputs.RetryLimit;
+import dev.ferry.outputs.TlsConfig;
+import dev.ferry.pipeline.config.OptionSpec;
+import dev.ferry.pipeline.config.OptionTable;
+import dev.ferry.pipeline.config.OptionType;
+import dev.ferry.pipeline.config.Options;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Settings of the Elasticsearch output ({@code [OUTPUT] Name es}), with Fluent Bit's keys and
+ * defaults. Immutable.
+ *
+ * <p>Secrets ({@code HTTP_Passwd}, {@code HTTP_API_Key}, {@code Cloud_Auth}, {@code tls.key_passwd})
+ * live in {@link EsAuth} and {@link TlsConfig}, whose {@code toString()} masks them, so printing an
+ * {@code EsConfig} never shows them.
+ *
+ * @param host the host to send to ({@code Host}, or the one {@code Cloud_ID} names)
+ * @param port the port ({@code Port}, or the one {@code Cloud_ID} names, else 443 with Cloud_ID)
+ * @param path a URL path prefix before {@code /_bulk}, or null ({@code Path})
+ * @param index the index when not in Logstash format ({@code Index})
+ * @param logstashFormat whether the index is {@code prefix-date} ({@code Logstash_Format})
+ * @param logstashPrefix the index prefix in Logstash format ({@code Logstash_Prefix})
+ * @param logstashPrefixKey a record key whose value replaces the prefix, or null
+ * @param logstashPrefixSeparator between prefix and date ({@code Logstash_Prefix_Separator})
+ * @param logstashDateFormat the date part of the index ({@code Logstash_DateFormat})
+ * @param currentTimeIndex whether the index date is the current time rather than the record's
+ * @param timeKey the key the record time is added under ({@code Time_Key})
+ * @param timeKeyFormat the format of that time, before its fraction ({@code Time_Key_Format})
+ * @param timeKeyNanos whether the fraction has nanoseconds instead of milliseconds
+ * @param includeTagKey whether to add the tag to each document ({@code Include_Tag_Key})
+ * @param tagKey the key of the tag ({@code Tag_Key})
+ * @param generateId whether to make each document's id from its content ({@code Generate_ID})
+ * @param idKey a record key whose value is the document id, or null ({@code Id_Key})
+ * @param writeOperation the bulk action ({@code Write_Operation})
+ * @param replaceDots whether dots in keys become underscores ({@code Replace_Dots})
+ * @param suppressTypeName whether to leave {@code _type} out of bulk actions
+ * @param pipeline an ingest pipeline to send documents through, or null ({@code Pipeline})
+ * @param auth how to authenticate
+ * @param bufferSize the most response bytes read, or -1 for no limit ({@code Buffer_Size False})
+ * @param traceOutput whether to log every request body ({@code Trace_Output})
+ * @param traceError whether to log the body of failed requests ({@code Trace_Error})
+ * @param retryLimit how often a failed batch is retried ({@code Retry_Limit})
+ * @param workers how many threads send ({@code Workers})
+ * @param gzip whether request bodies are gzip-compressed ({@code Compress gzip})
+ * @param tls the TLS settings ({@code tls.*})
+ */
+public record EsConfig(
+        String host, int port, String path, String index, boolean logstashFormat, String logstashPrefix,
+        String logstashPrefixKey, String logstashPrefixSeparator, StrftimeFormat logstashDateFormat,
+        boolean currentTimeIndex, String timeKey, StrftimeFormat timeKeyFormat, boolean timeKeyNanos,
+        boolean includeTagKey, String tagKey, boolean generateId, String idKey, WriteOperation writeOperation,
+        boolean replaceDots, boolean suppressTypeName, String pipeline, EsAuth auth, long bufferSize,
+        boolean traceOutput, boolean traceError, RetryLimit retryLimit, int workers, boolean gzip, TlsConfig tls) {
+
+    /** The bulk API action each document is sent with. */
+    public enum WriteOperation {
+        CREATE, INDEX, UPDATE, UPSERT
+    }
+
+    /** {@code bufferSize} meaning no limit. */
+    public static final long UNLIMITED = -1;
+
+    private static final String AWS = "AWS request signing is not supported; use HTTP_API_Key or HTTP_User";
+
+    public static final OptionTable OPTIONS = new OptionTable("OUTPUT", "es", List.of(
+            OptionSpec.string("Name", "The output plugin: es.").asRequired(),
+            OptionSpec.string("Host", "Elasticsearch host name or address.").withDefault("127.0.0.1"),
+            OptionSpec.integer("Port", 9200, "Elasticsearch TCP port."),
+            OptionSpec.string("Path", "URL path prefix, for Elasticsearch behind a reverse proxy."),
+            OptionSpec.string("Index", "Index to write to when Logstash_Format is off.").withDefault("fluent-bit"),
+            OptionSpec.ignoredOption("Type", "mapping types were removed in Elasticsearch 8"),
+            OptionSpec.bool("Logstash_Format", false, "Write to daily indices named Logstash_Prefix-date."),
+            OptionSpec.string("Logstash_Prefix", "Index prefix in Logstash format.").withDefault("logstash"),
+            OptionSpec.string("Logstash_Prefix_Key", "Record key whose value is used as the index prefix."),
+            OptionSpec.string("Logstash_Prefix_Separator", "Between the prefix and the date.").withDefault("-"),
+            OptionSpec.string("Logstash_DateFormat", "strftime pattern of the index date (UTC).")
+                    .withDefault("%Y.%m.%d"),
+            OptionSpec.bool("Current_Time_Index", false, "Name the index after the current time, not the record's."),
+            OptionSpec.string("Time_Key", "Key the record time is added under.").withDefault("@timestamp"),
+            OptionSpec.string("Time_Key_Format", "strftime pattern of that time, before its fraction (UTC).")
+                    .withDefault("%Y-%m-%dT%H:%M:%S"),
+            OptionSpec.bool("Time_Key_Nanos", false, "Write the time with nanoseconds instead of milliseconds."),
+            OptionSpec.bool("Include_Tag_Key", false, "Add the record's tag under Tag_Key."),
+            OptionSpec.string("Tag_Key", "Key of the tag when Include_Tag_Key is on.").withDefault("_flb-key"),
+            OptionSpec.bool("Generate_ID", false, "Make document ids from the content, so resends do not duplicate."),
+            OptionSpec.string("Id_Key", "Record key whose value is the document id."),
+            OptionSpec.choice("Write_Operation", "create", List.of("create", "index", "update", "upsert"),
+                    "Bulk action: create, index, update or upsert (update and upsert need Id_Key or Generate_ID)."),
+            OptionSpec.bool("Replace_Dots", false, "Replace dots in keys with underscores."),
+            OptionSpec.bool("Suppress_Type_Name", false, "Leave _type out of bulk actions."),
+            OptionSpec.string("Pipeline", "Ingest pipeline to send documents through."),
+            OptionSpec.string("HTTP_User", "Basic-auth user."),
+            OptionSpec.string("HTTP_Passwd", "Basic-auth password (needs HTTP_User)."),
+            OptionSpec.string("HTTP_API_Key", "API key (base64 of id:key); instead of HTTP_User/HTTP_Passwd."),
+            OptionSpec.string("Cloud_ID", "Elastic Cloud ID; sets Host and Port unless Host is set."),
+            OptionSpec.string("Cloud_Auth", "Elastic Cloud user:password; overrides HTTP_User and HTTP_Passwd."),
+            OptionSpec.string("Buffer_Size", "Most response bytes read, or False for no limit.")
+                    .withDefault("512KB"),
+            OptionSpec.bool("Trace_Output", false, "Log every request body (for debugging)."),
+            OptionSpec.bool("Trace_Error", false, "Log the request and response of failed requests."),
+            OptionSpec.string("Retry_Limit", "Retries of a failed batch: a number, False or no_limits (forever), "
+                    + "or no_retries.").withDefault("1"),
+            OptionSpec.integer("Workers", 2, "Threads that send to Elasticsearch."),
+            OptionSpec.choice("Compress", null, List.of("gzip"), "Compress request bodies: gzip."),
+            OptionSpec.ignoredOption("AWS_Auth", AWS),
+            OptionSpec.ignoredOption("AWS_Region", AWS),
+            OptionSpec.ignoredOption("AWS_STS_Endpoint", AWS),
+            OptionSpec.ignoredOption("AWS_Role_ARN", AWS),
+            OptionSpec.ignoredOption("AWS_External_ID", AWS),
+            OptionSpec.ignoredOption("AWS_Service_Name", AWS),
+            OptionSpec.ignoredOption("AWS_Profile", AWS)), TlsConfig.options());
+
+    /** Builds and validates the settings from a section bound to {@link #OPTIONS}. */
+    public static EsConfig from(Options o) {
+        long port = o.integer("Port");
+        if (port < 1 || port > 65535) {
+            throw o.error("Port", "bad value '" + o.string("Port") + "' for key 'Port'; allowed: a port number "
+                    + "from 1 to 65535");
+        }
+        String host = o.string("Host");
+        if (o.string("Cloud_ID") != null) {
+            String[] cloud = cloudHost(o);
+            if (!o.isSet("Host")) {
+                host = cloud[0];
+                if (!o.isSet("Port")) {
+                    port = Long.parseLong(cloud[1]);
+                }
+            }
+        }
+        EsAuth auth = auth(o);
+        WriteOperation op = WriteOperation.valueOf(o.string("Write_Operation").toUpperCase(Locale.ROOT));
+        if ((op == WriteOperation.UPDATE || op == WriteOperation.UPSERT)
+                && o.string("Id_Key") == null && !o.bool("Generate_ID")) {
+            throw o.error("Write_Operation", "Write_Operation " + op.name().toLowerCase(Locale.ROOT)
+                    + " needs Id_Key or Generate_ID to name the documents");
+        }
+        RetryLimit retry = RetryLimit.parse(o.string("Retry_Limit"));
+        if (retry == null) {
+            throw o.error("Retry_Limit", "bad value '" + o.string("Retry_Limit") + "' for key 'Retry_Limit'; allowed: "
+                    + RetryLimit.ALLOWED);
+        }
+        long workers = o.integer("Workers");
+        if (workers < 0 || workers > 256) {
+            throw o.error("Workers", "bad value '" + o.string("Workers") + "' for key 'Workers'; allowed: a number "
+                    + "from 0 to 256");
+        }
+        return new EsConfig(host, (int) port, o.string("Path"), o.string("Index"), o.bool("Logstash_Format"),
+                o.string("Logstash_Prefix"), o.string("Logstash_Prefix_Key"), o.string("Logstash_Prefix_Separator"),
+                strftime(o, "Logstash_DateFormat"), o.bool("Current_Time_Index"), o.string("Time_Key"),
+                strftime(o, "Time_Key_Format"), o.bool("Time_Key_Nanos"), o.bool("Include_Tag_Key"),
+                o.string("Tag_Key"), o.bool("Generate_ID"), o.string("Id_Key"), op, o.bool("Replace_Dots"),
+                o.bool("Suppress_Type_Name"), o.string("Pipeline"), auth, bufferSize(o), o.bool("Trace_Output"),
+                o.bool("Trace_Error"), retry, (int) workers, o.string("Compress") != null, TlsConfig.from(o));
+    }
+
+    /** The settings as {@code key=value} lines for {@code ferry check}, secrets masked. */
+    public List<String> describe() {
+        List<String> out = new ArrayList<>();
+        out.add("host=" + host + ":" + port + (path == null ? "" : " path=" + path));
+        out.add(logstashFormat
+                ? "index=" + logstashPrefix + logstashPrefixSeparator + logstashDateFormat + " (logstash format)"
+                : "index=" + index);
+        out.add("write_operation=" + writeOperation.name().toLowerCase(Locale.ROOT) + " generate_id=" + generateId
+                + " id_key=" + idKey);
+        out.add("auth=" + auth);
+        out.add("tls=" + tls);
+        out.add("retry_limit=" + retryLimit + " workers=" + workers + " gzip=" + gzip);
+        return out;
+    }
+
+    private static EsAuth auth(Options o) {
+        String user = o.string("HTTP_User");
+        String password = o.string("HTTP_Passwd");
+        String apiKey = o.string("HTTP_API_Key");
+        String cloudAuth = o.string("Cloud_Auth");
+        if (password != null && apiKey != null) {
+            throw o.error("HTTP_API_Key", "HTTP_Passwd and HTTP_API_Key are both set; use one of them");
+        }
+        if (password != null && user == null) {
+            throw o.error("HTTP_Passwd", "HTTP_Passwd is set without HTTP_User");
+        }
+        if (cloudAuth != null && cloudAuth.indexOf(':') <= 0) {
+            // The value is a secret: the message must not show it.
+            throw o.error("Cloud_Auth", "bad value for key 'Cloud_Auth'; allowed: user:password");
+        }
+        return new EsAuth(user, password, apiKey, cloudAuth);
+    }
+
+    /** Host and port from an Elastic Cloud ID {@code name:base64(domain[:port]$es_id$kibana_id)}. */
+    private static String[] cloudHost(Options o) {
+        String id = o.string("Cloud_ID");
+        String bad = "bad value '" + id + "' for key 'Cloud_ID'; allowed: an Elastic Cloud ID (name:base64 text)";
+        int colon = id.indexOf(':');
+        String decoded;
+        try {
+            decoded = new String(Base64.getDecoder().decode(id.substring(colon + 1)), StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            throw o.error("Cloud_ID", bad);
+        }
+        String[] parts = decoded.split("\\$");
+        if (parts.length < 2 || parts[0].isEmpty() || parts[1].isEmpty()) {
+            throw o.error("Cloud_ID", bad);
+        }
+        String domain = parts[0];
+        String port = "443";
+        int p = domain.lastIndexOf(':');
+        if (p > 0 && domain.substring(p + 1).matches("\\d{1,5}")) {
+            port = domain.substring(p + 1);
+            domain = domain.substring(0, p);
+        }
+        return new String[] {parts[1] + "." + domain, port};
+    }
+
+    private static StrftimeFormat strftime(Options o, String key) {
+        String pattern = o.string(key);
+        try {
+            return StrftimeFormat.compile(pattern);
+        } catch (IllegalArgumentException e) {
+            throw o.error(key, "unsupported directive " + e.getMessage() + " in " + key + " '" + pattern
+                    + "'; supported: " + StrftimeFormat.SUPPORTED);
+        }
+    }
+
+    private static long bufferSize(Options o) {
+        String v = o.string("Buffer_Size");
+        if (Boolean.FALSE.equals(OptionType.parseBool(v))) {
+            return UNLIMITED;
+        }
+        long size = OptionType.parseSize(v);
+        if (size < 0) {
+            throw o.error("Buffer_Size", "bad value '" + v + "' for key 'Buffer_Size'; allowed: a size such as 512KB, "
+                    + "or False for no limit");
+        }
+        return size;
+    }
+}

@@ -1,0 +1,94 @@
+package dev.ferry.outputs.file;
+
+import dev.ferry.pipeline.config.ConfigEntry;
+import dev.ferry.pipeline.config.OptionSpec;
+import dev.ferry.pipeline.config.OptionTable;
+import dev.ferry.pipeline.config.Options;
+import dev.ferry.pipeline.config.SourceLocation;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Settings of the {@code file} output ({@code [OUTPUT] Name file}), with Fluent Bit's keys. Immutable.
+ *
+ * @param path the directory files are written in, or null for the working directory ({@code Path})
+ * @param file the file name for every record, or null to name each file after the record's tag
+ *     ({@code File})
+ * @param format the line format
+ * @param delimiter the value separator of csv and ltsv
+ * @param labelDelimiter the key/value separator of ltsv
+ * @param template the line of the template format
+ * @param mkdir whether to create {@code path} (and a tag's subdirectories) when missing
+ * @param where where the section is ({@code file:line: [OUTPUT] file}), for start-up errors
+ */
+public record FileConfig(Path path, String file, Format format, String delimiter, String labelDelimiter,
+        FileTemplate template, boolean mkdir, String where) {
+
+    /** The line formats of the file output. */
+    public enum Format {
+        /** Fluent Bit's default: {@code tag: [1704103200.123456789, {"log":"hi"}]}. */
+        OUT_FILE,
+        /** The record's JSON object alone. */
+        PLAIN,
+        /** The time and the values, separated by {@code Delimiter} (default {@code ,}). */
+        CSV,
+        /** {@code "time":...} and {@code "key":value} pairs separated by tabs (LTSV). */
+        LTSV,
+        /** The {@code Template} line filled from the record. */
+        TEMPLATE
+    }
+
+    private static final List<String> DELIMITERS = List.of("\\t", "tab", "space", "comma");
+
+    public static final OptionTable OPTIONS = new OptionTable("OUTPUT", "file", List.of(
+            OptionSpec.string("Name", "The output plugin: file.").asRequired(),
+            OptionSpec.string("Path", "Directory to write files in (default: the working directory)."),
+            OptionSpec.string("File", "File name to write every record to (default: the record's tag)."),
+            OptionSpec.choice("Format", "out_file", List.of("out_file", "plain", "csv", "ltsv", "template"),
+                    "Line format: out_file (tag: [time, {json}]), plain (the JSON record), csv, ltsv or "
+                            + "template."),
+            OptionSpec.choice("Delimiter", null, DELIMITERS,
+                    "Value separator of csv and ltsv: \\t or tab, space, comma."),
+            OptionSpec.choice("Label_Delimiter", null, DELIMITERS,
+                    "Key/value separator of ltsv: \\t or tab, space, comma (default ':')."),
+            OptionSpec.string("Template", "Line of the template format: {time} is the record time, {key} the "
+                    + "value of field key.").withDefault("{time} {message}"),
+            OptionSpec.bool("Mkdir", false, "Create Path (and subdirectories for tags) when missing."),
+            OptionSpec.ignoredOption("csv_column_names", "CSV header lines are not written yet")));
+
+    /** Builds the settings from a section bound to {@link #OPTIONS}. */
+    public static FileConfig from(Options o) {
+        Path path = null;
+        if (o.string("Path") != null) {
+            try {
+                path = Path.of(o.string("Path"));
+            } catch (InvalidPathException e) {
+                throw o.error("Path", "bad value '" + o.string("Path") + "' for key 'Path': " + e.getReason());
+            }
+        }
+        String file = o.string("File");
+        if (file != null && (file.isEmpty() || file.equals(".") || file.equals(".."))) {
+            throw o.error("File", "bad value '" + file + "' for key 'File'; allowed: a file name");
+        }
+        Format format = Format.valueOf(o.string("Format").toUpperCase(Locale.ROOT));
+        String delimiter = delimiter(o.string("Delimiter"), format == Format.LTSV ? "\t" : ",");
+        String labelDelimiter = delimiter(o.string("Label_Delimiter"), ":");
+        List<ConfigEntry> pathEntries = o.entries("Path");
+        SourceLocation at = pathEntries.isEmpty() ? o.section().location() : pathEntries.get(0).location();
+        return new FileConfig(path, file, format, delimiter, labelDelimiter, FileTemplate.compile(o.string("Template")),
+                o.bool("Mkdir"), at + ": " + o.section().label());
+    }
+
+    private static String delimiter(String value, String dflt) {
+        if (value == null) {
+            return dflt;
+        }
+        return switch (value.trim().toLowerCase(Locale.ROOT)) {
+            case "\\t", "tab" -> "\t";
+            case "space" -> " ";
+            default -> ",";
+        };
+    }
+}

@@ -1,0 +1,273 @@
+package dev.ferry.outputs.file;
+
+import dev.ferry.pipeline.config.ConfigException;
+import dev.ferry.pipeline.record.ByteSink;
+import dev.ferry.pipeline.record.LogRecord;
+import dev.ferry.pipeline.spi.Output;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The {@code file} output: appends each record's line to {@code Path/File}, or to {@code Path/<tag>}
+ * when {@code File} is not set (the tag made safe as a relative path, as Fluent Bit does).
+ *
+ * <p>Called from the ring's output thread only. Lines are encoded into one buffer per target file and
+ * written with a single {@link FileChannel} append per file on {@link #flush()}; there is no fsync, so
+ * "with the destination" means with the operating system. At most {@value #MAX_OPEN_FILES} files are
+ * kept open; the least recently used one is written out and closed to make room. Before writing, a
+ * file that was moved or deleted (rotated away) is opened afresh at its path.
+ *
+ * <p>Start-up: the constructor checks {@code Path}. When it is missing and {@code Mkdir} is off it
+ * throws a {@link ConfigException} naming the configuration line; with {@code Mkdir} on it creates it.
+ *
+ * <p>Failure: an {@link IOException} while opening or writing propagates from {@link #write} or
+ * {@link #flush}; the bytes that could not be written are dropped from the buffer (the caller decides
+ * about the batch), other files are still written.
+ */
+public final class FileOutput implements Output {
+
+    /** How many files are kept open at once. */
+    static final int MAX_OPEN_FILES = 64;
+
+    /** Buffered bytes for one file above which {@link #write} already writes them out. */
+    static final int SPILL_BYTES = 256 * 1024;
+
+    private static final Logger log = LoggerFactory.getLogger(FileOutput.class);
+
+    private final FileConfig config;
+    private final FileEncoder encoder;
+    private final Path fixedTarget;
+    private final LinkedHashMap<Path, Target> targets = new LinkedHashMap<>(16, 0.75f, true);
+    private String lastTag;
+    private Target lastTarget;
+
+    /**
+     * Prepares the output; see the type's start-up contract.
+     *
+     * @throws ConfigException if {@code Path} is missing (and {@code Mkdir} off), not a directory, or
+     *     cannot be created
+     */
+    public FileOutput(FileConfig config) {
+        this.config = config;
+        this.encoder = new FileEncoder(config);
+        prepareDirectory(config);
+        this.fixedTarget = config.file() == null ? null : resolve(config.file());
+    }
+
+    /**
+     * Checks that {@code Path} is a directory, creating it when {@code Mkdir} is on.
+     *
+     * @throws ConfigException with the configuration line if it is not usable
+     */
+    static void prepareDirectory(FileConfig config) {
+        Path dir = config.path();
+        if (dir == null || Files.isDirectory(dir)) {
+            return;
+        }
+        if (Files.exists(dir)) {
+            throw new ConfigException(config.where() + ": Path '" + dir + "' is not a directory");
+        }
+        if (!config.mkdir()) {
+            throw new ConfigException(config.where() + ": Path '" + dir
+                    + "' does not exist; create it or set Mkdir on");
+        }
+        try {
+            Files.createDirectories(dir);
+            log.info("Created the file output's directory path={}", dir);
+        } catch (IOException e) {
+            throw new ConfigException(config.where() + ": cannot create Path '" + dir + "': " + e, e);
+        }
+    }
+
+    @Override
+    public void write(LogRecord record) throws IOException {
+        Target t = target(record.tag());
+        encoder.encode(record, t.buffer);
+        if (t.buffer.length() >= SPILL_BYTES) {
+            t.drain();
+        }
+    }
+
+    @Override
+    public void flush() throws IOException {
+        IOException failure = null;
+        for (Target t : targets.values()) {
+            try {
+                t.drain();
+            } catch (IOException e) {
+                if (failure == null) {
+                    failure = e;
+                } else {
+                    failure.addSuppressed(e);
+                }
+            }
+        }
+        if (failure != null) {
+            throw failure;
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        IOException failure = null;
+        try {
+            flush();
+        } catch (IOException e) {
+            failure = e;
+        }
+        for (Target t : targets.values()) {
+            try {
+                t.close();
+            } catch (IOException e) {
+                if (failure == null) {
+                    failure = e;
+                } else {
+                    failure.addSuppressed(e);
+                }
+            }
+        }
+        targets.clear();
+        lastTag = null;
+        lastTarget = null;
+        if (failure != null) {
+            throw failure;
+        }
+    }
+
+    /** The files currently open, for tests. */
+    List<Path> openFiles() {
+        return new ArrayList<>(targets.keySet());
+    }
+
+    private Target target(String tag) throws IOException {
+        if (lastTarget != null && tag.equals(lastTag)) {
+            return lastTarget;
+        }
+        Path file = fixedTarget != null ? fixedTarget : resolve(sanitizeTag(tag));
+        Target t = targets.get(file);
+        if (t == null) {
+            evictIfFull();
+            t = new Target(file);
+            targets.put(file, t);
+        }
+        lastTag = tag;
+        lastTarget = t;
+        return t;
+    }
+
+    private void evictIfFull() throws IOException {
+        if (targets.size() < MAX_OPEN_FILES) {
+            return;
+        }
+        Iterator<Map.Entry<Path, Target>> it = targets.entrySet().iterator();
+        Target eldest = it.next().getValue();
+        it.remove();
+        try {
+            eldest.drain();
+        } finally {
+            eldest.close();
+        }
+    }
+
+    private Path resolve(String name) {
+        return config.path() == null ? Path.of(name) : config.path().resolve(name);
+    }
+
+    /**
+     * Makes a tag a safe relative path, as Fluent Bit does: {@code /} and {@code \} separate
+     * directories (empty parts dropped), {@code .} and {@code ..} parts become {@code _}, and any
+     * character other than letters, digits, {@code -}, {@code _} and {@code .} becomes {@code _}.
+     */
+    static String sanitizeTag(String tag) {
+        StringBuilder out = new StringBuilder(tag.length());
+        for (String part : tag.split("[/\\\\]")) {
+            if (part.isEmpty()) {
+                continue;
+            }
+            if (out.length() > 0) {
+                out.append('/');
+            }
+            if (part.equals(".") || part.equals("..")) {
+                out.append('_');
+                continue;
+            }
+            for (int i = 0; i < part.length(); i++) {
+                char c = part.charAt(i);
+                boolean safe = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+                        || c == '-' || c == '_' || c == '.';
+                out.append(safe ? c : '_');
+            }
+        }
+        return out.length() == 0 ? "_" : out.toString();
+    }
+
+    /** One output file: its buffered lines and its open channel (opened on first write). */
+    private final class Target {
+
+        final Path file;
+        final ByteSink buffer = new ByteSink(8 * 1024);
+        FileChannel channel;
+
+        Target(Path file) {
+            this.file = file;
+        }
+
+        void drain() throws IOException {
+            if (buffer.length() == 0) {
+                return;
+            }
+            try {
+                if (channel == null || !Files.exists(file)) {
+                    reopen();
+                }
+                ByteBuffer bytes = ByteBuffer.wrap(buffer.array(), 0, buffer.length());
+                while (bytes.hasRemaining()) {
+                    channel.write(bytes);
+                }
+            } finally {
+                buffer.reset();
+            }
+        }
+
+        private void reopen() throws IOException {
+            if (channel != null) {
+                log.info("Reopening a file output's file that was moved or deleted path={}", file);
+                close();
+            }
+            Path parent = file.toAbsolutePath().getParent();
+            if (parent != null && !Files.isDirectory(parent)) {
+                if (!config.mkdir()) {
+                    throw new IOException("cannot open output file '" + file + "': directory '" + parent
+                            + "' does not exist (set Mkdir on to create it)");
+                }
+                Files.createDirectories(parent);
+            }
+            try {
+                channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                        StandardOpenOption.APPEND);
+            } catch (IOException e) {
+                throw new IOException("cannot open output file '" + file + "': " + e, e);
+            }
+            log.debug("Opened a file output's file path={}", file);
+        }
+
+        void close() throws IOException {
+            if (channel != null) {
+                FileChannel c = channel;
+                channel = null;
+                c.close();
+            }
+        }
+    }
+}

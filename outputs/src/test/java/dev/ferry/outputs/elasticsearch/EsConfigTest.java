@@ -1,0 +1,241 @@
+package dev.ferry.outputs.elasticsearch;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.ferry.outputs.RetryLimit;
+import dev.ferry.outputs.Sections;
+import dev.ferry.pipeline.config.ConfigException;
+import dev.ferry.pipeline.config.OptionSpec;
+import dev.ferry.pipeline.config.OptionTable;
+import dev.ferry.pipeline.config.Options;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class EsConfigTest {
+
+    /** The es table with the Match key the assembler adds to every output. */
+    private static final OptionTable WITH_MATCH = new OptionTable("OUTPUT", "es",
+            List.of(OptionSpec.string("Match", "Tag pattern.")), EsConfig.OPTIONS.specs());
+
+    private static Options bind(String... keyValues) {
+        String[] all = new String[keyValues.length + 2];
+        all[0] = "Name";
+        all[1] = "es";
+        System.arraycopy(keyValues, 0, all, 2, keyValues.length);
+        return Sections.bind(EsConfig.OPTIONS, all);
+    }
+
+    private static EsConfig config(String... keyValues) {
+        return EsConfig.from(bind(keyValues));
+    }
+
+    @Test
+    void seedSectionBindsWithOneWarningForType() {
+        Options o = WITH_MATCH.bind(Sections.output(
+                "Name", "es",
+                "Match", "erlmcp.*",
+                "Host", "elasticsearch-service.elasticsearch.svc.cluster.local",
+                "Port", "9200",
+                "Index", "erlmcp-logs",
+                "Type", "_doc",
+                "Logstash_Format", "On",
+                "Logstash_Prefix", "erlmcp",
+                "HTTP_User", "elastic",
+                "HTTP_Passwd", "s3cret",
+                "Generate_ID", "On",
+                "Retry_Limit", "False"));
+        assertThat(o.warnings()).containsExactly("test.conf:9: [OUTPUT] es: key 'Type' has no effect in ferry "
+                + "(mapping types were removed in Elasticsearch 8)");
+        EsConfig c = EsConfig.from(o);
+        assertThat(c.host()).isEqualTo("elasticsearch-service.elasticsearch.svc.cluster.local");
+        assertThat(c.port()).isEqualTo(9200);
+        assertThat(c.index()).isEqualTo("erlmcp-logs");
+        assertThat(c.logstashFormat()).isTrue();
+        assertThat(c.logstashPrefix()).isEqualTo("erlmcp");
+        assertThat(c.logstashDateFormat().format(1_704_103_200L)).isEqualTo("2024.01.01");
+        assertThat(c.auth().user()).isEqualTo("elastic");
+        assertThat(c.auth().password()).isEqualTo("s3cret");
+        assertThat(c.generateId()).isTrue();
+        assertThat(c.retryLimit()).isEqualTo(RetryLimit.FOREVER);
+        assertThat(c.writeOperation()).isEqualTo(EsConfig.WriteOperation.CREATE);
+    }
+
+    @Test
+    void defaultsAreFluentBits() {
+        EsConfig c = config();
+        assertThat(c.host()).isEqualTo("127.0.0.1");
+        assertThat(c.port()).isEqualTo(9200);
+        assertThat(c.path()).isNull();
+        assertThat(c.index()).isEqualTo("fluent-bit");
+        assertThat(c.logstashFormat()).isFalse();
+        assertThat(c.logstashPrefix()).isEqualTo("logstash");
+        assertThat(c.logstashPrefixSeparator()).isEqualTo("-");
+        assertThat(c.logstashDateFormat()).hasToString("%Y.%m.%d");
+        assertThat(c.timeKey()).isEqualTo("@timestamp");
+        assertThat(c.timeKeyFormat()).hasToString("%Y-%m-%dT%H:%M:%S");
+        assertThat(c.timeKeyNanos()).isFalse();
+        assertThat(c.tagKey()).isEqualTo("_flb-key");
+        assertThat(c.includeTagKey()).isFalse();
+        assertThat(c.writeOperation()).isEqualTo(EsConfig.WriteOperation.CREATE);
+        assertThat(c.auth()).isEqualTo(EsAuth.NONE);
+        assertThat(c.bufferSize()).isEqualTo(512 * 1024);
+        assertThat(c.retryLimit()).isEqualTo(new RetryLimit(1, false));
+        assertThat(c.workers()).isEqualTo(2);
+        assertThat(c.gzip()).isFalse();
+        assertThat(c.tls().enabled()).isFalse();
+        assertThat(c.tls().verify()).isTrue();
+    }
+
+    @Test
+    void typedKeys() {
+        EsConfig c = config("Write_Operation", "Upsert", "Id_Key", "id", "Buffer_Size", "False", "Retry_Limit",
+                "no_retries", "Workers", "4", "Compress", "gzip", "tls", "on", "tls.verify", "off",
+                "tls.ca_file", "/ca.pem", "tls.crt_file", "/c.pem", "tls.key_file", "/k.pem", "tls.vhost", "es.local",
+                "Time_Key_Nanos", "on", "Suppress_Type_Name", "on", "Path", "/es");
+        assertThat(c.writeOperation()).isEqualTo(EsConfig.WriteOperation.UPSERT);
+        assertThat(c.bufferSize()).isEqualTo(EsConfig.UNLIMITED);
+        assertThat(c.retryLimit()).isEqualTo(RetryLimit.NONE);
+        assertThat(c.workers()).isEqualTo(4);
+        assertThat(c.gzip()).isTrue();
+        assertThat(c.tls().enabled()).isTrue();
+        assertThat(c.tls().verify()).isFalse();
+        assertThat(c.tls().crtFile()).isEqualTo("/c.pem");
+        assertThat(c.tls().vhost()).isEqualTo("es.local");
+        assertThat(c.timeKeyNanos()).isTrue();
+        assertThat(c.suppressTypeName()).isTrue();
+        assertThat(c.path()).isEqualTo("/es");
+    }
+
+    @Test
+    void awsKeysAreAcceptedWithWarnings() {
+        Options o = bind("AWS_Auth", "On", "AWS_Region", "us-east-1");
+        assertThat(o.warnings()).hasSize(2);
+        assertThat(o.warnings().get(0)).isEqualTo("test.conf:5: [OUTPUT] es: key 'AWS_Auth' has no effect in ferry "
+                + "(AWS request signing is not supported; use HTTP_API_Key or HTTP_User)");
+    }
+
+    @Test
+    void secretsAreNeverPrinted() {
+        EsConfig c = config("HTTP_User", "elastic", "HTTP_Passwd", "s3cret", "tls.key_passwd", "k3ypass",
+                "tls.crt_file", "/c", "tls.key_file", "/k");
+        EsConfig k = config("HTTP_API_Key", "QXBpS2V5OnNlY3JldA==", "Cloud_Auth", "elastic:cl0ud");
+        for (String text : List.of(c.toString(), String.join("\n", c.describe()), k.toString(),
+                String.join("\n", k.describe()))) {
+            assertThat(text).doesNotContain("s3cret", "k3ypass", "QXBpS2V5OnNlY3JldA==", "cl0ud").contains("*****");
+        }
+        assertThat(c.toString()).contains("user=elastic", "password=*****", "keyPasswd=*****");
+        assertThat(k.auth()).hasToString("EsAuth[user=null, password=null, apiKey=*****, cloudAuth=*****]");
+        assertThat(k.auth().effectiveUser()).isEqualTo("elastic");
+        assertThat(k.auth().effectivePassword()).isEqualTo("cl0ud");
+    }
+
+    @Test
+    void passwordAndApiKeyTogetherIsAnError() {
+        assertThatThrownBy(() -> config("HTTP_User", "u", "HTTP_Passwd", "p", "HTTP_API_Key", "k"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("test.conf:7: [OUTPUT] es: HTTP_Passwd and HTTP_API_Key are both set; use one of them");
+    }
+
+    @Test
+    void passwordWithoutUserIsAnError() {
+        assertThatThrownBy(() -> config("HTTP_Passwd", "p"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("test.conf:5: [OUTPUT] es: HTTP_Passwd is set without HTTP_User");
+    }
+
+    @Test
+    void clientCertificateWithoutKeyIsAnError() {
+        assertThatThrownBy(() -> config("tls", "on", "tls.crt_file", "/c.pem"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("test.conf:6: [OUTPUT] es: tls.crt_file is set without tls.key_file");
+    }
+
+    @Test
+    void unsupportedDateDirectiveIsAnError() {
+        assertThatThrownBy(() -> config("Logstash_Format", "on", "Logstash_DateFormat", "%Y.%m.%k"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("test.conf:6: [OUTPUT] es: unsupported directive '%k' in Logstash_DateFormat '%Y.%m.%k'; "
+                        + "supported: " + StrftimeFormat.SUPPORTED);
+        assertThatThrownBy(() -> config("Time_Key_Format", "%Y-%m-%dT%H:%M:%S%"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("test.conf:5: [OUTPUT] es: unsupported directive '%' at the end in Time_Key_Format "
+                        + "'%Y-%m-%dT%H:%M:%S%'; supported: " + StrftimeFormat.SUPPORTED);
+    }
+
+    @Test
+    void badRetryLimitIsAnError() {
+        assertThatThrownBy(() -> config("Retry_Limit", "forever"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("test.conf:5: [OUTPUT] es: bad value 'forever' for key 'Retry_Limit'; allowed: a number of "
+                        + "retries, False or no_limits (retry forever), or no_retries");
+    }
+
+    @Test
+    void badBufferSizeIsAnError() {
+        assertThatThrownBy(() -> config("Buffer_Size", "lots"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("test.conf:5: [OUTPUT] es: bad value 'lots' for key 'Buffer_Size'; allowed: a size such as "
+                        + "512KB, or False for no limit");
+    }
+
+    @Test
+    void badPortIsAnError() {
+        assertThatThrownBy(() -> config("Port", "70000"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("test.conf:5: [OUTPUT] es: bad value '70000' for key 'Port'; allowed: a port number from 1 "
+                        + "to 65535");
+    }
+
+    @Test
+    void negativeWorkersIsAnError() {
+        assertThatThrownBy(() -> config("Workers", "-1"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("test.conf:5: [OUTPUT] es: bad value '-1' for key 'Workers'; allowed: a number from 0 to 256");
+    }
+
+    @Test
+    void updateWithoutIdIsAnError() {
+        assertThatThrownBy(() -> config("Write_Operation", "update"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("test.conf:5: [OUTPUT] es: Write_Operation update needs Id_Key or Generate_ID to name the "
+                        + "documents");
+        assertThat(config("Write_Operation", "update", "Generate_ID", "on").writeOperation())
+                .isEqualTo(EsConfig.WriteOperation.UPDATE);
+    }
+
+    @Test
+    void badWriteOperationIsAnError() {
+        assertThatThrownBy(() -> config("Write_Operation", "delete"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("test.conf:5: [OUTPUT] es: bad value 'delete' for key 'Write_Operation'; allowed: one of "
+                        + "create, index, update, upsert");
+    }
+
+    @Test
+    void cloudIdGivesHostAndPort() {
+        String id = "prod:" + Base64.getEncoder().encodeToString(
+                "eu-west-1.aws.found.io$abc123$kib456".getBytes(StandardCharsets.UTF_8));
+        EsConfig c = config("Cloud_ID", id);
+        assertThat(c.host()).isEqualTo("abc123.eu-west-1.aws.found.io");
+        assertThat(c.port()).isEqualTo(443);
+        String withPort = "prod:" + Base64.getEncoder().encodeToString(
+                "eu-west-1.aws.found.io:9243$abc123$kib456".getBytes(StandardCharsets.UTF_8));
+        assertThat(config("Cloud_ID", withPort).port()).isEqualTo(9243);
+        assertThat(config("Cloud_ID", id, "Host", "es.internal").host()).isEqualTo("es.internal");
+    }
+
+    @Test
+    void badCloudIdAndCloudAuthAreErrors() {
+        assertThatThrownBy(() -> config("Cloud_ID", "prod:%%%"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("test.conf:5: [OUTPUT] es: bad value 'prod:%%%' for key 'Cloud_ID'; allowed: an Elastic "
+                        + "Cloud ID (name:base64 text)");
+        assertThatThrownBy(() -> config("Cloud_Auth", "justapassword"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("test.conf:5: [OUTPUT] es: bad value for key 'Cloud_Auth'; allowed: user:password")
+                .message().doesNotContain("justapassword");
+    }
+}

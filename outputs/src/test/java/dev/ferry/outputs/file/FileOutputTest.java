@@ -1,0 +1,160 @@
+package dev.ferry.outputs.file;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.ferry.outputs.Sections;
+import dev.ferry.outputs.TestRecords;
+import dev.ferry.pipeline.config.ConfigException;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class FileOutputTest {
+
+    @TempDir
+    Path dir;
+
+    private static FileConfig config(String... keyValues) {
+        String[] all = new String[keyValues.length + 2];
+        all[0] = "Name";
+        all[1] = "file";
+        System.arraycopy(keyValues, 0, all, 2, keyValues.length);
+        return FileConfig.from(Sections.bind(FileConfig.OPTIONS, all));
+    }
+
+    private static String read(Path p) throws IOException {
+        return Files.readString(p, StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void writesOneFilePerTagOnFlush() throws IOException {
+        try (FileOutput out = new FileOutput(config("Path", dir.toString(), "Format", "plain"))) {
+            out.write(TestRecords.json("app.log", TestRecords.TIME, "{\"a\":1}"));
+            out.write(TestRecords.json("sys", TestRecords.TIME, "{\"b\":2}"));
+            out.write(TestRecords.json("app.log", TestRecords.TIME, "{\"a\":3}"));
+            assertThat(dir.resolve("app.log")).doesNotExist();
+            out.flush();
+            assertThat(read(dir.resolve("app.log"))).isEqualTo("{\"a\":1}\n{\"a\":3}\n");
+            assertThat(read(dir.resolve("sys"))).isEqualTo("{\"b\":2}\n");
+        }
+    }
+
+    @Test
+    void fileSendsEveryTagToOneFileAndAppends() throws IOException {
+        Files.writeString(dir.resolve("all.log"), "before\n");
+        try (FileOutput out = new FileOutput(config("Path", dir.toString(), "File", "all.log"))) {
+            out.write(TestRecords.json("a", TestRecords.TIME, "{\"x\":1}"));
+            out.flush();
+            out.write(TestRecords.json("b", TestRecords.TIME, "{\"x\":2}"));
+            out.flush();
+        }
+        assertThat(read(dir.resolve("all.log"))).isEqualTo("before\n"
+                + "a: [1704103200.123456789, {\"x\":1}]\n"
+                + "b: [1704103200.123456789, {\"x\":2}]\n");
+        try (var files = Files.list(dir)) {
+            assertThat(files).containsExactly(dir.resolve("all.log"));
+        }
+    }
+
+    @Test
+    void templateFormatToFile() throws IOException {
+        try (FileOutput out = new FileOutput(config("Path", dir.toString(), "File", "t.txt", "Format", "template",
+                "Template", "{time} {level}: {message}"))) {
+            out.write(TestRecords.fields("t", TestRecords.TIME, "level", "info", "message", "started"));
+            out.close();
+        }
+        assertThat(read(dir.resolve("t.txt"))).isEqualTo("1704103200.123457 info: started\n");
+    }
+
+    @Test
+    void missingPathIsAStartUpErrorWithoutMkdir() {
+        Path missing = dir.resolve("no/such");
+        assertThatThrownBy(() -> new FileOutput(config("Path", missing.toString())))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("test.conf:5: [OUTPUT] file: Path '" + missing + "' does not exist; create it or set "
+                        + "Mkdir on");
+        assertThat(missing).doesNotExist();
+    }
+
+    @Test
+    void pathThatIsAFileIsAStartUpError() throws IOException {
+        Path file = Files.writeString(dir.resolve("f"), "");
+        assertThatThrownBy(() -> new FileOutput(config("Path", file.toString(), "Mkdir", "on")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("test.conf:5: [OUTPUT] file: Path '" + file + "' is not a directory");
+    }
+
+    @Test
+    void mkdirCreatesPathAndTagSubdirectories() throws IOException {
+        Path missing = dir.resolve("logs/out");
+        try (FileOutput out = new FileOutput(config("Path", missing.toString(), "Mkdir", "on", "Format", "plain"))) {
+            assertThat(missing).isDirectory();
+            out.write(TestRecords.json("kube/pod-1", TestRecords.TIME, "{\"a\":1}"));
+            out.flush();
+        }
+        assertThat(read(missing.resolve("kube/pod-1"))).isEqualTo("{\"a\":1}\n");
+    }
+
+    @Test
+    void tagSubdirectoryWithoutMkdirFailsOnFlushNamingTheFile() throws IOException {
+        try (FileOutput out = new FileOutput(config("Path", dir.toString(), "Format", "plain"))) {
+            out.write(TestRecords.json("kube/pod-1", TestRecords.TIME, "{\"a\":1}"));
+            assertThatThrownBy(out::flush)
+                    .isInstanceOf(IOException.class)
+                    .hasMessage("cannot open output file '" + dir.resolve("kube/pod-1") + "': directory '"
+                            + dir.resolve("kube") + "' does not exist (set Mkdir on to create it)");
+            // The failed batch is not written again by the next flush.
+            out.flush();
+        }
+        assertThat(dir.resolve("kube")).doesNotExist();
+    }
+
+    @Test
+    void aDeletedFileIsCreatedAgain() throws IOException {
+        try (FileOutput out = new FileOutput(config("Path", dir.toString(), "Format", "plain"))) {
+            out.write(TestRecords.json("t", TestRecords.TIME, "{\"a\":1}"));
+            out.flush();
+            Files.delete(dir.resolve("t"));
+            out.write(TestRecords.json("t", TestRecords.TIME, "{\"a\":2}"));
+            out.flush();
+        }
+        assertThat(read(dir.resolve("t"))).isEqualTo("{\"a\":2}\n");
+    }
+
+    @Test
+    void keepsABoundedNumberOfFilesOpen() throws IOException {
+        int tags = FileOutput.MAX_OPEN_FILES + 6;
+        try (FileOutput out = new FileOutput(config("Path", dir.toString(), "Format", "plain"))) {
+            for (int i = 0; i < tags; i++) {
+                out.write(TestRecords.json("t" + i, TestRecords.TIME, "{\"i\":" + i + "}"));
+            }
+            assertThat(out.openFiles()).hasSize(FileOutput.MAX_OPEN_FILES).doesNotContain(dir.resolve("t0"));
+            out.flush();
+        }
+        for (int i = 0; i < tags; i++) {
+            assertThat(read(dir.resolve("t" + i))).isEqualTo("{\"i\":" + i + "}\n");
+        }
+    }
+
+    @Test
+    void tagsBecomeSafeRelativePaths() {
+        assertThat(FileOutput.sanitizeTag("kube.var.log.containers.app-1_ns_c.log"))
+                .isEqualTo("kube.var.log.containers.app-1_ns_c.log");
+        assertThat(FileOutput.sanitizeTag("/a//b/")).isEqualTo("a/b");
+        assertThat(FileOutput.sanitizeTag("../../etc/passwd")).isEqualTo("_/_/etc/passwd");
+        assertThat(FileOutput.sanitizeTag("a b:c*\u00e9")).isEqualTo("a_b_c__");
+        assertThat(FileOutput.sanitizeTag("")).isEqualTo("_");
+    }
+
+    @Test
+    void badDelimiterIsAnError() {
+        assertThatThrownBy(() -> config("Format", "csv", "Delimiter", ";"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("test.conf:6: [OUTPUT] file: bad value ';' for key 'Delimiter'; allowed: one of \\t, tab, "
+                        + "space, comma");
+    }
+}
