@@ -15,9 +15,6 @@ import java.util.Locale;
  */
 final class TopologyDescription {
 
-    private static final List<String> SECRET_WORDS = List.of("passwd", "password", "token", "secret", "api_key",
-            "apikey", "auth", "key_file");
-
     private TopologyDescription() {
     }
 
@@ -82,20 +79,9 @@ final class TopologyDescription {
                 if (e.is("Name") || e.is("Match") || e.is("Match_Regex")) {
                     continue;
                 }
-                sb.append("      ").append(e.key()).append(' ').append(masked(e)).append('\n');
+                sb.append("      ").append(e.key()).append(' ').append(e.displayValue()).append('\n');
             }
         }
-    }
-
-    /** Shows a setting's value, or {@code *****} for anything that may be a secret. */
-    static String masked(ConfigEntry e) {
-        String k = e.key().toLowerCase(Locale.ROOT);
-        for (String w : SECRET_WORDS) {
-            if (k.contains(w)) {
-                return e.value().isEmpty() ? "(empty)" : "*****";
-            }
-        }
-        return e.value();
     }
 
     private static String exampleTag(PlannedPlugin input) {

@@ -60,9 +60,9 @@ public record TopologyPlan(String origin, ServiceConfig service, ParserRegistry 
         for (ConfigSection ml : configuration.sections("MULTILINE_PARSER")) {
             warnings.add(ml.location() + ": " + ml.label() + ": multiline parsers are not implemented yet; the section is not used");
         }
-        List<PlannedPlugin> inputs = plan(configuration.sections("INPUT"), catalog, COMMON_INPUT, warnings);
-        List<PlannedPlugin> filters = plan(configuration.sections("FILTER"), catalog, COMMON_FILTER, warnings);
-        List<PlannedPlugin> outputs = plan(configuration.sections("OUTPUT"), catalog, COMMON_OUTPUT, warnings);
+        List<PlannedPlugin> inputs = plan(configuration.sections("INPUT"), catalog, COMMON_INPUT, parsers, warnings);
+        List<PlannedPlugin> filters = plan(configuration.sections("FILTER"), catalog, COMMON_FILTER, parsers, warnings);
+        List<PlannedPlugin> outputs = plan(configuration.sections("OUTPUT"), catalog, COMMON_OUTPUT, parsers, warnings);
         if (inputs.isEmpty()) {
             throw new ConfigException(configuration.origin() + ": the configuration has no [INPUT] section; ferry would have nothing to read");
         }
@@ -73,7 +73,7 @@ public record TopologyPlan(String origin, ServiceConfig service, ParserRegistry 
     }
 
     private static List<PlannedPlugin> plan(List<ConfigSection> sections, PluginCatalog catalog, List<OptionSpec> common,
-                                            List<String> warnings) {
+                                            ParserRegistry parsers, List<String> warnings) {
         List<PlannedPlugin> out = new ArrayList<>();
         for (ConfigSection section : sections) {
             String name = section.name();
@@ -90,7 +90,7 @@ public record TopologyPlan(String origin, ServiceConfig service, ParserRegistry 
             OptionTable table = new OptionTable(section.kind(), type.name(), type.options().specs(), common);
             Options options = table.bind(section);
             warnings.addAll(options.warnings());
-            Object config = type.configure().apply(options);
+            Object config = type.configure().configure(options, parsers);
             int index = out.size();
             String instance = options.isSet("Alias") ? options.string("Alias") : type.name() + "." + index;
             TagPattern match = null;

@@ -1,13 +1,49 @@
 package dev.ferry.pipeline.config;
 
+import java.util.List;
+import java.util.Locale;
+
 /**
  * One {@code key value} setting of a configuration section, with where it was written.
  * The value is already expanded ({@code ${VAR}} and {@code @SET} variables), never null.
+ *
+ * <p>Values of keys that may hold secrets (passwords, tokens, API keys) are never shown: {@link
+ * #toString()} and {@link #displayValue()} print {@code *****} for them.
  */
 public record ConfigEntry(String key, String value, SourceLocation location) {
+
+    private static final List<String> SECRET_WORDS = List.of("passwd", "password", "token", "secret", "api_key",
+            "apikey", "cloud_auth", "key_passwd");
 
     /** Keys are case-insensitive, as in Fluent Bit. */
     public boolean is(String name) {
         return key.equalsIgnoreCase(name);
+    }
+
+    /** Whether the key may hold a secret ({@code HTTP_Passwd}, {@code Bearer_Token}, {@code HTTP_API_Key}, ...). */
+    public boolean secret() {
+        String k = key.toLowerCase(Locale.ROOT);
+        if (k.endsWith("_file") || k.endsWith("_path")) {
+            return false; // where a secret is kept, not the secret
+        }
+        for (String w : SECRET_WORDS) {
+            if (k.contains(w)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The value as it may be shown in logs and {@code ferry check}: {@code *****} for secrets. */
+    public String displayValue() {
+        if (secret()) {
+            return value.isEmpty() ? "(empty)" : "*****";
+        }
+        return value;
+    }
+
+    @Override
+    public String toString() {
+        return location + ": " + key + " " + displayValue();
     }
 }

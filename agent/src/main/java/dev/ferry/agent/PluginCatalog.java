@@ -1,0 +1,103 @@
+package dev.ferry.agent;
+
+import dev.ferry.agent.kubernetes.KubernetesConfig;
+import dev.ferry.agent.source.tail.TailConfig;
+import dev.ferry.agent.source.tail.TailInput;
+import dev.ferry.outputs.discard.NullConfig;
+import dev.ferry.outputs.discard.NullOutput;
+import dev.ferry.outputs.elasticsearch.EsConfig;
+import dev.ferry.outputs.file.FileConfig;
+import dev.ferry.outputs.file.FileOutput;
+import dev.ferry.outputs.stdout.StdoutConfig;
+import dev.ferry.outputs.stdout.StdoutOutput;
+import dev.ferry.pipeline.filter.grep.GrepConfig;
+import dev.ferry.pipeline.filter.grep.GrepFilter;
+import dev.ferry.pipeline.filter.modify.ModifyConfig;
+import dev.ferry.pipeline.filter.modify.ModifyFilter;
+import dev.ferry.pipeline.filter.parser.ParserFilter;
+import dev.ferry.pipeline.filter.parser.ParserFilterConfig;
+import dev.ferry.pipeline.filter.recordmodifier.RecordModifierConfig;
+import dev.ferry.pipeline.filter.recordmodifier.RecordModifierFilter;
+import dev.ferry.pipeline.spi.Parser;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Every plugin ferry knows, by kind and Fluent Bit name. The one place where a new plugin is added.
+ *
+ * <p>Immutable and thread-safe once built. Plugins registered without a creator ({@code es},
+ * {@code kubernetes}) are validated with their full option tables but cannot run yet.
+ */
+public final class PluginCatalog {
+
+    private final Map<String, PluginType<?, ?>> byKey = new LinkedHashMap<>();
+
+    /** The plugins of this build. */
+    public static PluginCatalog standard() {
+        PluginCatalog c = new PluginCatalog();
+        c.add(new PluginType<>("INPUT", "tail", TailConfig.OPTIONS, (o, parsers) -> {
+            TailConfig config = TailConfig.from(o);
+            if (config.parser() != null) {
+                parsers.require(config.parser(), o, "Parser");
+            }
+            return config;
+        }, TailInput::create));
+
+        c.add(new PluginType<>("FILTER", "modify", ModifyConfig.OPTIONS, (o, p) -> ModifyConfig.from(o),
+                (config, ctx) -> new ModifyFilter(config)));
+        c.add(new PluginType<>("FILTER", "record_modifier", RecordModifierConfig.OPTIONS,
+                (o, p) -> RecordModifierConfig.from(o), (config, ctx) -> new RecordModifierFilter(config)));
+        c.add(new PluginType<>("FILTER", "grep", GrepConfig.OPTIONS, (o, p) -> GrepConfig.from(o),
+                (config, ctx) -> new GrepFilter(config)));
+        c.add(new PluginType<>("FILTER", "parser", ParserFilterConfig.OPTIONS, (o, parsers) -> {
+            ParserFilterConfig config = ParserFilterConfig.from(o);
+            for (String name : config.parsers()) {
+                parsers.require(name, o, "Parser");
+            }
+            return config;
+        }, (config, ctx) -> {
+            List<Parser> resolved = new ArrayList<>();
+            for (String name : config.parsers()) {
+                resolved.add(ctx.parsers().require(name, ctx.options(), "Parser"));
+            }
+            return new ParserFilter(config, resolved);
+        }));
+        c.add(new PluginType<>("FILTER", "kubernetes", KubernetesConfig.OPTIONS, (o, p) -> KubernetesConfig.from(o), null));
+
+        c.add(new PluginType<>("OUTPUT", "stdout", StdoutConfig.OPTIONS, (o, p) -> StdoutConfig.from(o),
+                (config, ctx) -> new StdoutOutput(config)));
+        c.add(new PluginType<>("OUTPUT", "file", FileConfig.OPTIONS, (o, p) -> FileConfig.from(o),
+                (config, ctx) -> new FileOutput(config)));
+        c.add(new PluginType<>("OUTPUT", "null", NullConfig.OPTIONS, (o, p) -> NullConfig.from(o),
+                (config, ctx) -> new NullOutput(config)));
+        c.add(new PluginType<>("OUTPUT", "es", EsConfig.OPTIONS, (o, p) -> EsConfig.from(o), null));
+        return c;
+    }
+
+    private void add(PluginType<?, ?> type) {
+        byKey.put(key(type.kind(), type.name()), type);
+    }
+
+    /** The plugin of {@code kind} named {@code name} (case-insensitive), or null. */
+    public PluginType<?, ?> find(String kind, String name) {
+        return byKey.get(key(kind, name));
+    }
+
+    /** The names of the plugins of {@code kind}, in registration order. */
+    public List<String> names(String kind) {
+        List<String> out = new ArrayList<>();
+        for (PluginType<?, ?> t : byKey.values()) {
+            if (t.kind().equalsIgnoreCase(kind)) {
+                out.add(t.name());
+            }
+        }
+        return out;
+    }
+
+    private static String key(String kind, String name) {
+        return kind.toUpperCase(Locale.ROOT) + "/" + name.toLowerCase(Locale.ROOT);
+    }
+}
