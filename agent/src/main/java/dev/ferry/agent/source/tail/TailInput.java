@@ -268,6 +268,10 @@ public final class TailInput implements AutoCloseable {
                 saved.clear();
                 dbDirty.set(true);
             }
+            // Save where the files found at start begin before reading any of them: a crash from here
+            // on restarts with a DB, so nothing written in between is skipped.
+            writeDbIfDirty(false);
+            lastDbWriteNanos = System.nanoTime();
             while (running) {
                 boolean worked = false;
                 if (!overLimit()) {
@@ -338,6 +342,10 @@ public final class TailInput implements AutoCloseable {
                     }
                 } else if (f.atEof() && f.rotateWaitOver(now, rotateWait)) {
                     release(f, true);
+                } else {
+                    // While a rotated file drains, look for its successor often: writers create it
+                    // a moment after the rename, and Refresh_Interval may be a minute away.
+                    scanRequested = true;
                 }
             } catch (IOException e) {
                 log.warn("Checking a file failed; letting it go until a scan finds it again. path={} error={}",
@@ -386,7 +394,9 @@ public final class TailInput implements AutoCloseable {
             TailedFile known = files.get(key);
             if (known == null) {
                 open(p, key, initial);
-            } else if (!known.file().equals(p) && !key.equals(FileKey.ofOrNull(known.file()))) {
+            } else if (known.file().equals(p)) {
+                known.clearRotated(); // renamed back, or its path was briefly missing
+            } else if (!key.equals(FileKey.ofOrNull(known.file()))) {
                 log.info("File renamed; reading it on under its new name. from={} to={}", known.file(), p);
                 known.movedTo(p);
                 known.clearRotated();

@@ -13,6 +13,7 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -304,5 +305,39 @@ class TailInputTest {
         await("the new line", () -> pub.size() == 11);
         assertThat(pub.lines().get(10).text()).isEqualTo("new-1");
         assertThat(pub.lines().get(10).offset()).isZero();
+    }
+
+    @Test
+    void aFileRenamedToAnotherMatchedNameGoesOnUnderThatName() throws IOException {
+        Path a = dir.resolve("a.log");
+        append(a, numbered("line", 1, 5));
+        RecordingPublisher pub = new RecordingPublisher(true);
+        TailInput in = start(pub, "Path", glob("*.log"), "Read_from_Head", "On", "Rotate_Wait", "100ms");
+        await("the first lines", () -> pub.size() == 5);
+
+        Files.move(a, dir.resolve("b.log"));
+        await("the rename to be seen", () -> in.counters().rotations() == 1);
+        append(dir.resolve("b.log"), numbered("line", 6, 8));
+
+        await("the new lines", () -> pub.size() == 8);
+        assertThat(pub.texts()).containsExactlyElementsOf(numberedList("line", 1, 8));
+        assertThat(pub.lines().get(7).origin().path()).isEqualTo(dir.resolve("b.log").toString());
+        assertThat(in.counters().filesOpened()).isEqualTo(1);
+        assertThat(in.openFiles()).isEqualTo(1);
+    }
+
+    @Test
+    void ignoreOlderLeavesFilesNotModifiedRecently() throws IOException {
+        append(dir.resolve("old.log"), "old\n");
+        Files.setLastModifiedTime(dir.resolve("old.log"),
+                FileTime.fromMillis(System.currentTimeMillis() - 7_200_000));
+        append(dir.resolve("new.log"), "new\n");
+        RecordingPublisher pub = new RecordingPublisher(true);
+
+        TailInput in = start(pub, "Path", glob("*.log"), "Read_from_Head", "On", "Ignore_Older", "1h",
+                "Exit_On_Eof", "On");
+
+        assertThat(in.drained()).succeedsWithin(10, TimeUnit.SECONDS);
+        assertThat(pub.texts()).containsExactly("new");
     }
 }
