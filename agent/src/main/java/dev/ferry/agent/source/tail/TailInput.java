@@ -85,6 +85,7 @@ public final class TailInput implements AutoCloseable {
     private long lastScanNanos;
     private long lastMaintenanceNanos;
     private long lastDbWriteNanos;
+    private boolean dbFailing;
 
     private final AtomicLong inFlight = new AtomicLong();
     private final AtomicBoolean dbDirty = new AtomicBoolean();
@@ -103,7 +104,8 @@ public final class TailInput implements AutoCloseable {
      *     thread's name
      * @param publisher where lines go
      * @param decoder passed with every line (parser, Path_Key, Offset_Key)
-     * @throws ConfigException if the DB file exists and is not a ferry position DB
+     * @throws ConfigException if the DB file exists and is not a ferry position DB, or its directory
+     *     does not exist
      */
     public TailInput(TailConfig config, String instanceName, LinePublisher publisher, LineDecoder decoder) {
         this.config = config;
@@ -224,6 +226,9 @@ public final class TailInput implements AutoCloseable {
         if (db == null) {
             return true;
         }
+        if (!Files.isDirectory(db.file().getParent())) {
+            throw new ConfigException("[INPUT] tail: the directory of DB " + db.file() + " does not exist");
+        }
         try {
             List<PositionDb.Entry> entries = db.load();
             if (entries == null) {
@@ -331,13 +336,13 @@ public final class TailInput implements AutoCloseable {
                     continue;
                 }
                 if (!f.rotated()) {
-                    FileKey now2 = FileKey.ofOrNull(f.file());
-                    if (!f.identity().key().equals(now2)) {
+                    FileKey current = FileKey.ofOrNull(f.file());
+                    if (!f.identity().key().equals(current)) {
                         f.markRotated(now);
                         counters.rotation();
                         scanRequested = true;
                         log.info("File left its path; reading it to its end before letting it go. path={}"
-                                + " reason={} offset={}", f.file(), now2 == null ? "deleted or renamed" : "replaced",
+                                + " reason={} offset={}", f.file(), current == null ? "deleted or renamed" : "replaced",
                                 f.readPos());
                     }
                 } else if (f.atEof() && f.rotateWaitOver(now, rotateWait)) {
@@ -498,6 +503,11 @@ public final class TailInput implements AutoCloseable {
         }
         f.closeChannel();
         files.remove(f.identity().key());
+        if (!finished && f.entry() != null) {
+            // A read error: when a scan finds the file again it resumes at the acknowledged offset
+            // (lines in flight may come twice) instead of being taken for a new file.
+            saved.add(f.entry());
+        }
         if (!f.fullyAcknowledged()) {
             releasing.add(f);
         }
@@ -532,10 +542,17 @@ public final class TailInput implements AutoCloseable {
         }
         try {
             db.write(entries, closing);
+            if (dbFailing) {
+                dbFailing = false;
+                log.info("Writing the position DB works again. db={}", db.file());
+            }
         } catch (IOException e) {
             dbDirty.set(true);
-            log.error("Writing the position DB failed; a restart now would send lines again. db={} error={}",
-                    db.file(), e.toString());
+            if (!dbFailing) {
+                dbFailing = true;
+                log.error("Writing the position DB failed; retrying every 250ms, and a restart now would send"
+                        + " lines again. db={} error={}", db.file(), e.toString());
+            }
         }
     }
 

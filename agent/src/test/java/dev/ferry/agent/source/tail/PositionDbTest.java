@@ -65,4 +65,14 @@ class PositionDbTest {
                 .isInstanceOf(PositionDb.CorruptException.class)
                 .hasMessage("line 2 cannot be read: not a fingerprint: not-a-fingerprint");
     }
+
+    @Test
+    void aDbInAMissingDirectoryIsRefused() {
+        Path db = dir.resolve("missing/pos.db");
+        TailConfig c = TailTestSupport.config("Path", dir.resolve("*.log").toString(), "DB", db.toString());
+
+        assertThatThrownBy(() -> new TailInput(c, "tail.0", new RecordingPublisher(true), new LineDecoder(null, null, null)))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("[INPUT] tail: the directory of DB " + db + " does not exist");
+    }
 }
