@@ -3,6 +3,7 @@ package dev.ferry.agent.source.tail;
 import dev.ferry.agent.source.FileIdentity;
 import dev.ferry.agent.source.FileKey;
 import dev.ferry.agent.source.Fingerprint;
+import dev.ferry.agent.source.Input;
 import dev.ferry.pipeline.config.ConfigException;
 import dev.ferry.pipeline.ring.LineDecoder;
 import dev.ferry.pipeline.ring.LinePublisher;
@@ -30,11 +31,11 @@ import org.slf4j.LoggerFactory;
  * and remembers, per file, how far its lines were acknowledged.
  *
  * <h2>Lifecycle and threads</h2>
- * The assembler builds it, calls {@link #start()} once, and at shutdown {@link #stop()} (no more
- * reading), drains the ring so the last acknowledgements arrive, then {@link #close()} (last DB write,
- * files closed); {@link #close()} alone also stops. One daemon thread, {@code ferry-tail-<instance>},
- * does all reading, discovery and DB writing; {@link TailedFile#acknowledge} is called from the ring's
- * output thread.
+ * As every {@link Input}: the agent builds it (the DB is loaded then), calls {@link #start} once, and
+ * at shutdown {@link #stopReading()} (no more reading), drains the ring so the last acknowledgements
+ * arrive, then {@link #close()} (last DB write, files closed); {@link #close()} alone also stops. One
+ * daemon thread, {@code ferry-tail-<instance>}, does all reading, discovery and DB writing;
+ * {@link TailedFile#acknowledge} is called from the ring's output thread.
  *
  * <h2>Which files, from where</h2>
  * Path globs are scanned at start, every {@code Refresh_Interval}, and at once when a file leaves its
@@ -55,7 +56,7 @@ import org.slf4j.LoggerFactory;
  * also stops reading while more bytes than that are published and not yet acknowledged, and resumes
  * as acknowledgements come in; nothing is dropped.
  */
-public final class TailInput implements AutoCloseable {
+public final class TailInput implements Input {
 
     private static final Logger log = LoggerFactory.getLogger(TailInput.class);
 
@@ -67,7 +68,7 @@ public final class TailInput implements AutoCloseable {
     private final TailConfig config;
     private final String instanceName;
     private final String tag;
-    private final LinePublisher publisher;
+    private LinePublisher publisher;
     private final LineDecoder decoder;
     private final FileDiscovery discovery;
     private final PositionDb db;
@@ -97,21 +98,19 @@ public final class TailInput implements AutoCloseable {
     private volatile int openFiles;
 
     /**
-     * Loads the DB (if configured); reads nothing until {@link #start()}.
+     * Loads the DB (if configured); reads nothing until {@link #start}.
      *
      * @param config the section's settings
      * @param instanceName the input's instance name ({@code tail.0}): the tag when none is set, and the
      *     thread's name
-     * @param publisher where lines go
      * @param decoder passed with every line (parser, Path_Key, Offset_Key)
      * @throws ConfigException if the DB file exists and is not a ferry position DB, or its directory
      *     does not exist
      */
-    public TailInput(TailConfig config, String instanceName, LinePublisher publisher, LineDecoder decoder) {
+    public TailInput(TailConfig config, String instanceName, LineDecoder decoder) {
         this.config = config;
         this.instanceName = instanceName;
         this.tag = config.tagOr(instanceName);
-        this.publisher = publisher;
         this.decoder = decoder;
         this.discovery = new FileDiscovery(config.paths(), config.excludePaths(), config.ignoreOlder());
         this.db = config.db() == null ? null : new PositionDb(config.db(), config.dbSync());
@@ -120,11 +119,24 @@ public final class TailInput implements AutoCloseable {
         this.thread.setDaemon(true);
     }
 
-    /** Starts the reading thread. Once only. */
-    public void start() {
+    @Override
+    public String name() {
+        return instanceName;
+    }
+
+    /** {@code Exit_On_Eof}. */
+    @Override
+    public boolean endsAtEof() {
+        return config.exitOnEof();
+    }
+
+    /** Starts the reading thread, publishing into {@code publisher}. Once only. */
+    @Override
+    public void start(LinePublisher publisher) {
         if (!started.compareAndSet(false, true)) {
             throw new IllegalStateException("tail input " + instanceName + " was already started");
         }
+        this.publisher = publisher; // the thread's start publishes it to the thread
         thread.start();
     }
 
@@ -132,7 +144,8 @@ public final class TailInput implements AutoCloseable {
      * Stops reading and waits for the thread to end (it is interrupted if a full ring holds it for more
      * than 5 s). Acknowledgements are still taken afterwards, and {@link #close()} saves them.
      */
-    public void stop() {
+    @Override
+    public void stopReading() {
         running = false;
         if (!started.get() || Thread.currentThread() == thread) {
             return;
@@ -153,7 +166,7 @@ public final class TailInput implements AutoCloseable {
     /** Stops reading if still running, writes the DB a last time and closes the files. Idempotent. */
     @Override
     public void close() {
-        stop();
+        stopReading();
         if (!closed.compareAndSet(false, true)) {
             return;
         }
@@ -165,10 +178,11 @@ public final class TailInput implements AutoCloseable {
     }
 
     /**
-     * Completes once the first scan is done, every matched file is read to its end (an unfinished last
-     * line counts as the end), and every line published was acknowledged. The assembler waits on it for
-     * {@code Exit_On_Eof}. Completes exceptionally if the reading thread fails.
+     * With {@code Exit_On_Eof}: completes once the first scan is done, every matched file is read to its
+     * end (an unfinished last line counts as the end), and every line published was acknowledged.
+     * Without it, never completes. Completes exceptionally if the reading thread fails.
      */
+    @Override
     public CompletableFuture<Void> drained() {
         return drained;
     }
@@ -368,7 +382,7 @@ public final class TailInput implements AutoCloseable {
             writeDbIfDirty(false);
             lastDbWriteNanos = now;
         }
-        if (!drained.isDone() && firstScanDone && releasing.isEmpty() && allDrained()) {
+        if (config.exitOnEof() && !drained.isDone() && firstScanDone && releasing.isEmpty() && allDrained()) {
             log.info("Every file is read to its end and delivered. input={} files={}", instanceName, files.size());
             drained.complete(null);
         }

@@ -50,7 +50,7 @@ class PositionDbTest {
         Files.write(db, "SQLite format 3\0rest".getBytes(StandardCharsets.ISO_8859_1));
         TailConfig c = TailTestSupport.config("Path", dir.resolve("*.log").toString(), "DB", db.toString());
 
-        assertThatThrownBy(() -> new TailInput(c, "tail.0", new RecordingPublisher(true), new LineDecoder(null, null, null)))
+        assertThatThrownBy(() -> new TailInput(c, "tail.0", new LineDecoder(null, null, null)))
                 .isInstanceOf(ConfigException.class)
                 .hasMessage("[INPUT] tail: DB file " + db + " is not a ferry position DB: it is a SQLite database"
                         + " (Fluent Bit's format), which ferry does not read; point DB at a new file");
@@ -71,7 +71,7 @@ class PositionDbTest {
         Path db = dir.resolve("missing/pos.db");
         TailConfig c = TailTestSupport.config("Path", dir.resolve("*.log").toString(), "DB", db.toString());
 
-        assertThatThrownBy(() -> new TailInput(c, "tail.0", new RecordingPublisher(true), new LineDecoder(null, null, null)))
+        assertThatThrownBy(() -> new TailInput(c, "tail.0", new LineDecoder(null, null, null)))
                 .isInstanceOf(ConfigException.class)
                 .hasMessage("[INPUT] tail: the directory of DB " + db + " does not exist");
     }

@@ -40,8 +40,8 @@ public final class TailChildMain {
         };
         TailConfig config = TailTestSupport.config("Path", dir.resolve("*.log").toString(), "DB", args[1],
                 "Read_from_Head", "On", "Refresh_Interval", "200ms");
-        TailInput in = new TailInput(config, "tail.0", publisher, new LineDecoder(null, null, null));
-        in.start();
+        TailInput in = new TailInput(config, "tail.0", new LineDecoder(null, null, null));
+        in.start(publisher);
         System.out.println("started");
         System.out.flush();
         Thread.currentThread().join();

@@ -37,9 +37,9 @@ class TailInputTest {
     }
 
     private TailInput start(RecordingPublisher pub, String... keyValues) {
-        TailInput in = new TailInput(config(keyValues), "tail.0", pub, new LineDecoder(null, null, null));
+        TailInput in = new TailInput(config(keyValues), "tail.0", new LineDecoder(null, null, null));
         inputs.add(in);
-        in.start();
+        in.start(pub);
         return in;
     }
 

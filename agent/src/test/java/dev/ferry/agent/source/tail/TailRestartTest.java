@@ -35,10 +35,9 @@ class TailRestartTest {
         List<String> kv = new ArrayList<>(List.of("Path", dir.resolve("*.log").toString(),
                 "DB", dir.resolve("pos.db").toString(), "Exit_On_Eof", "On"));
         kv.addAll(List.of(extra));
-        TailInput in = new TailInput(config(kv.toArray(String[]::new)), "tail.0", pub,
-                new LineDecoder(null, null, null));
+        TailInput in = new TailInput(config(kv.toArray(String[]::new)), "tail.0", new LineDecoder(null, null, null));
         inputs.add(in);
-        in.start();
+        in.start(pub);
         return in;
     }
 
