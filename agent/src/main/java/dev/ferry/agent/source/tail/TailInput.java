@@ -49,12 +49,16 @@ import org.slf4j.LoggerFactory;
  * channel, and let go once it has had no new data for {@code Rotate_Wait}; its unfinished last line,
  * which can no longer be completed, is then published. If it turns up under another name that the
  * globs match, it simply goes on under that name. A file found shorter than the read offset was
- * truncated: a WARN, and it is read again from offset 0 as new data.
+ * truncated: a WARN, and it is read again from offset 0 as new data. A file that was let go keeps its
+ * DB entry until everything published from it is acknowledged, then the entry is dropped (as Fluent
+ * Bit does); entries of files no glob finds at start are dropped after the first scan.
  *
  * <h2>Back-pressure</h2>
  * {@link LinePublisher#publish} blocks while the ring is full. With {@code Mem_Buf_Limit} the input
  * also stops reading while more bytes than that are published and not yet acknowledged, and resumes
- * as acknowledgements come in; nothing is dropped.
+ * as acknowledgements come in; nothing is dropped. The limit is checked after every published line,
+ * so it is passed by at most one line; files are polled in the order they were found, so under a
+ * tight limit the first ones are served first.
  */
 public final class TailInput implements Input {
 
