@@ -1,0 +1,147 @@
+package dev.ferry.agent.source.tail;
+
+import java.io.IOException;
+import java.nio.file.FileSystems;
+import java.nio.file.FileVisitOption;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.PathMatcher;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * Finds the files a tail input reads: regular files matching one of the {@code Path} globs, not
+ * matching an {@code Exclude_Path} glob, and (with {@code Ignore_Older}) modified recently enough.
+ *
+ * <p>A {@code Path} glob may hold wildcards in directory parts ({@code /var/log/*}{@code /app*.log});
+ * {@code *} stays within one path part as in {@code glob(3)}, {@code **} crosses parts. Relative globs
+ * are taken from the working directory. Symbolic links are followed (Kubernetes' {@code
+ * /var/log/containers/*.log} are links), and a file is reported under the path it was found at.
+ * {@code Exclude_Path} globs are matched against the whole path with {@code *} crossing {@code /},
+ * as Fluent Bit's {@code fnmatch} does, so {@code *.gz} excludes every {@code .gz} file.
+ *
+ * <p>Used by the input's thread only; not thread-safe. Unreadable directories are skipped silently:
+ * the next scan tries again.
+ */
+final class FileDiscovery {
+
+    private record Glob(Path base, int depth, PathMatcher matcher) {
+    }
+
+    private final List<Glob> includes = new ArrayList<>();
+    private final List<PathMatcher> excludes = new ArrayList<>();
+    private final Duration ignoreOlder;
+
+    /** The globs must be valid (checked by {@link TailConfig#from}). */
+    FileDiscovery(List<String> paths, List<String> excludePaths, Duration ignoreOlder) {
+        for (String p : paths) {
+            includes.add(glob(p));
+        }
+        for (String e : excludePaths) {
+            excludes.add(FileSystems.getDefault().getPathMatcher("glob:" + fnmatchStyle(e)));
+        }
+        this.ignoreOlder = ignoreOlder;
+    }
+
+    /** The matching files now, sorted by path and without duplicates. */
+    List<Path> scan() {
+        Set<Path> found = new TreeSet<>();
+        Instant oldest = ignoreOlder == null ? null : Instant.now().minus(ignoreOlder);
+        for (Glob g : includes) {
+            if (!Files.isDirectory(g.base)) {
+                continue;
+            }
+            try {
+                Files.walkFileTree(g.base, EnumSet.of(FileVisitOption.FOLLOW_LINKS), g.depth,
+                        new SimpleFileVisitor<>() {
+                            @Override
+                            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
+                                if (attrs.isRegularFile() && g.matcher.matches(file) && !excluded(file)
+                                        && (oldest == null || !attrs.lastModifiedTime().toInstant().isBefore(oldest))) {
+                                    found.add(file);
+                                }
+                                return FileVisitResult.CONTINUE;
+                            }
+
+                            @Override
+                            public FileVisitResult visitFileFailed(Path file, IOException e) {
+                                return FileVisitResult.CONTINUE;
+                            }
+                        });
+            } catch (IOException e) {
+                // the base vanished while walking; the next scan tries again
+            }
+        }
+        return new ArrayList<>(found);
+    }
+
+    /** Whether an Exclude_Path glob matches {@code file}. */
+    boolean excluded(Path file) {
+        for (PathMatcher m : excludes) {
+            if (m.matches(file)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Splits an absolute glob into the directory without wildcards and how deep below it to look. */
+    private static Glob glob(String pattern) {
+        String abs = Path.of("").toAbsolutePath().resolve(pattern).normalize().toString();
+        String[] parts = abs.split("/");
+        int firstWild = parts.length;
+        for (int i = 0; i < parts.length; i++) {
+            if (hasWildcard(parts[i])) {
+                firstWild = i;
+                break;
+            }
+        }
+        StringBuilder base = new StringBuilder("/");
+        for (int i = 0; i < Math.min(firstWild, parts.length - 1); i++) {
+            if (!parts[i].isEmpty()) {
+                base.append(parts[i]).append('/');
+            }
+        }
+        int baseParts = Math.min(firstWild, parts.length - 1);
+        int depth = abs.contains("**") ? Integer.MAX_VALUE : parts.length - baseParts;
+        PathMatcher m = FileSystems.getDefault().getPathMatcher("glob:" + abs);
+        return new Glob(Path.of(base.toString()), depth, m);
+    }
+
+    private static boolean hasWildcard(String part) {
+        for (int i = 0; i < part.length(); i++) {
+            char c = part.charAt(i);
+            if (c == '*' || c == '?' || c == '[' || c == '{' || c == '\\') {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Turns single {@code *} into {@code **} so that it crosses {@code /}, as fnmatch without FNM_PATHNAME. */
+    private static String fnmatchStyle(String glob) {
+        StringBuilder out = new StringBuilder(glob.length() + 8);
+        for (int i = 0; i < glob.length(); i++) {
+            char c = glob.charAt(i);
+            if (c == '\\' && i + 1 < glob.length()) {
+                out.append(c).append(glob.charAt(++i));
+            } else if (c == '*') {
+                out.append("**");
+                while (i + 1 < glob.length() && glob.charAt(i + 1) == '*') {
+                    i++;
+                }
+            } else {
+                out.append(c);
+            }
+        }
+        return out.toString();
+    }
+}

@@ -1,0 +1,213 @@
+package dev.ferry.agent.source.tail;
+
+import dev.ferry.agent.source.FileKey;
+import dev.ferry.agent.source.Fingerprint;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+
+/**
+ * The tail input's position DB ({@code DB} key): for each file, the offset up to which its lines were
+ * acknowledged, keyed by the file's identity.
+ *
+ * <h2>On-disk format (version 1)</h2>
+ * A UTF-8 text file. The first line is exactly {@value #HEADER}; then one line per file, five fields
+ * separated by a tab:
+ * <pre>
+ *  id          fingerprint              file key    offset  path
+ *  fp-3f0c...-1024  3f0c9a7e12b45d60-1024  803:1a2b3c  48213   /var/log/app.log
+ * </pre>
+ * <ul>
+ *   <li>{@code id}: the {@code RecordOrigin.id()} fixed when the file's first line was handed on, or
+ *       {@code -} if none was yet;</li>
+ *   <li>{@code fingerprint}: {@code <16 hex digits>-<length>}, SHA-256 prefix of the file's first
+ *       {@code length} bytes (see {@link Fingerprint}); this is what a file is matched by on start;</li>
+ *   <li>{@code file key}: device and inode ({@link FileKey}) when last seen, which breaks ties between
+ *       files whose leading bytes are equal;</li>
+ *   <li>{@code offset}: decimal byte offset; every line before it was acknowledged;</li>
+ *   <li>{@code path}: where the file was last seen, for people and for logs.</li>
+ * </ul>
+ * In the fields, {@code \} is written {@code \\}, tab {@code \t}, newline {@code \n}, carriage return
+ * {@code \r}. Lines are in no particular order.
+ *
+ * <h2>Crash safety</h2>
+ * Each write goes to {@code <DB>.tmp} and is renamed over the DB, so a reader sees either the old or
+ * the new content, never a mix, whatever moment the process dies at. With {@code DB.sync full} (or
+ * {@code extra}) the temporary file is fsynced before the rename and the directory after it, so the
+ * write survives a power loss; {@code normal} does that only when the input closes; {@code off}
+ * never.
+ *
+ * <p>Not thread-safe: used by the input's thread (and by {@code close()} after that thread ended).
+ */
+final class PositionDb {
+
+    /** The first line of every DB file. */
+    static final String HEADER = "ferry-tail-positions 1";
+
+    /** One file's saved position. {@code id} is null when not fixed yet. */
+    record Entry(String id, Fingerprint fingerprint, FileKey key, long offset, String path) {
+    }
+
+    /** A DB file that is not in ferry's format at all (for example Fluent Bit's SQLite DB). */
+    static final class ForeignFormatException extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        ForeignFormatException(String message) {
+            super(message);
+        }
+    }
+
+    /** A ferry DB file with a line that cannot be read. */
+    static final class CorruptException extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        CorruptException(String message) {
+            super(message);
+        }
+    }
+
+    private final Path file;
+    private final Path tmp;
+    private final TailConfig.DbSync sync;
+
+    PositionDb(Path file, TailConfig.DbSync sync) {
+        this.file = file.toAbsolutePath();
+        this.tmp = this.file.resolveSibling(this.file.getFileName() + ".tmp");
+        this.sync = sync;
+    }
+
+    Path file() {
+        return file;
+    }
+
+    /** The saved entries, or null if the DB file does not exist yet. */
+    List<Entry> load() throws IOException {
+        byte[] bytes;
+        try {
+            bytes = Files.readAllBytes(file);
+        } catch (NoSuchFileException e) {
+            return null;
+        }
+        String text = new String(bytes, StandardCharsets.UTF_8);
+        String[] lines = text.split("\n", -1);
+        if (!lines[0].equals(HEADER)) {
+            if (text.startsWith("SQLite format 3")) {
+                throw new ForeignFormatException("it is a SQLite database (Fluent Bit's format), which ferry"
+                        + " does not read");
+            }
+            if (bytes.length == 0) {
+                throw new CorruptException("it is empty");
+            }
+            throw new ForeignFormatException("its first line is not '" + HEADER + "'");
+        }
+        List<Entry> out = new ArrayList<>();
+        for (int i = 1; i < lines.length; i++) {
+            if (lines[i].isEmpty()) {
+                continue;
+            }
+            String[] f = lines[i].split("\t", -1);
+            try {
+                if (f.length != 5) {
+                    throw new IllegalArgumentException("expected 5 tab-separated fields, found " + f.length);
+                }
+                String id = f[0].equals("-") ? null : unescape(f[0]);
+                out.add(new Entry(id, Fingerprint.parse(f[1]), new FileKey(unescape(f[2])),
+                        Long.parseLong(f[3]), unescape(f[4])));
+            } catch (IllegalArgumentException e) {
+                throw new CorruptException("line " + (i + 1) + " cannot be read: " + e.getMessage());
+            }
+        }
+        return out;
+    }
+
+    /** Replaces the DB with {@code entries} atomically; {@code closing} applies {@code DB.sync normal}. */
+    void write(Collection<Entry> entries, boolean closing) throws IOException {
+        StringBuilder sb = new StringBuilder(64 + entries.size() * 96).append(HEADER).append('\n');
+        for (Entry e : entries) {
+            sb.append(e.id() == null ? "-" : escape(e.id())).append('\t')
+                    .append(e.fingerprint()).append('\t')
+                    .append(escape(e.key().value())).append('\t')
+                    .append(e.offset()).append('\t')
+                    .append(escape(e.path())).append('\n');
+        }
+        boolean fsync = sync.syncEachWrite() || (closing && sync == TailConfig.DbSync.NORMAL);
+        try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                StandardOpenOption.TRUNCATE_EXISTING)) {
+            ByteBuffer b = ByteBuffer.wrap(sb.toString().getBytes(StandardCharsets.UTF_8));
+            while (b.hasRemaining()) {
+                ch.write(b);
+            }
+            if (fsync) {
+                ch.force(true);
+            }
+        }
+        Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        if (fsync) {
+            try (FileChannel dir = FileChannel.open(file.getParent(), StandardOpenOption.READ)) {
+                dir.force(true);
+            } catch (IOException e) {
+                // some file systems cannot fsync a directory; the file itself is synced
+            }
+        }
+    }
+
+    private static String escape(String s) {
+        StringBuilder b = null;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            String r = switch (c) {
+                case '\\' -> "\\\\";
+                case '\t' -> "\\t";
+                case '\n' -> "\\n";
+                case '\r' -> "\\r";
+                default -> null;
+            };
+            if (r != null && b == null) {
+                b = new StringBuilder(s.length() + 8).append(s, 0, i);
+            }
+            if (b != null) {
+                if (r != null) {
+                    b.append(r);
+                } else {
+                    b.append(c);
+                }
+            }
+        }
+        return b == null ? s : b.toString();
+    }
+
+    private static String unescape(String s) {
+        if (s.indexOf('\\') < 0) {
+            return s;
+        }
+        StringBuilder b = new StringBuilder(s.length());
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c != '\\') {
+                b.append(c);
+                continue;
+            }
+            if (++i == s.length()) {
+                throw new IllegalArgumentException("a field ends with a lone backslash");
+            }
+            char n = s.charAt(i);
+            b.append(switch (n) {
+                case '\\' -> '\\';
+                case 't' -> '\t';
+                case 'n' -> '\n';
+                case 'r' -> '\r';
+                default -> throw new IllegalArgumentException("unknown escape \\" + n);
+            });
+        }
+        return b.toString();
+    }
+}

@@ -1,0 +1,171 @@
+package dev.ferry.agent.source.tail;
+
+import dev.ferry.pipeline.config.OptionSpec;
+import dev.ferry.pipeline.config.OptionTable;
+import dev.ferry.pipeline.config.Options;
+import java.nio.file.FileSystems;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.regex.PatternSyntaxException;
+
+/**
+ * The settings of one {@code [INPUT] tail} section, with Fluent Bit's key names, meanings and defaults.
+ *
+ * <p>Differences from Fluent Bit, on purpose: a line longer than {@code Buffer_Max_Size} is always
+ * skipped up to its newline and counted (Fluent Bit stops reading the file when
+ * {@code Skip_Long_Lines} is off); with it off the skip is logged at ERROR, with it on at WARN. When
+ * {@code Buffer_Max_Size} is not set it is at least {@code Buffer_Chunk_Size}. Multiline options are
+ * accepted with a warning and have no effect yet. Immutable.
+ *
+ * @param name the plugin name ({@code tail})
+ * @param paths file globs, absolute or relative to the working directory ({@code Path})
+ * @param excludePaths globs of files to leave alone, matched against the whole path with {@code *}
+ *     crossing {@code /} as in {@code fnmatch} ({@code Exclude_Path})
+ * @param refreshInterval how often the globs are scanned again for new files
+ * @param readFromHead whether files present at the very first start are read from their head
+ * @param db the position DB file, or null to keep positions in memory only
+ * @param dbSync when the DB is flushed to the disk
+ * @param tag the tag as configured ({@code *} is expanded per file), or null for the instance name
+ * @param pathKey key for the file path in records, or null
+ * @param offsetKey key for the line offset in records, or null
+ * @param bufferChunkSize bytes of the first read buffer of a file
+ * @param bufferMaxSize the longest line accepted, in bytes (without its newline)
+ * @param skipLongLines whether a long line is skipped quietly (WARN) rather than loudly (ERROR)
+ * @param memBufLimit bytes published and not yet acknowledged above which reading pauses; -1 for none
+ * @param parser the parser name for the assembler to resolve, or null
+ * @param exitOnEof whether the agent stops once every file is read and acknowledged
+ * @param rotateWait how long a file that left its path is still read after its last data
+ * @param ignoreOlder files last modified longer ago are not picked up; null for no limit
+ * @param skipEmptyLines whether empty lines are dropped
+ * @param key the key of the unparsed line; only {@code log} is supported
+ */
+public record TailConfig(
+        String name, List<String> paths, List<String> excludePaths, Duration refreshInterval,
+        boolean readFromHead, Path db, DbSync dbSync, String tag, String pathKey, String offsetKey,
+        int bufferChunkSize, int bufferMaxSize, boolean skipLongLines, long memBufLimit, String parser,
+        boolean exitOnEof, Duration rotateWait, Duration ignoreOlder, boolean skipEmptyLines, String key) {
+
+    /** When the position DB is flushed to the disk (Fluent Bit's {@code DB.sync} values). */
+    public enum DbSync {
+        /** Never fsync: survives a process crash, not a power loss. */
+        OFF,
+        /** Fsync when the input closes; periodic writes are only renamed into place. */
+        NORMAL,
+        /** Fsync the file and its directory on every write. */
+        FULL,
+        /** As {@link #FULL}. */
+        EXTRA;
+
+        /** Whether every write is flushed to the disk. */
+        public boolean syncEachWrite() {
+            return this == FULL || this == EXTRA;
+        }
+    }
+
+    private static final String MULTILINE_WHY = "multiline is not implemented yet";
+
+    /** Every key of {@code [INPUT] tail}. */
+    public static final OptionTable OPTIONS = new OptionTable("INPUT", "tail", List.of(
+            OptionSpec.string("Name", "the plugin name, tail").asRequired(),
+            OptionSpec.string("Path", "comma-separated globs of the files to read; a glob may be in"
+                    + " directory parts too, e.g. /var/log/*/app*.log").asRequired(),
+            OptionSpec.string("Exclude_Path", "comma-separated globs of files not to read, matched against"
+                    + " the whole path (* also matches /), e.g. *.gz,*.zip"),
+            OptionSpec.duration("Refresh_Interval", "60", "how often Path is scanned for new files"),
+            OptionSpec.bool("Read_from_Head", false, "read files found at the very first start from"
+                    + " their head instead of their end (files found later are always read from the head)"),
+            OptionSpec.string("DB", "file where read positions are kept across restarts"),
+            OptionSpec.choice("DB.sync", "normal", List.of("normal", "full", "off", "extra"),
+                    "when the DB is flushed to the disk: off never, normal on close, full and extra on"
+                    + " every write"),
+            OptionSpec.ignoredOption("DB.locking", "ferry's DB is a plain file owned by one input"),
+            OptionSpec.ignoredOption("DB.journal_mode", "ferry's DB is a plain file replaced atomically"),
+            OptionSpec.string("Tag", "the tag of the records; a * is replaced by the file's path with /"
+                    + " turned into ."),
+            OptionSpec.string("Path_Key", "key under which the file path is added to records"),
+            OptionSpec.string("Offset_Key", "key under which the line's byte offset is added to records"),
+            OptionSpec.size("Buffer_Chunk_Size", "32k", "first size of a file's read buffer"),
+            OptionSpec.size("Buffer_Max_Size", "32k", "the longest line accepted; longer lines are skipped"),
+            OptionSpec.bool("Skip_Long_Lines", false, "skip lines longer than Buffer_Max_Size with a"
+                    + " warning (off: they are skipped too, logged as an error)"),
+            OptionSpec.size("Mem_Buf_Limit", null, "pause reading while this many bytes are published"
+                    + " and not yet acknowledged"),
+            OptionSpec.string("Parser", "the parser applied to each line"),
+            OptionSpec.bool("Exit_On_Eof", false, "stop the agent once every file is read to its end"
+                    + " and everything read is delivered"),
+            OptionSpec.duration("Rotate_Wait", "5", "how long a rotated or deleted file is still read"
+                    + " after its last data"),
+            OptionSpec.duration("Ignore_Older", null, "do not pick up files last modified longer ago"),
+            OptionSpec.ignoredOption("Inotify_Watcher", "ferry polls files for changes"),
+            OptionSpec.bool("Skip_Empty_Lines", false, "drop empty lines"),
+            OptionSpec.string("Key", "the key of the unparsed line").withDefault("log"),
+            OptionSpec.ignoredOption("multiline.parser", MULTILINE_WHY),
+            OptionSpec.ignoredOption("Multiline", MULTILINE_WHY),
+            OptionSpec.ignoredOption("Multiline_Flush", MULTILINE_WHY),
+            OptionSpec.ignoredOption("Parser_Firstline", MULTILINE_WHY),
+            OptionSpec.ignoredOption("Docker_Mode", MULTILINE_WHY),
+            OptionSpec.ignoredOption("Docker_Mode_Flush", MULTILINE_WHY),
+            OptionSpec.ignoredOption("Docker_Mode_Parser", MULTILINE_WHY),
+            OptionSpec.ignoredOption("Threaded", "every tail input has its own thread"),
+            OptionSpec.ignoredOption("storage.type", "not implemented yet for tail; records wait in the ring")));
+
+    /** Builds the typed settings from a bound section; throws a located ConfigException if invalid. */
+    public static TailConfig from(Options o) {
+        List<String> paths = o.list("Path");
+        if (paths.isEmpty()) {
+            throw o.error("Path", "Path is empty; set one or more comma-separated file globs");
+        }
+        checkGlobs(o, "Path", paths);
+        List<String> excludes = o.list("Exclude_Path");
+        checkGlobs(o, "Exclude_Path", excludes);
+        long chunk = o.size("Buffer_Chunk_Size");
+        long max = o.size("Buffer_Max_Size");
+        if (!o.isSet("Buffer_Max_Size")) {
+            max = Math.max(max, chunk);
+        } else if (max < chunk) {
+            throw o.error("Buffer_Max_Size", "Buffer_Max_Size (" + max + " bytes) is smaller than"
+                    + " Buffer_Chunk_Size (" + chunk + " bytes)");
+        }
+        if (chunk < 1) {
+            throw o.error("Buffer_Chunk_Size", "Buffer_Chunk_Size must be at least 1 byte");
+        }
+        if (max > Integer.MAX_VALUE - 16) {
+            throw o.error("Buffer_Max_Size", "Buffer_Max_Size (" + max + " bytes) is larger than 2GiB");
+        }
+        String key = o.string("Key");
+        if (!"log".equals(key)) {
+            throw o.error("Key", "Key '" + key + "' is not supported yet; unparsed lines are kept under 'log'");
+        }
+        String db = o.string("DB");
+        return new TailConfig(
+                o.string("Name"), List.copyOf(paths), List.copyOf(excludes), o.duration("Refresh_Interval"),
+                o.bool("Read_from_Head"), db == null || db.isEmpty() ? null : Path.of(db),
+                DbSync.valueOf(o.string("DB.sync").toUpperCase(Locale.ROOT)), blankToNull(o.string("Tag")),
+                blankToNull(o.string("Path_Key")), blankToNull(o.string("Offset_Key")), (int) chunk, (int) max,
+                o.bool("Skip_Long_Lines"), o.size("Mem_Buf_Limit"), blankToNull(o.string("Parser")),
+                o.bool("Exit_On_Eof"), o.duration("Rotate_Wait"), o.duration("Ignore_Older"),
+                o.bool("Skip_Empty_Lines"), key);
+    }
+
+    /** The tag to use: the configured one, or Fluent Bit's default, the input's instance name. */
+    public String tagOr(String instanceName) {
+        return tag != null ? tag : instanceName;
+    }
+
+    private static void checkGlobs(Options o, String key, List<String> globs) {
+        for (String g : globs) {
+            try {
+                FileSystems.getDefault().getPathMatcher("glob:" + g);
+            } catch (IllegalArgumentException e) {
+                String why = e instanceof PatternSyntaxException p ? p.getDescription() : e.getMessage();
+                throw o.error(key, "bad glob '" + g + "' in " + key + ": " + why);
+            }
+        }
+    }
+
+    private static String blankToNull(String s) {
+        return s == null || s.isBlank() ? null : s;
+    }
+}

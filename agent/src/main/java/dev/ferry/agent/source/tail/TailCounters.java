@@ -1,0 +1,71 @@
+package dev.ferry.agent.source.tail;
+
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * The counters of one tail input, for metrics and tests. Thread-safe: the input's thread increments,
+ * anyone reads. Every value only grows.
+ */
+public final class TailCounters {
+
+    private final LongAdder linesRead = new LongAdder();
+    private final LongAdder bytesRead = new LongAdder();
+    private final LongAdder longLinesSkipped = new LongAdder();
+    private final LongAdder filesOpened = new LongAdder();
+    private final LongAdder rotations = new LongAdder();
+    private final LongAdder truncations = new LongAdder();
+
+    /** Lines handed to the publisher (empty lines dropped by Skip_Empty_Lines and long lines not counted). */
+    public long linesRead() {
+        return linesRead.sum();
+    }
+
+    /** Bytes read from files. */
+    public long bytesRead() {
+        return bytesRead.sum();
+    }
+
+    /** Lines longer than Buffer_Max_Size that were skipped. */
+    public long longLinesSkipped() {
+        return longLinesSkipped.sum();
+    }
+
+    /** Files opened for reading (a file is counted again if it is opened again after a restart). */
+    public long filesOpened() {
+        return filesOpened.sum();
+    }
+
+    /** Files that left their path while open: renamed away or deleted. */
+    public long rotations() {
+        return rotations.sum();
+    }
+
+    /** Files found shorter than the position read, read again from the start. */
+    public long truncations() {
+        return truncations.sum();
+    }
+
+    void lineRead() {
+        linesRead.increment();
+    }
+
+    void bytesRead(long n) {
+        bytesRead.add(n);
+    }
+
+    void longLineSkipped() {
+        longLinesSkipped.increment();
+    }
+
+    void fileOpened() {
+        filesOpened.increment();
+    }
+
+    void rotation() {
+        rotations.increment();
+    }
+
+    void truncation() {
+        truncations.increment();
+    }
+}

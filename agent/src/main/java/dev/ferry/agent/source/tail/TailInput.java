@@ -1,0 +1,581 @@
+package dev.ferry.agent.source.tail;
+
+import dev.ferry.agent.source.FileIdentity;
+import dev.ferry.agent.source.FileKey;
+import dev.ferry.agent.source.Fingerprint;
+import dev.ferry.agent.source.Input;
+import dev.ferry.pipeline.config.ConfigException;
+import dev.ferry.pipeline.ring.LineDecoder;
+import dev.ferry.pipeline.ring.LinePublisher;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The {@code tail} input: finds files by glob, reads their new lines and publishes each into the ring,
+ * and remembers, per file, how far its lines were acknowledged.
+ *
+ * <h2>Lifecycle and threads</h2>
+ * As every {@link Input}: the agent builds it (the DB is loaded then), calls {@link #start} once, and
+ * at shutdown {@link #stopReading()} (no more reading), drains the ring so the last acknowledgements
+ * arrive, then {@link #close()} (last DB write, files closed); {@link #close()} alone also stops. One
+ * daemon thread, {@code ferry-tail-<instance>}, does all reading, discovery and DB writing;
+ * {@link TailedFile#acknowledge} is called from the ring's output thread.
+ *
+ * <h2>Which files, from where</h2>
+ * Path globs are scanned at start, every {@code Refresh_Interval}, and at once when a file leaves its
+ * path. A file found at the very first start (no DB, or a DB file that does not exist yet) is read
+ * from its end unless {@code Read_from_Head On}; a file the DB knows resumes at its acknowledged
+ * offset, even under another name; any other file is read from its head, including files unknown to
+ * an existing DB at start (they appeared while ferry was down, and must not be skipped).
+ *
+ * <h2>Rotation</h2>
+ * A file whose path no longer leads to it (renamed away, deleted) is still read through its open
+ * channel, and let go once it has had no new data for {@code Rotate_Wait}; its unfinished last line,
+ * which can no longer be completed, is then published. If it turns up under another name that the
+ * globs match, it simply goes on under that name. A file found shorter than the read offset was
+ * truncated: a WARN, and it is read again from offset 0 as new data. A file that was let go keeps its
+ * DB entry until everything published from it is acknowledged, then the entry is dropped (as Fluent
+ * Bit does); entries of files no glob finds at start are dropped after the first scan.
+ *
+ * <h2>Back-pressure</h2>
+ * {@link LinePublisher#publish} blocks while the ring is full. With {@code Mem_Buf_Limit} the input
+ * also stops reading while more bytes than that are published and not yet acknowledged, and resumes
+ * as acknowledgements come in; nothing is dropped. The limit is checked after every published line,
+ * so it is passed by at most one line; files are polled in the order they were found, so under a
+ * tight limit the first ones are served first.
+ */
+public final class TailInput implements Input {
+
+    private static final Logger log = LoggerFactory.getLogger(TailInput.class);
+
+    private static final long MIN_IDLE_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
+    private static final long MAX_IDLE_NANOS = TimeUnit.MILLISECONDS.toNanos(250);
+    private static final long MAINTENANCE_NANOS = TimeUnit.MILLISECONDS.toNanos(250);
+    private static final long DB_WRITE_NANOS = TimeUnit.MILLISECONDS.toNanos(250);
+
+    private final TailConfig config;
+    private final String instanceName;
+    private final String tag;
+    private LinePublisher publisher;
+    private final LineDecoder decoder;
+    private final FileDiscovery discovery;
+    private final PositionDb db;
+    private final List<PositionDb.Entry> saved = new ArrayList<>();
+    private final boolean firstStart;
+    private final TailCounters counters = new TailCounters();
+    private final CompletableFuture<Void> drained = new CompletableFuture<>();
+    private final Thread thread;
+
+    // the reader thread's state
+    private final Map<FileKey, TailedFile> files = new LinkedHashMap<>();
+    private final List<TailedFile> releasing = new ArrayList<>();
+    private boolean firstScanDone;
+    private boolean scanRequested;
+    private long lastScanNanos;
+    private long lastMaintenanceNanos;
+    private long lastDbWriteNanos;
+    private boolean dbFailing;
+
+    private final AtomicLong inFlight = new AtomicLong();
+    private final AtomicBoolean dbDirty = new AtomicBoolean();
+    private final AtomicBoolean started = new AtomicBoolean();
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private volatile boolean running = true;
+    private volatile boolean parked;
+    private volatile boolean paused;
+    private volatile int openFiles;
+
+    /**
+     * Loads the DB (if configured); reads nothing until {@link #start}.
+     *
+     * @param config the section's settings
+     * @param instanceName the input's instance name ({@code tail.0}): the tag when none is set, and the
+     *     thread's name
+     * @param decoder passed with every line (parser, Path_Key, Offset_Key)
+     * @throws ConfigException if the DB file exists and is not a ferry position DB, or its directory
+     *     does not exist
+     */
+    public TailInput(TailConfig config, String instanceName, LineDecoder decoder) {
+        this.config = config;
+        this.instanceName = instanceName;
+        this.tag = config.tagOr(instanceName);
+        this.decoder = decoder;
+        this.discovery = new FileDiscovery(config.paths(), config.excludePaths(), config.ignoreOlder());
+        this.db = config.db() == null ? null : new PositionDb(config.db(), config.dbSync());
+        this.firstStart = loadDb();
+        this.thread = new Thread(this::run, "ferry-tail-" + instanceName);
+        this.thread.setDaemon(true);
+    }
+
+    @Override
+    public String name() {
+        return instanceName;
+    }
+
+    /** {@code Exit_On_Eof}. */
+    @Override
+    public boolean endsAtEof() {
+        return config.exitOnEof();
+    }
+
+    /** Starts the reading thread, publishing into {@code publisher}. Once only. */
+    @Override
+    public void start(LinePublisher publisher) {
+        if (!started.compareAndSet(false, true)) {
+            throw new IllegalStateException("tail input " + instanceName + " was already started");
+        }
+        this.publisher = publisher; // the thread's start publishes it to the thread
+        thread.start();
+    }
+
+    /**
+     * Stops reading and waits for the thread to end (it is interrupted if a full ring holds it for more
+     * than 5 s). Acknowledgements are still taken afterwards, and {@link #close()} saves them.
+     */
+    @Override
+    public void stopReading() {
+        running = false;
+        if (!started.get() || Thread.currentThread() == thread) {
+            return;
+        }
+        LockSupport.unpark(thread);
+        try {
+            thread.join(5_000);
+            if (thread.isAlive()) {
+                log.warn("Tail input still busy after 5s; interrupting it. input={}", instanceName);
+                thread.interrupt();
+                thread.join(5_000);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Stops reading if still running, writes the DB a last time and closes the files. Idempotent. */
+    @Override
+    public void close() {
+        stopReading();
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        writeDb(true);
+        for (TailedFile f : files.values()) {
+            f.closeChannel();
+        }
+        files.clear();
+    }
+
+    /**
+     * With {@code Exit_On_Eof}: completes once the first scan is done, every matched file is read to its
+     * end (an unfinished last line counts as the end), and every line published was acknowledged.
+     * Without it, never completes. Completes exceptionally if the reading thread fails.
+     */
+    @Override
+    public CompletableFuture<Void> drained() {
+        return drained;
+    }
+
+    public TailCounters counters() {
+        return counters;
+    }
+
+    public TailConfig config() {
+        return config;
+    }
+
+    /** Whether reading is paused by Mem_Buf_Limit right now. */
+    public boolean paused() {
+        return paused;
+    }
+
+    /** Files open for reading now (rotated files not yet let go included). */
+    public int openFiles() {
+        return openFiles;
+    }
+
+    /** Bytes published and not yet acknowledged. */
+    public long inFlightBytes() {
+        return inFlight.get();
+    }
+
+    LinePublisher publisher() {
+        return publisher;
+    }
+
+    LineDecoder decoder() {
+        return decoder;
+    }
+
+    boolean overLimit() {
+        return config.memBufLimit() > 0 && inFlight.get() > config.memBufLimit();
+    }
+
+    void published(long bytes) {
+        inFlight.addAndGet(bytes);
+    }
+
+    /** Called from the ring's output thread through {@link TailedFile#acknowledge}. */
+    void acknowledged(long bytes) {
+        inFlight.addAndGet(-bytes);
+        dbDirty.set(true);
+        if (parked) {
+            LockSupport.unpark(thread);
+        }
+    }
+
+    /** Loads the DB; returns whether this is the very first start (no DB, or none written yet). */
+    private boolean loadDb() {
+        if (db == null) {
+            return true;
+        }
+        if (!Files.isDirectory(db.file().getParent())) {
+            throw new ConfigException("[INPUT] tail: the directory of DB " + db.file() + " does not exist");
+        }
+        try {
+            List<PositionDb.Entry> entries = db.load();
+            if (entries == null) {
+                log.info("Position DB does not exist yet; files found now are read from their {}. db={}",
+                        config.readFromHead() ? "head" : "end", db.file());
+                return true;
+            }
+            for (PositionDb.Entry e : entries) {
+                if (e.fingerprint().length() > 0) {
+                    saved.add(e);
+                }
+            }
+            log.info("Position DB loaded. db={} files={}", db.file(), saved.size());
+            return false;
+        } catch (PositionDb.ForeignFormatException e) {
+            throw new ConfigException("[INPUT] tail: DB file " + db.file() + " is not a ferry position DB: "
+                    + e.getMessage() + "; point DB at a new file");
+        } catch (IOException e) {
+            Path aside = db.file().resolveSibling(db.file().getFileName() + ".corrupt");
+            log.error("Position DB unreadable; every file is read from its head, so lines already delivered"
+                    + " are sent again. db={} error={} kept_as={}", db.file(), e.getMessage(), aside);
+            try {
+                Files.move(db.file(), aside, StandardCopyOption.REPLACE_EXISTING);
+            } catch (IOException moveFailed) {
+                log.warn("Could not move the unreadable position DB aside. db={} error={}", db.file(),
+                        moveFailed.toString());
+            }
+            return false;
+        }
+    }
+
+    private void run() {
+        try {
+            long idle = MIN_IDLE_NANOS;
+            scan(System.nanoTime());
+            firstScanDone = true;
+            if (!saved.isEmpty()) {
+                // Files the DB knew and no glob finds any more (deleted, rotated away while ferry was
+                // down): keeping them would grow the DB without end. If one comes back, it is read from
+                // its head: lines sent twice rather than lost.
+                log.info("Position DB entries of files not found at start dropped. count={}", saved.size());
+                saved.clear();
+                dbDirty.set(true);
+            }
+            // Save where the files found at start begin before reading any of them: a crash from here
+            // on restarts with a DB, so nothing written in between is skipped.
+            writeDbIfDirty(false);
+            lastDbWriteNanos = System.nanoTime();
+            while (running) {
+                boolean worked = false;
+                if (!overLimit()) {
+                    long readTime = epochNanos();
+                    List<TailedFile> failed = null;
+                    for (TailedFile f : files.values()) {
+                        try {
+                            worked |= f.poll(readTime);
+                        } catch (IOException e) {
+                            failed = failed == null ? new ArrayList<>() : failed;
+                            failed.add(f);
+                            log.warn("Reading a file failed; letting it go until a scan finds it again."
+                                    + " path={} offset={} error={}", f.file(), f.readPos(), e.toString());
+                        }
+                        if (!running || overLimit()) {
+                            break;
+                        }
+                    }
+                    if (failed != null) {
+                        for (TailedFile f : failed) {
+                            release(f, false);
+                        }
+                    }
+                }
+                paused = overLimit();
+                openFiles = files.size();
+                long now = System.nanoTime();
+                if (!worked || now - lastMaintenanceNanos >= MAINTENANCE_NANOS) {
+                    maintain(now);
+                    lastMaintenanceNanos = now;
+                }
+                if (worked) {
+                    idle = MIN_IDLE_NANOS;
+                } else if (running) {
+                    parked = true;
+                    LockSupport.parkNanos(this, idle);
+                    parked = false;
+                    idle = Math.min(idle * 2, MAX_IDLE_NANOS);
+                }
+            }
+        } catch (InterruptedException e) {
+            log.info("Tail input interrupted while the ring was full; stopping. input={}", instanceName);
+        } catch (RuntimeException | Error e) {
+            log.error("Tail input failed and stopped reading. input={} error={}", instanceName, e.toString(), e);
+            drained.completeExceptionally(e);
+        } finally {
+            writeDbIfDirty(true);
+        }
+    }
+
+    private void maintain(long now) throws InterruptedException {
+        long rotateWait = config.rotateWait().toNanos();
+        for (TailedFile f : new ArrayList<>(files.values())) {
+            try {
+                if (f.size() < f.readPos()) {
+                    truncated(f);
+                    continue;
+                }
+                if (!f.rotated()) {
+                    FileKey current = FileKey.ofOrNull(f.file());
+                    if (!f.identity().key().equals(current)) {
+                        f.markRotated(now);
+                        counters.rotation();
+                        scanRequested = true;
+                        log.info("File left its path; reading it to its end before letting it go. path={}"
+                                + " reason={} offset={}", f.file(), current == null ? "deleted or renamed" : "replaced",
+                                f.readPos());
+                    }
+                } else if (f.atEof() && f.rotateWaitOver(now, rotateWait)) {
+                    release(f, true);
+                } else {
+                    // While a rotated file drains, look for its successor often: writers create it
+                    // a moment after the rename, and Refresh_Interval may be a minute away.
+                    scanRequested = true;
+                }
+            } catch (IOException e) {
+                log.warn("Checking a file failed; letting it go until a scan finds it again. path={} error={}",
+                        f.file(), e.toString());
+                release(f, false);
+            }
+        }
+        if (scanRequested || now - lastScanNanos >= config.refreshInterval().toNanos()) {
+            scan(now);
+        }
+        if (releasing.removeIf(TailedFile::fullyAcknowledged)) {
+            dbDirty.set(true);
+        }
+        if (db != null && now - lastDbWriteNanos >= DB_WRITE_NANOS) {
+            writeDbIfDirty(false);
+            lastDbWriteNanos = now;
+        }
+        if (config.exitOnEof() && !drained.isDone() && firstScanDone && releasing.isEmpty() && allDrained()) {
+            log.info("Every file is read to its end and delivered. input={} files={}", instanceName, files.size());
+            drained.complete(null);
+        }
+    }
+
+    private boolean allDrained() {
+        for (TailedFile f : files.values()) {
+            try {
+                if (!f.drained()) {
+                    return false;
+                }
+            } catch (IOException e) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private void scan(long now) {
+        scanRequested = false;
+        lastScanNanos = now;
+        boolean initial = !firstScanDone;
+        for (Path p : discovery.scan()) {
+            FileKey key = FileKey.ofOrNull(p);
+            if (key == null) {
+                continue;
+            }
+            TailedFile known = files.get(key);
+            if (known == null) {
+                open(p, key, initial);
+            } else if (known.file().equals(p)) {
+                known.clearRotated(); // renamed back, or its path was briefly missing
+            } else if (!key.equals(FileKey.ofOrNull(known.file()))) {
+                log.info("File renamed; reading it on under its new name. from={} to={}", known.file(), p);
+                known.movedTo(p);
+                known.clearRotated();
+                dbDirty.set(true);
+            }
+        }
+    }
+
+    private void open(Path p, FileKey key, boolean initial) {
+        FileChannel ch;
+        try {
+            ch = FileChannel.open(p, StandardOpenOption.READ);
+        } catch (IOException e) {
+            log.warn("Cannot open a matched file; trying again at the next scan. path={} error={}", p, e.toString());
+            return;
+        }
+        try {
+            if (!key.equals(FileKey.ofOrNull(p))) {
+                ch.close(); // replaced between the scan and the open: the next scan sees the new one
+                return;
+            }
+            byte[] head = Fingerprint.head(ch);
+            FileIdentity identity = new FileIdentity(key, Fingerprint.of(head, head.length));
+            long size = ch.size();
+            PositionDb.Entry known = matchSaved(head, key);
+            long startAt;
+            String id = null;
+            String from;
+            if (known != null) {
+                saved.remove(known);
+                if (known.offset() > size) {
+                    counters.truncation();
+                    log.warn("File is shorter than its saved position; reading it from the start. path={} size={}"
+                            + " saved_offset={}", p, size, known.offset());
+                    startAt = 0;
+                    from = "head";
+                } else {
+                    startAt = known.offset();
+                    id = known.id();
+                    from = "db";
+                }
+            } else if (initial && firstStart && !config.readFromHead()) {
+                startAt = size;
+                from = "end";
+            } else {
+                startAt = 0;
+                from = "head";
+            }
+            TailedFile f = new TailedFile(this, p, ch, identity, id, TailTag.expand(tag, p.toString()), startAt,
+                    config.bufferChunkSize(), config.bufferMaxSize());
+            files.put(key, f);
+            counters.fileOpened();
+            dbDirty.set(true);
+            log.info("Reading file. path={} from={} offset={} id={}", p, from, startAt, f.id());
+        } catch (IOException e) {
+            log.warn("Cannot read a matched file; trying again at the next scan. path={} error={}", p, e.toString());
+            try {
+                ch.close();
+            } catch (IOException ignored) {
+                // nothing more to do
+            }
+        }
+    }
+
+    /** The saved entry for a file with these leading bytes: same key preferred, then longest fingerprint. */
+    private PositionDb.Entry matchSaved(byte[] head, FileKey key) {
+        PositionDb.Entry best = null;
+        for (PositionDb.Entry e : saved) {
+            if (!e.fingerprint().matches(head)) {
+                continue;
+            }
+            if (best == null || score(e, key) > score(best, key)) {
+                best = e;
+            }
+        }
+        return best;
+    }
+
+    private static long score(PositionDb.Entry e, FileKey key) {
+        return (e.key().equals(key) ? 1L << 20 : 0) + e.fingerprint().length();
+    }
+
+    private void truncated(TailedFile f) throws IOException {
+        counters.truncation();
+        log.warn("File truncated; reading it again from the start. path={} size={} offset={}",
+                f.file(), f.size(), f.readPos());
+        TailedFile again = f.restartAfterTruncation(config.bufferChunkSize(), config.bufferMaxSize());
+        files.put(f.identity().key(), again);
+        if (!f.fullyAcknowledged()) {
+            releasing.add(f);
+        }
+        dbDirty.set(true);
+    }
+
+    /** Lets a file go; {@code finished} when it rotated and was read to its end (its last partial line goes too). */
+    private void release(TailedFile f, boolean finished) throws InterruptedException {
+        if (finished) {
+            f.publishRemainder(epochNanos());
+        }
+        f.closeChannel();
+        files.remove(f.identity().key());
+        if (!finished && f.entry() != null) {
+            // A read error: when a scan finds the file again it resumes at the acknowledged offset
+            // (lines in flight may come twice) instead of being taken for a new file.
+            saved.add(f.entry());
+        }
+        if (!f.fullyAcknowledged()) {
+            releasing.add(f);
+        }
+        dbDirty.set(true);
+        log.info("File let go. path={} offset={} reason={}", f.file(), f.readPos(),
+                finished ? "rotated and read to its end" : "read error");
+    }
+
+    private void writeDbIfDirty(boolean closing) {
+        if (db != null && dbDirty.getAndSet(false)) {
+            writeDb(closing);
+        }
+    }
+
+    /** Writes every known position; called by the reader thread, or by close() once it has ended. */
+    private void writeDb(boolean closing) {
+        if (db == null) {
+            return;
+        }
+        List<PositionDb.Entry> entries = new ArrayList<>(saved);
+        for (TailedFile f : files.values()) {
+            PositionDb.Entry e = f.entry();
+            if (e != null) {
+                entries.add(e);
+            }
+        }
+        for (TailedFile f : releasing) {
+            PositionDb.Entry e = f.entry();
+            if (e != null) {
+                entries.add(e);
+            }
+        }
+        try {
+            db.write(entries, closing);
+            if (dbFailing) {
+                dbFailing = false;
+                log.info("Writing the position DB works again. db={}", db.file());
+            }
+        } catch (IOException e) {
+            dbDirty.set(true);
+            if (!dbFailing) {
+                dbFailing = true;
+                log.error("Writing the position DB failed; retrying every 250ms, and a restart now would send"
+                        + " lines again. db={} error={}", db.file(), e.toString());
+            }
+        }
+    }
+
+    private static long epochNanos() {
+        Instant now = Instant.now();
+        return now.getEpochSecond() * 1_000_000_000L + now.getNano();
+    }
+}

@@ -1,0 +1,329 @@
+package dev.ferry.agent.source.tail;
+
+import dev.ferry.agent.source.FileIdentity;
+import dev.ferry.agent.source.Fingerprint;
+import dev.ferry.pipeline.record.RecordOrigin;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.util.Arrays;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One file a tail input reads: its open channel, identity, read buffer and positions, and the
+ * {@link RecordOrigin} its records point back to.
+ *
+ * <p>Threads: everything but {@link #acknowledge} runs on the input's thread. {@link #acknowledge} is
+ * called by the ring's last stage, from one thread, in offset order; it only moves {@link #acked()}
+ * forward and tells the input (in-flight bytes, DB dirty).
+ *
+ * <p>Reading: positional reads from {@link #readPos} into a buffer that starts at
+ * {@code Buffer_Chunk_Size} and doubles up to {@code Buffer_Max_Size + 1} bytes; each complete line
+ * (ending in {@code \n}, a {@code \r} before it stripped) is published with its offset and the offset
+ * after its newline. An unfinished last line stays in the buffer until its newline arrives: it is not
+ * published at shutdown and its offset is never acknowledged, so a restart reads it whole. A line
+ * whose length without its newline exceeds {@code Buffer_Max_Size} is skipped up to its newline and
+ * counted; the first one per file is logged (WARN with {@code Skip_Long_Lines On}, ERROR without, since
+ * then the skip is a loss nobody asked for).
+ */
+final class TailedFile implements RecordOrigin {
+
+    private static final Logger log = LoggerFactory.getLogger(TailedFile.class);
+
+    private final TailInput input;
+    private final FileChannel channel;
+    private final String tag;
+    private volatile Path path;
+    private volatile String id;
+    private FileIdentity identity;
+    private boolean ownsChannel = true;
+
+    private byte[] buf;
+    private final int maxCapacity;
+    private int start;
+    private int end;
+    private int scanned;
+    private long readPos;
+    private boolean skipping;
+    private boolean longLineLogged;
+
+    /** Offset up to which bytes were counted as in flight (published, or skipped before a published line). */
+    private long accountedNext;
+    private volatile long acked;
+
+    private boolean rotated;
+    private long rotatedAtNanos;
+    private long lastDataNanos;
+
+    /**
+     * @param id the origin id saved in the DB, or null to fix it at the first published line
+     * @param startOffset where reading starts; everything before counts as acknowledged
+     */
+    TailedFile(TailInput input, Path path, FileChannel channel, FileIdentity identity, String id, String tag,
+               long startOffset, int chunkSize, int maxLineSize) {
+        this.input = input;
+        this.path = path;
+        this.channel = channel;
+        this.identity = identity;
+        this.id = id;
+        this.tag = tag;
+        this.maxCapacity = maxLineSize + 1;
+        this.buf = new byte[Math.min(chunkSize, maxCapacity)];
+        this.readPos = startOffset;
+        this.accountedNext = startOffset;
+        this.acked = startOffset;
+        this.lastDataNanos = System.nanoTime();
+    }
+
+    @Override
+    public String path() {
+        return path.toString();
+    }
+
+    /** The id fixed at the first published line: {@code fp-<fingerprint>}, see {@link FileIdentity#id()}. */
+    @Override
+    public String id() {
+        String i = id;
+        return i != null ? i : identity.id();
+    }
+
+    @Override
+    public void acknowledge(long nextOffset) {
+        long prev = acked;
+        if (nextOffset <= prev) {
+            return;
+        }
+        acked = nextOffset;
+        input.acknowledged(nextOffset - prev);
+    }
+
+    Path file() {
+        return path;
+    }
+
+    void movedTo(Path newPath) {
+        path = newPath;
+    }
+
+    FileIdentity identity() {
+        return identity;
+    }
+
+    /** The saved id, or null while no line was published. */
+    String savedId() {
+        return id;
+    }
+
+    long acked() {
+        return acked;
+    }
+
+    long readPos() {
+        return readPos;
+    }
+
+    long size() throws IOException {
+        return channel.size();
+    }
+
+    boolean rotated() {
+        return rotated;
+    }
+
+    void markRotated(long nowNanos) {
+        rotated = true;
+        rotatedAtNanos = nowNanos;
+    }
+
+    void clearRotated() {
+        rotated = false;
+    }
+
+    /** Whether a rotated file has had no data for {@code waitNanos} since it rotated or last grew. */
+    boolean rotateWaitOver(long nowNanos, long waitNanos) {
+        return rotated && nowNanos - Math.max(rotatedAtNanos, lastDataNanos) >= waitNanos;
+    }
+
+    /** Whether every byte of the file was read and every complete line published. */
+    boolean atEof() throws IOException {
+        return scanned == end && channel.size() <= readPos;
+    }
+
+    /** Whether the file is read to its end and everything published from it was acknowledged. */
+    boolean drained() throws IOException {
+        return atEof() && acked >= accountedNext;
+    }
+
+    /** Whether everything published from this file was acknowledged. */
+    boolean fullyAcknowledged() {
+        return acked >= accountedNext;
+    }
+
+    /**
+     * Publishes buffered lines, then reads once and publishes the new complete lines.
+     *
+     * @return whether anything was read or published
+     * @throws InterruptedException if interrupted while the ring is full
+     */
+    boolean poll(long readTimeNanos) throws IOException, InterruptedException {
+        boolean worked = scanned < end;
+        if (!publishLines(readTimeNanos)) {
+            return worked;
+        }
+        if (channel.size() <= readPos) {
+            return worked;
+        }
+        makeRoom();
+        int n = channel.read(ByteBuffer.wrap(buf, end, buf.length - end), readPos);
+        if (n <= 0) {
+            return worked;
+        }
+        readPos += n;
+        end += n;
+        input.counters().bytesRead(n);
+        lastDataNanos = System.nanoTime();
+        if (!identity.fingerprint().complete() && readPos > identity.fingerprint().length()) {
+            identity = identity.withFingerprint(Fingerprint.read(channel));
+        }
+        if (skipping) {
+            skipToNewline();
+        }
+        publishLines(readTimeNanos);
+        return true;
+    }
+
+    /** Publishes an unfinished last line: used when a rotated file is let go, as it cannot grow any more. */
+    void publishRemainder(long readTimeNanos) throws InterruptedException {
+        if (skipping || start == end) {
+            return;
+        }
+        int len = end - start;
+        if (buf[end - 1] == '\r') {
+            len--;
+        }
+        publish(start, len, offsetOf(start), readPos, readTimeNanos);
+        start = end;
+        scanned = end;
+    }
+
+    /** A new reading of the same open file from offset 0, after it was truncated; this one keeps no channel. */
+    TailedFile restartAfterTruncation(int chunkSize, int maxLineSize) throws IOException {
+        ownsChannel = false;
+        TailedFile t = new TailedFile(input, path, channel,
+                identity.withFingerprint(Fingerprint.read(channel)), null, tag, 0, chunkSize, maxLineSize);
+        t.rotated = rotated;
+        t.rotatedAtNanos = rotatedAtNanos;
+        return t;
+    }
+
+    void closeChannel() {
+        if (ownsChannel) {
+            try {
+                channel.close();
+            } catch (IOException e) {
+                log.debug("Closing a file failed. path={} error={}", path, e.toString());
+            }
+        }
+    }
+
+    /** The DB entry for this file, or null while it has no data to identify it by. */
+    PositionDb.Entry entry() {
+        if (identity.fingerprint().length() == 0) {
+            return null;
+        }
+        return new PositionDb.Entry(id, identity.fingerprint(), identity.key(), acked, path.toString());
+    }
+
+    private long offsetOf(int index) {
+        return readPos - (end - index);
+    }
+
+    /** Publishes complete lines in the buffer; false if Mem_Buf_Limit says to stop reading for now. */
+    private boolean publishLines(long readTimeNanos) throws InterruptedException {
+        for (int i = scanned; i < end; i++) {
+            if (buf[i] != '\n') {
+                continue;
+            }
+            int len = i - start;
+            if (len > 0 && buf[i - 1] == '\r') {
+                len--;
+            }
+            int from = start;
+            long off = offsetOf(from);
+            long next = offsetOf(i + 1);
+            start = i + 1;
+            scanned = start;
+            if (len == 0 && input.config().skipEmptyLines()) {
+                continue;
+            }
+            publish(from, len, off, next, readTimeNanos);
+            if (input.overLimit()) {
+                return false;
+            }
+        }
+        scanned = end;
+        return true;
+    }
+
+    private void publish(int from, int len, long off, long next, long readTimeNanos) throws InterruptedException {
+        if (id == null) {
+            id = identity.id();
+        }
+        input.publisher().publish(buf, from, len, tag, input.decoder(), this, off, next, readTimeNanos);
+        input.published(next - accountedNext);
+        accountedNext = next;
+        input.counters().lineRead();
+    }
+
+    /** Makes room at the end of the buffer: compacts, grows, or gives up on a line that is too long. */
+    private void makeRoom() {
+        if (end < buf.length) {
+            return;
+        }
+        if (start > 0) {
+            System.arraycopy(buf, start, buf, 0, end - start);
+            end -= start;
+            scanned -= start;
+            start = 0;
+            return;
+        }
+        if (buf.length < maxCapacity) {
+            buf = Arrays.copyOf(buf, (int) Math.min(maxCapacity, buf.length * 2L));
+            return;
+        }
+        long at = offsetOf(start);
+        input.counters().longLineSkipped();
+        if (!longLineLogged) {
+            longLineLogged = true;
+            if (input.config().skipLongLines()) {
+                log.warn("Line longer than Buffer_Max_Size skipped; later ones in this file are only counted."
+                        + " path={} offset={} buffer_max_size={}", path, at, maxCapacity - 1);
+            } else {
+                log.error("Line longer than Buffer_Max_Size skipped: its data is lost. Raise Buffer_Max_Size,"
+                        + " or set Skip_Long_Lines On to accept this; later ones in this file are only counted."
+                        + " path={} offset={} buffer_max_size={}", path, at, maxCapacity - 1);
+            }
+        }
+        skipping = true;
+        start = 0;
+        end = 0;
+        scanned = 0;
+    }
+
+    /** While skipping a long line: drops bytes up to and including its newline. */
+    private void skipToNewline() {
+        for (int i = start; i < end; i++) {
+            if (buf[i] == '\n') {
+                skipping = false;
+                start = i + 1;
+                scanned = start;
+                return;
+            }
+        }
+        start = 0;
+        end = 0;
+        scanned = 0;
+    }
+}

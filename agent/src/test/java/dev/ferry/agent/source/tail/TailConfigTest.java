@@ -1,0 +1,123 @@
+package dev.ferry.agent.source.tail;
+
+import static dev.ferry.agent.source.tail.TailTestSupport.bind;
+import static dev.ferry.agent.source.tail.TailTestSupport.config;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.ferry.pipeline.config.ConfigException;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+class TailConfigTest {
+
+    @Test
+    void defaultsAreFluentBits() {
+        TailConfig c = config("Path", "/var/log/*.log");
+
+        assertThat(c.paths()).containsExactly("/var/log/*.log");
+        assertThat(c.excludePaths()).isEmpty();
+        assertThat(c.refreshInterval()).isEqualTo(Duration.ofSeconds(60));
+        assertThat(c.readFromHead()).isFalse();
+        assertThat(c.db()).isNull();
+        assertThat(c.dbSync()).isEqualTo(TailConfig.DbSync.NORMAL);
+        assertThat(c.tag()).isNull();
+        assertThat(c.tagOr("tail.0")).isEqualTo("tail.0");
+        assertThat(c.bufferChunkSize()).isEqualTo(32 * 1024);
+        assertThat(c.bufferMaxSize()).isEqualTo(32 * 1024);
+        assertThat(c.skipLongLines()).isFalse();
+        assertThat(c.memBufLimit()).isEqualTo(-1);
+        assertThat(c.exitOnEof()).isFalse();
+        assertThat(c.rotateWait()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(c.ignoreOlder()).isNull();
+        assertThat(c.skipEmptyLines()).isFalse();
+        assertThat(c.key()).isEqualTo("log");
+    }
+
+    @Test
+    void readsEveryKey() {
+        TailConfig c = config("Path", "/a/*.log, /b/*.log", "Exclude_Path", "*.gz,*.zip",
+                "Refresh_Interval", "5", "Read_from_Head", "On", "DB", "/tmp/x.db", "DB.sync", "Full",
+                "Tag", "app.*", "Path_Key", "file", "Offset_Key", "off", "Buffer_Chunk_Size", "64k",
+                "Buffer_Max_Size", "1M", "Skip_Long_Lines", "on", "Mem_Buf_Limit", "5MB", "Parser", "json",
+                "Exit_On_Eof", "true", "Rotate_Wait", "500ms", "Ignore_Older", "1h", "Skip_Empty_Lines", "yes");
+
+        assertThat(c.paths()).containsExactly("/a/*.log", "/b/*.log");
+        assertThat(c.excludePaths()).containsExactly("*.gz", "*.zip");
+        assertThat(c.refreshInterval()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(c.readFromHead()).isTrue();
+        assertThat(c.db()).isEqualTo(Path.of("/tmp/x.db"));
+        assertThat(c.dbSync()).isEqualTo(TailConfig.DbSync.FULL);
+        assertThat(c.tagOr("tail.0")).isEqualTo("app.*");
+        assertThat(c.pathKey()).isEqualTo("file");
+        assertThat(c.offsetKey()).isEqualTo("off");
+        assertThat(c.bufferChunkSize()).isEqualTo(64 * 1024);
+        assertThat(c.bufferMaxSize()).isEqualTo(1024 * 1024);
+        assertThat(c.skipLongLines()).isTrue();
+        assertThat(c.memBufLimit()).isEqualTo(5L << 20);
+        assertThat(c.parser()).isEqualTo("json");
+        assertThat(c.exitOnEof()).isTrue();
+        assertThat(c.rotateWait()).isEqualTo(Duration.ofMillis(500));
+        assertThat(c.ignoreOlder()).isEqualTo(Duration.ofHours(1));
+        assertThat(c.skipEmptyLines()).isTrue();
+    }
+
+    @Test
+    void bufferMaxSizeFollowsALargerChunkSizeWhenNotSet() {
+        assertThat(config("Path", "/x", "Buffer_Chunk_Size", "64k").bufferMaxSize()).isEqualTo(64 * 1024);
+    }
+
+    @Test
+    void multilineKeysAreAcceptedWithAWarning() {
+        var o = bind("Path", "/x", "multiline.parser", "docker, cri", "Docker_Mode", "On");
+
+        assertThat(o.warnings()).containsExactly(
+                "test.conf:4: [INPUT] tail: key 'multiline.parser' has no effect in ferry (multiline is not implemented yet)",
+                "test.conf:5: [INPUT] tail: key 'Docker_Mode' has no effect in ferry (multiline is not implemented yet)");
+    }
+
+    @Test
+    void emptyPathIsAnError() {
+        assertThatThrownBy(() -> config("Path", " , "))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("test.conf:3: [INPUT] tail: Path is empty; set one or more comma-separated file globs");
+    }
+
+    @Test
+    void badPathGlobIsAnError() {
+        assertThatThrownBy(() -> config("Path", "/var/log/*.log, /var/log/[app.log"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("test.conf:3: [INPUT] tail: bad glob '/var/log/[app.log' in Path: Missing ']");
+    }
+
+    @Test
+    void badExcludePathGlobIsAnError() {
+        assertThatThrownBy(() -> config("Path", "/var/log/*.log", "Exclude_Path", "*.gz, [z*.zip"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("test.conf:4: [INPUT] tail: bad glob '[z*.zip' in Exclude_Path: Missing ']");
+    }
+
+    @Test
+    void bufferMaxSizeBelowChunkSizeIsAnError() {
+        assertThatThrownBy(() -> config("Path", "/x", "Buffer_Chunk_Size", "64k", "Buffer_Max_Size", "16k"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("test.conf:5: [INPUT] tail: Buffer_Max_Size (16384 bytes) is smaller than"
+                        + " Buffer_Chunk_Size (65536 bytes)");
+    }
+
+    @Test
+    void otherKeyThanLogIsAnError() {
+        assertThatThrownBy(() -> config("Path", "/x", "Key", "message"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("test.conf:4: [INPUT] tail: Key 'message' is not supported yet; unparsed lines are"
+                        + " kept under 'log'");
+    }
+
+    @Test
+    void missingPathIsAnError() {
+        assertThatThrownBy(() -> config("Tag", "x"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("test.conf:1: [INPUT] tail: missing required key 'Path' (");
+    }
+}
