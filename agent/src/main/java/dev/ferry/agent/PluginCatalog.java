@@ -18,6 +18,7 @@ import dev.ferry.pipeline.filter.parser.ParserFilter;
 import dev.ferry.pipeline.filter.parser.ParserFilterConfig;
 import dev.ferry.pipeline.filter.recordmodifier.RecordModifierConfig;
 import dev.ferry.pipeline.filter.recordmodifier.RecordModifierFilter;
+import dev.ferry.pipeline.ring.LineDecoder;
 import dev.ferry.pipeline.spi.Parser;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -44,7 +45,10 @@ public final class PluginCatalog {
                 parsers.require(config.parser(), o, "Parser");
             }
             return config;
-        }, TailInput::create));
+        }, (config, ctx) -> {
+            Parser parser = config.parser() == null ? null : ctx.parsers().require(config.parser(), ctx.options(), "Parser");
+            return new TailInput(config, ctx.instanceName(), new LineDecoder(parser, config.pathKey(), config.offsetKey()));
+        }));
 
         c.add(new PluginType<>("FILTER", "modify", ModifyConfig.OPTIONS, (o, p) -> ModifyConfig.from(o),
                 (config, ctx) -> new ModifyFilter(config)));

@@ -111,7 +111,7 @@ public final class OptionTable {
 
     private String allowedKeys() {
         return String.join(", ", specs.stream().filter(s -> !s.ignored()).map(OptionSpec::name)
-                .sorted(String.CASE_INSENSITIVE_ORDER).toList());
+                .collect(java.util.stream.Collectors.toCollection(() -> new java.util.TreeSet<>(String.CASE_INSENSITIVE_ORDER))));
     }
 
     private String suggestion(String key) {

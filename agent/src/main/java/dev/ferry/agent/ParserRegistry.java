@@ -1,0 +1,56 @@
+package dev.ferry.agent;
+
+import dev.ferry.parsers.ParserConfig;
+import dev.ferry.parsers.ParserFactory;
+import dev.ferry.pipeline.config.ConfigSection;
+import dev.ferry.pipeline.config.Options;
+import dev.ferry.pipeline.spi.Parser;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The parsers inputs and filters may name: ferry's built-ins and the configuration's {@code [PARSER]}
+ * sections (a section overrides a built-in of the same name). Names are case-sensitive, as in Fluent Bit.
+ *
+ * <p>Immutable and thread-safe; the parsers themselves are safe to share between ring threads.
+ */
+public final class ParserRegistry {
+
+    private final Map<String, Parser> parsers;
+    private final List<String> names;
+
+    private ParserRegistry(Map<String, Parser> parsers) {
+        this.parsers = Map.copyOf(parsers);
+        this.names = List.copyOf(parsers.keySet());
+    }
+
+    /** Validates the {@code [PARSER]} sections and builds every parser. */
+    public static ParserRegistry of(List<ConfigSection> sections, List<String> warnings) {
+        List<ParserConfig> user = new ArrayList<>();
+        for (ConfigSection s : sections) {
+            Options o = ParserConfig.OPTIONS.bind(s);
+            warnings.addAll(o.warnings());
+            user.add(ParserConfig.from(o));
+        }
+        return new ParserRegistry(ParserFactory.createAll(user));
+    }
+
+    /**
+     * The parser named {@code name}; an unknown name is a configuration error located at {@code key} of
+     * the section {@code options} belongs to.
+     */
+    public Parser require(String name, Options options, String key) {
+        Parser p = parsers.get(name);
+        if (p == null) {
+            throw options.error(key, "unknown parser '" + name + "' in key '" + key + "'; known parsers: "
+                    + String.join(", ", names) + " (define it in a [PARSER] section of a Parsers_File)");
+        }
+        return p;
+    }
+
+    /** Every parser name, built-ins first, in definition order. */
+    public List<String> names() {
+        return names;
+    }
+}
