@@ -1,6 +1,6 @@
 package dev.ferry.bench.parsers;
 
-import dev.ferry.parsers.json.JsonParser;
+import dev.ferry.parsers.BuiltinParsers;
 import dev.ferry.pipeline.record.LogRecord;
 import dev.ferry.pipeline.spi.Parser;
 import com.fasterxml.jackson.core.JsonFactory;
@@ -45,7 +45,7 @@ public class JsonParserBenchmark {
 
     @Setup
     public void setup() {
-        parser = new JsonParser("json", null);
+        parser = BuiltinParsers.get("json");
         lines = new byte[LINES][];
         Random rnd = new Random(7);
         for (int i = 0; i < LINES; i++) {
