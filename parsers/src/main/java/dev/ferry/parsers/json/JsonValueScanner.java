@@ -197,43 +197,57 @@ final class JsonValueScanner {
 
     private static int number(byte[] s, int i, int end) throws MalformedJsonException {
         int start = i;
-        if (s[i] == '-') {
-            i++;
-        }
-        if (i < end && s[i] == '0') {
-            i++;
-        } else {
-            int d = i;
-            while (i < end && isDigit(s[i])) {
-                i++;
-            }
-            if (i == d) {
+        byte b = s[i];
+        if (b == '-') {
+            if (++i == end) {
                 throw new MalformedJsonException(i, "bad number: no digits");
             }
+            b = s[i];
         }
-        if (i < end && s[i] == '.') {
+        if (b == '0') {
+            i++;
+        } else if (b >= '1' && b <= '9') {
+            i++;
+            while (i < end && (b = s[i]) >= '0' && b <= '9') {
+                i++;
+            }
+        } else {
+            throw new MalformedJsonException(i, "bad number: no digits");
+        }
+        if (i == end) {
+            return i;
+        }
+        b = s[i];
+        if (b == '.') {
             int d = ++i;
-            while (i < end && isDigit(s[i])) {
+            while (i < end && (b = s[i]) >= '0' && b <= '9') {
                 i++;
             }
             if (i == d) {
                 throw new MalformedJsonException(i, "bad number: no digits after '.'");
             }
+            if (i == end) {
+                return i;
+            }
+            b = s[i];
         }
-        if (i < end && (s[i] == 'e' || s[i] == 'E')) {
-            i++;
-            if (i < end && (s[i] == '+' || s[i] == '-')) {
+        if (b == 'e' || b == 'E') {
+            if (++i < end && (s[i] == '+' || s[i] == '-')) {
                 i++;
             }
             int d = i;
-            while (i < end && isDigit(s[i])) {
+            while (i < end && (b = s[i]) >= '0' && b <= '9') {
                 i++;
             }
             if (i == d) {
                 throw new MalformedJsonException(i, "bad number: no digits in the exponent");
             }
+            if (i == end) {
+                return i;
+            }
+            b = s[i];
         }
-        if (i < end && isDigit(s[i])) {
+        if (b >= '0' && b <= '9') {
             throw new MalformedJsonException(start, "bad number: leading zero");
         }
         return i;
