@@ -1,0 +1,172 @@
+package dev.ferry.parsers;
+
+import static dev.ferry.parsers.Records.json;
+import static dev.ferry.parsers.Records.nanos;
+import static dev.ferry.parsers.Records.record;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.ferry.parsers.text.FieldType;
+import dev.ferry.parsers.time.TimeFormat;
+import dev.ferry.pipeline.config.ConfigEntry;
+import dev.ferry.pipeline.config.ConfigException;
+import dev.ferry.pipeline.config.ConfigSection;
+import dev.ferry.pipeline.config.Options;
+import dev.ferry.pipeline.config.SourceLocation;
+import dev.ferry.pipeline.record.LogRecord;
+import dev.ferry.pipeline.spi.Parser;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class ParserConfigTest {
+
+    /** A [PARSER] section at parsers.conf:3 whose entries sit on the lines after it. */
+    static ConfigSection section(String... keyValues) {
+        List<ConfigEntry> entries = new ArrayList<>();
+        for (int i = 0; i < keyValues.length; i += 2) {
+            entries.add(new ConfigEntry(keyValues[i], keyValues[i + 1], new SourceLocation("parsers.conf", 4 + i / 2)));
+        }
+        return new ConfigSection("PARSER", new SourceLocation("parsers.conf", 3), entries);
+    }
+
+    static ParserConfig config(String... keyValues) {
+        return ParserConfig.from(section(keyValues));
+    }
+
+    @Test
+    void readsEveryOption() {
+        ParserConfig c = config("Name", "app", "Format", "regex", "Regex", "^(?<time>\\S+) (?<n>\\d+)$",
+                "Time_Key", "time", "Time_Format", "%Y-%m-%dT%H:%M:%S", "Time_Keep", "on", "Time_Offset", "-05:00",
+                "Time_Strict", "off", "Types", "n:integer", "Skip_Empty_Values", "off");
+        assertThat(c.name()).isEqualTo("app");
+        assertThat(c.format()).isEqualTo(ParserConfig.Format.REGEX);
+        assertThat(c.regex().names()).containsExactly("time", "n");
+        assertThat(c.timeKey()).isEqualTo("time");
+        assertThat(c.timeFormat().pattern()).isEqualTo("%Y-%m-%dT%H:%M:%S");
+        assertThat(c.timeKeep()).isTrue();
+        assertThat(c.timeOffsetSeconds()).isEqualTo(-18000);
+        assertThat(c.timeStrict()).isFalse();
+        assertThat(c.types()).isEqualTo(Map.of("n", FieldType.INTEGER));
+        assertThat(c.skipEmptyValues()).isFalse();
+
+        LogRecord r = record("2024-01-01T05:00:00 7");
+        assertThat(ParserFactory.create(c).parse(r)).isTrue();
+        assertThat(r.timeNanos()).isEqualTo(nanos("2024-01-01T10:00:00Z"));
+        assertThat(json(r)).isEqualTo("{\"time\":\"2024-01-01T05:00:00\",\"n\":7}");
+    }
+
+    @Test
+    void hasFluentBitsDefaults() {
+        ParserConfig c = config("Name", "j", "Format", "json");
+        assertThat(c.timeKey()).isNull();
+        assertThat(c.timeFormat()).isNull();
+        assertThat(c.timeKeep()).isFalse();
+        assertThat(c.timeStrict()).isTrue();
+        assertThat(c.skipEmptyValues()).isTrue();
+        assertThat(c.types()).isEmpty();
+        assertThat(c.timeField()).isNull();
+        assertThat(config("Name", "j", "Format", "json", "Time_Format", "%s").timeKey()).isEqualTo("time");
+    }
+
+    @Test
+    void removesTheTimeKeyOfAJsonParserByDefault() {
+        Parser p = ParserFactory.create(config("Name", "j", "Format", "json", "Time_Key", "ts", "Time_Format", "%s"));
+        LogRecord r = record("{\"ts\":1704103200,\"msg\":\"x\"}");
+        assertThat(p.parse(r)).isTrue();
+        assertThat(r.timeNanos()).isEqualTo(nanos("2024-01-01T10:00:00Z"));
+        assertThat(json(r)).isEqualTo("{\"msg\":\"x\"}");
+    }
+
+    @Test
+    void makesEachFormat() {
+        assertThat(ParserFactory.create(config("Name", "a", "Format", "json")).getClass().getSimpleName()).isEqualTo("JsonParser");
+        assertThat(ParserFactory.create(config("Name", "b", "Format", "logfmt")).getClass().getSimpleName()).isEqualTo("LogfmtParser");
+        assertThat(ParserFactory.create(config("Name", "c", "Format", "LTSV")).getClass().getSimpleName()).isEqualTo("LtsvParser");
+        assertThat(ParserFactory.create(config("Name", "d", "Format", "erlmcp")).getClass().getSimpleName()).isEqualTo("ErlmcpTextParser");
+        assertThat(ParserFactory.create(config("Name", "e", "Format", "regex", "Regex", "(?<a>.)")).name()).isEqualTo("e");
+    }
+
+    @Test
+    void requiresAName() {
+        assertThatThrownBy(() -> config("Format", "json"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("parsers.conf:3: [PARSER]: missing required key 'Name' "
+                        + "(the parser's name, as inputs and filters refer to it)");
+    }
+
+    @Test
+    void requiresAFormat() {
+        assertThatThrownBy(() -> config("Name", "p"))
+                .hasMessage("parsers.conf:3: [PARSER] p: missing required key 'Format' (how a line is read)");
+    }
+
+    @Test
+    void rejectsAnUnknownFormat() {
+        assertThatThrownBy(() -> config("Name", "p", "Format", "xml"))
+                .hasMessage("parsers.conf:5: [PARSER] p: bad value 'xml' for key 'Format'; "
+                        + "allowed: one of json, regex, logfmt, ltsv, erlmcp");
+    }
+
+    @Test
+    void requiresARegexForFormatRegex() {
+        assertThatThrownBy(() -> config("Name", "p", "Format", "regex"))
+                .hasMessage("parsers.conf:3: [PARSER] p: Format regex needs the key 'Regex' "
+                        + "(a pattern with named groups such as (?<message>.*))");
+    }
+
+    @Test
+    void reportsAnInvalidRegexWithJavasDescription() {
+        assertThatThrownBy(() -> config("Name", "p", "Format", "regex", "Regex", "^(?<log_level>[a-z]+ (?<msg>.*)$"))
+                .hasMessage("parsers.conf:6: [PARSER] p: invalid Regex: Unclosed group near index 32 "
+                        + "in '^(?<log_level>[a-z]+ (?<msg>.*)$'");
+        assertThatThrownBy(() -> config("Name", "p", "Format", "regex", "Regex", "[a-"))
+                .hasMessage("parsers.conf:6: [PARSER] p: invalid Regex: Illegal character range near index 3 in '[a-'");
+    }
+
+    @Test
+    void rejectsARegexWithoutNamedGroups() {
+        assertThatThrownBy(() -> config("Name", "p", "Format", "regex", "Regex", "^(\\S+) (.*)$"))
+                .hasMessage("parsers.conf:6: [PARSER] p: Regex has no named group (?<name>...), "
+                        + "so records would have no fields");
+    }
+
+    @Test
+    void rejectsAnUnsupportedTimeFormatDirective() {
+        assertThatThrownBy(() -> config("Name", "p", "Format", "json", "Time_Format", "%Y-%m-%d %G"))
+                .hasMessage("parsers.conf:6: [PARSER] p: unsupported directive %G in Time_Format '%Y-%m-%d %G'; "
+                        + "supported: " + TimeFormat.SUPPORTED);
+    }
+
+    @Test
+    void rejectsABadTimeOffset() {
+        assertThatThrownBy(() -> config("Name", "p", "Format", "json", "Time_Offset", "CET"))
+                .hasMessage("parsers.conf:6: [PARSER] p: bad value 'CET' for key 'Time_Offset'; "
+                        + "allowed: an offset such as +0200, -05:30 or +01");
+    }
+
+    @Test
+    void rejectsBadTypes() {
+        assertThatThrownBy(() -> config("Name", "p", "Format", "logfmt", "Types", "a:integer b:number"))
+                .hasMessage("parsers.conf:6: [PARSER] p: unknown type 'number' for key 'b' in Types; "
+                        + "allowed: string, integer, float, bool, hex");
+        assertThatThrownBy(() -> config("Name", "p", "Format", "logfmt", "Types", "a"))
+                .hasMessage("parsers.conf:6: [PARSER] p: 'a' in Types is not key:type");
+    }
+
+    @Test
+    void rejectsABadBoolean() {
+        assertThatThrownBy(() -> config("Name", "p", "Format", "json", "Time_Keep", "maybe"))
+                .hasMessage("parsers.conf:6: [PARSER] p: bad value 'maybe' for key 'Time_Keep'; "
+                        + "allowed: on, off, true, false, yes or no");
+    }
+
+    @Test
+    void acceptsDecodersWithAWarning() {
+        Options o = ParserConfig.OPTIONS.bind(section("Name", "p", "Format", "json", "Decode_Field_As", "escaped log"));
+        assertThat(o.warnings()).containsExactly("parsers.conf:6: [PARSER] p: key 'Decode_Field_As' has no effect "
+                + "in ferry (decoders are not supported; decode with a filter)");
+        assertThat(ParserConfig.from(o).name()).isEqualTo("p");
+    }
+}
