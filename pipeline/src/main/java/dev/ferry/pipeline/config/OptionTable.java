@@ -27,9 +27,16 @@ public final class OptionTable {
     public OptionTable(String kind, String plugin, List<OptionSpec>... groups) {
         this.kind = kind.toUpperCase(Locale.ROOT);
         this.plugin = plugin;
+        // A key declared by several groups belongs to the first (the plugin's own spec wins over the
+        // kind's common one).
         List<OptionSpec> all = new ArrayList<>();
+        java.util.Set<String> names = new java.util.HashSet<>();
         for (List<OptionSpec> g : groups) {
-            all.addAll(g);
+            for (OptionSpec spec : g) {
+                if (names.add(spec.name().toLowerCase(Locale.ROOT))) {
+                    all.add(spec);
+                }
+            }
         }
         this.specs = List.copyOf(all);
     }
@@ -111,7 +118,7 @@ public final class OptionTable {
 
     private String allowedKeys() {
         return String.join(", ", specs.stream().filter(s -> !s.ignored()).map(OptionSpec::name)
-                .collect(java.util.stream.Collectors.toCollection(() -> new java.util.TreeSet<>(String.CASE_INSENSITIVE_ORDER))));
+                .sorted(String.CASE_INSENSITIVE_ORDER).toList());
     }
 
     private String suggestion(String key) {
