@@ -106,7 +106,7 @@ class EndToEndIT {
             assertThat(ferry.waitFor(Duration.ofSeconds(60))).as(ferry.stderrText()).isZero();
             String out = ferry.stdoutText();
             assertThat(out).contains("is valid")
-                    .contains("tail.0 (tag erlmcp.var.log.erlmcp.x.log) -> filters [modify.0, kubernetes.0] -> outputs [es.0]")
+                    .contains("tail.0 (tag erlmcp.var.log.erlmcp.x.log) -> filters [modify.0, kubernetes.1] -> outputs [es.0]")
                     .contains("HTTP_Passwd *****")
                     .doesNotContain("hunter2");
             assertThat(ferry.stderrText()).doesNotContain("hunter2");

@@ -1,0 +1,98 @@
+package dev.ferry.agent;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The command line: ferry's commands and Fluent Bit's forms, exit codes and messages. */
+class MainTest {
+
+    @TempDir
+    Path dir;
+
+    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+    private int ferry(String... args) {
+        return Main.execute(args, new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+    }
+
+    private String out() {
+        return out.toString(StandardCharsets.UTF_8);
+    }
+
+    private String err() {
+        return err.toString(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void fluentBitFormsMapOntoRunAndCheck() {
+        assertThat(Main.fluentBitForm(new String[] {"-c", "f.conf"})).containsExactly("run", "-c", "f.conf");
+        assertThat(Main.fluentBitForm(new String[] {"-c", "f.conf", "--dry-run"})).containsExactly("check", "-c", "f.conf");
+        assertThat(Main.fluentBitForm(new String[] {"-i", "tail", "-p", "path=/x", "-o", "stdout"}))
+                .containsExactly("run", "--", "-i", "tail", "-p", "path=/x", "-o", "stdout");
+        assertThat(Main.fluentBitForm(new String[] {"--version"})).containsExactly("--version");
+        assertThat(Main.fluentBitForm(new String[] {"check", "-c", "x"})).containsExactly("check", "-c", "x");
+    }
+
+    @Test
+    void checkWithQuickFlagsPrintsTheTopology() {
+        int code = ferry("--dry-run", "-i", "tail", "-p", "path=/var/log/erlmcp/*.log", "-p", "parser=json", "-t", "erlmcp.*",
+                "-F", "modify", "-p", "add=host h1", "-m", "erlmcp.*", "-o", "stdout", "-p", "format=json_lines");
+        assertThat(code).as(err()).isZero();
+        assertThat(out()).contains("configuration command line is valid")
+                .contains("tail.0 (tag erlmcp.var.log.erlmcp.x.log) -> filters [modify.0] -> outputs [stdout.0]");
+    }
+
+    @Test
+    void unknownPluginIsAnErrorListingTheAvailableOnes() throws Exception {
+        Path conf = dir.resolve("f.conf");
+        Files.writeString(conf, "[INPUT]\n    Name tial\n    Path /x\n[OUTPUT]\n    Name stdout\n    Match *\n");
+        assertThat(ferry("check", "-c", conf.toString())).isEqualTo(2);
+        assertThat(err()).isEqualTo("ferry: " + conf + ":2: [INPUT] tial: unknown input plugin 'tial'; available: tail\n");
+    }
+
+    @Test
+    void unknownParserIsAnErrorAtTheParserKey() throws Exception {
+        Path conf = dir.resolve("f.conf");
+        Files.writeString(conf, "[INPUT]\n    Name tail\n    Path /x\n    Parser jsn\n[OUTPUT]\n    Name null\n    Match *\n");
+        assertThat(ferry("check", "-c", conf.toString())).isEqualTo(2);
+        assertThat(err()).startsWith("ferry: " + conf + ":4: [INPUT] tail: unknown parser 'jsn' in key 'Parser'; known parsers: json, ");
+    }
+
+    @Test
+    void aConfigurationWithoutOutputsIsRefused() throws Exception {
+        Path conf = dir.resolve("f.conf");
+        Files.writeString(conf, "[INPUT]\n    Name tail\n    Path /x\n");
+        assertThat(ferry("check", "-c", conf.toString())).isEqualTo(2);
+        assertThat(err()).isEqualTo("ferry: " + conf + ": the configuration has no [OUTPUT] section; ferry would have nowhere to send records\n");
+    }
+
+    @Test
+    void runRefusesPluginsThatAreOnlyValidated() throws Exception {
+        Path conf = dir.resolve("f.conf");
+        Files.writeString(conf, "[INPUT]\n    Name tail\n    Path " + dir + "/*.log\n[OUTPUT]\n    Name es\n    Match *\n");
+        assertThat(ferry("run", "-c", conf.toString())).isEqualTo(2);
+        assertThat(err()).isEqualTo("ferry: " + conf + ":4: [OUTPUT] es: the es plugin cannot run in this version of ferry yet (ferry check validates its options)\n");
+    }
+
+    @Test
+    void matchAndMatchRegexTogetherIsAnError() throws Exception {
+        Path conf = dir.resolve("f.conf");
+        Files.writeString(conf, "[INPUT]\n    Name tail\n    Path /x\n[OUTPUT]\n    Name null\n    Match *\n    Match_Regex .*\n");
+        assertThat(ferry("check", "-c", conf.toString())).isEqualTo(2);
+        assertThat(err()).isEqualTo("ferry: " + conf + ":7: [OUTPUT] null: set either 'Match' or 'Match_Regex', not both\n");
+    }
+
+    @Test
+    void versionNamesFerry() {
+        assertThat(ferry("--version")).isZero();
+        assertThat(out()).startsWith("ferry ");
+    }
+}
