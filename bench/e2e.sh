@@ -12,7 +12,7 @@
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/.." && pwd)"
-files=4; lines=500000; output=null; workers=2
+files=4; lines=500000; output=null; workers=1
 while [ $# -gt 0 ]; do
   case "$1" in
     --files) files=$2; shift 2;;

@@ -83,7 +83,8 @@ public final class Agent {
                 filters.add(new FilterRoute(p.instanceName(), p.match(), f));
             }
             ServiceConfig s = plan.service();
-            ring = new RecordRing(s.ringSlots(), s.ringWorkers(), s.ringWait(), filters, outputs);
+            // Every input publishes from one thread of its own, so one input means one producer.
+            ring = new RecordRing(s.ringSlots(), s.ringWorkers(), s.ringWait(), filters, outputs, plan.inputs().size() == 1);
             counters = ring.counters();
             for (PlannedPlugin p : plan.inputs()) {
                 inputs.add(p.create(plan.parsers(), plan.service()));
@@ -113,9 +114,9 @@ public final class Agent {
                 safely("close input " + in.name(), in::close);
             }
             if (counters != null) {
-                LOG.info("ferry stopped. records_in={} delivered={} dropped_by_filters={} unrouted={} stage_errors={} drained={}",
-                        counters.published(), counters.delivered(), counters.dropped(), counters.unrouted(),
-                        counters.stageErrors(), drained);
+                LOG.info("ferry stopped. records_in={} delivered={} parse_errors_kept_whole={} dropped_by_filters={} unrouted={} stage_errors={} drained={}",
+                        counters.published(), counters.delivered(), counters.parseErrors(), counters.dropped(),
+                        counters.unrouted(), counters.stageErrors(), drained);
             }
         }
         return drained;

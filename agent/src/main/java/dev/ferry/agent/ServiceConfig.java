@@ -33,7 +33,7 @@ public record ServiceConfig(Duration flush, Duration grace, String logLevel, int
                     "the agent's own log level"),
             OptionSpec.string("Parsers_File", "files with [PARSER] sections (read by the configuration loader)").asRepeatable(),
             OptionSpec.integer("ring.slots", 4096, "slots in the record ring, a power of two"),
-            OptionSpec.integer("ring.workers", 2, "threads that parse and filter records"),
+            OptionSpec.integer("ring.workers", 1, "threads that parse and filter records; with 1, parsing, filters and outputs share one thread, which costs the least CPU per record"),
             OptionSpec.choice("ring.wait", "blocking", List.of("blocking", "sleeping", "yielding"),
                     "how ring threads wait for work: blocking uses least CPU, yielding least latency"),
             OptionSpec.ignoredOption("Daemon", "run ferry under systemd or as a container instead"),

@@ -42,7 +42,9 @@ final class FilterStageHandler implements EventHandler<RingSlot> {
         LogRecord record = slot.record;
         String stage = "decode";
         try {
-            slot.decoder.decode(record);
+            if (!slot.decoder.decode(record)) {
+                counters.parseErrors.increment();
+            }
             for (FilterRoute route : filters.forTag(record.tag())) {
                 stage = route.name();
                 if (!route.filter().apply(record)) {

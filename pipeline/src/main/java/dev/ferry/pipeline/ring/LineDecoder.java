@@ -39,14 +39,20 @@ public final class LineDecoder {
         this.offsetKey = offsetKey;
     }
 
-    /** Fills {@code record.fields()} from its line. */
-    public void decode(LogRecord record) {
+    /**
+     * Fills {@code record.fields()} from its line.
+     *
+     * @return false if the parser rejected the line (it is then kept whole under {@code log})
+     */
+    public boolean decode(LogRecord record) {
         RecordFields f = record.fields();
+        boolean ok = true;
         if (parser == null) {
             f.appendText(LOG_KEY, 0, record.lineLength());
         } else if (parser.parse(record)) {
             parsed.increment();
         } else {
+            ok = false;
             parseErrors.increment();
             f.clear();
             f.appendText(LOG_KEY, 0, record.lineLength());
@@ -58,6 +64,7 @@ public final class LineDecoder {
         if (offsetKey != null) {
             f.put(offsetKey, record.offset());
         }
+        return ok;
     }
 
     public Parser parser() {

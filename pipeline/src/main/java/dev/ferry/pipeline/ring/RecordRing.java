@@ -10,8 +10,6 @@ import com.lmax.disruptor.WaitStrategy;
 import com.lmax.disruptor.YieldingWaitStrategy;
 import com.lmax.disruptor.dsl.Disruptor;
 import com.lmax.disruptor.dsl.ProducerType;
-import dev.ferry.pipeline.record.LogRecord;
-import dev.ferry.pipeline.record.RecordOrigin;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -28,6 +26,8 @@ import org.slf4j.LoggerFactory;
  *   (any thread)           claim, copy line       decode + filters (seq % workers)   write, flush at end
  *                                                                                     of batch, then ack
  * </pre>
+ *
+ * <p>With one worker both stages run on one thread, one after the other for each slot.
  *
  * <p>Slots are allocated once; publishing copies the line into the slot, so nothing is allocated per
  * record on the way. A full ring makes {@link #publish} wait (the inputs pause; nothing is dropped).
@@ -55,7 +55,8 @@ public final class RecordRing implements LinePublisher {
     private final Disruptor<RingSlot> disruptor;
     private final RingBuffer<RingSlot> ring;
     private final RingCounters counters = new RingCounters();
-    private final OutputStageHandler outputStage;
+    private final EventHandler<RingSlot> lastStage;
+    private final int maxClaim;
     private volatile boolean halted;
 
     /**
@@ -66,6 +67,15 @@ public final class RecordRing implements LinePublisher {
      * @param outputs the outputs
      */
     public RecordRing(int slots, int workers, Wait wait, List<FilterRoute> filters, List<OutputRoute> outputs) {
+        this(slots, workers, wait, filters, outputs, false);
+    }
+
+    /**
+     * @param singleProducer true when only one thread ever publishes (one input): claiming slots then
+     *     needs no atomic operation
+     */
+    public RecordRing(int slots, int workers, Wait wait, List<FilterRoute> filters, List<OutputRoute> outputs,
+                      boolean singleProducer) {
         if (Integer.bitCount(slots) != 1) {
             throw new IllegalArgumentException("ring size must be a power of two: " + slots);
         }
@@ -74,16 +84,29 @@ public final class RecordRing implements LinePublisher {
             Thread t = new Thread(r, "ferry-ring-" + threadNo.getAndIncrement());
             t.setDaemon(true);
             return t;
-        }, ProducerType.MULTI, wait.create());
-        @SuppressWarnings("unchecked")
-        EventHandler<RingSlot>[] stage = new EventHandler[Math.max(1, workers)];
-        for (int i = 0; i < stage.length; i++) {
-            stage[i] = new FilterStageHandler(i, stage.length, filters, counters);
+        }, singleProducer ? ProducerType.SINGLE : ProducerType.MULTI, wait.create());
+        OutputStageHandler output = new OutputStageHandler(outputs, counters, () -> halted);
+        if (workers <= 1) {
+            // One thread does both stages: no hand-over between stages, and no stage waiting on another
+            // (the Disruptor's wait strategies spin while a stage waits on the one before it).
+            FilterStageHandler filter = new FilterStageHandler(0, 1, filters, counters);
+            lastStage = (slot, sequence, endOfBatch) -> {
+                filter.onEvent(slot, sequence, endOfBatch);
+                output.onEvent(slot, sequence, endOfBatch);
+            };
+            disruptor.handleEventsWith(lastStage);
+        } else {
+            @SuppressWarnings("unchecked")
+            EventHandler<RingSlot>[] stage = new EventHandler[workers];
+            for (int i = 0; i < stage.length; i++) {
+                stage[i] = new FilterStageHandler(i, stage.length, filters, counters);
+            }
+            lastStage = output;
+            disruptor.handleEventsWith(stage).then(lastStage);
         }
-        outputStage = new OutputStageHandler(outputs, counters, () -> halted);
-        disruptor.handleEventsWith(stage).then(outputStage);
         disruptor.setDefaultExceptionHandler(new LoggingExceptionHandler());
         ring = disruptor.getRingBuffer();
+        maxClaim = Math.max(1, slots / 4);
     }
 
     public void start() {
@@ -91,29 +114,30 @@ public final class RecordRing implements LinePublisher {
     }
 
     @Override
-    public void publish(byte[] buf, int off, int len, String tag, LineDecoder decoder, RecordOrigin origin,
-                        long offset, long nextOffset, long readTimeNanos) throws InterruptedException {
-        long seq = claim();
-        try {
-            RingSlot slot = ring.get(seq);
-            LogRecord r = slot.record;
-            r.reset(buf, off, len);
-            r.tag(tag);
-            r.origin(origin, offset, nextOffset);
-            r.readTime(readTimeNanos);
-            slot.decoder = decoder;
-        } finally {
-            ring.publish(seq);
+    public void publish(LineBatch batch) throws InterruptedException {
+        int i = 0;
+        int size = batch.size();
+        while (i < size) {
+            int n = Math.min(size - i, maxClaim);
+            long hi = claim(n);
+            long lo = hi - n + 1;
+            try {
+                for (long seq = lo; seq <= hi; seq++) {
+                    batch.copyInto(i++, ring.get(seq));
+                }
+            } finally {
+                ring.publish(lo, hi);
+            }
+            counters.published.add(n);
         }
-        counters.published.increment();
     }
 
-    /** Claims the next slot, pausing (interruptibly, without spinning hot) while the ring is full. */
-    private long claim() throws InterruptedException {
+    /** Claims the next {@code n} slots, pausing (interruptibly, without spinning hot) while the ring is full. */
+    private long claim(int n) throws InterruptedException {
         long parkNanos = 50_000;
         while (true) {
             try {
-                return ring.tryNext();
+                return ring.tryNext(n);
             } catch (InsufficientCapacityException full) {
                 if (Thread.interrupted()) {
                     throw new InterruptedException("interrupted while the ring was full");
@@ -136,7 +160,7 @@ public final class RecordRing implements LinePublisher {
         // record published right after start() was handled: wait on the output stage's sequence instead.
         long deadline = System.nanoTime() + timeout.toNanos();
         long end = ring.getCursor();
-        while (disruptor.getSequenceValueFor(outputStage) < end) {
+        while (disruptor.getSequenceValueFor(lastStage) < end) {
             if (System.nanoTime() > deadline) {
                 LOG.error("The ring did not drain in time; halting it. timeout={} published={} delivered={}",
                         timeout, counters.published(), counters.delivered());

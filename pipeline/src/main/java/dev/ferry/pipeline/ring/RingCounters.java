@@ -3,8 +3,8 @@ package dev.ferry.pipeline.ring;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * What the ring counts: records in, records dropped by filters, records no output matched, and stage
- * errors. Thread-safe; read at any time for metrics and the shutdown summary.
+ * What the ring counts: records in, lines parsers rejected (kept whole), records dropped by filters,
+ * records no output matched, and stage errors. Thread-safe; read at any time for metrics and the shutdown summary.
  */
 public final class RingCounters {
 
@@ -13,6 +13,12 @@ public final class RingCounters {
     final LongAdder stageErrors = new LongAdder();
     final LongAdder unrouted = new LongAdder();
     final LongAdder delivered = new LongAdder();
+    final LongAdder parseErrors = new LongAdder();
+
+    /** Lines a parser rejected; they were kept whole under {@code log} with the reason, not lost. */
+    public long parseErrors() {
+        return parseErrors.sum();
+    }
 
     /** Records the inputs published into the ring. */
     public long published() {

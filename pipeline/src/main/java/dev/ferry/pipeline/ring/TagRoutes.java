@@ -23,6 +23,9 @@ final class TagRoutes<T> {
     private final Function<T, TagPattern> match;
     private final Class<T> type;
     private final Map<String, T[]> byTag = new HashMap<>();
+    // Consecutive records mostly come from one file and carry the same tag instance.
+    private String lastTag;
+    private T[] lastRoutes;
 
     TagRoutes(List<T> routes, Function<T, TagPattern> match, Class<T> type) {
         this.routes = List.copyOf(routes);
@@ -32,6 +35,9 @@ final class TagRoutes<T> {
 
     /** The routes that take {@code tag}, in configuration order. */
     T[] forTag(String tag) {
+        if (tag == lastTag) {
+            return lastRoutes;
+        }
         T[] r = byTag.get(tag);
         if (r == null) {
             List<T> hits = new ArrayList<>();
@@ -48,6 +54,8 @@ final class TagRoutes<T> {
             byTag.put(tag, arr);
             r = arr;
         }
+        lastTag = tag;
+        lastRoutes = r;
         return r;
     }
 }

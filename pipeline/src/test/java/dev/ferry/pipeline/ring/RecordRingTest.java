@@ -6,6 +6,7 @@ import dev.ferry.pipeline.record.LogRecord;
 import dev.ferry.pipeline.record.RecordOrigin;
 import dev.ferry.pipeline.record.TagPattern;
 import dev.ferry.pipeline.spi.Output;
+import dev.ferry.pipeline.spi.Parser;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -74,14 +75,27 @@ class RecordRingTest {
         }
     }
 
+    /** Publishes "line 0" .. "line n-1" in batches of 7 lines (so batches end mid-way, too). */
     private static void publishLines(RecordRing ring, String tag, RecordOrigin origin, LineDecoder decoder, int n)
             throws InterruptedException {
-        long offset = 0;
+        StringBuilder text = new StringBuilder();
         for (int i = 0; i < n; i++) {
-            byte[] line = ("line " + i).getBytes(StandardCharsets.UTF_8);
-            ring.publish(line, 0, line.length, tag, decoder, origin, offset, offset + line.length + 1, i);
-            offset += line.length + 1;
+            text.append("line ").append(i).append('\n');
         }
+        byte[] buf = text.toString().getBytes(StandardCharsets.UTF_8);
+        LineBatch batch = new LineBatch(7);
+        batch.begin(buf, tag, decoder, origin, 0);
+        int start = 0;
+        for (int i = 0; i < buf.length; i++) {
+            if (buf[i] == '\n') {
+                if (batch.add(start, i - start, start, i + 1)) {
+                    ring.publish(batch);
+                    batch.clear();
+                }
+                start = i + 1;
+            }
+        }
+        ring.publish(batch);
     }
 
     @Test
@@ -176,6 +190,38 @@ class RecordRingTest {
         assertThat(ring.drainAndStop(Duration.ofSeconds(30))).isTrue();
         assertThat(out.flushed).hasSize(5);
         assertThat(ring.counters().stageErrors()).isEqualTo(5);
+    }
+
+    @Test
+    void aLineTheParserRejectsIsKeptWholeWithTheReasonAndCounted() throws Exception {
+        ListOutput out = new ListOutput();
+        Parser evenOnly = new Parser() {
+            @Override
+            public boolean parse(LogRecord record) {
+                int last = record.line()[record.lineLength() - 1] - '0';
+                if (last % 2 == 1) {
+                    record.parseError("odd at byte " + (record.lineLength() - 1));
+                    return false;
+                }
+                record.fields().append("n", (long) last);
+                return true;
+            }
+
+            @Override
+            public String name() {
+                return "even";
+            }
+        };
+        RecordRing ring = new RecordRing(16, 1, RecordRing.Wait.BLOCKING, List.of(),
+                List.of(new OutputRoute("list", TagPattern.wildcard("*"), out)));
+        ring.start();
+        publishLines(ring, "t", new TestOrigin(out), new LineDecoder(evenOnly, null, null), 4);
+        assertThat(ring.drainAndStop(Duration.ofSeconds(30))).isTrue();
+        assertThat(out.flushed).containsExactly("{\"n\":0}",
+                "{\"log\":\"line 1\",\"ferry_parse_error\":\"odd at byte 5\"}", "{\"n\":2}",
+                "{\"log\":\"line 3\",\"ferry_parse_error\":\"odd at byte 5\"}");
+        assertThat(ring.counters().parseErrors()).isEqualTo(2);
+        assertThat(ring.counters().delivered()).isEqualTo(4);
     }
 
     private static long publishedEnd(int n) {

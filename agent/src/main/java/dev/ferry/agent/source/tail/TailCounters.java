@@ -45,8 +45,8 @@ public final class TailCounters {
         return truncations.sum();
     }
 
-    void lineRead() {
-        linesRead.increment();
+    void linesRead(int n) {
+        linesRead.add(n);
     }
 
     void bytesRead(long n) {

@@ -6,6 +6,7 @@ import dev.ferry.agent.source.Fingerprint;
 import dev.ferry.agent.source.Input;
 import dev.ferry.pipeline.config.ConfigException;
 import dev.ferry.pipeline.ring.LineDecoder;
+import dev.ferry.pipeline.ring.LineBatch;
 import dev.ferry.pipeline.ring.LinePublisher;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
@@ -79,6 +80,7 @@ public final class TailInput implements Input {
     private final List<PositionDb.Entry> saved = new ArrayList<>();
     private final boolean firstStart;
     private final TailCounters counters = new TailCounters();
+    private final LineBatch batch = new LineBatch(512);
     private final CompletableFuture<Void> drained = new CompletableFuture<>();
     private final Thread thread;
 
@@ -214,12 +216,22 @@ public final class TailInput implements Input {
         return inFlight.get();
     }
 
+    /** The reusable batch of the reading thread (one thread reads all files of an input). */
+    LineBatch batch() {
+        return batch;
+    }
+
     LinePublisher publisher() {
         return publisher;
     }
 
     LineDecoder decoder() {
         return decoder;
+    }
+
+    /** Bytes that may still be published before Mem_Buf_Limit is passed (unbounded without a limit). */
+    long memBudget() {
+        return config.memBufLimit() > 0 ? config.memBufLimit() - inFlight.get() : Long.MAX_VALUE;
     }
 
     boolean overLimit() {

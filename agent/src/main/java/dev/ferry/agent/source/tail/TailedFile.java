@@ -2,7 +2,9 @@ package dev.ferry.agent.source.tail;
 
 import dev.ferry.agent.source.FileIdentity;
 import dev.ferry.agent.source.Fingerprint;
+import dev.ferry.agent.source.NewlineScanner;
 import dev.ferry.pipeline.record.RecordOrigin;
+import dev.ferry.pipeline.ring.LineBatch;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -203,7 +205,10 @@ final class TailedFile implements RecordOrigin {
         if (buf[end - 1] == '\r') {
             len--;
         }
-        publish(start, len, offsetOf(start), readPos, readTimeNanos);
+        LineBatch batch = input.batch();
+        batch.begin(buf, tag, input.decoder(), this, readTimeNanos);
+        batch.add(start, len, offsetOf(start), readPos);
+        publish(batch);
         start = end;
         scanned = end;
     }
@@ -242,39 +247,50 @@ final class TailedFile implements RecordOrigin {
 
     /** Publishes complete lines in the buffer; false if Mem_Buf_Limit says to stop reading for now. */
     private boolean publishLines(long readTimeNanos) throws InterruptedException {
-        for (int i = scanned; i < end; i++) {
-            if (buf[i] != '\n') {
-                continue;
-            }
+        LineBatch batch = input.batch();
+        batch.begin(buf, tag, input.decoder(), this, readTimeNanos);
+        boolean skipEmpty = input.config().skipEmptyLines();
+        long budget = input.memBudget();
+        for (int i = NewlineScanner.indexOf(buf, scanned, end); i >= 0; i = NewlineScanner.indexOf(buf, i + 1, end)) {
             int len = i - start;
             if (len > 0 && buf[i - 1] == '\r') {
                 len--;
             }
             int from = start;
-            long off = offsetOf(from);
-            long next = offsetOf(i + 1);
             start = i + 1;
             scanned = start;
-            if (len == 0 && input.config().skipEmptyLines()) {
+            if (len == 0 && skipEmpty) {
                 continue;
             }
-            publish(from, len, off, next, readTimeNanos);
-            if (input.overLimit()) {
-                return false;
+            long next = offsetOf(i + 1);
+            // A full batch goes out; so does one that reaches Mem_Buf_Limit, so reading stops at the
+            // line that crossed it, not a batch later.
+            if (batch.add(from, len, offsetOf(from), next) || next - accountedNext > budget) {
+                publish(batch);
+                if (input.overLimit()) {
+                    return false;
+                }
             }
         }
         scanned = end;
+        publish(batch);
         return true;
     }
 
-    private void publish(int from, int len, long off, long next, long readTimeNanos) throws InterruptedException {
+    /** Hands the batch to the ring and accounts for it (Mem_Buf_Limit, counters); empties it. */
+    private void publish(LineBatch batch) throws InterruptedException {
+        if (batch.isEmpty()) {
+            return;
+        }
         if (id == null) {
             id = identity.id();
         }
-        input.publisher().publish(buf, from, len, tag, input.decoder(), this, off, next, readTimeNanos);
+        input.publisher().publish(batch);
+        long next = batch.lastNextOffset();
         input.published(next - accountedNext);
         accountedNext = next;
-        input.counters().lineRead();
+        input.counters().linesRead(batch.size());
+        batch.clear();
     }
 
     /** Makes room at the end of the buffer: compacts, grows, or gives up on a line that is too long. */

@@ -1,7 +1,7 @@
 package dev.ferry.agent.source.tail;
 
 import dev.ferry.pipeline.record.RecordOrigin;
-import dev.ferry.pipeline.ring.LineDecoder;
+import dev.ferry.pipeline.ring.LineBatch;
 import dev.ferry.pipeline.ring.LinePublisher;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -26,14 +26,16 @@ final class RecordingPublisher implements LinePublisher {
     }
 
     @Override
-    public void publish(byte[] buf, int off, int len, String tag, LineDecoder decoder, RecordOrigin origin,
-                        long offset, long nextOffset, long readTimeNanos) {
-        Line l = new Line(new String(buf, off, len, StandardCharsets.UTF_8), tag, origin, offset, nextOffset);
-        synchronized (this) {
-            lines.add(l);
-        }
-        if (autoAck) {
-            origin.acknowledge(nextOffset);
+    public void publish(LineBatch batch) {
+        for (int i = 0; i < batch.size(); i++) {
+            Line l = new Line(new String(batch.buffer(), batch.start(i), batch.length(i), StandardCharsets.UTF_8),
+                    batch.tag(), batch.origin(), batch.offset(i), batch.nextOffset(i));
+            synchronized (this) {
+                lines.add(l);
+            }
+            if (autoAck) {
+                batch.origin().acknowledge(batch.nextOffset(i));
+            }
         }
     }
 

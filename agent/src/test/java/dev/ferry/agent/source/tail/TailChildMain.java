@@ -1,6 +1,6 @@
 package dev.ferry.agent.source.tail;
 
-import dev.ferry.pipeline.record.RecordOrigin;
+import dev.ferry.pipeline.ring.LineBatch;
 import dev.ferry.pipeline.ring.LineDecoder;
 import dev.ferry.pipeline.ring.LinePublisher;
 import java.io.FileOutputStream;
@@ -26,16 +26,19 @@ public final class TailChildMain {
         FileOutputStream out = new FileOutputStream(args[2], true);
         LinePublisher publisher = new LinePublisher() {
             @Override
-            public void publish(byte[] buf, int off, int len, String tag, LineDecoder decoder, RecordOrigin origin,
-                                long offset, long nextOffset, long readTimeNanos) {
-                byte[] line = Arrays.copyOfRange(buf, off, off + len + 1);
-                line[len] = '\n';
-                try {
-                    out.write(line);
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
+            public void publish(LineBatch batch) {
+                for (int i = 0; i < batch.size(); i++) {
+                    int off = batch.start(i);
+                    int len = batch.length(i);
+                    byte[] line = Arrays.copyOfRange(batch.buffer(), off, off + len + 1);
+                    line[len] = '\n';
+                    try {
+                        out.write(line);
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
+                    }
+                    batch.origin().acknowledge(batch.nextOffset(i));
                 }
-                origin.acknowledge(nextOffset);
             }
         };
         TailConfig config = TailTestSupport.config("Path", dir.resolve("*.log").toString(), "DB", args[1],
