@@ -1,5 +1,6 @@
 package dev.ferry.parsers.json;
 
+import dev.ferry.pipeline.record.Utf8;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
@@ -165,34 +166,23 @@ final class JsonValueScanner {
 
     /** Checks the multi-byte UTF-8 sequence at {@code i}; returns the offset after it. */
     private static int utf8(byte[] s, int i, int end) throws MalformedJsonException {
+        int n = Utf8.sequenceLength(s, i, end);
+        if (n > 0) {
+            return i + n;
+        }
         int b = s[i] & 0xFF;
-        int n;
-        int min;
-        if (b >= 0xC2 && b <= 0xDF) {
-            n = 2;
-            min = 0x80;
-        } else if (b >= 0xE0 && b <= 0xEF) {
-            n = 3;
-            min = 0x800;
-        } else if (b >= 0xF0 && b <= 0xF4) {
-            n = 4;
-            min = 0x10000;
-        } else {
+        int expected = Utf8.expectedLength(b);
+        if (expected == 0) {
             throw new MalformedJsonException(i, "invalid UTF-8 start byte " + hex(b));
         }
-        int cp = b & (0xFF >> (n + 1));
-        for (int k = 1; k < n; k++) {
+        for (int k = 1; k < expected; k++) {
             int c = i + k < end ? s[i + k] & 0xFF : -1;
             if ((c & 0xC0) != 0x80) {
                 throw new MalformedJsonException(i + k, c < 0 ? "unexpected end of line in a string"
                         : "invalid UTF-8 middle byte " + hex(c));
             }
-            cp = (cp << 6) | (c & 0x3F);
         }
-        if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) {
-            throw new MalformedJsonException(i, "invalid UTF-8 sequence starting with " + hex(b));
-        }
-        return i + n;
+        throw new MalformedJsonException(i, "invalid UTF-8 sequence starting with " + hex(b));
     }
 
     private static int number(byte[] s, int i, int end) throws MalformedJsonException {

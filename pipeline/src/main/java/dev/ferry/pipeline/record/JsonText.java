@@ -64,7 +64,7 @@ public final class JsonText {
                 continue;
             }
             if (b >= 0x80) {
-                int n = validUtf8Length(src, i, end);
+                int n = Utf8.sequenceLength(src, i, end);
                 if (n > 0) {
                     i += n;
                     continue;
@@ -156,39 +156,5 @@ public final class JsonText {
                 }
             }
         }
-    }
-
-    /** Length of the valid UTF-8 sequence starting at {@code i}, or 0 if it is not valid. */
-    private static int validUtf8Length(byte[] s, int i, int end) {
-        int b = s[i] & 0xFF;
-        int n;
-        int min;
-        if (b >= 0xC2 && b <= 0xDF) {
-            n = 2;
-            min = 0x80;
-        } else if (b >= 0xE0 && b <= 0xEF) {
-            n = 3;
-            min = 0x800;
-        } else if (b >= 0xF0 && b <= 0xF4) {
-            n = 4;
-            min = 0x10000;
-        } else {
-            return 0;
-        }
-        if (i + n > end) {
-            return 0;
-        }
-        int cp = b & (0xFF >> (n + 1));
-        for (int k = 1; k < n; k++) {
-            int c = s[i + k] & 0xFF;
-            if ((c & 0xC0) != 0x80) {
-                return 0;
-            }
-            cp = (cp << 6) | (c & 0x3F);
-        }
-        if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) {
-            return 0;
-        }
-        return n;
     }
 }
