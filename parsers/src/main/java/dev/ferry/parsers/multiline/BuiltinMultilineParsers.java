@@ -1,0 +1,112 @@
+package dev.ferry.parsers.multiline;
+
+import dev.ferry.parsers.multiline.MultilineParserConfig.Mode;
+import dev.ferry.pipeline.config.ConfigEntry;
+import dev.ferry.pipeline.config.ConfigSection;
+import dev.ferry.pipeline.config.SourceLocation;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The multiline parsers ferry knows without a {@code [MULTILINE_PARSER]} section, as {@code
+ * multiline.parser} names them:
+ *
+ * <ul>
+ *   <li>{@code java}, {@code go}: Fluent Bit's rules, unchanged (exception stack traces with
+ *       {@code at}, {@code Caused by:}, {@code ... N more}; Go panics with their goroutine dumps).</li>
+ *   <li>{@code python}: Fluent Bit's rules plus one for the {@code ^^^^} / {@code ~~~~} marker lines
+ *       Python 3.11+ prints under a code line (without it the traceback is cut there).</li>
+ *   <li>{@code erlang} (ferry's own): Erlang/OTP reports. A record starts at a report header
+ *       {@code =ERROR REPORT==== 1-Jan-2024::10:00:00.123456 ===} ({@code ERROR}, {@code CRASH},
+ *       {@code SUPERVISOR}, {@code PROGRESS}, {@code INFO}, {@code WARNING}, ...) or at a line starting
+ *       with a timestamp, bare or in brackets ({@code 2024-01-01T10:00:00.123456+00:00 error:},
+ *       {@code [2024-01-01 10:00:00]}: OTP {@code logger_formatter} with {@code single_line => false},
+ *       or the erlmcp console format), and takes every following line that starts with neither a
+ *       timestamp nor {@code =}: indented report lines, {@code ** ...} gen_server lines, free-form message
+ *       lines and the blank line OTP writes after a report.</li>
+ *   <li>{@code cri}, {@code docker}: partial lines of container runtimes ({@link CriMultilineAssembler},
+ *       {@link DockerMultilineAssembler}).</li>
+ * </ul>
+ * All use Fluent Bit's flush timeout (4000 ms) and the default {@code max_record_size}. The rule-based
+ * ones are declared as configuration sections and go through {@link MultilineParserConfig#OPTIONS}, so
+ * they are validated by the same code as the user's. Immutable and thread-safe.
+ */
+public final class BuiltinMultilineParsers {
+
+    /** Where errors in a built-in multiline parser would point. */
+    public static final String ORIGIN = "built-in multiline parsers";
+
+    private static final String TIMESTAMP = "\\[?\\d{4}-\\d\\d-\\d\\d[T ]\\d\\d:\\d\\d";
+
+    private static final Map<String, MultilineParserConfig> CONFIGS = build();
+
+    private BuiltinMultilineParsers() {
+    }
+
+    /** The built-in multiline parsers' configurations by name. */
+    public static Map<String, MultilineParserConfig> configs() {
+        return CONFIGS;
+    }
+
+    /** The built-in multiline parser named {@code name}, if there is one. */
+    public static Optional<MultilineParserConfig> find(String name) {
+        return Optional.ofNullable(CONFIGS.get(name));
+    }
+
+    private static Map<String, MultilineParserConfig> build() {
+        Map<String, List<String>> rules = new LinkedHashMap<>();
+        rules.put("java", List.of(
+                rule("start_state, java_start_exception",
+                        "/(.)(?:Exception|Error|Throwable|V8 errors stack trace)[:\\r\\n]/", "java_after_exception"),
+                rule("java_after_exception", "/^[\\t ]*nested exception is:[\\t ]*/", "java_start_exception"),
+                rule("java_after_exception", "/^[\\r\\n]*$/", "java_after_exception"),
+                rule("java_after_exception, java", "/^[\\t ]+(?:eval )?at /", "java"),
+                rule("java_after_exception, java", "/^[\\t ]+--- End of inner exception stack trace ---$/", "java"),
+                rule("java_after_exception, java",
+                        "/^--- End of stack trace from previous location where exception was thrown ---$/", "java"),
+                rule("java_after_exception, java", "/^[\\t ]*(?:Caused by|Suppressed):/", "java_after_exception"),
+                rule("java_after_exception, java", "/^[\\t ]*... \\d+ (?:more|common frames omitted)/", "java")));
+        rules.put("go", List.of(
+                rule("start_state", "/\\bpanic: /", "go_after_panic"),
+                rule("start_state", "/http: panic serving/", "go_goroutine"),
+                rule("go_after_panic", "/^$/", "go_goroutine"),
+                rule("go_after_panic, go_after_signal, go_frame_1", "/^$/", "go_goroutine"),
+                rule("go_after_panic", "/^\\[signal /", "go_after_signal"),
+                rule("go_goroutine", "/^goroutine \\d+ \\[[^\\]]+\\]:$/", "go_frame_1"),
+                rule("go_frame_1", "/^(?:[^\\s.:]+\\.)*[^\\s.():]+\\(|^created by /", "go_frame_2"),
+                rule("go_frame_2", "/^\\s/", "go_frame_1")));
+        rules.put("python", List.of(
+                rule("start_state", "/^Traceback \\(most recent call last\\):$/", "python"),
+                rule("python", "/^[\\t ]+File /", "python_code"),
+                rule("python_code", "/[^\\t ]/", "python"),
+                rule("python", "/^[\\t ]+[~^]+$/", "python"),
+                rule("python", "/^(?:[^\\s.():]+\\.)*[^\\s.():]+:/", "start_state")));
+        rules.put("erlang", List.of(
+                rule("start_state", "/^(?:=[A-Z][A-Z ]* REPORT==== |" + TIMESTAMP + ")/", "erlang_cont"),
+                rule("erlang_cont", "/^(?!=|" + TIMESTAMP + ")/", "erlang_cont")));
+        Map<String, MultilineParserConfig> out = new LinkedHashMap<>();
+        int line = 1;
+        for (Map.Entry<String, List<String>> def : rules.entrySet()) {
+            SourceLocation at = new SourceLocation(ORIGIN, line);
+            List<ConfigEntry> entries = new ArrayList<>();
+            entries.add(new ConfigEntry("Name", def.getKey(), new SourceLocation(ORIGIN, line++)));
+            entries.add(new ConfigEntry("Type", "regex", new SourceLocation(ORIGIN, line++)));
+            for (String r : def.getValue()) {
+                entries.add(new ConfigEntry("Rule", r, new SourceLocation(ORIGIN, line++)));
+            }
+            MultilineParserConfig c = MultilineParserConfig.from(new ConfigSection("MULTILINE_PARSER", at, entries));
+            out.put(c.name(), c);
+        }
+        out.put("cri", MultilineParserConfig.builtinMode("cri", Mode.CRI));
+        out.put("docker", MultilineParserConfig.builtinMode("docker", Mode.DOCKER));
+        return Collections.unmodifiableMap(out);
+    }
+
+    private static String rule(String from, String regex, String next) {
+        return "\"" + from + "\" \"" + regex + "\" \"" + next + "\"";
+    }
+}
