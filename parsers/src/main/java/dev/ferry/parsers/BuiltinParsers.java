@@ -20,6 +20,8 @@ import java.util.Optional;
  *       or {@code @timestamp} and kept (Fluent Bit's stock {@code json} instead reads {@code time} as
  *       {@code %d/%b/%Y:%H:%M:%S %z});</li>
  *   <li>{@code erlmcp}: the erlmcp console text format ({@link dev.ferry.parsers.text.ErlmcpTextParser});</li>
+ *   <li>{@code erlang_report}: an Erlang/OTP report joined by the {@code erlang} multiline parser
+ *       ({@link dev.ferry.parsers.text.ErlangReportParser}); legacy header times read as UTC;</li>
  *   <li>{@code docker}, {@code cri}, {@code apache}, {@code apache2}, {@code nginx}, {@code syslog-rfc5424},
  *       {@code syslog-rfc3164}, {@code logfmt}: as in Fluent Bit's stock {@code parsers.conf}.</li>
  * </ul>
@@ -62,6 +64,7 @@ public final class BuiltinParsers {
         List<List<String>> defs = List.of(
                 List.of("Name", "json", "Format", "json"),
                 List.of("Name", "erlmcp", "Format", "erlmcp"),
+                List.of("Name", "erlang_report", "Format", "erlang_report"),
                 List.of("Name", "docker", "Format", "json", "Time_Key", "time",
                         "Time_Format", "%Y-%m-%dT%H:%M:%S.%L", "Time_Keep", "On"),
                 List.of("Name", "cri", "Format", "regex",

@@ -43,7 +43,7 @@ public record ParserConfig(
 
     /** The {@code Format} values. */
     public enum Format {
-        JSON, REGEX, LOGFMT, LTSV, ERLMCP;
+        JSON, REGEX, LOGFMT, LTSV, ERLMCP, ERLANG_REPORT;
 
         /** The spelling in configuration files. */
         public String configName() {
@@ -54,7 +54,7 @@ public record ParserConfig(
     /** The options of a {@code [PARSER]} section. */
     public static final OptionTable OPTIONS = new OptionTable("PARSER", "parser", List.of(
             OptionSpec.string("Name", "the parser's name, as inputs and filters refer to it").asRequired(),
-            OptionSpec.choice("Format", null, List.of("json", "regex", "logfmt", "ltsv", "erlmcp"),
+            OptionSpec.choice("Format", null, List.of("json", "regex", "logfmt", "ltsv", "erlmcp", "erlang_report"),
                     "how a line is read").asRequired(),
             OptionSpec.string("Regex", "for Format regex: the pattern (Ruby/Onigmo syntax); each named group "
                     + "(?<name>...) becomes a field"),

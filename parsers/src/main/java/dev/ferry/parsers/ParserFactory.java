@@ -1,6 +1,7 @@
 package dev.ferry.parsers;
 
 import dev.ferry.parsers.json.JsonParser;
+import dev.ferry.parsers.text.ErlangReportParser;
 import dev.ferry.parsers.text.ErlmcpTextParser;
 import dev.ferry.parsers.text.LogfmtParser;
 import dev.ferry.parsers.text.LtsvParser;
@@ -26,6 +27,7 @@ public final class ParserFactory {
             case LOGFMT -> new LogfmtParser(c.name(), c.types(), c.timeField());
             case LTSV -> new LtsvParser(c.name(), c.types(), c.timeField(), c.skipEmptyValues());
             case ERLMCP -> new ErlmcpTextParser(c.name());
+            case ERLANG_REPORT -> new ErlangReportParser(c.name(), c.timeOffsetSeconds());
         };
     }
 

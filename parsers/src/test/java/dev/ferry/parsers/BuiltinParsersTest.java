@@ -22,10 +22,10 @@ class BuiltinParsersTest {
 
     @Test
     void namesEveryBuiltin() {
-        assertThat(BuiltinParsers.configs().keySet()).containsExactly("json", "erlmcp", "docker", "cri", "apache",
+        assertThat(BuiltinParsers.configs().keySet()).containsExactly("json", "erlmcp", "erlang_report", "docker", "cri", "apache",
                 "apache2", "nginx", "syslog-rfc5424", "syslog-rfc3164", "logfmt");
         assertThatThrownBy(() -> BuiltinParsers.get("xml")).hasMessage("no built-in parser 'xml'; built-in parsers: "
-                + "json, erlmcp, docker, cri, apache, apache2, nginx, syslog-rfc5424, syslog-rfc3164, logfmt");
+                + "json, erlmcp, erlang_report, docker, cri, apache, apache2, nginx, syslog-rfc5424, syslog-rfc3164, logfmt");
         assertThat(BuiltinParsers.find("xml")).isEmpty();
     }
 

@@ -106,7 +106,7 @@ class ParserConfigTest {
     void rejectsAnUnknownFormat() {
         assertThatThrownBy(() -> config("Name", "p", "Format", "xml"))
                 .hasMessage("parsers.conf:5: [PARSER] p: bad value 'xml' for key 'Format'; "
-                        + "allowed: one of json, regex, logfmt, ltsv, erlmcp");
+                        + "allowed: one of json, regex, logfmt, ltsv, erlmcp, erlang_report");
     }
 
     @Test
