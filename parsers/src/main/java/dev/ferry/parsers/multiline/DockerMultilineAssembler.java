@@ -54,7 +54,7 @@ final class DockerMultilineAssembler implements MultilineAssembler {
         }
         boolean partial = !endsWithNewlineEscape(buf, logStart, logEnd);
         int contentLen = logEnd - logStart;
-        if (!pending.isEmpty() && (!sameStream(buf) || first.len + pending.len + (long) contentLen > maxRecordSize)) {
+        if (!pending.isEmpty() && (!sameStream(buf) || recordSize() + (long) contentLen > maxRecordSize)) {
             if (sameStream(buf)) {
                 counters.oversize++;
             }
@@ -79,10 +79,15 @@ final class DockerMultilineAssembler implements MultilineAssembler {
         pending.addLine(offset, nextOffset, nowNanos);
         if (!partial) {
             emitPending(sink);
-        } else if (first.len + pending.len > maxRecordSize) {
+        } else if (recordSize() > maxRecordSize) {
             counters.oversize++;
             emitPending(sink);
         }
+    }
+
+    /** The size of the record the pending parts make. */
+    private long recordSize() {
+        return first.len - (firstLogEnd - firstLogStart) + (long) pending.len;
     }
 
     /** Emits the pending parts inside the first part's object. */
