@@ -4,6 +4,7 @@ import dev.ferry.agent.kubernetes.KubernetesConfig;
 import dev.ferry.agent.source.tail.TailConfig;
 import dev.ferry.agent.source.tail.TailInput;
 import dev.ferry.outputs.discard.NullConfig;
+import dev.ferry.parsers.multiline.MultilineParserConfig;
 import dev.ferry.outputs.discard.NullOutput;
 import dev.ferry.outputs.elasticsearch.EsConfig;
 import dev.ferry.outputs.file.FileConfig;
@@ -44,10 +45,16 @@ public final class PluginCatalog {
             if (config.parser() != null) {
                 parsers.require(config.parser(), o, "Parser");
             }
+            if (config.multilineParser() != null) {
+                parsers.requireMultiline(config.multilineParser(), o, "multiline.parser");
+            }
             return config;
         }, (config, ctx) -> {
             Parser parser = config.parser() == null ? null : ctx.parsers().require(config.parser(), ctx.options(), "Parser");
-            return new TailInput(config, ctx.instanceName(), new LineDecoder(parser, config.pathKey(), config.offsetKey()));
+            MultilineParserConfig multiline = config.multilineParser() == null ? null
+                    : ctx.parsers().requireMultiline(config.multilineParser(), ctx.options(), "multiline.parser");
+            return new TailInput(config, ctx.instanceName(), new LineDecoder(parser, config.pathKey(), config.offsetKey()),
+                    multiline);
         }));
 
         c.add(new PluginType<>("FILTER", "modify", ModifyConfig.OPTIONS, (o, p) -> ModifyConfig.from(o),

@@ -56,10 +56,8 @@ public record TopologyPlan(String origin, ServiceConfig service, ParserRegistry 
     public static TopologyPlan build(Configuration configuration, List<String> loadWarnings, PluginCatalog catalog) {
         List<String> warnings = new ArrayList<>(loadWarnings);
         ServiceConfig service = ServiceConfig.of(configuration.sections("SERVICE"), warnings);
-        ParserRegistry parsers = ParserRegistry.of(configuration.sections("PARSER"), warnings);
-        for (ConfigSection ml : configuration.sections("MULTILINE_PARSER")) {
-            warnings.add(ml.location() + ": " + ml.label() + ": multiline parsers are not implemented yet; the section is not used");
-        }
+        ParserRegistry parsers = ParserRegistry.of(configuration.sections("PARSER"),
+                configuration.sections("MULTILINE_PARSER"), warnings);
         List<PlannedPlugin> inputs = plan(configuration.sections("INPUT"), catalog, COMMON_INPUT, parsers, warnings);
         List<PlannedPlugin> filters = plan(configuration.sections("FILTER"), catalog, COMMON_FILTER, parsers, warnings);
         List<PlannedPlugin> outputs = plan(configuration.sections("OUTPUT"), catalog, COMMON_OUTPUT, parsers, warnings);

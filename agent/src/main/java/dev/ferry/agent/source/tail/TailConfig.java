@@ -16,8 +16,9 @@ import java.util.regex.PatternSyntaxException;
  * <p>Differences from Fluent Bit, on purpose: a line longer than {@code Buffer_Max_Size} is always
  * skipped up to its newline and counted (Fluent Bit stops reading the file when
  * {@code Skip_Long_Lines} is off); with it off the skip is logged at ERROR, with it on at WARN. When
- * {@code Buffer_Max_Size} is not set it is at least {@code Buffer_Chunk_Size}. Multiline options are
- * accepted with a warning and have no effect yet. Immutable.
+ * {@code Buffer_Max_Size} is not set it is at least {@code Buffer_Chunk_Size}. {@code multiline.parser}
+ * names one multiline parser; Fluent Bit's older multiline options are accepted with a warning and have
+ * no effect. Immutable.
  *
  * @param name the plugin name ({@code tail})
  * @param paths file globs, absolute or relative to the working directory ({@code Path})
@@ -45,7 +46,8 @@ public record TailConfig(
         String name, List<String> paths, List<String> excludePaths, Duration refreshInterval,
         boolean readFromHead, Path db, DbSync dbSync, String tag, String pathKey, String offsetKey,
         int bufferChunkSize, int bufferMaxSize, boolean skipLongLines, long memBufLimit, String parser,
-        boolean exitOnEof, Duration rotateWait, Duration ignoreOlder, boolean skipEmptyLines, String key) {
+        boolean exitOnEof, Duration rotateWait, Duration ignoreOlder, boolean skipEmptyLines, String key,
+        String multilineParser) {
 
     /** When the position DB is flushed to the disk (Fluent Bit's {@code DB.sync} values). */
     public enum DbSync {
@@ -64,7 +66,7 @@ public record TailConfig(
         }
     }
 
-    private static final String MULTILINE_WHY = "multiline is not implemented yet";
+    private static final String MULTILINE_WHY = "the old multiline options are not supported; use multiline.parser";
 
     /** Every key of {@code [INPUT] tail}. */
     public static final OptionTable OPTIONS = new OptionTable("INPUT", "tail", List.of(
@@ -101,7 +103,8 @@ public record TailConfig(
             OptionSpec.ignoredOption("Inotify_Watcher", "ferry polls files for changes"),
             OptionSpec.bool("Skip_Empty_Lines", false, "drop empty lines"),
             OptionSpec.string("Key", "the key of the unparsed line").withDefault("log"),
-            OptionSpec.ignoredOption("multiline.parser", MULTILINE_WHY),
+            OptionSpec.string("multiline.parser", "the multiline parser that joins lines of one file into records "
+                    + "(built-in java, go, python, erlang, cri, docker, or a [MULTILINE_PARSER] Name)"),
             OptionSpec.ignoredOption("Multiline", MULTILINE_WHY),
             OptionSpec.ignoredOption("Multiline_Flush", MULTILINE_WHY),
             OptionSpec.ignoredOption("Parser_Firstline", MULTILINE_WHY),
@@ -139,6 +142,11 @@ public record TailConfig(
             throw o.error("Key", "Key '" + key + "' is not supported yet; unparsed lines are kept under 'log'");
         }
         String db = o.string("DB");
+        List<String> multiline = o.list("multiline.parser");
+        if (multiline.size() > 1) {
+            throw o.error("multiline.parser", "multiline.parser lists " + multiline.size() + " parsers ("
+                    + String.join(", ", multiline) + "); ferry takes one per input for now: split the input by Path");
+        }
         return new TailConfig(
                 o.string("Name"), List.copyOf(paths), List.copyOf(excludes), o.duration("Refresh_Interval"),
                 o.bool("Read_from_Head"), db == null || db.isEmpty() ? null : Path.of(db),
@@ -146,7 +154,7 @@ public record TailConfig(
                 blankToNull(o.string("Path_Key")), blankToNull(o.string("Offset_Key")), (int) chunk, (int) max,
                 o.bool("Skip_Long_Lines"), o.size("Mem_Buf_Limit"), blankToNull(o.string("Parser")),
                 o.bool("Exit_On_Eof"), o.duration("Rotate_Wait"), o.duration("Ignore_Older"),
-                o.bool("Skip_Empty_Lines"), key);
+                o.bool("Skip_Empty_Lines"), key, multiline.isEmpty() ? null : multiline.get(0));
     }
 
     /** The tag to use: the configured one, or Fluent Bit's default, the input's instance name. */

@@ -6,6 +6,7 @@ import dev.ferry.agent.source.Fingerprint;
 import dev.ferry.agent.source.Input;
 import dev.ferry.pipeline.config.ConfigException;
 import dev.ferry.pipeline.ring.LineDecoder;
+import dev.ferry.parsers.multiline.MultilineParserConfig;
 import dev.ferry.pipeline.ring.LineBatch;
 import dev.ferry.pipeline.ring.LinePublisher;
 import java.io.IOException;
@@ -81,6 +82,7 @@ public final class TailInput implements Input {
     private final boolean firstStart;
     private final TailCounters counters = new TailCounters();
     private final LineBatch batch = new LineBatch(512);
+    private final MultilineParserConfig multiline;
     private final CompletableFuture<Void> drained = new CompletableFuture<>();
     private final Thread thread;
 
@@ -114,7 +116,15 @@ public final class TailInput implements Input {
      *     does not exist
      */
     public TailInput(TailConfig config, String instanceName, LineDecoder decoder) {
+        this(config, instanceName, decoder, null);
+    }
+
+    /**
+     * @param multiline the multiline parser that joins each file's lines into records, or null
+     */
+    public TailInput(TailConfig config, String instanceName, LineDecoder decoder, MultilineParserConfig multiline) {
         this.config = config;
+        this.multiline = multiline;
         this.instanceName = instanceName;
         this.tag = config.tagOr(instanceName);
         this.decoder = decoder;
@@ -216,6 +226,11 @@ public final class TailInput implements Input {
         return inFlight.get();
     }
 
+    /** The multiline parser of this input, or null. */
+    MultilineParserConfig multiline() {
+        return multiline;
+    }
+
     /** The reusable batch of the reading thread (one thread reads all files of an input). */
     LineBatch batch() {
         return batch;
@@ -315,6 +330,7 @@ public final class TailInput implements Input {
                     for (TailedFile f : files.values()) {
                         try {
                             worked |= f.poll(readTime);
+                            f.flushMultiline(readTime, false);
                         } catch (IOException e) {
                             failed = failed == null ? new ArrayList<>() : failed;
                             failed.add(f);

@@ -3,6 +3,8 @@ package dev.ferry.agent.source.tail;
 import dev.ferry.agent.source.FileIdentity;
 import dev.ferry.agent.source.Fingerprint;
 import dev.ferry.agent.source.NewlineScanner;
+import dev.ferry.parsers.multiline.MultilineAssembler;
+import dev.ferry.parsers.multiline.RecordSink;
 import dev.ferry.pipeline.record.RecordOrigin;
 import dev.ferry.pipeline.ring.LineBatch;
 import java.io.IOException;
@@ -59,6 +61,10 @@ final class TailedFile implements RecordOrigin {
     private long rotatedAtNanos;
     private long lastDataNanos;
 
+    // Multiline: joins lines of this file into records; null without multiline.parser.
+    private final MultilineAssembler multiline;
+    private final MultilineSink multilineSink;
+
     /**
      * @param id the origin id saved in the DB, or null to fix it at the first published line
      * @param startOffset where reading starts; everything before counts as acknowledged
@@ -77,6 +83,8 @@ final class TailedFile implements RecordOrigin {
         this.accountedNext = startOffset;
         this.acked = startOffset;
         this.lastDataNanos = System.nanoTime();
+        this.multiline = input.multiline() == null ? null : MultilineAssembler.create(input.multiline());
+        this.multilineSink = multiline == null ? null : new MultilineSink();
     }
 
     @Override
@@ -207,7 +215,14 @@ final class TailedFile implements RecordOrigin {
         }
         LineBatch batch = input.batch();
         batch.begin(buf, tag, input.decoder(), this, readTimeNanos);
-        batch.add(start, len, offsetOf(start), readPos);
+        if (multiline != null) {
+            multilineSink.batch = batch;
+            multiline.accept(buf, start, len, offsetOf(start), readPos, System.nanoTime(), multilineSink);
+            multiline.flush(System.nanoTime(), true, multilineSink);
+            multilineSink.rethrowInterrupt();
+        } else {
+            batch.add(start, len, offsetOf(start), readPos);
+        }
         publish(batch);
         start = end;
         scanned = end;
@@ -241,6 +256,66 @@ final class TailedFile implements RecordOrigin {
         return new PositionDb.Entry(id, identity.fingerprint(), identity.key(), acked, path.toString());
     }
 
+    /**
+     * Hands on a multiline record whose Flush_Timeout has passed (no continuation came), or, with
+     * {@code force}, whatever is pending (the file was let go).
+     */
+    void flushMultiline(long readTimeNanos, boolean force) throws InterruptedException {
+        if (multiline == null || !multiline.hasPending()) {
+            return;
+        }
+        long now = System.nanoTime();
+        if (!force && now < multiline.flushDeadlineNanos()) {
+            return;
+        }
+        LineBatch batch = input.batch();
+        batch.begin(buf, tag, input.decoder(), this, readTimeNanos);
+        multilineSink.batch = batch;
+        multiline.flush(now, force, multilineSink);
+        multilineSink.rethrowInterrupt();
+        publish(batch);
+    }
+
+    /**
+     * Receives the multiline assembler's records: a record that is a span of this file's buffer joins the
+     * batch; a joined record (in the assembler's own buffer, valid only during the call) is published at
+     * once, after the batch before it, so order is kept.
+     */
+    private final class MultilineSink implements RecordSink {
+        LineBatch batch;
+        private final LineBatch single = new LineBatch(1);
+        private InterruptedException interrupted;
+
+        @Override
+        public void record(byte[] b, int off, int len, long offset, long nextOffset) {
+            if (interrupted != null) {
+                return;
+            }
+            try {
+                if (b == buf) {
+                    if (batch.add(off, len, offset, nextOffset)) {
+                        publish(batch);
+                    }
+                    return;
+                }
+                publish(batch);
+                single.begin(b, batch.tag(), batch.decoder(), TailedFile.this, batch.readTimeNanos());
+                single.add(off, len, offset, nextOffset);
+                publish(single);
+            } catch (InterruptedException e) {
+                interrupted = e;
+            }
+        }
+
+        void rethrowInterrupt() throws InterruptedException {
+            InterruptedException e = interrupted;
+            if (e != null) {
+                interrupted = null;
+                throw e;
+            }
+        }
+    }
+
     private long offsetOf(int index) {
         return readPos - (end - index);
     }
@@ -263,6 +338,16 @@ final class TailedFile implements RecordOrigin {
                 continue;
             }
             long next = offsetOf(i + 1);
+            if (multiline != null) {
+                multilineSink.batch = batch;
+                multiline.accept(buf, from, len, offsetOf(from), next, System.nanoTime(), multilineSink);
+                multilineSink.rethrowInterrupt();
+                if (input.overLimit()) {
+                    publish(batch);
+                    return false;
+                }
+                continue;
+            }
             // A full batch goes out; so does one that reaches Mem_Buf_Limit, so reading stops at the
             // line that crossed it, not a batch later.
             if (batch.add(from, len, offsetOf(from), next) || next - accountedNext > budget) {

@@ -69,12 +69,12 @@ class TailConfigTest {
     }
 
     @Test
-    void multilineKeysAreAcceptedWithAWarning() {
-        var o = bind("Path", "/x", "multiline.parser", "docker, cri", "Docker_Mode", "On");
+    void oldMultilineKeysAreAcceptedWithAWarningAndMultilineParserIsAKey() {
+        var o = bind("Path", "/x", "multiline.parser", "java", "Docker_Mode", "On");
 
         assertThat(o.warnings()).containsExactly(
-                "test.conf:4: [INPUT] tail: key 'multiline.parser' has no effect in ferry (multiline is not implemented yet)",
-                "test.conf:5: [INPUT] tail: key 'Docker_Mode' has no effect in ferry (multiline is not implemented yet)");
+                "test.conf:5: [INPUT] tail: key 'Docker_Mode' has no effect in ferry (the old multiline options are not supported; use multiline.parser)");
+        assertThat(TailConfig.from(o).multilineParser()).isEqualTo("java");
     }
 
     @Test
