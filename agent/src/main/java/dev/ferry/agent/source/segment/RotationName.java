@@ -108,9 +108,10 @@ public record RotationName(String fileName, String base, Kind kind, long number,
     /**
      * Sorts rotated names of one family oldest first: NUMBERED by number descending, DATED by date
      * ascending, when all are of one kind; names of mixed kinds (or OTHER) by modification time.
-     * Ties by modification time, then name. ACTIVE names go last.
+     * Ties by modification time, then name. ACTIVE names go last. Sorts {@code items} in place.
      *
-     * @param mtimeMillis the modification time of each name, by index in {@code names}
+     * @param name the parsed name of an item
+     * @param mtimeMillis the modification time of an item
      */
     public static <T> void sortOldestFirst(List<T> items, java.util.function.Function<T, RotationName> name,
                                            java.util.function.ToLongFunction<T> mtimeMillis) {

@@ -20,9 +20,15 @@ final class Skipping {
 
     /** Reads and drops bytes until {@code r} reaches {@code target} or its data ends. */
     static long discard(SegmentReader r, long target, SegmentReader.SkipListener listener) throws IOException {
+        return discard(r, target, listener, SegmentReader.SKIP_PROGRESS_BYTES);
+    }
+
+    /** As above, calling the listener every {@code every} bytes (tests use a small value). */
+    static long discard(SegmentReader r, long target, SegmentReader.SkipListener listener, long every)
+            throws IOException {
         checkForward(r, target);
         byte[] scratch = new byte[(int) Math.min(SCRATCH, Math.max(1, target - r.position()))];
-        long nextReport = r.position() + SegmentReader.SKIP_PROGRESS_BYTES;
+        long nextReport = r.position() + every;
         while (r.position() < target) {
             if (Thread.interrupted()) {
                 Thread.currentThread().interrupt();
@@ -35,7 +41,7 @@ final class Skipping {
             }
             if (r.position() >= nextReport) {
                 listener.skipped(r.position(), target);
-                nextReport = r.position() + SegmentReader.SKIP_PROGRESS_BYTES;
+                nextReport = r.position() + every;
             }
         }
         return r.position();

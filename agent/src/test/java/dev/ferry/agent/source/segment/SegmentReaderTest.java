@@ -107,6 +107,29 @@ class SegmentReaderTest {
     }
 
     @Test
+    void skipReportsProgressAndStopsWhenInterrupted() throws IOException {
+        List<Long> seen = new java.util.ArrayList<>();
+        try (SegmentReader r = open("g.gz", gz)) {
+            assertThat(Skipping.discard(r, 2_000_000, (pos, target) -> {
+                assertThat(target).isEqualTo(2_000_000);
+                seen.add(pos);
+            }, 500_000)).isEqualTo(2_000_000);
+        }
+        assertThat(seen).hasSize(3).isSorted();
+        assertThat(seen.get(0)).isBetween(500_000L, 600_000L);
+        try (SegmentReader r = open("z.zst", zst)) {
+            Thread.currentThread().interrupt();
+            try {
+                assertThatThrownBy(() -> r.skipTo(2_000_000)).isInstanceOf(java.io.InterruptedIOException.class)
+                        .hasMessage("interrupted while skipping " + dir.resolve("z.zst")
+                                + " at uncompressed offset 0 of 2000000");
+            } finally {
+                assertThat(Thread.interrupted()).isTrue();
+            }
+        }
+    }
+
+    @Test
     void emptyFileAndZeroLengthGzAreEmptyPlainSegments() throws IOException {
         for (String name : List.of("empty.log", "empty.log.1.gz", "empty.log.1.zst")) {
             Path p = SegmentFiles.write(dir, name, new byte[0]);
