@@ -1,0 +1,106 @@
+package dev.ferry.agent.source.segment;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+
+/**
+ * How a segment's bytes are stored, decided by its first bytes (its magic number), never by its
+ * file name: an operator's {@code app.log.1} may be gzipped and an {@code app.log.1.gz} may be plain.
+ *
+ * <table>
+ *   <caption>Magic numbers</caption>
+ *   <tr><th>format</th><th>first bytes</th><th>source</th></tr>
+ *   <tr><td>{@link #GZIP}</td><td>{@code 1f 8b}</td><td>RFC 1952</td></tr>
+ *   <tr><td>{@link #ZSTD}</td><td>{@code 28 b5 2f fd}, or a skippable frame {@code 5? 2a 4d 18}
+ *       (pzstd writes one first)</td><td>RFC 8878</td></tr>
+ *   <tr><td>{@link #DISK_LOG}</td><td>{@code 01 02 03 04} then {@code 06 07 08 09} (opened) or
+ *       {@code 63 58 4d 0b} (closed)</td><td>OTP {@code disk_log.hrl}, internal format</td></tr>
+ *   <tr><td>{@link #PLAIN}</td><td>anything else, including files shorter than a magic number</td><td></td></tr>
+ * </table>
+ *
+ * <p>A file that is still being written (an OTP {@code compress_on_rotate} in progress) may be too
+ * short to show its magic yet and is then seen as plain; whoever reads a file that may still grow
+ * should detect again once it has at least {@value #DETECT_BYTES} bytes. Immutable.
+ */
+public enum SegmentFormat {
+
+    /** Uncompressed bytes. */
+    PLAIN("plain"),
+    /** One or more gzip members (RFC 1952), each deflate-compressed. */
+    GZIP("gzip"),
+    /** One or more Zstandard frames (RFC 8878), skippable frames allowed. */
+    ZSTD("zstd"),
+    /**
+     * An Erlang {@code disk_log} file in the internal format: each item is {@code term_to_binary}
+     * output behind a size and a magic. ferry does not read it (see the package documentation).
+     */
+    DISK_LOG("disk_log internal");
+
+    /** How many leading bytes {@link #detect} needs to tell every format apart. */
+    public static final int DETECT_BYTES = 8;
+
+    private final String label;
+
+    SegmentFormat(String label) {
+        this.label = label;
+    }
+
+    /** The name used in messages: {@code plain}, {@code gzip}, {@code zstd}, {@code disk_log internal}. */
+    public String label() {
+        return label;
+    }
+
+    /** The format of data that starts with {@code head[0..len)}. */
+    public static SegmentFormat detect(byte[] head, int len) {
+        if (len >= 2 && (head[0] & 0xff) == 0x1f && (head[1] & 0xff) == 0x8b) {
+            return GZIP;
+        }
+        if (len >= 4 && (head[1] & 0xff) == 0xb5 && (head[2] & 0xff) == 0x2f && (head[3] & 0xff) == 0xfd
+                && (head[0] & 0xff) == 0x28) {
+            return ZSTD;
+        }
+        if (len >= 4 && (head[0] & 0xf0) == 0x50 && (head[1] & 0xff) == 0x2a && (head[2] & 0xff) == 0x4d
+                && (head[3] & 0xff) == 0x18) {
+            return ZSTD;
+        }
+        if (len >= 8 && head[0] == 1 && head[1] == 2 && head[2] == 3 && head[3] == 4
+                && ((head[4] == 6 && head[5] == 7 && head[6] == 8 && head[7] == 9)
+                    || (head[4] == 0x63 && head[5] == 0x58 && head[6] == 0x4d && head[7] == 0x0b))) {
+            return DISK_LOG;
+        }
+        return PLAIN;
+    }
+
+    /** The format of the file at {@code path}, from its first bytes. */
+    public static SegmentFormat of(Path path) throws IOException {
+        try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
+            return of(ch);
+        }
+    }
+
+    /** The format of {@code ch}'s data, read positionally from offset 0 (its position is kept). */
+    public static SegmentFormat of(FileChannel ch) throws IOException {
+        ByteBuffer b = ByteBuffer.allocate(DETECT_BYTES);
+        while (b.hasRemaining()) {
+            if (ch.read(b, b.position()) < 0) {
+                break;
+            }
+        }
+        return detect(b.array(), b.position());
+    }
+
+    /**
+     * The format of a stream's data; {@code in} must support mark/reset, and is reset to where it was.
+     */
+    public static SegmentFormat of(InputStream in) throws IOException {
+        byte[] head = new byte[DETECT_BYTES];
+        in.mark(DETECT_BYTES);
+        int n = in.readNBytes(head, 0, DETECT_BYTES);
+        in.reset();
+        return detect(head, n);
+    }
+}
