@@ -24,6 +24,21 @@ public record FileIdentity(FileKey key, Fingerprint fingerprint) {
         return "fp-" + fingerprint;
     }
 
+    /**
+     * The origin id records of a file carry (and Elasticsearch document ids derive from): {@code fp-} and
+     * the fingerprint of the file's first line including its newline (at most {@value
+     * Fingerprint#MAX_BYTES} bytes). It depends only on the data, not on how much of the file existed when
+     * it was first read, so a live tail, a restart, a compressed rotated copy and {@code ferry replay} of an
+     * archive all give the same id for the same file (as Vector's first-line checksum does).
+     *
+     * @param head the file's leading bytes (at least its first line, or all of a shorter file)
+     */
+    public static String originId(byte[] head, int len) {
+        int end = Math.min(len, Fingerprint.MAX_BYTES);
+        int nl = NewlineScanner.indexOf(head, 0, end);
+        return "fp-" + Fingerprint.of(head, nl >= 0 ? nl + 1 : end);
+    }
+
     public FileIdentity withFingerprint(Fingerprint f) {
         return new FileIdentity(key, f);
     }

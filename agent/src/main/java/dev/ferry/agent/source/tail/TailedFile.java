@@ -92,7 +92,7 @@ final class TailedFile implements RecordOrigin {
         return path.toString();
     }
 
-    /** The id fixed at the first published line: {@code fp-<fingerprint>}, see {@link FileIdentity#id()}. */
+    /** The id fixed at the first published line, see {@link FileIdentity#originId}; before that, the file identity's id. */
     @Override
     public String id() {
         String i = id;
@@ -178,6 +178,7 @@ final class TailedFile implements RecordOrigin {
      * @throws InterruptedException if interrupted while the ring is full
      */
     boolean poll(long readTimeNanos) throws IOException, InterruptedException {
+        ensureId();
         boolean worked = scanned < end;
         if (!publishLines(readTimeNanos)) {
             return worked;
@@ -200,8 +201,19 @@ final class TailedFile implements RecordOrigin {
         if (skipping) {
             skipToNewline();
         }
+        ensureId();
         publishLines(readTimeNanos);
         return true;
+    }
+
+    /** Fixes the origin id from the file's first line, once, before anything of the file is published. */
+    private void ensureId() throws IOException {
+        if (id == null && channel.size() > 0) {
+            byte[] head = Fingerprint.head(channel);
+            if (NewlineScanner.indexOf(head, 0, head.length) >= 0 || head.length == Fingerprint.MAX_BYTES) {
+                id = FileIdentity.originId(head, head.length);
+            }
+        }
     }
 
     /** Publishes an unfinished last line: used when a rotated file is let go, as it cannot grow any more. */
@@ -212,6 +224,14 @@ final class TailedFile implements RecordOrigin {
         int len = end - start;
         if (buf[end - 1] == '\r') {
             len--;
+        }
+        if (id == null) {
+            try {
+                byte[] head = Fingerprint.head(channel);
+                id = FileIdentity.originId(head, head.length);
+            } catch (IOException e) {
+                id = identity.id();
+            }
         }
         LineBatch batch = input.batch();
         batch.begin(buf, tag, input.decoder(), this, readTimeNanos);
@@ -261,6 +281,7 @@ final class TailedFile implements RecordOrigin {
      * {@code force}, whatever is pending (the file was let go).
      */
     void flushMultiline(long readTimeNanos, boolean force) throws InterruptedException {
+        // ensureId() ran in poll() before any line reached the assembler.
         if (multiline == null || !multiline.hasPending()) {
             return;
         }
@@ -368,7 +389,7 @@ final class TailedFile implements RecordOrigin {
             return;
         }
         if (id == null) {
-            id = identity.id();
+            id = identity.id(); // not reached: ensureId ran before anything was read
         }
         input.publisher().publish(batch);
         long next = batch.lastNextOffset();
