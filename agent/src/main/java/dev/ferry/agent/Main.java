@@ -32,7 +32,7 @@ import picocli.CommandLine.Parameters;
 @Command(name = "ferry", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = {"High-throughput log forwarding agent; reads Fluent Bit configurations.", "",
                 "Fluent Bit's forms work too: ferry -c fluent-bit.conf, ferry -i tail -p path=/var/log/*.log -o stdout"},
-        subcommands = {Main.Run.class, Main.Check.class, CommandLine.HelpCommand.class})
+        subcommands = {Main.Run.class, Main.Check.class, ReplayCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Callable<Integer> {
 
     static final int OK = 0;

@@ -49,13 +49,7 @@ public final class PluginCatalog {
                 parsers.requireMultiline(config.multilineParser(), o, "multiline.parser");
             }
             return config;
-        }, (config, ctx) -> {
-            Parser parser = config.parser() == null ? null : ctx.parsers().require(config.parser(), ctx.options(), "Parser");
-            MultilineParserConfig multiline = config.multilineParser() == null ? null
-                    : ctx.parsers().requireMultiline(config.multilineParser(), ctx.options(), "multiline.parser");
-            return new TailInput(config, ctx.instanceName(), new LineDecoder(parser, config.pathKey(), config.offsetKey()),
-                    multiline);
-        }));
+        }, (config, ctx) -> new TailInput(config, ctx.instanceName(), decoder(config, ctx), multiline(config, ctx))));
 
         c.add(new PluginType<>("FILTER", "modify", ModifyConfig.OPTIONS, (o, p) -> ModifyConfig.from(o),
                 (config, ctx) -> new ModifyFilter(config)));
@@ -86,6 +80,18 @@ public final class PluginCatalog {
                 (config, ctx) -> new NullOutput(config)));
         c.add(new PluginType<>("OUTPUT", "es", EsConfig.OPTIONS, (o, p) -> EsConfig.from(o), null));
         return c;
+    }
+
+    /** How a tail input's lines become fields: its Parser, Path_Key and Offset_Key. */
+    static LineDecoder decoder(TailConfig config, PluginContext ctx) {
+        Parser parser = config.parser() == null ? null : ctx.parsers().require(config.parser(), ctx.options(), "Parser");
+        return new LineDecoder(parser, config.pathKey(), config.offsetKey());
+    }
+
+    /** A tail input's multiline parser, or null. */
+    static MultilineParserConfig multiline(TailConfig config, PluginContext ctx) {
+        return config.multilineParser() == null ? null
+                : ctx.parsers().requireMultiline(config.multilineParser(), ctx.options(), "multiline.parser");
     }
 
     private void add(PluginType<?, ?> type) {

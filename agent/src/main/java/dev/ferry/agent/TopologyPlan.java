@@ -70,6 +70,18 @@ public record TopologyPlan(String origin, ServiceConfig service, ParserRegistry 
         return new TopologyPlan(configuration.origin(), service, parsers, inputs, filters, outputs, List.copyOf(warnings));
     }
 
+    /** The same plan with other inputs ({@code ferry replay} replaces the configured ones). */
+    public TopologyPlan withInputs(List<PlannedPlugin> replacement) {
+        return new TopologyPlan(origin, service, parsers, List.copyOf(replacement), filters, outputs, warnings);
+    }
+
+    /** The same plan with outputs built from {@code sections} instead ({@code --dry-run}). */
+    public TopologyPlan withOutputs(List<ConfigSection> sections, PluginCatalog catalog) {
+        List<String> w = new ArrayList<>(warnings);
+        List<PlannedPlugin> planned = plan(sections, catalog, COMMON_OUTPUT, parsers, w);
+        return new TopologyPlan(origin, service, parsers, inputs, filters, planned, List.copyOf(w));
+    }
+
     private static List<PlannedPlugin> plan(List<ConfigSection> sections, PluginCatalog catalog, List<OptionSpec> common,
                                             ParserRegistry parsers, List<String> warnings) {
         List<PlannedPlugin> out = new ArrayList<>();

@@ -1,0 +1,353 @@
+package dev.ferry.agent.source.replay;
+
+import dev.ferry.agent.source.FileIdentity;
+import dev.ferry.agent.source.Input;
+import dev.ferry.agent.source.NewlineScanner;
+import dev.ferry.agent.source.segment.ArchiveWalker;
+import dev.ferry.agent.source.segment.SegmentCorruptException;
+import dev.ferry.agent.source.segment.SegmentReader;
+import dev.ferry.agent.source.tail.TailConfig;
+import dev.ferry.agent.source.tail.TailTag;
+import dev.ferry.parsers.multiline.MultilineAssembler;
+import dev.ferry.parsers.multiline.MultilineParserConfig;
+import dev.ferry.pipeline.record.RecordOrigin;
+import dev.ferry.pipeline.ring.LineBatch;
+import dev.ferry.pipeline.ring.LineDecoder;
+import dev.ferry.pipeline.ring.LinePublisher;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The input of {@code ferry replay}: reads captured log archives (directories, single {@code .log},
+ * {@code .gz}, {@code .zst} files, {@code .tar}, {@code .tar.gz}, {@code .tgz}, {@code .tar.zst}) through the
+ * configuration's tail settings ({@code Tag}, {@code Parser}, {@code multiline.parser},
+ * {@code Skip_Empty_Lines}), each file family oldest segment first, and ends when everything it read has
+ * been acknowledged.
+ *
+ * <p>Records carry the same origin ids ({@link FileIdentity#originId}) and uncompressed offsets a live
+ * tail gives the same files, so outputs with deterministic ids (Elasticsearch) add no duplicate when an
+ * archive overlaps what was shipped live, or is replayed twice. Record times are the logs' own (the
+ * parser's); the read time stands in only where a line has none.
+ *
+ * <p>One reading thread; {@link #counters()} and progress are readable from any thread. A corrupt or
+ * truncated segment: what can be read is shipped, the error is logged with the file and offset and
+ * counted, and the replay goes on with the next file.
+ */
+public final class ReplayInput implements Input {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ReplayInput.class);
+
+    private final List<Path> sources;
+    private final TailConfig config;
+    private final String name;
+    private final LineDecoder decoder;
+    private final MultilineParserConfig multiline;
+    private final ReplayProgress progress;
+    private final CompletableFuture<Void> drained = new CompletableFuture<>();
+    private final AtomicLong published = new AtomicLong();
+    private final AtomicLong acknowledged = new AtomicLong();
+    private final ReplayCounters counters = new ReplayCounters();
+    private final LineBatch batch = new LineBatch(512);
+    private volatile boolean running = true;
+    private volatile boolean walked;
+    private Thread thread;
+
+    /**
+     * @param sources what to replay, in order
+     * @param config the tail settings the archive's files are read with
+     * @param multiline the multiline parser, or null
+     */
+    public ReplayInput(List<Path> sources, TailConfig config, String name, LineDecoder decoder,
+                       MultilineParserConfig multiline, ReplayProgress progress) {
+        this.sources = List.copyOf(sources);
+        this.config = config;
+        this.name = name;
+        this.decoder = decoder;
+        this.multiline = multiline;
+        this.progress = progress;
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    public ReplayCounters counters() {
+        return counters;
+    }
+
+    @Override
+    public void start(LinePublisher publisher) {
+        thread = new Thread(() -> run(publisher), "ferry-replay");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    @Override
+    public boolean endsAtEof() {
+        return true;
+    }
+
+    @Override
+    public CompletableFuture<Void> drained() {
+        return drained;
+    }
+
+    @Override
+    public void stopReading() {
+        running = false;
+        if (thread != null) {
+            thread.interrupt();
+            try {
+                thread.join(10_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        progress.finish();
+    }
+
+    private void run(LinePublisher publisher) {
+        try {
+            List<ArchiveWalker> walkers = new ArrayList<>();
+            long total = 0;
+            for (Path source : sources) {
+                ArchiveWalker w = ArchiveWalker.open(source);
+                walkers.add(w);
+                for (ArchiveWalker.Family f : w.families()) {
+                    for (ArchiveWalker.Member m : f.members()) {
+                        total += m.size();
+                    }
+                }
+            }
+            progress.start(total);
+            for (int i = 0; i < walkers.size() && running; i++) {
+                Path source = sources.get(i);
+                walkers.get(i).walk(new ArchiveWalker.MemberHandler() {
+                    @Override
+                    public void member(ArchiveWalker.Member member, SegmentReader reader) throws IOException {
+                        if (!running) {
+                            return;
+                        }
+                        try {
+                            replay(publisher, source, member, reader);
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                            throw new IOException("replay interrupted", e);
+                        }
+                    }
+
+                    @Override
+                    public void unreadable(ArchiveWalker.Member member, IOException error) {
+                        counters.failedFiles.increment();
+                        LOG.error("A file of the archive cannot be read; it is skipped. source={} file={} error={}",
+                                source, member.name(), error.getMessage());
+                    }
+                });
+            }
+        } catch (IOException e) {
+            if (running) {
+                counters.failedFiles.increment();
+                LOG.error("Replay stopped: a source cannot be read. error={}", e.toString());
+            }
+        } finally {
+            walked = true;
+            checkDrained();
+        }
+    }
+
+    private void replay(LinePublisher publisher, Path source, ArchiveWalker.Member member, SegmentReader reader)
+            throws IOException, InterruptedException {
+        String path = "/" + member.name();
+        String tag = TailTag.expand(config.tagOr(name), path);
+        byte[] buf = new byte[Math.max(64 * 1024, config.bufferChunkSize())];
+        int max = config.bufferMaxSize() + 1;
+        int start = 0;
+        int end = 0;
+        long base = 0; // stream offset of buf[0]
+        ReplayOrigin origin = null;
+        MultilineAssembler assembler = multiline == null ? null : MultilineAssembler.create(multiline);
+        boolean eof = false;
+        counters.files.increment();
+        while (!eof && running) {
+            if (end == buf.length) {
+                if (start > 0) {
+                    System.arraycopy(buf, start, buf, 0, end - start);
+                    end -= start;
+                    base += start;
+                    start = 0;
+                } else if (buf.length < max) {
+                    buf = Arrays.copyOf(buf, Math.min(max, buf.length * 2));
+                } else {
+                    // A line longer than Buffer_Max_Size: skipped whole (as the tail does), counted.
+                    counters.longLinesSkipped.increment();
+                    LOG.error("Line longer than Buffer_Max_Size skipped: its data is lost. file={} offset={} buffer_max_size={}",
+                            path, base, config.bufferMaxSize());
+                    base += end;
+                    start = 0;
+                    end = 0;
+                    continue;
+                }
+            }
+            int n;
+            try {
+                n = reader.read(buf, end, buf.length - end);
+            } catch (SegmentCorruptException e) {
+                counters.corruptSegments.increment();
+                LOG.error("Segment is corrupt or truncated; what could be read is shipped. source={} file={} "
+                                + "uncompressed_offset={} error={}", source, member.name(), reader.position(), e.getMessage());
+                n = -1;
+            }
+            if (n < 0) {
+                eof = true;
+            } else {
+                end += n;
+                counters.bytesRead.add(n);
+                progress.advance(reader.compressedPosition() >= 0 ? reader.compressedPosition() : reader.position());
+            }
+            if (origin == null && (eof || NewlineScanner.indexOf(buf, 0, end) >= 0 || end >= 1024)) {
+                origin = new ReplayOrigin(path, FileIdentity.originId(buf, end));
+            }
+            if (origin == null) {
+                continue;
+            }
+            batch.begin(buf, tag, decoder, origin, System.currentTimeMillis() * 1_000_000L);
+            for (int i = NewlineScanner.indexOf(buf, start, end); i >= 0; i = NewlineScanner.indexOf(buf, i + 1, end)) {
+                int len = i - start;
+                if (len > 0 && buf[i - 1] == '\r') {
+                    len--;
+                }
+                long off = base + start;
+                long next = base + i + 1;
+                int from = start;
+                start = i + 1;
+                if (len == 0 && config.skipEmptyLines()) {
+                    continue;
+                }
+                add(publisher, assembler, buf, from, len, off, next);
+            }
+            if (eof && start < end) {
+                add(publisher, assembler, buf, start, end - start, base + start, base + end);
+                start = end;
+            }
+            if (eof && assembler != null) {
+                assembler.flush(System.nanoTime(), true, this::addJoined);
+            }
+            flush(publisher);
+        }
+        progress.memberDone(member.size());
+    }
+
+    private LinePublisher currentPublisher;
+
+    private void add(LinePublisher publisher, MultilineAssembler assembler, byte[] buf, int from, int len, long off, long next)
+            throws InterruptedException {
+        currentPublisher = publisher;
+        if (assembler != null) {
+            assembler.accept(buf, from, len, off, next, System.nanoTime(), this::addJoined);
+            rethrow();
+            return;
+        }
+        if (batch.add(from, len, off, next)) {
+            flush(publisher);
+        }
+    }
+
+    private InterruptedException interrupted;
+    private final LineBatch single = new LineBatch(1);
+
+    /** Receives multiline records: spans of the reading buffer join the batch, joined ones go at once. */
+    private void addJoined(byte[] b, int off, int len, long offset, long nextOffset) {
+        if (interrupted != null) {
+            return;
+        }
+        try {
+            if (b == batch.buffer()) {
+                if (batch.add(off, len, offset, nextOffset)) {
+                    flush(currentPublisher);
+                }
+                return;
+            }
+            flush(currentPublisher);
+            single.begin(b, batch.tag(), decoder, batch.origin(), batch.readTimeNanos());
+            single.add(off, len, offset, nextOffset);
+            publish(currentPublisher, single);
+        } catch (InterruptedException e) {
+            interrupted = e;
+        }
+    }
+
+    private void rethrow() throws InterruptedException {
+        InterruptedException e = interrupted;
+        if (e != null) {
+            interrupted = null;
+            throw e;
+        }
+    }
+
+    private void flush(LinePublisher publisher) throws InterruptedException {
+        if (!batch.isEmpty()) {
+            publish(publisher, batch);
+            batch.clear();
+        }
+    }
+
+    private void publish(LinePublisher publisher, LineBatch b) throws InterruptedException {
+        ReplayOrigin origin = (ReplayOrigin) b.origin();
+        long next = b.lastNextOffset();
+        long delta = next - origin.published;
+        origin.published = next;
+        published.addAndGet(delta);
+        counters.records.add(b.size());
+        publisher.publish(b);
+    }
+
+    private void checkDrained() {
+        if (walked && acknowledged.get() >= published.get()) {
+            drained.complete(null);
+        }
+    }
+
+    /** A replayed file: acknowledgements only count towards the end of the replay (no positions are kept). */
+    private final class ReplayOrigin implements RecordOrigin {
+        private final String path;
+        private final String id;
+        long published;
+        private long acked;
+
+        ReplayOrigin(String path, String id) {
+            this.path = path;
+            this.id = id;
+        }
+
+        @Override
+        public String path() {
+            return path;
+        }
+
+        @Override
+        public String id() {
+            return id;
+        }
+
+        @Override
+        public void acknowledge(long nextOffset) {
+            if (nextOffset > acked) {
+                acknowledged.addAndGet(nextOffset - acked);
+                acked = nextOffset;
+                checkDrained();
+            }
+        }
+    }
+}
