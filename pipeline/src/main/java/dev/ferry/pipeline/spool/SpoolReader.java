@@ -144,6 +144,12 @@ public final class SpoolReader implements AutoCloseable {
         return committedBytes;
     }
 
+    /** The sequence of the first entry not committed: where a restart resumes. */
+    public long committedSequence() {
+        long fence = committedBytes;
+        return committedSequence;
+    }
+
     /** Chronicle index of the last committed entry, or -1 if nothing was ever committed. */
     public long committedIndex() {
         long fence = committedBytes;
