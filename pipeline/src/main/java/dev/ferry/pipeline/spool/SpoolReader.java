@@ -15,7 +15,10 @@ import net.openhft.chronicle.wire.DocumentContext;
  * <p>Contract: {@link #commit(long)} says "every entry up to this index has a final answer" (delivered
  * or dead-lettered). After a restart the reader resumes with the entry after the last commit, so an
  * entry is never skipped and at most the uncommitted ones are read again. Commits are written to
- * {@code readers/<name>.position} (see {@link ReaderPosition}); commit once per batch, not per entry.
+ * {@code readers/<name>.position} (see {@link ReaderPosition}); commit once per batch, not per entry,
+ * and also when {@link #next()} returns null: the writer pauses the inputs while this reader's
+ * uncommitted bytes are at its limit, so a consumer that waits for a full batch before committing
+ * must keep its batches below the limit.
  */
 public final class SpoolReader implements AutoCloseable {
 
@@ -188,10 +191,13 @@ public final class SpoolReader implements AutoCloseable {
             return;
         }
         if (t.moveToIndex(committed)) {
+            boolean skipped;
             try (DocumentContext dc = t.readingDocument()) {
-                // the committed entry itself: skip it
+                skipped = dc.isPresent() && dc.index() == committed; // the committed entry itself
             }
-            return;
+            if (skipped) {
+                return;
+            }
         }
         // The committed entry's cycle file is gone (deleted once every reader had committed past it),
         // so every entry still on disk comes after it; skip defensively anything that does not.

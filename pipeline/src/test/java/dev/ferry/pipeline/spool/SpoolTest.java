@@ -250,6 +250,30 @@ class SpoolTest {
         }
     }
 
+    @Test
+    void aReaderLeftOutWhileItsCycleWasDeletedResumesAtTheOldestEntryKept() throws Exception {
+        try (Spool spool = open(SpoolSync.NORMAL, 0)) {
+            SpoolReader a = spool.reader("a", 0);
+            SpoolReader b = spool.reader("b", 0);
+            for (int c = 0; c < 3; c++) {
+                append(spool.writer(), "{\"c\":" + c + "}");
+                clock.advanceMillis(1000);
+            }
+            SpoolEntry first = b.next();
+            b.commit(first.index());
+            a.commit(a.next().index());
+        }
+        try (Spool spool = open(SpoolSync.NORMAL, 0)) {
+            SpoolReader a = spool.reader("a", 0);
+            a.commit(a.next().index());
+            assertThat(spool.deletedFiles()).as("b is not registered, so c=0 goes").isEqualTo(1);
+        }
+        try (Spool spool = open(SpoolSync.NORMAL, 0)) {
+            SpoolReader b = spool.reader("b", 0);
+            assertThat(drain(b)).containsExactly("{\"c\":1}", "{\"c\":2}");
+        }
+    }
+
     // 4 (Chronicle header) + 50 (fixed part) + "app.log" + "fp-1" + {"i":N} with one digit
     private static final long SMALL_ENTRY = 4 + SpoolEntryFormat.FIXED_PART + 7 + 4 + 7;
 
