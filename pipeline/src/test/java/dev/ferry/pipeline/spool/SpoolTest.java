@@ -274,6 +274,36 @@ class SpoolTest {
         }
     }
 
+    @Test
+    void appendingAndReadingAllocateNothingOnceWarm() {
+        com.sun.management.ThreadMXBean threads =
+                (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        LogRecord record = TestRecords.json("{\"level\":\"info\",\"msg\":\"" + "x".repeat(380) + "\"}");
+        record.tag("erlmcp");
+        record.origin(new FixedOrigin("fp-6fc6ca04320260b8-1024"), 0, 426);
+        try (Spool spool = open(SpoolSync.NORMAL, 0)) {
+            SpoolReader reader = spool.reader("es", 0);
+            for (int i = 0; i < 20_000; i++) {
+                spool.writer().append(record);
+                reader.next();
+            }
+            long t = Thread.currentThread().getId();
+            long before = threads.getThreadAllocatedBytes(t);
+            for (int i = 0; i < 10_000; i++) {
+                spool.writer().append(record);
+            }
+            long appendBytes = threads.getThreadAllocatedBytes(t) - before;
+            before = threads.getThreadAllocatedBytes(t);
+            for (int i = 0; i < 10_000; i++) {
+                reader.next();
+            }
+            long readBytes = threads.getThreadAllocatedBytes(t) - before;
+            // less than a byte per entry on average: nothing per entry (Chronicle allocates now and then)
+            assertThat(appendBytes / 10_000).as("bytes allocated per append").isLessThan(8);
+            assertThat(readBytes / 10_000).as("bytes allocated per read").isLessThan(8);
+        }
+    }
+
     // 4 (Chronicle header) + 50 (fixed part) + "app.log" + "fp-1" + {"i":N} with one digit
     private static final long SMALL_ENTRY = 4 + SpoolEntryFormat.FIXED_PART + 7 + 4 + 7;
 
