@@ -95,7 +95,7 @@ public final class Spool implements AutoCloseable {
         try {
             Spool spool = new Spool(config, queue, rollCycle);
             LOG.info("Spool opened. path={} sync={} entries={} bytes={} diskLimit={}", config.path(),
-                    config.sync().name().toLowerCase(), spool.writer.nextSequence(), spool.diskBytes(),
+                    config.sync().name().toLowerCase(java.util.Locale.ROOT), spool.writer.nextSequence(), spool.diskBytes(),
                     config.diskLimitBytes());
             return spool;
         } catch (RuntimeException e) {
