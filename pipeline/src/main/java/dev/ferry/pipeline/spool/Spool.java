@@ -1,0 +1,293 @@
+package dev.ferry.pipeline.spool;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.Arrays;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
+import net.openhft.chronicle.core.time.SystemTimeProvider;
+import net.openhft.chronicle.core.time.TimeProvider;
+import net.openhft.chronicle.bytes.SyncMode;
+import net.openhft.chronicle.queue.ExcerptTailer;
+import net.openhft.chronicle.queue.RollCycle;
+import net.openhft.chronicle.queue.RollCycles;
+import net.openhft.chronicle.queue.TailerDirection;
+import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
+import net.openhft.chronicle.queue.impl.single.SingleChronicleQueueBuilder;
+import net.openhft.chronicle.wire.DocumentContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The agent's disk spool between the ring and the outputs: one Chronicle Queue in {@code storage.path},
+ * one {@link SpoolWriter}, one {@link SpoolReader} per output.
+ *
+ * <p>Directory layout:
+ * <pre>
+ * storage.path/
+ *   metadata.cq4t            Chronicle's queue metadata
+ *   yyyyMMdd-HHmmV.cq4       one file per 5-minute roll cycle (UTC), entries as in {@link SpoolEntryFormat}
+ *   readers/NAME.position    each reader's committed position ({@link ReaderPosition})
+ * </pre>
+ *
+ * <p>Threads: the opening thread registers every reader ({@link #reader}) before the writer's first
+ * append; then one thread appends and each reader is used by its own thread. Cycle files that every
+ * registered reader has committed past are deleted by the thread whose commit moved the slowest reader
+ * into a later cycle. {@link #close()} is called once, after the writer and readers have stopped.
+ *
+ * <p>JVM flags: Chronicle needs {@code --add-opens}/{@code --add-exports} (see the parent pom's
+ * {@code ferry.test.argLine}) and ferry sets {@code chronicle.analytics.disable=true} before any Chronicle
+ * class loads, so the agent never phones home.
+ */
+public final class Spool implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Spool.class);
+    static final String READERS_DIR = "readers";
+    static final String CYCLE_SUFFIX = ".cq4";
+    private static final Pattern READER_NAME = Pattern.compile("[A-Za-z0-9._-]{1,100}");
+
+    private final SpoolConfig config;
+    private final SingleChronicleQueue queue;
+    private final RollCycle rollCycle;
+    private final DateTimeFormatter cycleNames;
+    private final Path readersDir;
+    private final SpoolWriter writer;
+    private final Object room = new Object();
+    private volatile SpoolReader[] readers = new SpoolReader[0];
+    private volatile long retainedFrom;
+    private int cleanedBelowCycle = Integer.MIN_VALUE;
+    private volatile long deletedFiles;
+
+    private Spool(SpoolConfig config, SingleChronicleQueue queue, RollCycle rollCycle) {
+        this.config = config;
+        this.queue = queue;
+        this.rollCycle = rollCycle;
+        this.cycleNames = DateTimeFormatter.ofPattern(rollCycle.format()).withZone(ZoneOffset.UTC);
+        this.readersDir = config.path().resolve(READERS_DIR);
+        long[] last = lastEntry();
+        this.writer = new SpoolWriter(this, queue, config.sync(), last[0], last[1], last[2]);
+        this.retainedFrom = firstEntryBytesBefore(last[1]);
+    }
+
+    /** Opens (or creates) the spool in {@code config.path()} with 5-minute roll cycles. */
+    public static Spool open(SpoolConfig config) {
+        return open(config, RollCycles.FIVE_MINUTELY, SystemTimeProvider.INSTANCE);
+    }
+
+    /** Opens the spool with a given roll cycle and clock (tests use short cycles and a set clock). */
+    static Spool open(SpoolConfig config, RollCycle rollCycle, TimeProvider clock) {
+        try {
+            Files.createDirectories(config.path().resolve(READERS_DIR));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create spool directory " + config.path(), e);
+        }
+        SingleChronicleQueue queue = SingleChronicleQueueBuilder.single(config.path().toFile())
+                .rollCycle(rollCycle)
+                .timeProvider(clock)
+                .syncMode(config.sync() == SpoolSync.FULL ? SyncMode.SYNC : SyncMode.NONE)
+                .build();
+        try {
+            Spool spool = new Spool(config, queue, rollCycle);
+            LOG.info("Spool opened. path={} sync={} entries={} bytes={} diskLimit={}", config.path(),
+                    config.sync().name().toLowerCase(java.util.Locale.ROOT), spool.writer.nextSequence(), spool.diskBytes(),
+                    config.diskLimitBytes());
+            return spool;
+        } catch (RuntimeException e) {
+            queue.close();
+            throw e;
+        }
+    }
+
+    /** The spool's one writer. */
+    public SpoolWriter writer() {
+        return writer;
+    }
+
+    /**
+     * Registers the reader of one output, resuming after its committed position; a reader that never
+     * existed starts at the current end of the spool (its position is written at once, so a crash
+     * before its first commit does not move it). Call before the writer's first append.
+     *
+     * @param name the output's name ({@code [A-Za-z0-9._-]}, up to 100 characters), unique in the spool
+     * @param limitBytes {@code storage.total_limit_size}: the un-committed entry bytes at which the writer
+     *     reports no room; 0 or less = no limit
+     */
+    public synchronized SpoolReader reader(String name, long limitBytes) {
+        if (!READER_NAME.matcher(name).matches()) {
+            throw new IllegalArgumentException("spool reader name '" + name
+                    + "' must be 1 to 100 characters of A-Z a-z 0-9 . _ -");
+        }
+        if (writer.appendedEntries() > 0) {
+            throw new IllegalStateException("spool reader " + name + " must be registered before the first append");
+        }
+        for (SpoolReader r : readers) {
+            if (r.name().equals(name)) {
+                throw new IllegalArgumentException("spool reader " + name + " is already registered");
+            }
+        }
+        Path file = readersDir.resolve(name + ".position");
+        ReaderPosition position = ReaderPosition.read(file);
+        if (position == null) {
+            position = new ReaderPosition(writer.lastIndex(), writer.nextSequence(), writer.bytesEnd());
+            position.write(file, config.sync() == SpoolSync.FULL);
+        }
+        SpoolReader reader = new SpoolReader(this, queue, name, limitBytes, file,
+                config.sync() == SpoolSync.FULL, position);
+        SpoolReader[] more = Arrays.copyOf(readers, readers.length + 1);
+        more[more.length - 1] = reader;
+        readers = more;
+        LOG.info("Spool reader registered. name={} committedSequence={} pendingEntries={}", name,
+                position.sequence(), writer.nextSequence() - position.sequence());
+        return reader;
+    }
+
+    /**
+     * Entry bytes in the cycle files still on disk: from the oldest kept entry to the end. Chronicle's
+     * index pages (a few hundred KiB per file) are not counted, nor the sparse space it maps ahead.
+     */
+    public long diskBytes() {
+        return writer.bytesEnd() - retainedFrom;
+    }
+
+    /** Cycle files deleted since the spool was opened. */
+    public long deletedFiles() {
+        return deletedFiles;
+    }
+
+    public Path path() {
+        return config.path();
+    }
+
+    boolean hasRoom(long bytesEnd) {
+        long cap = config.diskLimitBytes();
+        if (cap > 0 && bytesEnd - retainedFrom >= cap) {
+            return false;
+        }
+        for (SpoolReader r : readers) {
+            long limit = r.limitBytes();
+            if (limit > 0 && bytesEnd - r.committedBytes() >= limit) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    boolean awaitRoom(SpoolWriter w, long timeoutNanos) throws InterruptedException {
+        if (w.hasRoom()) {
+            return true;
+        }
+        long deadline = System.nanoTime() + timeoutNanos;
+        synchronized (room) {
+            while (!w.hasRoom()) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return false;
+                }
+                TimeUnit.NANOSECONDS.timedWait(room, left);
+            }
+            return true;
+        }
+    }
+
+    /** Called by a reader after it persisted a commit: deletes fully consumed cycles, wakes the writer. */
+    void afterCommit() {
+        deleteConsumedCycles();
+        synchronized (room) {
+            room.notifyAll();
+        }
+    }
+
+    /** The file name Chronicle gives a cycle (UTC, the roll cycle's format). */
+    String cycleFileName(int cycle) {
+        return cycleNames.format(Instant.ofEpochMilli((long) cycle * rollCycle.lengthInMillis())) + CYCLE_SUFFIX;
+    }
+
+    int cycleOf(long index) {
+        return rollCycle.toCycle(index);
+    }
+
+    // A cycle can go once every reader has committed an entry of a later cycle; the cycle holding the
+    // slowest reader's last commit stays (it is needed to resume after that entry).
+    private synchronized void deleteConsumedCycles() {
+        SpoolReader[] rs = readers;
+        if (rs.length == 0) {
+            return;
+        }
+        long min = Long.MAX_VALUE;
+        for (SpoolReader r : rs) {
+            long c = r.committedIndex();
+            if (c < 0) {
+                return;
+            }
+            min = Math.min(min, c);
+        }
+        int keepCycle = rollCycle.toCycle(min);
+        if (keepCycle <= cleanedBelowCycle) {
+            return;
+        }
+        String keepFrom = cycleFileName(keepCycle);
+        int deleted = 0;
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(config.path(), "*" + CYCLE_SUFFIX)) {
+            for (Path f : files) {
+                String n = f.getFileName().toString();
+                // Cycle file names are fixed-width dates, so name order is cycle order.
+                if (n.length() == keepFrom.length() && n.compareTo(keepFrom) < 0 && Files.deleteIfExists(f)) {
+                    deleted++;
+                }
+            }
+        } catch (IOException e) {
+            LOG.warn("Spool cleanup failed. path={} error={}", config.path(), e.toString());
+            return;
+        }
+        cleanedBelowCycle = keepCycle;
+        if (deleted > 0) {
+            queue.refreshDirectoryListing();
+            retainedFrom = firstEntryBytesBefore(writer.bytesEnd());
+            deletedFiles += deleted;
+            LOG.debug("Spool cycle files deleted. count={} keptFrom={} diskBytes={}", deleted, keepFrom, diskBytes());
+        }
+    }
+
+    // {next sequence, bytes end, last index} from the last entry; {0, 0, -1} for an empty spool.
+    private long[] lastEntry() {
+        try (ExcerptTailer t = queue.createTailer()) {
+            t.direction(TailerDirection.BACKWARD).toEnd();
+            try (DocumentContext dc = t.readingDocument()) {
+                if (!dc.isPresent()) {
+                    return new long[] {0, 0, -1};
+                }
+                long index = dc.index();
+                long[] c = SpoolEntry.readCounters(dc.wire().bytes());
+                return new long[] {c[0] + 1, c[1], index};
+            }
+        }
+    }
+
+    private long firstEntryBytesBefore(long ifEmpty) {
+        try (ExcerptTailer t = queue.createTailer()) {
+            t.toStart();
+            try (DocumentContext dc = t.readingDocument()) {
+                if (!dc.isPresent()) {
+                    return ifEmpty;
+                }
+                var in = dc.wire().bytes();
+                in.readSkip(10);
+                return in.readLong();
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        writer.close();
+        queue.close();
+        LOG.info("Spool closed. path={} appended={} diskBytes={}", config.path(), writer.appendedEntries(),
+                diskBytes());
+    }
+}

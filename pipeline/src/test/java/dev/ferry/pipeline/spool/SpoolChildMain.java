@@ -1,0 +1,91 @@
+package dev.ferry.pipeline.spool;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.concurrent.locks.LockSupport;
+import net.openhft.chronicle.queue.ExcerptAppender;
+import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
+import net.openhft.chronicle.queue.impl.single.SingleChronicleQueueBuilder;
+import net.openhft.chronicle.wire.DocumentContext;
+
+/**
+ * The child JVM of the spool's process tests (no JUnit on purpose: Chronicle's analytics stays quiet when
+ * it sees JUnit). Modes:
+ * <ul>
+ *   <li>{@code append DIR N}: appends N entries, closes the spool, prints {@code done}.
+ *   <li>{@code stream DIR}: sync full; appends {"seq":i} forever and prints {@code appended i} after each
+ *       append returned; a reader thread commits every 37 entries and prints {@code committed i}.
+ *   <li>{@code partial DIR N}: appends N entries, then leaves a document half written (header not complete)
+ *       and prints {@code partial}, and waits to be killed.
+ * </ul>
+ */
+public final class SpoolChildMain {
+
+    public static void main(String[] args) throws Exception {
+        String mode = args[0];
+        Path dir = Path.of(args[1]);
+        switch (mode) {
+            case "append" -> append(dir, Integer.parseInt(args[2]));
+            case "stream" -> stream(dir);
+            case "partial" -> partial(dir, Integer.parseInt(args[2]));
+            default -> throw new IllegalArgumentException(mode);
+        }
+    }
+
+    private static void append(Path dir, int n) {
+        try (Spool spool = Spool.open(new SpoolConfig(dir, SpoolSync.NORMAL, 0))) {
+            spool.reader("out", 0);
+            for (int i = 0; i < n; i++) {
+                entry(spool.writer(), i);
+            }
+        }
+        System.out.println("done");
+    }
+
+    private static void stream(Path dir) {
+        Spool spool = Spool.open(new SpoolConfig(dir, SpoolSync.FULL, 0));
+        SpoolReader reader = spool.reader("out", 0);
+        Thread t = new Thread(() -> {
+            while (true) {
+                SpoolEntry e = reader.next();
+                if (e == null) {
+                    LockSupport.parkNanos(100_000);
+                } else if (e.sequence() % 37 == 36) {
+                    reader.commit(e.index());
+                    System.out.println("committed " + e.sequence());
+                    System.out.flush();
+                }
+            }
+        }, "reader");
+        t.setDaemon(true);
+        t.start();
+        for (long i = 0; ; i++) {
+            long seq = entry(spool.writer(), i);
+            System.out.println("appended " + seq);
+            System.out.flush();
+        }
+    }
+
+    private static void partial(Path dir, int n) {
+        try (Spool spool = Spool.open(new SpoolConfig(dir, SpoolSync.FULL, 0))) {
+            spool.reader("out", 0);
+            for (int i = 0; i < n; i++) {
+                entry(spool.writer(), i);
+            }
+        }
+        SingleChronicleQueue queue = SingleChronicleQueueBuilder.single(dir.toFile()).build();
+        ExcerptAppender appender = queue.createAppender();
+        DocumentContext dc = appender.writingDocument();
+        dc.wire().bytes().writeByte((byte) SpoolEntryFormat.VERSION).writeByte((byte) 0).writeLong(n);
+        appender.sync();
+        System.out.println("partial");
+        while (true) {
+            LockSupport.park();
+        }
+    }
+
+    private static long entry(SpoolWriter w, long i) {
+        byte[] json = ("{\"seq\":" + i + ",\"pad\":\"" + "x".repeat(300) + "\"}").getBytes(StandardCharsets.UTF_8);
+        return w.append(json, 0, json.length, "crash", i, false, "fp-crash-0", i * 400, i * 400 + 400);
+    }
+}

@@ -1,0 +1,423 @@
+package dev.ferry.pipeline.spool;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.ferry.pipeline.filter.TestRecords;
+import dev.ferry.pipeline.record.ByteSink;
+import dev.ferry.pipeline.record.LogRecord;
+import dev.ferry.pipeline.record.RecordOrigin;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import net.openhft.chronicle.core.time.SetTimeProvider;
+import net.openhft.chronicle.queue.RollCycles;
+import net.openhft.chronicle.queue.rollcycles.TestRollCycles;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class SpoolTest {
+
+    @TempDir
+    Path dir;
+
+    private final SetTimeProvider clock = new SetTimeProvider(1_780_000_000_000L * 1_000_000L);
+
+    private Spool open(SpoolSync sync, long diskLimit) {
+        return Spool.open(new SpoolConfig(dir, sync, diskLimit), TestRollCycles.TEST_SECONDLY, clock);
+    }
+
+    private static long append(SpoolWriter w, String json) {
+        byte[] b = json.getBytes(StandardCharsets.UTF_8);
+        return w.append(b, 0, b.length, "app.log", 42L, false, "fp-1", 0, b.length + 1);
+    }
+
+    private static List<String> drain(SpoolReader r) {
+        List<String> out = new ArrayList<>();
+        for (SpoolEntry e = r.next(); e != null; e = r.next()) {
+            out.add(e.jsonString());
+        }
+        return out;
+    }
+
+    @Test
+    void anEntryReadsBackExactlyAsAppended() {
+        try (Spool spool = open(SpoolSync.NORMAL, 0)) {
+            SpoolReader reader = spool.reader("es.0", 0);
+            SpoolWriter w = spool.writer();
+            byte[] json = "{\"msg\":\"h\u00e9llo \u2603\",\"n\":1}".getBytes(StandardCharsets.UTF_8);
+            byte[] padded = new byte[json.length + 6];
+            System.arraycopy(json, 0, padded, 3, json.length);
+            assertThat(w.append(padded, 3, json.length, "kube.var.log", 1_700_000_000_123_456_789L, true,
+                    "fp-6fc6ca04320260b8-1024", 100, 180)).isZero();
+            assertThat(w.append(json, 0, 0, "t\u00e4g", -1, false, null, 0, 0)).isEqualTo(1);
+
+            SpoolEntry e = reader.next();
+            assertThat(e.sequence()).isZero();
+            assertThat(e.tag()).isEqualTo("kube.var.log");
+            assertThat(e.timeNanos()).isEqualTo(1_700_000_000_123_456_789L);
+            assertThat(e.timeFromLog()).isTrue();
+            assertThat(e.originId()).isEqualTo("fp-6fc6ca04320260b8-1024");
+            assertThat(e.offset()).isEqualTo(100);
+            assertThat(e.nextOffset()).isEqualTo(180);
+            assertThat(java.util.Arrays.copyOf(e.json(), e.jsonLength())).isEqualTo(json);
+            ByteSink sink = new ByteSink(4);
+            e.writeJson(sink);
+            assertThat(sink.toString()).isEqualTo("{\"msg\":\"h\u00e9llo \u2603\",\"n\":1}");
+            int expectedSize = 4 + SpoolEntryFormat.FIXED_PART + "kube.var.log".length()
+                    + "fp-6fc6ca04320260b8-1024".length() + json.length;
+            assertThat(e.size()).isEqualTo(expectedSize);
+
+            e = reader.next();
+            assertThat(e.sequence()).isEqualTo(1);
+            assertThat(e.tag()).isEqualTo("t\u00e4g");
+            assertThat(e.originId()).isNull();
+            assertThat(e.timeFromLog()).isFalse();
+            assertThat(e.jsonLength()).isZero();
+            assertThat(reader.next()).isNull();
+            assertThat(w.appendedEntries()).isEqualTo(2);
+            assertThat(w.appendedBytes()).isEqualTo(w.bytesEnd()).isEqualTo(spool.diskBytes());
+        }
+    }
+
+    @Test
+    void aLogRecordIsSpooledAsItsJsonTagTimeAndOrigin() {
+        try (Spool spool = open(SpoolSync.FULL, 0)) {
+            SpoolReader reader = spool.reader("out", 0);
+            LogRecord record = TestRecords.json("{\"level\":\"info\",\"msg\":\"started\"}");
+            record.fields().put("host", "node-1");
+            record.tag("erlmcp");
+            record.logTime(1234);
+            record.origin(new FixedOrigin("fp-abc-0"), 10, 55);
+            ByteSink expected = new ByteSink(64);
+            record.fields().writeJson(expected);
+
+            spool.writer().append(record);
+
+            SpoolEntry e = reader.next();
+            assertThat(e.jsonString()).isEqualTo(expected.toString());
+            assertThat(e.tag()).isEqualTo("erlmcp");
+            assertThat(e.timeNanos()).isEqualTo(1234);
+            assertThat(e.timeFromLog()).isTrue();
+            assertThat(e.originId()).isEqualTo("fp-abc-0");
+            assertThat(e.offset()).isEqualTo(10);
+            assertThat(e.nextOffset()).isEqualTo(55);
+        }
+    }
+
+    @Test
+    void twoReadersMoveAtTheirOwnPace() {
+        try (Spool spool = open(SpoolSync.NORMAL, 0)) {
+            SpoolReader fast = spool.reader("fast", 0);
+            SpoolReader slow = spool.reader("slow", 0);
+            for (int i = 0; i < 10; i++) {
+                append(spool.writer(), "{\"i\":" + i + "}");
+            }
+            List<String> all = drain(fast);
+            assertThat(all).hasSize(10).startsWith("{\"i\":0}").endsWith("{\"i\":9}");
+            SpoolEntry last = null;
+            for (int i = 0; i < 4; i++) {
+                last = slow.next();
+            }
+            assertThat(last.jsonString()).isEqualTo("{\"i\":3}");
+            slow.commit(last.index());
+
+            assertThat(fast.pendingEntries()).isEqualTo(10);
+            assertThat(slow.pendingEntries()).isEqualTo(6);
+            assertThat(slow.committedEntries()).isEqualTo(4);
+            assertThat(slow.pendingBytes()).isEqualTo(spool.writer().bytesEnd() - slow.committedBytes());
+
+            append(spool.writer(), "{\"i\":10}");
+            assertThat(drain(fast)).containsExactly("{\"i\":10}");
+            assertThat(drain(slow)).hasSize(7).startsWith("{\"i\":4}").endsWith("{\"i\":10}");
+        }
+    }
+
+    @Test
+    void aRestartResumesAfterTheLastCommitAndKeepsCounting() {
+        try (Spool spool = open(SpoolSync.FULL, 0)) {
+            SpoolReader reader = spool.reader("es", 0);
+            for (int i = 0; i < 10; i++) {
+                append(spool.writer(), "{\"i\":" + i + "}");
+            }
+            long sixth = 0;
+            for (int i = 0; i < 8; i++) {
+                SpoolEntry e = reader.next();
+                if (i == 5) {
+                    sixth = e.index();
+                }
+            }
+            reader.commit(sixth);
+        }
+        try (Spool spool = open(SpoolSync.FULL, 0)) {
+            SpoolReader reader = spool.reader("es", 0);
+            assertThat(spool.writer().nextSequence()).isEqualTo(10);
+            assertThat(reader.pendingEntries()).isEqualTo(4);
+            SpoolEntry e = reader.next();
+            assertThat(e.sequence()).isEqualTo(6);
+            assertThat(e.jsonString()).isEqualTo("{\"i\":6}");
+            assertThat(append(spool.writer(), "{\"i\":10}")).isEqualTo(10);
+            assertThat(drain(reader)).containsExactly("{\"i\":7}", "{\"i\":8}", "{\"i\":9}", "{\"i\":10}");
+            assertThat(reader.pendingBytes()).isEqualTo(spool.writer().bytesEnd() - reader.committedBytes());
+        }
+    }
+
+    @Test
+    void rewindReadsTheUncommittedEntriesAgain() {
+        try (Spool spool = open(SpoolSync.NORMAL, 0)) {
+            SpoolReader reader = spool.reader("es", 0);
+            for (int i = 0; i < 5; i++) {
+                append(spool.writer(), "{\"i\":" + i + "}");
+            }
+            reader.commit(reader.next().index());
+            assertThat(drain(reader)).hasSize(4);
+            reader.rewind();
+            assertThat(drain(reader)).containsExactly("{\"i\":1}", "{\"i\":2}", "{\"i\":3}", "{\"i\":4}");
+        }
+    }
+
+    @Test
+    void aNewReaderStartsAtTheEndAndKeepsThatPlaceAcrossACrashBeforeItsFirstCommit() {
+        try (Spool spool = open(SpoolSync.NORMAL, 0)) {
+            spool.reader("old", 0);
+            append(spool.writer(), "{\"i\":0}");
+        }
+        try (Spool spool = open(SpoolSync.NORMAL, 0)) {
+            spool.reader("old", 0);
+            spool.reader("new", 0);
+            append(spool.writer(), "{\"i\":1}");
+        }
+        try (Spool spool = open(SpoolSync.NORMAL, 0)) {
+            assertThat(drain(spool.reader("old", 0))).containsExactly("{\"i\":0}", "{\"i\":1}");
+            assertThat(drain(spool.reader("new", 0))).containsExactly("{\"i\":1}");
+        }
+    }
+
+    @Test
+    void cleanupDeletesOnlyCyclesEveryReaderCommittedPast() throws Exception {
+        try (Spool spool = open(SpoolSync.NORMAL, 0)) {
+            SpoolReader a = spool.reader("a", 0);
+            SpoolReader b = spool.reader("b", 0);
+            List<Integer> cycles = new ArrayList<>();
+            for (int c = 0; c < 4; c++) {
+                for (int i = 0; i < 3; i++) {
+                    append(spool.writer(), "{\"c\":" + c + ",\"i\":" + i + "}");
+                }
+                cycles.add(spool.cycleOf(spool.writer().lastIndex()));
+                clock.advanceMillis(1000);
+            }
+            assertThat(cycles).doesNotHaveDuplicates();
+            assertThat(cycleFiles()).containsExactlyElementsOf(cycles.stream().map(spool::cycleFileName).toList());
+            long bytesBefore = spool.diskBytes();
+
+            long lastOfA = 0;
+            for (SpoolEntry e = a.next(); e != null; e = a.next()) {
+                lastOfA = e.index();
+            }
+            a.commit(lastOfA);
+            assertThat(cycleFiles()).as("b has committed nothing").hasSize(4);
+
+            SpoolEntry e = null;
+            for (int i = 0; i < 7; i++) {
+                e = b.next();
+            }
+            assertThat(e.jsonString()).isEqualTo("{\"c\":2,\"i\":0}");
+            b.commit(e.index());
+            assertThat(cycleFiles()).containsExactly(spool.cycleFileName(cycles.get(2)),
+                    spool.cycleFileName(cycles.get(3)));
+            assertThat(spool.deletedFiles()).isEqualTo(2);
+            assertThat(spool.diskBytes()).isLessThan(bytesBefore);
+
+            // the last entry of cycle 2 committed: cycle 2 stays, it holds the committed entry
+            b.next();
+            e = b.next();
+            b.commit(e.index());
+            assertThat(cycleFiles()).hasSize(2);
+            e = b.next();
+            b.commit(e.index());
+            assertThat(cycleFiles()).containsExactly(spool.cycleFileName(cycles.get(3)));
+            assertThat(drain(b)).containsExactly("{\"c\":3,\"i\":1}", "{\"c\":3,\"i\":2}");
+        }
+        try (Spool spool = open(SpoolSync.NORMAL, 0)) {
+            assertThat(drain(spool.reader("b", 0))).containsExactly("{\"c\":3,\"i\":1}", "{\"c\":3,\"i\":2}");
+            assertThat(drain(spool.reader("a", 0))).isEmpty();
+            assertThat(spool.writer().nextSequence()).isEqualTo(12);
+        }
+    }
+
+    @Test
+    void aReaderLeftOutWhileItsCycleWasDeletedResumesAtTheOldestEntryKept() throws Exception {
+        try (Spool spool = open(SpoolSync.NORMAL, 0)) {
+            SpoolReader a = spool.reader("a", 0);
+            SpoolReader b = spool.reader("b", 0);
+            for (int c = 0; c < 3; c++) {
+                append(spool.writer(), "{\"c\":" + c + "}");
+                clock.advanceMillis(1000);
+            }
+            SpoolEntry first = b.next();
+            b.commit(first.index());
+            a.commit(a.next().index());
+        }
+        try (Spool spool = open(SpoolSync.NORMAL, 0)) {
+            SpoolReader a = spool.reader("a", 0);
+            a.commit(a.next().index());
+            assertThat(spool.deletedFiles()).as("b is not registered, so c=0 goes").isEqualTo(1);
+        }
+        try (Spool spool = open(SpoolSync.NORMAL, 0)) {
+            SpoolReader b = spool.reader("b", 0);
+            assertThat(drain(b)).containsExactly("{\"c\":1}", "{\"c\":2}");
+        }
+    }
+
+    @Test
+    void appendingAndReadingAllocateNothingOnceWarm() {
+        com.sun.management.ThreadMXBean threads =
+                (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        LogRecord record = TestRecords.json("{\"level\":\"info\",\"msg\":\"" + "x".repeat(380) + "\"}");
+        record.tag("erlmcp");
+        record.origin(new FixedOrigin("fp-6fc6ca04320260b8-1024"), 0, 426);
+        try (Spool spool = open(SpoolSync.NORMAL, 0)) {
+            SpoolReader reader = spool.reader("es", 0);
+            for (int i = 0; i < 20_000; i++) {
+                spool.writer().append(record);
+                reader.next();
+            }
+            long t = Thread.currentThread().getId();
+            long before = threads.getThreadAllocatedBytes(t);
+            for (int i = 0; i < 10_000; i++) {
+                spool.writer().append(record);
+            }
+            long appendBytes = threads.getThreadAllocatedBytes(t) - before;
+            before = threads.getThreadAllocatedBytes(t);
+            for (int i = 0; i < 10_000; i++) {
+                reader.next();
+            }
+            long readBytes = threads.getThreadAllocatedBytes(t) - before;
+            // less than a byte per entry on average: nothing per entry (Chronicle allocates now and then)
+            assertThat(appendBytes / 10_000).as("bytes allocated per append").isLessThan(8);
+            assertThat(readBytes / 10_000).as("bytes allocated per read").isLessThan(8);
+        }
+    }
+
+    // 4 (Chronicle header) + 50 (fixed part) + "app.log" + "fp-1" + {"i":N} with one digit
+    private static final long SMALL_ENTRY = 4 + SpoolEntryFormat.FIXED_PART + 7 + 4 + 7;
+
+    @Test
+    void anOutputLimitTurnsHasRoomOffUntilItsReaderCommits() throws Exception {
+        try (Spool spool = open(SpoolSync.NORMAL, 0)) {
+            SpoolWriter w = spool.writer();
+            SpoolReader unlimited = spool.reader("unlimited", 0);
+            SpoolReader limited = spool.reader("limited", 3 * SMALL_ENTRY);
+            int appended = 0;
+            while (w.hasRoom()) {
+                append(w, "{\"i\":" + appended++ + "}");
+            }
+            assertThat(appended).isEqualTo(3);
+            assertThat(limited.pendingBytes()).isEqualTo(3 * SMALL_ENTRY);
+            assertThat(w.awaitRoom(5, TimeUnit.MILLISECONDS)).isFalse();
+            append(w, "{\"i\":3}");
+            assertThat(unlimited.pendingEntries()).isEqualTo(4);
+
+            CompletableFuture<Boolean> waiting = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return w.awaitRoom(10, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            SpoolEntry first = limited.next();
+            limited.commit(first.index());
+            assertThat(w.hasRoom()).as("3 entries still pending").isFalse();
+            limited.next();
+            SpoolEntry third = limited.next();
+            limited.commit(third.index());
+            assertThat(waiting.get(10, TimeUnit.SECONDS)).isTrue();
+            assertThat(w.hasRoom()).isTrue();
+            assertThat(limited.pendingEntries()).isEqualTo(1);
+            assertThat(limited.committedEntries()).isEqualTo(3);
+        }
+    }
+
+    @Test
+    void theDiskCapTurnsHasRoomOffUntilConsumedCyclesAreDeleted() throws Exception {
+        try (Spool spool = open(SpoolSync.NORMAL, 10 * SMALL_ENTRY)) {
+            SpoolWriter w = spool.writer();
+            SpoolReader r = spool.reader("es", 0);
+            int appended = 0;
+            while (w.hasRoom()) {
+                append(w, "{\"i\":" + appended++ + "}");
+            }
+            assertThat(appended).isEqualTo(10);
+            assertThat(spool.diskBytes()).isEqualTo(10 * SMALL_ENTRY);
+            long last = 0;
+            for (SpoolEntry e = r.next(); e != null; e = r.next()) {
+                last = e.index();
+            }
+            r.commit(last);
+            assertThat(w.hasRoom()).as("the current cycle file holds the committed entries").isFalse();
+
+            clock.advanceMillis(1000);
+            append(w, "{\"i\":10}");
+            r.commit(r.next().index());
+            assertThat(cycleFiles()).hasSize(1);
+            assertThat(spool.diskBytes()).isEqualTo(SMALL_ENTRY + 1);
+            assertThat(w.hasRoom()).isTrue();
+        }
+    }
+
+    @Test
+    void misuseIsRefusedWithAClearMessage() {
+        try (Spool spool = open(SpoolSync.NORMAL, 0)) {
+            assertThatThrownBy(() -> spool.reader("a/b", 0)).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessage("spool reader name 'a/b' must be 1 to 100 characters of A-Z a-z 0-9 . _ -");
+            SpoolReader r = spool.reader("es", 0);
+            assertThatThrownBy(() -> spool.reader("es", 0)).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessage("spool reader es is already registered");
+            append(spool.writer(), "{}");
+            assertThatThrownBy(() -> spool.reader("late", 0)).isInstanceOf(IllegalStateException.class)
+                    .hasMessage("spool reader late must be registered before the first append");
+            assertThatThrownBy(() -> r.commit(Long.MAX_VALUE)).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessage("spool reader es did not hand out index 0x7fffffffffffffff");
+            String longTag = "t".repeat(70_000);
+            assertThatThrownBy(() -> spool.writer().append(new byte[0], 0, 0, longTag, 0, false, null, 0, 0))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessage("spool entry tag is 70000 bytes, more than 65535");
+            assertThat(drain(r)).containsExactly("{}");
+            assertThat(spool.writer().nextSequence()).isEqualTo(1);
+        }
+        assertThatThrownBy(() -> SpoolSync.parse("always")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("storage.sync must be normal or full, not 'always'");
+        assertThat(SpoolSync.parse(" Full ")).isEqualTo(SpoolSync.FULL);
+    }
+
+    @Test
+    void theDefaultRollCycleNamesFilesAsChronicleDoes() throws Exception {
+        try (Spool spool = Spool.open(new SpoolConfig(dir, SpoolSync.NORMAL, 0))) {
+            append(spool.writer(), "{}");
+            assertThat(cycleFiles()).containsExactly(spool.cycleFileName(spool.cycleOf(spool.writer().lastIndex())));
+            assertThat(RollCycles.FIVE_MINUTELY.lengthInMillis()).isEqualTo(300_000);
+        }
+    }
+
+    private List<String> cycleFiles() throws java.io.IOException {
+        try (Stream<Path> s = Files.list(dir)) {
+            return s.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".cq4")).sorted().toList();
+        }
+    }
+
+    private record FixedOrigin(String id) implements RecordOrigin {
+        @Override
+        public String path() {
+            return "/var/log/x.log";
+        }
+
+        @Override
+        public void acknowledge(long nextOffset) {
+        }
+    }
+}
