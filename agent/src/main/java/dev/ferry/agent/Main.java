@@ -44,6 +44,7 @@ public final class Main implements Callable<Integer> {
     public static void main(String[] args) {
         // Before any other class loads: no dependency may phone home (Chronicle Queue reports usage otherwise).
         System.setProperty("chronicle.analytics.disable", "true");
+        System.setProperty("chronicle.announcer.disable", "true");
         System.exit(execute(args, System.out, System.err));
     }
 
