@@ -28,6 +28,8 @@ while [ $# -gt 0 ]; do
   esac
 done
 gen="$root/../shared/bench/gen_erlmcp.py"
+# In a git worktree (/work/wt/NAME) the shared folder is one level further up.
+[ -f "$gen" ] || gen="$root/../../shared/bench/gen_erlmcp.py"
 [ -f "$gen" ] || { echo "e2e: $gen not found" >&2; exit 2; }
 [ -f "$root/agent/target/ferry.jar" ] || (cd "$root" && mvn -q -B package -DskipTests)
 
