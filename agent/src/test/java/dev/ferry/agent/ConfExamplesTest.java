@@ -40,6 +40,6 @@ class ConfExamplesTest {
         assertThat(plan.filters()).extracting(PlannedPlugin::instanceName).containsExactly("modify.0", "kubernetes.1");
         assertThat(plan.outputs()).extracting(PlannedPlugin::instanceName).containsExactly("es.0");
         assertThat(plan.warnings()).anyMatch(w -> w.contains("key 'Type' has no effect in ferry"))
-                .anyMatch(w -> w.contains("the es plugin is validated but cannot run in this version of ferry"));
+                .anyMatch(w -> w.contains("the kubernetes plugin is validated but cannot run in this version of ferry"));
     }
 }

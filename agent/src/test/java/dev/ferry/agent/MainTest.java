@@ -77,9 +77,10 @@ class MainTest {
     @Test
     void runRefusesPluginsThatAreOnlyValidated() throws Exception {
         Path conf = dir.resolve("f.conf");
-        Files.writeString(conf, "[INPUT]\n    Name tail\n    Path " + dir + "/*.log\n[OUTPUT]\n    Name es\n    Match *\n");
+        Files.writeString(conf, "[INPUT]\n    Name tail\n    Path " + dir + "/*.log\n[FILTER]\n    Name kubernetes\n    Match *\n"
+                + "[OUTPUT]\n    Name null\n    Match *\n");
         assertThat(ferry("run", "-c", conf.toString())).isEqualTo(2);
-        assertThat(err()).isEqualTo("ferry: " + conf + ":4: [OUTPUT] es: the es plugin cannot run in this version of ferry yet (ferry check validates its options)\n");
+        assertThat(err()).isEqualTo("ferry: " + conf + ":4: [FILTER] kubernetes: the kubernetes plugin cannot run in this version of ferry yet (ferry check validates its options)\n");
     }
 
     @Test
