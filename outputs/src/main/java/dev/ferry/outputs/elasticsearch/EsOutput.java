@@ -161,8 +161,9 @@ public final class EsOutput implements Output {
             }
         }
         if (closed) {
-            throw new IOException("the Elasticsearch output " + name + " was closed while " + pending.get()
-                    + " bulk requests were unfinished; their records are not acknowledged");
+            // The count of unfinished requests races with workers giving up on close, so it is not named.
+            throw new IOException("the Elasticsearch output " + name + " was closed before every record had a final"
+                    + " answer; those records are not acknowledged and are read again at the next start");
         }
         warnDeadLetters(false);
         if (!carried.isEmpty()) {

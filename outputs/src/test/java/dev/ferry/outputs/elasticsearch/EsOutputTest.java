@@ -287,7 +287,7 @@ class EsOutputTest {
         await(() -> requests.size() >= 3);
         out.close();
         assertThatThrownBy(() -> flush.get(5, TimeUnit.SECONDS)).hasCauseInstanceOf(java.io.UncheckedIOException.class)
-                .hasMessageContaining("was closed while 1 bulk requests were unfinished");
+                .hasMessageContaining("was closed before every record had a final answer");
         assertThat(out.counters().delivered.sum()).isZero();
         assertThat(deadLetters()).isEmpty();
     }
