@@ -2,7 +2,10 @@
 # End-to-end harness: runs the whole agent (./ferry) on the reference workload and prints lines/s,
 # lines per CPU-second and peak RSS.
 #
-#   bench/e2e.sh [--files 4] [--lines 500000] [--output null|file|es] [--workers 2]
+#   bench/e2e.sh [--files 4] [--lines 500000] [--output null|file|es] [--workers 1] [--spool]
+#
+# --spool puts the Chronicle Queue disk spool between the ring and the output (storage.path in a
+# temporary folder, storage.sync normal).
 #
 # --output es starts bench's BulkSinkServer (a loopback _bulk receiver that answers 201 per action,
 # from bench/target/benchmarks.jar) on a free port, sends to it with the es output's defaults
@@ -17,14 +20,15 @@
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/.." && pwd)"
-files=4; lines=500000; output=null; workers=1
+files=4; lines=500000; output=null; workers=1; spool=off
 while [ $# -gt 0 ]; do
   case "$1" in
     --files) files=$2; shift 2;;
     --lines) lines=$2; shift 2;;
     --output) output=$2; shift 2;;
     --workers) workers=$2; shift 2;;
-    *) echo "usage: $0 [--files N] [--lines N] [--output null|file|es] [--workers N]" >&2; exit 2;;
+    --spool) spool=on; shift;;
+    *) echo "usage: $0 [--files N] [--lines N] [--output null|file|es] [--workers N] [--spool]" >&2; exit 2;;
   esac
 done
 gen="$root/../shared/bench/gen_erlmcp.py"
@@ -62,6 +66,7 @@ cat > "$run/bench.conf" <<CONF
     Flush        1
     Log_Level    info
     ring.workers $workers
+$( [ "$spool" = on ] && printf '    storage.path %s\n' "$run/spool" )
 
 [INPUT]
     Name           tail
@@ -110,7 +115,7 @@ if [ "$output" = es ]; then
     echo "e2e: records were dead-lettered:" >&2; head -3 "$run"/dlq/* >&2; exit 1
   fi
 fi
-awk -v n="$total" -v w="$wall" -v u="$user" -v s="$sys" -v r="$rss_kb" -v o="$output" -v k="$workers" 'BEGIN {
+awk -v n="$total" -v w="$wall" -v u="$user" -v s="$sys" -v r="$rss_kb" -v o="$output"  -v k="$workers" -v sp="$spool" 'BEGIN {
   cpu = u + s;
-  printf "e2e: %d lines to %s (ring.workers=%d): wall %.2fs, cpu %.2fs (user %.2f, sys %.2f)\n", n, o, k, w, cpu, u, s;
+  printf "e2e: %d lines to %s (ring.workers=%d, spool=%s): wall %.2fs, cpu %.2fs (user %.2f, sys %.2f)\n", n, o, k, sp, w, cpu, u, s;
   printf "e2e: %.0f lines/s, %.0f lines per CPU-second, peak RSS %.1f MB\n", n / w, n / cpu, r / 1024 }'

@@ -1,13 +1,19 @@
 package dev.ferry.agent;
 
 import dev.ferry.agent.source.Input;
+import dev.ferry.parsers.BuiltinParsers;
 import dev.ferry.pipeline.config.ConfigException;
 import dev.ferry.pipeline.ring.FilterRoute;
 import dev.ferry.pipeline.ring.OutputRoute;
 import dev.ferry.pipeline.ring.RecordRing;
 import dev.ferry.pipeline.ring.RingCounters;
+import dev.ferry.pipeline.ring.SpoolConsumer;
 import dev.ferry.pipeline.spi.Filter;
 import dev.ferry.pipeline.spi.Output;
+import dev.ferry.pipeline.spool.Spool;
+import dev.ferry.pipeline.spool.SpoolConfig;
+import dev.ferry.pipeline.spool.SpoolReader;
+import dev.ferry.pipeline.spool.SpoolSync;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -70,8 +76,11 @@ public final class Agent {
         }
         List<OutputRoute> outputs = new ArrayList<>();
         List<Input> inputs = new ArrayList<>();
+        List<SpoolConsumer> consumers = new ArrayList<>();
         RecordRing ring = null;
+        Spool spool = null;
         boolean drained = false;
+        boolean ended = false;
         try {
             for (PlannedPlugin p : plan.outputs()) {
                 Output o = p.create(plan.parsers(), plan.service());
@@ -83,9 +92,22 @@ public final class Agent {
                 filters.add(new FilterRoute(p.instanceName(), p.match(), f));
             }
             ServiceConfig s = plan.service();
+            if (s.storagePath() != null) {
+                spool = Spool.open(new SpoolConfig(s.storagePath(), s.storageSync(), s.storageDiskLimit()));
+            }
             // Every input publishes from one thread of its own, so one input means one producer.
-            ring = new RecordRing(s.ringSlots(), s.ringWorkers(), s.ringWait(), filters, outputs, plan.inputs().size() == 1);
+            ring = new RecordRing(s.ringSlots(), s.ringWorkers(), s.ringWait(), filters, outputs, plan.inputs().size() == 1,
+                    spool == null ? null : spool.writer(), s.storageSync() == SpoolSync.FULL);
             counters = ring.counters();
+            if (spool != null) {
+                // Readers are registered before the first append, so none misses a record.
+                for (int i = 0; i < outputs.size(); i++) {
+                    long limit = plan.outputs().get(i).options().size("storage.total_limit_size");
+                    SpoolReader reader = spool.reader(readerName(outputs.get(i).name()), limit);
+                    consumers.add(new SpoolConsumer(outputs.get(i), reader, BuiltinParsers.get("json"), counters, 2048));
+                }
+                consumers.forEach(SpoolConsumer::start);
+            }
             for (PlannedPlugin p : plan.inputs()) {
                 inputs.add(p.create(plan.parsers(), plan.service()));
             }
@@ -99,6 +121,7 @@ public final class Agent {
             CompletableFuture<?> allEnded = ending.isEmpty() ? new CompletableFuture<>()
                     : CompletableFuture.allOf(ending.toArray(new CompletableFuture[0])).thenApply(v -> "every input reached the end of its files");
             Object why = CompletableFuture.anyOf(stopRequest, allEnded).get();
+            ended = allEnded.isDone() && !stopRequest.isDone();
             LOG.info("ferry is stopping. reason=\"{}\"", why);
         } finally {
             for (Input in : inputs) {
@@ -107,19 +130,36 @@ public final class Agent {
             if (ring != null) {
                 drained = ring.drainAndStop(plan.service().grace());
             }
+            for (SpoolConsumer c : consumers) {
+                // Inputs that ended (Exit_On_Eof, replay) wait for every record to be delivered; a signal
+                // waits for Grace, and the spool keeps the rest for the next start.
+                boolean caughtUp = c.drain(ended ? null : plan.service().grace());
+                drained &= caughtUp;
+                c.close();
+            }
             for (OutputRoute o : outputs) {
                 safely("close output " + o.name(), () -> o.output().close());
+            }
+            if (spool != null) {
+                Spool sp = spool;
+                safely("close the spool", sp::close);
             }
             for (Input in : inputs) {
                 safely("close input " + in.name(), in::close);
             }
             if (counters != null) {
-                LOG.info("ferry stopped. records_in={} delivered={} parse_errors_kept_whole={} dropped_by_filters={} unrouted={} stage_errors={} drained={}",
-                        counters.published(), counters.delivered(), counters.parseErrors(), counters.dropped(),
+                LOG.info("ferry stopped. records_in={} spooled={} delivered={} parse_errors_kept_whole={} dropped_by_filters={} unrouted={} stage_errors={} drained={}",
+                        counters.published(), counters.spooled(), counters.delivered(), counters.parseErrors(), counters.dropped(),
                         counters.unrouted(), counters.stageErrors(), drained);
             }
         }
         return drained;
+    }
+
+    /** A spool reader name from an output's name (letters, digits, dot, dash, underscore). */
+    private static String readerName(String output) {
+        String n = output.replaceAll("[^A-Za-z0-9._-]", "_");
+        return n.length() > 100 ? n.substring(0, 100) : n;
     }
 
     private interface Step {

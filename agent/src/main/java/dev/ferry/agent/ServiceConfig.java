@@ -7,6 +7,8 @@ import dev.ferry.pipeline.config.OptionTable;
 import dev.ferry.pipeline.config.Options;
 import dev.ferry.pipeline.config.SourceLocation;
 import dev.ferry.pipeline.ring.RecordRing;
+import dev.ferry.pipeline.spool.SpoolSync;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
@@ -22,9 +24,15 @@ import java.util.Locale;
  * @param ringSlots slots in the ring (a power of two)
  * @param ringWorkers threads for the parse and filter stage
  * @param ringWait how ring threads wait for work
+ * @param storagePath the disk spool's directory ({@code storage.path}), or null to run without a spool
+ *     (outputs are then written from the ring and a slow output pauses the inputs at once)
+ * @param storageSync {@code storage.sync}: {@code full} syncs the spool to disk before the inputs'
+ *     positions move on
+ * @param storageDiskLimit {@code storage.disk_limit}: the most bytes of records the spool keeps on disk;
+ *     when reached, the inputs pause (0 = no limit)
  */
 public record ServiceConfig(Duration flush, Duration grace, String logLevel, int ringSlots, int ringWorkers,
-                            RecordRing.Wait ringWait) {
+                            RecordRing.Wait ringWait, Path storagePath, SpoolSync storageSync, long storageDiskLimit) {
 
     public static final OptionTable OPTIONS = new OptionTable("SERVICE", "service", List.of(
             OptionSpec.duration("Flush", "1", "flush interval of network outputs (file-like outputs flush every ring batch)"),
@@ -47,7 +55,12 @@ public record ServiceConfig(Duration flush, Duration grace, String logLevel, int
             OptionSpec.ignoredOption("HC_Errors_Count", "the metrics and health server is not implemented yet"),
             OptionSpec.ignoredOption("HC_Retry_Failure_Count", "the metrics and health server is not implemented yet"),
             OptionSpec.ignoredOption("HC_Period", "the metrics and health server is not implemented yet"),
-            OptionSpec.ignoredOption("storage.*", "the disk spool is not implemented yet"),
+            OptionSpec.string("storage.path", "directory of the disk spool between the ring and the outputs; unset: no spool"),
+            OptionSpec.choice("storage.sync", "normal", List.of("normal", "full"),
+                    "full: the spool is synced to disk before input positions move on (survives power loss)"),
+            OptionSpec.size("storage.disk_limit", "8GiB", "the most bytes of records the spool keeps on disk; "
+                    + "when reached the inputs pause (the log files are the buffer)"),
+            OptionSpec.ignoredOption("storage.*", "ferry's spool has no such setting"),
             OptionSpec.ignoredOption("Hot_Reload", "restart ferry to apply a new configuration"),
             OptionSpec.ignoredOption("Coro_Stack_Size", "ferry has no coroutines"),
             OptionSpec.ignoredOption("scheduler.*", "the output retry schedule is ferry's own")));
@@ -67,8 +80,11 @@ public record ServiceConfig(Duration flush, Duration grace, String logLevel, int
             throw o.error("ring.workers", "bad value '" + workers + "' for key 'ring.workers'; allowed: 1 to 64");
         }
         String level = o.string("Log_Level").toLowerCase(Locale.ROOT);
+        String storage = o.string("storage.path");
         return new ServiceConfig(o.duration("Flush"), o.duration("Grace"), level.equals("warning") ? "warn" : level,
-                (int) slots, (int) workers, RecordRing.Wait.valueOf(o.string("ring.wait").toUpperCase(Locale.ROOT)));
+                (int) slots, (int) workers, RecordRing.Wait.valueOf(o.string("ring.wait").toUpperCase(Locale.ROOT)),
+                storage == null || storage.isBlank() ? null : Path.of(storage), SpoolSync.parse(o.string("storage.sync")),
+                o.size("storage.disk_limit"));
     }
 
     /** Reads the configuration's {@code [SERVICE]} section; more than one is an error. */

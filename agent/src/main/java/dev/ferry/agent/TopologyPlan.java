@@ -29,8 +29,8 @@ public record TopologyPlan(String origin, ServiceConfig service, ParserRegistry 
             OptionSpec.choice("Log_Level", "info", List.of("off", "error", "warn", "warning", "info", "debug", "trace"),
                     "accepted for compatibility; ferry has one log level, in [SERVICE]"),
             OptionSpec.ignoredOption("Threaded", "every ferry input runs on its own thread"),
-            OptionSpec.ignoredOption("storage.type", "the disk spool is not implemented yet"),
-            OptionSpec.ignoredOption("storage.pause_on_chunks_overlimit", "the disk spool is not implemented yet"),
+            OptionSpec.ignoredOption("storage.type", "the spool is set for the whole agent with storage.path in [SERVICE]"),
+            OptionSpec.ignoredOption("storage.pause_on_chunks_overlimit", "inputs always pause when the spool is full; nothing is dropped"),
             OptionSpec.ignoredOption("Routable", "every input is routable"));
 
     static final List<OptionSpec> COMMON_FILTER = List.of(
@@ -50,7 +50,8 @@ public record TopologyPlan(String origin, ServiceConfig service, ParserRegistry 
                     "accepted for compatibility; ferry has one log level, in [SERVICE]"),
             OptionSpec.ignoredOption("Retry_Limit", "local outputs are retried until they succeed"),
             OptionSpec.ignoredOption("Workers", "local outputs are written from the ring's output thread"),
-            OptionSpec.ignoredOption("storage.total_limit_size", "the disk spool is not implemented yet"));
+            OptionSpec.size("storage.total_limit_size", null, "the most bytes of records this output may have in the disk "
+                    + "spool not yet delivered; when reached the inputs pause (unset: only storage.disk_limit applies)"));
 
     /** Validates {@code configuration} against the plugins in {@code catalog}. */
     public static TopologyPlan build(Configuration configuration, List<String> loadWarnings, PluginCatalog catalog) {

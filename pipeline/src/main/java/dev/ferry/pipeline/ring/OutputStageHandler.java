@@ -4,13 +4,8 @@ import com.lmax.disruptor.EventHandler;
 import dev.ferry.pipeline.record.LogRecord;
 import dev.ferry.pipeline.record.RecordOrigin;
 import java.io.IOException;
-import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The ring's last stage: writes each record to the outputs that match its tag, flushes them at the end
@@ -23,18 +18,13 @@ import org.slf4j.LoggerFactory;
  */
 final class OutputStageHandler implements EventHandler<RingSlot> {
 
-    private static final Logger LOG = LoggerFactory.getLogger(OutputStageHandler.class);
-
     private final TagRoutes<OutputRoute> outputs;
     private final OutputRoute[] all;
     private final boolean[] dirty;
     private final RingCounters counters;
     private final BooleanSupplier halted;
 
-    // Origins touched in the current batch, with the furthest offset seen; batches touch few origins.
-    private RecordOrigin[] origins = new RecordOrigin[8];
-    private long[] offsets = new long[8];
-    private int originCount;
+    private final PendingAcks acks = new PendingAcks();
     private long pendingDelivered;
     private boolean abandoned;
 
@@ -67,7 +57,7 @@ final class OutputStageHandler implements EventHandler<RingSlot> {
         }
         RecordOrigin origin = record.origin();
         if (origin != null) {
-            remember(origin, record.nextOffset());
+            acks.remember(origin, record.nextOffset());
         }
         if (endOfBatch) {
             endBatch();
@@ -107,27 +97,15 @@ final class OutputStageHandler implements EventHandler<RingSlot> {
         }
         counters.delivered.add(pendingDelivered);
         pendingDelivered = 0;
-        for (int i = 0; i < originCount; i++) {
-            origins[i].acknowledge(offsets[i]);
-            origins[i] = null;
-        }
-        originCount = 0;
+        acks.acknowledgeAll();
     }
 
     /** Waits before the next attempt; false if the ring was halted meanwhile. */
     private boolean pause(OutputRoute target, String what, Exception e, int attempt) {
-        if (halted.getAsBoolean()) {
+        if (!OutputRetry.pause(target.name(), what, e, attempt, halted, "inputs are paused")) {
             abandoned = true;
-            LOG.error("Output failed while ferry was stopping; the records not yet handed on will be read again at the next start. output={} action={} error={}",
-                    target.name(), what, e.toString());
             return false;
         }
-        long millis = Math.min(5_000L, 100L << Math.min(attempt, 6));
-        if (attempt == 0 || attempt % 10 == 0) {
-            LOG.error("Output failed; retrying, inputs are paused meanwhile. output={} action={} attempt={} retry_in={}ms error={}",
-                    target.name(), what, attempt + 1, millis, e.toString());
-        }
-        LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(millis));
         return true;
     }
 
@@ -138,21 +116,5 @@ final class OutputStageHandler implements EventHandler<RingSlot> {
                 return;
             }
         }
-    }
-
-    private void remember(RecordOrigin origin, long nextOffset) {
-        for (int i = 0; i < originCount; i++) {
-            if (origins[i] == origin) {
-                offsets[i] = nextOffset;
-                return;
-            }
-        }
-        if (originCount == origins.length) {
-            origins = Arrays.copyOf(origins, originCount * 2);
-            offsets = Arrays.copyOf(offsets, originCount * 2);
-        }
-        origins[originCount] = origin;
-        offsets[originCount] = nextOffset;
-        originCount++;
     }
 }

@@ -10,6 +10,7 @@ import com.lmax.disruptor.WaitStrategy;
 import com.lmax.disruptor.YieldingWaitStrategy;
 import com.lmax.disruptor.dsl.Disruptor;
 import com.lmax.disruptor.dsl.ProducerType;
+import dev.ferry.pipeline.spool.SpoolWriter;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -76,6 +77,19 @@ public final class RecordRing implements LinePublisher {
      */
     public RecordRing(int slots, int workers, Wait wait, List<FilterRoute> filters, List<OutputRoute> outputs,
                       boolean singleProducer) {
+        this(slots, workers, wait, filters, outputs, singleProducer, null, false);
+    }
+
+    /**
+     * A ring whose last stage appends to the disk spool instead of writing to the outputs: the outputs
+     * then read the spool on their own threads ({@link SpoolConsumer}), and the inputs' positions are
+     * acknowledged once records are in the spool.
+     *
+     * @param spool the spool's writer, or null to write to the outputs directly
+     * @param syncEachBatch sync the spool to disk before acknowledging each batch ({@code storage.sync full})
+     */
+    public RecordRing(int slots, int workers, Wait wait, List<FilterRoute> filters, List<OutputRoute> outputs,
+                      boolean singleProducer, SpoolWriter spool, boolean syncEachBatch) {
         if (Integer.bitCount(slots) != 1) {
             throw new IllegalArgumentException("ring size must be a power of two: " + slots);
         }
@@ -85,7 +99,10 @@ public final class RecordRing implements LinePublisher {
             t.setDaemon(true);
             return t;
         }, singleProducer ? ProducerType.SINGLE : ProducerType.MULTI, wait.create());
-        OutputStageHandler output = new OutputStageHandler(outputs, counters, () -> halted);
+        EventHandler<RingSlot> output = spool == null
+                ? new OutputStageHandler(outputs, counters, () -> halted)
+                : new SpoolStageHandler(spool, syncEachBatch, outputs.stream().map(OutputRoute::match).toList(), counters,
+                        () -> halted);
         if (workers <= 1) {
             // One thread does both stages: no hand-over between stages, and no stage waiting on another
             // (the Disruptor's wait strategies spin while a stage waits on the one before it).

@@ -14,6 +14,12 @@ public final class RingCounters {
     final LongAdder unrouted = new LongAdder();
     final LongAdder delivered = new LongAdder();
     final LongAdder parseErrors = new LongAdder();
+    final LongAdder spooled = new LongAdder();
+
+    /** Records appended to the disk spool (when it is on); the outputs deliver them from there. */
+    public long spooled() {
+        return spooled.sum();
+    }
 
     /** Lines a parser rejected; they were kept whole under {@code log} with the reason, not lost. */
     public long parseErrors() {
@@ -40,7 +46,7 @@ public final class RingCounters {
         return unrouted.sum();
     }
 
-    /** Records written to at least one output and flushed. */
+    /** Records written to at least one output and flushed (from the spool, when it is on). */
     public long delivered() {
         return delivered.sum();
     }

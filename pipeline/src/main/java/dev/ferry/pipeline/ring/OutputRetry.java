@@ -1,0 +1,41 @@
+package dev.ferry.pipeline.ring;
+
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The pause between attempts when an output's write or flush fails: growing from 100 ms to 5 s, logged
+ * at ERROR on the first attempt and every tenth, and given up when ferry is stopping. Shared by the
+ * ring's output stage and the spool consumers. Stateless and thread-safe.
+ */
+final class OutputRetry {
+
+    private static final Logger LOG = LoggerFactory.getLogger(OutputRetry.class);
+
+    private OutputRetry() {
+    }
+
+    /**
+     * Waits before attempt {@code attempt + 1}.
+     *
+     * @param waiting what is paused meanwhile, for the log ("inputs are paused", "the spool keeps the records")
+     * @return false if {@code stopping} says to give up (nothing is acknowledged then)
+     */
+    static boolean pause(String output, String action, Exception e, int attempt, BooleanSupplier stopping, String waiting) {
+        if (stopping.getAsBoolean()) {
+            LOG.error("Output failed while ferry was stopping; the records not yet handed on will be sent again at the next start. output={} action={} error={}",
+                    output, action, e.toString());
+            return false;
+        }
+        long millis = Math.min(5_000L, 100L << Math.min(attempt, 6));
+        if (attempt == 0 || attempt % 10 == 0) {
+            LOG.error("Output failed; retrying, {} meanwhile. output={} action={} attempt={} retry_in={}ms error={}",
+                    waiting, output, action, attempt + 1, millis, e.toString());
+        }
+        LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(millis));
+        return true;
+    }
+}
