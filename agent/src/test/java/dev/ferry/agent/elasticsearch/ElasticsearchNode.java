@@ -253,6 +253,14 @@ public final class ElasticsearchNode implements ExtensionContext.Store.Closeable
         return ((Number) r.json().get("count")).longValue();
     }
 
+    /** Refreshes {@code index} and counts the documents matching {@code queryJson} (a query object). */
+    public long count(String index, String queryJson) throws IOException, InterruptedException {
+        checkName(index);
+        request("POST", "/" + index + "/_refresh", null).expect(200);
+        Response r = request("POST", "/" + index + "/_count", "{\"query\":" + queryJson + "}").expect(200);
+        return ((Number) r.json().get("count")).longValue();
+    }
+
     /**
      * The {@code fields.seq} of every document of {@code index}, one entry per document (so duplicates show),
      * read with a scroll in pages of 10,000 from doc values. Refreshes first.
