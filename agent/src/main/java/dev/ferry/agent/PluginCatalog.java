@@ -6,6 +6,7 @@ import dev.ferry.agent.source.tail.TailInput;
 import dev.ferry.outputs.discard.NullConfig;
 import dev.ferry.outputs.discard.NullOutput;
 import dev.ferry.outputs.elasticsearch.EsConfig;
+import dev.ferry.outputs.elasticsearch.EsOutput;
 import dev.ferry.outputs.file.FileConfig;
 import dev.ferry.outputs.file.FileOutput;
 import dev.ferry.outputs.stdout.StdoutConfig;
@@ -29,8 +30,8 @@ import java.util.Map;
 /**
  * Every plugin ferry knows, by kind and Fluent Bit name. The one place where a new plugin is added.
  *
- * <p>Immutable and thread-safe once built. Plugins registered without a creator ({@code es},
- * {@code kubernetes}) are validated with their full option tables but cannot run yet.
+ * <p>Immutable and thread-safe once built. Plugins registered without a creator ({@code kubernetes})
+ * are validated with their full option tables but cannot run yet.
  */
 public final class PluginCatalog {
 
@@ -77,7 +78,8 @@ public final class PluginCatalog {
                 (config, ctx) -> new FileOutput(config)));
         c.add(new PluginType<>("OUTPUT", "null", NullConfig.OPTIONS, (o, p) -> NullConfig.from(o),
                 (config, ctx) -> new NullOutput(config)));
-        c.add(new PluginType<>("OUTPUT", "es", EsConfig.OPTIONS, (o, p) -> EsConfig.from(o), null));
+        c.add(new PluginType<>("OUTPUT", "es", EsConfig.OPTIONS, (o, p) -> EsConfig.from(o),
+                (config, ctx) -> new EsOutput(config, ctx.instanceName())));
         return c;
     }
 

@@ -49,6 +49,10 @@ import java.util.Locale;
  * @param workers how many threads send ({@code Workers})
  * @param gzip whether request bodies are gzip-compressed ({@code Compress gzip})
  * @param tls the TLS settings ({@code tls.*})
+ * @param bulkMaxSize the most request bytes one bulk request carries, before compression
+ *     ({@code bulk_max_size}, default 5MiB; a single larger document is sent alone)
+ * @param deadLetterPath the directory of the dead-letter file ({@code dead_letter.path}, default
+ *     {@code dead-letter} under the working directory); the file is {@code <instance>.ndjson}
  */
 public record EsConfig(
         String host, int port, String path, String index, boolean logstashFormat, String logstashPrefix,
@@ -56,7 +60,8 @@ public record EsConfig(
         boolean currentTimeIndex, String timeKey, StrftimeFormat timeKeyFormat, boolean timeKeyNanos,
         boolean includeTagKey, String tagKey, boolean generateId, String idKey, WriteOperation writeOperation,
         boolean replaceDots, boolean suppressTypeName, String pipeline, EsAuth auth, long bufferSize,
-        boolean traceOutput, boolean traceError, RetryLimit retryLimit, int workers, boolean gzip, TlsConfig tls) {
+        boolean traceOutput, boolean traceError, RetryLimit retryLimit, int workers, boolean gzip, TlsConfig tls,
+        long bulkMaxSize, java.nio.file.Path deadLetterPath) {
 
     /** The bulk API action each document is sent with. */
     public enum WriteOperation {
@@ -70,7 +75,8 @@ public record EsConfig(
 
     public static final OptionTable OPTIONS = new OptionTable("OUTPUT", "es", List.of(
             OptionSpec.string("Name", "The output plugin: es.").asRequired(),
-            OptionSpec.string("Host", "Elasticsearch host name or address.").withDefault("127.0.0.1"),
+            OptionSpec.string("Host", "Elasticsearch host name or address; a comma-separated list (host or "
+                    + "host:port) fails over to the next host when one cannot be reached.").withDefault("127.0.0.1"),
             OptionSpec.integer("Port", 9200, "Elasticsearch TCP port."),
             OptionSpec.string("Path", "URL path prefix, for Elasticsearch behind a reverse proxy."),
             OptionSpec.string("Index", "Index to write to when Logstash_Format is off.").withDefault("fluent-bit"),
@@ -108,6 +114,9 @@ public record EsConfig(
                     + "or no_retries.").withDefault("1"),
             OptionSpec.integer("Workers", 2, "Threads that send to Elasticsearch."),
             OptionSpec.choice("Compress", null, List.of("gzip"), "Compress request bodies: gzip."),
+            OptionSpec.size("bulk_max_size", "5MiB", "Most bytes of one bulk request body before compression."),
+            OptionSpec.string("dead_letter.path", "Directory of the dead-letter file <instance>.ndjson, where "
+                    + "records Elasticsearch rejected or that ran out of retries are kept.").withDefault("dead-letter"),
             OptionSpec.ignoredOption("AWS_Auth", AWS),
             OptionSpec.ignoredOption("AWS_Region", AWS),
             OptionSpec.ignoredOption("AWS_STS_Endpoint", AWS),
@@ -156,7 +165,8 @@ public record EsConfig(
                 strftime(o, "Time_Key_Format"), o.bool("Time_Key_Nanos"), o.bool("Include_Tag_Key"),
                 o.string("Tag_Key"), o.bool("Generate_ID"), o.string("Id_Key"), op, o.bool("Replace_Dots"),
                 o.bool("Suppress_Type_Name"), o.string("Pipeline"), auth, bufferSize(o), o.bool("Trace_Output"),
-                o.bool("Trace_Error"), retry, (int) workers, o.string("Compress") != null, TlsConfig.from(o));
+                o.bool("Trace_Error"), retry, (int) workers, o.string("Compress") != null, TlsConfig.from(o),
+                bulkMaxSize(o), java.nio.file.Path.of(o.string("dead_letter.path")));
     }
 
     /** The settings as {@code key=value} lines for {@code ferry check}, secrets masked. */
@@ -170,7 +180,8 @@ public record EsConfig(
                 + " id_key=" + idKey);
         out.add("auth=" + auth);
         out.add("tls=" + tls);
-        out.add("retry_limit=" + retryLimit + " workers=" + workers + " gzip=" + gzip);
+        out.add("retry_limit=" + retryLimit + " workers=" + workers + " gzip=" + gzip + " bulk_max_size=" + bulkMaxSize);
+        out.add("dead_letter.path=" + deadLetterPath);
         return out;
     }
 
@@ -225,6 +236,15 @@ public record EsConfig(
             throw o.error(key, "unsupported directive " + e.getMessage() + " in " + key + " '" + pattern
                     + "'; supported: " + StrftimeFormat.SUPPORTED);
         }
+    }
+
+    private static long bulkMaxSize(Options o) {
+        long size = o.size("bulk_max_size");
+        if (size < 1024 || size > 1L << 30) {
+            throw o.error("bulk_max_size", "bad value '" + o.string("bulk_max_size") + "' for key 'bulk_max_size'; "
+                    + "allowed: a size from 1KiB to 1GiB, such as 5MiB");
+        }
+        return size;
     }
 
     private static long bufferSize(Options o) {

@@ -1,0 +1,101 @@
+package dev.ferry.outputs.elasticsearch;
+
+import dev.ferry.pipeline.record.ByteSink;
+import java.util.Arrays;
+
+/**
+ * One bulk request body being built or sent: the NDJSON bytes plus, per record, where its lines are and
+ * what a dead letter needs to say about it. Reused through {@code EsOutput}'s pool.
+ *
+ * <p>Owned by one thread at a time: the output thread while it fills it, then the worker that sends it
+ * (handed over through the executor, which orders the memory).
+ */
+final class BulkChunk {
+
+    final ByteSink body;
+    int count;
+    /** Retries already made for the records in this chunk. */
+    int retries;
+    /** The error that made the last attempt fail, for "retry limit reached: ...". */
+    String lastError;
+    int lastStatus;
+    private int[] starts = new int[256];
+    private int[] docStarts = new int[256];
+    private String[] indexes = new String[256];
+    private String[] tags = new String[256];
+    private String[] originIds = new String[256];
+    private long[] offsets = new long[256];
+
+    BulkChunk(int capacity) {
+        body = new ByteSink(capacity);
+    }
+
+    void clear() {
+        body.reset();
+        count = 0;
+        retries = 0;
+        lastError = null;
+        lastStatus = 0;
+        Arrays.fill(indexes, null);
+        Arrays.fill(tags, null);
+        Arrays.fill(originIds, null);
+    }
+
+    /** Records the meta data of the record whose lines were just written from {@code start}. */
+    void add(int start, int docStart, String index, String tag, String originId, long offset) {
+        if (count == starts.length) {
+            int n = count * 2;
+            starts = Arrays.copyOf(starts, n);
+            docStarts = Arrays.copyOf(docStarts, n);
+            indexes = Arrays.copyOf(indexes, n);
+            tags = Arrays.copyOf(tags, n);
+            originIds = Arrays.copyOf(originIds, n);
+            offsets = Arrays.copyOf(offsets, n);
+        }
+        starts[count] = start;
+        docStarts[count] = docStart;
+        indexes[count] = index;
+        tags[count] = tag;
+        originIds[count] = originId;
+        offsets[count] = offset;
+        count++;
+    }
+
+    /** Undoes the last {@link #add} and its bytes (a record that could not be encoded completely). */
+    void truncate(int start) {
+        body.truncate(start);
+    }
+
+    /** Copies record {@code i} of {@code src} (its lines and meta data) to the end of this chunk. */
+    void appendFrom(BulkChunk src, int i) {
+        int start = body.length();
+        int s = src.starts[i];
+        body.write(src.body.array(), s, src.end(i) - s);
+        add(start, start + (src.docStarts[i] - s), src.indexes[i], src.tags[i], src.originIds[i], src.offsets[i]);
+    }
+
+    int end(int i) {
+        return i + 1 < count ? starts[i + 1] : body.length();
+    }
+
+    /** The document line of record {@code i}, without its newline. */
+    byte[] document(int i) {
+        return Arrays.copyOfRange(body.array(), docStarts[i], end(i) - 1);
+    }
+
+    String index(int i) {
+        return indexes[i];
+    }
+
+    String tag(int i) {
+        return tags[i];
+    }
+
+    String originId(int i) {
+        return originIds[i];
+    }
+
+    long offset(int i) {
+        return originIds[i] == null ? -1 : offsets[i];
+    }
+}

@@ -1,0 +1,385 @@
+package dev.ferry.outputs.elasticsearch;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import dev.ferry.outputs.Murmur3;
+import dev.ferry.outputs.TimeText;
+import dev.ferry.pipeline.record.ByteSink;
+import dev.ferry.pipeline.record.JsonText;
+import dev.ferry.pipeline.record.LogRecord;
+import dev.ferry.pipeline.record.RecordFields;
+import dev.ferry.pipeline.record.RecordOrigin;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.Locale;
+
+/**
+ * Turns records into Elasticsearch bulk NDJSON: for each record an action line and a document line.
+ *
+ * <pre>
+ * {"create":{"_index":"logs-2024.01.01","_id":"fp-6fc6ca04320260b8-1024:4096"}}
+ * {"@timestamp":"2024-01-01T10:00:00.123Z","log":"hi","n":1}
+ * </pre>
+ *
+ * <p><b>Document ids</b> ({@code _id}), in this order of precedence:
+ * <ol>
+ *   <li>{@code Id_Key}: the text of that field, when the record has it;</li>
+ *   <li>{@code Generate_ID On}: Fluent Bit's meaning, a hash of the content: MurmurHash3 x64 128 of the
+ *       record's fields as JSON (before {@code Time_Key}/{@code Tag_Key} are added), written as a UUID
+ *       ({@code 8-4-4-4-12} lower-case hex of h1 then h2, big-endian), e.g.
+ *       {@code 1d2c2b8e-0f55-4b9b-...};</li>
+ *   <li>otherwise, for a record with an origin: where the line came from,
+ *       {@code <origin id>:<offset>} (e.g. {@code fp-6fc6ca04320260b8-1024:4096}), readable and stable
+ *       across restarts because the origin id names the file's data, not its path. An origin id longer
+ *       than 200 characters or with characters other than {@code [A-Za-z0-9._-]} is replaced by the
+ *       base64url (no padding) of the MurmurHash3 x64 128 of its UTF-8 bytes (22 characters). With
+ *       {@code create}, a resend of the same line gets 409 {@code version_conflict_engine_exception},
+ *       which the output counts as delivered: exactly once;</li>
+ *   <li>a record without origin: the content hash, as with {@code Generate_ID}.</li>
+ * </ol>
+ *
+ * <p><b>Index</b>: {@code Index}, or with {@code Logstash_Format} {@code prefix + separator + date},
+ * the prefix from the {@code Logstash_Prefix_Key} field when present (a leading {@code $} is dropped),
+ * the date from the record's own time ({@code Current_Time_Index} for the time of encoding).
+ *
+ * <p><b>Document</b>: {@code {"<Time_Key>":"<Time_Key_Format>.<millis|nanos>Z","<Tag_Key>":"tag",...}}
+ * then the record's fields, the original JSON bytes copied where filters left them unchanged (never
+ * rebuilt through a tree). The time key is left out when the record already has a field of that name,
+ * because Elasticsearch rejects duplicate keys. {@code Replace_Dots} rewrites keys at every depth with
+ * a streaming copy, only for records whose JSON contains a dot at all. {@code update} wraps the
+ * document as {@code {"doc":...}}, {@code upsert} as {@code {"doc":...,"doc_as_upsert":true}}.
+ *
+ * <p>Not thread-safe (scratch buffers and caches): one instance per output thread. Writes only into the
+ * {@link ByteSink} it is given, which the caller owns; the record is only read.
+ */
+public final class EsEncoder {
+
+    private static final byte[] HEX = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
+    private static final JsonFactory JSON = new JsonFactory();
+
+    private final EsConfig config;
+    private final byte[] actionOpen;
+    private final byte[] actionClose;
+    private final byte[] fixedIndexJson;
+    private final byte[] timeKeyOpen;
+    private final byte[] tagKeyOpen;
+    private final ByteSink fieldsJson = new ByteSink(1024);
+    private final long[] hash = new long[2];
+
+    // Caches: the index name per (prefix, second), the time key text per second, the last origin's id form.
+    private String cachedPrefix;
+    private long cachedIndexSecond = Long.MIN_VALUE;
+    private String cachedIndex;
+    private byte[] cachedIndexJson;
+    private long cachedTimeSecond = Long.MIN_VALUE;
+    private byte[] cachedTimeText;
+    private RecordOrigin cachedOrigin;
+    private String cachedOriginId;
+    private byte[] cachedOriginIdText;
+    private String lastTag = "";
+    private byte[] lastTagJson = {'"', '"'};
+    private String lastIndex;
+    private int lastDocumentStart;
+
+    public EsEncoder(EsConfig config) {
+        this.config = config;
+        String op = switch (config.writeOperation()) {
+            case CREATE -> "create";
+            case INDEX -> "index";
+            case UPDATE, UPSERT -> "update";
+        };
+        this.actionOpen = ("{\"" + op + "\":{\"_index\":").getBytes(StandardCharsets.UTF_8);
+        ByteSink close = new ByteSink(64);
+        if (config.pipeline() != null && (config.writeOperation() == EsConfig.WriteOperation.CREATE
+                || config.writeOperation() == EsConfig.WriteOperation.INDEX)) {
+            close.writeAscii(",\"pipeline\":");
+            JsonText.writeString(close, config.pipeline());
+        }
+        close.writeAscii("}}\n");
+        this.actionClose = Arrays.copyOf(close.array(), close.length());
+        this.fixedIndexJson = jsonString(config.index());
+        this.timeKeyOpen = config.timeKey() == null ? null : keyOpen(config.timeKey());
+        this.tagKeyOpen = config.includeTagKey() ? keyOpen(config.tagKey()) : null;
+    }
+
+    /**
+     * Appends the record's action line and document line (each ending in {@code \n}) to {@code out}.
+     * Afterwards {@link #lastIndex()} and {@link #lastDocumentStart()} describe what was written.
+     */
+    public void encode(LogRecord record, ByteSink out) {
+        RecordFields fields = record.fields();
+        fieldsJson.reset();
+        if (config.replaceDots()) {
+            writeReplacingDots(fields);
+        } else {
+            fields.writeJson(fieldsJson);
+        }
+
+        // Action line.
+        out.write(actionOpen);
+        byte[] indexJson = indexJson(record);
+        out.write(indexJson);
+        out.writeAscii(",\"_id\":");
+        writeId(record, fields, out);
+        out.write(actionClose);
+
+        // Document line.
+        lastDocumentStart = out.length();
+        EsConfig.WriteOperation op = config.writeOperation();
+        boolean wrap = op == EsConfig.WriteOperation.UPDATE || op == EsConfig.WriteOperation.UPSERT;
+        if (wrap) {
+            out.writeAscii("{\"doc\":");
+        }
+        out.write('{');
+        boolean first = true;
+        if (timeKeyOpen != null && fields.indexOf(config.timeKey()) < 0) {
+            out.write(timeKeyOpen);
+            writeTime(record.timeNanos(), out);
+            first = false;
+        }
+        if (tagKeyOpen != null) {
+            if (!first) {
+                out.write(',');
+            }
+            out.write(tagKeyOpen);
+            out.write(tagJson(record.tag()));
+            first = false;
+        }
+        // fieldsJson is "{...}": drop its '{', and its members follow ours after a comma.
+        int n = fieldsJson.length();
+        if (n > 2) {
+            if (!first) {
+                out.write(',');
+            }
+            out.write(fieldsJson.array(), 1, n - 1);
+        } else {
+            out.write('}');
+        }
+        if (op == EsConfig.WriteOperation.UPSERT) {
+            out.writeAscii(",\"doc_as_upsert\":true}");
+        } else if (wrap) {
+            out.write('}');
+        }
+        out.write('\n');
+    }
+
+    /** The index of the last encoded record (a cached string: no allocation per record). */
+    public String lastIndex() {
+        return lastIndex;
+    }
+
+    /** Where the last document line starts in the sink given to {@link #encode}. */
+    public int lastDocumentStart() {
+        return lastDocumentStart;
+    }
+
+    private byte[] indexJson(LogRecord record) {
+        if (!config.logstashFormat()) {
+            lastIndex = config.index();
+            return fixedIndexJson;
+        }
+        String prefix = config.logstashPrefix();
+        String key = config.logstashPrefixKey();
+        if (key != null) {
+            String k = key.startsWith("$") ? key.substring(1) : key;
+            String v = record.fields().text(k);
+            if (v != null) {
+                prefix = v;
+            }
+        }
+        long second = TimeText.epochSeconds(config.currentTimeIndex() ? System.currentTimeMillis() * 1_000_000L
+                : record.timeNanos());
+        if (second != cachedIndexSecond || !prefix.equals(cachedPrefix)) {
+            String name = prefix + config.logstashPrefixSeparator() + config.logstashDateFormat().format(second);
+            if (cachedIndex == null || !cachedIndex.equals(name)) {
+                cachedIndex = name;
+                cachedIndexJson = jsonString(name);
+            }
+            cachedPrefix = prefix;
+            cachedIndexSecond = second;
+        }
+        lastIndex = cachedIndex;
+        return cachedIndexJson;
+    }
+
+    private void writeId(LogRecord record, RecordFields fields, ByteSink out) {
+        if (config.idKey() != null) {
+            int i = fields.indexOf(config.idKey());
+            if (i >= 0) {
+                JsonText.writeString(out, fields.text(i));
+                return;
+            }
+        }
+        RecordOrigin origin = record.origin();
+        if (config.generateId() || origin == null) {
+            Murmur3.hash(fieldsJson.array(), 0, fieldsJson.length(), hash);
+            out.write('"');
+            writeUuid(hash[0], hash[1], out);
+            out.write('"');
+            return;
+        }
+        out.write('"');
+        out.write(originIdText(origin));
+        out.write(':');
+        TimeText.writeLong(out, record.offset());
+        out.write('"');
+    }
+
+    private byte[] originIdText(RecordOrigin origin) {
+        String id = origin.id();
+        if (origin == cachedOrigin && id.equals(cachedOriginId)) {
+            return cachedOriginIdText;
+        }
+        cachedOrigin = origin;
+        cachedOriginId = id;
+        cachedOriginIdText = readable(id) ? id.getBytes(StandardCharsets.US_ASCII) : hashedId(id);
+        return cachedOriginIdText;
+    }
+
+    private static boolean readable(String id) {
+        if (id.isEmpty() || id.length() > 200) {
+            return false;
+        }
+        for (int i = 0; i < id.length(); i++) {
+            char c = id.charAt(i);
+            boolean ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-'
+                    || c == '_' || c == '.';
+            if (!ok) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static byte[] hashedId(String id) {
+        byte[] b = id.getBytes(StandardCharsets.UTF_8);
+        long[] h = new long[2];
+        Murmur3.hash(b, 0, b.length, h);
+        byte[] raw = new byte[16];
+        for (int i = 0; i < 8; i++) {
+            raw[i] = (byte) (h[0] >>> (8 * i));
+            raw[8 + i] = (byte) (h[1] >>> (8 * i));
+        }
+        return java.util.Base64.getUrlEncoder().withoutPadding().encode(raw);
+    }
+
+    /** Writes h1 and h2 as {@code 8-4-4-4-12} lower-case hex (32 digits, h1 first). */
+    static void writeUuid(long h1, long h2, ByteSink out) {
+        for (int i = 0; i < 32; i++) {
+            if (i == 8 || i == 12 || i == 16 || i == 20) {
+                out.write('-');
+            }
+            long word = i < 16 ? h1 : h2;
+            int shift = 60 - 4 * (i & 15);
+            out.write(HEX[(int) (word >>> shift) & 0xf]);
+        }
+    }
+
+    private void writeTime(long timeNanos, ByteSink out) {
+        long second = TimeText.epochSeconds(timeNanos);
+        if (second != cachedTimeSecond) {
+            cachedTimeSecond = second;
+            cachedTimeText = config.timeKeyFormat().format(second).getBytes(StandardCharsets.UTF_8);
+        }
+        out.write('"');
+        out.write(cachedTimeText);
+        out.write('.');
+        long nanos = Math.floorMod(timeNanos, 1_000_000_000L);
+        if (config.timeKeyNanos()) {
+            writeDigits(out, nanos, 9);
+        } else {
+            writeDigits(out, nanos / 1_000_000L, 3);
+        }
+        out.write('Z');
+        out.write('"');
+    }
+
+    private static void writeDigits(ByteSink out, long v, int width) {
+        long div = 1;
+        for (int i = 1; i < width; i++) {
+            div *= 10;
+        }
+        for (; div > 0; div /= 10) {
+            out.write((int) ('0' + (v / div) % 10));
+        }
+    }
+
+    private byte[] tagJson(String tag) {
+        if (!tag.equals(lastTag)) {
+            lastTag = tag;
+            lastTagJson = jsonString(tag);
+        }
+        return lastTagJson;
+    }
+
+    /** Writes the fields with every '.' in a key (at any depth) replaced by '_'. */
+    private void writeReplacingDots(RecordFields fields) {
+        fields.writeJson(fieldsJson);
+        byte[] b = fieldsJson.array();
+        int n = fieldsJson.length();
+        boolean dot = false;
+        for (int i = 0; i < n && !dot; i++) {
+            dot = b[i] == '.';
+        }
+        if (!dot) {
+            return;
+        }
+        byte[] copy = Arrays.copyOf(b, n);
+        fieldsJson.reset();
+        try (JsonParser p = JSON.createParser(copy, 0, n);
+             JsonGenerator g = JSON.createGenerator(new SinkStream(fieldsJson))) {
+            for (JsonToken t = p.nextToken(); t != null; t = p.nextToken()) {
+                if (t == JsonToken.FIELD_NAME) {
+                    g.writeFieldName(p.currentName().replace('.', '_'));
+                } else {
+                    g.copyCurrentEvent(p);
+                }
+            }
+        } catch (IOException e) {
+            // The fields' JSON is written by ferry and valid; a failure here is a bug.
+            throw new UncheckedIOException("Replace_Dots could not rewrite a record", e);
+        }
+    }
+
+    private static byte[] keyOpen(String key) {
+        ByteSink k = new ByteSink(key.length() + 4);
+        JsonText.writeString(k, key);
+        k.write(':');
+        return Arrays.copyOf(k.array(), k.length());
+    }
+
+    private static byte[] jsonString(String s) {
+        ByteSink k = new ByteSink(s.length() + 2);
+        JsonText.writeString(k, s);
+        return Arrays.copyOf(k.array(), k.length());
+    }
+
+    @Override
+    public String toString() {
+        return "EsEncoder[" + config.writeOperation().name().toLowerCase(Locale.ROOT) + "]";
+    }
+
+    /** An OutputStream over a ByteSink, for jackson. */
+    private static final class SinkStream extends OutputStream {
+        private final ByteSink sink;
+
+        SinkStream(ByteSink sink) {
+            this.sink = sink;
+        }
+
+        @Override
+        public void write(int b) {
+            sink.write(b);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) {
+            sink.write(b, off, len);
+        }
+    }
+}

@@ -1,0 +1,464 @@
+package dev.ferry.outputs.elasticsearch;
+
+import dev.ferry.outputs.DeadLetter;
+import dev.ferry.outputs.DeadLetterStore;
+import dev.ferry.outputs.DeliveryCounters;
+import dev.ferry.outputs.RateLimitedLog;
+import dev.ferry.outputs.RetrySchedule;
+import dev.ferry.pipeline.record.LogRecord;
+import dev.ferry.pipeline.record.RecordOrigin;
+import dev.ferry.pipeline.spi.Output;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The {@code es} output: delivers every record exactly once into Elasticsearch, or into the dead-letter
+ * file with the reason, never silently nowhere.
+ *
+ * <pre>
+ *  ring output thread                            worker threads (Workers, default 2)
+ *  write(record) ─EsEncoder─▶ BulkChunk ─full─▶ send ─EsService─▶ POST /_bulk
+ *  flush() ─────────────────▶ last chunk ────▶   │ items ─EsRetryPolicy─▶ delivered / retry alone / dead letter
+ *          ◀── returns when every chunk is final ┘ retries: RetrySchedule (backoff, full jitter, Retry_Limit)
+ * </pre>
+ *
+ * <p>Threads: {@link #write} and {@link #flush} are called by the ring's single output thread.
+ * {@code write} encodes into the current chunk; a chunk that reaches {@code bulk_max_size} is handed to a
+ * worker at once, so sending overlaps encoding; at most {@code Workers} chunks are in flight (write
+ * waits for a free worker). {@link #flush} hands over the last chunk and returns only when every record
+ * written so far has a final answer: delivered (201, or 409 on its own id: already there), or written
+ * to the dead-letter file (rejected by Elasticsearch, or still failing after {@code Retry_Limit}
+ * retries: "retry limit reached: last error"). Items answered 429/5xx are sent again alone in a new
+ * bulk request after a backoff; a whole request that fails (connection, timeout, 5xx, 429, 413...) is
+ * sent again whole (a 413 of several records is split in two first).
+ *
+ * <p>{@link #close} may be called from another thread while flush is blocked retrying (ferry is stopping
+ * and the endpoint is down): workers are interrupted, and {@code flush} throws an {@link IOException}
+ * promptly, so nothing is acknowledged and the records are read again at the next start. Records
+ * written but not flushed before close are not sent either (close does not flush).
+ *
+ * <p>If the dead-letter file cannot be written, the records concerned stay in the output and
+ * {@code flush} throws; the next {@code flush} (the ring retries it) sends them again.
+ */
+public final class EsOutput implements Output {
+
+    private static final Logger log = LoggerFactory.getLogger(EsOutput.class);
+
+    private final EsConfig config;
+    private final String name;
+    private final EsEncoder encoder;
+    private final EsService service;
+    private final RetrySchedule schedule;
+    private final DeadLetterStore deadLetters;
+    private final DeliveryCounters counters = new DeliveryCounters();
+    private final int chunkBytes;
+    private final ExecutorService workers;
+    private final Semaphore slots;
+    private final AtomicInteger pending = new AtomicInteger();
+    private final Object done = new Object();
+    private final ConcurrentLinkedQueue<BulkChunk> pool = new ConcurrentLinkedQueue<>();
+    private final ConcurrentLinkedQueue<BulkChunk> carried = new ConcurrentLinkedQueue<>();
+    private final ConcurrentLinkedQueue<String> carriedErrors = new ConcurrentLinkedQueue<>();
+    private final RateLimitedLog errorLog = new RateLimitedLog(10_000);
+    private final AtomicLong lastDeadLetterWarn = new AtomicLong(System.nanoTime() - TimeUnit.MINUTES.toNanos(1));
+    private final AtomicLong deadLetteredAtWarn = new AtomicLong();
+    private volatile boolean closed;
+    private volatile String lastDeadLetterReason;
+    private BulkChunk current;
+
+    /** @param name the instance name ({@code es.0} or the Alias), for logs and the dead-letter file name */
+    public EsOutput(EsConfig config, String name) throws IOException {
+        this(config, name, RetrySchedule.of(config.retryLimit()));
+    }
+
+    EsOutput(EsConfig config, String name, RetrySchedule schedule) throws IOException {
+        this.config = config;
+        this.name = name;
+        this.encoder = new EsEncoder(config);
+        this.service = new EsService(config);
+        this.schedule = schedule;
+        this.deadLetters = new DeadLetterStore(config.deadLetterPath().resolve(name + ".ndjson"));
+        this.chunkBytes = (int) Math.min(Integer.MAX_VALUE - 1024, config.bulkMaxSize());
+        int n = Math.max(1, config.workers());
+        AtomicInteger seq = new AtomicInteger();
+        this.workers = Executors.newFixedThreadPool(n, r -> {
+            Thread t = new Thread(r, "ferry-" + name + "-" + seq.getAndIncrement());
+            t.setDaemon(true);
+            return t;
+        });
+        this.slots = new Semaphore(n);
+        log.info("Elasticsearch output ready. output={} hosts={} workers={} bulk_max_size={} retry_limit={} "
+                + "dead_letter_file={}", name, config.host(), n, chunkBytes, config.retryLimit(), deadLetters.file());
+    }
+
+    /** What became of the records so far; readable from any thread. */
+    public DeliveryCounters counters() {
+        return counters;
+    }
+
+    /** The dead-letter file (created on the first dead letter). */
+    public java.nio.file.Path deadLetterFile() {
+        return deadLetters.file();
+    }
+
+    @Override
+    public void write(LogRecord record) throws IOException {
+        if (closed) {
+            throw new IOException("the Elasticsearch output " + name + " is closed");
+        }
+        if (current == null) {
+            current = takeChunk();
+        }
+        BulkChunk c = current;
+        int start = c.body.length();
+        try {
+            encoder.encode(record, c.body);
+        } catch (RuntimeException e) {
+            c.truncate(start);
+            throw e;
+        }
+        RecordOrigin origin = record.origin();
+        c.add(start, encoder.lastDocumentStart(), encoder.lastIndex(), record.tag(),
+                origin == null ? null : origin.id(), record.offset());
+        if (c.body.length() >= chunkBytes) {
+            current = null;
+            submit(c);
+        }
+    }
+
+    @Override
+    public void flush() throws IOException {
+        if (closed) {
+            throw new IOException("the Elasticsearch output " + name + " is closed; the records are not acknowledged");
+        }
+        for (BulkChunk c = carried.poll(); c != null; c = carried.poll()) {
+            submit(c);
+        }
+        carriedErrors.clear();
+        if (current != null && current.count > 0) {
+            BulkChunk c = current;
+            current = null;
+            submit(c);
+        }
+        synchronized (done) {
+            while (pending.get() > 0 && !closed) {
+                try {
+                    done.wait(100);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IOException("interrupted while waiting for Elasticsearch", e);
+                }
+            }
+        }
+        if (closed) {
+            throw new IOException("the Elasticsearch output " + name + " was closed while " + pending.get()
+                    + " bulk requests were unfinished; their records are not acknowledged");
+        }
+        warnDeadLetters(false);
+        if (!carried.isEmpty()) {
+            String error = carriedErrors.peek();
+            throw new IOException("records could not be written to the dead-letter file " + deadLetters.file()
+                    + ": " + error);
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        closed = true;
+        workers.shutdownNow();
+        synchronized (done) {
+            done.notifyAll();
+        }
+        try {
+            workers.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        warnDeadLetters(true);
+        deadLetters.close();
+        log.info("Elasticsearch output closed. output={} {}", name, counters);
+    }
+
+    private BulkChunk takeChunk() {
+        BulkChunk c = pool.poll();
+        return c != null ? c : new BulkChunk(Math.min(chunkBytes + 64 * 1024, 1 << 20));
+    }
+
+    private void release(BulkChunk c) {
+        c.clear();
+        if (pool.size() < slots.availablePermits() + 4) {
+            pool.add(c);
+        }
+    }
+
+    /** Hands {@code c} to a worker, waiting for a free one. */
+    private void submit(BulkChunk c) throws IOException {
+        try {
+            while (!slots.tryAcquire(100, TimeUnit.MILLISECONDS)) {
+                if (closed) {
+                    throw new IOException("the Elasticsearch output " + name + " was closed while waiting to send");
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while waiting to send to Elasticsearch", e);
+        }
+        pending.incrementAndGet();
+        try {
+            workers.execute(() -> {
+                try {
+                    deliver(c);
+                } catch (InterruptedException e) {
+                    // Closing: the records stay unacknowledged.
+                } catch (RuntimeException | Error e) {
+                    log.error("Elasticsearch output failed unexpectedly; the records will be sent again. output={} "
+                            + "error={}", name, e.toString(), e);
+                    carriedErrors.add(e.toString());
+                    carried.add(c);
+                } finally {
+                    slots.release();
+                    pending.decrementAndGet();
+                    synchronized (done) {
+                        done.notifyAll();
+                    }
+                }
+            });
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            slots.release();
+            pending.decrementAndGet();
+            throw new IOException("the Elasticsearch output " + name + " is closed", e);
+        }
+    }
+
+    /** Sends {@code c} until each of its records is delivered or dead-lettered. Runs on a worker. */
+    private void deliver(BulkChunk c) throws InterruptedException {
+        while (true) {
+            if (closed) {
+                throw new InterruptedException("closed");
+            }
+            EsBulkResponse r = null;
+            String error;
+            int status = 0;
+            try {
+                r = service.send(c.body.array(), c.body.length(), c.count);
+                error = wholeFailure(r, c);
+                status = r.httpStatus();
+            } catch (IOException e) {
+                error = e.getMessage();
+                if (closed) {
+                    throw new InterruptedException("closed");
+                }
+                if (errorLog.allow("unreachable")) {
+                    log.error("Elasticsearch cannot be reached; retrying. output={} host={} retries={} error={}", name,
+                            service.currentHost(), c.retries, e.getMessage());
+                }
+            }
+            if (error != null) {
+                counters.failedRequests.increment();
+                if (r != null) {
+                    logWholeFailure(r, c, error);
+                }
+                if (status == 413 && c.count > 1) {
+                    splitAndDeliver(c);
+                    return;
+                }
+                c.lastError = error;
+                c.lastStatus = status;
+                if (!retryLater(c)) {
+                    return;
+                }
+                continue;
+            }
+            BulkChunk retry = null;
+            List<DeadLetter> letters = null;
+            List<Integer> letterItems = null;
+            int delivered = 0;
+            int present = 0;
+            if (!r.errors()) {
+                delivered = c.count;
+            } else {
+                for (int i = 0; i < c.count; i++) {
+                    int s = r.status(i);
+                    String type = r.errorType(i);
+                    switch (EsRetryPolicy.forItem(s, type, config.writeOperation())) {
+                        case DELIVERED -> {
+                            delivered++;
+                            if (EsRetryPolicy.isAlreadyPresent(s, type, config.writeOperation())) {
+                                present++;
+                            }
+                        }
+                        case RETRY -> {
+                            if (retry == null) {
+                                retry = takeChunk();
+                                retry.retries = c.retries;
+                            }
+                            retry.appendFrom(c, i);
+                            retry.lastError = itemError(s, type, r.reason(i));
+                            retry.lastStatus = s;
+                        }
+                        case DEAD_LETTER -> {
+                            if (letters == null) {
+                                letters = new ArrayList<>();
+                                letterItems = new ArrayList<>();
+                            }
+                            letters.add(letter(c, i, s, itemError(s, type, r.reason(i))));
+                            letterItems.add(i);
+                        }
+                    }
+                }
+            }
+            counters.delivered.add(delivered);
+            counters.alreadyPresent.add(present);
+            if (letters != null) {
+                deadLetter(c, letters, letterItems);
+            }
+            release(c);
+            if (retry == null) {
+                return;
+            }
+            c = retry;
+            if (!retryLater(c)) {
+                return;
+            }
+        }
+    }
+
+    /** Why the whole response failed, or null if its items are to be read. */
+    private static String wholeFailure(EsBulkResponse r, BulkChunk c) {
+        if (EsRetryPolicy.forResponse(r.httpStatus()) == EsRetryPolicy.Action.RETRY) {
+            String body = r.body() == null ? "" : r.body().replace('\n', ' ');
+            return "HTTP " + r.httpStatus() + (body.isEmpty() ? "" : " " + abbreviate(body, 300));
+        }
+        if (r.errors() && r.itemCount() != c.count) {
+            return "the bulk response has " + r.itemCount() + " items for " + c.count + " actions";
+        }
+        return null;
+    }
+
+    private void logWholeFailure(EsBulkResponse r, BulkChunk c, String error) {
+        int s = r.httpStatus();
+        if (s == 401) {
+            if (errorLog.allow("auth")) {
+                String user = service.user();
+                log.error("Elasticsearch authentication failed for {} (HTTP 401); retrying. output={} host={} retries={}",
+                        user == null ? (config.auth() != null && config.auth().apiKey() != null ? "the API key"
+                                : "anonymous requests") : "user " + user, name, service.currentHost(), c.retries);
+            }
+            return;
+        }
+        if (errorLog.allow("status-" + s)) {
+            log.error("Elasticsearch refused a bulk request; retrying. output={} host={} status={} records={} retries={} "
+                    + "error={}", name, service.currentHost(), s, c.count, c.retries,
+                    config.traceError() ? error : abbreviate(error, 200));
+        }
+    }
+
+    /**
+     * Waits the backoff before another attempt of {@code c}; if the retry limit is reached, dead-letters
+     * its records instead and returns false.
+     */
+    private boolean retryLater(BulkChunk c) throws InterruptedException {
+        long next = c.retries + 1L;
+        if (!schedule.allows(next)) {
+            List<DeadLetter> letters = new ArrayList<>(c.count);
+            List<Integer> items = new ArrayList<>(c.count);
+            for (int i = 0; i < c.count; i++) {
+                letters.add(letter(c, i, c.lastStatus, "retry limit reached: " + c.lastError));
+                items.add(i);
+            }
+            deadLetter(c, letters, items);
+            release(c);
+            return false;
+        }
+        c.retries++;
+        counters.retried.add(c.count);
+        long delay = schedule.delayMillis(next);
+        if (delay > 0) {
+            Thread.sleep(delay);
+        }
+        return true;
+    }
+
+    private void splitAndDeliver(BulkChunk c) throws InterruptedException {
+        int half = c.count / 2;
+        BulkChunk a = takeChunk();
+        BulkChunk b = takeChunk();
+        for (int i = 0; i < c.count; i++) {
+            (i < half ? a : b).appendFrom(c, i);
+        }
+        a.retries = c.retries;
+        b.retries = c.retries;
+        release(c);
+        log.warn("Elasticsearch refused a bulk request as too large (HTTP 413); sending it in two halves. output={} "
+                + "records={} hint=lower bulk_max_size or raise http.max_content_length", name, a.count + b.count);
+        deliver(a);
+        deliver(b);
+    }
+
+    private DeadLetter letter(BulkChunk c, int i, int status, String reason) {
+        return new DeadLetter(c.document(i), c.index(i), status, reason, System.currentTimeMillis(), c.tag(i),
+                c.originId(i), c.offset(i));
+    }
+
+    private void deadLetter(BulkChunk c, List<DeadLetter> letters, List<Integer> items) {
+        try {
+            deadLetters.append(letters);
+            counters.deadLettered.add(letters.size());
+            lastDeadLetterReason = letters.get(letters.size() - 1).reason();
+            warnDeadLetters(false);
+        } catch (IOException e) {
+            BulkChunk keep = takeChunk();
+            for (int i : items) {
+                keep.appendFrom(c, i);
+            }
+            log.error("Cannot write the dead-letter file; the records stay in the output and are sent again. output={} "
+                    + "file={} records={} error={}", name, deadLetters.file(), letters.size(), e.toString());
+            carriedErrors.add(e.toString());
+            carried.add(keep);
+        }
+    }
+
+    /** WARN about new dead letters, at most once a minute (or now, when closing). */
+    private void warnDeadLetters(boolean force) {
+        long total = counters.deadLettered.sum();
+        long before = deadLetteredAtWarn.get();
+        if (total == before) {
+            return;
+        }
+        long now = System.nanoTime();
+        long last = lastDeadLetterWarn.get();
+        if (!force && now - last < TimeUnit.MINUTES.toNanos(1)) {
+            return;
+        }
+        if (!lastDeadLetterWarn.compareAndSet(last, now)) {
+            return;
+        }
+        deadLetteredAtWarn.set(total);
+        log.warn("Records were written to the dead-letter file instead of Elasticsearch. output={} new={} total={} "
+                + "file={} last_reason={}", name, total - before, total, deadLetters.file(),
+                abbreviate(String.valueOf(lastDeadLetterReason), 300));
+    }
+
+    private static String itemError(int status, String type, String reason) {
+        return "HTTP " + status + (type == null ? "" : " " + type) + (reason == null ? "" : ": " + reason);
+    }
+
+    private static String abbreviate(String s, int max) {
+        return s.length() <= max ? s : s.substring(0, max) + "...";
+    }
+
+    @Override
+    public String toString() {
+        return "EsOutput[" + name + ", " + service + "]";
+    }
+}

@@ -1,0 +1,73 @@
+package dev.ferry.outputs.elasticsearch;
+
+/**
+ * What to do with a bulk request's outcome: the whole response, or one item of it. Stateless.
+ *
+ * <table>
+ *   <caption>Item outcomes (status, error type) to action</caption>
+ *   <tr><th>status</th><th>error type</th><th>action</th></tr>
+ *   <tr><td>2xx</td><td>-</td><td>DELIVERED</td></tr>
+ *   <tr><td>409</td><td>version_conflict_engine_exception, with {@code create}</td><td>DELIVERED (already
+ *       there: a resend of a document with the same id)</td></tr>
+ *   <tr><td>409</td><td>anything else, or not {@code create}</td><td>RETRY</td></tr>
+ *   <tr><td>429</td><td>any (es_rejected_execution_exception, circuit_breaking_exception)</td><td>RETRY</td></tr>
+ *   <tr><td>5xx</td><td>any</td><td>RETRY</td></tr>
+ *   <tr><td>403</td><td>cluster_block_exception (index read-only, disk watermark)</td><td>RETRY</td></tr>
+ *   <tr><td>other 4xx</td><td>mapper_parsing_exception, illegal_argument_exception, ...</td>
+ *       <td>DEAD_LETTER</td></tr>
+ * </table>
+ *
+ * A whole response is DELIVERED (its items are then read one by one) for 2xx, and RETRY for anything
+ * else: 429, 5xx, 413, 401/403 (credentials may be fixed), 404 (a proxy path), 400 (never a record's
+ * fault: bulk rejects bad records item by item). Connection errors and timeouts are RETRY too. A
+ * retried record that has used up {@code Retry_Limit} is dead-lettered by the caller.
+ */
+public final class EsRetryPolicy {
+
+    /** The action for a response or item. */
+    public enum Action {
+        /** Elasticsearch has the document. */
+        DELIVERED,
+        /** Send it again later (alone, in a new bulk request). */
+        RETRY,
+        /** Elasticsearch will never take it as it is: keep it in the dead-letter file. */
+        DEAD_LETTER
+    }
+
+    private EsRetryPolicy() {
+    }
+
+    /** The action for a whole bulk response with HTTP status {@code status}. */
+    public static Action forResponse(int status) {
+        return status >= 200 && status < 300 ? Action.DELIVERED : Action.RETRY;
+    }
+
+    /**
+     * The action for one bulk item.
+     *
+     * @param status the item's {@code status}
+     * @param errorType the item's {@code error.type}, or null
+     * @param operation the bulk action the item was sent with
+     */
+    public static Action forItem(int status, String errorType, EsConfig.WriteOperation operation) {
+        if (status >= 200 && status < 300) {
+            return Action.DELIVERED;
+        }
+        if (status == 409) {
+            return isAlreadyPresent(status, errorType, operation) ? Action.DELIVERED : Action.RETRY;
+        }
+        if (status == 429 || status >= 500) {
+            return Action.RETRY;
+        }
+        if (status == 403 && "cluster_block_exception".equals(errorType)) {
+            return Action.RETRY;
+        }
+        return Action.DEAD_LETTER;
+    }
+
+    /** Whether an item says the document was already there (a 409 on {@code create}). */
+    public static boolean isAlreadyPresent(int status, String errorType, EsConfig.WriteOperation operation) {
+        return status == 409 && operation == EsConfig.WriteOperation.CREATE
+                && "version_conflict_engine_exception".equals(errorType);
+    }
+}

@@ -1,0 +1,186 @@
+package dev.ferry.outputs.elasticsearch;
+
+import dev.ferry.outputs.SslContexts;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.zip.GZIPOutputStream;
+import javax.net.ssl.SNIHostName;
+import javax.net.ssl.SSLParameters;
+
+/**
+ * Sends one bulk request to Elasticsearch and returns its parsed answer. Neither retries nor
+ * acknowledges anything: {@code EsOutput} decides what the answer means.
+ *
+ * <p>Transport: the JDK's {@link HttpClient} (HTTP/1.1, keep-alive connections pooled by the client),
+ * {@code POST <scheme>://host:port[Path]/_bulk?filter_path=...} with {@code Content-Type:
+ * application/x-ndjson}. {@code filter_path} asks Elasticsearch for only {@code errors} and each item's
+ * {@code status} and {@code error.type}/{@code error.reason}, which is all ferry reads; it makes the
+ * response several times smaller. Connect timeout 10 s, response timeout 60 s.
+ *
+ * <p>Hosts: {@code Host} may be a comma-separated list of {@code host} or {@code host:port}
+ * ({@code Port} for those without one). Requests go to the current host; when a request to it fails
+ * to connect or times out, the next one becomes current (round robin), so a dead node costs one failed
+ * request per switch. No sniffing, no health checks.
+ *
+ * <p>Auth: {@code Authorization: Basic} from {@code HTTP_User}/{@code HTTP_Passwd} or
+ * {@code Cloud_Auth}, or {@code Authorization: ApiKey <HTTP_API_Key>}; the header is built once and
+ * never logged. TLS from {@code tls.*} ({@link SslContexts}); {@code tls.verify Off} also turns off host
+ * name verification, which the JDK client only offers process-wide (the system property
+ * {@code jdk.internal.httpclient.disableHostnameVerification}). {@code tls.vhost} is sent as SNI.
+ * {@code Compress gzip} compresses each body with {@code Content-Encoding: gzip}.
+ *
+ * <p>Thread-safe: any number of threads may call {@link #send} at once (that is how {@code Workers}
+ * requests are in flight). A thread interrupted in {@link #send} abandons the request.
+ */
+public final class EsService {
+
+    static final String FILTER_PATH = "filter_path=errors,items.*.status,items.*.error.type,items.*.error.reason";
+
+    private final EsConfig config;
+    private final HttpClient client;
+    private final List<URI> uris = new ArrayList<>();
+    private final List<String> hostPorts = new ArrayList<>();
+    private final AtomicInteger current = new AtomicInteger();
+    private final String authorization;
+
+    public EsService(EsConfig config) throws IOException {
+        this.config = config;
+        String scheme = config.tls() != null && config.tls().enabled() ? "https" : "http";
+        String path = config.path() == null ? "" : trimSlash(config.path());
+        for (String h : config.host().split(",")) {
+            String host = h.trim();
+            if (host.isEmpty()) {
+                continue;
+            }
+            int port = config.port();
+            int colon = host.lastIndexOf(':');
+            if (colon > 0 && host.indexOf(']') < colon && host.substring(colon + 1).matches("\\d{1,5}")) {
+                port = Integer.parseInt(host.substring(colon + 1));
+                host = host.substring(0, colon);
+            }
+            hostPorts.add(host + ":" + port);
+            uris.add(URI.create(scheme + "://" + host + ":" + port + path + "/_bulk?" + FILTER_PATH));
+        }
+        if (uris.isEmpty()) {
+            throw new IOException("no Elasticsearch host in Host '" + config.host() + "'");
+        }
+        this.authorization = authorization(config.auth());
+        HttpClient.Builder b = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(10));
+        if ("https".equals(scheme)) {
+            if (!config.tls().verify()) {
+                System.setProperty("jdk.internal.httpclient.disableHostnameVerification", "true");
+            }
+            try {
+                b.sslContext(SslContexts.create(config.tls()));
+            } catch (GeneralSecurityException e) {
+                throw new IOException("cannot set up TLS for Elasticsearch: " + e.getMessage(), e);
+            }
+            if (config.tls().vhost() != null) {
+                SSLParameters params = new SSLParameters();
+                params.setServerNames(List.of(new SNIHostName(config.tls().vhost())));
+                b.sslParameters(params);
+            }
+        }
+        this.client = b.build();
+    }
+
+    /** The user basic auth is sent for, or null (for messages; never the password). */
+    public String user() {
+        return config.auth() == null || config.auth().apiKey() != null ? null : config.auth().effectiveUser();
+    }
+
+    /** The {@code host:port} requests currently go to. */
+    public String currentHost() {
+        return hostPorts.get(Math.floorMod(current.get(), hostPorts.size()));
+    }
+
+    /**
+     * Sends {@code body[0, length)} as one bulk request and parses the answer.
+     *
+     * @param items how many actions the body has
+     * @return the answer, whatever its HTTP status
+     * @throws IOException if no answer arrived (connection refused, reset, timeout) or a 2xx answer is
+     *     not a bulk response; the message names the host
+     * @throws InterruptedException if the calling thread was interrupted (the output is closing)
+     */
+    public EsBulkResponse send(byte[] body, int length, int items) throws IOException, InterruptedException {
+        int hostIndex = Math.floorMod(current.get(), uris.size());
+        HttpRequest.Builder r = HttpRequest.newBuilder(uris.get(hostIndex)).timeout(Duration.ofSeconds(60))
+                .header("Content-Type", "application/x-ndjson");
+        if (authorization != null) {
+            r.header("Authorization", authorization);
+        }
+        if (config.gzip()) {
+            byte[] gz = gzip(body, length);
+            r.header("Content-Encoding", "gzip").POST(HttpRequest.BodyPublishers.ofByteArray(gz));
+        } else {
+            r.POST(HttpRequest.BodyPublishers.ofByteArray(body, 0, length));
+        }
+        HttpResponse<byte[]> response;
+        try {
+            response = client.send(r.build(), HttpResponse.BodyHandlers.ofByteArray());
+        } catch (IOException e) {
+            if (uris.size() > 1) {
+                current.compareAndSet(hostIndex, hostIndex + 1);
+            }
+            throw new IOException(hostPorts.get(hostIndex) + ": " + describe(e), e);
+        }
+        return EsBulkResponse.parse(response.statusCode(), response.body(), items);
+    }
+
+    private static String describe(IOException e) {
+        String m = e.getMessage();
+        if (e instanceof java.net.ConnectException || e.getCause() instanceof java.net.ConnectException) {
+            return "connection refused" + (m == null || m.isEmpty() ? "" : " (" + m + ")");
+        }
+        if (e instanceof java.net.http.HttpTimeoutException) {
+            return "timed out (" + m + ")";
+        }
+        return e.getClass().getSimpleName() + (m == null ? "" : ": " + m);
+    }
+
+    private static byte[] gzip(byte[] body, int length) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(Math.max(1024, length / 4));
+        try (GZIPOutputStream gz = new GZIPOutputStream(out, 64 * 1024)) {
+            gz.write(body, 0, length);
+        }
+        return out.toByteArray();
+    }
+
+    private static String authorization(EsAuth auth) {
+        if (auth == null) {
+            return null;
+        }
+        if (auth.apiKey() != null) {
+            return "ApiKey " + auth.apiKey();
+        }
+        String user = auth.effectiveUser();
+        if (user == null) {
+            return null;
+        }
+        String password = auth.effectivePassword() == null ? "" : auth.effectivePassword();
+        return "Basic " + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static String trimSlash(String p) {
+        String s = p.startsWith("/") ? p : "/" + p;
+        return s.endsWith("/") ? s.substring(0, s.length() - 1) : s;
+    }
+
+    @Override
+    public String toString() {
+        return "EsService[hosts=" + hostPorts + "]";
+    }
+}
