@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -40,10 +41,14 @@ class ElasticsearchDeliveryIT {
     private Path logs;
     private String index;
 
-    ElasticsearchDeliveryIT(ElasticsearchNode es, TestInfo test) throws Exception {
+    ElasticsearchDeliveryIT(ElasticsearchNode es) {
         this.es = es;
+    }
+
+    @BeforeEach
+    void freshIndex(TestInfo test) throws Exception {
         // A fresh index per test, named after it.
-        this.index = "ferry-it-" + test.getTestMethod().orElseThrow().getName().toLowerCase(java.util.Locale.ROOT);
+        index = "ferry-it-" + test.getTestMethod().orElseThrow().getName().toLowerCase(java.util.Locale.ROOT);
         es.deleteIndex(index);
     }
 
@@ -108,8 +113,11 @@ class ElasticsearchDeliveryIT {
                 Thread.sleep(left / 1_000_000); // the outage itself, on purpose
             }
             es.start();
+            long up = System.nanoTime();
             // Ferry's backoff is capped at 60 s: it may wait that long before it tries again.
             awaitCount(20_000, Duration.ofSeconds(90), ferry);
+            System.out.printf("outage: node down for %d s (stop, wait, start), all 20000 indexed %d s after it was up%n",
+                    (up - down) / 1_000_000_000, (System.nanoTime() - up) / 1_000_000_000);
             assertThat(ferry.terminate(Duration.ofSeconds(30))).as(ferry.stderrText()).isZero();
             assertExactlyOnce(es.seqValues(index), range(0, 20_000));
             String err = ferry.stderrText();
@@ -150,19 +158,29 @@ class ElasticsearchDeliveryIT {
 
     @Test
     void backPressure429IsRetriedUntilEverythingIsIndexed() throws Exception {
-        int n = 60_000;
-        ErlmcpLogWriter.append(logs().resolve("application.log"), 0, n);
+        // Lines of about 3.5 KB, so that one ring batch (up to 4096 records) fills several 6 MiB bulks,
+        // which the four workers send at once: any two together pass the node's 8 MB indexing pressure
+        // limit, and Elasticsearch answers the whole request 429 es_rejected_execution_exception.
+        int n = 12_000;
+        String detail = ",\"detail\":\"" + "lorem ipsum dolor sit amet ".repeat(115) + "\"";
+        Random rnd = new Random(5);
+        try (BufferedWriter w = Files.newBufferedWriter(logs().resolve("application.log"), StandardCharsets.UTF_8)) {
+            for (long i = 0; i < n; i++) {
+                w.write(ErlmcpLogWriter.line(i, rnd).replaceFirst("\"logger\":\"erlmcp\"", "$0" + detail));
+                w.write('\n');
+            }
+        }
 
-        // Four workers sending 6 MiB bulks against the node's 8 MB indexing pressure limit: any two at once
-        // are too many, and Elasticsearch answers 429 es_rejected_execution_exception.
         try (FerryRun ferry = ferry("    Exit_On_Eof On\n", "    Workers            4\n    bulk_max_size      6MiB\n")) {
             assertThat(ferry.waitFor(Duration.ofSeconds(150))).as(ferry.stderrText()).isZero();
             String err = ferry.stderrText();
             assertExactlyOnce(es.seqValues(index), range(0, n));
-            assertThat(err).contains("status=429");
+            assertThat(err).contains("Elasticsearch refused a bulk request; retrying.").contains("status=429")
+                    .contains("es_rejected_execution_exception");
             assertThat(closedCounter(err, "failed_requests")).as(err).isPositive();
             assertThat(closedCounter(err, "delivered")).isEqualTo(n);
             assertThat(closedCounter(err, "dead_lettered")).isZero();
+            System.out.printf("429: %s%n", err.lines().filter(l -> l.contains("Elasticsearch output closed.")).findFirst().orElse("?"));
         }
     }
 
@@ -230,12 +248,16 @@ class ElasticsearchDeliveryIT {
         try (FerryRun ferry = FerryRun.start(dir, EsIts.env(wrong), "-c", conf.toString())) {
             ferry.awaitLog("Elasticsearch authentication failed for user elastic (HTTP 401)", Duration.ofSeconds(30));
             assertThat(es.exists(index)).isFalse();
+            // With Retry_Limit False the 401 is retried until ferry is stopped; then nothing is acknowledged
+            // (the lines are read again at the next start, with the right password) and the exit is 1.
             int exit = ferry.terminate(Duration.ofSeconds(30));
-            String out = ferry.stdoutText() + ferry.stderrText();
-            assertThat(out).doesNotContain(wrong).doesNotContain(es.password());
+            String err = ferry.stderrText();
+            assertThat(exit).as(err).isEqualTo(1);
+            assertThat(err).contains("drained=false");
+            assertThat(closedCounter(err, "delivered")).isZero();
+            assertThat(ferry.stdoutText() + err).doesNotContain(wrong).doesNotContain(es.password());
             assertThat(es.exists(index)).isFalse();
             assertThat(dir.resolve("dead-letter")).doesNotExist(); // not given up on: retried until stopped
-            System.out.printf("wrong password: exit=%d after SIGTERM%n", exit);
         }
     }
 }

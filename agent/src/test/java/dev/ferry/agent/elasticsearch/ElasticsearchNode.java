@@ -102,6 +102,7 @@ public final class ElasticsearchNode implements ExtensionContext.Store.Closeable
         }
         Path home = Path.of(prop).toAbsolutePath();
         Path runDir = home.getParent().resolveSibling("elasticsearch-node");
+        stopLeftOver(runDir.resolve("elasticsearch.pid"));
         deleteTree(runDir);
         Files.createDirectories(runDir.resolve("data"));
         Files.createDirectories(runDir.resolve("logs"));
@@ -394,6 +395,27 @@ public final class ElasticsearchNode implements ExtensionContext.Store.Closeable
                 "ES_PATH_CONF=" + home.resolve("config")));
         out.addAll(cmd);
         return out;
+    }
+
+    /**
+     * Stops a node an earlier test JVM started and could not stop (it was killed): its pid file is still
+     * there and names a live Elasticsearch process.
+     */
+    private static void stopLeftOver(Path pidFile) throws IOException {
+        if (!Files.exists(pidFile)) {
+            return;
+        }
+        long old = Long.parseLong(Files.readString(pidFile).trim());
+        ProcessHandle.of(old)
+                .filter(p -> p.info().commandLine().map(c -> c.contains("org.elasticsearch")).orElse(false))
+                .ifPresent(p -> {
+                    p.destroy();
+                    try {
+                        p.onExit().get(60, TimeUnit.SECONDS);
+                    } catch (Exception e) {
+                        p.destroyForcibly();
+                    }
+                });
     }
 
     private static void ensureOsUser() throws IOException, InterruptedException {
