@@ -2,7 +2,12 @@
 # End-to-end harness: runs the whole agent (./ferry) on the reference workload and prints lines/s,
 # lines per CPU-second and peak RSS.
 #
-#   bench/e2e.sh [--files 4] [--lines 500000] [--output null] [--workers 2]
+#   bench/e2e.sh [--files 4] [--lines 500000] [--output null|file|es] [--workers 2]
+#
+# --output es starts bench's BulkSinkServer (a loopback _bulk receiver that answers 201 per action,
+# from bench/target/benchmarks.jar) on a free port, sends to it with the es output's defaults
+# (Workers 2, bulk_max_size 5MiB), checks the sink received every document, and reports docs/s,
+# docs per CPU-second (ferry's JVM only; the sink runs in its own process) and ferry's peak RSS.
 #
 # Workload: ../shared/bench/gen_erlmcp.py, FILES files x LINES numbered erlmcp lines (~425 bytes each),
 # generated once into bench/target/workload-FILESxLINES. Pipeline (the issue's reference, the same one
@@ -19,10 +24,12 @@ while [ $# -gt 0 ]; do
     --lines) lines=$2; shift 2;;
     --output) output=$2; shift 2;;
     --workers) workers=$2; shift 2;;
-    *) echo "usage: $0 [--files N] [--lines N] [--output null|file] [--workers N]" >&2; exit 2;;
+    *) echo "usage: $0 [--files N] [--lines N] [--output null|file|es] [--workers N]" >&2; exit 2;;
   esac
 done
 gen="$root/../shared/bench/gen_erlmcp.py"
+# In a git worktree (/work/wt/NAME) the shared folder is one level further up.
+[ -f "$gen" ] || gen="$root/../../shared/bench/gen_erlmcp.py"
 [ -f "$gen" ] || { echo "e2e: $gen not found" >&2; exit 2; }
 [ -f "$root/agent/target/ferry.jar" ] || (cd "$root" && mvn -q -B package -DskipTests)
 
@@ -35,7 +42,20 @@ if [ ! -f "$work/.complete" ]; then
   touch "$work/.complete"
 fi
 run="$(mktemp -d)"
-trap 'rm -rf "$run"' EXIT
+sink_pid=
+cleanup() { if [ -n "$sink_pid" ]; then kill "$sink_pid" 2>/dev/null || true; fi; rm -rf "$run"; }
+trap cleanup EXIT
+if [ "$output" = es ]; then
+  [ -f "$root/bench/target/benchmarks.jar" ] || (cd "$root" && mvn -q -B package -DskipTests -pl bench -am)
+  sink_port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+  java -Xmx256m -cp "$root/bench/target/benchmarks.jar" dev.ferry.bench.outputs.BulkSinkServer "$sink_port" \
+    > "$run/sink.log" 2>&1 &
+  sink_pid=$!
+  for _ in $(seq 1 100); do
+    curl -sf "http://127.0.0.1:$sink_port/_sink/count" > /dev/null 2>&1 && break
+    sleep 0.1
+  done
+fi
 mkdir -p "$run/out"
 cat > "$run/bench.conf" <<CONF
 [SERVICE]
@@ -66,6 +86,10 @@ CONF
 if [ "$output" = file ]; then
   printf '    Path   %s\n    Format plain\n' "$run/out" >> "$run/bench.conf"
 fi
+if [ "$output" = es ]; then
+  printf '    Host   127.0.0.1\n    Port   %s\n    Logstash_Format On\n    Logstash_Prefix erlmcp\n    dead_letter.path %s\n' \
+    "$sink_port" "$run/dlq" >> "$run/bench.conf"
+fi
 total=$((files * lines))
 /usr/bin/time -f '%e %U %S %M' -o "$run/time" "$root/ferry" -c "$run/bench.conf" 2> "$run/log" || {
   cat "$run/log" >&2; exit 1; }
@@ -75,6 +99,16 @@ if [ "$delivered" != "$total" ]; then
   echo "e2e: expected $total lines delivered, ferry reported '${delivered:-nothing}'" >&2
   tail -20 "$run/log" >&2
   exit 1
+fi
+if [ "$output" = es ]; then
+  received=$(curl -sf "http://127.0.0.1:$sink_port/_sink/count")
+  if [ "$received" != "$total" ]; then
+    echo "e2e: expected $total documents at the bulk sink, it received '${received:-nothing}'" >&2
+    exit 1
+  fi
+  if [ -e "$run/dlq" ]; then
+    echo "e2e: records were dead-lettered:" >&2; head -3 "$run"/dlq/* >&2; exit 1
+  fi
 fi
 awk -v n="$total" -v w="$wall" -v u="$user" -v s="$sys" -v r="$rss_kb" -v o="$output" -v k="$workers" 'BEGIN {
   cpu = u + s;

@@ -18,7 +18,7 @@ import java.time.Instant;
  * truncated by ferry. Each line is one object with these members, in this order:
  *
  * <pre>
- * {"time":"2024-01-01T10:00:00.123Z",   when it was given up (UTC, milliseconds)
+ * {"time":"2024-01-01T10:00:00.123Z",   when it was given up (UTC, ISO-8601 as Instant prints it)
  *  "tag":"erlmcp.app",                   the record's tag
  *  "origin":"fp-6fc6ca04320260b8-1024",  the stable id of the data it was read from, or null
  *  "offset":4096,                         the offset of its line in that data, or -1

@@ -12,6 +12,10 @@
  * This package holds what several outputs share: the record line formats ({@link
  * dev.ferry.outputs.RecordEncoder}, {@link dev.ferry.outputs.JsonDateFormat}, {@link
  * dev.ferry.outputs.TimeText}, {@link dev.ferry.outputs.MsgpackText}) and common settings ({@link
- * dev.ferry.outputs.RetryLimit}, {@link dev.ferry.outputs.TlsConfig}).
+ * dev.ferry.outputs.RetryLimit}, {@link dev.ferry.outputs.TlsConfig}), and the delivery machinery every
+ * network output shares: {@link dev.ferry.outputs.RetrySchedule} (exponential backoff, full jitter),
+ * {@link dev.ferry.outputs.DeadLetterStore} (NDJSON file of given-up records), {@link
+ * dev.ferry.outputs.DeliveryCounters}, {@link dev.ferry.outputs.RateLimitedLog}, {@link
+ * dev.ferry.outputs.SslContexts} and {@link dev.ferry.outputs.Murmur3}.
  */
 package dev.ferry.outputs;
