@@ -1,0 +1,263 @@
+package dev.ferry.agent.elasticsearch;
+
+import static dev.ferry.agent.elasticsearch.EsIts.assertExactlyOnce;
+import static dev.ferry.agent.elasticsearch.EsIts.await;
+import static dev.ferry.agent.elasticsearch.EsIts.closedCounter;
+import static dev.ferry.agent.elasticsearch.EsIts.range;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.ferry.agent.ErlmcpLogWriter;
+import dev.ferry.pipeline.record.JsonValues;
+import java.io.BufferedWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The es output of the real {@code ferry.jar} against a real Elasticsearch 8.19 with security on
+ * ({@link ElasticsearchNode}): tail (JSON lines, DB) -> modify (host, cluster) -> es (basic auth,
+ * {@code Retry_Limit False}). Each test writes numbered erlmcp lines to a fresh folder and a fresh
+ * index, and asserts the outcome exactly by {@code fields.seq}: how many documents, none twice, none
+ * missing — through a normal run, an Elasticsearch outage, a SIGKILL of ferry, 429 back-pressure and
+ * mapping rejections.
+ */
+@ExtendWith(ElasticsearchExtension.class)
+class ElasticsearchDeliveryIT {
+
+    private final ElasticsearchNode es;
+    @TempDir
+    Path dir;
+    private Path logs;
+    private String index;
+
+    ElasticsearchDeliveryIT(ElasticsearchNode es) {
+        this.es = es;
+    }
+
+    @BeforeEach
+    void freshIndex(TestInfo test) throws Exception {
+        // A fresh index per test, named after it.
+        index = "ferry-it-" + test.getTestMethod().orElseThrow().getName().toLowerCase(java.util.Locale.ROOT);
+        es.deleteIndex(index);
+    }
+
+    @AfterEach
+    void deleteIndex() throws Exception {
+        if (!es.isRunning()) {
+            es.start(); // a failed outage test must not take the node from the others
+        }
+        es.deleteIndex(index);
+    }
+
+    private Path logs() throws Exception {
+        if (logs == null) {
+            logs = Files.createDirectories(dir.resolve("logs"));
+        }
+        return logs;
+    }
+
+    private FerryRun ferry(String tailExtra, String esExtra) throws Exception {
+        Path conf = dir.resolve("fluent-bit.conf");
+        Files.writeString(conf, EsIts.config(logs(), dir.resolve("ferry.db"), dir.resolve("dead-letter"), es, index,
+                tailExtra, esExtra));
+        return FerryRun.start(dir, EsIts.env(es.password()), "-c", conf.toString());
+    }
+
+    private void awaitCount(long n, Duration timeout, FerryRun ferry) throws Exception {
+        await(timeout, () -> es.count(index) == n,
+                () -> "count " + es.count(index) + " != " + n + "; ferry stderr:\n" + FerryRun.tail(ferry.stderrText()));
+    }
+
+    @Test
+    void normalRun() throws Exception {
+        ErlmcpLogWriter.append(logs().resolve("application.log"), 0, 20_000);
+
+        try (FerryRun ferry = ferry("    Exit_On_Eof On\n", "")) {
+            assertThat(ferry.waitFor(Duration.ofSeconds(120))).as(ferry.stderrText()).isZero();
+            String err = ferry.stderrText();
+            assertThat(es.count(index)).isEqualTo(20_000);
+            assertExactlyOnce(es.seqValues(index), range(0, 20_000));
+            assertThat(es.count(index, "{\"bool\":{\"filter\":[{\"term\":{\"host.keyword\":\"" + EsIts.HOSTNAME + "\"}},"
+                    + "{\"term\":{\"cluster.keyword\":\"" + EsIts.CLUSTER + "\"}}]}}")).isEqualTo(20_000);
+            assertThat(closedCounter(err, "delivered")).as(err).isEqualTo(20_000);
+            assertThat(closedCounter(err, "dead_lettered")).isZero();
+            assertThat(err).contains("ferry stopped.").doesNotContain(es.password());
+            assertThat(dir.resolve("dead-letter")).doesNotExist();
+        }
+    }
+
+    @Test
+    void elasticsearchStoppedForThirtySecondsInTheMiddle() throws Exception {
+        ErlmcpLogWriter.append(logs().resolve("application.log"), 0, 10_000);
+
+        try (FerryRun ferry = ferry("", "")) {
+            awaitCount(10_000, Duration.ofSeconds(60), ferry);
+            // The second half is written as the node goes down: bulks in flight fail or half-succeed.
+            ErlmcpLogWriter.append(logs.resolve("application.log"), 10_000, 10_000);
+            long down = System.nanoTime();
+            es.stop();
+            ferry.awaitLog("Elasticsearch cannot be reached; retrying.", Duration.ofSeconds(25));
+            long left = Duration.ofSeconds(30).toNanos() - (System.nanoTime() - down);
+            if (left > 0) {
+                Thread.sleep(left / 1_000_000); // the outage itself, on purpose
+            }
+            es.start();
+            long up = System.nanoTime();
+            // Ferry's backoff is capped at 60 s: it may wait that long before it tries again.
+            awaitCount(20_000, Duration.ofSeconds(90), ferry);
+            System.out.printf("outage: node down for %d s (stop, wait, start), all 20000 indexed %d s after it was up%n",
+                    (up - down) / 1_000_000_000, (System.nanoTime() - up) / 1_000_000_000);
+            assertThat(ferry.terminate(Duration.ofSeconds(30))).as(ferry.stderrText()).isZero();
+            assertExactlyOnce(es.seqValues(index), range(0, 20_000));
+            String err = ferry.stderrText();
+            assertThat(closedCounter(err, "failed_requests")).as(err).isPositive();
+            assertThat(closedCounter(err, "dead_lettered")).isZero();
+        }
+    }
+
+    @Test
+    void ferryKilledInTheMiddleAndRestartedOnTheSameDb() throws Exception {
+        int n = 40_000;
+        ErlmcpLogWriter.append(logs().resolve("application.log"), 0, n);
+
+        long atKill;
+        try (FerryRun first = ferry("    Exit_On_Eof On\n", "")) {
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while ((atKill = es.count(index)) == 0) { // no sleep: kill as soon as documents arrive
+                assertThat(System.nanoTime()).as("no document within 60 s: %s", first.stderrText()).isLessThan(deadline);
+                assertThat(first.process.isAlive()).as("ferry ended before the kill: %s", first.stderrText()).isTrue();
+            }
+            first.kill();
+            assertThat(first.stderrText()).doesNotContain("ferry stopped.");
+        }
+        atKill = es.count(index);
+        assertThat(atKill).as("documents when ferry was killed").isBetween(1L, n - 1L);
+
+        try (FerryRun second = ferry("    Exit_On_Eof On\n", "")) {
+            assertThat(second.waitFor(Duration.ofSeconds(120))).as(second.stderrText()).isZero();
+            String err = second.stderrText();
+            assertExactlyOnce(es.seqValues(index), range(0, n));
+            // What the second run sent again was already there (same ids): counted, not indexed twice.
+            long delivered = closedCounter(err, "delivered");
+            assertThat(delivered).as(err).isGreaterThanOrEqualTo(n - atKill);
+            System.out.printf("sigkill: documents at kill=%d, second run %s%n", atKill,
+                    err.lines().filter(l -> l.contains("Elasticsearch output closed.")).findFirst().orElse("?"));
+        }
+    }
+
+    @Test
+    void backPressure429IsRetriedUntilEverythingIsIndexed() throws Exception {
+        // Lines of about 3.5 KB, so that one ring batch (up to 4096 records) fills several 6 MiB bulks,
+        // which the four workers send at once: any two together pass the node's 8 MB indexing pressure
+        // limit, and Elasticsearch answers the whole request 429 es_rejected_execution_exception.
+        int n = 12_000;
+        String detail = ",\"detail\":\"" + "lorem ipsum dolor sit amet ".repeat(115) + "\"";
+        Random rnd = new Random(5);
+        try (BufferedWriter w = Files.newBufferedWriter(logs().resolve("application.log"), StandardCharsets.UTF_8)) {
+            for (long i = 0; i < n; i++) {
+                w.write(ErlmcpLogWriter.line(i, rnd).replaceFirst("\"logger\":\"erlmcp\"", "$0" + detail));
+                w.write('\n');
+            }
+        }
+
+        try (FerryRun ferry = ferry("    Exit_On_Eof On\n", "    Workers            4\n    bulk_max_size      6MiB\n")) {
+            assertThat(ferry.waitFor(Duration.ofSeconds(150))).as(ferry.stderrText()).isZero();
+            String err = ferry.stderrText();
+            assertExactlyOnce(es.seqValues(index), range(0, n));
+            assertThat(err).contains("Elasticsearch refused a bulk request; retrying.").contains("status=429")
+                    .contains("es_rejected_execution_exception");
+            assertThat(closedCounter(err, "failed_requests")).as(err).isPositive();
+            assertThat(closedCounter(err, "delivered")).isEqualTo(n);
+            assertThat(closedCounter(err, "dead_lettered")).isZero();
+            System.out.printf("429: %s%n", err.lines().filter(l -> l.contains("Elasticsearch output closed.")).findFirst().orElse("?"));
+        }
+    }
+
+    @Test
+    void documentsThatFailTheMappingGoToTheDeadLetterFileWithTheReason() throws Exception {
+        es.createIndex(index, "{\"properties\":{\"fields\":{\"properties\":{\"status\":{\"type\":\"integer\"}}}}}");
+        int n = 2_000;
+        List<Long> good = new ArrayList<>();
+        List<Long> bad = new ArrayList<>();
+        Random rnd = new Random(11);
+        try (BufferedWriter w = Files.newBufferedWriter(logs().resolve("application.log"), StandardCharsets.UTF_8)) {
+            for (long i = 0; i < n; i++) {
+                String line = ErlmcpLogWriter.line(i, rnd);
+                if (i % 10 == 3) {
+                    line = line.replaceFirst("\"status\":\\d+", "\"status\":\"abc\"");
+                    bad.add(i);
+                } else {
+                    good.add(i);
+                }
+                w.write(line);
+                w.write('\n');
+            }
+        }
+
+        try (FerryRun ferry = ferry("    Exit_On_Eof On\n", "")) {
+            assertThat(ferry.waitFor(Duration.ofSeconds(120))).as(ferry.stderrText()).isZero();
+            String err = ferry.stderrText();
+            assertThat(es.count(index)).isEqualTo(good.size());
+            assertExactlyOnce(es.seqValues(index), good);
+            assertThat(closedCounter(err, "delivered")).as(err).isEqualTo(good.size());
+            assertThat(closedCounter(err, "dead_lettered")).isEqualTo(bad.size());
+            assertThat(err).contains("Records were written to the dead-letter file instead of Elasticsearch.");
+
+            Path file = dir.resolve("dead-letter/es.0.ndjson");
+            List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+            assertThat(lines).hasSize(bad.size());
+            List<Long> deadSeqs = new ArrayList<>();
+            for (String line : lines) {
+                @SuppressWarnings("unchecked")
+                Map<String, Object> letter = (Map<String, Object>) JsonValues.parse(line);
+                assertThat(letter).containsEntry("tag", "erlmcp.app").containsEntry("target", index);
+                assertThat(((Number) letter.get("status")).intValue()).isEqualTo(400);
+                assertThat((String) letter.get("reason")).contains("failed to parse field [fields.status] of type [integer]");
+                assertThat((String) letter.get("origin")).isNotBlank();
+                @SuppressWarnings("unchecked")
+                Map<String, Object> record = (Map<String, Object>) letter.get("record");
+                @SuppressWarnings("unchecked")
+                Map<String, Object> fields = (Map<String, Object>) record.get("fields");
+                assertThat(fields).containsEntry("status", "abc");
+                assertThat(record).containsEntry("host", EsIts.HOSTNAME);
+                deadSeqs.add(((Number) fields.get("seq")).longValue());
+            }
+            assertExactlyOnce(deadSeqs, bad);
+        }
+    }
+
+    @Test
+    void aWrongPasswordIsReportedWithTheUserAndNeverThePassword() throws Exception {
+        String wrong = "Wr0ng-fe77y-pass";
+        ErlmcpLogWriter.append(logs().resolve("application.log"), 0, 100);
+        Path conf = dir.resolve("fluent-bit.conf");
+        Files.writeString(conf, EsIts.config(logs, dir.resolve("ferry.db"), dir.resolve("dead-letter"), es, index,
+                "    Exit_On_Eof On\n", ""));
+
+        try (FerryRun ferry = FerryRun.start(dir, EsIts.env(wrong), "-c", conf.toString())) {
+            ferry.awaitLog("Elasticsearch authentication failed for user elastic (HTTP 401)", Duration.ofSeconds(30));
+            assertThat(es.exists(index)).isFalse();
+            // With Retry_Limit False the 401 is retried until ferry is stopped; then nothing is acknowledged
+            // (the lines are read again at the next start, with the right password) and the exit is 1.
+            int exit = ferry.terminate(Duration.ofSeconds(30));
+            String err = ferry.stderrText();
+            assertThat(exit).as(err).isEqualTo(1);
+            assertThat(err).contains("drained=false");
+            assertThat(closedCounter(err, "delivered")).isZero();
+            assertThat(ferry.stdoutText() + err).doesNotContain(wrong).doesNotContain(es.password());
+            assertThat(es.exists(index)).isFalse();
+            assertThat(dir.resolve("dead-letter")).doesNotExist(); // not given up on: retried until stopped
+        }
+    }
+}
