@@ -54,12 +54,12 @@ class EndToEndIT {
 
         try (FerryProcess ferry = FerryProcess.start(dir, Map.of("HOSTNAME", "node-7"), "-c", conf.toString())) {
             Path output = out.resolve("erlmcp.out");
-            await(Duration.ofSeconds(60), () -> lineCount(output) == 3000, () -> "first file: " + ferry.stderrText());
+            FerryProcess.await(Duration.ofSeconds(60), () -> lineCount(output) == 3000, () -> "first file: " + ferry.stderrText());
             // Written while ferry runs: more lines to the first file, and a new file found by the rescan.
             ErlmcpLogWriter.append(logs.resolve("application.log"), 3000, 2000);
             ErlmcpLogWriter.append(logs.resolve("error.log"), 5000, 1500);
             ErlmcpLogWriter.append(logs.resolve("application.log"), 6500, 500);
-            await(Duration.ofSeconds(60), () -> lineCount(output) == 7000, () -> "later lines: " + ferry.stderrText());
+            FerryProcess.await(Duration.ofSeconds(60), () -> lineCount(output) == 7000, () -> "later lines: " + ferry.stderrText());
             ferry.process.destroy(); // SIGTERM
             assertThat(ferry.waitFor(Duration.ofSeconds(30))).as(ferry.stderrText()).isZero();
 
@@ -147,17 +147,6 @@ class EndToEndIT {
     static List<Map<String, Object>> records(Path file) throws IOException {
         try (Stream<String> s = Files.lines(file)) {
             return s.map(l -> (Map<String, Object>) JsonValues.parse(l)).toList();
-        }
-    }
-
-    /** Polls {@code condition} every 50 ms until it holds or {@code timeout} passes. */
-    static void await(Duration timeout, Callable<Boolean> condition, Callable<String> onTimeout) throws Exception {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!condition.call()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("condition not met within " + timeout + ": " + onTimeout.call());
-            }
-            Thread.sleep(50);
         }
     }
 }

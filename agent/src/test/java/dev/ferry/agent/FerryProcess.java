@@ -8,13 +8,14 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 
 /**
  * Runs the real {@code ferry.jar} in a child JVM the way a user does, with stdout and stderr captured
- * to files, for the end-to-end tests.
+ * to files, for the end-to-end tests: start, signal (SIGTERM, SIGKILL), wait for a log line or the exit.
  */
-final class FerryProcess implements AutoCloseable {
+public final class FerryProcess implements AutoCloseable {
 
     final Process process;
     final Path stdout;
@@ -34,7 +35,7 @@ final class FerryProcess implements AutoCloseable {
         return Path.of(jar);
     }
 
-    static FerryProcess start(Path workDir, Map<String, String> env, String... args) throws IOException {
+    public static FerryProcess start(Path workDir, Map<String, String> env, String... args) throws IOException {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx256m", "-XX:+UseSerialGC", "-jar", jar().toString()));
         cmd.addAll(List.of(args));
@@ -47,20 +48,57 @@ final class FerryProcess implements AutoCloseable {
     }
 
     /** Waits for exit and returns the code; fails the test with ferry's stderr if it does not exit. */
-    int waitFor(Duration timeout) throws Exception {
+    public int waitFor(Duration timeout) throws Exception {
         if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
             process.destroyForcibly();
-            throw new AssertionError("ferry did not exit within " + timeout + "; stderr:\n" + stderrText());
+            throw new AssertionError("ferry did not exit within " + timeout + "; stderr:\n" + tail(stderrText()));
         }
         return process.exitValue();
     }
 
-    String stdoutText() throws IOException {
+    public boolean isAlive() {
+        return process.isAlive();
+    }
+
+    /** SIGTERM, then waits for the exit code. */
+    public int terminate(Duration timeout) throws Exception {
+        process.destroy();
+        return waitFor(timeout);
+    }
+
+    /** SIGKILL: nothing is flushed or acknowledged any more. */
+    public void kill() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor(30, TimeUnit.SECONDS);
+    }
+
+    /** Polls stderr until it contains {@code text}. */
+    public void awaitLog(String text, Duration timeout) throws Exception {
+        await(timeout, () -> stderrText().contains(text), () -> "no log '" + text + "'; stderr:\n" + tail(stderrText()));
+    }
+
+    public String stdoutText() throws IOException {
         return Files.readString(stdout, StandardCharsets.UTF_8);
     }
 
-    String stderrText() throws IOException {
+    public String stderrText() throws IOException {
         return Files.readString(stderr, StandardCharsets.UTF_8);
+    }
+
+    /** The last 6,000 characters of {@code text}, for failure messages. */
+    public static String tail(String text) {
+        return text.length() <= 6000 ? text : "...\n" + text.substring(text.length() - 6000);
+    }
+
+    /** Polls {@code condition} every 50 ms until it holds or {@code timeout} passes. */
+    public static void await(Duration timeout, Callable<Boolean> condition, Callable<String> onTimeout) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!condition.call()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("condition not met within " + timeout + ": " + onTimeout.call());
+            }
+            Thread.sleep(50);
+        }
     }
 
     @Override

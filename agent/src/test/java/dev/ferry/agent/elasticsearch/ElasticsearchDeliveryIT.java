@@ -1,12 +1,13 @@
 package dev.ferry.agent.elasticsearch;
 
+import static dev.ferry.agent.FerryProcess.await;
 import static dev.ferry.agent.elasticsearch.EsIts.assertExactlyOnce;
-import static dev.ferry.agent.elasticsearch.EsIts.await;
 import static dev.ferry.agent.elasticsearch.EsIts.closedCounter;
 import static dev.ferry.agent.elasticsearch.EsIts.range;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ferry.agent.ErlmcpLogWriter;
+import dev.ferry.agent.FerryProcess;
 import dev.ferry.pipeline.record.JsonValues;
 import java.io.BufferedWriter;
 import java.nio.charset.StandardCharsets;
@@ -67,23 +68,23 @@ class ElasticsearchDeliveryIT {
         return logs;
     }
 
-    private FerryRun ferry(String tailExtra, String esExtra) throws Exception {
+    private FerryProcess ferry(String tailExtra, String esExtra) throws Exception {
         Path conf = dir.resolve("fluent-bit.conf");
         Files.writeString(conf, EsIts.config(logs(), dir.resolve("ferry.db"), dir.resolve("dead-letter"), es, index,
                 tailExtra, esExtra));
-        return FerryRun.start(dir, EsIts.env(es.password()), "-c", conf.toString());
+        return FerryProcess.start(dir, EsIts.env(es.password()), "-c", conf.toString());
     }
 
-    private void awaitCount(long n, Duration timeout, FerryRun ferry) throws Exception {
+    private void awaitCount(long n, Duration timeout, FerryProcess ferry) throws Exception {
         await(timeout, () -> es.count(index) == n,
-                () -> "count " + es.count(index) + " != " + n + "; ferry stderr:\n" + FerryRun.tail(ferry.stderrText()));
+                () -> "count " + es.count(index) + " != " + n + "; ferry stderr:\n" + FerryProcess.tail(ferry.stderrText()));
     }
 
     @Test
     void normalRun() throws Exception {
         ErlmcpLogWriter.append(logs().resolve("application.log"), 0, 20_000);
 
-        try (FerryRun ferry = ferry("    Exit_On_Eof On\n", "")) {
+        try (FerryProcess ferry = ferry("    Exit_On_Eof On\n", "")) {
             assertThat(ferry.waitFor(Duration.ofSeconds(120))).as(ferry.stderrText()).isZero();
             String err = ferry.stderrText();
             assertThat(es.count(index)).isEqualTo(20_000);
@@ -101,7 +102,7 @@ class ElasticsearchDeliveryIT {
     void elasticsearchStoppedForThirtySecondsInTheMiddle() throws Exception {
         ErlmcpLogWriter.append(logs().resolve("application.log"), 0, 10_000);
 
-        try (FerryRun ferry = ferry("", "")) {
+        try (FerryProcess ferry = ferry("", "")) {
             awaitCount(10_000, Duration.ofSeconds(60), ferry);
             // The second half is written as the node goes down: bulks in flight fail or half-succeed.
             ErlmcpLogWriter.append(logs.resolve("application.log"), 10_000, 10_000);
@@ -132,11 +133,11 @@ class ElasticsearchDeliveryIT {
         ErlmcpLogWriter.append(logs().resolve("application.log"), 0, n);
 
         long atKill;
-        try (FerryRun first = ferry("    Exit_On_Eof On\n", "")) {
+        try (FerryProcess first = ferry("    Exit_On_Eof On\n", "")) {
             long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
             while ((atKill = es.count(index)) == 0) { // no sleep: kill as soon as documents arrive
                 assertThat(System.nanoTime()).as("no document within 60 s: %s", first.stderrText()).isLessThan(deadline);
-                assertThat(first.process.isAlive()).as("ferry ended before the kill: %s", first.stderrText()).isTrue();
+                assertThat(first.isAlive()).as("ferry ended before the kill: %s", first.stderrText()).isTrue();
             }
             first.kill();
             assertThat(first.stderrText()).doesNotContain("ferry stopped.");
@@ -144,7 +145,7 @@ class ElasticsearchDeliveryIT {
         atKill = es.count(index);
         assertThat(atKill).as("documents when ferry was killed").isBetween(1L, n - 1L);
 
-        try (FerryRun second = ferry("    Exit_On_Eof On\n", "")) {
+        try (FerryProcess second = ferry("    Exit_On_Eof On\n", "")) {
             assertThat(second.waitFor(Duration.ofSeconds(120))).as(second.stderrText()).isZero();
             String err = second.stderrText();
             assertExactlyOnce(es.seqValues(index), range(0, n));
@@ -171,7 +172,7 @@ class ElasticsearchDeliveryIT {
             }
         }
 
-        try (FerryRun ferry = ferry("    Exit_On_Eof On\n", "    Workers            4\n    bulk_max_size      6MiB\n")) {
+        try (FerryProcess ferry = ferry("    Exit_On_Eof On\n", "    Workers            4\n    bulk_max_size      6MiB\n")) {
             assertThat(ferry.waitFor(Duration.ofSeconds(150))).as(ferry.stderrText()).isZero();
             String err = ferry.stderrText();
             assertExactlyOnce(es.seqValues(index), range(0, n));
@@ -205,7 +206,7 @@ class ElasticsearchDeliveryIT {
             }
         }
 
-        try (FerryRun ferry = ferry("    Exit_On_Eof On\n", "")) {
+        try (FerryProcess ferry = ferry("    Exit_On_Eof On\n", "")) {
             assertThat(ferry.waitFor(Duration.ofSeconds(120))).as(ferry.stderrText()).isZero();
             String err = ferry.stderrText();
             assertThat(es.count(index)).isEqualTo(good.size());
@@ -245,7 +246,7 @@ class ElasticsearchDeliveryIT {
         Files.writeString(conf, EsIts.config(logs, dir.resolve("ferry.db"), dir.resolve("dead-letter"), es, index,
                 "    Exit_On_Eof On\n", ""));
 
-        try (FerryRun ferry = FerryRun.start(dir, EsIts.env(wrong), "-c", conf.toString())) {
+        try (FerryProcess ferry = FerryProcess.start(dir, EsIts.env(wrong), "-c", conf.toString())) {
             ferry.awaitLog("Elasticsearch authentication failed for user elastic (HTTP 401)", Duration.ofSeconds(30));
             assertThat(es.exists(index)).isFalse();
             // With Retry_Limit False the 401 is retried until ferry is stopped; then nothing is acknowledged

@@ -122,14 +122,4 @@ final class EsIts {
         return value;
     }
 
-    /** Polls {@code condition} every 100 ms until it holds or {@code timeout} passes. */
-    static void await(Duration timeout, Callable<Boolean> condition, Callable<String> onTimeout) throws Exception {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!condition.call()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("condition not met within " + timeout + ": " + onTimeout.call());
-            }
-            Thread.sleep(100);
-        }
-    }
 }
