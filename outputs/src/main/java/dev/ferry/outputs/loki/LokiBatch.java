@@ -9,10 +9,12 @@ import java.util.Arrays;
  * metadata, plus what a dead letter needs to say about it (tag, origin, offset). Entries are kept in the
  * order written; {@link LokiEncoder} groups them by stream and orders each stream by time.
  *
+ * <p>Package-private mutators are the output's; {@link #addEntry} is for benchmarks and tools.
+ *
  * <p>Owned by one thread at a time: the output thread while it fills it, then the worker that sends it
  * (handed over through the executor, which orders the memory).
  */
-final class LokiBatch {
+public final class LokiBatch {
 
     /** The tenant ({@code X-Scope-OrgID}) of every entry, or null for none. */
     final String tenant;
@@ -35,9 +37,25 @@ final class LokiBatch {
     private long[] offsets = new long[256];
     private LokiStream lastStream;
 
-    LokiBatch(String tenant, int capacity) {
+    /**
+     * @param tenant the {@code X-Scope-OrgID} of every entry, or null
+     * @param capacity initial bytes for the lines
+     */
+    public LokiBatch(String tenant, int capacity) {
         this.tenant = tenant;
         this.lines = new ByteSink(capacity);
+    }
+
+    /** Adds an entry whose line is {@code line} (UTF-8); for benchmarks and tools outside the output. */
+    public void addEntry(LokiStream stream, long timeNanos, byte[] line, String[] metadata) {
+        int start = lines.length();
+        lines.write(line);
+        add(start, stream, timeNanos, metadata, null, null, -1);
+    }
+
+    /** How many entries. */
+    public int count() {
+        return count;
     }
 
     /**

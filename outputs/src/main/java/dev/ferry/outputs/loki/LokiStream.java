@@ -20,6 +20,15 @@ public final class LokiStream {
         this.values = values;
     }
 
+    /** A stream with the label pairs given (any order), for benchmarks and tools outside the output. */
+    public static LokiStream of(String... namesAndValues) {
+        LokiLabels.Scratch s = new LokiLabels.Scratch();
+        for (int i = 0; i < namesAndValues.length; i += 2) {
+            s.put(namesAndValues[i], namesAndValues[i + 1]);
+        }
+        return new LokiStream(s.canonical(), s.sortedNames(), s.sortedValues());
+    }
+
     /** The canonical label text. */
     public String labels() {
         return labels;
