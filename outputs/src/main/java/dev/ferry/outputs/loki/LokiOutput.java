@@ -102,16 +102,22 @@ public final class LokiOutput implements Output {
         this.dispatcher = new BatchDispatcher<>(name, "Loki", Math.max(1, config.workers()), this::deliver);
         this.rateLimiter = new LokiRateLimiter(config.rateLimit(), config.batchMaxSize());
         this.streams = new LokiStreams(name, config.maxLabelValues());
+        // Keys whose values went to labels or structured metadata leave the line (Fluent Bit's remove_keys_derived).
         List<RecordAccessor> remove = new ArrayList<>(config.removeKeys());
         remove.addAll(config.labels().keysToRemove());
-        this.lineEncoder = new LokiLineEncoder(config.lineFormat(), config.dropSingleKey(), remove);
         for (String item : config.structuredMetadata()) {
             int eq = item.indexOf('=');
             String key = item.substring(0, eq).trim();
             String value = item.substring(eq + 1).trim();
-            metadata.add(value.startsWith("$") ? new MetadataRule(key, null, RecordAccessor.compile(value))
-                    : new MetadataRule(key, value, null));
+            if (value.startsWith("$")) {
+                RecordAccessor a = RecordAccessor.compile(value);
+                metadata.add(new MetadataRule(key, null, a));
+                remove.add(a);
+            } else {
+                metadata.add(new MetadataRule(key, value, null));
+            }
         }
+        this.lineEncoder = new LokiLineEncoder(config.lineFormat(), config.dropSingleKey(), remove);
         log.info("Loki output ready. output={} host={} uri={} push_format={} workers={} batch_max_size={} "
                 + "retry_limit={} rate_limit={} dead_letter_file={}", name, service.hostPort(), config.uri(),
                 config.protobuf() ? "protobuf" : "json", dispatcher.workers(), config.batchMaxSize(),
@@ -158,7 +164,8 @@ public final class LokiOutput implements Output {
         String key = tenant == null ? "" : tenant;
         LokiBatch b = open.get(key);
         if (b == null) {
-            b = new LokiBatch(tenant, (int) Math.min(config.batchMaxSize() + 64 * 1024, 1 << 20));
+            // Starts small and grows: a batch is allocated per flush, and most flushes carry far less than the limit.
+            b = new LokiBatch(tenant, (int) Math.min(config.batchMaxSize() + 1024, 64 * 1024));
             open.put(key, b);
         }
         int start = b.lines.length();

@@ -106,8 +106,10 @@ class LokiOutputTest {
         for (LokiReceiver.Stored s : loki.stored) {
             int seq = (int) (s.timeNanos() - NOW);
             String level = seq % 3 == 0 ? "error" : "info";
-            // level went to the labels, so it is removed from the line (Fluent Bit's remove_keys_derived).
-            assertThat(s.line()).isEqualTo("{\"msg\":\"line " + seq + "\",\"seq\":" + seq + "}");
+            // level went to the labels and seq to structured metadata, so they leave the line (Fluent Bit's
+            // remove_keys_derived).
+            assertThat(s.line()).isEqualTo("{\"msg\":\"line " + seq + "\"}");
+            assertThat(s.metadata()).isEqualTo(Map.of("seq", Integer.toString(seq)));
             assertThat(s.stream()).isEqualTo("{job=\"ferry\", level=\"" + level + "\"}");
             assertThat(s.tenant()).isEqualTo("team-a");
         }

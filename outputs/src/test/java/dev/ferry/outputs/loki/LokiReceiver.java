@@ -33,7 +33,7 @@ import java.util.zip.GZIPInputStream;
 final class LokiReceiver implements AutoCloseable {
 
     /** One stored entry. */
-    record Stored(String tenant, String stream, long timeNanos, String line) {
+    record Stored(String tenant, String stream, long timeNanos, String line, Map<String, String> metadata) {
     }
 
     /** One request seen: when, status answered. */
@@ -193,7 +193,7 @@ final class LokiReceiver implements AutoCloseable {
                     if (!present.add(key + "\u0000" + e.timeNanos() + "\u0000" + e.line())) {
                         continue;
                     }
-                    stored.add(new Stored(t, s.getKey(), e.timeNanos(), e.line()));
+                    stored.add(new Stored(t, s.getKey(), e.timeNanos(), e.line(), e.metadata()));
                     newest.merge(key, e.timeNanos(), Math::max);
                 }
                 if (!failed.isEmpty()) {
