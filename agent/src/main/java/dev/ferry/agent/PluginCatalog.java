@@ -10,6 +10,8 @@ import dev.ferry.outputs.elasticsearch.EsConfig;
 import dev.ferry.outputs.elasticsearch.EsOutput;
 import dev.ferry.outputs.file.FileConfig;
 import dev.ferry.outputs.file.FileOutput;
+import dev.ferry.outputs.loki.LokiConfig;
+import dev.ferry.outputs.loki.LokiOutput;
 import dev.ferry.outputs.stdout.StdoutConfig;
 import dev.ferry.outputs.stdout.StdoutOutput;
 import dev.ferry.pipeline.filter.grep.GrepConfig;
@@ -81,6 +83,8 @@ public final class PluginCatalog {
                 (config, ctx) -> new NullOutput(config)));
         c.add(new PluginType<>("OUTPUT", "es", EsConfig.OPTIONS, (o, p) -> EsConfig.from(o),
                 (config, ctx) -> new EsOutput(config, ctx.instanceName())));
+        c.add(new PluginType<>("OUTPUT", "loki", LokiConfig.OPTIONS, (o, p) -> LokiConfig.from(o),
+                (config, ctx) -> new LokiOutput(config, ctx.instanceName())));
         return c;
     }
 

@@ -1,7 +1,9 @@
 package dev.ferry.outputs.elasticsearch;
 
+import dev.ferry.outputs.BatchDispatcher;
 import dev.ferry.outputs.DeadLetter;
 import dev.ferry.outputs.DeadLetterStore;
+import dev.ferry.outputs.DeadLetterWarnings;
 import dev.ferry.outputs.DeliveryCounters;
 import dev.ferry.outputs.RateLimitedLog;
 import dev.ferry.outputs.RetrySchedule;
@@ -12,12 +14,6 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -62,18 +58,11 @@ public final class EsOutput implements Output {
     private final DeadLetterStore deadLetters;
     private final DeliveryCounters counters = new DeliveryCounters();
     private final int chunkBytes;
-    private final ExecutorService workers;
-    private final Semaphore slots;
-    private final AtomicInteger pending = new AtomicInteger();
-    private final Object done = new Object();
+    private final BatchDispatcher<BulkChunk> dispatcher;
+    private final DeadLetterWarnings warnings;
     private final ConcurrentLinkedQueue<BulkChunk> pool = new ConcurrentLinkedQueue<>();
-    private final ConcurrentLinkedQueue<BulkChunk> carried = new ConcurrentLinkedQueue<>();
-    private final ConcurrentLinkedQueue<String> carriedErrors = new ConcurrentLinkedQueue<>();
     private final RateLimitedLog errorLog = new RateLimitedLog(10_000);
-    private final AtomicLong lastDeadLetterWarn = new AtomicLong(System.nanoTime() - TimeUnit.MINUTES.toNanos(1));
-    private final AtomicLong deadLetteredAtWarn = new AtomicLong();
     private volatile boolean closed;
-    private volatile String lastDeadLetterReason;
     private BulkChunk current;
 
     /** @param name the instance name ({@code es.0} or the Alias), for logs and the dead-letter file name */
@@ -90,13 +79,8 @@ public final class EsOutput implements Output {
         this.deadLetters = new DeadLetterStore(config.deadLetterPath().resolve(name + ".ndjson"));
         this.chunkBytes = (int) Math.min(Integer.MAX_VALUE - 1024, config.bulkMaxSize());
         int n = Math.max(1, config.workers());
-        AtomicInteger seq = new AtomicInteger();
-        this.workers = Executors.newFixedThreadPool(n, r -> {
-            Thread t = new Thread(r, "ferry-" + name + "-" + seq.getAndIncrement());
-            t.setDaemon(true);
-            return t;
-        });
-        this.slots = new Semaphore(n);
+        this.dispatcher = new BatchDispatcher<>(name, "Elasticsearch", n, this::deliver);
+        this.warnings = new DeadLetterWarnings(name, "Elasticsearch", counters, deadLetters.file());
         log.info("Elasticsearch output ready. output={} hosts={} workers={} bulk_max_size={} retry_limit={} "
                 + "dead_letter_file={}", name, config.host(), n, chunkBytes, config.retryLimit(), deadLetters.file());
     }
@@ -141,51 +125,22 @@ public final class EsOutput implements Output {
         if (closed) {
             throw new IOException("the Elasticsearch output " + name + " is closed; the records are not acknowledged");
         }
-        for (BulkChunk c = carried.poll(); c != null; c = carried.poll()) {
-            submit(c);
-        }
-        carriedErrors.clear();
+        dispatcher.submitCarried();
         if (current != null && current.count > 0) {
             BulkChunk c = current;
             current = null;
             submit(c);
         }
-        synchronized (done) {
-            while (pending.get() > 0 && !closed) {
-                try {
-                    done.wait(100);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new IOException("interrupted while waiting for Elasticsearch", e);
-                }
-            }
-        }
-        if (closed) {
-            // The count of unfinished requests races with workers giving up on close, so it is not named.
-            throw new IOException("the Elasticsearch output " + name + " was closed before every record had a final"
-                    + " answer; those records are not acknowledged and are read again at the next start");
-        }
-        warnDeadLetters(false);
-        if (!carried.isEmpty()) {
-            String error = carriedErrors.peek();
-            throw new IOException("records could not be written to the dead-letter file " + deadLetters.file()
-                    + ": " + error);
-        }
+        dispatcher.awaitAll();
+        warnings.maybeWarn(false);
+        dispatcher.throwIfCarried(deadLetters.file());
     }
 
     @Override
     public void close() throws IOException {
         closed = true;
-        workers.shutdownNow();
-        synchronized (done) {
-            done.notifyAll();
-        }
-        try {
-            workers.awaitTermination(5, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        warnDeadLetters(true);
+        dispatcher.close();
+        warnings.maybeWarn(true);
         deadLetters.close();
         log.info("Elasticsearch output closed. output={} {}", name, counters);
     }
@@ -197,48 +152,14 @@ public final class EsOutput implements Output {
 
     private void release(BulkChunk c) {
         c.clear();
-        if (pool.size() < slots.availablePermits() + 4) {
+        if (pool.size() < dispatcher.freeSlots() + 4) {
             pool.add(c);
         }
     }
 
     /** Hands {@code c} to a worker, waiting for a free one. */
     private void submit(BulkChunk c) throws IOException {
-        try {
-            while (!slots.tryAcquire(100, TimeUnit.MILLISECONDS)) {
-                if (closed) {
-                    throw new IOException("the Elasticsearch output " + name + " was closed while waiting to send");
-                }
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted while waiting to send to Elasticsearch", e);
-        }
-        pending.incrementAndGet();
-        try {
-            workers.execute(() -> {
-                try {
-                    deliver(c);
-                } catch (InterruptedException e) {
-                    // Closing: the records stay unacknowledged.
-                } catch (RuntimeException | Error e) {
-                    log.error("Elasticsearch output failed unexpectedly; the records will be sent again. output={} "
-                            + "error={}", name, e.toString(), e);
-                    carriedErrors.add(e.toString());
-                    carried.add(c);
-                } finally {
-                    slots.release();
-                    pending.decrementAndGet();
-                    synchronized (done) {
-                        done.notifyAll();
-                    }
-                }
-            });
-        } catch (java.util.concurrent.RejectedExecutionException e) {
-            slots.release();
-            pending.decrementAndGet();
-            throw new IOException("the Elasticsearch output " + name + " is closed", e);
-        }
+        dispatcher.submit(c);
     }
 
     /** Sends {@code c} until each of its records is delivered or dead-lettered. Runs on a worker. */
@@ -415,8 +336,8 @@ public final class EsOutput implements Output {
         try {
             deadLetters.append(letters);
             counters.deadLettered.add(letters.size());
-            lastDeadLetterReason = letters.get(letters.size() - 1).reason();
-            warnDeadLetters(false);
+            warnings.reason(letters.get(letters.size() - 1).reason());
+            warnings.maybeWarn(false);
         } catch (IOException e) {
             BulkChunk keep = takeChunk();
             for (int i : items) {
@@ -424,30 +345,8 @@ public final class EsOutput implements Output {
             }
             log.error("Cannot write the dead-letter file; the records stay in the output and are sent again. output={} "
                     + "file={} records={} error={}", name, deadLetters.file(), letters.size(), e.toString());
-            carriedErrors.add(e.toString());
-            carried.add(keep);
+            dispatcher.carry(keep, e.toString());
         }
-    }
-
-    /** WARN about new dead letters, at most once a minute (or now, when closing). */
-    private void warnDeadLetters(boolean force) {
-        long total = counters.deadLettered.sum();
-        long before = deadLetteredAtWarn.get();
-        if (total == before) {
-            return;
-        }
-        long now = System.nanoTime();
-        long last = lastDeadLetterWarn.get();
-        if (!force && now - last < TimeUnit.MINUTES.toNanos(1)) {
-            return;
-        }
-        if (!lastDeadLetterWarn.compareAndSet(last, now)) {
-            return;
-        }
-        deadLetteredAtWarn.set(total);
-        log.warn("Records were written to the dead-letter file instead of Elasticsearch. output={} new={} total={} "
-                + "file={} last_reason={}", name, total - before, total, deadLetters.file(),
-                abbreviate(String.valueOf(lastDeadLetterReason), 300));
     }
 
     private static String itemError(int status, String type, String reason) {

@@ -1,22 +1,16 @@
 package dev.ferry.outputs.elasticsearch;
 
+import dev.ferry.outputs.HttpClients;
 import dev.ferry.outputs.SslContexts;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.zip.GZIPOutputStream;
-import javax.net.ssl.SNIHostName;
-import javax.net.ssl.SSLParameters;
 
 /**
  * Sends one bulk request to Elasticsearch and returns its parsed answer. Neither retries nor
@@ -35,9 +29,8 @@ import javax.net.ssl.SSLParameters;
  *
  * <p>Auth: {@code Authorization: Basic} from {@code HTTP_User}/{@code HTTP_Passwd} or
  * {@code Cloud_Auth}, or {@code Authorization: ApiKey <HTTP_API_Key>}; the header is built once and
- * never logged. TLS from {@code tls.*} ({@link SslContexts}); {@code tls.verify Off} also turns off host
- * name verification, which the JDK client only offers process-wide (the system property
- * {@code jdk.internal.httpclient.disableHostnameVerification}). {@code tls.vhost} is sent as SNI.
+ * never logged. TLS from {@code tls.*} ({@link SslContexts}, client built by {@link HttpClients}: {@code
+ * tls.verify Off} also turns off host name verification; {@code tls.vhost} is sent as SNI).
  * {@code Compress gzip} compresses each body with {@code Content-Encoding: gzip}.
  *
  * <p>Thread-safe: any number of threads may call {@link #send} at once (that is how {@code Workers}
@@ -56,7 +49,7 @@ public final class EsService {
 
     public EsService(EsConfig config) throws IOException {
         this.config = config;
-        String scheme = config.tls() != null && config.tls().enabled() ? "https" : "http";
+        String scheme = HttpClients.scheme(config.tls());
         String path = config.path() == null ? "" : trimSlash(config.path());
         for (String h : config.host().split(",")) {
             String host = h.trim();
@@ -76,24 +69,7 @@ public final class EsService {
             throw new IOException("no Elasticsearch host in Host '" + config.host() + "'");
         }
         this.authorization = authorization(config.auth());
-        HttpClient.Builder b = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(Duration.ofSeconds(10));
-        if ("https".equals(scheme)) {
-            if (!config.tls().verify()) {
-                System.setProperty("jdk.internal.httpclient.disableHostnameVerification", "true");
-            }
-            try {
-                b.sslContext(SslContexts.create(config.tls()));
-            } catch (GeneralSecurityException e) {
-                throw new IOException("cannot set up TLS for Elasticsearch: " + e.getMessage(), e);
-            }
-            if (config.tls().vhost() != null) {
-                SSLParameters params = new SSLParameters();
-                params.setServerNames(List.of(new SNIHostName(config.tls().vhost())));
-                b.sslParameters(params);
-            }
-        }
-        this.client = b.build();
+        this.client = HttpClients.create(config.tls(), "Elasticsearch");
     }
 
     /** The user basic auth is sent for, or null (for messages; never the password). */
@@ -123,7 +99,7 @@ public final class EsService {
             r.header("Authorization", authorization);
         }
         if (config.gzip()) {
-            byte[] gz = gzip(body, length);
+            byte[] gz = HttpClients.gzip(body, length);
             r.header("Content-Encoding", "gzip").POST(HttpRequest.BodyPublishers.ofByteArray(gz));
         } else {
             r.POST(HttpRequest.BodyPublishers.ofByteArray(body, 0, length));
@@ -135,28 +111,9 @@ public final class EsService {
             if (uris.size() > 1) {
                 current.compareAndSet(hostIndex, hostIndex + 1);
             }
-            throw new IOException(hostPorts.get(hostIndex) + ": " + describe(e), e);
+            throw new IOException(hostPorts.get(hostIndex) + ": " + HttpClients.describe(e), e);
         }
         return EsBulkResponse.parse(response.statusCode(), response.body(), items);
-    }
-
-    private static String describe(IOException e) {
-        String m = e.getMessage();
-        if (e instanceof java.net.ConnectException || e.getCause() instanceof java.net.ConnectException) {
-            return "connection refused" + (m == null || m.isEmpty() ? "" : " (" + m + ")");
-        }
-        if (e instanceof java.net.http.HttpTimeoutException) {
-            return "timed out (" + m + ")";
-        }
-        return e.getClass().getSimpleName() + (m == null ? "" : ": " + m);
-    }
-
-    private static byte[] gzip(byte[] body, int length) throws IOException {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(Math.max(1024, length / 4));
-        try (GZIPOutputStream gz = new GZIPOutputStream(out, 64 * 1024)) {
-            gz.write(body, 0, length);
-        }
-        return out.toByteArray();
     }
 
     private static String authorization(EsAuth auth) {
@@ -170,8 +127,7 @@ public final class EsService {
         if (user == null) {
             return null;
         }
-        String password = auth.effectivePassword() == null ? "" : auth.effectivePassword();
-        return "Basic " + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
+        return HttpClients.basicAuth(user, auth.effectivePassword());
     }
 
     private static String trimSlash(String p) {

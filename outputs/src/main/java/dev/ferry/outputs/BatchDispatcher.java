@@ -1,0 +1,186 @@
+package dev.ferry.outputs;
+
+import java.io.IOException;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Hands an output's batches to a fixed pool of sender threads ({@code Workers}) and lets the ring's
+ * output thread wait until every batch has a final answer. Output-agnostic: each HTTP output supplies
+ * the {@link Delivery} that sends one batch until each of its records is delivered or dead-lettered.
+ *
+ * <pre>
+ *  output thread: submit(b) ──waits for a free slot──▶ worker: delivery.deliver(b) (retries inside)
+ *                 awaitAll() ◀── returns when no batch is in flight ─┘
+ * </pre>
+ *
+ * <p>Threads: {@link #submit}, {@link #submitCarried} and {@link #awaitAll} are called by one thread (the
+ * ring's output thread); {@link #carry} by workers; {@link #close} from any thread, also while
+ * {@code awaitAll} waits (ferry stopping while the destination is down): workers are interrupted and
+ * {@code awaitAll} throws promptly, so nothing is acknowledged.
+ *
+ * <p>A batch whose records could not be given a final answer (the dead-letter file could not be written,
+ * or the delivery failed unexpectedly) is {@linkplain #carry carried}: it stays here and is submitted
+ * again by the next {@link #submitCarried}, and {@link #throwIfCarried} makes the flush fail meanwhile.
+ *
+ * @param <B> the output's batch type
+ */
+public final class BatchDispatcher<B> {
+
+    /** Sends one batch until each of its records has a final answer. Runs on a worker thread. */
+    public interface Delivery<B> {
+        /** @throws InterruptedException if the output is closing; the batch's records stay unacknowledged */
+        void deliver(B batch) throws InterruptedException;
+    }
+
+    private static final Logger log = LoggerFactory.getLogger(BatchDispatcher.class);
+
+    private final String name;
+    private final String destination;
+    private final Delivery<B> delivery;
+    private final ExecutorService workers;
+    private final Semaphore slots;
+    private final int size;
+    private final AtomicInteger pending = new AtomicInteger();
+    private final Object done = new Object();
+    private final ConcurrentLinkedQueue<B> carried = new ConcurrentLinkedQueue<>();
+    private final ConcurrentLinkedQueue<String> carriedErrors = new ConcurrentLinkedQueue<>();
+    private volatile boolean closed;
+
+    /**
+     * @param name the output instance name (thread names, messages)
+     * @param destination what the batches go to, for messages ("Elasticsearch", "Loki")
+     * @param workers how many batches may be in flight (at least 1)
+     */
+    public BatchDispatcher(String name, String destination, int workers, Delivery<B> delivery) {
+        this.name = name;
+        this.destination = destination;
+        this.delivery = delivery;
+        this.size = Math.max(1, workers);
+        AtomicInteger seq = new AtomicInteger();
+        this.workers = Executors.newFixedThreadPool(size, r -> {
+            Thread t = new Thread(r, "ferry-" + name + "-" + seq.getAndIncrement());
+            t.setDaemon(true);
+            return t;
+        });
+        this.slots = new Semaphore(size);
+    }
+
+    /** How many batches may be in flight. */
+    public int workers() {
+        return size;
+    }
+
+    /** How many more batches could be handed over now without waiting. */
+    public int freeSlots() {
+        return slots.availablePermits();
+    }
+
+    public boolean isClosed() {
+        return closed;
+    }
+
+    /** Hands {@code batch} to a worker, waiting for a free one. */
+    public void submit(B batch) throws IOException {
+        try {
+            while (!slots.tryAcquire(100, TimeUnit.MILLISECONDS)) {
+                if (closed) {
+                    throw new IOException("the " + destination + " output " + name + " was closed while waiting to send");
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while waiting to send to " + destination, e);
+        }
+        pending.incrementAndGet();
+        try {
+            workers.execute(() -> {
+                try {
+                    delivery.deliver(batch);
+                } catch (InterruptedException e) {
+                    // Closing: the records stay unacknowledged.
+                } catch (RuntimeException | Error e) {
+                    log.error("{} output failed unexpectedly; the records will be sent again. output={} error={}",
+                            destination, name, e.toString(), e);
+                    carry(batch, e.toString());
+                } finally {
+                    slots.release();
+                    pending.decrementAndGet();
+                    synchronized (done) {
+                        done.notifyAll();
+                    }
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            slots.release();
+            pending.decrementAndGet();
+            throw new IOException("the " + destination + " output " + name + " is closed", e);
+        }
+    }
+
+    /** Keeps {@code batch} (records without a final answer) until the next {@link #submitCarried}. */
+    public void carry(B batch, String error) {
+        carriedErrors.add(error);
+        carried.add(batch);
+    }
+
+    /** Submits the carried batches again (the start of a flush). */
+    public void submitCarried() throws IOException {
+        for (B b = carried.poll(); b != null; b = carried.poll()) {
+            submit(b);
+        }
+        carriedErrors.clear();
+    }
+
+    /**
+     * Waits until no batch is in flight.
+     *
+     * @throws IOException if the dispatcher was closed before that (the records are not acknowledged)
+     */
+    public void awaitAll() throws IOException {
+        synchronized (done) {
+            while (pending.get() > 0 && !closed) {
+                try {
+                    done.wait(100);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IOException("interrupted while waiting for " + destination, e);
+                }
+            }
+        }
+        if (closed) {
+            // The count of unfinished requests races with workers giving up on close, so it is not named.
+            throw new IOException("the " + destination + " output " + name + " was closed before every record had a"
+                    + " final answer; those records are not acknowledged and are read again at the next start");
+        }
+    }
+
+    /** Throws if batches are carried (after {@link #awaitAll}): their records have no final answer yet. */
+    public void throwIfCarried(java.nio.file.Path deadLetterFile) throws IOException {
+        if (!carried.isEmpty()) {
+            throw new IOException("records could not be written to the dead-letter file " + deadLetterFile + ": "
+                    + carriedErrors.peek());
+        }
+    }
+
+    /** Stops the workers (interrupting deliveries) and wakes {@link #awaitAll}; waits up to 5 s for them. */
+    public void close() {
+        closed = true;
+        workers.shutdownNow();
+        synchronized (done) {
+            done.notifyAll();
+        }
+        try {
+            workers.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,156 @@
+package dev.ferry.outputs.loki;
+
+import dev.ferry.pipeline.record.ByteSink;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+
+/**
+ * The entries of one Loki push being built or sent: each entry's stream, timestamp, line and structured
+ * metadata, plus what a dead letter needs to say about it (tag, origin, offset). Entries are kept in the
+ * order written; {@link LokiEncoder} groups them by stream and orders each stream by time.
+ *
+ * <p>Package-private mutators are the output's; {@link #addEntry} is for benchmarks and tools.
+ *
+ * <p>Owned by one thread at a time: the output thread while it fills it, then the worker that sends it
+ * (handed over through the executor, which orders the memory).
+ */
+public final class LokiBatch {
+
+    /** The tenant ({@code X-Scope-OrgID}) of every entry, or null for none. */
+    final String tenant;
+    final ByteSink lines;
+    int count;
+    /** Retries already made for these entries. */
+    int retries;
+    /** The error that made the last attempt fail, for "retry limit reached: ...". */
+    String lastError;
+    int lastStatus;
+    /** Bytes of the push before compression, roughly: lines, labels of new streams, 16 per entry. */
+    long bytes;
+    private int[] starts = new int[256];
+    private int[] lengths = new int[256];
+    private long[] times = new long[256];
+    private LokiStream[] streams = new LokiStream[256];
+    private String[][] metadata = new String[256][];
+    private String[] tags = new String[256];
+    private String[] originIds = new String[256];
+    private long[] offsets = new long[256];
+    private LokiStream lastStream;
+
+    /**
+     * @param tenant the {@code X-Scope-OrgID} of every entry, or null
+     * @param capacity initial bytes for the lines
+     */
+    public LokiBatch(String tenant, int capacity) {
+        this.tenant = tenant;
+        this.lines = new ByteSink(capacity);
+    }
+
+    /** Adds an entry whose line is {@code line} (UTF-8); for benchmarks and tools outside the output. */
+    public void addEntry(LokiStream stream, long timeNanos, byte[] line, String[] metadata) {
+        int start = lines.length();
+        lines.write(line);
+        add(start, stream, timeNanos, metadata, null, null, -1);
+    }
+
+    /** How many entries. */
+    public int count() {
+        return count;
+    }
+
+    /**
+     * Records the entry whose line was just written to {@link #lines} from {@code start}.
+     *
+     * @param metadata structured metadata as name, value, name, value...; or null
+     */
+    void add(int start, LokiStream stream, long timeNanos, String[] metadata, String tag, String originId,
+            long offset) {
+        if (count == starts.length) {
+            int n = count * 2;
+            starts = Arrays.copyOf(starts, n);
+            lengths = Arrays.copyOf(lengths, n);
+            times = Arrays.copyOf(times, n);
+            streams = Arrays.copyOf(streams, n);
+            this.metadata = Arrays.copyOf(this.metadata, n);
+            tags = Arrays.copyOf(tags, n);
+            originIds = Arrays.copyOf(originIds, n);
+            offsets = Arrays.copyOf(offsets, n);
+        }
+        starts[count] = start;
+        lengths[count] = lines.length() - start;
+        times[count] = timeNanos;
+        streams[count] = stream;
+        this.metadata[count] = metadata;
+        tags[count] = tag;
+        originIds[count] = originId;
+        offsets[count] = offset;
+        bytes += lengths[count] + 16;
+        if (stream != lastStream) {
+            bytes += stream.labelsUtf8.length;
+            lastStream = stream;
+        }
+        if (metadata != null) {
+            for (String m : metadata) {
+                bytes += m.length() + 2;
+            }
+        }
+        count++;
+    }
+
+    /** Copies entry {@code i} of {@code src} to the end of this batch. */
+    void appendFrom(LokiBatch src, int i) {
+        int start = lines.length();
+        lines.write(src.lines.array(), src.starts[i], src.lengths[i]);
+        add(start, src.streams[i], src.times[i], src.metadata[i], src.tags[i], src.originIds[i], src.offsets[i]);
+    }
+
+    /** A new batch with the entries whose {@code drop} flag is false, and the same retry state. */
+    LokiBatch without(boolean[] drop) {
+        LokiBatch b = new LokiBatch(tenant, Math.max(1024, lines.length()));
+        for (int i = 0; i < count; i++) {
+            if (!drop[i]) {
+                b.appendFrom(this, i);
+            }
+        }
+        b.retries = retries;
+        b.lastError = lastError;
+        b.lastStatus = lastStatus;
+        return b;
+    }
+
+    LokiStream stream(int i) {
+        return streams[i];
+    }
+
+    long time(int i) {
+        return times[i];
+    }
+
+    int lineStart(int i) {
+        return starts[i];
+    }
+
+    int lineLength(int i) {
+        return lengths[i];
+    }
+
+    String[] metadata(int i) {
+        return metadata[i];
+    }
+
+    String line(int i) {
+        return new String(lines.array(), starts[i], lengths[i], StandardCharsets.UTF_8);
+    }
+
+    String tag(int i) {
+        return tags[i];
+    }
+
+    String originId(int i) {
+        return originIds[i];
+    }
+
+    long offset(int i) {
+        return originIds[i] == null ? -1 : offsets[i];
+    }
+}

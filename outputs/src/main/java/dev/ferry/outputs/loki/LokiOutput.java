@@ -1,0 +1,437 @@
+package dev.ferry.outputs.loki;
+
+import dev.ferry.outputs.BatchDispatcher;
+import dev.ferry.outputs.DeadLetter;
+import dev.ferry.outputs.DeadLetterStore;
+import dev.ferry.outputs.DeadLetterWarnings;
+import dev.ferry.outputs.DeliveryCounters;
+import dev.ferry.outputs.HttpClients;
+import dev.ferry.outputs.RateLimitedLog;
+import dev.ferry.outputs.RetrySchedule;
+import dev.ferry.pipeline.filter.RecordAccessor;
+import dev.ferry.pipeline.record.ByteSink;
+import dev.ferry.pipeline.record.LogRecord;
+import dev.ferry.pipeline.record.RecordOrigin;
+import dev.ferry.pipeline.spi.Output;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The {@code loki} output: delivers every record to Loki as one entry of its stream, or into the
+ * dead-letter file with Loki's reason, never silently nowhere.
+ *
+ * <pre>
+ *  ring output thread                                   worker threads (Workers, default 2)
+ *  write(record) ─LokiLabels─▶ stream ─LokiLineEncoder─▶ LokiBatch ─full─▶ deliver:
+ *  flush() ──────────────────────────────────────────▶ last batch ─▶   LokiEncoder (protobuf+snappy | json)
+ *          ◀── returns when every entry is final ────────────────┐     LokiRateLimiter (rate_limit)
+ *                                                                 │     LokiService: POST /loki/api/v1/push
+ *   delivered (204) ◀── LokiRetryPolicy ──▶ retry (429/5xx/connection: backoff + jitter, Retry-After)
+ *                                      ├──▶ 400: LokiRejections names entries: dead letter those, resend the rest
+ *                                      └──▶ 413: halves
+ * </pre>
+ *
+ * <p>Threads: {@link #write} and {@link #flush} are called by the ring's single output thread. A batch
+ * (one per tenant) that reaches {@code batch_max_size} bytes of lines is handed to a worker at once; at
+ * most {@code Workers} pushes are in flight ({@link BatchDispatcher}). {@link #flush} hands over the open
+ * batches and returns only when every record written so far has a final answer: delivered, or written to
+ * the dead-letter file (named in Loki's 400 answer, with Loki's reason; or still failing after
+ * {@code Retry_Limit} retries: "retry limit reached: last error").
+ *
+ * <p>Entry timestamps are the records' own times ({@link LogRecord#timeNanos()}); within a stream the
+ * entries of a push are sent in timestamp order ({@link LokiEncoder}).
+ *
+ * <p>A 400 is never retried as it is and never dropped: Loki stores the valid entries of a push it answers
+ * 400 to, so the rest of the batch is sent again at once (Loki ignores an entry identical, timestamp and
+ * line, to one its stream already has, so the resend adds no duplicates) and the named entries are
+ * dead-lettered. A 400 whose body names no entry of the batch dead-letters the whole batch with the body
+ * as reason.
+ *
+ * <p>{@link #close} may be called from another thread while flush is blocked retrying: workers are
+ * interrupted and {@code flush} throws promptly, so nothing is acknowledged. Records written but not
+ * flushed before close are not sent (close does not flush).
+ */
+public final class LokiOutput implements Output {
+
+    private static final Logger log = LoggerFactory.getLogger(LokiOutput.class);
+    private static final String PROTOBUF = "application/x-protobuf";
+    private static final String JSON = "application/json";
+
+    private record MetadataRule(String name, String fixed, RecordAccessor accessor) {
+    }
+
+    private final LokiConfig config;
+    private final String name;
+    private final LokiService service;
+    private final RetrySchedule schedule;
+    private final DeadLetterStore deadLetters;
+    private final DeliveryCounters counters = new DeliveryCounters();
+    private final DeadLetterWarnings warnings;
+    private final BatchDispatcher<LokiBatch> dispatcher;
+    private final LokiRateLimiter rateLimiter;
+    private final RateLimitedLog errorLog = new RateLimitedLog(10_000);
+    private final LokiStreams streams;
+    private final LokiLabels.Scratch scratch = new LokiLabels.Scratch();
+    private final LokiLineEncoder lineEncoder;
+    private final List<MetadataRule> metadata = new ArrayList<>();
+    private final Map<String, LokiBatch> open = new HashMap<>();
+    private final ThreadLocal<LokiEncoder> encoders = ThreadLocal.withInitial(LokiEncoder::new);
+    private final ThreadLocal<ByteSink> bodies = ThreadLocal.withInitial(() -> new ByteSink(64 * 1024));
+    private volatile boolean closed;
+
+    /** @param name the instance name ({@code loki.0} or the Alias), for logs and the dead-letter file name */
+    public LokiOutput(LokiConfig config, String name) throws IOException {
+        this(config, name, RetrySchedule.of(config.retryLimit()));
+    }
+
+    LokiOutput(LokiConfig config, String name, RetrySchedule schedule) throws IOException {
+        this.config = config;
+        this.name = name;
+        this.service = new LokiService(config);
+        this.schedule = schedule;
+        this.deadLetters = new DeadLetterStore(config.deadLetterPath().resolve(name + ".ndjson"));
+        this.warnings = new DeadLetterWarnings(name, "Loki", counters, deadLetters.file());
+        this.dispatcher = new BatchDispatcher<>(name, "Loki", Math.max(1, config.workers()), this::deliver);
+        this.rateLimiter = new LokiRateLimiter(config.rateLimit(), config.batchMaxSize());
+        this.streams = new LokiStreams(name, config.maxLabelValues());
+        // Keys whose values went to labels or structured metadata leave the line (Fluent Bit's remove_keys_derived).
+        List<RecordAccessor> remove = new ArrayList<>(config.removeKeys());
+        remove.addAll(config.labels().keysToRemove());
+        for (String item : config.structuredMetadata()) {
+            int eq = item.indexOf('=');
+            String key = item.substring(0, eq).trim();
+            String value = item.substring(eq + 1).trim();
+            if (value.startsWith("$")) {
+                RecordAccessor a = RecordAccessor.compile(value);
+                metadata.add(new MetadataRule(key, null, a));
+                remove.add(a);
+            } else {
+                metadata.add(new MetadataRule(key, value, null));
+            }
+        }
+        this.lineEncoder = new LokiLineEncoder(config.lineFormat(), config.dropSingleKey(), remove);
+        log.info("Loki output ready. output={} host={} uri={} push_format={} workers={} batch_max_size={} "
+                + "retry_limit={} rate_limit={} dead_letter_file={}", name, service.hostPort(), config.uri(),
+                config.protobuf() ? "protobuf" : "json", dispatcher.workers(), config.batchMaxSize(),
+                config.retryLimit(), config.rateLimit() <= 0 ? "off" : config.rateLimit() + "B/s",
+                deadLetters.file());
+    }
+
+    /** What became of the records so far; readable from any thread. */
+    public DeliveryCounters counters() {
+        return counters;
+    }
+
+    /** New streams that took a label past {@code max_label_values}; readable from any thread. */
+    public long streamsOverLabelLimit() {
+        return streams.overLimit.sum();
+    }
+
+    /** The dead-letter file (created on the first dead letter). */
+    public Path deadLetterFile() {
+        return deadLetters.file();
+    }
+
+    /**
+     * How far behind a stream's newest entry Loki accepts entries ({@code acceptance_window}): replay must
+     * keep a stream's entries within it.
+     */
+    public Duration acceptanceWindow() {
+        return config.acceptanceWindow();
+    }
+
+    /** The most bytes per second pushed ({@code rate_limit}), 0 for none. */
+    public long rateLimit() {
+        return config.rateLimit();
+    }
+
+    @Override
+    public void write(LogRecord record) throws IOException {
+        if (closed) {
+            throw new IOException("the Loki output " + name + " is closed");
+        }
+        String tenant = tenant(record);
+        String labels = config.labels().build(record, scratch);
+        LokiStream stream = streams.intern(labels, scratch);
+        String key = tenant == null ? "" : tenant;
+        LokiBatch b = open.get(key);
+        if (b == null) {
+            // Starts small and grows: a batch is allocated per flush, and most flushes carry far less than the limit.
+            b = new LokiBatch(tenant, (int) Math.min(config.batchMaxSize() + 1024, 64 * 1024));
+            open.put(key, b);
+        }
+        int start = b.lines.length();
+        try {
+            lineEncoder.encode(record, b.lines);
+        } catch (RuntimeException e) {
+            b.lines.truncate(start);
+            throw e;
+        }
+        RecordOrigin origin = record.origin();
+        b.add(start, stream, record.timeNanos(), metadata(record), record.tag(), origin == null ? null : origin.id(),
+                record.offset());
+        if (b.bytes >= config.batchMaxSize()) {
+            open.remove(key);
+            dispatcher.submit(b);
+        }
+    }
+
+    @Override
+    public void flush() throws IOException {
+        if (closed) {
+            throw new IOException("the Loki output " + name + " is closed; the records are not acknowledged");
+        }
+        dispatcher.submitCarried();
+        for (LokiBatch b : open.values()) {
+            if (b.count > 0) {
+                dispatcher.submit(b);
+            }
+        }
+        open.clear();
+        dispatcher.awaitAll();
+        warnings.maybeWarn(false);
+        dispatcher.throwIfCarried(deadLetters.file());
+    }
+
+    @Override
+    public void close() throws IOException {
+        closed = true;
+        dispatcher.close();
+        warnings.maybeWarn(true);
+        deadLetters.close();
+        log.info("Loki output closed. output={} {} streams_over_label_limit={}", name, counters,
+                streams.overLimit.sum());
+    }
+
+    private String tenant(LogRecord record) {
+        if (config.tenantIdKey() != null) {
+            String t = config.tenantIdKey().text(record);
+            if (t != null && !t.isEmpty()) {
+                return t;
+            }
+        }
+        return config.tenantId();
+    }
+
+    private String[] metadata(LogRecord record) {
+        if (metadata.isEmpty()) {
+            return null;
+        }
+        String[] out = new String[metadata.size() * 2];
+        int n = 0;
+        for (MetadataRule m : metadata) {
+            String v = m.fixed != null ? m.fixed : m.accessor.text(record);
+            if (v != null && !v.isEmpty()) {
+                out[n++] = m.name;
+                out[n++] = v;
+            }
+        }
+        return n == 0 ? null : n == out.length ? out : java.util.Arrays.copyOf(out, n);
+    }
+
+    /** Sends {@code batch} until each of its entries is delivered or dead-lettered. Runs on a worker. */
+    private void deliver(LokiBatch batch) throws InterruptedException {
+        LokiEncoder encoder = encoders.get();
+        ByteSink body = bodies.get();
+        while (true) {
+            if (closed) {
+                throw new InterruptedException("closed");
+            }
+            body.reset();
+            byte[] payload;
+            int length;
+            String encoding = null;
+            if (config.protobuf()) {
+                encoder.encodeProtobuf(batch, body);
+                length = encoder.snappy(body.array(), body.length());
+                payload = encoder.compressed();
+            } else {
+                encoder.encodeJson(batch, body);
+                payload = body.array();
+                length = body.length();
+                if (config.gzip()) {
+                    try {
+                        payload = HttpClients.gzip(payload, length);
+                    } catch (IOException e) {
+                        throw new IllegalStateException("gzip into memory failed", e);
+                    }
+                    length = payload.length;
+                    encoding = "gzip";
+                }
+            }
+            rateLimiter.acquire(batch.bytes);
+            LokiService.Response r = null;
+            String error;
+            long retryAfter = -1;
+            try {
+                r = service.send(payload, length, config.protobuf() ? PROTOBUF : JSON, encoding, batch.tenant);
+                error = null;
+            } catch (java.io.IOException e) {
+                error = e.getMessage();
+                if (closed) {
+                    throw new InterruptedException("closed");
+                }
+                if (errorLog.allow("unreachable")) {
+                    log.error("Loki cannot be reached; retrying. output={} host={} retries={} error={}", name,
+                            service.hostPort(), batch.retries, e.getMessage());
+                }
+            }
+            if (r != null) {
+                switch (LokiRetryPolicy.forStatus(r.status())) {
+                    case DELIVERED -> {
+                        counters.delivered.add(batch.count);
+                        return;
+                    }
+                    case REJECTED -> {
+                        batch = rejected(batch, r.body());
+                        if (batch == null) {
+                            return;
+                        }
+                        counters.retried.add(batch.count);
+                        continue;
+                    }
+                    case SPLIT -> {
+                        split(batch, r);
+                        return;
+                    }
+                    case RETRY -> {
+                        error = "HTTP " + r.status() + (r.body().isBlank() ? "" : " " + oneLine(r.body(), 300));
+                        retryAfter = LokiRetryPolicy.retryAfterMillis(r.retryAfter(), System.currentTimeMillis());
+                        logRetry(r, batch, retryAfter);
+                    }
+                }
+            }
+            counters.failedRequests.increment();
+            batch.lastError = error;
+            batch.lastStatus = r == null ? 0 : r.status();
+            if (!retryLater(batch, retryAfter)) {
+                return;
+            }
+        }
+    }
+
+    /**
+     * Dead-letters the entries a 400 body names and returns the rest to send again, or null when none is
+     * left (or the body named none: then the whole batch is dead-lettered).
+     */
+    private LokiBatch rejected(LokiBatch batch, String body) {
+        List<LokiRejections.Rejection> rejections = LokiRejections.parse(body);
+        boolean[] marked = new boolean[batch.count];
+        String[] reasons = new String[batch.count];
+        int n = LokiRejections.attribute(batch, rejections, marked, reasons);
+        if (n == 0) {
+            String reason = "HTTP 400 " + oneLine(body, 1000);
+            java.util.Arrays.fill(marked, true);
+            java.util.Arrays.fill(reasons, reason);
+            n = batch.count;
+            if (errorLog.allow("400-unattributed")) {
+                log.error("Loki refused a push and its answer names no entry; the whole batch goes to the dead-letter "
+                        + "file. output={} entries={} answer={}", name, batch.count, oneLine(body, 300));
+            }
+        }
+        deadLetter(batch, marked, reasons, 400);
+        return n == batch.count ? null : batch.without(marked);
+    }
+
+    private void split(LokiBatch batch, LokiService.Response r) throws InterruptedException {
+        if (batch.count == 1) {
+            boolean[] all = {true};
+            deadLetter(batch, all, new String[] {"HTTP 413 " + oneLine(r.body(), 300)}, 413);
+            return;
+        }
+        boolean[] first = new boolean[batch.count];
+        boolean[] second = new boolean[batch.count];
+        for (int i = 0; i < batch.count; i++) {
+            (i < batch.count / 2 ? second : first)[i] = true;
+        }
+        log.warn("Loki refused a push as too large (HTTP 413); sending it in two halves. output={} entries={} "
+                + "hint=lower batch_max_size", name, batch.count);
+        deliver(batch.without(first));
+        deliver(batch.without(second));
+    }
+
+    private void logRetry(LokiService.Response r, LokiBatch batch, long retryAfter) {
+        int s = r.status();
+        if (!errorLog.allow("status-" + s)) {
+            return;
+        }
+        if (s == 429) {
+            log.warn("Loki is rate limiting pushes (HTTP 429); retrying. output={} entries={} retries={} "
+                    + "retry_after_ms={} answer={}", name, batch.count, batch.retries, retryAfter, oneLine(r.body(), 200));
+        } else if (s == 401 || s == 403) {
+            log.error("Loki refused the credentials (HTTP {}); retrying. output={} host={} user={} retries={}", s,
+                    name, service.hostPort(), config.auth().user(), batch.retries);
+        } else {
+            log.error("Loki refused a push; retrying. output={} host={} status={} entries={} retries={} answer={}",
+                    name, service.hostPort(), s, batch.count, batch.retries, oneLine(r.body(), 200));
+        }
+    }
+
+    /**
+     * Waits before another attempt: {@code Retry-After} when Loki gave one (plus up to 10% jitter), else
+     * the backoff. If the retry limit is reached, dead-letters the batch instead and returns false.
+     */
+    private boolean retryLater(LokiBatch batch, long retryAfterMillis) throws InterruptedException {
+        long next = batch.retries + 1L;
+        if (!schedule.allows(next)) {
+            boolean[] all = new boolean[batch.count];
+            String[] reasons = new String[batch.count];
+            java.util.Arrays.fill(all, true);
+            java.util.Arrays.fill(reasons, "retry limit reached: " + batch.lastError);
+            deadLetter(batch, all, reasons, batch.lastStatus);
+            return false;
+        }
+        batch.retries++;
+        counters.retried.add(batch.count);
+        long delay = retryAfterMillis >= 0
+                ? retryAfterMillis + ThreadLocalRandom.current().nextLong(retryAfterMillis / 10 + 1)
+                : schedule.delayMillis(next);
+        if (delay > 0) {
+            Thread.sleep(delay);
+        }
+        return true;
+    }
+
+    private void deadLetter(LokiBatch batch, boolean[] marked, String[] reasons, int status) {
+        List<DeadLetter> letters = new ArrayList<>();
+        long now = System.currentTimeMillis();
+        for (int i = 0; i < batch.count; i++) {
+            if (marked[i]) {
+                letters.add(new DeadLetter(LokiEncoder.entryJson(batch, i), batch.stream(i).labels, status, reasons[i],
+                        now, batch.tag(i), batch.originId(i), batch.offset(i)));
+            }
+        }
+        try {
+            deadLetters.append(letters);
+            counters.deadLettered.add(letters.size());
+            warnings.reason(letters.get(letters.size() - 1).reason());
+            warnings.maybeWarn(false);
+        } catch (IOException e) {
+            boolean[] keep = new boolean[batch.count];
+            for (int i = 0; i < batch.count; i++) {
+                keep[i] = !marked[i];
+            }
+            log.error("Cannot write the dead-letter file; the entries stay in the output and are sent again. output={} "
+                    + "file={} entries={} error={}", name, deadLetters.file(), letters.size(), e.toString());
+            dispatcher.carry(batch.without(keep), e.toString());
+        }
+    }
+
+    private static String oneLine(String s, int max) {
+        String t = s == null ? "" : s.replace('\n', ' ').trim();
+        return t.length() <= max ? t : t.substring(0, max) + "...";
+    }
+
+    @Override
+    public String toString() {
+        return "LokiOutput[" + name + ", " + service + "]";
+    }
+}

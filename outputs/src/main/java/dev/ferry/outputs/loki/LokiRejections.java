@@ -1,0 +1,190 @@
+package dev.ferry.outputs.loki;
+
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeFormatterBuilder;
+import java.time.temporal.ChronoField;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Reads the text body of Loki's 400 answer to a push and finds which entries of the batch it names.
+ * Stateless.
+ *
+ * <p>Loki answers 400 for a whole push when some entries or streams are invalid, after storing the valid
+ * ones; the body lists the problems. The forms read (Loki 2.x and 3.x, {@code pkg/validation} and the
+ * ingester's {@code stream.go}):
+ * <pre>
+ * entry with timestamp 2024-01-01 10:00:00.5 +0000 UTC ignored, reason: 'entry too far behind, entry
+ *     timestamp is: 2024-01-01T10:00:00Z, oldest acceptable timestamp is: 2024-01-01T11:00:00Z',
+ * entry with timestamp ... ignored, reason: 'entry out of order',
+ * user 'tenant', total ignored: 2 out of 10 for stream: {job="x"}        (names the stream of the lines above)
+ * entry for stream '{job="x"}' has timestamp too old: 2024-01-01 10:00:00 +0000 UTC, oldest acceptable
+ *     timestamp is: 2024-01-08 10:00:00 +0000 UTC
+ * entry for stream '{job="x"}' has timestamp too new: ...
+ * Max entry size '256' bytes exceeded for stream '{job="x"}' while adding an entry with length '300' bytes
+ * max entry size '256' for stream '{job="x"}' exceeded                   (older Loki: every longer line)
+ * stream '{job="x"}' has label value too long: '...'                     (and other per-stream errors: every
+ * Error parsing labels '{...}' with error: ...                            entry of that stream)
+ * </pre>
+ * Timestamps are Go's {@code time.Time.String()}; an entry is named by stream and timestamp (or by stream
+ * and line length). Loki caps the listed entries ({@code max_returned_stream_errors}, default 10), and an
+ * ingester reports one stream per answer: entries it refused but did not name are sent again with the
+ * rest and named by the next answer, so each round dead-letters at least one entry and the loop ends.
+ */
+public final class LokiRejections {
+
+    /**
+     * One problem Loki named.
+     *
+     * @param stream the stream's labels as Loki printed them, or null if not named
+     * @param timeNanos the entry's timestamp, or {@link Long#MIN_VALUE} when not named
+     * @param lineLength the length of the entry's line in bytes, or -1; with {@code maxLine} >= 0 and length
+     *     -1: every line longer than {@code maxLine}
+     * @param maxLine the line size limit Loki named, or -1
+     * @param reason Loki's words
+     */
+    public record Rejection(String stream, long timeNanos, int lineLength, int maxLine, String reason) {
+    }
+
+    private static final String GO_TIME = "(\\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2}:\\d{2}(?:\\.\\d{1,9})?) ([+-]\\d{4})"
+            + "(?: [A-Za-z0-9+-]+)?";
+    private static final Pattern IGNORED = Pattern.compile("entry with timestamp " + GO_TIME
+            + " ignored, reason: '(.*?)',?\\s*$", Pattern.MULTILINE);
+    private static final Pattern FOR_STREAM = Pattern.compile("total ignored: \\d+ out of \\d+ for stream: (\\{.*\\})",
+            Pattern.MULTILINE);
+    private static final Pattern TOO_OLD_OR_NEW = Pattern.compile("entry for stream '(\\{.*?\\})' has timestamp too "
+            + "(?:old|new): " + GO_TIME + "(?:, oldest acceptable timestamp is: " + GO_TIME + ")?");
+    private static final Pattern LINE_TOO_LONG = Pattern.compile("Max entry size '(\\d+)' bytes exceeded for stream "
+            + "'(\\{.*?\\})' while adding an entry with length '(\\d+)' bytes");
+    private static final Pattern LINE_TOO_LONG_OLD = Pattern.compile("max entry size '(\\d+)' for stream '(\\{.*?\\})'"
+            + " exceeded");
+    private static final Pattern STREAM_ERROR = Pattern.compile("(?:stream|Error parsing labels) '(\\{.*?\\})'[^\\n]*");
+
+    private static final DateTimeFormatter GO_LOCAL = new DateTimeFormatterBuilder()
+            .appendPattern("yyyy-MM-dd HH:mm:ss")
+            .optionalStart().appendFraction(ChronoField.NANO_OF_SECOND, 1, 9, true).optionalEnd()
+            .toFormatter();
+
+    private LokiRejections() {
+    }
+
+    /** The problems {@code body} names, in the order found (empty if it names none). */
+    public static List<Rejection> parse(String body) {
+        List<Rejection> out = new ArrayList<>();
+        if (body == null) {
+            return out;
+        }
+        // Ingester form: entry lines, then the line naming their stream.
+        Matcher stream = FOR_STREAM.matcher(body);
+        List<int[]> streamAt = new ArrayList<>();
+        List<String> streamNames = new ArrayList<>();
+        while (stream.find()) {
+            streamAt.add(new int[] {stream.start()});
+            streamNames.add(stream.group(1));
+        }
+        Matcher m = IGNORED.matcher(body);
+        while (m.find()) {
+            String name = null;
+            for (int k = 0; k < streamAt.size(); k++) {
+                if (streamAt.get(k)[0] > m.start()) {
+                    name = streamNames.get(k);
+                    break;
+                }
+            }
+            out.add(new Rejection(name, goTime(m.group(1), m.group(2)), -1, -1, m.group(3)));
+        }
+        boolean[] used = new boolean[body.length() + 1];
+        m = TOO_OLD_OR_NEW.matcher(body);
+        while (m.find()) {
+            out.add(new Rejection(m.group(1), goTime(m.group(2), m.group(3)), -1, -1, m.group()));
+            mark(used, m);
+        }
+        m = LINE_TOO_LONG.matcher(body);
+        while (m.find()) {
+            out.add(new Rejection(m.group(2), Long.MIN_VALUE, Integer.parseInt(m.group(3)),
+                    Integer.parseInt(m.group(1)), m.group()));
+            mark(used, m);
+        }
+        m = LINE_TOO_LONG_OLD.matcher(body);
+        while (m.find()) {
+            out.add(new Rejection(m.group(2), Long.MIN_VALUE, -1, Integer.parseInt(m.group(1)), m.group()));
+            mark(used, m);
+        }
+        m = STREAM_ERROR.matcher(body);
+        while (m.find()) {
+            if (!used[m.start(1)] && !body.startsWith("entry with timestamp", lineStart(body, m.start()))) {
+                out.add(new Rejection(m.group(1), Long.MIN_VALUE, -1, -1, m.group().trim()));
+            }
+        }
+        return out;
+    }
+
+    private static int lineStart(String body, int i) {
+        int nl = body.lastIndexOf('\n', i);
+        return nl + 1;
+    }
+
+    private static void mark(boolean[] used, Matcher m) {
+        for (int i = m.start(); i < m.end(); i++) {
+            used[i] = true;
+        }
+    }
+
+    /** Nanoseconds since the epoch of a Go {@code time.Time.String()} value. */
+    static long goTime(String local, String offset) {
+        LocalDateTime t = LocalDateTime.parse(local, GO_LOCAL);
+        ZoneOffset z = ZoneOffset.of(offset.substring(0, 3) + ":" + offset.substring(3));
+        java.time.Instant i = t.toInstant(z);
+        return i.getEpochSecond() * 1_000_000_000L + i.getNano();
+    }
+
+    /**
+     * Marks the entries of {@code batch} that {@code rejections} name.
+     *
+     * @param reasons filled with the reason of each marked entry
+     * @return how many entries are marked
+     */
+    static int attribute(LokiBatch batch, List<Rejection> rejections, boolean[] marked, String[] reasons) {
+        int n = 0;
+        for (Rejection r : rejections) {
+            boolean streamKnown = false;
+            if (r.stream != null) {
+                for (int i = 0; i < batch.count && !streamKnown; i++) {
+                    streamKnown = sameStream(batch.stream(i), r.stream);
+                }
+            }
+            for (int i = 0; i < batch.count; i++) {
+                if (marked[i]) {
+                    continue;
+                }
+                if (streamKnown && !sameStream(batch.stream(i), r.stream)) {
+                    continue;
+                }
+                boolean hit;
+                if (r.timeNanos != Long.MIN_VALUE) {
+                    hit = batch.time(i) == r.timeNanos;
+                } else if (r.lineLength >= 0) {
+                    hit = batch.lineLength(i) == r.lineLength;
+                } else if (r.maxLine >= 0) {
+                    hit = batch.lineLength(i) > r.maxLine;
+                } else {
+                    hit = streamKnown;
+                }
+                if (hit) {
+                    marked[i] = true;
+                    reasons[i] = r.reason;
+                    n++;
+                }
+            }
+        }
+        return n;
+    }
+
+    private static boolean sameStream(LokiStream s, String printed) {
+        return s.labels.equals(printed) || s.labels.replace(", ", ",").equals(printed.replace(", ", ","));
+    }
+}

@@ -1,0 +1,74 @@
+package dev.ferry.outputs.loki;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.ferry.outputs.Sections;
+import dev.ferry.pipeline.config.ConfigException;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+class LokiConfigTest {
+
+    private static LokiConfig config(String... keyValues) {
+        String[] all = new String[keyValues.length + 2];
+        all[0] = "Name";
+        all[1] = "loki";
+        System.arraycopy(keyValues, 0, all, 2, keyValues.length);
+        return LokiConfig.from(Sections.bind(LokiConfig.OPTIONS, all));
+    }
+
+    @Test
+    void defaults() {
+        LokiConfig c = config();
+        assertThat(c.host()).isEqualTo("127.0.0.1");
+        assertThat(c.port()).isEqualTo(3100);
+        assertThat(c.uri()).isEqualTo("/loki/api/v1/push");
+        assertThat(c.protobuf()).isTrue();
+        assertThat(c.batchMaxSize()).isEqualTo(1 << 20);
+        assertThat(c.rateLimit()).isEqualTo(3 << 20);
+        assertThat(c.acceptanceWindow()).isEqualTo(Duration.ofHours(1));
+        assertThat(c.maxLabelValues()).isEqualTo(1000);
+        assertThat(c.retryLimit().toString()).isEqualTo("1");
+    }
+
+    @Test
+    void secretsAreMaskedInDescribe() {
+        LokiConfig c = config("HTTP_User", "u", "HTTP_Passwd", "hunter2");
+        assertThat(String.join("\n", c.describe())).contains("user=u").contains("password=*****")
+                .doesNotContain("hunter2");
+        assertThat(config("Bearer_Token", "tok3n").toString()).doesNotContain("tok3n");
+    }
+
+    @Test
+    void highCardinalityLabelIsAStartUpError() {
+        assertThatThrownBy(() -> config("Labels", "job=x, rid=$request_id")).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("test.conf:5").hasMessageContaining("label 'rid' takes its value from "
+                        + "$request_id, a high-cardinality key (request_id)");
+        assertThat(config("Labels", "job=x, rid=$request_id", "label_cardinality_check", "off").labels().isFixed())
+                .isFalse();
+    }
+
+    @Test
+    void gzipOnlyForJson() {
+        assertThatThrownBy(() -> config("Compress", "gzip")).hasMessageContaining("Compress gzip applies to "
+                + "push_format json; protobuf pushes are always snappy-compressed");
+        assertThat(config("Compress", "gzip", "push_format", "json").gzip()).isTrue();
+    }
+
+    @Test
+    void otherValidationRules() {
+        assertThatThrownBy(() -> config("Drop_Single_Key", "maybe"))
+                .hasMessageContaining("bad value 'maybe' for key 'Drop_Single_Key'; allowed: on, off or raw");
+        assertThatThrownBy(() -> config("HTTP_User", "u", "Bearer_Token", "t"))
+                .hasMessageContaining("HTTP_User and Bearer_Token are both set; use one of them");
+        assertThatThrownBy(() -> config("HTTP_Passwd", "p")).hasMessageContaining("HTTP_Passwd is set without HTTP_User");
+        assertThatThrownBy(() -> config("rate_limit", "fast"))
+                .hasMessageContaining("bad value 'fast' for key 'rate_limit'; allowed: bytes per second such as 3MiB, "
+                        + "or off");
+        assertThat(config("rate_limit", "off").rateLimit()).isZero();
+        assertThatThrownBy(() -> config("Label_Map_Path", "/nonexistent/map.json"))
+                .hasMessageContaining("cannot read Label_Map_Path /nonexistent/map.json");
+        assertThatThrownBy(() -> config("Tenant_ID_Key", "$a[")).hasMessageContaining("invalid record accessor '$a['");
+    }
+}

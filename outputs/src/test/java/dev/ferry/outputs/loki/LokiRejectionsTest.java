@@ -1,0 +1,65 @@
+package dev.ferry.outputs.loki;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.ferry.outputs.loki.LokiRejections.Rejection;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class LokiRejectionsTest {
+
+    @Test
+    void ingesterTooFarBehindNamesEntriesOfItsStream() {
+        // As a Loki 3.x ingester answers (pkg/ingester/stream.go).
+        String body = "entry with timestamp 2025-08-01 16:43:38.854444845 +0000 UTC ignored, reason: 'entry too far "
+                + "behind, entry timestamp is: 2025-08-01T16:43:38Z, oldest acceptable timestamp is: "
+                + "2025-08-03T10:18:03Z',\nentry with timestamp 2025-08-01 16:43:39 +0000 UTC ignored, reason: 'entry "
+                + "out of order',\nuser 'fake', total ignored: 2 out of 5 for stream: {job=\"a\", pod=\"p\"}";
+        assertThat(LokiRejections.parse(body)).containsExactly(
+                new Rejection("{job=\"a\", pod=\"p\"}", 1_754_066_618_854_444_845L, -1, -1, "entry too far behind, "
+                        + "entry timestamp is: 2025-08-01T16:43:38Z, oldest acceptable timestamp is: 2025-08-03T10:18:03Z"),
+                new Rejection("{job=\"a\", pod=\"p\"}", 1_754_066_619_000_000_000L, -1, -1, "entry out of order"));
+    }
+
+    @Test
+    void distributorValidationErrors() {
+        String body = "entry for stream '{job=\"a\"}' has timestamp too old: 2024-01-01 10:00:00.5 +0000 UTC, oldest "
+                + "acceptable timestamp is: 2024-01-08 10:00:00 +0000 UTC\nMax entry size '256' bytes exceeded for "
+                + "stream '{job=\"b\"}' while adding an entry with length '300' bytes\nstream '{job=\"c\"}' has label "
+                + "value too long: 'xxx'";
+        List<Rejection> r = LokiRejections.parse(body);
+        assertThat(r).containsExactly(
+                new Rejection("{job=\"a\"}", 1_704_103_200_500_000_000L, -1, -1, "entry for stream '{job=\"a\"}' has "
+                        + "timestamp too old: 2024-01-01 10:00:00.5 +0000 UTC, oldest acceptable timestamp is: "
+                        + "2024-01-08 10:00:00 +0000 UTC"),
+                new Rejection("{job=\"b\"}", Long.MIN_VALUE, 300, 256, "Max entry size '256' bytes exceeded for stream "
+                        + "'{job=\"b\"}' while adding an entry with length '300' bytes"),
+                new Rejection("{job=\"c\"}", Long.MIN_VALUE, -1, -1, "stream '{job=\"c\"}' has label value too long: "
+                        + "'xxx'"));
+    }
+
+    @Test
+    void attributionMatchesStreamAndTimeOrLength() {
+        LokiBatch b = new LokiBatch(null, 64);
+        LokiStream a = new LokiStream("{job=\"a\"}", new String[] {"job"}, new String[] {"a"});
+        LokiStream c = new LokiStream("{job=\"c\"}", new String[] {"job"}, new String[] {"c"});
+        add(b, a, 5, "x");
+        add(b, c, 5, "x");
+        add(b, c, 6, "yyy");
+        boolean[] marked = new boolean[3];
+        String[] reasons = new String[3];
+        int n = LokiRejections.attribute(b, List.of(new Rejection("{job=\"c\"}", 5, -1, -1, "old"),
+                new Rejection("{job=\"c\"}", Long.MIN_VALUE, 3, 2, "long")), marked, reasons);
+        assertThat(n).isEqualTo(2);
+        assertThat(marked).containsExactly(false, true, true);
+        assertThat(reasons).containsExactly(null, "old", "long");
+        assertThat(LokiRejections.attribute(b, LokiRejections.parse("some proxy said no"), new boolean[3],
+                new String[3])).isZero();
+    }
+
+    private static void add(LokiBatch b, LokiStream s, long t, String line) {
+        int start = b.lines.length();
+        b.lines.writeUtf8(line);
+        b.add(start, s, t, null, "t", null, -1);
+    }
+}
