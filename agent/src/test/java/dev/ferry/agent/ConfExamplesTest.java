@@ -21,7 +21,7 @@ class ConfExamplesTest {
             files = s.filter(p -> p.toString().endsWith(".conf") || p.toString().endsWith(".yaml")).sorted().toList();
         }
         assertThat(files).extracting(p -> p.getFileName().toString())
-                .contains("fluent-bit.conf", "fluent-bit.yaml", "erlmcp-to-file.conf");
+                .contains("fluent-bit.conf", "fluent-bit.yaml", "erlmcp-to-file.conf", "erlmcp-to-loki.conf", "erlmcp-otp-reports.conf");
         ConfigLoader loader = new ConfigLoader(Map.of("HOSTNAME", "node-1", "ELASTICSEARCH_PASSWORD", "x"));
         for (Path f : files) {
             LoadedConfig loaded = loader.load(f);
