@@ -2,6 +2,7 @@ package dev.ferry.agent.source.replay;
 
 import dev.ferry.agent.source.FileIdentity;
 import dev.ferry.agent.source.Input;
+import dev.ferry.agent.source.MultilineBatchSink;
 import dev.ferry.agent.source.NewlineScanner;
 import dev.ferry.agent.source.segment.ArchiveWalker;
 import dev.ferry.agent.source.segment.SegmentCorruptException;
@@ -55,6 +56,8 @@ public final class ReplayInput implements Input {
     private final AtomicLong acknowledged = new AtomicLong();
     private final ReplayCounters counters = new ReplayCounters();
     private final LineBatch batch = new LineBatch(512);
+    private final MultilineBatchSink multilineSink = new MultilineBatchSink(this::publishAndClear);
+    private LinePublisher publisher;
     private volatile boolean running = true;
     private volatile boolean walked;
     private Thread thread;
@@ -85,7 +88,8 @@ public final class ReplayInput implements Input {
 
     @Override
     public void start(LinePublisher publisher) {
-        thread = new Thread(() -> run(publisher), "ferry-replay");
+        this.publisher = publisher;
+        thread = new Thread(this::run, "ferry-replay");
         thread.setDaemon(true);
         thread.start();
     }
@@ -118,7 +122,7 @@ public final class ReplayInput implements Input {
         progress.finish();
     }
 
-    private void run(LinePublisher publisher) {
+    private void run() {
         try {
             List<ArchiveWalker> walkers = new ArrayList<>();
             long total = 0;
@@ -141,7 +145,7 @@ public final class ReplayInput implements Input {
                             return;
                         }
                         try {
-                            replay(publisher, source, member, reader);
+                            replay(source, member, reader);
                         } catch (InterruptedException e) {
                             Thread.currentThread().interrupt();
                             throw new IOException("replay interrupted", e);
@@ -167,7 +171,7 @@ public final class ReplayInput implements Input {
         }
     }
 
-    private void replay(LinePublisher publisher, Path source, ArchiveWalker.Member member, SegmentReader reader)
+    private void replay(Path source, ArchiveWalker.Member member, SegmentReader reader)
             throws IOException, InterruptedException {
         String path = "/" + member.name();
         String tag = TailTag.expand(config.tagOr(name), path);
@@ -235,75 +239,42 @@ public final class ReplayInput implements Input {
                 if (len == 0 && config.skipEmptyLines()) {
                     continue;
                 }
-                add(publisher, assembler, buf, from, len, off, next);
+                add(assembler, buf, from, len, off, next);
             }
             if (eof && start < end) {
-                add(publisher, assembler, buf, start, end - start, base + start, base + end);
+                add(assembler, buf, start, end - start, base + start, base + end);
                 start = end;
             }
             if (eof && assembler != null) {
-                assembler.flush(System.nanoTime(), true, this::addJoined);
+                assembler.flush(System.nanoTime(), true, multilineSink.into(batch));
+                multilineSink.rethrowInterrupt();
             }
-            flush(publisher);
+            flush();
         }
         progress.memberDone(member.size());
     }
 
-    private LinePublisher currentPublisher;
-
-    private void add(LinePublisher publisher, MultilineAssembler assembler, byte[] buf, int from, int len, long off, long next)
+    private void add(MultilineAssembler assembler, byte[] buf, int from, int len, long off, long next)
             throws InterruptedException {
-        currentPublisher = publisher;
         if (assembler != null) {
-            assembler.accept(buf, from, len, off, next, System.nanoTime(), this::addJoined);
-            rethrow();
+            assembler.accept(buf, from, len, off, next, System.nanoTime(), multilineSink.into(batch));
+            multilineSink.rethrowInterrupt();
             return;
         }
         if (batch.add(from, len, off, next)) {
-            flush(publisher);
+            flush();
         }
     }
 
-    private InterruptedException interrupted;
-    private final LineBatch single = new LineBatch(1);
+    private void flush() throws InterruptedException {
+        publishAndClear(batch);
+    }
 
-    /** Receives multiline records: spans of the reading buffer join the batch, joined ones go at once. */
-    private void addJoined(byte[] b, int off, int len, long offset, long nextOffset) {
-        if (interrupted != null) {
+    /** Hands a batch to the ring, counting what goes out, and empties it. */
+    private void publishAndClear(LineBatch b) throws InterruptedException {
+        if (b.isEmpty()) {
             return;
         }
-        try {
-            if (b == batch.buffer()) {
-                if (batch.add(off, len, offset, nextOffset)) {
-                    flush(currentPublisher);
-                }
-                return;
-            }
-            flush(currentPublisher);
-            single.begin(b, batch.tag(), decoder, batch.origin(), batch.readTimeNanos());
-            single.add(off, len, offset, nextOffset);
-            publish(currentPublisher, single);
-        } catch (InterruptedException e) {
-            interrupted = e;
-        }
-    }
-
-    private void rethrow() throws InterruptedException {
-        InterruptedException e = interrupted;
-        if (e != null) {
-            interrupted = null;
-            throw e;
-        }
-    }
-
-    private void flush(LinePublisher publisher) throws InterruptedException {
-        if (!batch.isEmpty()) {
-            publish(publisher, batch);
-            batch.clear();
-        }
-    }
-
-    private void publish(LinePublisher publisher, LineBatch b) throws InterruptedException {
         ReplayOrigin origin = (ReplayOrigin) b.origin();
         long next = b.lastNextOffset();
         long delta = next - origin.published;
@@ -311,6 +282,7 @@ public final class ReplayInput implements Input {
         published.addAndGet(delta);
         counters.records.add(b.size());
         publisher.publish(b);
+        b.clear();
     }
 
     private void checkDrained() {

@@ -2,9 +2,9 @@ package dev.ferry.agent.source.tail;
 
 import dev.ferry.agent.source.FileIdentity;
 import dev.ferry.agent.source.Fingerprint;
+import dev.ferry.agent.source.MultilineBatchSink;
 import dev.ferry.agent.source.NewlineScanner;
 import dev.ferry.parsers.multiline.MultilineAssembler;
-import dev.ferry.parsers.multiline.RecordSink;
 import dev.ferry.pipeline.record.RecordOrigin;
 import dev.ferry.pipeline.ring.LineBatch;
 import java.io.IOException;
@@ -63,7 +63,7 @@ final class TailedFile implements RecordOrigin {
 
     // Multiline: joins lines of this file into records; null without multiline.parser.
     private final MultilineAssembler multiline;
-    private final MultilineSink multilineSink;
+    private final MultilineBatchSink multilineSink;
 
     /**
      * @param id the origin id saved in the DB, or null to fix it at the first published line
@@ -84,7 +84,7 @@ final class TailedFile implements RecordOrigin {
         this.acked = startOffset;
         this.lastDataNanos = System.nanoTime();
         this.multiline = input.multiline() == null ? null : MultilineAssembler.create(input.multiline());
-        this.multilineSink = multiline == null ? null : new MultilineSink();
+        this.multilineSink = multiline == null ? null : new MultilineBatchSink(this::publish);
     }
 
     @Override
@@ -236,7 +236,7 @@ final class TailedFile implements RecordOrigin {
         LineBatch batch = input.batch();
         batch.begin(buf, tag, input.decoder(), this, readTimeNanos);
         if (multiline != null) {
-            multilineSink.batch = batch;
+            multilineSink.into(batch);
             multiline.accept(buf, start, len, offsetOf(start), readPos, System.nanoTime(), multilineSink);
             multiline.flush(System.nanoTime(), true, multilineSink);
             multilineSink.rethrowInterrupt();
@@ -291,50 +291,10 @@ final class TailedFile implements RecordOrigin {
         }
         LineBatch batch = input.batch();
         batch.begin(buf, tag, input.decoder(), this, readTimeNanos);
-        multilineSink.batch = batch;
+        multilineSink.into(batch);
         multiline.flush(now, force, multilineSink);
         multilineSink.rethrowInterrupt();
         publish(batch);
-    }
-
-    /**
-     * Receives the multiline assembler's records: a record that is a span of this file's buffer joins the
-     * batch; a joined record (in the assembler's own buffer, valid only during the call) is published at
-     * once, after the batch before it, so order is kept.
-     */
-    private final class MultilineSink implements RecordSink {
-        LineBatch batch;
-        private final LineBatch single = new LineBatch(1);
-        private InterruptedException interrupted;
-
-        @Override
-        public void record(byte[] b, int off, int len, long offset, long nextOffset) {
-            if (interrupted != null) {
-                return;
-            }
-            try {
-                if (b == buf) {
-                    if (batch.add(off, len, offset, nextOffset)) {
-                        publish(batch);
-                    }
-                    return;
-                }
-                publish(batch);
-                single.begin(b, batch.tag(), batch.decoder(), TailedFile.this, batch.readTimeNanos());
-                single.add(off, len, offset, nextOffset);
-                publish(single);
-            } catch (InterruptedException e) {
-                interrupted = e;
-            }
-        }
-
-        void rethrowInterrupt() throws InterruptedException {
-            InterruptedException e = interrupted;
-            if (e != null) {
-                interrupted = null;
-                throw e;
-            }
-        }
     }
 
     private long offsetOf(int index) {
@@ -360,7 +320,7 @@ final class TailedFile implements RecordOrigin {
             }
             long next = offsetOf(i + 1);
             if (multiline != null) {
-                multilineSink.batch = batch;
+                multilineSink.into(batch);
                 multiline.accept(buf, from, len, offsetOf(from), next, System.nanoTime(), multilineSink);
                 multilineSink.rethrowInterrupt();
                 if (input.overLimit()) {
