@@ -13,7 +13,6 @@ import dev.ferry.pipeline.spi.Output;
 import dev.ferry.pipeline.spool.Spool;
 import dev.ferry.pipeline.spool.SpoolConfig;
 import dev.ferry.pipeline.spool.SpoolReader;
-import dev.ferry.pipeline.spool.SpoolSync;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -97,7 +96,7 @@ public final class Agent {
             }
             // Every input publishes from one thread of its own, so one input means one producer.
             ring = new RecordRing(s.ringSlots(), s.ringWorkers(), s.ringWait(), filters, outputs, plan.inputs().size() == 1,
-                    spool == null ? null : spool.writer(), s.storageSync() == SpoolSync.FULL);
+                    spool == null ? null : spool.writer());
             counters = ring.counters();
             if (spool != null) {
                 // Readers are registered before the first append, so none misses a record.

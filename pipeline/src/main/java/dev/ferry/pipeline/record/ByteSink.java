@@ -76,6 +76,19 @@ public final class ByteSink {
         }
     }
 
+    /**
+     * Reserves {@code n} bytes at the end, to be filled in later through {@link #array()} (a length field
+     * written before what it measures).
+     *
+     * @return the offset of the first reserved byte
+     */
+    public int reserve(int n) {
+        ensure(n);
+        int at = len;
+        len += n;
+        return at;
+    }
+
     @Override
     public String toString() {
         return new String(buf, 0, len, StandardCharsets.UTF_8);

@@ -42,6 +42,10 @@ public final class RecordFields {
     private byte[] raw = new byte[0];
     private int objectStart = -1;
     private int rawPrefix;
+    // A JSON object not split into fields yet: writeJson copies raw[0, deferredLength) as it is, any other
+    // use runs deferredSplit first.
+    private Runnable deferredSplit;
+    private int deferredLength;
 
     /** Points spans at {@code line}; called by {@link LogRecord} whenever its line changes. */
     void bind(byte[] line) {
@@ -50,6 +54,7 @@ public final class RecordFields {
 
     /** Removes every field. */
     public void clear() {
+        deferredSplit = null;
         Arrays.fill(values, 0, size, null);
         size = 0;
         objectStart = -1;
@@ -57,15 +62,18 @@ public final class RecordFields {
     }
 
     public int size() {
+        split();
         return size;
     }
 
     public String key(int i) {
+        split();
         return keys[i];
     }
 
     /** Index of the first field named {@code key}, or -1. */
     public int indexOf(String key) {
+        split();
         for (int i = 0; i < size; i++) {
             String k = keys[i];
             if (k == key || k.equals(key)) {
@@ -87,6 +95,7 @@ public final class RecordFields {
 
     /** The value of field {@code i} as a Java value (strings decoded, numbers parsed, objects as maps). */
     public Object value(int i) {
+        split();
         return switch (forms[i]) {
             case RAW -> JsonValues.parse(raw, starts[i], lengths[i]);
             case TEXT -> JsonText.decodeText(raw, starts[i], lengths[i]);
@@ -99,6 +108,7 @@ public final class RecordFields {
      * value as its JSON text ({@code 200}, {@code true}, {@code {"a":1}}), JSON null as {@code null}.
      */
     public String text(int i) {
+        split();
         switch (forms[i]) {
             case RAW -> {
                 if (raw[starts[i]] == '"') {
@@ -129,6 +139,7 @@ public final class RecordFields {
 
     /** Sets {@code key} to {@code value}: replaces the first field of that name, or appends one. */
     public void put(String key, Object value) {
+        split();
         int i = indexOf(key);
         if (i < 0) {
             append(key, OBJECT, 0, 0, value);
@@ -141,11 +152,13 @@ public final class RecordFields {
 
     /** Appends a field without looking for an existing one of that name. */
     public void append(String key, Object value) {
+        split();
         append(key, OBJECT, 0, 0, value);
     }
 
     /** Appends a field whose value is the raw JSON {@code line[start, start+len)}. For parsers. */
     public void appendRaw(String key, int start, int len) {
+        split();
         boolean extendsPrefix = objectStart >= 0 && rawPrefix == size;
         append(key, RAW, start, len, null);
         if (extendsPrefix) {
@@ -155,6 +168,7 @@ public final class RecordFields {
 
     /** Appends a field whose value is the UTF-8 text {@code line[start, start+len)}. For parsers. */
     public void appendText(String key, int start, int len) {
+        split();
         append(key, TEXT, start, len, null);
     }
 
@@ -163,17 +177,42 @@ public final class RecordFields {
      * to add, in order, with {@link #appendRaw}. For the JSON parser; call on an empty field set.
      */
     public void beginRawObject(int start) {
+        split();
         objectStart = start;
         rawPrefix = 0;
     }
 
+    /**
+     * Declares that the bound line's first {@code length} bytes are one JSON object (written by
+     * {@link #writeJson}) whose fields {@code split} adds when they are first needed: until then
+     * {@link #writeJson} copies those bytes as they are, and any other method runs {@code split} first
+     * (once). For readers of records already encoded, such as the disk spool, where most outputs only
+     * write the JSON out again. Call on an empty field set; {@link #clear()} drops the deferral.
+     *
+     * @param split adds the fields (a parser's work); called on the thread that owns the record
+     */
+    public void defer(int length, Runnable split) {
+        deferredSplit = split;
+        deferredLength = length;
+    }
+
+    private void split() {
+        Runnable s = deferredSplit;
+        if (s != null) {
+            deferredSplit = null;
+            s.run();
+        }
+    }
+
     /** How many leading fields are still the original bytes of the line's JSON object. */
     public int rawPrefix() {
+        split();
         return rawPrefix;
     }
 
     /** Removes every field named {@code key}; returns whether any was there. */
     public boolean remove(String key) {
+        split();
         boolean removed = false;
         for (int i = size - 1; i >= 0; i--) {
             if (keys[i].equals(key)) {
@@ -186,6 +225,7 @@ public final class RecordFields {
 
     /** Removes field {@code i}, keeping the order of the others. */
     public void removeAt(int i) {
+        split();
         touch(i);
         int tail = size - i - 1;
         System.arraycopy(keys, i + 1, keys, i, tail);
@@ -200,12 +240,15 @@ public final class RecordFields {
 
     /** Renames field {@code i} to {@code newKey}, keeping its value and position. */
     public void renameAt(int i, String newKey) {
+        split();
         touch(i);
         keys[i] = newKey;
     }
 
     /** Copies field {@code from} of {@code other} (which may be this) as a new field named {@code key}. */
     public void appendCopy(String key, RecordFields other, int from) {
+        split();
+        other.split();
         if (other.forms[from] == OBJECT || other.raw != raw) {
             append(key, OBJECT, 0, 0, other.value(from));
         } else {
@@ -215,6 +258,10 @@ public final class RecordFields {
 
     /** Writes the fields as one JSON object. */
     public void writeJson(ByteSink out) {
+        if (deferredSplit != null) {
+            out.write(raw, 0, deferredLength);
+            return;
+        }
         int i = 0;
         if (rawPrefix > 0) {
             int end = starts[rawPrefix - 1] + lengths[rawPrefix - 1];
@@ -236,6 +283,7 @@ public final class RecordFields {
 
     /** Writes the value of field {@code i} as JSON. */
     public void writeValue(int i, ByteSink out) {
+        split();
         switch (forms[i]) {
             case RAW -> out.write(raw, starts[i], lengths[i]);
             case TEXT -> JsonText.writeText(out, raw, starts[i], lengths[i]);
@@ -245,6 +293,7 @@ public final class RecordFields {
 
     /** A copy of the fields as a map (for tests and the slow paths of filters). */
     public Map<String, Object> toMap() {
+        split();
         Map<String, Object> m = new LinkedHashMap<>();
         for (int i = 0; i < size; i++) {
             m.put(keys[i], value(i));

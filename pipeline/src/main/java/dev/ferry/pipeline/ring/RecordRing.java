@@ -77,7 +77,7 @@ public final class RecordRing implements LinePublisher {
      */
     public RecordRing(int slots, int workers, Wait wait, List<FilterRoute> filters, List<OutputRoute> outputs,
                       boolean singleProducer) {
-        this(slots, workers, wait, filters, outputs, singleProducer, null, false);
+        this(slots, workers, wait, filters, outputs, singleProducer, null);
     }
 
     /**
@@ -85,11 +85,11 @@ public final class RecordRing implements LinePublisher {
      * then read the spool on their own threads ({@link SpoolConsumer}), and the inputs' positions are
      * acknowledged once records are in the spool.
      *
-     * @param spool the spool's writer, or null to write to the outputs directly
-     * @param syncEachBatch sync the spool to disk before acknowledging each batch ({@code storage.sync full})
+     * @param spool the spool's writer, or null to write to the outputs directly ({@code storage.sync full}
+     *     is the writer's: it syncs each batch before the inputs are acknowledged)
      */
     public RecordRing(int slots, int workers, Wait wait, List<FilterRoute> filters, List<OutputRoute> outputs,
-                      boolean singleProducer, SpoolWriter spool, boolean syncEachBatch) {
+                      boolean singleProducer, SpoolWriter spool) {
         if (Integer.bitCount(slots) != 1) {
             throw new IllegalArgumentException("ring size must be a power of two: " + slots);
         }
@@ -101,7 +101,7 @@ public final class RecordRing implements LinePublisher {
         }, singleProducer ? ProducerType.SINGLE : ProducerType.MULTI, wait.create());
         EventHandler<RingSlot> output = spool == null
                 ? new OutputStageHandler(outputs, counters, () -> halted)
-                : new SpoolStageHandler(spool, syncEachBatch, outputs.stream().map(OutputRoute::match).toList(), counters,
+                : new SpoolStageHandler(spool, outputs.stream().map(OutputRoute::match).toList(), counters,
                         () -> halted);
         if (workers <= 1) {
             // One thread does both stages: no hand-over between stages, and no stage waiting on another

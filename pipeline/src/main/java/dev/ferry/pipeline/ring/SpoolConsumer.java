@@ -21,10 +21,11 @@ import java.util.concurrent.locks.LockSupport;
  * the records; the ring and the inputs go on until the output's {@code storage.total_limit_size} is
  * reached.
  *
- * <p>An entry becomes a {@link LogRecord} again by parsing its JSON with the given parser (the same
- * bytes the ring wrote, so fields keep their original bytes), with the tag, time and origin the entry
- * carries; origins of spooled records take no acknowledgements (the spool already gave them to the
- * inputs).
+ * <p>An entry becomes a {@link LogRecord} again with the tag, time and origin the entry carries and its
+ * JSON as the line; the JSON is split into fields by the given parser only when the output asks for a
+ * field ({@link dev.ferry.pipeline.record.RecordFields#defer}), so an output that writes the record's
+ * JSON out as it is never parses it again. Origins of spooled records take no acknowledgements (the
+ * spool already gave them to the inputs).
  *
  * <p>Lifecycle: {@link #start()}, then {@link #drain(Duration)} to let it catch up, then {@link #close()}.
  */
@@ -39,11 +40,15 @@ public final class SpoolConsumer implements AutoCloseable {
     private final int batch;
     private final TagRoutes<TagPattern> match;
     private final LogRecord record = new LogRecord();
+    private final Runnable split = this::split;
     private final Map<String, RecordOrigin> origins = new HashMap<>();
     private final Thread thread;
     private volatile boolean running = true;
     private volatile boolean stopping;
-    private volatile boolean caughtUp;
+    // drain() asks with a new number; the consumer answers with the number it had read before a next()
+    // that found nothing, so an answer always comes from a pass that started after the question.
+    private volatile long drainAsked;
+    private volatile long drainAnswered;
     private volatile Throwable failure;
 
     /**
@@ -65,11 +70,6 @@ public final class SpoolConsumer implements AutoCloseable {
         thread.start();
     }
 
-    /** Whether everything in the spool so far has been handed to the output and committed. */
-    public boolean caughtUp() {
-        return caughtUp;
-    }
-
     /**
      * Waits until the consumer has caught up with the spool, at most {@code timeout} (null: as long as it
      * takes, for {@code Exit_On_Eof} and replay).
@@ -78,14 +78,15 @@ public final class SpoolConsumer implements AutoCloseable {
      */
     public boolean drain(Duration timeout) {
         long deadline = timeout == null ? Long.MAX_VALUE : System.nanoTime() + timeout.toNanos();
-        caughtUp = false; // only a pass that finds nothing new after this call counts
-        while (!caughtUp && thread.isAlive()) {
+        long asked = drainAsked + 1;
+        drainAsked = asked; // only a pass that starts after this and finds nothing new counts
+        while (drainAnswered < asked && thread.isAlive()) {
             if (System.nanoTime() > deadline) {
                 return false;
             }
             LockSupport.parkNanos(5_000_000);
         }
-        return caughtUp;
+        return drainAnswered >= asked;
     }
 
     /** Stops the thread; what was not committed is read again at the next start. */
@@ -103,25 +104,26 @@ public final class SpoolConsumer implements AutoCloseable {
     private void run() {
         int visited = 0;
         long pending = 0;
-        long lastIndex = -1;
+        long last = -1;
         try {
             while (running) {
+                long asked = drainAsked;
                 SpoolEntry e = reader.next();
                 if (e == null) {
-                    if (lastIndex >= 0) {
+                    if (last >= 0) {
                         if (!flush(pending)) {
                             return;
                         }
-                        reader.commit(lastIndex);
+                        reader.commit(last);
                         pending = 0;
                         visited = 0;
-                        lastIndex = -1;
+                        last = -1;
                     }
-                    caughtUp = true;
+                    drainAnswered = asked;
                     LockSupport.parkNanos(IDLE_PARK_NANOS);
                     continue;
                 }
-                lastIndex = e.index();
+                last = e.sequence();
                 visited++;
                 if (match.forTag(e.tag()).length > 0) {
                     load(e);
@@ -134,10 +136,10 @@ public final class SpoolConsumer implements AutoCloseable {
                     if (!flush(pending)) {
                         return;
                     }
-                    reader.commit(lastIndex);
+                    reader.commit(last);
                     pending = 0;
                     visited = 0;
-                    lastIndex = -1;
+                    last = -1;
                 }
             }
         } catch (RuntimeException | Error t) {
@@ -147,11 +149,8 @@ public final class SpoolConsumer implements AutoCloseable {
     }
 
     private void load(SpoolEntry e) {
-        record.reset(e.json(), 0, e.jsonLength());
-        if (!json.parse(record)) {
-            record.fields().clear();
-            record.fields().appendText(LineDecoder.LOG_KEY, 0, record.lineLength());
-        }
+        record.reset(e.json(), e.jsonOffset(), e.jsonLength());
+        record.fields().defer(record.lineLength(), split);
         record.tag(e.tag());
         if (e.timeFromLog()) {
             record.logTime(e.timeNanos());
@@ -164,6 +163,21 @@ public final class SpoolConsumer implements AutoCloseable {
             origins.clear();
         }
         record.origin(origin, e.offset(), e.nextOffset());
+    }
+
+    // Splits the loaded record's JSON into fields; the record keeps the time the spool carried.
+    private void split() {
+        long time = record.timeNanos();
+        boolean fromLog = record.timeFromLog();
+        if (!json.parse(record)) {
+            record.fields().clear();
+            record.fields().appendText(LineDecoder.LOG_KEY, 0, record.lineLength());
+        }
+        if (fromLog) {
+            record.logTime(time);
+        } else {
+            record.readTime(time);
+        }
     }
 
     private boolean write() {

@@ -11,8 +11,9 @@ import java.util.function.BooleanSupplier;
 
 /**
  * The ring's last stage when the disk spool is on: appends every record some output takes to the spool
- * (its JSON encoded once), and at the end of each batch, once the batch is in the spool (synced first
- * with {@code storage.sync full}), acknowledges the records' positions to the inputs. The outputs read
+ * (its JSON encoded once, into the writer's batch), and at the end of each ring batch writes the batch
+ * to the spool ({@link SpoolWriter#flush()}, which syncs it with {@code storage.sync full}) and only then
+ * acknowledges the records' positions to the inputs. The outputs read
  * the spool on their own threads ({@link SpoolConsumer}), so a slow or dead output never holds the ring.
  *
  * <p>When the spool is full ({@code storage.total_limit_size} of an output, or the spool's disk cap) the
@@ -22,7 +23,6 @@ import java.util.function.BooleanSupplier;
 final class SpoolStageHandler implements EventHandler<RingSlot> {
 
     private final SpoolWriter writer;
-    private final boolean syncEachBatch;
     private final TagRoutes<TagPattern> outputs;
     private final RingCounters counters;
     private final BooleanSupplier halted;
@@ -30,10 +30,8 @@ final class SpoolStageHandler implements EventHandler<RingSlot> {
     private final PendingAcks acks = new PendingAcks();
     private boolean abandoned;
 
-    SpoolStageHandler(SpoolWriter writer, boolean syncEachBatch, List<TagPattern> outputMatches, RingCounters counters,
-                      BooleanSupplier halted) {
+    SpoolStageHandler(SpoolWriter writer, List<TagPattern> outputMatches, RingCounters counters, BooleanSupplier halted) {
         this.writer = writer;
-        this.syncEachBatch = syncEachBatch;
         this.outputs = new TagRoutes<>(outputMatches, m -> m, TagPattern.class);
         this.counters = counters;
         this.halted = halted;
@@ -50,6 +48,7 @@ final class SpoolStageHandler implements EventHandler<RingSlot> {
                 counters.unrouted.increment();
             } else {
                 while (!writer.hasRoom()) {
+                    writer.flush(); // the outputs must see what is held here to commit and make room
                     if (halted.getAsBoolean()) {
                         abandoned = true; // not in the spool: not acknowledged, read again at the next start
                         return;
@@ -65,9 +64,7 @@ final class SpoolStageHandler implements EventHandler<RingSlot> {
             acks.remember(origin, record.nextOffset());
         }
         if (endOfBatch) {
-            if (syncEachBatch) {
-                writer.sync();
-            }
+            writer.flush();
             acks.acknowledgeAll();
         }
     }

@@ -17,8 +17,8 @@ import java.nio.file.StandardOpenOption;
  * <p>File format (ASCII text, written whole to {@code <name>.position.tmp} and renamed over the old
  * file, so a crash leaves either the old or the new position, never a mix):
  * <pre>
- * ferry-spool-position 1
- * index=&lt;Chronicle index of the last committed entry, -1 if none&gt;
+ * ferry-spool-position 2
+ * index=&lt;Chronicle index of the document holding the last committed entry, -1 if none&gt;
  * sequence=&lt;entries committed: the sequence of the next entry to deliver&gt;
  * bytes=&lt;sum of the sizes of the committed entries: the "bytes before" of the next entry&gt;
  * </pre>
@@ -28,13 +28,16 @@ import java.nio.file.StandardOpenOption;
  * read, while ferry must persist only what an output has a final answer for; and their table store is
  * not synced. A position file written at commit time says exactly that.
  *
- * @param index Chronicle index of the last committed entry, or -1 when nothing was committed yet
+ * <p>A reader resumes by moving to the document at {@code index} and skipping the entries whose sequence
+ * is below {@code sequence}, so a commit in the middle of a document is exact.
+ *
+ * @param index Chronicle index of the document holding the last committed entry, or -1 when none
  * @param sequence sequence of the first entry not committed
  * @param bytes bytes-before of the first entry not committed
  */
 record ReaderPosition(long index, long sequence, long bytes) {
 
-    private static final String MAGIC = "ferry-spool-position 1";
+    private static final String MAGIC = "ferry-spool-position 2";
 
     /** Reads the position, or returns null if the file does not exist. */
     static ReaderPosition read(Path file) {
@@ -48,7 +51,7 @@ record ReaderPosition(long index, long sequence, long bytes) {
         }
         String[] lines = text.split("\n");
         if (lines.length < 4 || !lines[0].equals(MAGIC)) {
-            throw new IllegalStateException("spool position " + file + " is not a ferry-spool-position 1 file");
+            throw new IllegalStateException("spool position " + file + " is not a '" + MAGIC + "' file");
         }
         return new ReaderPosition(value(file, lines[1], "index="), value(file, lines[2], "sequence="),
                 value(file, lines[3], "bytes="));

@@ -3,15 +3,13 @@ package dev.ferry.pipeline.spool;
 import dev.ferry.pipeline.record.ByteSink;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
-import net.openhft.chronicle.bytes.Bytes;
 
 /**
  * One spooled record as its reader sees it: a reusable view, overwritten by the next
  * {@link SpoolReader#next()}.
  *
- * <p>Owned by the reader's thread. The JSON bytes ({@link #json()}, valid up to {@link #jsonLength()})
- * are a copy out of the mapped file into a buffer the reader reuses; copy what you keep beyond the next
- * call. Tag and origin id are {@code String}s cached from the previous entry when their bytes repeat, so
+ * <p>Owned by the reader's thread. The JSON bytes ({@link #json()} from {@link #jsonOffset()}) lie in the
+ * reader's copy of the current document, a buffer it reuses; copy what you keep beyond the next call. Tag and origin id are {@code String}s cached from the previous entry when their bytes repeat, so
  * a run of entries from one file allocates nothing.
  */
 public final class SpoolEntry {
@@ -27,20 +25,24 @@ public final class SpoolEntry {
     private final CachedString tag = new CachedString();
     private final CachedString originId = new CachedString();
     private boolean hasOrigin;
-    private byte[] json = new byte[512];
+    private byte[] json = new byte[0];
+    private int jsonOffset;
     private int jsonLength;
 
-    /** The Chronicle index of the entry: what {@link SpoolReader#commit(long)} takes. */
+    /** The Chronicle index of the document that holds the entry. */
     public long index() {
         return index;
     }
 
-    /** The entry's number in the spool: 0 for the first entry ever, +1 per entry, across restarts. */
+    /**
+     * The entry's number in the spool: 0 for the first entry ever, +1 per entry, across restarts. What
+     * {@link SpoolReader#commit(long)} takes.
+     */
     public long sequence() {
         return sequence;
     }
 
-    /** Bytes the entry takes in the spool (payload plus Chronicle's 4-byte header). */
+    /** Bytes the record takes in its document (see {@link SpoolEntryFormat}). */
     public int size() {
         return size;
     }
@@ -71,9 +73,16 @@ public final class SpoolEntry {
         return nextOffset;
     }
 
-    /** The record's fields as a JSON object; valid bytes are {@code [0, jsonLength())}. Never modify. */
+    /**
+     * The buffer holding the record's fields as a JSON object, at {@code [jsonOffset(), jsonOffset() +
+     * jsonLength())}. Never modify.
+     */
     public byte[] json() {
         return json;
+    }
+
+    public int jsonOffset() {
+        return jsonOffset;
     }
 
     public int jsonLength() {
@@ -82,12 +91,12 @@ public final class SpoolEntry {
 
     /** Appends the JSON bytes to {@code out}. */
     public void writeJson(ByteSink out) {
-        out.write(json, 0, jsonLength);
+        out.write(json, jsonOffset, jsonLength);
     }
 
     /** The JSON as a String (allocates; for tests and logs). */
     public String jsonString() {
-        return new String(json, 0, jsonLength, StandardCharsets.UTF_8);
+        return new String(json, jsonOffset, jsonLength, StandardCharsets.UTF_8);
     }
 
     long bytesEnd() {
@@ -95,72 +104,69 @@ public final class SpoolEntry {
     }
 
     /**
-     * Reads the payload at {@code in}'s read position (to its read limit).
+     * Reads the record at {@code doc[at]} (a document copied out of the spool, which this entry then
+     * points into for its JSON).
      *
-     * @throws IllegalStateException if the payload is not a version-1 spool entry
+     * @return the record's size
+     * @throws IllegalStateException if the record does not fit in {@code doc[at, end)}
      */
-    void decode(long index, Bytes<?> in) {
-        long payload = in.readRemaining();
-        int version = in.readUnsignedByte();
-        if (version != SpoolEntryFormat.VERSION || payload < SpoolEntryFormat.FIXED_PART) {
-            throw new IllegalStateException("spool entry at index 0x" + Long.toHexString(index)
-                    + " has format version " + version + " and " + payload + " bytes; expected version "
-                    + SpoolEntryFormat.VERSION);
+    int decode(byte[] doc, int at, int end, long index, long sequence, long bytesBefore) {
+        int size = end - at < 4 ? -1 : SpoolEntryFormat.getInt(doc, at) + 4;
+        if (size < SpoolEntryFormat.RECORD_HEAD || size > end - at) {
+            throw corrupt(index, sequence, "a record of " + size + " bytes where " + (end - at) + " are left");
         }
         this.index = index;
-        this.size = (int) payload + SpoolEntryFormat.DOCUMENT_HEADER;
-        int flags = in.readUnsignedByte();
+        this.sequence = sequence;
+        this.bytesBefore = bytesBefore;
+        this.size = size;
+        int recordEnd = at + size;
+        int flags = doc[at + 4];
         timeFromLog = (flags & SpoolEntryFormat.FLAG_TIME_FROM_LOG) != 0;
-        sequence = in.readLong();
-        bytesBefore = in.readLong();
-        timeNanos = in.readLong();
-        offset = in.readLong();
-        nextOffset = in.readLong();
-        tag.read(in, in.readUnsignedShort());
-        int originLength = in.readShort();
-        hasOrigin = originLength >= 0;
-        if (hasOrigin) {
-            originId.read(in, originLength);
+        timeNanos = SpoolEntryFormat.getLong(doc, at + 5);
+        offset = SpoolEntryFormat.getLong(doc, at + 13);
+        nextOffset = SpoolEntryFormat.getLong(doc, at + 21);
+        int p = at + SpoolEntryFormat.RECORD_HEAD;
+        if ((flags & SpoolEntryFormat.FLAG_SAME_TAG) == 0) {
+            p = readString(tag, doc, p, recordEnd, index, sequence);
         }
-        int n = in.readInt();
-        if (n < 0 || n > in.readRemaining()) {
-            throw new IllegalStateException("spool entry at index 0x" + Long.toHexString(index)
-                    + " declares " + n + " JSON bytes but has " + in.readRemaining());
+        hasOrigin = (flags & SpoolEntryFormat.FLAG_NO_ORIGIN) == 0;
+        if (hasOrigin && (flags & SpoolEntryFormat.FLAG_SAME_ORIGIN) == 0) {
+            p = readString(originId, doc, p, recordEnd, index, sequence);
         }
-        if (n > json.length) {
-            json = new byte[Math.max(n, json.length * 2)];
-        }
-        in.read(json, 0, n);
-        jsonLength = n;
+        json = doc;
+        jsonOffset = p;
+        jsonLength = recordEnd - p;
+        return size;
     }
 
-    /** Reads only the counters of an entry (sequence and bytes before), for the writer's recovery. */
-    static long[] readCounters(Bytes<?> in) {
-        long payload = in.readRemaining();
-        in.readSkip(2);
-        long sequence = in.readLong();
-        long bytesBefore = in.readLong();
-        return new long[] {sequence, bytesBefore + payload + SpoolEntryFormat.DOCUMENT_HEADER};
+    private static int readString(CachedString s, byte[] doc, int p, int end, long index, long sequence) {
+        int n = p + 2 <= end ? SpoolEntryFormat.getUnsignedShort(doc, p) : -1;
+        if (n < 0 || p + 2 + n > end) {
+            throw corrupt(index, sequence, "a string of " + n + " bytes past the record's end");
+        }
+        s.read(doc, p + 2, n);
+        return p + 2 + n;
+    }
+
+    static IllegalStateException corrupt(long index, long sequence, String what) {
+        return new IllegalStateException("spool document at index 0x" + Long.toHexString(index) + " is damaged: record "
+                + sequence + " declares " + what);
     }
 
     /** A String decoded from UTF-8 bytes, reused while the bytes repeat. */
     private static final class CachedString {
         byte[] bytes = new byte[64];
         int length = -1;
-        byte[] scratch = new byte[64];
         String value = "";
 
-        void read(Bytes<?> in, int n) {
-            if (n > scratch.length) {
-                scratch = new byte[Math.max(n, scratch.length * 2)];
-            }
-            in.read(scratch, 0, n);
-            if (n == length && Arrays.equals(scratch, 0, n, bytes, 0, n)) {
+        void read(byte[] src, int off, int n) {
+            if (n == length && Arrays.equals(src, off, off + n, bytes, 0, n)) {
                 return;
             }
-            byte[] swap = bytes;
-            bytes = scratch;
-            scratch = swap;
+            if (n > bytes.length) {
+                bytes = new byte[Math.max(n, bytes.length * 2)];
+            }
+            System.arraycopy(src, off, bytes, 0, n);
             length = n;
             value = new String(bytes, 0, n, StandardCharsets.UTF_8);
         }

@@ -1,82 +1,94 @@
 package dev.ferry.pipeline.spool;
 
-import net.openhft.chronicle.bytes.Bytes;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 
 /**
- * The layout of one spool entry: the payload of one Chronicle Queue data document.
+ * The layout of the spool on disk: one Chronicle Queue data document per batch of records.
  *
  * <p>Chronicle frames each document with a 4-byte header (length and flags; the "not complete" bit stays
- * set until the writer has finished, so a reader never sees a half-written entry). The payload that
- * follows is ferry's, written as raw bytes (no Chronicle wire serialization), integers in the byte order
- * Chronicle Bytes writes them: the platform's native order, little-endian on x86-64 and aarch64. Spool
- * files are local to one machine and are not meant to be copied between architectures.
+ * set until the writer has finished, so a reader never sees a half-written batch). The payload that
+ * follows is ferry's, written as raw bytes (no Chronicle wire serialization), integers little-endian.
+ * One document holds the records of one ring batch, cut at about {@link #TARGET_DOCUMENT_BYTES}: Chronicle's
+ * cost is per document (header, index, thread checks), so a batch pays it once instead of once per record.
  *
  * <pre>
+ * document (version 2)
  * offset  size  field
- *      0     1  format version, 1
- *      1     1  flags: bit 0 = the time came from the log line itself
- *      2     8  sequence: the entry's number, 0 for the first entry the spool ever held, +1 per entry
- *     10     8  bytes before: the sum of the sizes of all earlier entries (size = payload + 4)
- *     18     8  record time, nanoseconds since the epoch
- *     26     8  offset of the line's first byte in its origin
- *     34     8  next offset in the origin (where reading resumes after the line)
- *     42     2  tag length T (unsigned)
- *     44     T  tag, UTF-8
- *   44+T     2  origin id length O, or -1 when the record has no origin
- *   46+T     O  origin id, UTF-8
- * 46+T+O     4  JSON length J
- * 50+T+O     J  the record's fields as one JSON object (RecordFields.writeJson), UTF-8
+ *      0     1  format version, 2
+ *      1     1  reserved, 0
+ *      2     4  record count N (at least 1)
+ *      6     8  first sequence: the number of the document's first record; 0 for the first record the
+ *               spool ever held, +1 per record, across documents and restarts
+ *     14     8  bytes before: the sum of the sizes of all earlier records
+ *     22        N records, one after the other
+ *
+ * record
+ *      0     4  length R of the rest of the record; the record's size is 4 + R
+ *      4     1  flags: bit 0 the time came from the log line itself; bit 1 the tag is the previous
+ *               record's (no tag field); bit 2 the origin id is the previous record's (no origin field);
+ *               bit 3 the record has no origin (no origin field)
+ *      5     8  record time, nanoseconds since the epoch
+ *     13     8  offset of the line's first byte in its origin
+ *     21     8  next offset in the origin (where reading resumes after the line)
+ *     29        tag, unless bit 1: length T (2 bytes, unsigned), then T bytes of UTF-8
+ *               origin id, unless bit 2 or 3: length O (2 bytes, unsigned), then O bytes of UTF-8
+ *               the record's fields as one JSON object (RecordFields.writeJson), UTF-8, to the end
  * </pre>
  *
- * Sequence and bytes-before make the spool's counters restart-safe: the writer resumes them from the
- * last entry, and a reader's pending bytes are the writer's end minus the end of its last commit.
+ * "The previous record" is the previous record of the same document: the first record of a document
+ * always carries its tag and origin. Sequence and bytes-before make the spool's counters restart-safe:
+ * the writer resumes them from the last document, a reader's position is a sequence number (see
+ * {@link ReaderPosition}), and a reader's pending bytes are the writer's end minus the end of its last
+ * commit. Document headers and Chronicle's framing and index pages are not counted as record bytes.
  */
 final class SpoolEntryFormat {
 
-    static final int VERSION = 1;
+    static final int VERSION = 2;
+    /** Bytes of a document's header. */
+    static final int DOCUMENT_HEAD = 22;
+    static final int COUNT_AT = 2;
+    static final int FIRST_SEQUENCE_AT = 6;
+    static final int BYTES_BEFORE_AT = 14;
+    /** Bytes of a record's fixed part: length, flags, time, offset, next offset. */
+    static final int RECORD_HEAD = 29;
     static final int FLAG_TIME_FROM_LOG = 1;
-    /** Bytes Chronicle adds in front of every document. */
-    static final int DOCUMENT_HEADER = 4;
-    static final int FIXED_PART = 50;
-    static final int MAX_TAG_BYTES = 0xFFFF;
-    static final int MAX_ORIGIN_ID_BYTES = Short.MAX_VALUE;
+    static final int FLAG_SAME_TAG = 2;
+    static final int FLAG_SAME_ORIGIN = 4;
+    static final int FLAG_NO_ORIGIN = 8;
+    static final int MAX_STRING_BYTES = 0xFFFF;
+    /** A document is written once its records reach this size (or at the end of the ring batch). */
+    static final int TARGET_DOCUMENT_BYTES = 64 * 1024;
+
+    private static final VarHandle INT = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final VarHandle LONG = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final VarHandle SHORT = MethodHandles.byteArrayViewVarHandle(short[].class, ByteOrder.LITTLE_ENDIAN);
 
     private SpoolEntryFormat() {
     }
 
-    /**
-     * Writes the head of an entry (everything before the JSON length) at the write position.
-     *
-     * @return nothing; the caller writes the JSON length and bytes next
-     * @throws IllegalArgumentException if the tag or origin id is too long
-     */
-    static void writeHead(Bytes<?> out, boolean timeFromLog, long sequence, long bytesBefore, long timeNanos,
-            long offset, long nextOffset, CharSequence tag, CharSequence originId) {
-        out.writeByte((byte) VERSION);
-        out.writeByte((byte) (timeFromLog ? FLAG_TIME_FROM_LOG : 0));
-        out.writeLong(sequence);
-        out.writeLong(bytesBefore);
-        out.writeLong(timeNanos);
-        out.writeLong(offset);
-        out.writeLong(nextOffset);
-        writeString(out, tag, MAX_TAG_BYTES, "tag");
-        if (originId == null) {
-            out.writeShort((short) -1);
-        } else {
-            writeString(out, originId, MAX_ORIGIN_ID_BYTES, "origin id");
-        }
+    static void putInt(byte[] b, int at, int v) {
+        INT.set(b, at, v);
     }
 
-    // Length first as a placeholder, then the UTF-8 straight from the chars (no byte[] allocated).
-    private static void writeString(Bytes<?> out, CharSequence s, int max, String what) {
-        long lengthAt = out.writePosition();
-        out.writeShort((short) 0);
-        long start = out.writePosition();
-        out.appendUtf8(s);
-        long n = out.writePosition() - start;
-        if (n > max) {
-            throw new IllegalArgumentException("spool entry " + what + " is " + n + " bytes, more than " + max);
-        }
-        out.writeShort(lengthAt, (short) n);
+    static void putLong(byte[] b, int at, long v) {
+        LONG.set(b, at, v);
+    }
+
+    static void putShort(byte[] b, int at, int v) {
+        SHORT.set(b, at, (short) v);
+    }
+
+    static int getInt(byte[] b, int at) {
+        return (int) INT.get(b, at);
+    }
+
+    static long getLong(byte[] b, int at) {
+        return (long) LONG.get(b, at);
+    }
+
+    static int getUnsignedShort(byte[] b, int at) {
+        return Short.toUnsignedInt((short) SHORT.get(b, at));
     }
 }

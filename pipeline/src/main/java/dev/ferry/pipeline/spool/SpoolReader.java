@@ -1,6 +1,7 @@
 package dev.ferry.pipeline.spool;
 
 import java.nio.file.Path;
+import net.openhft.chronicle.bytes.Bytes;
 import net.openhft.chronicle.queue.ExcerptTailer;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
 import net.openhft.chronicle.wire.DocumentContext;
@@ -12,13 +13,17 @@ import net.openhft.chronicle.wire.DocumentContext;
  * {@link #rewind()} (the tailer is created on that thread at the first call). The counters may be read
  * from any thread.
  *
- * <p>Contract: {@link #commit(long)} says "every entry up to this index has a final answer" (delivered
- * or dead-lettered). After a restart the reader resumes with the entry after the last commit, so an
- * entry is never skipped and at most the uncommitted ones are read again. Commits are written to
+ * <p>Contract: {@link #commit(long)} takes an entry's {@linkplain SpoolEntry#sequence() sequence} and says
+ * "every entry up to this one has a final answer" (delivered or dead-lettered). After a restart the
+ * reader resumes with the entry after the last commit, even when that is in the middle of a document, so
+ * an entry is never skipped and at most the uncommitted ones are read again. Commits are written to
  * {@code readers/<name>.position} (see {@link ReaderPosition}); commit once per batch, not per entry,
  * and also when {@link #next()} returns null: the writer pauses the inputs while this reader's
  * uncommitted bytes are at its limit, so a consumer that waits for a full batch before committing
  * must keep its batches below the limit.
+ *
+ * <p>Reading copies one document at a time out of the mapped file into a reused heap buffer, and hands
+ * out its records one by one as views into it: nothing is allocated per entry.
  */
 public final class SpoolReader implements AutoCloseable {
 
@@ -31,12 +36,24 @@ public final class SpoolReader implements AutoCloseable {
     private final SpoolEntry entry = new SpoolEntry();
     private ExcerptTailer tailer;
 
-    // Entries handed out and not yet committed, in index order: a ring of (index, sequence+1, bytes end).
+    // The current document, copied out of the queue: records left, where the next one starts, and its
+    // sequence and bytes-before. Entries below skipBelow were committed before a restart or rewind.
+    private byte[] doc = new byte[SpoolEntryFormat.TARGET_DOCUMENT_BYTES + 16 * 1024];
+    private int docLength;
+    private int docLeft;
+    private int docPos;
+    private long docIndex;
+    private long docSequence;
+    private long docBytes;
+    private long skipBelow;
+
+    // Entries handed out and not yet committed, in sequence order from pendingFirst: a ring of (document
+    // index, bytes end).
     private long[] pendingIndex = new long[1024];
-    private long[] pendingSequence = new long[1024];
     private long[] pendingBytes = new long[1024];
     private int head;
     private int count;
+    private long pendingFirst;
 
     // Written by the reader's thread; committedBytes is volatile and written last (read it first).
     private long committedIndex;
@@ -65,52 +82,54 @@ public final class SpoolReader implements AutoCloseable {
      * The next entry, or null if the reader has caught up with the writer. Never blocks.
      *
      * @return a view that is valid until the next call of {@code next} or {@link #rewind()}
-     * @throws IllegalStateException if the entry is not a spool entry (the reader moves past it)
+     * @throws IllegalStateException if a document is not a spool document of this version or is damaged
+     *     (the reader moves past it)
      */
     public SpoolEntry next() {
-        ExcerptTailer t = tailer();
-        try (DocumentContext dc = t.readingDocument()) {
-            if (!dc.isPresent()) {
+        while (true) {
+            if (docLeft == 0 && !readDocument()) {
                 return null;
             }
-            entry.decode(dc.index(), dc.wire().bytes());
+            int size;
+            try {
+                size = entry.decode(doc, docPos, docLength, docIndex, docSequence, docBytes);
+            } catch (IllegalStateException e) {
+                docLeft = 0;
+                throw e;
+            }
+            docPos += size;
+            docLeft--;
+            docSequence++;
+            docBytes += size;
+            if (entry.sequence() >= skipBelow) {
+                push(entry.sequence(), docIndex, docBytes);
+                return entry;
+            }
         }
-        push(entry.index(), entry.sequence() + 1, entry.bytesEnd());
-        return entry;
     }
 
     /**
-     * Persists that every entry up to and including {@code index} (an {@link SpoolEntry#index()} this
-     * reader handed out) has a final answer. Commits at or before the last one are ignored.
+     * Persists that every entry up to and including the one with {@code sequence} (one this reader handed
+     * out) has a final answer. Commits at or before the last one are ignored.
      *
-     * @throws IllegalArgumentException if the reader did not hand out {@code index} since the last commit
+     * @throws IllegalArgumentException if the reader did not hand out {@code sequence} since the last commit
      */
-    public void commit(long index) {
-        if (index <= committedIndex) {
+    public void commit(long sequence) {
+        if (sequence < committedSequence) {
             return;
         }
-        int found = -1;
-        for (int i = 0; i < count; i++) {
-            long at = pendingIndex[(head + i) & (pendingIndex.length - 1)];
-            if (at == index) {
-                found = i;
-                break;
-            }
-            if (at > index) {
-                break;
-            }
+        long k = sequence - pendingFirst;
+        if (count == 0 || k < 0 || k >= count) {
+            throw new IllegalArgumentException("spool reader " + name + " did not hand out sequence " + sequence);
         }
-        if (found < 0) {
-            throw new IllegalArgumentException("spool reader " + name + " did not hand out index 0x"
-                    + Long.toHexString(index));
-        }
-        int slot = (head + found) & (pendingIndex.length - 1);
-        ReaderPosition position = new ReaderPosition(index, pendingSequence[slot], pendingBytes[slot]);
+        int slot = (int) ((head + k) & (pendingIndex.length - 1));
+        ReaderPosition position = new ReaderPosition(pendingIndex[slot], sequence + 1, pendingBytes[slot]);
         position.write(positionFile, fsync);
         head = (slot + 1) & (pendingIndex.length - 1);
-        count -= found + 1;
+        count -= (int) k + 1;
+        pendingFirst = sequence + 1;
         committedEntries += position.sequence() - committedSequence;
-        committedIndex = index;
+        committedIndex = position.index();
         committedSequence = position.sequence();
         committedBytes = position.bytes();
         spool.afterCommit();
@@ -120,6 +139,7 @@ public final class SpoolReader implements AutoCloseable {
     public void rewind() {
         head = 0;
         count = 0;
+        docLeft = 0;
         if (tailer != null) {
             position(tailer);
         }
@@ -127,7 +147,6 @@ public final class SpoolReader implements AutoCloseable {
 
     /** Entries appended and not committed by this reader. */
     public long pendingEntries() {
-        long fence = committedBytes;
         return Math.max(0, spool.writer().nextSequence() - committedSequence);
     }
 
@@ -153,7 +172,7 @@ public final class SpoolReader implements AutoCloseable {
         return committedSequence;
     }
 
-    /** Chronicle index of the last committed entry, or -1 if nothing was ever committed. */
+    /** Chronicle index of the document holding the last committed entry, or -1 if none. */
     public long committedIndex() {
         long fence = committedBytes;
         return committedIndex;
@@ -183,45 +202,59 @@ public final class SpoolReader implements AutoCloseable {
         return t;
     }
 
-    // Places the tailer on the entry after the last commit.
+    // Copies the next document into doc; false if there is none yet.
+    private boolean readDocument() {
+        ExcerptTailer t = tailer();
+        long index;
+        try (DocumentContext dc = t.readingDocument()) {
+            if (!dc.isPresent()) {
+                return false;
+            }
+            index = dc.index();
+            Bytes<?> in = dc.wire().bytes();
+            int n = (int) in.readRemaining();
+            if (n > doc.length) {
+                doc = new byte[Math.max(n, doc.length * 2)];
+            }
+            in.read(doc, 0, n);
+            docLength = n;
+        }
+        int version = docLength > 0 ? doc[0] : -1;
+        int records = docLength >= SpoolEntryFormat.DOCUMENT_HEAD ? SpoolEntryFormat.getInt(doc, SpoolEntryFormat.COUNT_AT) : 0;
+        if (version != SpoolEntryFormat.VERSION || records < 1) {
+            throw new IllegalStateException("spool document at index 0x" + Long.toHexString(index)
+                    + " has format version " + version + ", " + records + " records and " + docLength
+                    + " bytes; expected version " + SpoolEntryFormat.VERSION + " (" + queue.fileAbsolutePath() + ")");
+        }
+        docIndex = index;
+        docLeft = records;
+        docPos = SpoolEntryFormat.DOCUMENT_HEAD;
+        docSequence = SpoolEntryFormat.getLong(doc, SpoolEntryFormat.FIRST_SEQUENCE_AT);
+        docBytes = SpoolEntryFormat.getLong(doc, SpoolEntryFormat.BYTES_BEFORE_AT);
+        return true;
+    }
+
+    // Places the tailer on the document holding the entry after the last commit; entries before it are
+    // skipped by sequence as they are read.
     private void position(ExcerptTailer t) {
         long committed = committedIndex();
-        if (committed < 0) {
+        skipBelow = committedSequence;
+        // When the committed document's cycle file is gone (deleted once every reader had committed past
+        // it), every document still on disk comes after it: start at the first.
+        if (committed < 0 || !t.moveToIndex(committed)) {
             t.toStart();
-            return;
-        }
-        if (t.moveToIndex(committed)) {
-            boolean skipped;
-            try (DocumentContext dc = t.readingDocument()) {
-                skipped = dc.isPresent() && dc.index() == committed; // the committed entry itself
-            }
-            if (skipped) {
-                return;
-            }
-        }
-        // The committed entry's cycle file is gone (deleted once every reader had committed past it),
-        // so every entry still on disk comes after it; skip defensively anything that does not.
-        t.toStart();
-        while (true) {
-            try (DocumentContext dc = t.readingDocument()) {
-                if (!dc.isPresent()) {
-                    return;
-                }
-                if (dc.index() > committed) {
-                    dc.rollbackOnClose();
-                    return;
-                }
-            }
         }
     }
 
-    private void push(long index, long sequenceEnd, long bytesEnd) {
+    private void push(long sequence, long index, long bytesEnd) {
+        if (count == 0) {
+            pendingFirst = sequence;
+        }
         if (count == pendingIndex.length) {
             grow();
         }
         int slot = (head + count) & (pendingIndex.length - 1);
         pendingIndex[slot] = index;
-        pendingSequence[slot] = sequenceEnd;
         pendingBytes[slot] = bytesEnd;
         count++;
     }
@@ -229,7 +262,6 @@ public final class SpoolReader implements AutoCloseable {
     private void grow() {
         int n = pendingIndex.length;
         pendingIndex = unroll(pendingIndex, n);
-        pendingSequence = unroll(pendingSequence, n);
         pendingBytes = unroll(pendingBytes, n);
         head = 0;
     }

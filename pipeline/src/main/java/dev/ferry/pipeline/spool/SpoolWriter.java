@@ -1,32 +1,33 @@
 package dev.ferry.pipeline.spool;
 
-import dev.ferry.pipeline.record.ByteSink;
 import dev.ferry.pipeline.record.LogRecord;
 import dev.ferry.pipeline.record.RecordOrigin;
 import java.util.concurrent.TimeUnit;
-import net.openhft.chronicle.bytes.Bytes;
 import net.openhft.chronicle.queue.ExcerptAppender;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
 import net.openhft.chronicle.wire.DocumentContext;
 
 /**
- * Appends records to the spool: the ring's output stage calls it from its single thread.
+ * Appends records to the spool: the ring's spool stage calls it from its single thread.
  *
- * <p>Not thread-safe: one thread appends (the Chronicle appender is created on it at the first append).
- * {@link #append} copies the record (its JSON, tag, time, origin id and offsets) into the mapped file
- * with one reused {@link DocumentContext}; the record stays the caller's. When it returns the entry is
- * visible to readers and, with {@link SpoolSync#FULL}, {@code msync}ed to the disk.
+ * <p>Not thread-safe: one thread appends (the Chronicle appender is created on it at the first write).
+ * {@link #append} encodes the record (its JSON, tag, time, origin id and offsets) into the current batch,
+ * a heap buffer ({@link SpoolBatchEncoder}); {@link #flush()} writes the batch as one Chronicle document
+ * and, with {@link SpoolSync#FULL}, {@code msync}s it. A batch is also written once it reaches about
+ * 64 KiB. Records are visible to readers, and may be acknowledged to the inputs, only once the
+ * {@code flush} that wrote them returned.
  *
  * <p>Limits never drop anything: {@link #hasRoom()} turns false when an output's un-committed bytes or the
  * spool's bytes on disk reach their limit; the caller then pauses the inputs ({@link #awaitRoom}) but may
- * still append what it already holds. The counters may be read from any thread.
+ * still append what it already holds. The counters may be read from any thread; they count every record
+ * appended, whether already written or still in the batch.
  */
 public final class SpoolWriter {
 
     private final Spool spool;
     private final SingleChronicleQueue queue;
-    private final boolean syncEveryAppend;
-    private final ByteSink json = new ByteSink(1024);
+    private final boolean syncEachDocument;
+    private final SpoolBatchEncoder batch = new SpoolBatchEncoder();
     private ExcerptAppender appender;
 
     // Written by the appending thread only. bytesEnd is volatile and written last, so a thread that reads
@@ -41,70 +42,90 @@ public final class SpoolWriter {
             long lastIndex) {
         this.spool = spool;
         this.queue = queue;
-        this.syncEveryAppend = sync == SpoolSync.FULL;
+        this.syncEachDocument = sync == SpoolSync.FULL;
         this.nextSequence = nextSequence;
         this.bytesEnd = bytesEnd;
         this.lastIndex = lastIndex;
     }
 
     /**
-     * Appends a record: its fields as JSON ({@code fields().writeJson}), tag, time, origin id and offsets.
+     * Adds a record to the current batch: its fields as JSON ({@code fields().writeJson}), tag, time,
+     * origin id and offsets. The record stays the caller's.
      *
-     * @return the entry's sequence number
+     * @return the record's sequence number
+     * @throws IllegalArgumentException if the tag or origin id is longer than 65535 UTF-8 bytes; nothing
+     *     is appended then
      */
     public long append(LogRecord record) {
-        json.reset();
-        record.fields().writeJson(json);
         RecordOrigin origin = record.origin();
-        return append(json.array(), 0, json.length(), record.tag(), record.timeNanos(), record.timeFromLog(),
-                origin == null ? null : origin.id(), record.offset(), record.nextOffset());
+        int at = begin(record.tag(), record.timeNanos(), record.timeFromLog(), origin == null ? null : origin.id(),
+                record.offset(), record.nextOffset());
+        try {
+            record.fields().writeJson(batch.sink());
+        } catch (RuntimeException e) {
+            batch.abortRecord(at);
+            throw e;
+        }
+        return end(at);
     }
 
     /**
-     * Appends one entry from its parts; {@code json[off, off+len)} is copied.
+     * Adds a record from its parts to the current batch; {@code json[off, off+len)} is copied.
      *
      * @param originId the origin's stable id, or null for a record with no origin
-     * @return the entry's sequence number
-     * @throws IllegalArgumentException if the tag is longer than 65535 or the origin id than 32767 UTF-8
-     *     bytes; nothing is appended then
+     * @return the record's sequence number
+     * @throws IllegalArgumentException if the tag or origin id is longer than 65535 UTF-8 bytes; nothing
+     *     is appended then
      */
     public long append(byte[] json, int off, int len, String tag, long timeNanos, boolean timeFromLog,
             String originId, long offset, long nextOffset) {
+        int at = begin(tag, timeNanos, timeFromLog, originId, offset, nextOffset);
+        batch.sink().write(json, off, len);
+        return end(at);
+    }
+
+    /**
+     * Writes the current batch as one document (and {@code msync}s it with {@link SpoolSync#FULL}); a
+     * no-op when nothing was appended since the last flush.
+     */
+    public void flush() {
+        if (batch.isEmpty()) {
+            return;
+        }
         ExcerptAppender a = appender();
-        long sequence = nextSequence;
-        long before = bytesEnd;
-        long payload;
         try (DocumentContext dc = a.writingDocument()) {
-            Bytes<?> out = dc.wire().bytes();
-            long start = out.writePosition();
             try {
-                SpoolEntryFormat.writeHead(out, timeFromLog, sequence, before, timeNanos, offset, nextOffset,
-                        tag, originId);
-                out.writeInt(len);
-                out.write(json, off, len);
+                dc.wire().bytes().write(batch.array(), 0, batch.length());
             } catch (RuntimeException e) {
                 dc.rollbackOnClose();
                 throw e;
             }
-            payload = out.writePosition() - start;
         }
-        if (syncEveryAppend) {
+        if (syncEachDocument) {
             a.sync();
         }
-        long size = payload + SpoolEntryFormat.DOCUMENT_HEADER;
-        nextSequence = sequence + 1;
         lastIndex = a.lastIndexAppended();
-        appendedEntries++;
-        appendedBytes += size;
-        bytesEnd = before + size;
-        return sequence;
+        batch.clear();
     }
 
-    /** Forces what was appended so far to the disk ({@code msync}); a no-op with {@link SpoolSync#NORMAL}. */
-    public void sync() {
-        if (appender != null) {
-            appender.sync();
+    private int begin(String tag, long timeNanos, boolean timeFromLog, String originId, long offset, long nextOffset) {
+        if (batch.isEmpty()) {
+            batch.begin(nextSequence, bytesEnd);
         }
+        return batch.beginRecord(tag, timeNanos, timeFromLog, originId, offset, nextOffset);
+    }
+
+    private long end(int at) {
+        int size = batch.endRecord(at);
+        long sequence = nextSequence;
+        nextSequence = sequence + 1;
+        appendedEntries++;
+        appendedBytes += size;
+        bytesEnd += size;
+        if (batch.length() >= SpoolEntryFormat.TARGET_DOCUMENT_BYTES) {
+            flush();
+        }
+        return sequence;
     }
 
     /** Whether every output is below its limit and the spool below its disk cap. */

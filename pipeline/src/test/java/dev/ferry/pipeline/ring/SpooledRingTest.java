@@ -103,7 +103,7 @@ class SpooledRingTest {
             // About 30 bytes an entry: the output may hold ~100 KB undelivered before the inputs pause.
             var reader = spool.reader("gated", 100_000);
             RecordRing ring = new RecordRing(64, 1, RecordRing.Wait.BLOCKING, List.of(), List.of(route), true,
-                    spool.writer(), false);
+                    spool.writer());
             SpoolConsumer consumer = new SpoolConsumer(route, reader, LOG_ONLY, ring.counters(), 256);
             ring.start();
             consumer.start();

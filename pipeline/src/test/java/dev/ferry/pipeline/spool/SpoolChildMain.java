@@ -38,6 +38,7 @@ public final class SpoolChildMain {
             for (int i = 0; i < n; i++) {
                 entry(spool.writer(), i);
             }
+            spool.writer().flush();
         }
         System.out.println("done");
     }
@@ -51,7 +52,7 @@ public final class SpoolChildMain {
                 if (e == null) {
                     LockSupport.parkNanos(100_000);
                 } else if (e.sequence() % 37 == 36) {
-                    reader.commit(e.index());
+                    reader.commit(e.sequence());
                     System.out.println("committed " + e.sequence());
                     System.out.flush();
                 }
@@ -59,10 +60,14 @@ public final class SpoolChildMain {
         }, "reader");
         t.setDaemon(true);
         t.start();
+        // Documents of 1 to 5 records; a record counts as appended once the flush that wrote it returned.
         for (long i = 0; ; i++) {
             long seq = entry(spool.writer(), i);
-            System.out.println("appended " + seq);
-            System.out.flush();
+            if (i % 5 == (i / 5) % 5) {
+                spool.writer().flush();
+                System.out.println("appended " + seq);
+                System.out.flush();
+            }
         }
     }
 
@@ -72,6 +77,7 @@ public final class SpoolChildMain {
             for (int i = 0; i < n; i++) {
                 entry(spool.writer(), i);
             }
+            spool.writer().flush();
         }
         SingleChronicleQueue queue = SingleChronicleQueueBuilder.single(dir.toFile()).build();
         ExcerptAppender appender = queue.createAppender();

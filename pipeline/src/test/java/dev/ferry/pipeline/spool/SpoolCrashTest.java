@@ -17,7 +17,7 @@ class SpoolCrashTest {
     Path dir;
 
     @Test
-    void everyEntryWhoseAppendReturnedIsReadExactlyOnceAfterTheCommittedPosition() throws Exception {
+    void everyEntryWhoseFlushReturnedIsReadExactlyOnceAfterTheCommittedPosition() throws Exception {
         long lastReported;
         try (ChildJvm child = ChildJvm.start(List.of("-Dchronicle.analytics.disable=true"), e -> true,
                 SpoolChildMain.class, "stream", dir.toString())) {
@@ -49,6 +49,7 @@ class SpoolCrashTest {
 
             byte[] json = "{\"after\":\"restart\"}".getBytes(StandardCharsets.UTF_8);
             assertThat(spool.writer().append(json, 0, json.length, "t", 0, false, null, 0, 0)).isEqualTo(next);
+            spool.writer().flush();
             assertThat(reader.next().jsonString()).isEqualTo("{\"after\":\"restart\"}");
         }
     }
@@ -72,6 +73,7 @@ class SpoolCrashTest {
             byte[] json = "{\"after\":\"restart\"}".getBytes(StandardCharsets.UTF_8);
             long t0 = System.nanoTime();
             spool.writer().append(json, 0, json.length, "t", 0, false, null, 0, 0);
+            spool.writer().flush();
             long appendMillis = (System.nanoTime() - t0) / 1_000_000;
             SpoolEntry e = reader.next();
             assertThat(e).as("new entry readable after the half-written one (append took %d ms)", appendMillis)

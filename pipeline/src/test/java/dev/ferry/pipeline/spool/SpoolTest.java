@@ -32,7 +32,15 @@ class SpoolTest {
         return Spool.open(new SpoolConfig(dir, sync, diskLimit), TestRollCycles.TEST_SECONDLY, clock);
     }
 
+    /** Appends one record as a document of its own. */
     private static long append(SpoolWriter w, String json) {
+        long sequence = add(w, json);
+        w.flush();
+        return sequence;
+    }
+
+    /** Adds one record to the writer's batch (not written until a flush). */
+    private static long add(SpoolWriter w, String json) {
         byte[] b = json.getBytes(StandardCharsets.UTF_8);
         return w.append(b, 0, b.length, "app.log", 42L, false, "fp-1", 0, b.length + 1);
     }
@@ -56,6 +64,8 @@ class SpoolTest {
             assertThat(w.append(padded, 3, json.length, "kube.var.log", 1_700_000_000_123_456_789L, true,
                     "fp-6fc6ca04320260b8-1024", 100, 180)).isZero();
             assertThat(w.append(json, 0, 0, "t\u00e4g", -1, false, null, 0, 0)).isEqualTo(1);
+            assertThat(reader.next()).as("nothing is visible before the flush").isNull();
+            w.flush();
 
             SpoolEntry e = reader.next();
             assertThat(e.sequence()).isZero();
@@ -65,13 +75,15 @@ class SpoolTest {
             assertThat(e.originId()).isEqualTo("fp-6fc6ca04320260b8-1024");
             assertThat(e.offset()).isEqualTo(100);
             assertThat(e.nextOffset()).isEqualTo(180);
-            assertThat(java.util.Arrays.copyOf(e.json(), e.jsonLength())).isEqualTo(json);
+            assertThat(java.util.Arrays.copyOfRange(e.json(), e.jsonOffset(), e.jsonOffset() + e.jsonLength()))
+                    .isEqualTo(json);
             ByteSink sink = new ByteSink(4);
             e.writeJson(sink);
             assertThat(sink.toString()).isEqualTo("{\"msg\":\"h\u00e9llo \u2603\",\"n\":1}");
-            int expectedSize = 4 + SpoolEntryFormat.FIXED_PART + "kube.var.log".length()
-                    + "fp-6fc6ca04320260b8-1024".length() + json.length;
+            int expectedSize = SpoolEntryFormat.RECORD_HEAD + 2 + "kube.var.log".length()
+                    + 2 + "fp-6fc6ca04320260b8-1024".length() + json.length;
             assertThat(e.size()).isEqualTo(expectedSize);
+            long index = e.index();
 
             e = reader.next();
             assertThat(e.sequence()).isEqualTo(1);
@@ -79,6 +91,8 @@ class SpoolTest {
             assertThat(e.originId()).isNull();
             assertThat(e.timeFromLog()).isFalse();
             assertThat(e.jsonLength()).isZero();
+            assertThat(e.size()).isEqualTo(SpoolEntryFormat.RECORD_HEAD + 2 + 4);
+            assertThat(e.index()).as("one document for the batch").isEqualTo(index);
             assertThat(reader.next()).isNull();
             assertThat(w.appendedEntries()).isEqualTo(2);
             assertThat(w.appendedBytes()).isEqualTo(w.bytesEnd()).isEqualTo(spool.diskBytes());
@@ -98,6 +112,7 @@ class SpoolTest {
             record.fields().writeJson(expected);
 
             spool.writer().append(record);
+            spool.writer().flush();
 
             SpoolEntry e = reader.next();
             assertThat(e.jsonString()).isEqualTo(expected.toString());
@@ -125,7 +140,7 @@ class SpoolTest {
                 last = slow.next();
             }
             assertThat(last.jsonString()).isEqualTo("{\"i\":3}");
-            slow.commit(last.index());
+            slow.commit(last.sequence());
 
             assertThat(fast.pendingEntries()).isEqualTo(10);
             assertThat(slow.pendingEntries()).isEqualTo(6);
@@ -149,7 +164,7 @@ class SpoolTest {
             for (int i = 0; i < 8; i++) {
                 SpoolEntry e = reader.next();
                 if (i == 5) {
-                    sixth = e.index();
+                    sixth = e.sequence();
                 }
             }
             reader.commit(sixth);
@@ -174,7 +189,7 @@ class SpoolTest {
             for (int i = 0; i < 5; i++) {
                 append(spool.writer(), "{\"i\":" + i + "}");
             }
-            reader.commit(reader.next().index());
+            reader.commit(reader.next().sequence());
             assertThat(drain(reader)).hasSize(4);
             reader.rewind();
             assertThat(drain(reader)).containsExactly("{\"i\":1}", "{\"i\":2}", "{\"i\":3}", "{\"i\":4}");
@@ -217,7 +232,7 @@ class SpoolTest {
 
             long lastOfA = 0;
             for (SpoolEntry e = a.next(); e != null; e = a.next()) {
-                lastOfA = e.index();
+                lastOfA = e.sequence();
             }
             a.commit(lastOfA);
             assertThat(cycleFiles()).as("b has committed nothing").hasSize(4);
@@ -227,7 +242,7 @@ class SpoolTest {
                 e = b.next();
             }
             assertThat(e.jsonString()).isEqualTo("{\"c\":2,\"i\":0}");
-            b.commit(e.index());
+            b.commit(e.sequence());
             assertThat(cycleFiles()).containsExactly(spool.cycleFileName(cycles.get(2)),
                     spool.cycleFileName(cycles.get(3)));
             assertThat(spool.deletedFiles()).isEqualTo(2);
@@ -236,10 +251,10 @@ class SpoolTest {
             // the last entry of cycle 2 committed: cycle 2 stays, it holds the committed entry
             b.next();
             e = b.next();
-            b.commit(e.index());
+            b.commit(e.sequence());
             assertThat(cycleFiles()).hasSize(2);
             e = b.next();
-            b.commit(e.index());
+            b.commit(e.sequence());
             assertThat(cycleFiles()).containsExactly(spool.cycleFileName(cycles.get(3)));
             assertThat(drain(b)).containsExactly("{\"c\":3,\"i\":1}", "{\"c\":3,\"i\":2}");
         }
@@ -260,12 +275,12 @@ class SpoolTest {
                 clock.advanceMillis(1000);
             }
             SpoolEntry first = b.next();
-            b.commit(first.index());
-            a.commit(a.next().index());
+            b.commit(first.sequence());
+            a.commit(a.next().sequence());
         }
         try (Spool spool = open(SpoolSync.NORMAL, 0)) {
             SpoolReader a = spool.reader("a", 0);
-            a.commit(a.next().index());
+            a.commit(a.next().sequence());
             assertThat(spool.deletedFiles()).as("b is not registered, so c=0 goes").isEqualTo(1);
         }
         try (Spool spool = open(SpoolSync.NORMAL, 0)) {
@@ -285,6 +300,7 @@ class SpoolTest {
             SpoolReader reader = spool.reader("es", 0);
             for (int i = 0; i < 20_000; i++) {
                 spool.writer().append(record);
+                spool.writer().flush();
                 reader.next();
             }
             long t = Thread.currentThread().getId();
@@ -292,6 +308,7 @@ class SpoolTest {
             for (int i = 0; i < 10_000; i++) {
                 spool.writer().append(record);
             }
+            spool.writer().flush();
             long appendBytes = threads.getThreadAllocatedBytes(t) - before;
             before = threads.getThreadAllocatedBytes(t);
             for (int i = 0; i < 10_000; i++) {
@@ -304,8 +321,8 @@ class SpoolTest {
         }
     }
 
-    // 4 (Chronicle header) + 50 (fixed part) + "app.log" + "fp-1" + {"i":N} with one digit
-    private static final long SMALL_ENTRY = 4 + SpoolEntryFormat.FIXED_PART + 7 + 4 + 7;
+    // the record head + "app.log" and "fp-1" with their lengths + {"i":N} with one digit
+    private static final long SMALL_ENTRY = SpoolEntryFormat.RECORD_HEAD + 2 + 7 + 2 + 4 + 7;
 
     @Test
     void anOutputLimitTurnsHasRoomOffUntilItsReaderCommits() throws Exception {
@@ -331,11 +348,11 @@ class SpoolTest {
                 }
             });
             SpoolEntry first = limited.next();
-            limited.commit(first.index());
+            limited.commit(first.sequence());
             assertThat(w.hasRoom()).as("3 entries still pending").isFalse();
             limited.next();
             SpoolEntry third = limited.next();
-            limited.commit(third.index());
+            limited.commit(third.sequence());
             assertThat(waiting.get(10, TimeUnit.SECONDS)).isTrue();
             assertThat(w.hasRoom()).isTrue();
             assertThat(limited.pendingEntries()).isEqualTo(1);
@@ -356,17 +373,72 @@ class SpoolTest {
             assertThat(spool.diskBytes()).isEqualTo(10 * SMALL_ENTRY);
             long last = 0;
             for (SpoolEntry e = r.next(); e != null; e = r.next()) {
-                last = e.index();
+                last = e.sequence();
             }
             r.commit(last);
             assertThat(w.hasRoom()).as("the current cycle file holds the committed entries").isFalse();
 
             clock.advanceMillis(1000);
             append(w, "{\"i\":10}");
-            r.commit(r.next().index());
+            r.commit(r.next().sequence());
             assertThat(cycleFiles()).hasSize(1);
             assertThat(spool.diskBytes()).isEqualTo(SMALL_ENTRY + 1);
             assertThat(w.hasRoom()).isTrue();
+        }
+    }
+
+    @Test
+    void aBatchIsOneDocumentAndACommitInsideItResumesAtTheNextRecord() {
+        try (Spool spool = open(SpoolSync.FULL, 0)) {
+            SpoolReader reader = spool.reader("es", 0);
+            for (int i = 0; i < 5; i++) {
+                add(spool.writer(), "{\"i\":" + i + "}");
+            }
+            spool.writer().flush();
+            add(spool.writer(), "{\"i\":5}");
+            spool.writer().flush();
+            List<Long> documents = new ArrayList<>();
+            SpoolEntry e = null;
+            for (int i = 0; i < 3; i++) {
+                e = reader.next();
+                documents.add(e.index());
+            }
+            assertThat(e.jsonString()).isEqualTo("{\"i\":2}");
+            assertThat(documents).containsOnly(documents.get(0));
+            reader.commit(e.sequence());
+            assertThat(reader.committedIndex()).isEqualTo(documents.get(0));
+            SpoolEntry fourth = reader.next();
+            assertThat(fourth.sequence()).isEqualTo(3);
+            assertThat(fourth.tag()).isEqualTo("app.log");
+            assertThat(fourth.originId()).isEqualTo("fp-1");
+            assertThat(reader.next().jsonString()).isEqualTo("{\"i\":4}");
+            assertThat(reader.next().index()).as("the second batch is another document").isNotEqualTo(documents.get(0));
+            reader.rewind();
+            assertThat(drain(reader)).containsExactly("{\"i\":3}", "{\"i\":4}", "{\"i\":5}");
+        }
+        try (Spool spool = open(SpoolSync.FULL, 0)) {
+            SpoolReader reader = spool.reader("es", 0);
+            assertThat(reader.committedSequence()).isEqualTo(3);
+            assertThat(drain(reader)).containsExactly("{\"i\":3}", "{\"i\":4}", "{\"i\":5}");
+            assertThat(spool.writer().nextSequence()).isEqualTo(6);
+            assertThat(reader.pendingBytes()).isEqualTo(spool.writer().bytesEnd() - reader.committedBytes())
+                    .isEqualTo(3 * SMALL_ENTRY - 2 * (2 + 7 + 2 + 4)); // 3 and 4 share 0's tag and origin
+        }
+    }
+
+    @Test
+    void aBatchIsWrittenOnceItReachesAbout64KiB() {
+        try (Spool spool = open(SpoolSync.NORMAL, 0)) {
+            SpoolReader reader = spool.reader("es", 0);
+            String big = "{\"pad\":\"" + "x".repeat(1000) + "\"}";
+            int n = 0;
+            while (reader.next() == null) {
+                add(spool.writer(), big);
+                n++;
+                assertThat(n).isLessThan(100);
+            }
+            assertThat(n).isEqualTo(SpoolEntryFormat.TARGET_DOCUMENT_BYTES / (1010 + SpoolEntryFormat.RECORD_HEAD) + 1);
+            assertThat(drain(reader)).hasSize(n - 1);
         }
     }
 
@@ -382,7 +454,7 @@ class SpoolTest {
             assertThatThrownBy(() -> spool.reader("late", 0)).isInstanceOf(IllegalStateException.class)
                     .hasMessage("spool reader late must be registered before the first append");
             assertThatThrownBy(() -> r.commit(Long.MAX_VALUE)).isInstanceOf(IllegalArgumentException.class)
-                    .hasMessage("spool reader es did not hand out index 0x7fffffffffffffff");
+                    .hasMessage("spool reader es did not hand out sequence 9223372036854775807");
             String longTag = "t".repeat(70_000);
             assertThatThrownBy(() -> spool.writer().append(new byte[0], 0, 0, longTag, 0, false, null, 0, 0))
                     .isInstanceOf(IllegalArgumentException.class)

@@ -31,7 +31,7 @@ class SpoolThreadsTest {
     @Test
     void everyReaderGetsEveryEntryOnceInOrderWhileCyclesRollAndGo() throws Exception {
         SetTimeProvider clock = new SetTimeProvider(1_780_000_000_000L * 1_000_000L)
-                .autoIncrement(200, TimeUnit.MICROSECONDS);
+                .autoIncrement(1, TimeUnit.MILLISECONDS);
         ExecutorService pool = Executors.newFixedThreadPool(3);
         try (Spool spool = Spool.open(new SpoolConfig(dir, SpoolSync.NORMAL, 0), TestRollCycles.TEST_SECONDLY,
                 clock)) {
@@ -42,6 +42,7 @@ class SpoolThreadsTest {
                 for (int i = 0; i < ENTRIES; i++) {
                     try {
                         if (!spool.writer().hasRoom()) {
+                            spool.writer().flush();
                             paused++;
                             assertThat(spool.writer().awaitRoom(30, TimeUnit.SECONDS)).isTrue();
                         }
@@ -50,7 +51,11 @@ class SpoolThreadsTest {
                     }
                     byte[] json = ("{\"i\":" + i + "}").getBytes(StandardCharsets.UTF_8);
                     spool.writer().append(json, 0, json.length, "t", i, false, "fp-" + (i % 3), i, i + 1);
+                    if (i % 7 == 6) {
+                        spool.writer().flush(); // documents of 7 records: commits land inside them
+                    }
                 }
+                spool.writer().flush();
                 return paused;
             }, pool);
             CompletableFuture<Long> a = CompletableFuture.supplyAsync(() -> consume(fast, 10), pool);
@@ -85,7 +90,7 @@ class SpoolThreadsTest {
                 assertThat(e.jsonString()).isEqualTo("{\"i\":" + expected + "}");
                 assertThat(e.originId()).isEqualTo("fp-" + (expected % 3));
                 expected++;
-                last = e.index();
+                last = e.sequence();
                 if (expected % batch == 0) {
                     r.commit(last);
                 }

@@ -1,0 +1,168 @@
+package dev.ferry.pipeline.spool;
+
+import static dev.ferry.pipeline.spool.SpoolEntryFormat.FLAG_NO_ORIGIN;
+import static dev.ferry.pipeline.spool.SpoolEntryFormat.FLAG_SAME_ORIGIN;
+import static dev.ferry.pipeline.spool.SpoolEntryFormat.FLAG_SAME_TAG;
+import static dev.ferry.pipeline.spool.SpoolEntryFormat.FLAG_TIME_FROM_LOG;
+
+import dev.ferry.pipeline.record.ByteSink;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Builds one spool document (a batch of records, {@link SpoolEntryFormat}) in a reused heap buffer, so
+ * that the whole batch goes into the mapped file with one copy.
+ *
+ * <p>Not thread-safe: owned by the {@link SpoolWriter}'s appending thread. Use: {@link #begin} when empty,
+ * then per record {@link #beginRecord}, the JSON written into {@link #sink()}, {@link #endRecord}; then
+ * {@link #array()}/{@link #length()} hold the document until {@link #clear()}. Nothing is allocated per
+ * record: tag and origin id bytes are encoded only when they change.
+ */
+final class SpoolBatchEncoder {
+
+    private final ByteSink buf = new ByteSink(SpoolEntryFormat.TARGET_DOCUMENT_BYTES + 8192);
+    private int count;
+    // The previous record's tag and origin in this document (null: none yet / no origin).
+    private String docTag;
+    private String docOrigin;
+    // UTF-8 of the last tag and origin id encoded, kept across documents.
+    private String tagText;
+    private byte[] tagBytes;
+    private String originText;
+    private byte[] originBytes;
+
+    boolean isEmpty() {
+        return count == 0;
+    }
+
+    int count() {
+        return count;
+    }
+
+    /** Bytes of the document so far (head and records). */
+    int length() {
+        return buf.length();
+    }
+
+    byte[] array() {
+        return buf.array();
+    }
+
+    /** The sink the current record's JSON is written into, between {@link #beginRecord} and {@link #endRecord}. */
+    ByteSink sink() {
+        return buf;
+    }
+
+    /** Starts a document whose first record gets {@code firstSequence} and whose records follow {@code bytesBefore}. */
+    void begin(long firstSequence, long bytesBefore) {
+        buf.reset();
+        int at = buf.reserve(SpoolEntryFormat.DOCUMENT_HEAD);
+        byte[] b = buf.array();
+        b[at] = (byte) SpoolEntryFormat.VERSION;
+        b[at + 1] = 0;
+        SpoolEntryFormat.putInt(b, at + SpoolEntryFormat.COUNT_AT, 0);
+        SpoolEntryFormat.putLong(b, at + SpoolEntryFormat.FIRST_SEQUENCE_AT, firstSequence);
+        SpoolEntryFormat.putLong(b, at + SpoolEntryFormat.BYTES_BEFORE_AT, bytesBefore);
+        count = 0;
+        docTag = null;
+        docOrigin = null;
+    }
+
+    /**
+     * Writes a record's head; the caller writes its JSON into {@link #sink()} next.
+     *
+     * @return where the record starts, for {@link #endRecord}
+     * @throws IllegalArgumentException if the tag or origin id is longer than 65535 UTF-8 bytes; nothing
+     *     is written then
+     */
+    int beginRecord(String tag, long timeNanos, boolean timeFromLog, String originId, long offset, long nextOffset) {
+        int flags = timeFromLog ? FLAG_TIME_FROM_LOG : 0;
+        boolean sameTag = docTag != null && docTag.equals(tag);
+        if (sameTag) {
+            flags |= FLAG_SAME_TAG;
+        } else {
+            tagBytes(tag);
+        }
+        boolean sameOrigin = false;
+        if (originId == null) {
+            flags |= FLAG_NO_ORIGIN;
+        } else if (docOrigin != null && docOrigin.equals(originId)) {
+            flags |= FLAG_SAME_ORIGIN;
+            sameOrigin = true;
+        } else {
+            originBytes(originId);
+        }
+        int at = buf.reserve(SpoolEntryFormat.RECORD_HEAD);
+        byte[] b = buf.array();
+        b[at + 4] = (byte) flags;
+        SpoolEntryFormat.putLong(b, at + 5, timeNanos);
+        SpoolEntryFormat.putLong(b, at + 13, offset);
+        SpoolEntryFormat.putLong(b, at + 21, nextOffset);
+        if (!sameTag) {
+            writeString(tagBytes);
+        }
+        if (originId != null && !sameOrigin) {
+            writeString(originBytes);
+        }
+        docTag = tag;
+        docOrigin = originId;
+        return at;
+    }
+
+    /**
+     * Ends the record started at {@code at} (its JSON written).
+     *
+     * @return the record's size in bytes
+     */
+    int endRecord(int at) {
+        int size = buf.length() - at;
+        byte[] b = buf.array();
+        SpoolEntryFormat.putInt(b, at, size - 4);
+        count++;
+        SpoolEntryFormat.putInt(b, SpoolEntryFormat.COUNT_AT, count);
+        return size;
+    }
+
+    /** Drops the record started at {@code at} (its JSON could not be written). */
+    void abortRecord(int at) {
+        buf.truncate(at);
+        docTag = null;
+        docOrigin = null;
+    }
+
+    /** Empties the buffer after the document was written (the encoded tag and origin stay cached). */
+    void clear() {
+        buf.reset();
+        count = 0;
+    }
+
+    private void tagBytes(String tag) {
+        if (!tag.equals(tagText)) {
+            byte[] b = tag.getBytes(StandardCharsets.UTF_8);
+            check(b, "tag");
+            tagBytes = b;
+            tagText = tag;
+        }
+    }
+
+    private void originBytes(String origin) {
+        if (!origin.equals(originText)) {
+            byte[] b = origin.getBytes(StandardCharsets.UTF_8);
+            check(b, "origin id");
+            originBytes = b;
+            originText = origin;
+        }
+    }
+
+    private static void check(byte[] b, String what) {
+        if (b.length > SpoolEntryFormat.MAX_STRING_BYTES) {
+            throw new IllegalArgumentException("spool entry " + what + " is " + b.length + " bytes, more than "
+                    + SpoolEntryFormat.MAX_STRING_BYTES);
+        }
+    }
+
+    private void writeString(byte[] s) {
+        int at = buf.reserve(2);
+        SpoolEntryFormat.putShort(buf.array(), at, s.length);
+        buf.write(s, 0, s.length);
+    }
+}
