@@ -2,10 +2,11 @@
 # End-to-end harness: runs the whole agent (./ferry) on the reference workload and prints lines/s,
 # lines per CPU-second and peak RSS.
 #
-#   bench/e2e.sh [--files 4] [--lines 500000] [--output null|file|es] [--workers 1] [--spool]
+#   bench/e2e.sh [--files 4] [--lines 500000] [--output null|file|es] [--workers 1] [--no-spool]
 #
-# --spool puts the Chronicle Queue disk spool between the ring and the output (storage.path in a
-# temporary folder, storage.sync normal).
+# The tail input has a DB (in a temporary folder), so the Chronicle Queue disk spool is on between the
+# ring and the output, as users get it: storage.path defaults to ferry-spool next to the DB, storage.sync
+# normal. --no-spool sets storage.path off (records wait in memory; --spool is accepted and is the default).
 #
 # --output es starts bench's BulkSinkServer (a loopback _bulk receiver that answers 201 per action,
 # from bench/target/benchmarks.jar) on a free port, sends to it with the es output's defaults
@@ -20,7 +21,7 @@
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/.." && pwd)"
-files=4; lines=500000; output=null; workers=1; spool=off
+files=4; lines=500000; output=null; workers=1; spool=on
 while [ $# -gt 0 ]; do
   case "$1" in
     --files) files=$2; shift 2;;
@@ -28,7 +29,8 @@ while [ $# -gt 0 ]; do
     --output) output=$2; shift 2;;
     --workers) workers=$2; shift 2;;
     --spool) spool=on; shift;;
-    *) echo "usage: $0 [--files N] [--lines N] [--output null|file|es] [--workers N] [--spool]" >&2; exit 2;;
+    --no-spool) spool=off; shift;;
+    *) echo "usage: $0 [--files N] [--lines N] [--output null|file|es] [--workers N] [--no-spool]" >&2; exit 2;;
   esac
 done
 gen="$root/../shared/bench/gen_erlmcp.py"
@@ -66,7 +68,7 @@ cat > "$run/bench.conf" <<CONF
     Flush        1
     Log_Level    info
     ring.workers $workers
-$( [ "$spool" = on ] && printf '    storage.path %s\n' "$run/spool" )
+$( [ "$spool" = off ] && printf '    storage.path off\n' )
 
 [INPUT]
     Name           tail
@@ -75,6 +77,7 @@ $( [ "$spool" = on ] && printf '    storage.path %s\n' "$run/spool" )
     Tag            erlmcp.*
     Read_from_Head On
     Exit_On_Eof    On
+    DB             $run/tail.db
     Buffer_Chunk_Size 256k
     Buffer_Max_Size   1M
 
@@ -99,6 +102,9 @@ total=$((files * lines))
 /usr/bin/time -f '%e %U %S %M' -o "$run/time" "$root/ferry" -c "$run/bench.conf" 2> "$run/log" || {
   cat "$run/log" >&2; exit 1; }
 read -r wall user sys rss_kb < "$run/time"
+if [ "$spool" = on ] && ! grep -q 'Spool opened' "$run/log"; then
+  echo "e2e: the spool should be on (tail DB set), but ferry did not open one" >&2; exit 1
+fi
 delivered=$(grep -o 'delivered=[0-9]*' "$run/log" | tail -1 | cut -d= -f2)
 if [ "$delivered" != "$total" ]; then
   echo "e2e: expected $total lines delivered, ferry reported '${delivered:-nothing}'" >&2

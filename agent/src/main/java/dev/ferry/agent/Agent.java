@@ -14,6 +14,7 @@ import dev.ferry.pipeline.spool.Spool;
 import dev.ferry.pipeline.spool.SpoolConfig;
 import dev.ferry.pipeline.spool.SpoolReader;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -91,8 +92,12 @@ public final class Agent {
                 filters.add(new FilterRoute(p.instanceName(), p.match(), f));
             }
             ServiceConfig s = plan.service();
-            if (s.storagePath() != null) {
-                spool = Spool.open(new SpoolConfig(s.storagePath(), s.storageSync(), s.storageDiskLimit()));
+            Path spoolPath = plan.spoolPath();
+            if (spoolPath != null) {
+                spool = Spool.open(new SpoolConfig(spoolPath, s.storageSync(), s.storageDiskLimit()));
+            } else if (!s.storageOff()) {
+                LOG.info("No disk spool: no input keeps its positions in a DB, so records wait in memory between the "
+                        + "ring and the outputs. Set storage.path to spool them anyway.");
             }
             // Every input publishes from one thread of its own, so one input means one producer.
             ring = new RecordRing(s.ringSlots(), s.ringWorkers(), s.ringWait(), filters, outputs, plan.inputs().size() == 1,

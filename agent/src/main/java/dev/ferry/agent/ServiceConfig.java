@@ -24,15 +24,18 @@ import java.util.Locale;
  * @param ringSlots slots in the ring (a power of two)
  * @param ringWorkers threads for the parse and filter stage
  * @param ringWait how ring threads wait for work
- * @param storagePath the disk spool's directory ({@code storage.path}), or null to run without a spool
- *     (outputs are then written from the ring and a slow output pauses the inputs at once)
+ * @param storagePath the disk spool's directory ({@code storage.path}), or null when not set (see
+ *     {@link TopologyPlan#spoolPath()} for the default) or set to {@code off}
+ * @param storageOff {@code storage.path off} (or {@code none}): no spool even where one is the default;
+ *     outputs are then written from the ring and a slow output pauses the inputs at once
  * @param storageSync {@code storage.sync}: {@code full} syncs the spool to disk before the inputs'
  *     positions move on
  * @param storageDiskLimit {@code storage.disk_limit}: the most bytes of records the spool keeps on disk;
  *     when reached, the inputs pause (0 = no limit)
  */
 public record ServiceConfig(Duration flush, Duration grace, String logLevel, int ringSlots, int ringWorkers,
-                            RecordRing.Wait ringWait, Path storagePath, SpoolSync storageSync, long storageDiskLimit) {
+                            RecordRing.Wait ringWait, Path storagePath, boolean storageOff, SpoolSync storageSync,
+                            long storageDiskLimit) {
 
     public static final OptionTable OPTIONS = new OptionTable("SERVICE", "service", List.of(
             OptionSpec.duration("Flush", "1", "flush interval of network outputs (file-like outputs flush every ring batch)"),
@@ -55,7 +58,9 @@ public record ServiceConfig(Duration flush, Duration grace, String logLevel, int
             OptionSpec.ignoredOption("HC_Errors_Count", "the metrics and health server is not implemented yet"),
             OptionSpec.ignoredOption("HC_Retry_Failure_Count", "the metrics and health server is not implemented yet"),
             OptionSpec.ignoredOption("HC_Period", "the metrics and health server is not implemented yet"),
-            OptionSpec.string("storage.path", "directory of the disk spool between the ring and the outputs; unset: no spool"),
+            OptionSpec.string("storage.path", "directory of the disk spool between the ring and the outputs; unset: "
+                    + TopologyPlan.DEFAULT_SPOOL_FOLDER + " in the folder of the first tail input's DB, or no spool when no "
+                    + "input has a DB; off: no spool"),
             OptionSpec.choice("storage.sync", "normal", List.of("normal", "full"),
                     "full: the spool is synced to disk before input positions move on (survives power loss)"),
             OptionSpec.size("storage.disk_limit", "8GiB", "the most bytes of records the spool keeps on disk; "
@@ -81,9 +86,11 @@ public record ServiceConfig(Duration flush, Duration grace, String logLevel, int
         }
         String level = o.string("Log_Level").toLowerCase(Locale.ROOT);
         String storage = o.string("storage.path");
+        storage = storage == null ? "" : storage.trim();
+        boolean off = storage.equalsIgnoreCase("off") || storage.equalsIgnoreCase("none");
         return new ServiceConfig(o.duration("Flush"), o.duration("Grace"), level.equals("warning") ? "warn" : level,
                 (int) slots, (int) workers, RecordRing.Wait.valueOf(o.string("ring.wait").toUpperCase(Locale.ROOT)),
-                storage == null || storage.isBlank() ? null : Path.of(storage), SpoolSync.parse(o.string("storage.sync")),
+                storage.isEmpty() || off ? null : Path.of(storage), off, SpoolSync.parse(o.string("storage.sync")),
                 o.size("storage.disk_limit"));
     }
 

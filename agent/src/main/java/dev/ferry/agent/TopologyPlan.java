@@ -1,5 +1,6 @@
 package dev.ferry.agent;
 
+import dev.ferry.agent.source.tail.TailConfig;
 import dev.ferry.pipeline.config.ConfigException;
 import dev.ferry.pipeline.config.ConfigSection;
 import dev.ferry.pipeline.config.Configuration;
@@ -7,6 +8,7 @@ import dev.ferry.pipeline.config.OptionSpec;
 import dev.ferry.pipeline.config.OptionTable;
 import dev.ferry.pipeline.config.Options;
 import dev.ferry.pipeline.record.TagPattern;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -69,6 +71,33 @@ public record TopologyPlan(String origin, ServiceConfig service, ParserRegistry 
             throw new ConfigException(configuration.origin() + ": the configuration has no [OUTPUT] section; ferry would have nowhere to send records");
         }
         return new TopologyPlan(configuration.origin(), service, parsers, inputs, filters, outputs, List.copyOf(warnings));
+    }
+
+    /** The spool's folder when {@code storage.path} is not set: in the folder of the first tail input's DB. */
+    public static final String DEFAULT_SPOOL_FOLDER = "ferry-spool";
+
+    /**
+     * Where the disk spool lives: {@code storage.path} when set; when not, {@value #DEFAULT_SPOOL_FOLDER}
+     * in the folder of the first {@code tail} input that has a {@code DB}. Null means no spool: with
+     * {@code storage.path off}, or when no input keeps its positions in a DB. Without a DB an input starts
+     * over after a restart (from the head or the end of its files, as {@code Read_from_Head} says), so
+     * records spooled by an earlier run would only be delivered twice or mixed with lines that are
+     * skipped; such records wait in the ring's memory instead, and the agent logs that at start.
+     */
+    public Path spoolPath() {
+        if (service.storageOff()) {
+            return null;
+        }
+        if (service.storagePath() != null) {
+            return service.storagePath();
+        }
+        for (PlannedPlugin in : inputs) {
+            if (in.config() instanceof TailConfig tail && tail.db() != null) {
+                Path folder = tail.db().toAbsolutePath().getParent();
+                return folder.resolve(DEFAULT_SPOOL_FOLDER);
+            }
+        }
+        return null;
     }
 
     /** The same plan with other inputs ({@code ferry replay} replaces the configured ones). */

@@ -32,6 +32,35 @@ class RecordFieldsTest {
     }
 
     @Test
+    void aDeferredObjectIsWrittenAsItIsAndSplitOnceOnItsFirstFieldUse() {
+        String json = "{\"level\":\"info\",\"n\":42}";
+        byte[] b = json.getBytes(StandardCharsets.UTF_8);
+        LogRecord r = new LogRecord();
+        r.reset(b, 0, b.length);
+        int[] splits = {0};
+        r.fields().defer(b.length, () -> {
+            splits[0]++;
+            r.fields().beginRawObject(0);
+            r.fields().appendRaw("level", 9, 6);
+            r.fields().appendRaw("n", 20, 2);
+        });
+        assertThat(r.fields().toString()).isEqualTo(json);
+        assertThat(splits[0]).as("writing the JSON needs no split").isZero();
+
+        assertThat(r.fields().text("level")).isEqualTo("info");
+        r.fields().put("host", "web-1");
+        assertThat(r.fields().size()).isEqualTo(3);
+        assertThat(splits[0]).isEqualTo(1);
+        assertThat(r.fields().toString()).isEqualTo("{\"level\":\"info\",\"n\":42,\"host\":\"web-1\"}");
+
+        r.reset(b, 0, b.length);
+        r.fields().defer(b.length, () -> splits[0]++);
+        r.fields().clear();
+        assertThat(r.fields().size()).as("clear drops the deferral").isZero();
+        assertThat(splits[0]).isEqualTo(1);
+    }
+
+    @Test
     void addedFieldsAreAppendedAfterTheOriginalBytes() {
         String json = "{\"level\":\"info\", \"n\":42}";
         LogRecord r = rawObject(json, "level", "\"info\"", "n", "42");

@@ -1,0 +1,50 @@
+package dev.ferry.agent;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.ferry.agent.config.ConfigLoader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Where the disk spool goes: storage.path, or by default next to the first tail input's DB. */
+class SpoolPathTest {
+
+    @TempDir
+    Path dir;
+
+    private TopologyPlan plan(String service, String tailExtra) throws Exception {
+        Path conf = dir.resolve("ferry.conf");
+        Files.writeString(conf, "[SERVICE]\n    Flush 1\n" + service
+                + "\n[INPUT]\n    Name tail\n    Path " + dir + "/*.log\n" + tailExtra
+                + "\n[OUTPUT]\n    Name null\n    Match *\n");
+        var loaded = new ConfigLoader(Map.of()).load(conf);
+        return TopologyPlan.build(loaded.configuration(), loaded.warnings(), PluginCatalog.standard());
+    }
+
+    @Test
+    void withATailDbTheSpoolIsOnInAFolderNextToIt() throws Exception {
+        TopologyPlan plan = plan("", "    DB " + dir.resolve("state/tail.db") + "\n");
+        assertThat(plan.spoolPath()).isEqualTo(dir.resolve("state").resolve("ferry-spool"));
+        assertThat(TopologyDescription.describe(plan)).contains(" spool=" + dir.resolve("state/ferry-spool") + "\n");
+    }
+
+    @Test
+    void withoutADbThereIsNoSpool() throws Exception {
+        TopologyPlan plan = plan("", "");
+        assertThat(plan.spoolPath()).isNull();
+        assertThat(TopologyDescription.describe(plan)).contains(" spool=off\n");
+    }
+
+    @Test
+    void storagePathWinsAndOffTurnsTheDefaultOff() throws Exception {
+        String db = "    DB " + dir.resolve("tail.db") + "\n";
+        assertThat(plan("    storage.path " + dir.resolve("elsewhere") + "\n", db).spoolPath())
+                .isEqualTo(dir.resolve("elsewhere"));
+        assertThat(plan("    storage.path off\n", db).spoolPath()).isNull();
+        assertThat(plan("    storage.path None\n", db).spoolPath()).isNull();
+        assertThat(plan("    storage.path " + dir.resolve("spool") + "\n", "").spoolPath()).isEqualTo(dir.resolve("spool"));
+    }
+}
