@@ -108,7 +108,9 @@ public final class Agent {
                 for (int i = 0; i < outputs.size(); i++) {
                     long limit = plan.outputs().get(i).options().size("storage.total_limit_size");
                     SpoolReader reader = spool.reader(readerName(outputs.get(i).name()), limit);
-                    consumers.add(new SpoolConsumer(outputs.get(i), reader, BuiltinParsers.get("json"), counters, 2048));
+                    // Batches as large as the ring's largest, so an output gets requests as large as without the spool.
+                    consumers.add(new SpoolConsumer(outputs.get(i), reader, BuiltinParsers.get("json"), counters,
+                            s.ringSlots()));
                 }
                 consumers.forEach(SpoolConsumer::start);
             }
@@ -137,7 +139,11 @@ public final class Agent {
             for (SpoolConsumer c : consumers) {
                 // Inputs that ended (Exit_On_Eof, replay) wait for every record to be delivered; a signal
                 // waits for Grace, and the spool keeps the rest for the next start.
-                boolean caughtUp = c.drain(ended ? null : plan.service().grace());
+                // A stop request while waiting for that turns it into a wait of Grace.
+                boolean caughtUp = ended && c.drain(null, stopRequest::isDone);
+                if (!caughtUp) {
+                    caughtUp = c.drain(plan.service().grace(), () -> false);
+                }
                 drained &= caughtUp;
                 c.close();
             }

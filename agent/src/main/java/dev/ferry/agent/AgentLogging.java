@@ -20,6 +20,10 @@ final class AgentLogging {
         setIfAbsent("org.slf4j.simpleLogger.showShortLogName", "true");
         setIfAbsent("org.slf4j.simpleLogger.levelInBrackets", "true");
         setIfAbsent("org.slf4j.simpleLogger.defaultLogLevel", level);
+        // Chronicle logs at INFO each time growing or mapping a 4 MiB spool chunk is slow (dozens of lines per
+        // GiB on a busy disk) and its disk-space polls: its warnings stay, its chatter only at debug.
+        boolean verbose = level.equals("debug") || level.equals("trace");
+        setIfAbsent("org.slf4j.simpleLogger.log.net.openhft", verbose ? level : "warn");
     }
 
     private static void setIfAbsent(String key, String value) {

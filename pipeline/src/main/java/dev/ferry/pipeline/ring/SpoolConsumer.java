@@ -12,6 +12,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
 
 /**
  * Feeds one output from the disk spool on a thread of its own: reads the entries the output's
@@ -72,16 +73,16 @@ public final class SpoolConsumer implements AutoCloseable {
 
     /**
      * Waits until the consumer has caught up with the spool, at most {@code timeout} (null: as long as it
-     * takes, for {@code Exit_On_Eof} and replay).
+     * takes, for {@code Exit_On_Eof} and replay) and only while {@code giveUp} is false.
      *
      * @return true if it caught up
      */
-    public boolean drain(Duration timeout) {
+    public boolean drain(Duration timeout, BooleanSupplier giveUp) {
         long deadline = timeout == null ? Long.MAX_VALUE : System.nanoTime() + timeout.toNanos();
         long asked = drainAsked + 1;
         drainAsked = asked; // only a pass that starts after this and finds nothing new counts
         while (drainAnswered < asked && thread.isAlive()) {
-            if (System.nanoTime() > deadline) {
+            if (System.nanoTime() > deadline || giveUp.getAsBoolean()) {
                 return false;
             }
             LockSupport.parkNanos(5_000_000);

@@ -25,10 +25,8 @@ final class SpoolBatchEncoder {
     private String docTag;
     private String docOrigin;
     // UTF-8 of the last tag and origin id encoded, kept across documents.
-    private String tagText;
-    private byte[] tagBytes;
-    private String originText;
-    private byte[] originBytes;
+    private final EncodedString tagBytes = new EncodedString("tag");
+    private final EncodedString originBytes = new EncodedString("origin id");
 
     boolean isEmpty() {
         return count == 0;
@@ -80,7 +78,7 @@ final class SpoolBatchEncoder {
         if (sameTag) {
             flags |= FLAG_SAME_TAG;
         } else {
-            tagBytes(tag);
+            tagBytes.encode(tag);
         }
         boolean sameOrigin = false;
         if (originId == null) {
@@ -89,7 +87,7 @@ final class SpoolBatchEncoder {
             flags |= FLAG_SAME_ORIGIN;
             sameOrigin = true;
         } else {
-            originBytes(originId);
+            originBytes.encode(originId);
         }
         int at = buf.reserve(SpoolEntryFormat.RECORD_HEAD);
         byte[] b = buf.array();
@@ -98,10 +96,10 @@ final class SpoolBatchEncoder {
         SpoolEntryFormat.putLong(b, at + 13, offset);
         SpoolEntryFormat.putLong(b, at + 21, nextOffset);
         if (!sameTag) {
-            writeString(tagBytes);
+            writeString(tagBytes.bytes);
         }
         if (originId != null && !sameOrigin) {
-            writeString(originBytes);
+            writeString(originBytes.bytes);
         }
         docTag = tag;
         docOrigin = originId;
@@ -135,34 +133,33 @@ final class SpoolBatchEncoder {
         count = 0;
     }
 
-    private void tagBytes(String tag) {
-        if (!tag.equals(tagText)) {
-            byte[] b = tag.getBytes(StandardCharsets.UTF_8);
-            check(b, "tag");
-            tagBytes = b;
-            tagText = tag;
-        }
-    }
-
-    private void originBytes(String origin) {
-        if (!origin.equals(originText)) {
-            byte[] b = origin.getBytes(StandardCharsets.UTF_8);
-            check(b, "origin id");
-            originBytes = b;
-            originText = origin;
-        }
-    }
-
-    private static void check(byte[] b, String what) {
-        if (b.length > SpoolEntryFormat.MAX_STRING_BYTES) {
-            throw new IllegalArgumentException("spool entry " + what + " is " + b.length + " bytes, more than "
-                    + SpoolEntryFormat.MAX_STRING_BYTES);
-        }
-    }
-
     private void writeString(byte[] s) {
         int at = buf.reserve(2);
         SpoolEntryFormat.putShort(buf.array(), at, s.length);
         buf.write(s, 0, s.length);
+    }
+
+    /** The UTF-8 bytes of the last string encoded, kept while the string repeats. */
+    private static final class EncodedString {
+        private final String what;
+        private String text;
+        private byte[] bytes;
+
+        EncodedString(String what) {
+            this.what = what;
+        }
+
+        void encode(String s) {
+            if (s.equals(text)) {
+                return;
+            }
+            byte[] b = s.getBytes(StandardCharsets.UTF_8);
+            if (b.length > SpoolEntryFormat.MAX_STRING_BYTES) {
+                throw new IllegalArgumentException("spool entry " + what + " is " + b.length + " bytes, more than "
+                        + SpoolEntryFormat.MAX_STRING_BYTES);
+            }
+            bytes = b;
+            text = s;
+        }
     }
 }

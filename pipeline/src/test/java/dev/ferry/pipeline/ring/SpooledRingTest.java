@@ -143,7 +143,7 @@ class SpooledRingTest {
             input.join(TimeUnit.SECONDS.toMillis(60));
             assertThat(input.isAlive()).isFalse();
             assertThat(ring.drainAndStop(Duration.ofSeconds(30))).isTrue();
-            assertThat(consumer.drain(Duration.ofSeconds(30))).isTrue();
+            assertThat(consumer.drain(Duration.ofSeconds(30), () -> false)).isTrue();
             consumer.close();
 
             assertThat(out.delivered).hasSize(n);
