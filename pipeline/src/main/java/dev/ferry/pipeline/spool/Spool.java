@@ -54,9 +54,10 @@ public final class Spool implements AutoCloseable {
     static final String CYCLE_SUFFIX = ".cq4";
     /**
      * Chronicle maps cycle files in chunks of this size. Every mapped page the writer or a reader touched
-     * counts in the agent's RSS until its chunk is released, so small chunks keep RSS low: measured with
-     * bench/e2e.sh (2 M records, null output), peak RSS 291 MB with Chronicle's 64 MiB default, 182 MB with
-     * 16 MiB, 125 MB with 4 MiB, at the same CPU.
+     * counts in the agent's RSS until its chunk is released, so small chunks keep RSS low. Measured with
+     * bench/e2e.sh (2 M records, null output, busy machine): peak RSS 297 MB with Chronicle's 64 MiB
+     * default, 182 MB with 16 MiB, 121 MB with 4 MiB, for about 1 CPU-second more (7.8, 7.9, 9.0 s: more
+     * mappings made and released). 4 MiB keeps the agent under 200 MB with the es output too (172 MB).
      */
     static final long BLOCK_SIZE = 4L << 20;
     private static final Pattern READER_NAME = Pattern.compile("[A-Za-z0-9._-]{1,100}");
