@@ -20,8 +20,8 @@ import javax.net.ssl.SSLSocketFactory;
 /**
  * A small HTTP/1.1 client for the outputs' bulk requests: blocking sockets, one request per connection
  * at a time, keep-alive connections pooled per host, optional TLS. The calling thread does all the
- * work (writes the request, reads the answer, hands it to an {@link AnswerReader}); the client has no
- * thread of its own.
+ * work (writes the request, reads the answer, hands it to an {@link AnswerReader}); the client's only
+ * thread is a watchdog for stalled writes.
  *
  * <p>Why not the JDK's {@code java.net.http.HttpClient}: measured on the {@code es} e2e bench it cost
  * about 3 µs of CPU per document (its selector and worker threads, 16 KiB buffer copies, the
@@ -30,8 +30,9 @@ import javax.net.ssl.SSLSocketFactory;
  *
  * <p>Behaviour:
  * <ul>
- *   <li>Connect timeout and read timeout (no byte for that long while waiting for an answer) fail the
- *       request with {@link java.net.SocketTimeoutException}.</li>
+ *   <li>Connect timeout and read timeout (no byte for that long while waiting for an answer, or no
+ *       part of the request taken by the server for that long) fail the request with
+ *       {@link java.net.SocketTimeoutException}.</li>
  *   <li>Interrupting a thread blocked in {@link #post} (connect, write or read) closes its connection
  *       and makes {@code post} throw {@link InterruptedException} at once: sockets are opened from
  *       {@link SocketChannel}s, whose blocking operations are interruptible, TLS included (layered on
@@ -87,9 +88,13 @@ public final class BlockingHttpClient implements AutoCloseable {
     private final int readTimeoutMillis;
     private final Map<String, ConcurrentLinkedDeque<HttpConnection>> idle = new ConcurrentHashMap<>();
     private final Set<HttpConnection> open = ConcurrentHashMap.newKeySet();
+    private final Thread watchdog;
     private volatile boolean closed;
 
     /**
+     * Starts the client's watchdog thread (a daemon that wakes a few times per read timeout to end
+     * request writes the server stopped taking: a socket write has no timeout of its own).
+     *
      * @param tlsConfig TLS settings, or null for plain HTTP
      * @param destination what the client talks to, for error messages ("Elasticsearch")
      * @throws IOException if the TLS material cannot be loaded
@@ -110,6 +115,27 @@ public final class BlockingHttpClient implements AutoCloseable {
             this.tls = null;
             this.verifyHost = false;
             this.vhost = null;
+        }
+        this.watchdog = new Thread(this::watchWrites, "ferry-http-" + destination + "-watchdog");
+        this.watchdog.setDaemon(true);
+        this.watchdog.start();
+    }
+
+    /** Closes connections whose request write made no progress for the read timeout; wakes a few times per timeout. */
+    private void watchWrites() {
+        long period = Math.max(20, Math.min(1000, readTimeoutMillis / 4));
+        while (!closed) {
+            try {
+                Thread.sleep(period);
+            } catch (InterruptedException e) {
+                return;
+            }
+            long deadline = System.nanoTime() - readTimeoutMillis * 1_000_000L;
+            for (HttpConnection c : open) {
+                if (c.closeIfWriteStalled(deadline)) {
+                    open.remove(c);
+                }
+            }
         }
     }
 
@@ -227,6 +253,7 @@ public final class BlockingHttpClient implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
+        watchdog.interrupt();
         for (HttpConnection c : open) {
             discard(c);
         }

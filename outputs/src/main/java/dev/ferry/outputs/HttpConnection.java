@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
@@ -14,7 +15,8 @@ import java.util.Arrays;
  * socket and a response buffer that grows to the largest answer read and is reused.
  *
  * <p>Used by one thread at a time (a {@link BlockingHttpClient} hands it out); not thread-safe.
- * {@link #close} may be called from any thread and makes a blocked read or write fail.
+ * {@link #close} and {@link #closeIfWriteStalled} may be called from any thread and make a blocked read
+ * or write fail.
  *
  * <p>Wire format written, byte for byte:
  * <pre>
@@ -40,6 +42,9 @@ final class HttpConnection implements AutoCloseable {
     private byte[] body = new byte[16 * 1024];
     private boolean reusable = true;
     private long exchanges;
+    /** When the current write last made progress (System.nanoTime), or 0 when not writing. */
+    private volatile long writingSince;
+    private volatile boolean writeTimedOut;
 
     HttpConnection(Socket socket) throws IOException {
         this.socket = socket;
@@ -69,6 +74,7 @@ final class HttpConnection implements AutoCloseable {
         boolean started = false;
         try {
             byte[] cl = ("Content-Length: " + len + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
+            writingSince = System.nanoTime();
             if (len <= WRITE_SLICE) {
                 byte[] all = Arrays.copyOf(requestHead, requestHead.length + cl.length + len);
                 System.arraycopy(cl, 0, all, requestHead.length, cl.length);
@@ -79,10 +85,12 @@ final class HttpConnection implements AutoCloseable {
                 System.arraycopy(cl, 0, h, requestHead.length, cl.length);
                 out.write(h);
                 for (int p = 0; p < len; p += WRITE_SLICE) {
+                    writingSince = System.nanoTime();
                     out.write(body, off + p, Math.min(WRITE_SLICE, len - p));
                 }
             }
             out.flush();
+            writingSince = 0;
             headStart = 0;
             headEnd = 0;
             if (fill() < 0) {
@@ -93,9 +101,32 @@ final class HttpConnection implements AutoCloseable {
             exchanges++;
             return a;
         } catch (IOException e) {
+            writingSince = 0;
             reusable = false;
+            if (writeTimedOut) {
+                SocketTimeoutException t = new SocketTimeoutException("the server took no part of the request for "
+                        + "longer than the timeout");
+                t.initCause(e);
+                throw new ExchangeException(t, started);
+            }
             throw new ExchangeException(e, started);
         }
+    }
+
+    /**
+     * Closes the connection if a write has made no progress since {@code deadline} (System.nanoTime):
+     * a socket write cannot time out by itself. Called by the client's watchdog thread.
+     *
+     * @return true if it was closed
+     */
+    boolean closeIfWriteStalled(long deadline) {
+        long since = writingSince;
+        if (since != 0 && since - deadline < 0) {
+            writeTimedOut = true;
+            close();
+            return true;
+        }
+        return false;
     }
 
     private HttpAnswer readAnswer() throws IOException {

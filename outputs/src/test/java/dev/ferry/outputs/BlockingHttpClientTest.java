@@ -142,6 +142,29 @@ class BlockingHttpClientTest {
     }
 
     @Test
+    void aServerThatStopsReadingTheRequestIsATimeout() throws Exception {
+        // Accepts the connection, never reads: the request write fills the socket buffers and stalls.
+        ServerSocket deaf = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+        toClose.add(deaf);
+        CompletableFuture<Socket> accepted = CompletableFuture.supplyAsync(() -> {
+            try {
+                return deaf.accept();
+            } catch (IOException e) {
+                return null;
+            }
+        });
+        BlockingHttpClient c = client(null, 300);
+        BlockingHttpClient.Target t = BlockingHttpClient.post("127.0.0.1", deaf.getLocalPort(), "/", List.of());
+        byte[] body = new byte[64 * 1024 * 1024];
+        long start = System.nanoTime();
+        assertThatThrownBy(() -> c.post(t, body, 0, body.length, BlockingHttpClientTest::text))
+                .isInstanceOf(SocketTimeoutException.class)
+                .hasMessage("the server took no part of the request for longer than the timeout");
+        assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)).isLessThan(5_000);
+        toClose.add(accepted.get(5, TimeUnit.SECONDS));
+    }
+
+    @Test
     void aRefusedConnectionSaysSo() throws Exception {
         int dead;
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
