@@ -291,7 +291,7 @@ class BlockingHttpClientTest {
 
     /** An HTTP/1.1 server on a raw socket that reads Content-Length requests and behaves as its mode says. */
     private static final class RawServer implements AutoCloseable {
-        enum Mode { ANSWER, ANSWER_THEN_CLOSE, NEVER_ANSWER }
+        enum Mode { ANSWER, ANSWER_THEN_CLOSE, ANSWER_UNTIL_CLOSE, NEVER_ANSWER }
 
         final Mode mode;
         final ServerSocket socket;
@@ -352,6 +352,12 @@ class BlockingHttpClientTest {
                         return;
                     }
                     byte[] answer = ("got " + bodyText).getBytes(StandardCharsets.UTF_8);
+                    if (mode == Mode.ANSWER_UNTIL_CLOSE) {
+                        // Neither Content-Length nor chunked: the body ends with the connection.
+                        out.write("HTTP/1.1 200 OK\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+                        out.write(answer);
+                        return;
+                    }
                     out.write(("HTTP/1.1 200 OK\r\nContent-Length: " + answer.length + "\r\n\r\n")
                             .getBytes(StandardCharsets.US_ASCII));
                     out.write(answer);
@@ -396,6 +402,16 @@ class BlockingHttpClientTest {
         for (int i = 0; i < 2; i++) {
             assertThat(c.post(t, bytes("x"), 0, 1, BlockingHttpClientTest::text)).isEqualTo("503 {\"error\":\"x\"}");
         }
+    }
+
+    @Test
+    void anAnswerEndedByClosingTheConnectionIsReadWholeAndTheConnectionNotReused() throws Exception {
+        RawServer server = start(new RawServer(RawServer.Mode.ANSWER_UNTIL_CLOSE));
+        BlockingHttpClient c = client(null, 5_000);
+        BlockingHttpClient.Target t = BlockingHttpClient.post("127.0.0.1", server.port(), "/", List.of());
+        assertThat(c.post(t, bytes("one"), 0, 3, BlockingHttpClientTest::text)).isEqualTo("200 got one");
+        assertThat(c.post(t, bytes("two"), 0, 3, BlockingHttpClientTest::text)).isEqualTo("200 got two");
+        assertThat(server.accepted.get()).isEqualTo(2);
     }
 
     @Test
