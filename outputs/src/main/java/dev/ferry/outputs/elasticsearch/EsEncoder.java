@@ -67,7 +67,6 @@ public final class EsEncoder {
     private final byte[] actionClose;
     private final byte[] fixedIndexJson;
     private final byte[] timeKeyOpen;
-    private final String timeKeyQuoted;
     private final byte[] tagKeyOpen;
     private final ByteSink fieldsJson = new ByteSink(1024);
     private final long[] hash = new long[2];
@@ -105,8 +104,6 @@ public final class EsEncoder {
         this.actionClose = Arrays.copyOf(close.array(), close.length());
         this.fixedIndexJson = jsonString(config.index());
         this.timeKeyOpen = config.timeKey() == null ? null : keyOpen(config.timeKey());
-        this.timeKeyQuoted = config.timeKey() == null ? null
-                : new String(jsonString(config.timeKey()), StandardCharsets.ISO_8859_1);
         this.tagKeyOpen = config.includeTagKey() ? keyOpen(config.tagKey()) : null;
     }
 
@@ -144,31 +141,8 @@ public final class EsEncoder {
         if (wrap) {
             out.writeAscii("{\"doc\":");
         }
-        int docStart = out.length();
-        int fieldsStart = writeDocument(record, fields, scratch, timeKeyOpen != null, out);
-        if (timeKeyOpen != null && mayHoldKey(out.array(), fieldsStart, out.length(), timeKeyQuoted)
-                && fields.indexOf(config.timeKey()) >= 0) {
-            // The record has a field of that name already: Elasticsearch rejects duplicate keys.
-            out.truncate(docStart);
-            writeDocument(record, fields, scratch, false, out);
-        }
-        if (op == EsConfig.WriteOperation.UPSERT) {
-            out.writeAscii(",\"doc_as_upsert\":true}");
-        } else if (wrap) {
-            out.write('}');
-        }
-        out.write('\n');
-    }
-
-    /**
-     * Writes the document object: our keys (time, tag) then the record's fields, whose JSON is copied
-     * once (from {@code fieldsJson} when {@code scratch}, else straight from the record).
-     *
-     * @return where the fields' JSON starts in {@code out} (its '{', or the comma that replaced it)
-     */
-    private int writeDocument(LogRecord record, RecordFields fields, boolean scratch, boolean withTime, ByteSink out) {
         boolean first = true;
-        if (withTime) {
+        if (timeKeyOpen != null && fields.indexOf(config.timeKey()) < 0) {
             out.write('{');
             out.write(timeKeyOpen);
             writeTime(record.timeNanos(), out);
@@ -180,14 +154,21 @@ public final class EsEncoder {
             out.write(tagJson(record.tag()));
             first = false;
         }
-        int at = out.length();
-        if (scratch) {
-            out.write(fieldsJson.array(), 0, fieldsJson.length());
+        if (first) {
+            // Nothing of ours: the fields' JSON is the document.
+            if (scratch) {
+                out.write(fieldsJson.array(), 0, fieldsJson.length());
+            } else {
+                fields.writeJson(out);
+            }
         } else {
-            fields.writeJson(out);
-        }
-        if (!first) {
-            // The fields' JSON is "{...}": its '{' becomes the comma after our keys.
+            // The fields' JSON is "{...}": its '{' becomes the comma after our members.
+            int at = out.length();
+            if (scratch) {
+                out.write(fieldsJson.array(), 0, fieldsJson.length());
+            } else {
+                fields.writeJson(out);
+            }
             if (out.length() - at > 2) {
                 out.array()[at] = ',';
             } else {
@@ -195,24 +176,12 @@ public final class EsEncoder {
                 out.write('}');
             }
         }
-        return at;
-    }
-
-    /**
-     * Whether the JSON {@code b[from, to)} may have a key {@code quotedKey} ({@code "name"}): true if
-     * those bytes occur anywhere (a value, a nested key) or a {@code \\u} escape does (a key could be
-     * spelled with one). False means it certainly has no such key, found without asking the record for
-     * its fields: a record read back from the disk spool is only split into fields when something asks
-     * (RecordFields' deferral on the spool branch), and that parse cost about 0.7 µs per record in the
-     * e2e run with the spool, against about 0.1 µs for this search. For a record already parsed (no
-     * spool), {@code fields.indexOf} alone would be cheaper; once the deferral is on main, ask the
-     * record whether it is still deferred and search only then.
-     */
-    static boolean mayHoldKey(byte[] b, int from, int to, String quotedKey) {
-        // A Latin-1 string copies the bytes with one vectorized copy, and String.indexOf is a JIT
-        // intrinsic (SIMD): several times cheaper than a byte loop here.
-        String json = new String(b, from, to - from, StandardCharsets.ISO_8859_1);
-        return json.contains(quotedKey) || json.contains("\\u");
+        if (op == EsConfig.WriteOperation.UPSERT) {
+            out.writeAscii(",\"doc_as_upsert\":true}");
+        } else if (wrap) {
+            out.write('}');
+        }
+        out.write('\n');
     }
 
     /** The index of the last encoded record (a cached string: no allocation per record). */

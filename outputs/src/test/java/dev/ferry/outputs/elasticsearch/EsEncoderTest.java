@@ -144,24 +144,6 @@ class EsEncoderTest {
     }
 
     @Test
-    void theTimeKeyCountsOnlyAsATopLevelKey() {
-        // Its bytes as a nested key or a value make the encoder ask the record, which says no.
-        LogRecord nested = withOrigin(TestRecords.json("t", T1, "{\"a\":{\"@timestamp\":1},\"b\":\"@timestamp\"}"), 1);
-        assertThat(encode(config(), List.of(nested))).isEqualTo(
-                "{\"create\":{\"_index\":\"fluent-bit\",\"_id\":\"fp-6fc6ca04320260b8-1024:1\"}}\n"
-                        + "{\"@timestamp\":\"2024-01-01T10:00:00.123Z\",\"a\":{\"@timestamp\":1},\"b\":\"@timestamp\"}\n");
-        // The search that spares spooled records a parse: no false "absent".
-        String key = "\"@timestamp\"";
-        assertThat(EsEncoder.mayHoldKey(bytes("{\"x\":1}"), 0, 7, key)).isFalse();
-        assertThat(EsEncoder.mayHoldKey(bytes("{\"x\":1,\"@timestamp\":2}"), 0, 21, key)).isTrue();
-        assertThat(EsEncoder.mayHoldKey(bytes("{\"\\u0040timestamp\":2}"), 0, 21, key)).isTrue();
-    }
-
-    private static byte[] bytes(String s) {
-        return s.getBytes(StandardCharsets.UTF_8);
-    }
-
-    @Test
     void theSameContentGetsTheSameGeneratedId() {
         EsConfig c = config("Generate_ID", "On");
         String a = encode(c, List.of(TestRecords.json("t", T1, "{\"m\":1}")));
