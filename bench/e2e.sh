@@ -117,6 +117,8 @@ if [ "$output" = es ]; then
     echo "e2e: expected $total documents at the bulk sink, it received '${received:-nothing}'" >&2
     exit 1
   fi
+  requests=$(curl -sf "http://127.0.0.1:$sink_port/_sink/requests")
+  echo "e2e: the bulk sink received $received documents in $requests bulk requests"
   if [ -e "$run/dlq" ]; then
     echo "e2e: records were dead-lettered:" >&2; head -3 "$run"/dlq/* >&2; exit 1
   fi

@@ -63,7 +63,7 @@ public final class HttpClients {
         if (e instanceof java.net.ConnectException || e.getCause() instanceof java.net.ConnectException) {
             return "connection refused" + (m == null || m.isEmpty() ? "" : " (" + m + ")");
         }
-        if (e instanceof java.net.http.HttpTimeoutException) {
+        if (e instanceof java.net.http.HttpTimeoutException || e instanceof java.net.SocketTimeoutException) {
             return "timed out (" + m + ")";
         }
         return e.getClass().getSimpleName() + (m == null ? "" : ": " + m);

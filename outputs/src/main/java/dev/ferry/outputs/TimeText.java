@@ -113,11 +113,7 @@ public final class TimeText {
             out.write('-');
             v = -v;
         }
-        int digits = 1;
-        for (long t = v; t >= 10; t /= 10) {
-            digits++;
-        }
-        writePadded(out, v, digits);
+        writeDigits(out, v);
     }
 
     private static void writeDateTime(ByteSink out, long timeNanos, char separator) {
@@ -156,7 +152,12 @@ public final class TimeText {
     }
 
     /** Writes non-negative {@code v} with at least {@code width} digits, zero-padded. */
-    private static void writePadded(ByteSink out, long v, int width) {
+    /**
+     * Writes {@code v} (not negative) in decimal, left-padded with zeros to {@code width} digits.
+     * Divisions are by the constant 10 only, which the JIT turns into multiplications: this runs for
+     * every record of the es and file outputs.
+     */
+    public static void writePadded(ByteSink out, long v, int width) {
         int digits = 1;
         for (long t = v; t >= 10; t /= 10) {
             digits++;
@@ -164,12 +165,13 @@ public final class TimeText {
         for (int i = digits; i < width; i++) {
             out.write('0');
         }
-        long div = 1;
-        for (int i = 1; i < digits; i++) {
-            div *= 10;
+        writeDigits(out, v);
+    }
+
+    private static void writeDigits(ByteSink out, long v) {
+        if (v >= 10) {
+            writeDigits(out, v / 10);
         }
-        for (; div > 0; div /= 10) {
-            out.write((int) ('0' + (v / div) % 10));
-        }
+        out.write((int) ('0' + v % 10));
     }
 }

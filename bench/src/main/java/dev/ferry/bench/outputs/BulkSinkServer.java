@@ -15,7 +15,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * benchmark measures the sender: it reads each request, counts the newlines of the body (two per
  * {@code create} action), and answers {@code {"errors":false,"items":[{"create":{"status":201}},...]}}
  * with one item per action (the shape {@code filter_path=errors,items.*.status} gives). Documents are
- * neither parsed nor kept. {@code GET /_sink/count} answers the number of documents received so far.
+ * neither parsed nor kept. {@code GET /_sink/count} answers the number of documents received so far, {@code GET /_sink/requests} the
+ * number of bulk requests.
  *
  * <p>Plain HTTP/1.1 over blocking sockets, one thread per connection, keep-alive, {@code Content-Length}
  * bodies only (no chunked, no gzip). Not Elasticsearch: it never fails and checks nothing.
@@ -86,6 +87,9 @@ public final class BulkSinkServer {
                 int payloadLength;
                 if (headers.startsWith("GET /_sink/count")) {
                     payload = Long.toString(docs.get()).getBytes(StandardCharsets.US_ASCII);
+                    payloadLength = payload.length;
+                } else if (headers.startsWith("GET /_sink/requests")) {
+                    payload = Long.toString(requests.get()).getBytes(StandardCharsets.US_ASCII);
                     payloadLength = payload.length;
                 } else {
                     long items = lines / 2;

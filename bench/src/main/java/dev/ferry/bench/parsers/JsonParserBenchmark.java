@@ -97,7 +97,7 @@ public class JsonParserBenchmark {
     }
 
     /** One line as gen_erlmcp.py writes it. */
-    static String erlmcpLine(int i, Random rnd) {
+    public static String erlmcpLine(int i, Random rnd) {
         String[] m = MODS[i % 3];
         boolean error = i % 97 == 0;
         String message = i % 13 != 0 ? "HTTP request processed"

@@ -18,6 +18,8 @@ import java.nio.charset.StandardCharsets;
 public final class EsBulkResponse {
 
     private static final JsonFactory JSON = new JsonFactory();
+    private static final int[] NO_STATUSES = new int[0];
+    private static final String[] NO_TEXT = new String[0];
 
     private final int httpStatus;
     private final boolean errors;
@@ -47,16 +49,25 @@ public final class EsBulkResponse {
      * @throws IOException if a 2xx body is not a bulk response
      */
     public static EsBulkResponse parse(int status, byte[] body, int expectedItems) throws IOException {
+        return parse(status, body, body.length, expectedItems);
+    }
+
+    /**
+     * Parses a response whose body is {@code body[0, length)}; nothing of {@code body} is kept.
+     *
+     * @throws IOException if a 2xx body is not a bulk response
+     */
+    public static EsBulkResponse parse(int status, byte[] body, int length, int expectedItems) throws IOException {
         if (status < 200 || status >= 300) {
-            String text = new String(body, 0, Math.min(body.length, 2048), StandardCharsets.UTF_8);
-            return new EsBulkResponse(status, true, 0, new int[0], new String[0], new String[0], text);
+            String text = new String(body, 0, Math.min(length, 2048), StandardCharsets.UTF_8);
+            return new EsBulkResponse(status, true, 0, NO_STATUSES, NO_TEXT, NO_TEXT, text);
         }
-        int[] statuses = new int[expectedItems];
-        String[] types = new String[expectedItems];
-        String[] reasons = new String[expectedItems];
+        int[] statuses = null;
+        String[] types = null;
+        String[] reasons = null;
         boolean errors = true;
         int n = 0;
-        try (JsonParser p = JSON.createParser(body)) {
+        try (JsonParser p = JSON.createParser(body, 0, length)) {
             if (p.nextToken() != JsonToken.START_OBJECT) {
                 throw new IOException("the bulk response is not a JSON object");
             }
@@ -66,9 +77,12 @@ public final class EsBulkResponse {
                 if ("errors".equals(name)) {
                     errors = v == JsonToken.VALUE_TRUE;
                     if (!errors) {
-                        return new EsBulkResponse(status, false, expectedItems, statuses, types, reasons, null);
+                        return new EsBulkResponse(status, false, expectedItems, NO_STATUSES, NO_TEXT, NO_TEXT, null);
                     }
                 } else if ("items".equals(name) && v == JsonToken.START_ARRAY) {
+                    statuses = new int[expectedItems];
+                    types = new String[expectedItems];
+                    reasons = new String[expectedItems];
                     while (p.nextToken() == JsonToken.START_OBJECT) {
                         // {"create":{...}}: one member named after the action.
                         p.nextToken();
@@ -85,6 +99,9 @@ public final class EsBulkResponse {
                     p.skipChildren();
                 }
             }
+        }
+        if (statuses == null) {
+            return new EsBulkResponse(status, errors, 0, NO_STATUSES, NO_TEXT, NO_TEXT, null);
         }
         return new EsBulkResponse(status, errors, n, statuses, types, reasons, null);
     }

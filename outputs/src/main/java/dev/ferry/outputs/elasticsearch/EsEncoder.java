@@ -113,11 +113,17 @@ public final class EsEncoder {
      */
     public void encode(LogRecord record, ByteSink out) {
         RecordFields fields = record.fields();
-        fieldsJson.reset();
-        if (config.replaceDots()) {
-            writeReplacingDots(fields);
-        } else {
-            fields.writeJson(fieldsJson);
+        RecordOrigin origin = record.origin();
+        // The fields' JSON goes through a scratch buffer only when it must be known before the action
+        // line (content-hash id) or rewritten (Replace_Dots); otherwise it is copied once, into out.
+        boolean scratch = config.replaceDots() || config.generateId() || origin == null;
+        if (scratch) {
+            fieldsJson.reset();
+            if (config.replaceDots()) {
+                writeReplacingDots(fields);
+            } else {
+                fields.writeJson(fieldsJson);
+            }
         }
 
         // Action line.
@@ -125,7 +131,7 @@ public final class EsEncoder {
         byte[] indexJson = indexJson(record);
         out.write(indexJson);
         out.writeAscii(",\"_id\":");
-        writeId(record, fields, out);
+        writeId(record, fields, origin, out);
         out.write(actionClose);
 
         // Document line.
@@ -135,30 +141,40 @@ public final class EsEncoder {
         if (wrap) {
             out.writeAscii("{\"doc\":");
         }
-        out.write('{');
         boolean first = true;
         if (timeKeyOpen != null && fields.indexOf(config.timeKey()) < 0) {
+            out.write('{');
             out.write(timeKeyOpen);
             writeTime(record.timeNanos(), out);
             first = false;
         }
         if (tagKeyOpen != null) {
-            if (!first) {
-                out.write(',');
-            }
+            out.write(first ? '{' : ',');
             out.write(tagKeyOpen);
             out.write(tagJson(record.tag()));
             first = false;
         }
-        // fieldsJson is "{...}": drop its '{', and its members follow ours after a comma.
-        int n = fieldsJson.length();
-        if (n > 2) {
-            if (!first) {
-                out.write(',');
+        if (first) {
+            // Nothing of ours: the fields' JSON is the document.
+            if (scratch) {
+                out.write(fieldsJson.array(), 0, fieldsJson.length());
+            } else {
+                fields.writeJson(out);
             }
-            out.write(fieldsJson.array(), 1, n - 1);
         } else {
-            out.write('}');
+            // The fields' JSON is "{...}": its '{' becomes the comma after our members.
+            int at = out.length();
+            if (scratch) {
+                out.write(fieldsJson.array(), 0, fieldsJson.length());
+            } else {
+                fields.writeJson(out);
+            }
+            if (out.length() - at > 2) {
+                out.array()[at] = ',';
+            } else {
+                out.truncate(at);
+                out.write('}');
+            }
         }
         if (op == EsConfig.WriteOperation.UPSERT) {
             out.writeAscii(",\"doc_as_upsert\":true}");
@@ -207,7 +223,8 @@ public final class EsEncoder {
         return cachedIndexJson;
     }
 
-    private void writeId(LogRecord record, RecordFields fields, ByteSink out) {
+    /** Writes the {@code _id}; the content hash reads {@code fieldsJson}, which encode filled for it. */
+    private void writeId(LogRecord record, RecordFields fields, RecordOrigin origin, ByteSink out) {
         if (config.idKey() != null) {
             int i = fields.indexOf(config.idKey());
             if (i >= 0) {
@@ -215,7 +232,6 @@ public final class EsEncoder {
                 return;
             }
         }
-        RecordOrigin origin = record.origin();
         if (config.generateId() || origin == null) {
             Murmur3.hash(fieldsJson.array(), 0, fieldsJson.length(), hash);
             out.write('"');
@@ -291,22 +307,12 @@ public final class EsEncoder {
         out.write('.');
         long nanos = Math.floorMod(timeNanos, 1_000_000_000L);
         if (config.timeKeyNanos()) {
-            writeDigits(out, nanos, 9);
+            TimeText.writePadded(out, nanos, 9);
         } else {
-            writeDigits(out, nanos / 1_000_000L, 3);
+            TimeText.writePadded(out, nanos / 1_000_000L, 3);
         }
         out.write('Z');
         out.write('"');
-    }
-
-    private static void writeDigits(ByteSink out, long v, int width) {
-        long div = 1;
-        for (int i = 1; i < width; i++) {
-            div *= 10;
-        }
-        for (; div > 0; div /= 10) {
-            out.write((int) ('0' + (v / div) % 10));
-        }
     }
 
     private byte[] tagJson(String tag) {

@@ -139,6 +139,7 @@ public final class EsOutput implements Output {
     @Override
     public void close() throws IOException {
         closed = true;
+        service.close();
         dispatcher.close();
         warnings.maybeWarn(true);
         deadLetters.close();

@@ -1,13 +1,9 @@
 package dev.ferry.outputs.elasticsearch;
 
+import dev.ferry.outputs.BlockingHttpClient;
 import dev.ferry.outputs.HttpClients;
 import dev.ferry.outputs.SslContexts;
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -16,11 +12,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Sends one bulk request to Elasticsearch and returns its parsed answer. Neither retries nor
  * acknowledges anything: {@code EsOutput} decides what the answer means.
  *
- * <p>Transport: the JDK's {@link HttpClient} (HTTP/1.1, keep-alive connections pooled by the client),
- * {@code POST <scheme>://host:port[Path]/_bulk?filter_path=...} with {@code Content-Type:
+ * <p>Transport: {@link BlockingHttpClient} (HTTP/1.1 on the calling worker's thread, keep-alive
+ * connections pooled per host), {@code POST [Path]/_bulk?filter_path=...} with {@code Content-Type:
  * application/x-ndjson}. {@code filter_path} asks Elasticsearch for only {@code errors} and each item's
  * {@code status} and {@code error.type}/{@code error.reason}, which is all ferry reads; it makes the
- * response several times smaller. Connect timeout 10 s, response timeout 60 s.
+ * response several times smaller. Connect timeout 10 s; 60 s without a byte of the answer is a timeout.
  *
  * <p>Hosts: {@code Host} may be a comma-separated list of {@code host} or {@code host:port}
  * ({@code Port} for those without one). Requests go to the current host; when a request to it fails
@@ -29,27 +25,35 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <p>Auth: {@code Authorization: Basic} from {@code HTTP_User}/{@code HTTP_Passwd} or
  * {@code Cloud_Auth}, or {@code Authorization: ApiKey <HTTP_API_Key>}; the header is built once and
- * never logged. TLS from {@code tls.*} ({@link SslContexts}, client built by {@link HttpClients}: {@code
- * tls.verify Off} also turns off host name verification; {@code tls.vhost} is sent as SNI).
+ * never logged. TLS from {@code tls.*} ({@link SslContexts}; {@code tls.verify Off} also turns off host
+ * name verification; {@code tls.vhost} is sent as SNI and verified instead of the host).
  * {@code Compress gzip} compresses each body with {@code Content-Encoding: gzip}.
  *
  * <p>Thread-safe: any number of threads may call {@link #send} at once (that is how {@code Workers}
- * requests are in flight). A thread interrupted in {@link #send} abandons the request.
+ * requests are in flight, each on its own connection). A thread interrupted in {@link #send} abandons
+ * the request at once. {@link #close} closes every connection.
  */
-public final class EsService {
+public final class EsService implements AutoCloseable {
 
     static final String FILTER_PATH = "filter_path=errors,items.*.status,items.*.error.type,items.*.error.reason";
 
     private final EsConfig config;
-    private final HttpClient client;
-    private final List<URI> uris = new ArrayList<>();
+    private final BlockingHttpClient client;
+    private final List<BlockingHttpClient.Target> targets = new ArrayList<>();
     private final List<String> hostPorts = new ArrayList<>();
     private final AtomicInteger current = new AtomicInteger();
     private final String authorization;
 
     public EsService(EsConfig config) throws IOException {
         this.config = config;
-        String scheme = HttpClients.scheme(config.tls());
+        this.authorization = authorization(config.auth());
+        List<String> headers = new ArrayList<>(List.of("User-Agent", "ferry", "Content-Type", "application/x-ndjson"));
+        if (authorization != null) {
+            headers.addAll(List.of("Authorization", authorization));
+        }
+        if (config.gzip()) {
+            headers.addAll(List.of("Content-Encoding", "gzip"));
+        }
         String path = config.path() == null ? "" : trimSlash(config.path());
         for (String h : config.host().split(",")) {
             String host = h.trim();
@@ -63,13 +67,12 @@ public final class EsService {
                 host = host.substring(0, colon);
             }
             hostPorts.add(host + ":" + port);
-            uris.add(URI.create(scheme + "://" + host + ":" + port + path + "/_bulk?" + FILTER_PATH));
+            targets.add(BlockingHttpClient.post(host, port, path + "/_bulk?" + FILTER_PATH, headers));
         }
-        if (uris.isEmpty()) {
+        if (targets.isEmpty()) {
             throw new IOException("no Elasticsearch host in Host '" + config.host() + "'");
         }
-        this.authorization = authorization(config.auth());
-        this.client = HttpClients.create(config.tls(), "Elasticsearch");
+        this.client = new BlockingHttpClient(config.tls(), "Elasticsearch", 10_000, 60_000);
     }
 
     /** The user basic auth is sent for, or null (for messages; never the password). */
@@ -92,28 +95,28 @@ public final class EsService {
      * @throws InterruptedException if the calling thread was interrupted (the output is closing)
      */
     public EsBulkResponse send(byte[] body, int length, int items) throws IOException, InterruptedException {
-        int hostIndex = Math.floorMod(current.get(), uris.size());
-        HttpRequest.Builder r = HttpRequest.newBuilder(uris.get(hostIndex)).timeout(Duration.ofSeconds(60))
-                .header("Content-Type", "application/x-ndjson");
-        if (authorization != null) {
-            r.header("Authorization", authorization);
-        }
+        int hostIndex = Math.floorMod(current.get(), targets.size());
+        byte[] b = body;
+        int n = length;
         if (config.gzip()) {
-            byte[] gz = HttpClients.gzip(body, length);
-            r.header("Content-Encoding", "gzip").POST(HttpRequest.BodyPublishers.ofByteArray(gz));
-        } else {
-            r.POST(HttpRequest.BodyPublishers.ofByteArray(body, 0, length));
+            b = HttpClients.gzip(body, length);
+            n = b.length;
         }
-        HttpResponse<byte[]> response;
         try {
-            response = client.send(r.build(), HttpResponse.BodyHandlers.ofByteArray());
+            return client.post(targets.get(hostIndex), b, 0, n,
+                    (status, answer, answerLength) -> EsBulkResponse.parse(status, answer, answerLength, items));
         } catch (IOException e) {
-            if (uris.size() > 1) {
+            if (targets.size() > 1) {
                 current.compareAndSet(hostIndex, hostIndex + 1);
             }
             throw new IOException(hostPorts.get(hostIndex) + ": " + HttpClients.describe(e), e);
         }
-        return EsBulkResponse.parse(response.statusCode(), response.body(), items);
+    }
+
+    /** Closes the connections; a {@link #send} in progress fails. */
+    @Override
+    public void close() {
+        client.close();
     }
 
     private static String authorization(EsAuth auth) {

@@ -4,7 +4,8 @@
  *
  * <pre>
  *  write(record) ──EsEncoder──▶ BulkChunk (NDJSON, ≤ bulk_max_size) ──▶ worker (≤ Workers in flight)
- *                                                                        │ EsService: POST /_bulk (JDK HttpClient)
+ *                                                                        │ EsService: POST /_bulk (BlockingHttpClient,
+ *                                                                        │   on the worker's own thread)
  *                                                                        ▼ EsBulkResponse (jackson streaming)
  *   delivered (201, 409 on own id) ◀── EsRetryPolicy ──▶ retry alone (429/5xx, backoff + jitter)
  *                                                   └──▶ dead letter (400 mapping errors, retry limit reached)

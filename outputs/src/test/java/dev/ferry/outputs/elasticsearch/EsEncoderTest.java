@@ -123,6 +123,27 @@ class EsEncoderTest {
     }
 
     @Test
+    void theFieldsAreCopiedOnceWhateverComesBeforeThem() {
+        // Origin ids: the fields' JSON is written straight into the bulk body, its '{' turned into a comma.
+        LogRecord empty = withOrigin(TestRecords.json("t", T1, "{}"), 1);
+        LogRecord spaced = withOrigin(TestRecords.json("t", T1, "{ \"m\" : 1 }"), 2);
+        assertThat(encode(config(), List.of(empty, spaced))).isEqualTo(
+                "{\"create\":{\"_index\":\"fluent-bit\",\"_id\":\"fp-6fc6ca04320260b8-1024:1\"}}\n"
+                        + "{\"@timestamp\":\"2024-01-01T10:00:00.123Z\"}\n"
+                        + "{\"create\":{\"_index\":\"fluent-bit\",\"_id\":\"fp-6fc6ca04320260b8-1024:2\"}}\n"
+                        + "{\"@timestamp\":\"2024-01-01T10:00:00.123Z\", \"m\" : 1 }\n");
+        // No key of ours: the fields' JSON is the document, as it came.
+        assertThat(encode(config("Time_Key", "m"), List.of(empty, spaced))).isEqualTo(
+                "{\"create\":{\"_index\":\"fluent-bit\",\"_id\":\"fp-6fc6ca04320260b8-1024:1\"}}\n"
+                        + "{\"m\":\"2024-01-01T10:00:00.123Z\"}\n"
+                        + "{\"create\":{\"_index\":\"fluent-bit\",\"_id\":\"fp-6fc6ca04320260b8-1024:2\"}}\n"
+                        + "{ \"m\" : 1 }\n");
+        // Time and tag keys before an empty record.
+        assertThat(encode(config("Time_Key", "m", "Include_Tag_Key", "On"), List.of(empty))).endsWith(
+                "\n{\"m\":\"2024-01-01T10:00:00.123Z\",\"_flb-key\":\"t\"}\n");
+    }
+
+    @Test
     void theSameContentGetsTheSameGeneratedId() {
         EsConfig c = config("Generate_ID", "On");
         String a = encode(c, List.of(TestRecords.json("t", T1, "{\"m\":1}")));
