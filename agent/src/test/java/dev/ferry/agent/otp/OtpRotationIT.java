@@ -1,0 +1,152 @@
+package dev.ferry.agent.otp;
+
+import static dev.ferry.agent.elasticsearch.EsIts.assertExactlyOnce;
+import static dev.ferry.agent.elasticsearch.EsIts.range;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.ferry.agent.FerryProcess;
+import dev.ferry.agent.otp.ErlangLogger.Handler;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The real {@code ferry.jar} tailing files that a real Erlang/OTP node rotates ({@link ErlangLogger}):
+ * {@code logger_std_h} with {@code compress_on_rotate} and {@code logger_disk_log_h} wrap logs, with
+ * small files (200 KB, about 600 lines) so that a test sees dozens of rotations, both while ferry runs
+ * and while it is stopped between two runs on the same position DB. Each asserts the outcome by
+ * {@code fields.seq} in ferry's {@code file} output: every line exactly once, no gap, no duplicate.
+ */
+class OtpRotationIT {
+
+    /** logger_std_h / disk_log rotate when a file reaches this size: about 600 lines of ~330 bytes. */
+    private static final long MAX_NO_BYTES = 200_000;
+
+    @TempDir
+    Path dir;
+    private Path logs;
+    private Path log;
+    private Path output;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        ErlangLogger.requireErlang();
+        logs = Files.createDirectories(dir.resolve("logs"));
+        log = logs.resolve("application.log");
+        output = dir.resolve("out").resolve("erlmcp.out");
+    }
+
+    /** tail of {@code application.log} and its rotated family (JSON, from the head, DB) -> file output. */
+    private FerryProcess ferry() throws Exception {
+        Path conf = dir.resolve("fluent-bit.conf");
+        Files.createDirectories(output.getParent());
+        Files.writeString(conf, "[SERVICE]\n    Flush 1\n    Grace 10\n    Log_Level info\n"
+                + "[INPUT]\n    Name tail\n    Path " + log + "\n    Tag erlmcp.app\n    Parser json\n"
+                + "    Read_from_Head On\n    DB " + dir.resolve("ferry.db") + "\n    Refresh_Interval 1\n"
+                + "[OUTPUT]\n    Name file\n    Match *\n    Path " + output.getParent() + "\n    File erlmcp.out\n"
+                + "    Format plain\n");
+        return FerryProcess.start(dir, Map.of(), "-c", conf.toString());
+    }
+
+    private void awaitOutput(long lines, FerryProcess ferry) throws Exception {
+        FerryProcess.await(Duration.ofSeconds(120), () -> FerryProcess.lineCount(output) >= lines,
+                () -> "output has " + FerryProcess.lineCount(output) + " of " + lines + " lines; logs " + listing()
+                        + "; ferry stderr:\n" + FerryProcess.tail(ferry.stderrText()));
+    }
+
+    private void stop(FerryProcess ferry) throws Exception {
+        assertThat(ferry.terminate(Duration.ofSeconds(60))).as(ferry.stderrText()).isZero();
+        assertThat(ferry.stderrText()).contains("ferry stopped.");
+    }
+
+    @Test
+    void stdHandlerRotatingAndGzippingWhileFerryRuns() throws Exception {
+        try (FerryProcess ferry = ferry()) {
+            ferry.awaitLog("ferry started.", Duration.ofSeconds(60));
+            // 30,000 lines at 3,000/s: about 50 rotations, each gzipping the file ferry may still be reading.
+            ErlangLogger.log(Handler.STD, log, 0, 30_000, 3_000, MAX_NO_BYTES, 100);
+            assertThat(gzSegments()).as(listing()).hasSizeGreaterThan(40);
+            awaitOutput(30_000, ferry);
+            stop(ferry);
+        }
+        assertExactlyOnce(seqs(), range(0, 30_000));
+    }
+
+    @Test
+    void stdHandlerRotatingAndGzippingWhileFerryIsStopped() throws Exception {
+        try (FerryProcess first = ferry()) {
+            ErlangLogger.log(Handler.STD, log, 0, 10_000, 2_000, MAX_NO_BYTES, 100);
+            awaitOutput(10_000, first);
+            stop(first);
+        }
+        // As in an upgrade: the next 20,000 lines are written, rotated and gzipped while ferry is down,
+        // so the file it was reading is now inside a .gz, and ~30 segments are new to it.
+        ErlangLogger.log(Handler.STD, log, 10_000, 20_000, 0, MAX_NO_BYTES, 100);
+        try (FerryProcess second = ferry()) {
+            awaitOutput(30_000, second);
+            stop(second);
+        }
+        assertExactlyOnce(seqs(), range(0, 30_000));
+    }
+
+    @Test
+    void diskLogWrapWhileFerryRuns() throws Exception {
+        try (FerryProcess ferry = ferry()) {
+            ferry.awaitLog("ferry started.", Duration.ofSeconds(60));
+            // A ring of 10 files of 200 KB (about 6,000 lines) written 5 times over at 2,000 lines/s: each
+            // file is reused every 3 s, so ferry (rescan every 1 s) can read every line before it goes.
+            ErlangLogger.log(Handler.WRAP, log, 0, 30_000, 2_000, MAX_NO_BYTES, 10);
+            awaitOutput(30_000, ferry);
+            stop(ferry);
+        }
+        assertExactlyOnce(seqs(), range(0, 30_000));
+    }
+
+    @Test
+    void diskLogWrapWhileFerryIsStoppedForLessThanOneRing() throws Exception {
+        try (FerryProcess first = ferry()) {
+            ErlangLogger.log(Handler.WRAP, log, 0, 10_000, 2_000, MAX_NO_BYTES, 10);
+            awaitOutput(10_000, first);
+            stop(first);
+        }
+        // 4,000 lines (less than the ring's ~6,000) while ferry is down: the files reused in place held
+        // lines ferry had already delivered, so nothing is lost.
+        ErlangLogger.log(Handler.WRAP, log, 10_000, 4_000, 0, MAX_NO_BYTES, 10);
+        try (FerryProcess second = ferry()) {
+            awaitOutput(14_000, second);
+            stop(second);
+        }
+        assertExactlyOnce(seqs(), range(0, 14_000));
+    }
+
+    private List<Long> seqs() throws Exception {
+        List<Long> out = new ArrayList<>();
+        for (Map<String, Object> r : FerryProcess.records(output)) {
+            assertThat(r).as("a line ferry could not parse").doesNotContainKey("ferry_parse_error");
+            @SuppressWarnings("unchecked")
+            Map<String, Object> fields = (Map<String, Object>) r.get("fields");
+            out.add((Long) fields.get("seq"));
+        }
+        return out;
+    }
+
+    private List<Path> gzSegments() throws Exception {
+        try (var s = Files.list(logs)) {
+            return s.filter(p -> p.getFileName().toString().endsWith(".gz")).toList();
+        }
+    }
+
+    private String listing() {
+        try (var s = Files.list(logs)) {
+            return s.map(p -> p.getFileName().toString()).sorted().toList().toString();
+        } catch (Exception e) {
+            return "(" + e + ")";
+        }
+    }
+}
