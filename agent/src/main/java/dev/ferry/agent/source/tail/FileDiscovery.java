@@ -83,6 +83,17 @@ final class FileDiscovery {
         return new ArrayList<>(found);
     }
 
+    /** Whether {@code file} is one Path names (whether or not it exists): a Path glob matches it and no Exclude_Path does. */
+    boolean matches(Path file) {
+        Path abs = file.toAbsolutePath().normalize();
+        for (Glob g : includes) {
+            if (g.matcher.matches(abs)) {
+                return !excluded(abs);
+            }
+        }
+        return false;
+    }
+
     /** Whether an Exclude_Path glob matches {@code file}. */
     boolean excluded(Path file) {
         for (PathMatcher m : excludes) {

@@ -4,6 +4,7 @@ import dev.ferry.agent.source.FileIdentity;
 import dev.ferry.agent.source.FileKey;
 import dev.ferry.agent.source.Fingerprint;
 import dev.ferry.agent.source.Input;
+import dev.ferry.agent.source.segment.SegmentFormat;
 import dev.ferry.pipeline.config.ConfigException;
 import dev.ferry.pipeline.ring.LineDecoder;
 import dev.ferry.parsers.multiline.MultilineParserConfig;
@@ -17,9 +18,13 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -50,10 +55,26 @@ import org.slf4j.LoggerFactory;
  * A file whose path no longer leads to it (renamed away, deleted) is still read through its open
  * channel, and let go once it has had no new data for {@code Rotate_Wait}; its unfinished last line,
  * which can no longer be completed, is then published. If it turns up under another name that the
- * globs match, it simply goes on under that name. A file found shorter than the read offset was
- * truncated: a WARN, and it is read again from offset 0 as new data. A file that was let go keeps its
- * DB entry until everything published from it is acknowledged, then the entry is dropped (as Fluent
- * Bit does); entries of files no glob finds at start are dropped after the first scan.
+ * globs match, it simply goes on under that name. A file that was let go keeps its DB entry until
+ * everything published from it is acknowledged; then the entry turns {@code done} (see below).
+ *
+ * <h2>Rotated siblings ({@code Rotated_Path})</h2>
+ * Each watched file's rotated siblings ({@code app.log.0.gz}, {@code app.log-20240101.zst}, ...) are
+ * looked at when the file is opened and when it leaves its path. A sibling is recognised by the
+ * fingerprint of its uncompressed first bytes: data being read now or {@code done} is left alone; data
+ * with a saved position (rotated and compressed while ferry was stopped, or before it read to the
+ * end) is read on from that uncompressed offset; data never seen (written and rotated between two
+ * looks, or while ferry was stopped) is read whole. A family's rotated files are read oldest first,
+ * and the live file after them. On the very first start (no DB) rotated history is read only with
+ * {@code Read_from_Head On}; without it, it is recorded as done. Siblings that {@code Path} matches
+ * itself are left to {@code Path}.
+ *
+ * <h2>Data replaced in place</h2>
+ * A file found shorter than the read offset, or whose first bytes changed (copytruncate, an OTP
+ * disk_log wrap file reused), holds new data: it is read again from offset 0. What was not read of the
+ * old data is taken from a rotated sibling holding it (logrotate's copy) when there is one; otherwise
+ * the bytes seen and not read are counted as lost ({@link TailCounters#lostBytes()}) and logged at
+ * WARN with the file.
  *
  * <h2>Back-pressure</h2>
  * {@link LinePublisher#publish} blocks while the ring is full. With {@code Mem_Buf_Limit} the input
@@ -70,6 +91,10 @@ public final class TailInput implements Input {
     private static final long MAX_IDLE_NANOS = TimeUnit.MILLISECONDS.toNanos(250);
     private static final long MAINTENANCE_NANOS = TimeUnit.MILLISECONDS.toNanos(250);
     private static final long DB_WRITE_NANOS = TimeUnit.MILLISECONDS.toNanos(250);
+    private static final long RECHECK_NANOS = TimeUnit.SECONDS.toNanos(1);
+
+    /** The most {@code done} entries a DB keeps; the oldest are forgotten first. */
+    static final int MAX_DONE_ENTRIES = 4096;
 
     private final TailConfig config;
     private final String instanceName;
@@ -89,6 +114,10 @@ public final class TailInput implements Input {
     // the reader thread's state
     private final Map<FileKey, TailedFile> files = new LinkedHashMap<>();
     private final List<TailedFile> releasing = new ArrayList<>();
+    private final SiblingTracker siblings;
+    /** Families to look at again: a sibling could not be read (still being compressed, or opened). */
+    private final Set<Path> recheck = new LinkedHashSet<>();
+    private long lastRecheckNanos;
     private boolean firstScanDone;
     private boolean scanRequested;
     private long lastScanNanos;
@@ -130,6 +159,7 @@ public final class TailInput implements Input {
         this.decoder = decoder;
         this.discovery = new FileDiscovery(config.paths(), config.excludePaths(), config.ignoreOlder());
         this.db = config.db() == null ? null : new PositionDb(config.db(), config.dbSync());
+        this.siblings = new SiblingTracker(config.rotatedPath(), MAX_DONE_ENTRIES);
         this.firstStart = loadDb();
         this.thread = new Thread(this::run, "ferry-tail-" + instanceName);
         this.thread.setDaemon(true);
@@ -282,7 +312,12 @@ public final class TailInput implements Input {
                 return true;
             }
             for (PositionDb.Entry e : entries) {
-                if (e.fingerprint().length() > 0) {
+                if (e.fingerprint().length() == 0) {
+                    continue;
+                }
+                if (e.done()) {
+                    siblings.loadDone(e);
+                } else {
                     saved.add(e);
                 }
             }
@@ -309,6 +344,7 @@ public final class TailInput implements Input {
         try {
             long idle = MIN_IDLE_NANOS;
             scan(System.nanoTime());
+            catchUpSavedFamilies();
             firstScanDone = true;
             if (!saved.isEmpty()) {
                 // Files the DB knew and no glob finds any more (deleted, rotated away while ferry was
@@ -327,10 +363,18 @@ public final class TailInput implements Input {
                 if (!overLimit()) {
                     long readTime = epochNanos();
                     List<TailedFile> failed = null;
+                    List<TailedFile> replaced = null;
                     for (TailedFile f : files.values()) {
                         try {
+                            if (siblings.waiting(f)) {
+                                continue;
+                            }
                             worked |= f.poll(readTime);
                             f.flushMultiline(readTime, false);
+                            if (f.replaced()) {
+                                replaced = replaced == null ? new ArrayList<>() : replaced;
+                                replaced.add(f);
+                            }
                         } catch (IOException e) {
                             failed = failed == null ? new ArrayList<>() : failed;
                             failed.add(f);
@@ -344,6 +388,12 @@ public final class TailInput implements Input {
                     if (failed != null) {
                         for (TailedFile f : failed) {
                             release(f, false);
+                        }
+                    }
+                    if (replaced != null) {
+                        for (TailedFile f : replaced) {
+                            replacedInPlace(f, "was rewritten in place");
+                            worked = true;
                         }
                     }
                 }
@@ -377,23 +427,31 @@ public final class TailInput implements Input {
         long rotateWait = config.rotateWait().toNanos();
         for (TailedFile f : new ArrayList<>(files.values())) {
             try {
-                if (f.size() < f.readPos()) {
-                    truncated(f);
-                    continue;
+                if (!f.segment()) {
+                    if (f.size() < f.readPos()) {
+                        replacedInPlace(f, "was truncated");
+                        continue;
+                    }
+                    if (!f.sameData()) {
+                        replacedInPlace(f, "was rewritten in place");
+                        continue;
+                    }
                 }
                 if (!f.rotated()) {
                     FileKey current = FileKey.ofOrNull(f.file());
                     if (!f.identity().key().equals(current)) {
                         f.markRotated(now);
+                        siblings.enqueue(f);
                         counters.rotation();
                         scanRequested = true;
                         log.info("File left its path; reading it to its end before letting it go. path={}"
                                 + " reason={} offset={}", f.file(), current == null ? "deleted or renamed" : "replaced",
                                 f.readPos());
+                        catchUp(f.family(), true);
                     }
-                } else if (f.atEof() && f.rotateWaitOver(now, rotateWait)) {
+                } else if (f.atEof() && f.rotateWaitOver(now, f.complete() ? 0 : rotateWait)) {
                     release(f, true);
-                } else {
+                } else if (!f.segment()) {
                     // While a rotated file drains, look for its successor often: writers create it
                     // a moment after the rename, and Refresh_Interval may be a minute away.
                     scanRequested = true;
@@ -407,8 +465,23 @@ public final class TailInput implements Input {
         if (scanRequested || now - lastScanNanos >= config.refreshInterval().toNanos()) {
             scan(now);
         }
-        if (releasing.removeIf(TailedFile::fullyAcknowledged)) {
-            dbDirty.set(true);
+        if (!recheck.isEmpty() && now - lastRecheckNanos >= RECHECK_NANOS) {
+            lastRecheckNanos = now;
+            List<Path> again = new ArrayList<>(recheck);
+            recheck.clear();
+            for (Path family : again) {
+                catchUp(family, true);
+            }
+        }
+        for (Iterator<TailedFile> it = releasing.iterator(); it.hasNext(); ) {
+            TailedFile f = it.next();
+            if (f.fullyAcknowledged()) {
+                it.remove();
+                if (f.isDoneWhenAcknowledged()) {
+                    siblings.addDone(f.doneEntry());
+                }
+                dbDirty.set(true);
+            }
         }
         if (db != null && now - lastDbWriteNanos >= DB_WRITE_NANOS) {
             writeDbIfDirty(false);
@@ -437,6 +510,7 @@ public final class TailInput implements Input {
         scanRequested = false;
         lastScanNanos = now;
         boolean initial = !firstScanDone;
+        List<Path> opened = new ArrayList<>();
         for (Path p : discovery.scan()) {
             FileKey key = FileKey.ofOrNull(p);
             if (key == null) {
@@ -444,30 +518,44 @@ public final class TailInput implements Input {
             }
             TailedFile known = files.get(key);
             if (known == null) {
-                open(p, key, initial);
+                if (open(p, key, initial)) {
+                    opened.add(p);
+                }
+            } else if (known.segment()) {
+                continue; // a sibling read as a segment; not reached, as catchUp leaves Path's files alone
             } else if (known.file().equals(p)) {
-                known.clearRotated(); // renamed back, or its path was briefly missing
+                if (known.rotated()) {
+                    known.clearRotated(); // renamed back, or its path was briefly missing
+                    siblings.dequeue(known);
+                }
             } else if (!key.equals(FileKey.ofOrNull(known.file()))) {
                 log.info("File renamed; reading it on under its new name. from={} to={}", known.file(), p);
+                siblings.dequeue(known);
                 known.movedTo(p);
                 known.clearRotated();
                 dbDirty.set(true);
             }
         }
+        // Rotated history of the files opened now: at the very first start, only with Read_from_Head.
+        boolean readHistory = !(initial && firstStart && !config.readFromHead());
+        for (Path p : opened) {
+            catchUp(p, readHistory);
+        }
     }
 
-    private void open(Path p, FileKey key, boolean initial) {
+    /** Opens a file Path matches; returns whether it is read now. */
+    private boolean open(Path p, FileKey key, boolean initial) {
         FileChannel ch;
         try {
             ch = FileChannel.open(p, StandardOpenOption.READ);
         } catch (IOException e) {
             log.warn("Cannot open a matched file; trying again at the next scan. path={} error={}", p, e.toString());
-            return;
+            return false;
         }
         try {
             if (!key.equals(FileKey.ofOrNull(p))) {
                 ch.close(); // replaced between the scan and the open: the next scan sees the new one
-                return;
+                return false;
             }
             byte[] head = Fingerprint.head(ch);
             FileIdentity identity = new FileIdentity(key, Fingerprint.of(head, head.length));
@@ -496,12 +584,13 @@ public final class TailInput implements Input {
                 startAt = 0;
                 from = "head";
             }
-            TailedFile f = new TailedFile(this, p, ch, identity, id, TailTag.expand(tag, p.toString()), startAt,
-                    config.bufferChunkSize(), config.bufferMaxSize());
+            TailedFile f = new TailedFile(this, p, p, false, new ChannelTailData(ch, p.toString()), identity, id,
+                    TailTag.expand(tag, p.toString()), startAt, config.bufferChunkSize(), config.bufferMaxSize());
             files.put(key, f);
             counters.fileOpened();
             dbDirty.set(true);
             log.info("Reading file. path={} from={} offset={} id={}", p, from, startAt, f.id());
+            return true;
         } catch (IOException e) {
             log.warn("Cannot read a matched file; trying again at the next scan. path={} error={}", p, e.toString());
             try {
@@ -509,6 +598,7 @@ public final class TailInput implements Input {
             } catch (IOException ignored) {
                 // nothing more to do
             }
+            return false;
         }
     }
 
@@ -527,28 +617,245 @@ public final class TailInput implements Input {
     }
 
     private static long score(PositionDb.Entry e, FileKey key) {
-        return (e.key().equals(key) ? 1L << 20 : 0) + e.fingerprint().length();
+        // same key first, then the longest fingerprint, then the furthest offset (a file and its copy)
+        return ((e.key().equals(key) ? 1L << 11 : 0) + e.fingerprint().length()) << 40 | Math.min(e.offset(), (1L << 40) - 1);
     }
 
-    private void truncated(TailedFile f) throws IOException {
+    /**
+     * A file that holds new data at the same path and inode (truncated: copytruncate; or reused in
+     * place: OTP disk_log wrap): read again from offset 0; what was not read of the old data comes from
+     * a rotated sibling holding it (logrotate's copy), else it is counted as lost.
+     */
+    private void replacedInPlace(TailedFile f, String how) throws InterruptedException {
         counters.truncation();
-        log.warn("File truncated; reading it again from the start. path={} size={} offset={}",
-                f.file(), f.size(), f.readPos());
-        TailedFile again = f.restartAfterTruncation(config.bufferChunkSize(), config.bufferMaxSize());
+        long resumeAt = f.unpublishedOffset();
+        long knownEnd = f.knownEnd();
+        TailedFile again;
+        try {
+            f.flushMultiline(epochNanos(), true); // the old data's pending record goes out before any new line
+            again = f.restartAfterTruncation(config.bufferChunkSize(), config.bufferMaxSize());
+        } catch (IOException e) {
+            log.warn("Checking a file failed; letting it go until a scan finds it again. path={} error={}",
+                    f.file(), e.toString());
+            release(f, false);
+            return;
+        }
         files.put(f.identity().key(), again);
+        siblings.dequeue(f);
+        if (again.rotated()) {
+            siblings.enqueue(again);
+        }
         if (!f.fullyAcknowledged()) {
             releasing.add(f);
         }
         dbDirty.set(true);
+        if (knownEnd <= resumeAt) {
+            log.warn("File {}; everything in it was read. Reading it again from the start. path={} offset={}",
+                    how, f.file(), f.readPos());
+            return;
+        }
+        SiblingTracker.Found copy = findCopy(f);
+        TailedFile rest = copy == null ? null : openSegment(copy, f.family(), resumeAt, f.savedId(), "copy");
+        if (rest != null) {
+            rest.expectEnd(knownEnd);
+            log.info("File {} before it was read to its end; its unread part is read from its rotated copy, then"
+                    + " the file from the start. path={} copy={} offset={}", how, f.file(), copy.path(), resumeAt);
+            return;
+        }
+        counters.lost(knownEnd - resumeAt);
+        log.warn("File {} before it was read to its end, and no rotated copy holds the rest: the unread bytes are"
+                + " lost. Reading it again from the start. path={} lost_bytes={} offset={} size_seen={}", how,
+                f.file(), knownEnd - resumeAt, resumeAt, knownEnd);
+    }
+
+    /** The youngest rotated sibling holding the data {@code f} held before it was replaced, not read yet. */
+    private SiblingTracker.Found findCopy(TailedFile f) {
+        Fingerprint old = f.identity().fingerprint();
+        if (old.length() == 0) {
+            return null;
+        }
+        List<SiblingTracker.Found> found;
+        try {
+            found = siblings.list(f.family());
+        } catch (IOException e) {
+            log.warn("Cannot list the rotated siblings of a file. path={} error={}", f.family(), e.toString());
+            return null;
+        }
+        for (int i = found.size() - 1; i >= 0; i--) {
+            SiblingTracker.Found s = found.get(i);
+            if (s.head() != null && !s.key().equals(f.identity().key()) && !files.containsKey(s.key())
+                    && old.matches(s.head())) {
+                return s;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Looks at the rotated siblings of {@code family} and reads those not read yet (see the class
+     * documentation); with {@code readUnseen} false (very first start without Read_from_Head), records
+     * data never seen as done instead.
+     */
+    private void catchUp(Path family, boolean readUnseen) {
+        List<SiblingTracker.Found> found;
+        try {
+            found = siblings.list(family);
+        } catch (IOException e) {
+            log.warn("Cannot list the rotated siblings of a file; trying again later. path={} error={}", family,
+                    e.toString());
+            recheck.add(family);
+            return;
+        }
+        boolean complete = true;
+        for (SiblingTracker.Found s : found) {
+            if (s.sibling().active() || discovery.matches(s.path())) {
+                continue; // the file disk_log writes now, or one Path reads itself
+            }
+            byte[] head = s.head();
+            if (head == null) {
+                complete = false; // still being compressed, or unreadable: look again later
+                continue;
+            }
+            if (head.length == 0 || files.containsKey(s.key()) || beingRead(head) || siblings.isDone(head)) {
+                continue;
+            }
+            PositionDb.Entry resume = matchSaved(head, s.key());
+            if (resume != null) {
+                saved.remove(resume);
+                if (openSegment(s, family, resume.offset(), resume.id(), "db") == null) {
+                    saved.add(resume);
+                    complete = false;
+                }
+            } else if (readUnseen) {
+                if (openSegment(s, family, 0, null, "never read") == null) {
+                    complete = false;
+                }
+            } else {
+                siblings.addDone(new PositionDb.Entry(FileIdentity.originId(head, head.length),
+                        Fingerprint.of(head, head.length), s.key(), 0, family.toString(), true));
+                dbDirty.set(true);
+                log.info("Rotated history left unread at the very first start (Read_from_Head Off). path={}"
+                        + " family={}", s.path(), family);
+            }
+        }
+        if (complete) {
+            siblings.pruneDone(family, found);
+            dbDirty.set(true);
+        } else {
+            recheck.add(family);
+        }
+    }
+
+    /** At start: the families of DB entries no file Path found now matched (their data may be in siblings). */
+    private void catchUpSavedFamilies() {
+        Set<Path> families = new LinkedHashSet<>();
+        for (PositionDb.Entry e : saved) {
+            families.add(Path.of(e.path()));
+        }
+        for (PositionDb.Entry e : siblings.done()) {
+            families.add(Path.of(e.path()));
+        }
+        for (Path family : families) {
+            if (discovery.matches(family)) {
+                catchUp(family, true);
+            }
+        }
+        siblings.retainDoneFamilies(discovery::matches);
+    }
+
+    /** Whether data starting with {@code head} is being read now, or was and awaits acknowledgement. */
+    private boolean beingRead(byte[] head) {
+        for (TailedFile f : files.values()) {
+            if (holds(f, head)) {
+                return true;
+            }
+        }
+        for (TailedFile f : releasing) {
+            if (holds(f, head)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Whether {@code head} is the start of {@code f}'s data (a copy still being written may be shorter). */
+    private static boolean holds(TailedFile f, byte[] head) {
+        Fingerprint fp = f.identity().fingerprint();
+        if (fp.length() == 0 || f.replaced()) {
+            return false;
+        }
+        if (head.length >= fp.length()) {
+            return fp.matches(head);
+        }
+        try {
+            byte[] ours = f.head();
+            return ours.length >= head.length && Arrays.equals(ours, 0, head.length, head, 0, head.length);
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /**
+     * Opens a rotated sibling to read from uncompressed offset {@code offset}, queued behind the older
+     * files of its family; returns null (logged) if it cannot be opened now.
+     */
+    private TailedFile openSegment(SiblingTracker.Found s, Path family, long offset, String id, String from) {
+        TailData data;
+        long start;
+        SegmentFormat format;
+        try {
+            format = SegmentFormat.of(s.path());
+            if (format == SegmentFormat.PLAIN) {
+                FileChannel ch = FileChannel.open(s.path(), StandardOpenOption.READ);
+                if (!s.key().equals(FileKey.ofOrNull(s.path()))) {
+                    ch.close();
+                    return null; // rotated on meanwhile; the next look finds it under its new name
+                }
+                data = new ChannelTailData(ch, s.path().toString());
+                start = Math.min(offset, ch.size());
+            } else {
+                long giveUp = Math.max(config.rotateWait().toNanos(), TimeUnit.SECONDS.toNanos(30));
+                SegmentTailData sd = new SegmentTailData(s.path(), s.head(), offset, counters, giveUp);
+                data = sd;
+                start = sd.position();
+            }
+        } catch (IOException e) {
+            log.warn("Cannot open a rotated segment; trying again later. path={} error={}", s.path(), e.getMessage());
+            return null;
+        }
+        if (start < offset) {
+            log.warn("Rotated segment is shorter than its saved position; nothing more is read from it. path={}"
+                    + " saved_offset={} size={}", s.path(), offset, start);
+        }
+        byte[] head = s.head();
+        TailedFile f = new TailedFile(this, s.path(), family, true, data,
+                new FileIdentity(s.key(), Fingerprint.of(head, head.length)), id,
+                TailTag.expand(tag, family.toString()), start, config.bufferChunkSize(), config.bufferMaxSize());
+        files.put(s.key(), f);
+        siblings.enqueue(f);
+        counters.segmentOpened();
+        dbDirty.set(true);
+        log.info("Reading rotated segment. path={} family={} from={} offset={} format={}", s.path(), family, from,
+                start, format.label());
+        return f;
     }
 
     /** Lets a file go; {@code finished} when it rotated and was read to its end (its last partial line goes too). */
     private void release(TailedFile f, boolean finished) throws InterruptedException {
         if (finished) {
             f.publishRemainder(epochNanos());
+            f.doneWhenAcknowledged();
+            long missing = f.missingFromCopy();
+            if (missing > 0) {
+                counters.lost(missing);
+                log.warn("Rotated copy ends before the data its file was seen to hold: the rest was written after"
+                        + " the copy was taken and is lost. path={} copy_end={} lost_bytes={}", f.family(),
+                        f.readPos(), missing);
+            }
         }
         f.closeChannel();
         files.remove(f.identity().key());
+        siblings.dequeue(f);
         if (!finished && f.entry() != null) {
             // A read error: when a scan finds the file again it resumes at the acknowledged offset
             // (lines in flight may come twice) instead of being taken for a new file.
@@ -556,6 +863,8 @@ public final class TailInput implements Input {
         }
         if (!f.fullyAcknowledged()) {
             releasing.add(f);
+        } else if (finished) {
+            siblings.addDone(f.doneEntry());
         }
         dbDirty.set(true);
         log.info("File let go. path={} offset={} reason={}", f.file(), f.readPos(),
@@ -574,6 +883,7 @@ public final class TailInput implements Input {
             return;
         }
         List<PositionDb.Entry> entries = new ArrayList<>(saved);
+        entries.addAll(siblings.done());
         for (TailedFile f : files.values()) {
             PositionDb.Entry e = f.entry();
             if (e != null) {
