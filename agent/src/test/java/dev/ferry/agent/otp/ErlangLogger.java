@@ -67,11 +67,18 @@ public final class ErlangLogger {
      * requires Erlang ({@code CI=true} or {@code FERRY_REQUIRE_ERL=1}).
      */
     public static void requireErlang() {
-        String missing = missingTool();
+        check(missingTool("erl", "erlc"), erlangRequired());
+    }
+
+    /**
+     * Nothing if {@code missing} is null; else fails (when {@code required}) or aborts the test, with a
+     * message that says what is missing and how to install it.
+     */
+    static void check(String missing, boolean required) {
         if (missing == null) {
             return;
         }
-        if (erlangRequired()) {
+        if (required) {
             throw new AssertionError(missing + ", and this run requires it (CI=" + System.getenv("CI")
                     + ", FERRY_REQUIRE_ERL=" + System.getenv("FERRY_REQUIRE_ERL") + "). " + INSTALL);
         }
@@ -84,8 +91,8 @@ public final class ErlangLogger {
     }
 
     /** Null when erl and erlc both run, else which one does not and why. */
-    static String missingTool() {
-        for (List<String> probe : List.of(List.of("erl", "-noshell", "-eval", "halt()."), List.of("erlc", "-help"))) {
+    static String missingTool(String erl, String erlc) {
+        for (List<String> probe : List.of(List.of(erl, "-noshell", "-eval", "halt()."), List.of(erlc, "-help"))) {
             try {
                 Process p = new ProcessBuilder(probe).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
                 if (!p.waitFor(60, TimeUnit.SECONDS)) {

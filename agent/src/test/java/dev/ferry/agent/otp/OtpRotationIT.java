@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ferry.agent.FerryProcess;
 import dev.ferry.agent.otp.ErlangLogger.Handler;
+import dev.ferry.pipeline.record.JsonValues;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -125,15 +126,58 @@ class OtpRotationIT {
         assertExactlyOnce(seqs(), range(0, 14_000));
     }
 
+    @Test
+    void diskLogWrapGoingRoundMoreThanOnceWhileFerryIsStoppedDeliversWhatIsLeftOnce() throws Exception {
+        try (FerryProcess first = ferry()) {
+            ErlangLogger.log(Handler.WRAP, log, 0, 10_000, 2_000, MAX_NO_BYTES, 10);
+            awaitOutput(10_000, first);
+            stop(first);
+        }
+        // 20,000 lines (more than three rings) while ferry is down: OTP overwrites the ring in place, so
+        // only the last ~6,000 are still on disk. ferry had read everything it could see, and no reader can
+        // tell how often the ring went round meanwhile; what it must do is ship what is left, once.
+        ErlangLogger.log(Handler.WRAP, log, 10_000, 20_000, 0, MAX_NO_BYTES, 10);
+        List<Long> onDisk = seqsOnDisk();
+        assertThat(onDisk).as("the ring holds the newest lines only").hasSizeBetween(4_000, 8_000).contains(29_999L);
+        List<Long> expected = new ArrayList<>(range(0, 10_000));
+        expected.addAll(onDisk);
+        try (FerryProcess second = ferry()) {
+            awaitOutput(expected.size(), second);
+            stop(second);
+            System.out.printf("disk_log wrap while ferry was stopped: %d lines overwritten by OTP before any reader could see them%n",
+                    30_000 - expected.size());
+        }
+        assertExactlyOnce(seqs(), expected);
+    }
+
+    /** The seq of every line in the wrap log's files now, in no particular order. */
+    private List<Long> seqsOnDisk() throws Exception {
+        List<Long> out = new ArrayList<>();
+        try (var s = Files.list(logs)) {
+            for (Path p : s.filter(p -> p.getFileName().toString().matches("application\\.log\\.\\d+")).toList()) {
+                for (String line : Files.readAllLines(p)) {
+                    @SuppressWarnings("unchecked")
+                    Map<String, Object> r = (Map<String, Object>) JsonValues.parse(line);
+                    out.add(seq(r));
+                }
+            }
+        }
+        return out;
+    }
+
     private List<Long> seqs() throws Exception {
         List<Long> out = new ArrayList<>();
         for (Map<String, Object> r : FerryProcess.records(output)) {
             assertThat(r).as("a line ferry could not parse").doesNotContainKey("ferry_parse_error");
-            @SuppressWarnings("unchecked")
-            Map<String, Object> fields = (Map<String, Object>) r.get("fields");
-            out.add((Long) fields.get("seq"));
+            out.add(seq(r));
         }
         return out;
+    }
+
+    private static long seq(Map<String, Object> record) {
+        @SuppressWarnings("unchecked")
+        Map<String, Object> fields = (Map<String, Object>) record.get("fields");
+        return (Long) fields.get("seq");
     }
 
     private List<Path> gzSegments() throws Exception {
