@@ -738,6 +738,7 @@ public final class TailInput implements Input {
                         + " family={}", s.path(), family);
             }
         }
+        siblings.forgetMissing();
         if (complete) {
             siblings.pruneDone(family, found);
             dbDirty.set(true);
@@ -814,7 +815,8 @@ public final class TailInput implements Input {
                 data = new ChannelTailData(ch, s.path().toString());
                 start = Math.min(offset, ch.size());
             } else {
-                long giveUp = Math.max(config.rotateWait().toNanos(), TimeUnit.SECONDS.toNanos(30));
+                long giveUp = Math.max(config.rotateWait().toNanos(),
+                        TimeUnit.MILLISECONDS.toNanos(SiblingTracker.STILL_WRITTEN_MILLIS));
                 SegmentTailData sd = new SegmentTailData(s.path(), s.head(), offset, counters, giveUp);
                 data = sd;
                 start = sd.position();

@@ -10,6 +10,7 @@ import static dev.ferry.agent.source.tail.TailTestSupport.writeCompressed;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ferry.pipeline.ring.LineDecoder;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -19,7 +20,9 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -61,7 +64,15 @@ class TailRotationTest {
 
     /** Acknowledges as lines come until {@code count} arrived and only the live file is open. */
     private static void ackUntil(RecordingPublisher pub, TailInput in, int count) {
-        await(count + " lines and the rotated files let go", TEN_SECONDS, () -> {
+        try {
+            ackUntil0(pub, in, count);
+        } catch (AssertionError e) {
+            throw new AssertionError(e.getMessage() + ": " + pub.size() + " lines, " + in.openFiles() + " open files", e);
+        }
+    }
+
+    private static void ackUntil0(RecordingPublisher pub, TailInput in, int count) {
+        await(count + " lines and the rotated files let go (seen: lines and open files)", TEN_SECONDS, () -> {
             pub.ackAll();
             return pub.size() >= count && in.openFiles() == 1;
         });
@@ -191,6 +202,9 @@ class TailRotationTest {
         // OTP disk_log wrap: application.log.1 is truncated and written again when the ring comes back to it
         Path wrap = dir.resolve("application.log.1");
         append(wrap, numbered("line", 1, 50));
+        // the wrap log's bookkeeping, which application.log.* also matches and must not be read
+        Files.write(dir.resolve("application.log.idx"), new byte[] {0, 0, 0, 0, 0, 2, 0, 0, 0, 1, '\n'});
+        Files.write(dir.resolve("application.log.siz"), new byte[] {2, 0, 0, 0, 0, 0, 0, 4, 0, '\n', 0, 0, 4});
         RecordingPublisher pub = new RecordingPublisher(false);
         TailInput in = start(pub, "Path", dir.resolve("application.log.*").toString(), "Mem_Buf_Limit", "100",
                 "Buffer_Chunk_Size", "128");
@@ -213,6 +227,73 @@ class TailRotationTest {
         assertThat(in.counters().truncations()).isEqualTo(1);
         assertThat(in.counters().lostBytes()).isEqualTo((50L - old) * 11);
         assertThat(pub.lines().get(old).offset()).isZero();
+    }
+
+    @Test
+    void aSegmentStillBeingCompressedIsReadOnOnceItIsComplete() throws IOException {
+        Path live = dir.resolve("app.log");
+        append(live, numbered("line", 1, 10));
+        RecordingPublisher pub = new RecordingPublisher(true);
+        TailInput in = start(pub);
+        await("the first lines", () -> pub.size() == 10);
+
+        // a never-seen generation whose .gz is only half written when the tail looks
+        byte[] gz = gzip(numbered("line", 11, 2000));
+        Path segment = dir.resolve("app.log.0.gz");
+        Files.write(segment, Arrays.copyOf(gz, gz.length / 2));
+        Files.move(live, dir.resolve("app.log.1"));
+        append(live, numbered("line", 2001, 2010));
+        await("the segment to be opened or looked at", () -> in.counters().rotations() == 1);
+        await("part of the segment", TEN_SECONDS, () -> pub.size() > 10);
+        Files.write(segment, Arrays.copyOfRange(gz, gz.length / 2, gz.length), StandardOpenOption.APPEND);
+        ackUntil(pub, in, 2010);
+
+        assertThat(pub.texts()).containsExactlyElementsOf(numberedList("line", 1, 2010));
+        assertThat(in.counters().corruptSegments()).isZero();
+    }
+
+    @Test
+    void aCorruptSegmentShipsWhatCanBeReadAndIsCounted() throws IOException {
+        Path live = dir.resolve("app.log");
+        append(live, numbered("line", 1, 10));
+        RecordingPublisher pub = new RecordingPublisher(true);
+        TailInput in = start(pub);
+        await("the first lines", () -> pub.size() == 10);
+
+        byte[] gz = gzip(numbered("line", 11, 20));
+        gz[gz.length - 5] ^= 0x55; // the CRC32 in the trailer
+        Files.write(dir.resolve("app.log.0.gz"), gz);
+        Files.move(live, dir.resolve("app.log.1"));
+        append(live, numbered("line", 21, 30));
+        ackUntil(pub, in, 30);
+
+        assertThat(pub.texts()).containsExactlyElementsOf(numberedList("line", 1, 30));
+        assertThat(in.counters().corruptSegments()).isEqualTo(1);
+    }
+
+    @Test
+    void aPartialLineLeftByCopytruncateGoesOutAloneNotJoinedToTheNewData() throws IOException {
+        Path live = dir.resolve("app.log");
+        append(live, numbered("line", 1, 5) + "part");
+        RecordingPublisher pub = new RecordingPublisher(true);
+        TailInput in = start(pub);
+        await("the complete lines", () -> pub.size() == 5);
+
+        Files.copy(live, dir.resolve("app.log.1"));
+        truncateAndWrite(live, "rest\n" + numbered("line", 6, 7));
+        ackUntil(pub, in, 9);
+
+        assertThat(pub.texts()).containsExactlyInAnyOrder("line-00001", "line-00002", "line-00003", "line-00004",
+                "line-00005", "part", "rest", "line-00006", "line-00007");
+        assertThat(in.counters().lostBytes()).isZero();
+    }
+
+    private static byte[] gzip(String text) throws IOException {
+        ByteArrayOutputStream b = new ByteArrayOutputStream();
+        try (GZIPOutputStream g = new GZIPOutputStream(b)) {
+            g.write(text.getBytes(StandardCharsets.UTF_8));
+        }
+        return b.toByteArray();
     }
 
     /** How many lines came before {@code firstNew}. */
