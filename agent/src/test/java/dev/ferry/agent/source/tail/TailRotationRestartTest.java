@@ -44,9 +44,12 @@ class TailRotationRestartTest {
     }
 
     private TailInput start(RecordingPublisher pub, String... extra) {
-        List<String> kv = new ArrayList<>(List.of("Path", dir.resolve("*.log").toString(),
-                "DB", dir.resolve("pos.db").toString(), "Exit_On_Eof", "On", "Rotate_Wait", "100ms"));
+        List<String> kv = new ArrayList<>(List.of("DB", dir.resolve("pos.db").toString(), "Exit_On_Eof", "On",
+                "Rotate_Wait", "100ms"));
         kv.addAll(List.of(extra));
+        if (!kv.contains("Path")) {
+            kv.addAll(List.of("Path", dir.resolve("*.log").toString()));
+        }
         TailInput in = new TailInput(config(kv.toArray(String[]::new)), "tail.0", new LineDecoder(null, null, null));
         inputs.add(in);
         in.start(pub);
@@ -165,6 +168,18 @@ class TailRotationRestartTest {
         append(live, "next-1\n");
 
         assertThat(runToTheEnd()).containsExactly("line-00006", "next-1");
+    }
+
+    @Test
+    void aPathThatAlsoMatchesTheCompressedSegmentsReadsThemAsSegmentsNotAsText() throws IOException {
+        writeCompressed(dir.resolve("app.log.1.gz"), numbered("line", 1, 10).getBytes(StandardCharsets.UTF_8));
+        writeCompressed(dir.resolve("app.log.0.zst"), numbered("line", 11, 20).getBytes(StandardCharsets.UTF_8));
+        append(dir.resolve("app.log"), numbered("line", 21, 30));
+        String path = dir.resolve("app.log*").toString();
+
+        assertThat(runToTheEnd("Path", path, "Read_from_Head", "On"))
+                .containsExactlyElementsOf(numberedList("line", 1, 30));
+        assertThat(runToTheEnd("Path", path)).isEmpty();
     }
 
     /** app.log.2.gz (1-10), app.log.1 (11-20, plain), app.log (21-30). */
