@@ -33,8 +33,12 @@ final class SegmentTailData implements TailData {
     private final long giveUpNanos;
     private SegmentReader reader;
     private boolean ended;
-    private long cutAtSize = -1;
-    private long cutSinceNanos;
+    /** The file's size measured just before the current reader was opened. */
+    private long openedAtSize;
+    private boolean cut;
+    /** Uncompressed offset of the next byte to return (the reader may be behind it after a reopen). */
+    private long delivered;
+    private long cutSinceNanos = -1;
 
     /**
      * Opens {@code path} and skips to {@code startOffset}; see {@link #position()} for where it got.
@@ -47,9 +51,11 @@ final class SegmentTailData implements TailData {
         this.head = head;
         this.counters = counters;
         this.giveUpNanos = giveUpNanos;
+        this.openedAtSize = sizeOrMinus1();
         this.reader = SegmentReaderFactory.open(path);
         try {
-            if (reader.skipTo(startOffset) < startOffset) {
+            delivered = reader.skipTo(startOffset);
+            if (delivered < startOffset) {
                 ended = true;
             }
         } catch (IOException e) {
@@ -60,12 +66,12 @@ final class SegmentTailData implements TailData {
 
     /** The uncompressed offset reached: where reading goes on. */
     long position() {
-        return reader.position();
+        return delivered;
     }
 
     @Override
     public long size() {
-        return ended ? reader.position() : Long.MAX_VALUE;
+        return ended ? delivered : Long.MAX_VALUE;
     }
 
     @Override
@@ -73,55 +79,70 @@ final class SegmentTailData implements TailData {
         if (ended) {
             return -1;
         }
-        if (cutAtSize >= 0 && !reopenIfGrown()) {
+        if (cut && !reopenIfGrown()) {
             return 0;
         }
         try {
             int n = reader.read(b, off, len);
             if (n < 0) {
                 ended = true;
+            } else if (n > 0) {
+                delivered += n;
+                cutSinceNanos = -1;
             }
             return n;
         } catch (SegmentCorruptException e) {
-            if (e.reason() == SegmentCorruptException.Reason.TRUNCATED && cutAtSize < 0) {
-                cutAtSize = sizeOrMinus1();
-                cutSinceNanos = System.nanoTime();
-                return 0;
-            }
-            if (e.reason() == SegmentCorruptException.Reason.TRUNCATED && !giveUp()) {
-                return 0;
+            if (e.reason() == SegmentCorruptException.Reason.TRUNCATED) {
+                cut = true;
+                if (cutSinceNanos < 0) {
+                    cutSinceNanos = System.nanoTime();
+                }
+                if (!giveUp()) {
+                    return 0;
+                }
             }
             fail(e.getMessage());
             return -1;
         }
     }
 
-    /** After a cut: whether the file grew and a fresh reader is at the same offset again. */
+    /**
+     * After a cut: whether the file grew since the current reader was opened, and a fresh reader is at
+     * the same offset again. The size is measured before opening, so growth after it is always seen.
+     */
     private boolean reopenIfGrown() throws IOException {
         long size = sizeOrMinus1();
-        if (size == cutAtSize || size < 0) {
+        if (size == openedAtSize || size < 0) {
             if (giveUp()) {
-                fail("Segment " + path + " is truncated and did not grow for " + giveUpNanos / 1_000_000 + "ms");
+                fail("it is cut short and did not grow for " + giveUpNanos / 1_000_000 + "ms");
             }
             return false;
         }
-        long at = reader.position();
+        long at = delivered;
         reader.close();
+        openedAtSize = size;
         reader = SegmentReaderFactory.open(path);
-        reader.skipTo(at);
-        cutAtSize = -1;
-        return reader.position() == at;
+        cut = false;
+        try {
+            return reader.skipTo(at) == at;
+        } catch (SegmentCorruptException e) {
+            cut = e.reason() == SegmentCorruptException.Reason.TRUNCATED;
+            if (!cut) {
+                fail(e.getMessage());
+            }
+            return false;
+        }
     }
 
     private boolean giveUp() {
-        return System.nanoTime() - cutSinceNanos >= giveUpNanos;
+        return cutSinceNanos >= 0 && System.nanoTime() - cutSinceNanos >= giveUpNanos;
     }
 
     private void fail(String why) {
         ended = true;
         counters.corruptSegment();
         log.error("Rotated segment cannot be read to its end; what was read is kept, the rest of it is lost."
-                + " path={} uncompressed_offset={} error={}", path, reader.position(), why);
+                + " path={} uncompressed_offset={} error={}", path, delivered, why);
     }
 
     private long sizeOrMinus1() {

@@ -4,7 +4,8 @@ import dev.ferry.agent.source.FileKey;
 import dev.ferry.agent.source.Fingerprint;
 import dev.ferry.agent.source.segment.RotatedSiblings;
 import dev.ferry.agent.source.segment.SegmentCorruptException;
-import dev.ferry.agent.source.segment.SegmentFingerprint;
+import dev.ferry.agent.source.segment.SegmentReader;
+import dev.ferry.agent.source.segment.SegmentReaderFactory;
 import dev.ferry.agent.source.segment.UnsupportedSegmentException;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -12,6 +13,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -42,6 +44,9 @@ import org.slf4j.LoggerFactory;
 final class SiblingTracker {
 
     private static final Logger log = LoggerFactory.getLogger(SiblingTracker.class);
+
+    /** A segment cut short and modified this recently may still be being written. */
+    static final long STILL_WRITTEN_MILLIS = 30_000;
 
     /**
      * One rotated sibling as found now.
@@ -86,40 +91,53 @@ final class SiblingTracker {
             CachedHead c = heads.get(p);
             if (c == null || c.size != a.size() || c.modifiedMillis != a.lastModifiedTime().toMillis()
                     || !c.key.equals(key)) {
-                c = new CachedHead(a.size(), a.lastModifiedTime().toMillis(), key, readHead(p));
-                heads.put(p, c);
+                c = new CachedHead(a.size(), a.lastModifiedTime().toMillis(), key,
+                        readHead(p, a.lastModifiedTime().toMillis()));
+                if (c.head != null) {
+                    heads.put(p, c); // an unreadable one is tried again next time
+                }
             }
             out.add(new Found(s, key, c.head));
         }
         return out;
     }
 
-    private static byte[] readHead(Path p) {
-        try {
-            return SegmentFingerprint.head(p);
-        } catch (SegmentCorruptException e) {
-            if (e.uncompressedOffset() >= Fingerprint.MAX_BYTES) {
-                return null; // not reached: head() stops at MAX_BYTES
+    /**
+     * The first up to {@value Fingerprint#MAX_BYTES} uncompressed bytes; null while a segment cut short
+     * may still be being written (modified in the last {@value #STILL_WRITTEN_MILLIS} ms), or if it
+     * cannot be read. A damaged segment gives the bytes before the damage.
+     */
+    private static byte[] readHead(Path p, long modifiedMillis) {
+        byte[] buf = new byte[Fingerprint.MAX_BYTES];
+        int n = 0;
+        try (SegmentReader r = SegmentReaderFactory.open(p)) {
+            while (n < buf.length) {
+                int k = r.read(buf, n, buf.length - n);
+                if (k < 0) {
+                    break;
+                }
+                n += k;
             }
-            log.debug("Rotated sibling not readable yet (still being written?). path={} error={}", p, e.getMessage());
-            return null;
+        } catch (SegmentCorruptException e) {
+            if (e.reason() == SegmentCorruptException.Reason.TRUNCATED
+                    && System.currentTimeMillis() - modifiedMillis < STILL_WRITTEN_MILLIS) {
+                log.debug("Rotated sibling not complete yet (still being written?). path={} error={}", p,
+                        e.getMessage());
+                return null;
+            }
+            // damaged: the bytes before the damage identify it; reading it reports the damage
         } catch (UnsupportedSegmentException e) {
             log.debug("Rotated sibling in a format ferry does not read. path={} error={}", p, e.getMessage());
             return null;
         } catch (IOException e) {
             return null;
         }
+        return Arrays.copyOf(buf, n);
     }
 
-    /** Forgets cached heads of files that are gone (called after a family was looked at). */
-    void forgetGone(Path family, List<Found> found) {
-        Path dir = family.toAbsolutePath().getParent();
-        List<Path> keep = new ArrayList<>();
-        for (Found f : found) {
-            keep.add(f.path());
-        }
-        heads.keySet().removeIf(p -> dir != null && dir.equals(p.getParent()) && !keep.contains(p)
-                && !Files.exists(p));
+    /** Forgets the cached heads of files that no longer exist (rotated out, deleted). */
+    void forgetMissing() {
+        heads.keySet().removeIf(p -> !Files.exists(p));
     }
 
     // ---- done entries

@@ -118,6 +118,8 @@ public final class TailInput implements Input {
     /** Families to look at again: a sibling could not be read (still being compressed, or opened). */
     private final Set<Path> recheck = new LinkedHashSet<>();
     private long lastRecheckNanos;
+    /** Files Path matches that are compressed (or disk_log internal): logged once, never tailed. */
+    private final Set<FileKey> compressedSeen = new java.util.HashSet<>();
     private boolean firstScanDone;
     private boolean scanRequested;
     private long lastScanNanos;
@@ -557,6 +559,15 @@ public final class TailInput implements Input {
                 ch.close(); // replaced between the scan and the open: the next scan sees the new one
                 return false;
             }
+            SegmentFormat format = SegmentFormat.of(ch);
+            if (format != SegmentFormat.PLAIN) {
+                ch.close();
+                if (compressedSeen.add(key)) {
+                    log.info("A file Path matches is {}, not a plain log; it is not tailed. A rotated segment is read"
+                            + " as a sibling of its watched file (Rotated_Path). path={}", format.label(), p);
+                }
+                return false;
+            }
             byte[] head = Fingerprint.head(ch);
             FileIdentity identity = new FileIdentity(key, Fingerprint.of(head, head.length));
             long size = ch.size();
@@ -708,7 +719,7 @@ public final class TailInput implements Input {
         }
         boolean complete = true;
         for (SiblingTracker.Found s : found) {
-            if (s.sibling().active() || discovery.matches(s.path())) {
+            if (s.sibling().active() || (discovery.matches(s.path()) && plain(s.path()))) {
                 continue; // the file disk_log writes now, or one Path reads itself
             }
             byte[] head = s.head();
@@ -738,11 +749,20 @@ public final class TailInput implements Input {
                         + " family={}", s.path(), family);
             }
         }
+        siblings.forgetMissing();
         if (complete) {
             siblings.pruneDone(family, found);
             dbDirty.set(true);
         } else {
             recheck.add(family);
+        }
+    }
+
+    private static boolean plain(Path p) {
+        try {
+            return SegmentFormat.of(p) == SegmentFormat.PLAIN;
+        } catch (IOException e) {
+            return true;
         }
     }
 
@@ -814,7 +834,8 @@ public final class TailInput implements Input {
                 data = new ChannelTailData(ch, s.path().toString());
                 start = Math.min(offset, ch.size());
             } else {
-                long giveUp = Math.max(config.rotateWait().toNanos(), TimeUnit.SECONDS.toNanos(30));
+                long giveUp = Math.max(config.rotateWait().toNanos(),
+                        TimeUnit.MILLISECONDS.toNanos(SiblingTracker.STILL_WRITTEN_MILLIS));
                 SegmentTailData sd = new SegmentTailData(s.path(), s.head(), offset, counters, giveUp);
                 data = sd;
                 start = sd.position();

@@ -178,7 +178,10 @@ final class TailedFile implements RecordOrigin {
         return doneFingerprint != null;
     }
 
-    /** The largest size seen, or the read offset if larger: how far the data is known to have reached. */
+    /**
+     * The largest size seen before reading (and found to be this data still), or the read offset if
+     * larger: how far the data is known to have reached.
+     */
     long knownEnd() {
         return Math.max(lastSize, readPos);
     }
@@ -256,11 +259,7 @@ final class TailedFile implements RecordOrigin {
     }
 
     long size() throws IOException {
-        long s = data.size();
-        if (s != Long.MAX_VALUE && s > lastSize) {
-            lastSize = s;
-        }
-        return s;
+        return data.size();
     }
 
     boolean rotated() {
@@ -308,11 +307,16 @@ final class TailedFile implements RecordOrigin {
         if (!publishLines(readTimeNanos)) {
             return worked;
         }
-        if (size() <= readPos) {
+        long size = size();
+        if (size <= readPos) {
             return worked;
         }
-        if (data.growing() && !sameData()) {
-            return worked;
+        if (data.growing()) {
+            if (!sameData()) {
+                return worked;
+            }
+            // measured before the check passed, so it is the size of this data, not of what replaced it
+            lastSize = Math.max(lastSize, size);
         }
         makeRoom();
         int n = data.read(buf, end, buf.length - end, readPos);
