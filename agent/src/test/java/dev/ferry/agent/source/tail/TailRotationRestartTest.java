@@ -3,24 +3,22 @@ package dev.ferry.agent.source.tail;
 import static dev.ferry.agent.source.tail.TailTestSupport.append;
 import static dev.ferry.agent.source.tail.TailTestSupport.await;
 import static dev.ferry.agent.source.tail.TailTestSupport.compress;
-import static dev.ferry.agent.source.tail.TailTestSupport.config;
 import static dev.ferry.agent.source.tail.TailTestSupport.numbered;
 import static dev.ferry.agent.source.tail.TailTestSupport.numberedList;
 import static dev.ferry.agent.source.tail.TailTestSupport.writeCompressed;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.ferry.pipeline.ring.LineDecoder;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -36,24 +34,26 @@ class TailRotationRestartTest {
     @TempDir
     Path dir;
 
-    private final List<TailInput> inputs = new ArrayList<>();
+    @RegisterExtension
+    final TailInputs inputs = new TailInputs("Exit_On_Eof", "On", "Rotate_Wait", "100ms");
 
-    @AfterEach
-    void closeInputs() {
-        inputs.forEach(TailInput::close);
+    @BeforeEach
+    void watchLogsWithADb() {
+        inputs.addDefaults("Path", dir.resolve("*.log").toString(), "DB", dir.resolve("pos.db").toString());
     }
 
-    private TailInput start(RecordingPublisher pub, String... extra) {
-        List<String> kv = new ArrayList<>(List.of("DB", dir.resolve("pos.db").toString(), "Exit_On_Eof", "On",
-                "Rotate_Wait", "100ms"));
-        kv.addAll(List.of(extra));
-        if (!kv.contains("Path")) {
-            kv.addAll(List.of("Path", dir.resolve("*.log").toString()));
-        }
-        TailInput in = new TailInput(config(kv.toArray(String[]::new)), "tail.0", new LineDecoder(null, null, null));
-        inputs.add(in);
-        in.start(pub);
-        return in;
+    private TailInput start(RecordingPublisher pub, String... keyValues) {
+        return inputs.start(pub, keyValues);
+    }
+
+    /** A first run that reads app.log whole and acknowledges its first {@code acked} lines; its lines. */
+    private RecordingPublisher firstRunAcknowledging(int lines, int acked) {
+        RecordingPublisher first = new RecordingPublisher(false);
+        TailInput in = start(first, "Read_from_Head", "On");
+        await("every line", () -> first.size() == lines);
+        first.ackFirst(acked);
+        in.close();
+        return first;
     }
 
     /** A run that reads everything there is, acknowledges it and stops. */
@@ -70,11 +70,7 @@ class TailRotationRestartTest {
     void aFileRotatedAndCompressedWhileStoppedIsReadOnInsideTheSegment(String ext) throws IOException {
         Path live = dir.resolve("app.log");
         append(live, numbered("line", 1, 100));
-        RecordingPublisher first = new RecordingPublisher(false);
-        TailInput in = start(first, "Read_from_Head", "On");
-        await("every line", () -> first.size() == 100);
-        first.ackFirst(40);
-        in.close();
+        RecordingPublisher first = firstRunAcknowledging(100, 40);
 
         Files.move(live, dir.resolve("app.log.0")); // OTP compress_on_rotate while ferry is down
         Path segment = compress(dir.resolve("app.log.0"), ext);
@@ -137,11 +133,7 @@ class TailRotationRestartTest {
     void copytruncateWhileStoppedTakesTheUnreadPartFromTheCopy() throws IOException {
         Path live = dir.resolve("app.log");
         append(live, numbered("line", 1, 100));
-        RecordingPublisher first = new RecordingPublisher(false);
-        TailInput in = start(first, "Read_from_Head", "On");
-        await("every line", () -> first.size() == 100);
-        first.ackFirst(40);
-        in.close();
+        firstRunAcknowledging(100, 40);
 
         Files.copy(live, dir.resolve("app.log.1"));
         try (FileChannel ch = FileChannel.open(live, StandardOpenOption.WRITE)) {

@@ -3,13 +3,11 @@ package dev.ferry.agent.source.tail;
 import static dev.ferry.agent.source.tail.TailTestSupport.append;
 import static dev.ferry.agent.source.tail.TailTestSupport.await;
 import static dev.ferry.agent.source.tail.TailTestSupport.compress;
-import static dev.ferry.agent.source.tail.TailTestSupport.config;
 import static dev.ferry.agent.source.tail.TailTestSupport.numbered;
 import static dev.ferry.agent.source.tail.TailTestSupport.numberedList;
 import static dev.ferry.agent.source.tail.TailTestSupport.writeCompressed;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.ferry.pipeline.ring.LineDecoder;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -23,8 +21,9 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.zip.GZIPOutputStream;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -42,24 +41,16 @@ class TailRotationTest {
     @TempDir
     Path dir;
 
-    private final List<TailInput> inputs = new ArrayList<>();
+    @RegisterExtension
+    final TailInputs inputs = new TailInputs("Read_from_Head", "On", "Rotate_Wait", "200ms", "Refresh_Interval", "60");
 
-    @AfterEach
-    void closeInputs() {
-        inputs.forEach(TailInput::close);
+    @BeforeEach
+    void watchAppLog() {
+        inputs.addDefaults("Path", dir.resolve("app.log").toString());
     }
 
-    private TailInput start(RecordingPublisher pub, String... extra) {
-        List<String> kv = new ArrayList<>(List.of("Read_from_Head", "On", "Rotate_Wait", "200ms",
-                "Refresh_Interval", "60"));
-        kv.addAll(List.of(extra));
-        if (!kv.contains("Path")) {
-            kv.addAll(List.of("Path", dir.resolve("app.log").toString()));
-        }
-        TailInput in = new TailInput(config(kv.toArray(String[]::new)), "tail.0", new LineDecoder(null, null, null));
-        inputs.add(in);
-        in.start(pub);
-        return in;
+    private TailInput start(RecordingPublisher pub, String... keyValues) {
+        return inputs.start(pub, keyValues);
     }
 
     /** Acknowledges as lines come until {@code count} arrived and only the live file is open. */
