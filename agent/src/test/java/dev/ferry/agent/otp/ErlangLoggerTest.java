@@ -19,7 +19,7 @@ class ErlangLoggerTest {
     void withoutCiTheTestIsSkippedWithTheInstallCommand() {
         assertThatThrownBy(() -> ErlangLogger.check("'erl' is not on the PATH (x)", false))
                 .isInstanceOf(TestAbortedException.class)
-                .hasMessage("Assumption failed: 'erl' is not on the PATH (x); OTP rotation tests skipped. Erlang/OTP is needed"
+                .hasMessage("'erl' is not on the PATH (x); OTP rotation tests skipped. Erlang/OTP is needed"
                         + " for the OTP rotation tests: install it with 'apt-get install -y erlang-base' (Debian/Ubuntu;"
                         + " provides erl and erlc) (set FERRY_REQUIRE_ERL=1 to make this a failure)");
     }
