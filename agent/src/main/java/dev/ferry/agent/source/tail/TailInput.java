@@ -4,6 +4,7 @@ import dev.ferry.agent.source.FileIdentity;
 import dev.ferry.agent.source.FileKey;
 import dev.ferry.agent.source.Fingerprint;
 import dev.ferry.agent.source.Input;
+import dev.ferry.agent.source.segment.SegmentCorruptException;
 import dev.ferry.agent.source.segment.SegmentFormat;
 import dev.ferry.pipeline.config.ConfigException;
 import dev.ferry.pipeline.ring.LineDecoder;
@@ -840,6 +841,10 @@ public final class TailInput implements Input {
                 data = sd;
                 start = sd.position();
             }
+        } catch (SegmentCorruptException e) {
+            log.debug("Rotated segment not complete yet; trying again later. path={} error={}", s.path(),
+                    e.getMessage());
+            return null;
         } catch (IOException e) {
             log.warn("Cannot open a rotated segment; trying again later. path={} error={}", s.path(), e.getMessage());
             return null;
@@ -866,6 +871,7 @@ public final class TailInput implements Input {
         if (finished) {
             f.publishRemainder(epochNanos());
             f.doneWhenAcknowledged();
+            scanRequested = true; // one more look for its successor: on a busy machine the last may predate it
             long missing = f.missingFromCopy();
             if (missing > 0) {
                 counters.lost(missing);
@@ -881,6 +887,9 @@ public final class TailInput implements Input {
             // A read error: when a scan finds the file again it resumes at the acknowledged offset
             // (lines in flight may come twice) instead of being taken for a new file.
             saved.add(f.entry());
+            if (f.segment()) {
+                recheck.add(f.family()); // a segment is found again by a look at the siblings
+            }
         }
         if (!f.fullyAcknowledged()) {
             releasing.add(f);
