@@ -181,7 +181,7 @@ final class RotationHandler {
                     saved.add(resume);
                     complete = false;
                 }
-            } else if (readUnseen) {
+            } else if (readUnseen && !tooOld(s)) {
                 if (openSegment(s, family, 0, null, "never read") == null) {
                     complete = false;
                 }
@@ -189,8 +189,9 @@ final class RotationHandler {
                 siblings.addDone(new PositionDb.Entry(FileIdentity.originId(head, head.length),
                         Fingerprint.of(head, head.length), s.key(), 0, family.toString(), true));
                 dbDirty.set(true);
-                log.info("Rotated history left unread at the very first start (Read_from_Head Off). path={}"
-                        + " family={}", s.path(), family);
+                log.info("Rotated sibling left unread: {}. path={} family={}", readUnseen
+                        ? "older than Ignore_Older" : "history at the very first start (Read_from_Head Off)",
+                        s.path(), family);
             }
         }
         siblings.forgetMissing();
@@ -200,6 +201,12 @@ final class RotationHandler {
         } else {
             recheck.add(family);
         }
+    }
+
+    /** Whether Ignore_Older leaves this sibling alone, as it does files Path matches. */
+    private boolean tooOld(SiblingTracker.Found s) {
+        return config.ignoreOlder() != null
+                && s.sibling().modifiedMillis() < System.currentTimeMillis() - config.ignoreOlder().toMillis();
     }
 
     private static boolean plain(Path p) {
