@@ -106,6 +106,26 @@ final class PositionDb {
         return file;
     }
 
+    /**
+     * The entry for data with these leading bytes: among those whose fingerprint {@code head} matches,
+     * the one with the same file key first, then the longest fingerprint, then the furthest offset (a
+     * file and its copy both match); null if none.
+     */
+    static Entry bestMatch(Collection<Entry> entries, byte[] head, FileKey key) {
+        Entry best = null;
+        for (Entry e : entries) {
+            if (e.fingerprint().matches(head) && (best == null || score(e, key) > score(best, key))) {
+                best = e;
+            }
+        }
+        return best;
+    }
+
+    private static long score(Entry e, FileKey key) {
+        long rank = (e.key().equals(key) ? 1L << 11 : 0) + e.fingerprint().length();
+        return rank << 40 | Math.min(e.offset(), (1L << 40) - 1);
+    }
+
     /** The saved entries, or null if the DB file does not exist yet. */
     List<Entry> load() throws IOException {
         byte[] bytes;

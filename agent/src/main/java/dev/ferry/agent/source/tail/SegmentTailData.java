@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -58,6 +59,13 @@ final class SegmentTailData implements TailData {
             if (delivered < startOffset) {
                 ended = true;
             }
+        } catch (SegmentCorruptException e) {
+            if (e.reason() == SegmentCorruptException.Reason.TRUNCATED && stillWritten()) {
+                reader.close();
+                throw e; // the caller tries again later
+            }
+            delivered = e.uncompressedOffset();
+            fail(e.getMessage());
         } catch (IOException e) {
             reader.close();
             throw e;
@@ -143,6 +151,16 @@ final class SegmentTailData implements TailData {
         counters.corruptSegment();
         log.error("Rotated segment cannot be read to its end; what was read is kept, the rest of it is lost."
                 + " path={} uncompressed_offset={} error={}", path, delivered, why);
+    }
+
+    /** Whether the file was modified too recently to call a cut in it final. */
+    private boolean stillWritten() {
+        try {
+            return System.currentTimeMillis() - Files.getLastModifiedTime(path).toMillis()
+                    < TimeUnit.NANOSECONDS.toMillis(giveUpNanos);
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     private long sizeOrMinus1() {

@@ -18,10 +18,9 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -115,11 +114,10 @@ public final class TailInput implements Input {
     private final Map<FileKey, TailedFile> files = new LinkedHashMap<>();
     private final List<TailedFile> releasing = new ArrayList<>();
     private final SiblingTracker siblings;
-    /** Families to look at again: a sibling could not be read (still being compressed, or opened). */
-    private final Set<Path> recheck = new LinkedHashSet<>();
+    private final RotationHandler rotation;
     private long lastRecheckNanos;
     /** Files Path matches that are compressed (or disk_log internal): logged once, never tailed. */
-    private final Set<FileKey> compressedSeen = new java.util.HashSet<>();
+    private final Set<FileKey> compressedSeen = new HashSet<>();
     private boolean firstScanDone;
     private boolean scanRequested;
     private long lastScanNanos;
@@ -162,6 +160,7 @@ public final class TailInput implements Input {
         this.discovery = new FileDiscovery(config.paths(), config.excludePaths(), config.ignoreOlder());
         this.db = config.db() == null ? null : new PositionDb(config.db(), config.dbSync());
         this.siblings = new SiblingTracker(config.rotatedPath(), MAX_DONE_ENTRIES);
+        this.rotation = new RotationHandler(this, tag, discovery, siblings, files, releasing, saved, dbDirty);
         this.firstStart = loadDb();
         this.thread = new Thread(this::run, "ferry-tail-" + instanceName);
         this.thread.setDaemon(true);
@@ -346,7 +345,7 @@ public final class TailInput implements Input {
         try {
             long idle = MIN_IDLE_NANOS;
             scan(System.nanoTime());
-            catchUpSavedFamilies();
+            rotation.catchUpSavedFamilies();
             firstScanDone = true;
             if (!saved.isEmpty()) {
                 // Files the DB knew and no glob finds any more (deleted, rotated away while ferry was
@@ -394,7 +393,13 @@ public final class TailInput implements Input {
                     }
                     if (replaced != null) {
                         for (TailedFile f : replaced) {
-                            replacedInPlace(f, "was rewritten in place");
+                            try {
+                                rotation.replacedInPlace(f, "was rewritten in place", readTime);
+                            } catch (IOException e) {
+                                log.warn("Reading a file failed; letting it go until a scan finds it again."
+                                        + " path={} offset={} error={}", f.file(), f.readPos(), e.toString());
+                                release(f, false);
+                            }
                             worked = true;
                         }
                     }
@@ -431,11 +436,11 @@ public final class TailInput implements Input {
             try {
                 if (!f.segment()) {
                     if (f.size() < f.readPos()) {
-                        replacedInPlace(f, "was truncated");
+                        rotation.replacedInPlace(f, "was truncated", epochNanos());
                         continue;
                     }
                     if (!f.sameData()) {
-                        replacedInPlace(f, "was rewritten in place");
+                        rotation.replacedInPlace(f, "was rewritten in place", epochNanos());
                         continue;
                     }
                 }
@@ -449,7 +454,7 @@ public final class TailInput implements Input {
                         log.info("File left its path; reading it to its end before letting it go. path={}"
                                 + " reason={} offset={}", f.file(), current == null ? "deleted or renamed" : "replaced",
                                 f.readPos());
-                        catchUp(f.family(), true);
+                        rotation.catchUp(f.family(), true);
                     }
                 } else if (f.atEof() && f.rotateWaitOver(now, f.complete() ? 0 : rotateWait)) {
                     release(f, true);
@@ -467,13 +472,9 @@ public final class TailInput implements Input {
         if (scanRequested || now - lastScanNanos >= config.refreshInterval().toNanos()) {
             scan(now);
         }
-        if (!recheck.isEmpty() && now - lastRecheckNanos >= RECHECK_NANOS) {
+        if (now - lastRecheckNanos >= RECHECK_NANOS) {
             lastRecheckNanos = now;
-            List<Path> again = new ArrayList<>(recheck);
-            recheck.clear();
-            for (Path family : again) {
-                catchUp(family, true);
-            }
+            rotation.recheckNow();
         }
         for (Iterator<TailedFile> it = releasing.iterator(); it.hasNext(); ) {
             TailedFile f = it.next();
@@ -541,7 +542,7 @@ public final class TailInput implements Input {
         // Rotated history of the files opened now: at the very first start, only with Read_from_Head.
         boolean readHistory = !(initial && firstStart && !config.readFromHead());
         for (Path p : opened) {
-            catchUp(p, readHistory);
+            rotation.catchUp(p, readHistory);
         }
     }
 
@@ -571,7 +572,7 @@ public final class TailInput implements Input {
             byte[] head = Fingerprint.head(ch);
             FileIdentity identity = new FileIdentity(key, Fingerprint.of(head, head.length));
             long size = ch.size();
-            PositionDb.Entry known = matchSaved(head, key);
+            PositionDb.Entry known = PositionDb.bestMatch(saved, head, key);
             long startAt;
             String id = null;
             String from;
@@ -613,259 +614,12 @@ public final class TailInput implements Input {
         }
     }
 
-    /** The saved entry for a file with these leading bytes: same key preferred, then longest fingerprint. */
-    private PositionDb.Entry matchSaved(byte[] head, FileKey key) {
-        PositionDb.Entry best = null;
-        for (PositionDb.Entry e : saved) {
-            if (!e.fingerprint().matches(head)) {
-                continue;
-            }
-            if (best == null || score(e, key) > score(best, key)) {
-                best = e;
-            }
-        }
-        return best;
-    }
-
-    private static long score(PositionDb.Entry e, FileKey key) {
-        // same key first, then the longest fingerprint, then the furthest offset (a file and its copy)
-        return ((e.key().equals(key) ? 1L << 11 : 0) + e.fingerprint().length()) << 40 | Math.min(e.offset(), (1L << 40) - 1);
-    }
-
-    /**
-     * A file that holds new data at the same path and inode (truncated: copytruncate; or reused in
-     * place: OTP disk_log wrap): read again from offset 0; what was not read of the old data comes from
-     * a rotated sibling holding it (logrotate's copy), else it is counted as lost.
-     */
-    private void replacedInPlace(TailedFile f, String how) throws InterruptedException {
-        counters.truncation();
-        long resumeAt = f.unpublishedOffset();
-        long knownEnd = f.knownEnd();
-        TailedFile again;
-        try {
-            f.flushMultiline(epochNanos(), true); // the old data's pending record goes out before any new line
-            again = f.restartAfterTruncation(config.bufferChunkSize(), config.bufferMaxSize());
-        } catch (IOException e) {
-            log.warn("Checking a file failed; letting it go until a scan finds it again. path={} error={}",
-                    f.file(), e.toString());
-            release(f, false);
-            return;
-        }
-        files.put(f.identity().key(), again);
-        siblings.dequeue(f);
-        if (again.rotated()) {
-            siblings.enqueue(again);
-        }
-        if (!f.fullyAcknowledged()) {
-            releasing.add(f);
-        }
-        dbDirty.set(true);
-        if (knownEnd <= resumeAt) {
-            log.warn("File {}; everything in it was read. Reading it again from the start. path={} offset={}",
-                    how, f.file(), f.readPos());
-            return;
-        }
-        SiblingTracker.Found copy = findCopy(f);
-        TailedFile rest = copy == null ? null : openSegment(copy, f.family(), resumeAt, f.savedId(), "copy");
-        if (rest != null) {
-            rest.expectEnd(knownEnd);
-            log.info("File {} before it was read to its end; its unread part is read from its rotated copy, then"
-                    + " the file from the start. path={} copy={} offset={}", how, f.file(), copy.path(), resumeAt);
-            return;
-        }
-        counters.lost(knownEnd - resumeAt);
-        log.warn("File {} before it was read to its end, and no rotated copy holds the rest: the unread bytes are"
-                + " lost. Reading it again from the start. path={} lost_bytes={} offset={} size_seen={}", how,
-                f.file(), knownEnd - resumeAt, resumeAt, knownEnd);
-    }
-
-    /** The youngest rotated sibling holding the data {@code f} held before it was replaced, not read yet. */
-    private SiblingTracker.Found findCopy(TailedFile f) {
-        Fingerprint old = f.identity().fingerprint();
-        if (old.length() == 0) {
-            return null;
-        }
-        List<SiblingTracker.Found> found;
-        try {
-            found = siblings.list(f.family());
-        } catch (IOException e) {
-            log.warn("Cannot list the rotated siblings of a file. path={} error={}", f.family(), e.toString());
-            return null;
-        }
-        for (int i = found.size() - 1; i >= 0; i--) {
-            SiblingTracker.Found s = found.get(i);
-            if (s.head() != null && !s.key().equals(f.identity().key()) && !files.containsKey(s.key())
-                    && old.matches(s.head())) {
-                return s;
-            }
-        }
-        return null;
-    }
-
-    /**
-     * Looks at the rotated siblings of {@code family} and reads those not read yet (see the class
-     * documentation); with {@code readUnseen} false (very first start without Read_from_Head), records
-     * data never seen as done instead.
-     */
-    private void catchUp(Path family, boolean readUnseen) {
-        List<SiblingTracker.Found> found;
-        try {
-            found = siblings.list(family);
-        } catch (IOException e) {
-            log.warn("Cannot list the rotated siblings of a file; trying again later. path={} error={}", family,
-                    e.toString());
-            recheck.add(family);
-            return;
-        }
-        boolean complete = true;
-        for (SiblingTracker.Found s : found) {
-            if (s.sibling().active() || (discovery.matches(s.path()) && plain(s.path()))) {
-                continue; // the file disk_log writes now, or one Path reads itself
-            }
-            byte[] head = s.head();
-            if (head == null) {
-                complete = false; // still being compressed, or unreadable: look again later
-                continue;
-            }
-            if (head.length == 0 || files.containsKey(s.key()) || beingRead(head) || siblings.isDone(head)) {
-                continue;
-            }
-            PositionDb.Entry resume = matchSaved(head, s.key());
-            if (resume != null) {
-                saved.remove(resume);
-                if (openSegment(s, family, resume.offset(), resume.id(), "db") == null) {
-                    saved.add(resume);
-                    complete = false;
-                }
-            } else if (readUnseen) {
-                if (openSegment(s, family, 0, null, "never read") == null) {
-                    complete = false;
-                }
-            } else {
-                siblings.addDone(new PositionDb.Entry(FileIdentity.originId(head, head.length),
-                        Fingerprint.of(head, head.length), s.key(), 0, family.toString(), true));
-                dbDirty.set(true);
-                log.info("Rotated history left unread at the very first start (Read_from_Head Off). path={}"
-                        + " family={}", s.path(), family);
-            }
-        }
-        siblings.forgetMissing();
-        if (complete) {
-            siblings.pruneDone(family, found);
-            dbDirty.set(true);
-        } else {
-            recheck.add(family);
-        }
-    }
-
-    private static boolean plain(Path p) {
-        try {
-            return SegmentFormat.of(p) == SegmentFormat.PLAIN;
-        } catch (IOException e) {
-            return true;
-        }
-    }
-
-    /** At start: the families of DB entries no file Path found now matched (their data may be in siblings). */
-    private void catchUpSavedFamilies() {
-        Set<Path> families = new LinkedHashSet<>();
-        for (PositionDb.Entry e : saved) {
-            families.add(Path.of(e.path()));
-        }
-        for (PositionDb.Entry e : siblings.done()) {
-            families.add(Path.of(e.path()));
-        }
-        for (Path family : families) {
-            if (discovery.matches(family)) {
-                catchUp(family, true);
-            }
-        }
-        siblings.retainDoneFamilies(discovery::matches);
-    }
-
-    /** Whether data starting with {@code head} is being read now, or was and awaits acknowledgement. */
-    private boolean beingRead(byte[] head) {
-        for (TailedFile f : files.values()) {
-            if (holds(f, head)) {
-                return true;
-            }
-        }
-        for (TailedFile f : releasing) {
-            if (holds(f, head)) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    /** Whether {@code head} is the start of {@code f}'s data (a copy still being written may be shorter). */
-    private static boolean holds(TailedFile f, byte[] head) {
-        Fingerprint fp = f.identity().fingerprint();
-        if (fp.length() == 0 || f.replaced()) {
-            return false;
-        }
-        if (head.length >= fp.length()) {
-            return fp.matches(head);
-        }
-        try {
-            byte[] ours = f.head();
-            return ours.length >= head.length && Arrays.equals(ours, 0, head.length, head, 0, head.length);
-        } catch (IOException e) {
-            return false;
-        }
-    }
-
-    /**
-     * Opens a rotated sibling to read from uncompressed offset {@code offset}, queued behind the older
-     * files of its family; returns null (logged) if it cannot be opened now.
-     */
-    private TailedFile openSegment(SiblingTracker.Found s, Path family, long offset, String id, String from) {
-        TailData data;
-        long start;
-        SegmentFormat format;
-        try {
-            format = SegmentFormat.of(s.path());
-            if (format == SegmentFormat.PLAIN) {
-                FileChannel ch = FileChannel.open(s.path(), StandardOpenOption.READ);
-                if (!s.key().equals(FileKey.ofOrNull(s.path()))) {
-                    ch.close();
-                    return null; // rotated on meanwhile; the next look finds it under its new name
-                }
-                data = new ChannelTailData(ch, s.path().toString());
-                start = Math.min(offset, ch.size());
-            } else {
-                long giveUp = Math.max(config.rotateWait().toNanos(),
-                        TimeUnit.MILLISECONDS.toNanos(SiblingTracker.STILL_WRITTEN_MILLIS));
-                SegmentTailData sd = new SegmentTailData(s.path(), s.head(), offset, counters, giveUp);
-                data = sd;
-                start = sd.position();
-            }
-        } catch (IOException e) {
-            log.warn("Cannot open a rotated segment; trying again later. path={} error={}", s.path(), e.getMessage());
-            return null;
-        }
-        if (start < offset) {
-            log.warn("Rotated segment is shorter than its saved position; nothing more is read from it. path={}"
-                    + " saved_offset={} size={}", s.path(), offset, start);
-        }
-        byte[] head = s.head();
-        TailedFile f = new TailedFile(this, s.path(), family, true, data,
-                new FileIdentity(s.key(), Fingerprint.of(head, head.length)), id,
-                TailTag.expand(tag, family.toString()), start, config.bufferChunkSize(), config.bufferMaxSize());
-        files.put(s.key(), f);
-        siblings.enqueue(f);
-        counters.segmentOpened();
-        dbDirty.set(true);
-        log.info("Reading rotated segment. path={} family={} from={} offset={} format={}", s.path(), family, from,
-                start, format.label());
-        return f;
-    }
-
     /** Lets a file go; {@code finished} when it rotated and was read to its end (its last partial line goes too). */
     private void release(TailedFile f, boolean finished) throws InterruptedException {
         if (finished) {
             f.publishRemainder(epochNanos());
             f.doneWhenAcknowledged();
+            scanRequested = true; // one more look for its successor: on a busy machine the last may predate it
             long missing = f.missingFromCopy();
             if (missing > 0) {
                 counters.lost(missing);
@@ -881,6 +635,9 @@ public final class TailInput implements Input {
             // A read error: when a scan finds the file again it resumes at the acknowledged offset
             // (lines in flight may come twice) instead of being taken for a new file.
             saved.add(f.entry());
+            if (f.segment()) {
+                rotation.recheckLater(f.family()); // a segment is found again by a look at the siblings
+            }
         }
         if (!f.fullyAcknowledged()) {
             releasing.add(f);

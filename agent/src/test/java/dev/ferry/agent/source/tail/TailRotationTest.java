@@ -16,10 +16,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -277,6 +279,38 @@ class TailRotationTest {
         assertThat(pub.texts()).containsExactlyInAnyOrder("line-00001", "line-00002", "line-00003", "line-00004",
                 "line-00005", "part", "rest", "line-00006", "line-00007");
         assertThat(in.counters().lostBytes()).isZero();
+    }
+
+    @Test
+    void aLineSplitAcrossARenameIsCompletedInTheRenamedFileNotJoinedToTheNewOne() throws IOException {
+        Path live = dir.resolve("app.log");
+        append(live, "line-00001\nline-0");
+        RecordingPublisher pub = new RecordingPublisher(true);
+        TailInput in = start(pub);
+        await("the first line", () -> pub.size() == 1);
+
+        Files.move(live, dir.resolve("app.log.1"));
+        append(live, "line-00003\n");
+        append(dir.resolve("app.log.1"), "0002\n"); // the writer's old descriptor ends its line
+        ackUntil(pub, in, 3);
+
+        // the new file may go first: the old one was at its end (an unfinished line) when it was read
+        assertThat(pub.texts()).containsExactlyInAnyOrder("line-00001", "line-00002", "line-00003");
+    }
+
+    @Test
+    void ignoreOlderLeavesOldRotatedSiblingsUnread() throws IOException {
+        writeCompressed(dir.resolve("app.log.1.gz"), numbered("line", 1, 10).getBytes(StandardCharsets.UTF_8));
+        Files.setLastModifiedTime(dir.resolve("app.log.1.gz"),
+                FileTime.fromMillis(System.currentTimeMillis() - 7_200_000));
+        writeCompressed(dir.resolve("app.log.0.gz"), numbered("line", 11, 20).getBytes(StandardCharsets.UTF_8));
+        append(dir.resolve("app.log"), numbered("line", 21, 30));
+        RecordingPublisher pub = new RecordingPublisher(true);
+
+        TailInput in = start(pub, "Ignore_Older", "1h", "Exit_On_Eof", "On");
+
+        assertThat(in.drained()).succeedsWithin(10, TimeUnit.SECONDS);
+        assertThat(pub.texts()).containsExactlyElementsOf(numberedList("line", 11, 30));
     }
 
     private static byte[] gzip(String text) throws IOException {
