@@ -174,6 +174,22 @@ class TailRotationRestartTest {
         assertThat(runToTheEnd("Path", path)).isEmpty();
     }
 
+    @Test
+    void aSavedPositionWhoseDataIsGoneIsCountedAndTheNewFileReadWhole() throws IOException {
+        Path live = dir.resolve("app.log");
+        append(live, numbered("line", 1, 100));
+        firstRunAcknowledging(100, 40);
+
+        Files.delete(live); // rotated out beyond max_no_files while ferry was down
+        append(live, numbered("line", 101, 110));
+        RecordingPublisher second = new RecordingPublisher(true);
+        TailInput again = start(second);
+
+        assertThat(again.drained()).succeedsWithin(10, TimeUnit.SECONDS);
+        assertThat(second.texts()).containsExactlyElementsOf(numberedList("line", 101, 110));
+        assertThat(again.counters().positionsNotFound()).isEqualTo(1);
+    }
+
     /** app.log.2.gz (1-10), app.log.1 (11-20, plain), app.log (21-30). */
     private void writeHistory() throws IOException {
         writeCompressed(dir.resolve("app.log.2.gz"), numbered("line", 1, 10).getBytes(StandardCharsets.UTF_8));
