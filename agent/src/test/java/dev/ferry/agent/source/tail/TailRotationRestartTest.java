@@ -146,6 +146,25 @@ class TailRotationRestartTest {
     }
 
     @Test
+    void aCopytruncateCopyOfDataReadWholeIsNotReadAgainAfterARestart() throws IOException {
+        Path live = dir.resolve("app.log");
+        append(live, numbered("line", 1, 10));
+        RecordingPublisher first = new RecordingPublisher(true);
+        TailInput in = start(first, "Read_from_Head", "On", "Exit_On_Eof", "Off");
+        await("the first lines", () -> first.size() == 10);
+        Files.copy(live, dir.resolve("app.log.1"));
+        try (FileChannel ch = FileChannel.open(live, StandardOpenOption.WRITE)) {
+            ch.truncate(0);
+        }
+        append(live, numbered("line", 11, 20));
+        await("the new lines", () -> first.size() == 20);
+        in.close();
+
+        assertThat(first.texts()).containsExactlyElementsOf(numberedList("line", 1, 20));
+        assertThat(runToTheEnd()).isEmpty();
+    }
+
+    @Test
     void aPartialLastLineAtShutdownIsReadWholeAfterTheFileRotatedAndWasCompressed() throws IOException {
         Path live = dir.resolve("app.log");
         append(live, numbered("line", 1, 5) + "line-000");
