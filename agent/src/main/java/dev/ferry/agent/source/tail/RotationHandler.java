@@ -100,17 +100,24 @@ final class RotationHandler {
         if (again.rotated()) {
             siblings.enqueue(again);
         }
+        dbDirty.set(true);
+        SiblingTracker.Found copy = knownEnd <= resumeAt ? null : findCopy(f);
+        TailedFile rest = copy == null ? null : openSegment(copy, f.family(), resumeAt, f.savedId(), "copy");
+        if (rest == null) {
+            // The old data is over: once acknowledged it is done, so that a copy of it (logrotate's
+            // app.log.1) is never taken for data not seen. When a copy is read on, the copy becomes done.
+            f.doneWhenAcknowledged();
+        }
         if (!f.fullyAcknowledged()) {
             releasing.add(f);
+        } else if (rest == null) {
+            siblings.addDone(f.doneEntry());
         }
-        dbDirty.set(true);
         if (knownEnd <= resumeAt) {
-            log.warn("File {}; everything in it was read. Reading it again from the start. path={} offset={}",
+            log.info("File {}; everything in it was read. Reading it again from the start. path={} offset={}",
                     how, f.file(), f.readPos());
             return;
         }
-        SiblingTracker.Found copy = findCopy(f);
-        TailedFile rest = copy == null ? null : openSegment(copy, f.family(), resumeAt, f.savedId(), "copy");
         if (rest != null) {
             rest.expectEnd(knownEnd);
             log.info("File {} before it was read to its end; its unread part is read from its rotated copy, then"

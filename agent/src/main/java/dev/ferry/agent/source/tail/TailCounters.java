@@ -17,6 +17,7 @@ public final class TailCounters {
     private final LongAdder lostBytes = new LongAdder();
     private final LongAdder corruptSegments = new LongAdder();
     private final LongAdder segmentsOpened = new LongAdder();
+    private final LongAdder positionsNotFound = new LongAdder();
 
     /** Lines handed to the publisher (empty lines dropped by Skip_Empty_Lines and long lines not counted). */
     public long linesRead() {
@@ -65,6 +66,18 @@ public final class TailCounters {
     /** Rotated siblings opened to read (compressed or plain; not the files Path matches). */
     public long segmentsOpened() {
         return segmentsOpened.sum();
+    }
+
+    /**
+     * Saved positions whose data was found nowhere at start (deleted, rotated out or rewritten while
+     * ferry was stopped): what was unread of it is lost, in an amount not known. Each is logged at WARN.
+     */
+    public long positionsNotFound() {
+        return positionsNotFound.sum();
+    }
+
+    void positionNotFound() {
+        positionsNotFound.increment();
     }
 
     void lost(long bytes) {

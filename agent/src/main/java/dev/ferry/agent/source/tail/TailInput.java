@@ -351,7 +351,17 @@ public final class TailInput implements Input {
                 // Files the DB knew and no glob finds any more (deleted, rotated away while ferry was
                 // down): keeping them would grow the DB without end. If one comes back, it is read from
                 // its head: lines sent twice rather than lost.
-                log.info("Position DB entries of files not found at start dropped. count={}", saved.size());
+                for (PositionDb.Entry e : saved) {
+                    if (!discovery.matches(Path.of(e.path()))) {
+                        log.info("Position DB entry of a file Path no longer names dropped. path={}", e.path());
+                        continue;
+                    }
+                    counters.positionNotFound();
+                    log.warn("The data a saved position names is neither at its path nor in a rotated sibling;"
+                            + " what was not read of it before the stop is lost (how much is not known). path={}"
+                            + " offset={} reason={}", e.path(), e.offset(), files.containsKey(e.key())
+                            ? "the file holds other data now (rewritten in place)" : "deleted or rotated out");
+                }
                 saved.clear();
                 dbDirty.set(true);
             }

@@ -146,6 +146,25 @@ class TailRotationRestartTest {
     }
 
     @Test
+    void aCopytruncateCopyOfDataReadWholeIsNotReadAgainAfterARestart() throws IOException {
+        Path live = dir.resolve("app.log");
+        append(live, numbered("line", 1, 10));
+        RecordingPublisher first = new RecordingPublisher(true);
+        TailInput in = start(first, "Read_from_Head", "On", "Exit_On_Eof", "Off");
+        await("the first lines", () -> first.size() == 10);
+        Files.copy(live, dir.resolve("app.log.1"));
+        try (FileChannel ch = FileChannel.open(live, StandardOpenOption.WRITE)) {
+            ch.truncate(0);
+        }
+        append(live, numbered("line", 11, 20));
+        await("the new lines", () -> first.size() == 20);
+        in.close();
+
+        assertThat(first.texts()).containsExactlyElementsOf(numberedList("line", 1, 20));
+        assertThat(runToTheEnd()).isEmpty();
+    }
+
+    @Test
     void aPartialLastLineAtShutdownIsReadWholeAfterTheFileRotatedAndWasCompressed() throws IOException {
         Path live = dir.resolve("app.log");
         append(live, numbered("line", 1, 5) + "line-000");
@@ -172,6 +191,22 @@ class TailRotationRestartTest {
         assertThat(runToTheEnd("Path", path, "Read_from_Head", "On"))
                 .containsExactlyElementsOf(numberedList("line", 1, 30));
         assertThat(runToTheEnd("Path", path)).isEmpty();
+    }
+
+    @Test
+    void aSavedPositionWhoseDataIsGoneIsCountedAndTheNewFileReadWhole() throws IOException {
+        Path live = dir.resolve("app.log");
+        append(live, numbered("line", 1, 100));
+        firstRunAcknowledging(100, 40);
+
+        Files.delete(live); // rotated out beyond max_no_files while ferry was down
+        append(live, numbered("line", 101, 110));
+        RecordingPublisher second = new RecordingPublisher(true);
+        TailInput again = start(second);
+
+        assertThat(again.drained()).succeedsWithin(10, TimeUnit.SECONDS);
+        assertThat(second.texts()).containsExactlyElementsOf(numberedList("line", 101, 110));
+        assertThat(again.counters().positionsNotFound()).isEqualTo(1);
     }
 
     /** app.log.2.gz (1-10), app.log.1 (11-20, plain), app.log (21-30). */
