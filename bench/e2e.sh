@@ -2,11 +2,16 @@
 # End-to-end harness: runs the whole agent (./ferry) on the reference workload and prints lines/s,
 # lines per CPU-second and peak RSS.
 #
-#   bench/e2e.sh [--files 4] [--lines 500000] [--output null|file|es] [--workers 1] [--no-spool]
+#   bench/e2e.sh [--files 4] [--lines 500000] [--output null|file|es] [--workers 1] [--no-spool] [--replay gz|zst]
 #
 # The tail input has a DB (in a temporary folder), so the Chronicle Queue disk spool is on between the
 # ring and the output, as users get it: storage.path defaults to ferry-spool next to the DB, storage.sync
 # normal. --no-spool sets storage.path off (records wait in memory; --spool is accepted and is the default).
+#
+# --replay gz|zst measures `ferry replay` instead of the tail: the workload's files are put in one tar
+# compressed with gzip (level 6) or zstd (level 3), made once next to the workload
+# (bench/target/workload-FILESxLINES.tar.gz|.tar.zst), and replayed with the same pipeline; the run
+# fails unless the replay summary says every line was read and handed on (result=complete).
 #
 # --output es starts bench's BulkSinkServer (a loopback _bulk receiver that answers 201 per action,
 # from bench/target/benchmarks.jar) on a free port, sends to it with the es output's defaults
@@ -21,7 +26,7 @@
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/.." && pwd)"
-files=4; lines=500000; output=null; workers=1; spool=on
+files=4; lines=500000; output=null; workers=1; spool=on; replay=
 while [ $# -gt 0 ]; do
   case "$1" in
     --files) files=$2; shift 2;;
@@ -30,9 +35,12 @@ while [ $# -gt 0 ]; do
     --workers) workers=$2; shift 2;;
     --spool) spool=on; shift;;
     --no-spool) spool=off; shift;;
-    *) echo "usage: $0 [--files N] [--lines N] [--output null|file|es] [--workers N] [--no-spool]" >&2; exit 2;;
+    --replay) replay=$2; shift 2;;
+    *) echo "usage: $0 [--files N] [--lines N] [--output null|file|es] [--workers N] [--no-spool] [--replay gz|zst]" >&2; exit 2;;
   esac
 done
+# ferry replay keeps no positions, so it gets no default spool.
+[ -n "$replay" ] && spool=off
 gen="$root/../shared/bench/gen_erlmcp.py"
 # In a git worktree (/work/wt/NAME) the shared folder is one level further up.
 [ -f "$gen" ] || gen="$root/../../shared/bench/gen_erlmcp.py"
@@ -46,6 +54,20 @@ if [ ! -f "$work/.complete" ]; then
     python3 "$gen" --lines "$lines" --out "$work/app$i.log" --first-seq $((i * lines)) --seed $((7 + i))
   done
   touch "$work/.complete"
+fi
+case "$replay" in
+  '') ;;
+  gz) compress=(gzip -6);;
+  zst) compress=(zstd -3 -q -T1);;
+  *) echo "e2e: --replay takes gz or zst, not '$replay'" >&2; exit 2;;
+esac
+archive=
+if [ -n "$replay" ]; then
+  archive="$work.tar.$replay"
+  if [ ! -f "$archive" ]; then
+    (cd "$work" && tar -cf - -- *.log) | "${compress[@]}" > "$archive.tmp"
+    mv "$archive.tmp" "$archive"
+  fi
 fi
 run="$(mktemp -d)"
 sink_pid=
@@ -99,10 +121,20 @@ if [ "$output" = es ]; then
     "$sink_port" "$run/dlq" >> "$run/bench.conf"
 fi
 total=$((files * lines))
-/usr/bin/time -f '%e %U %S %M' -o "$run/time" "$root/ferry" -c "$run/bench.conf" 2> "$run/log" || {
+if [ -n "$replay" ]; then
+  command=(replay -c "$run/bench.conf" "$archive")
+else
+  command=(-c "$run/bench.conf")
+fi
+/usr/bin/time -f '%e %U %S %M' -o "$run/time" "$root/ferry" "${command[@]}" 2> "$run/log" || {
   cat "$run/log" >&2; exit 1; }
+if [ -n "$replay" ] && ! grep -q "replay summary: files=$files records_read=$total delivered_or_dead_lettered=$total .*result=complete" "$run/log"; then
+  echo "e2e: the replay summary does not say all $total lines were read and handed on" >&2
+  grep 'replay summary' "$run/log" >&2 || tail -20 "$run/log" >&2
+  exit 1
+fi
 read -r wall user sys rss_kb < "$run/time"
-if [ "$spool" = on ] && ! grep -q 'Spool opened' "$run/log"; then
+if [ -z "$replay" ] && [ "$spool" = on ] && ! grep -q 'Spool opened' "$run/log"; then
   echo "e2e: the spool should be on (tail DB set), but ferry did not open one" >&2; exit 1
 fi
 delivered=$(grep -o 'delivered=[0-9]*' "$run/log" | tail -1 | cut -d= -f2)
@@ -123,7 +155,8 @@ if [ "$output" = es ]; then
     echo "e2e: records were dead-lettered:" >&2; head -3 "$run"/dlq/* >&2; exit 1
   fi
 fi
-awk -v n="$total" -v w="$wall" -v u="$user" -v s="$sys" -v r="$rss_kb" -v o="$output"  -v k="$workers" -v sp="$spool" 'BEGIN {
+awk -v n="$total" -v w="$wall" -v u="$user" -v s="$sys" -v r="$rss_kb" -v o="$output"  -v k="$workers" -v sp="$spool" -v rp="$replay" -v as="$( [ -n "$archive" ] && stat -c %s "$archive" || echo 0)" 'BEGIN {
+  how = rp == "" ? "" : sprintf(" replayed from a tar.%s of %.1f MB", rp, as / 1048576);
   cpu = u + s;
-  printf "e2e: %d lines to %s (ring.workers=%d, spool=%s): wall %.2fs, cpu %.2fs (user %.2f, sys %.2f)\n", n, o, k, sp, w, cpu, u, s;
+  printf "e2e: %d lines%s to %s (ring.workers=%d, spool=%s): wall %.2fs, cpu %.2fs (user %.2f, sys %.2f)\n", n, how, o, k, sp, w, cpu, u, s;
   printf "e2e: %.0f lines/s, %.0f lines per CPU-second, peak RSS %.1f MB\n", n / w, n / cpu, r / 1024 }'

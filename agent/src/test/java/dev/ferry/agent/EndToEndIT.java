@@ -14,7 +14,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -54,16 +53,16 @@ class EndToEndIT {
 
         try (FerryProcess ferry = FerryProcess.start(dir, Map.of("HOSTNAME", "node-7"), "-c", conf.toString())) {
             Path output = out.resolve("erlmcp.out");
-            FerryProcess.await(Duration.ofSeconds(60), () -> lineCount(output) == 3000, () -> "first file: " + ferry.stderrText());
+            FerryProcess.await(Duration.ofSeconds(60), () -> FerryProcess.lineCount(output) == 3000, () -> "first file: " + ferry.stderrText());
             // Written while ferry runs: more lines to the first file, and a new file found by the rescan.
             ErlmcpLogWriter.append(logs.resolve("application.log"), 3000, 2000);
             ErlmcpLogWriter.append(logs.resolve("error.log"), 5000, 1500);
             ErlmcpLogWriter.append(logs.resolve("application.log"), 6500, 500);
-            FerryProcess.await(Duration.ofSeconds(60), () -> lineCount(output) == 7000, () -> "later lines: " + ferry.stderrText());
+            FerryProcess.await(Duration.ofSeconds(60), () -> FerryProcess.lineCount(output) == 7000, () -> "later lines: " + ferry.stderrText());
             ferry.process.destroy(); // SIGTERM
             assertThat(ferry.waitFor(Duration.ofSeconds(30))).as(ferry.stderrText()).isZero();
 
-            List<Map<String, Object>> records = records(output);
+            List<Map<String, Object>> records = FerryProcess.records(output);
             assertThat(records).hasSize(7000);
             Set<Long> seqs = new HashSet<>();
             for (Map<String, Object> r : records) {
@@ -132,21 +131,5 @@ class EndToEndIT {
             throw new IllegalStateException("no conf/ folder above " + Path.of("").toAbsolutePath());
         }
         return p;
-    }
-
-    static long lineCount(Path file) throws IOException {
-        if (!Files.exists(file)) {
-            return 0;
-        }
-        try (Stream<String> s = Files.lines(file)) {
-            return s.count();
-        }
-    }
-
-    @SuppressWarnings("unchecked")
-    static List<Map<String, Object>> records(Path file) throws IOException {
-        try (Stream<String> s = Files.lines(file)) {
-            return s.map(l -> (Map<String, Object>) JsonValues.parse(l)).toList();
-        }
     }
 }

@@ -1,5 +1,6 @@
 package dev.ferry.agent;
 
+import dev.ferry.pipeline.record.JsonValues;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -10,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 /**
  * Runs the real {@code ferry.jar} in a child JVM the way a user does, with stdout and stderr captured
@@ -104,5 +106,23 @@ public final class FerryProcess implements AutoCloseable {
     @Override
     public void close() {
         process.destroyForcibly();
+    }
+
+    /** Lines in {@code file}, 0 if it does not exist yet (an output file ferry has not created). */
+    public static long lineCount(Path file) throws IOException {
+        if (!Files.exists(file)) {
+            return 0;
+        }
+        try (Stream<String> s = Files.lines(file)) {
+            return s.count();
+        }
+    }
+
+    /** Every line of an output file in the JSON format, parsed. */
+    @SuppressWarnings("unchecked")
+    public static List<Map<String, Object>> records(Path file) throws IOException {
+        try (Stream<String> s = Files.lines(file)) {
+            return s.map(l -> (Map<String, Object>) JsonValues.parse(l)).toList();
+        }
     }
 }

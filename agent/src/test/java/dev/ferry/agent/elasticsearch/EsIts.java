@@ -15,7 +15,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /** Shared pieces of the es ITs: the ferry configuration, polling, and the exactly-once assertion. */
-final class EsIts {
+public final class EsIts {
 
     static final String HOSTNAME = "it-node-3";
     static final String CLUSTER = "erlmcp-it";
@@ -77,7 +77,7 @@ final class EsIts {
      * Asserts that {@code seqs} (one per document) hold every value of {@code expected} exactly once and
      * nothing else, naming the first duplicates, missing and unexpected values.
      */
-    static void assertExactlyOnce(List<Long> seqs, Collection<Long> expected) {
+    public static void assertExactlyOnce(List<Long> seqs, Collection<Long> expected) {
         Map<Long, Integer> seen = new HashMap<>();
         for (Long s : seqs) {
             seen.merge(s, 1, Integer::sum);
@@ -98,7 +98,7 @@ final class EsIts {
         assertThat(seqs).hasSameSizeAs(expected);
     }
 
-    static List<Long> range(long from, long to) {
+    public static List<Long> range(long from, long to) {
         List<Long> out = new ArrayList<>();
         for (long i = from; i < to; i++) {
             out.add(i);

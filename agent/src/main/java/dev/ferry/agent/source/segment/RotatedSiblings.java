@@ -97,8 +97,8 @@ public final class RotatedSiblings {
             try {
                 FileSystems.getDefault().getPathMatcher("glob:" + p.replace(NAME, "x"));
             } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("Rotated_Path pattern '" + p + "' is not a valid glob: "
-                        + e.getMessage(), e);
+                String why = e instanceof java.util.regex.PatternSyntaxException x ? x.getDescription() : e.getMessage();
+                throw new IllegalArgumentException("Rotated_Path pattern '" + p + "' is not a valid glob: " + why, e);
             }
         }
         return new RotatedSiblings(patterns, patterns.equals(DEFAULT_PATTERNS));

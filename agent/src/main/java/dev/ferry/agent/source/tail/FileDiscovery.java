@@ -26,7 +26,8 @@ import java.util.TreeSet;
  * are taken from the working directory. Symbolic links are followed (Kubernetes' {@code
  * /var/log/containers/*.log} are links), and a file is reported under the path it was found at.
  * {@code Exclude_Path} globs are matched against the whole path with {@code *} crossing {@code /},
- * as Fluent Bit's {@code fnmatch} does, so {@code *.gz} excludes every {@code .gz} file.
+ * as Fluent Bit's {@code fnmatch} does, so {@code *.gz} excludes every {@code .gz} file. The
+ * {@code .idx}/{@code .siz} files of an OTP disk_log wrap log are never matched.
  *
  * <p>Used by the input's thread only; not thread-safe. Unreadable directories are skipped silently:
  * the next scan tries again.
@@ -65,6 +66,7 @@ final class FileDiscovery {
                             @Override
                             public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
                                 if (attrs.isRegularFile() && g.matcher.matches(file) && !excluded(file)
+                                        && !diskLogIndex(file)
                                         && (oldest == null || !attrs.lastModifiedTime().toInstant().isBefore(oldest))) {
                                     found.add(file);
                                 }
@@ -81,6 +83,28 @@ final class FileDiscovery {
             }
         }
         return new ArrayList<>(found);
+    }
+
+    /** Whether {@code file} is one Path names (whether or not it exists): a Path glob matches it and no Exclude_Path does. */
+    boolean matches(Path file) {
+        Path abs = file.toAbsolutePath().normalize();
+        for (Glob g : includes) {
+            if (g.matcher.matches(abs)) {
+                return !excluded(abs);
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Whether {@code file} is the {@code .idx} or {@code .siz} file of an OTP disk_log wrap log (the
+     * other one is next to it): binary bookkeeping, never log lines, so a glob like
+     * {@code application.log.*} does not pick them up.
+     */
+    static boolean diskLogIndex(Path file) {
+        String n = file.getFileName().toString();
+        String other = n.endsWith(".idx") ? ".siz" : n.endsWith(".siz") ? ".idx" : null;
+        return other != null && Files.isRegularFile(file.resolveSibling(n.substring(0, n.length() - 4) + other));
     }
 
     /** Whether an Exclude_Path glob matches {@code file}. */

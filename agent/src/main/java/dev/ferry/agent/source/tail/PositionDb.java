@@ -19,12 +19,13 @@ import java.util.List;
  * The tail input's position DB ({@code DB} key): for each file, the offset up to which its lines were
  * acknowledged, keyed by the file's identity.
  *
- * <h2>On-disk format (version 1)</h2>
- * A UTF-8 text file. The first line is exactly {@value #HEADER}; then one line per file, five fields
+ * <h2>On-disk format (version 2)</h2>
+ * A UTF-8 text file. The first line is exactly {@value #HEADER}; then one line per file, six fields
  * separated by a tab:
  * <pre>
- *  id          fingerprint              file key    offset  path
- *  fp-3f0c...-1024  3f0c9a7e12b45d60-1024  803:1a2b3c  48213   /var/log/app.log
+ *  id          fingerprint              file key    offset  state    path
+ *  fp-3f0c...-1024  3f0c9a7e12b45d60-1024  803:1a2b3c  48213   reading  /var/log/app.log
+ *  fp-77a1...-1024  77a1c0de00112233-1024  803:1a2b40  5242880 done     /var/log/app.log
  * </pre>
  * <ul>
  *   <li>{@code id}: the {@code RecordOrigin.id()} fixed when the file's first line was handed on, or
@@ -33,9 +34,19 @@ import java.util.List;
  *       {@code length} bytes (see {@link Fingerprint}); this is what a file is matched by on start;</li>
  *   <li>{@code file key}: device and inode ({@link FileKey}) when last seen, which breaks ties between
  *       files whose leading bytes are equal;</li>
- *   <li>{@code offset}: decimal byte offset; every line before it was acknowledged;</li>
- *   <li>{@code path}: where the file was last seen, for people and for logs.</li>
+ *   <li>{@code offset}: decimal byte offset in the UNCOMPRESSED data (the same whether the data is
+ *       read from the plain file or from its {@code .gz}/{@code .zst} segment); every line before it
+ *       was acknowledged;</li>
+ *   <li>{@code state}: {@code reading}, or {@code done} for data read to its end and acknowledged
+ *       that may still lie in a rotated sibling: it is never read again, whatever name or compression
+ *       it has then;</li>
+ *   <li>{@code path}: the watched file (the path {@code Path} matched) whose data this is: the file
+ *       itself, or for data in a rotated segment the file it was rotated from. Its rotated siblings
+ *       are where the data is looked for when it is no longer at that path.</li>
  * </ul>
+ * A {@code done} entry is dropped once no sibling of its path holds its data any more (rotated out of
+ * the family, deleted), and there are at most {@value TailInput#MAX_DONE_ENTRIES} of them: the oldest
+ * go first. Version 1 files (five fields, no state) are read as all {@code reading}.
  * In the fields, {@code \} is written {@code \\}, tab {@code \t}, newline {@code \n}, carriage return
  * {@code \r}. Lines are in no particular order.
  *
@@ -51,10 +62,16 @@ import java.util.List;
 final class PositionDb {
 
     /** The first line of every DB file. */
-    static final String HEADER = "ferry-tail-positions 1";
+    static final String HEADER = "ferry-tail-positions 2";
 
-    /** One file's saved position. {@code id} is null when not fixed yet. */
-    record Entry(String id, Fingerprint fingerprint, FileKey key, long offset, String path) {
+    /** The first line of a version 1 file, which is still read. */
+    static final String HEADER_V1 = "ferry-tail-positions 1";
+
+    /**
+     * One file's saved position. {@code id} is null when not fixed yet; {@code done} when the data was
+     * read to its end and acknowledged.
+     */
+    record Entry(String id, Fingerprint fingerprint, FileKey key, long offset, String path, boolean done) {
     }
 
     /** A DB file that is not in ferry's format at all (for example Fluent Bit's SQLite DB). */
@@ -89,6 +106,26 @@ final class PositionDb {
         return file;
     }
 
+    /**
+     * The entry for data with these leading bytes: among those whose fingerprint {@code head} matches,
+     * the one with the same file key first, then the longest fingerprint, then the furthest offset (a
+     * file and its copy both match); null if none.
+     */
+    static Entry bestMatch(Collection<Entry> entries, byte[] head, FileKey key) {
+        Entry best = null;
+        for (Entry e : entries) {
+            if (e.fingerprint().matches(head) && (best == null || score(e, key) > score(best, key))) {
+                best = e;
+            }
+        }
+        return best;
+    }
+
+    private static long score(Entry e, FileKey key) {
+        long rank = (e.key().equals(key) ? 1L << 11 : 0) + e.fingerprint().length();
+        return rank << 40 | Math.min(e.offset(), (1L << 40) - 1);
+    }
+
     /** The saved entries, or null if the DB file does not exist yet. */
     List<Entry> load() throws IOException {
         byte[] bytes;
@@ -99,7 +136,8 @@ final class PositionDb {
         }
         String text = new String(bytes, StandardCharsets.UTF_8);
         String[] lines = text.split("\n", -1);
-        if (!lines[0].equals(HEADER)) {
+        boolean v1 = lines[0].equals(HEADER_V1);
+        if (!lines[0].equals(HEADER) && !v1) {
             if (text.startsWith("SQLite format 3")) {
                 throw new ForeignFormatException("it is a SQLite database (Fluent Bit's format), which ferry"
                         + " does not read");
@@ -116,12 +154,18 @@ final class PositionDb {
             }
             String[] f = lines[i].split("\t", -1);
             try {
-                if (f.length != 5) {
-                    throw new IllegalArgumentException("expected 5 tab-separated fields, found " + f.length);
+                int fields = v1 ? 5 : 6;
+                if (f.length != fields) {
+                    throw new IllegalArgumentException("expected " + fields + " tab-separated fields, found " + f.length);
                 }
                 String id = f[0].equals("-") ? null : unescape(f[0]);
+                boolean done = !v1 && switch (f[4]) {
+                    case "done" -> true;
+                    case "reading" -> false;
+                    default -> throw new IllegalArgumentException("state '" + f[4] + "' is not reading or done");
+                };
                 out.add(new Entry(id, Fingerprint.parse(f[1]), new FileKey(unescape(f[2])),
-                        Long.parseLong(f[3]), unescape(f[4])));
+                        Long.parseLong(f[3]), unescape(f[fields - 1]), done));
             } catch (IllegalArgumentException e) {
                 throw new CorruptException("line " + (i + 1) + " cannot be read: " + e.getMessage());
             }
@@ -137,6 +181,7 @@ final class PositionDb {
                     .append(e.fingerprint()).append('\t')
                     .append(escape(e.key().value())).append('\t')
                     .append(e.offset()).append('\t')
+                    .append(e.done() ? "done" : "reading").append('\t')
                     .append(escape(e.path())).append('\n');
         }
         boolean fsync = sync.syncEachWrite() || (closing && sync == TailConfig.DbSync.NORMAL);

@@ -1,5 +1,6 @@
 package dev.ferry.agent.source.tail;
 
+import dev.ferry.agent.source.segment.RotatedSiblings;
 import dev.ferry.pipeline.config.OptionSpec;
 import dev.ferry.pipeline.config.OptionTable;
 import dev.ferry.pipeline.config.Options;
@@ -18,7 +19,8 @@ import java.util.regex.PatternSyntaxException;
  * {@code Skip_Long_Lines} is off); with it off the skip is logged at ERROR, with it on at WARN. When
  * {@code Buffer_Max_Size} is not set it is at least {@code Buffer_Chunk_Size}. {@code multiline.parser}
  * names one multiline parser; Fluent Bit's older multiline options are accepted with a warning and have
- * no effect. Immutable.
+ * no effect. {@code Rotated_Path} is ferry's own: Fluent Bit does not read rotated or compressed
+ * siblings. Immutable.
  *
  * @param name the plugin name ({@code tail})
  * @param paths file globs, absolute or relative to the working directory ({@code Path})
@@ -41,13 +43,16 @@ import java.util.regex.PatternSyntaxException;
  * @param ignoreOlder files last modified longer ago are not picked up; null for no limit
  * @param skipEmptyLines whether empty lines are dropped
  * @param key the key of the unparsed line; only {@code log} is supported
+ * @param multilineParser the multiline parser's name, or null
+ * @param rotatedPath which files in a watched file's directory are its rotated siblings
+ *     ({@code Rotated_Path}), where its older data is looked for
  */
 public record TailConfig(
         String name, List<String> paths, List<String> excludePaths, Duration refreshInterval,
         boolean readFromHead, Path db, DbSync dbSync, String tag, String pathKey, String offsetKey,
         int bufferChunkSize, int bufferMaxSize, boolean skipLongLines, long memBufLimit, String parser,
         boolean exitOnEof, Duration rotateWait, Duration ignoreOlder, boolean skipEmptyLines, String key,
-        String multilineParser) {
+        String multilineParser, RotatedSiblings rotatedPath) {
 
     /** When the position DB is flushed to the disk (Fluent Bit's {@code DB.sync} values). */
     public enum DbSync {
@@ -102,6 +107,10 @@ public record TailConfig(
             OptionSpec.duration("Ignore_Older", null, "do not pick up files last modified longer ago"),
             OptionSpec.ignoredOption("Inotify_Watcher", "ferry polls files for changes"),
             OptionSpec.bool("Skip_Empty_Lines", false, "drop empty lines"),
+            OptionSpec.string("Rotated_Path", "comma-separated name globs, in the watched file's directory,"
+                    + " of its rotated siblings, where data rotated away (and compressed: .gz, .zst) is read"
+                    + " from; ${name} is the watched file's name. Default: the OTP and logrotate forms"
+                    + " ${name}.N[.gz|.zst] and ${name}-DATE[.gz|.zst]; e.g. ${name}.*, app-*.log.gz"),
             OptionSpec.string("Key", "the key of the unparsed line").withDefault("log"),
             OptionSpec.string("multiline.parser", "the multiline parser that joins lines of one file into records "
                     + "(built-in java, go, python, erlang, cri, docker, or a [MULTILINE_PARSER] Name)"),
@@ -154,7 +163,19 @@ public record TailConfig(
                 blankToNull(o.string("Path_Key")), blankToNull(o.string("Offset_Key")), (int) chunk, (int) max,
                 o.bool("Skip_Long_Lines"), o.size("Mem_Buf_Limit"), blankToNull(o.string("Parser")),
                 o.bool("Exit_On_Eof"), o.duration("Rotate_Wait"), o.duration("Ignore_Older"),
-                o.bool("Skip_Empty_Lines"), key, multiline.isEmpty() ? null : multiline.get(0));
+                o.bool("Skip_Empty_Lines"), key, multiline.isEmpty() ? null : multiline.get(0), rotatedPath(o));
+    }
+
+    private static RotatedSiblings rotatedPath(Options o) {
+        String value = o.string("Rotated_Path");
+        if (value == null) {
+            return RotatedSiblings.defaults();
+        }
+        try {
+            return RotatedSiblings.parse(value);
+        } catch (IllegalArgumentException e) {
+            throw o.error("Rotated_Path", e.getMessage());
+        }
     }
 
     /** The tag to use: the configured one, or Fluent Bit's default, the input's instance name. */

@@ -14,6 +14,10 @@ public final class TailCounters {
     private final LongAdder filesOpened = new LongAdder();
     private final LongAdder rotations = new LongAdder();
     private final LongAdder truncations = new LongAdder();
+    private final LongAdder lostBytes = new LongAdder();
+    private final LongAdder corruptSegments = new LongAdder();
+    private final LongAdder segmentsOpened = new LongAdder();
+    private final LongAdder positionsNotFound = new LongAdder();
 
     /** Lines handed to the publisher (empty lines dropped by Skip_Empty_Lines and long lines not counted). */
     public long linesRead() {
@@ -40,9 +44,52 @@ public final class TailCounters {
         return rotations.sum();
     }
 
-    /** Files found shorter than the position read, read again from the start. */
+    /** Files found shorter than the position read, or rewritten in place, read again from the start. */
     public long truncations() {
         return truncations.sum();
+    }
+
+    /**
+     * Bytes that could not be read because they were gone first: overwritten in place (a file
+     * truncated with no rotated copy holding them, an OTP wrap file reused) or missing from a copy.
+     * Each addition is logged at WARN with the file.
+     */
+    public long lostBytes() {
+        return lostBytes.sum();
+    }
+
+    /** Rotated segments that could not be read to their end (corrupt, or cut short for good). */
+    public long corruptSegments() {
+        return corruptSegments.sum();
+    }
+
+    /** Rotated siblings opened to read (compressed or plain; not the files Path matches). */
+    public long segmentsOpened() {
+        return segmentsOpened.sum();
+    }
+
+    /**
+     * Saved positions whose data was found nowhere at start (deleted, rotated out or rewritten while
+     * ferry was stopped): what was unread of it is lost, in an amount not known. Each is logged at WARN.
+     */
+    public long positionsNotFound() {
+        return positionsNotFound.sum();
+    }
+
+    void positionNotFound() {
+        positionsNotFound.increment();
+    }
+
+    void lost(long bytes) {
+        lostBytes.add(bytes);
+    }
+
+    void corruptSegment() {
+        corruptSegments.increment();
+    }
+
+    void segmentOpened() {
+        segmentsOpened.increment();
     }
 
     void linesRead(int n) {

@@ -4,6 +4,7 @@ import dev.ferry.agent.source.FileIdentity;
 import dev.ferry.agent.source.FileKey;
 import dev.ferry.agent.source.Fingerprint;
 import dev.ferry.agent.source.Input;
+import dev.ferry.agent.source.segment.SegmentFormat;
 import dev.ferry.pipeline.config.ConfigException;
 import dev.ferry.pipeline.ring.LineDecoder;
 import dev.ferry.parsers.multiline.MultilineParserConfig;
@@ -17,9 +18,12 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -50,10 +54,26 @@ import org.slf4j.LoggerFactory;
  * A file whose path no longer leads to it (renamed away, deleted) is still read through its open
  * channel, and let go once it has had no new data for {@code Rotate_Wait}; its unfinished last line,
  * which can no longer be completed, is then published. If it turns up under another name that the
- * globs match, it simply goes on under that name. A file found shorter than the read offset was
- * truncated: a WARN, and it is read again from offset 0 as new data. A file that was let go keeps its
- * DB entry until everything published from it is acknowledged, then the entry is dropped (as Fluent
- * Bit does); entries of files no glob finds at start are dropped after the first scan.
+ * globs match, it simply goes on under that name. A file that was let go keeps its DB entry until
+ * everything published from it is acknowledged; then the entry turns {@code done} (see below).
+ *
+ * <h2>Rotated siblings ({@code Rotated_Path})</h2>
+ * Each watched file's rotated siblings ({@code app.log.0.gz}, {@code app.log-20240101.zst}, ...) are
+ * looked at when the file is opened and when it leaves its path. A sibling is recognised by the
+ * fingerprint of its uncompressed first bytes: data being read now or {@code done} is left alone; data
+ * with a saved position (rotated and compressed while ferry was stopped, or before it read to the
+ * end) is read on from that uncompressed offset; data never seen (written and rotated between two
+ * looks, or while ferry was stopped) is read whole. A family's rotated files are read oldest first,
+ * and the live file after them. On the very first start (no DB) rotated history is read only with
+ * {@code Read_from_Head On}; without it, it is recorded as done. Siblings that {@code Path} matches
+ * itself are left to {@code Path}.
+ *
+ * <h2>Data replaced in place</h2>
+ * A file found shorter than the read offset, or whose first bytes changed (copytruncate, an OTP
+ * disk_log wrap file reused), holds new data: it is read again from offset 0. What was not read of the
+ * old data is taken from a rotated sibling holding it (logrotate's copy) when there is one; otherwise
+ * the bytes seen and not read are counted as lost ({@link TailCounters#lostBytes()}) and logged at
+ * WARN with the file.
  *
  * <h2>Back-pressure</h2>
  * {@link LinePublisher#publish} blocks while the ring is full. With {@code Mem_Buf_Limit} the input
@@ -70,6 +90,10 @@ public final class TailInput implements Input {
     private static final long MAX_IDLE_NANOS = TimeUnit.MILLISECONDS.toNanos(250);
     private static final long MAINTENANCE_NANOS = TimeUnit.MILLISECONDS.toNanos(250);
     private static final long DB_WRITE_NANOS = TimeUnit.MILLISECONDS.toNanos(250);
+    private static final long RECHECK_NANOS = TimeUnit.SECONDS.toNanos(1);
+
+    /** The most {@code done} entries a DB keeps; the oldest are forgotten first. */
+    static final int MAX_DONE_ENTRIES = 4096;
 
     private final TailConfig config;
     private final String instanceName;
@@ -89,6 +113,11 @@ public final class TailInput implements Input {
     // the reader thread's state
     private final Map<FileKey, TailedFile> files = new LinkedHashMap<>();
     private final List<TailedFile> releasing = new ArrayList<>();
+    private final SiblingTracker siblings;
+    private final RotationHandler rotation;
+    private long lastRecheckNanos;
+    /** Files Path matches that are compressed (or disk_log internal): logged once, never tailed. */
+    private final Set<FileKey> compressedSeen = new HashSet<>();
     private boolean firstScanDone;
     private boolean scanRequested;
     private long lastScanNanos;
@@ -130,6 +159,8 @@ public final class TailInput implements Input {
         this.decoder = decoder;
         this.discovery = new FileDiscovery(config.paths(), config.excludePaths(), config.ignoreOlder());
         this.db = config.db() == null ? null : new PositionDb(config.db(), config.dbSync());
+        this.siblings = new SiblingTracker(config.rotatedPath(), MAX_DONE_ENTRIES);
+        this.rotation = new RotationHandler(this, tag, discovery, siblings, files, releasing, saved, dbDirty);
         this.firstStart = loadDb();
         this.thread = new Thread(this::run, "ferry-tail-" + instanceName);
         this.thread.setDaemon(true);
@@ -282,7 +313,12 @@ public final class TailInput implements Input {
                 return true;
             }
             for (PositionDb.Entry e : entries) {
-                if (e.fingerprint().length() > 0) {
+                if (e.fingerprint().length() == 0) {
+                    continue;
+                }
+                if (e.done()) {
+                    siblings.loadDone(e);
+                } else {
                     saved.add(e);
                 }
             }
@@ -309,12 +345,23 @@ public final class TailInput implements Input {
         try {
             long idle = MIN_IDLE_NANOS;
             scan(System.nanoTime());
+            rotation.catchUpSavedFamilies();
             firstScanDone = true;
             if (!saved.isEmpty()) {
                 // Files the DB knew and no glob finds any more (deleted, rotated away while ferry was
                 // down): keeping them would grow the DB without end. If one comes back, it is read from
                 // its head: lines sent twice rather than lost.
-                log.info("Position DB entries of files not found at start dropped. count={}", saved.size());
+                for (PositionDb.Entry e : saved) {
+                    if (!discovery.matches(Path.of(e.path()))) {
+                        log.info("Position DB entry of a file Path no longer names dropped. path={}", e.path());
+                        continue;
+                    }
+                    counters.positionNotFound();
+                    log.warn("The data a saved position names is neither at its path nor in a rotated sibling;"
+                            + " what was not read of it before the stop is lost (how much is not known). path={}"
+                            + " offset={} reason={}", e.path(), e.offset(), files.containsKey(e.key())
+                            ? "the file holds other data now (rewritten in place)" : "deleted or rotated out");
+                }
                 saved.clear();
                 dbDirty.set(true);
             }
@@ -327,10 +374,18 @@ public final class TailInput implements Input {
                 if (!overLimit()) {
                     long readTime = epochNanos();
                     List<TailedFile> failed = null;
+                    List<TailedFile> replaced = null;
                     for (TailedFile f : files.values()) {
                         try {
+                            if (siblings.waiting(f)) {
+                                continue;
+                            }
                             worked |= f.poll(readTime);
                             f.flushMultiline(readTime, false);
+                            if (f.replaced()) {
+                                replaced = replaced == null ? new ArrayList<>() : replaced;
+                                replaced.add(f);
+                            }
                         } catch (IOException e) {
                             failed = failed == null ? new ArrayList<>() : failed;
                             failed.add(f);
@@ -344,6 +399,18 @@ public final class TailInput implements Input {
                     if (failed != null) {
                         for (TailedFile f : failed) {
                             release(f, false);
+                        }
+                    }
+                    if (replaced != null) {
+                        for (TailedFile f : replaced) {
+                            try {
+                                rotation.replacedInPlace(f, "was rewritten in place", readTime);
+                            } catch (IOException e) {
+                                log.warn("Reading a file failed; letting it go until a scan finds it again."
+                                        + " path={} offset={} error={}", f.file(), f.readPos(), e.toString());
+                                release(f, false);
+                            }
+                            worked = true;
                         }
                     }
                 }
@@ -377,23 +444,31 @@ public final class TailInput implements Input {
         long rotateWait = config.rotateWait().toNanos();
         for (TailedFile f : new ArrayList<>(files.values())) {
             try {
-                if (f.size() < f.readPos()) {
-                    truncated(f);
-                    continue;
+                if (!f.segment()) {
+                    if (f.size() < f.readPos()) {
+                        rotation.replacedInPlace(f, "was truncated", epochNanos());
+                        continue;
+                    }
+                    if (!f.sameData()) {
+                        rotation.replacedInPlace(f, "was rewritten in place", epochNanos());
+                        continue;
+                    }
                 }
                 if (!f.rotated()) {
                     FileKey current = FileKey.ofOrNull(f.file());
                     if (!f.identity().key().equals(current)) {
                         f.markRotated(now);
+                        siblings.enqueue(f);
                         counters.rotation();
                         scanRequested = true;
                         log.info("File left its path; reading it to its end before letting it go. path={}"
                                 + " reason={} offset={}", f.file(), current == null ? "deleted or renamed" : "replaced",
                                 f.readPos());
+                        rotation.catchUp(f.family(), true);
                     }
-                } else if (f.atEof() && f.rotateWaitOver(now, rotateWait)) {
+                } else if (f.atEof() && f.rotateWaitOver(now, f.complete() ? 0 : rotateWait)) {
                     release(f, true);
-                } else {
+                } else if (!f.segment()) {
                     // While a rotated file drains, look for its successor often: writers create it
                     // a moment after the rename, and Refresh_Interval may be a minute away.
                     scanRequested = true;
@@ -407,8 +482,19 @@ public final class TailInput implements Input {
         if (scanRequested || now - lastScanNanos >= config.refreshInterval().toNanos()) {
             scan(now);
         }
-        if (releasing.removeIf(TailedFile::fullyAcknowledged)) {
-            dbDirty.set(true);
+        if (now - lastRecheckNanos >= RECHECK_NANOS) {
+            lastRecheckNanos = now;
+            rotation.recheckNow();
+        }
+        for (Iterator<TailedFile> it = releasing.iterator(); it.hasNext(); ) {
+            TailedFile f = it.next();
+            if (f.fullyAcknowledged()) {
+                it.remove();
+                if (f.isDoneWhenAcknowledged()) {
+                    siblings.addDone(f.doneEntry());
+                }
+                dbDirty.set(true);
+            }
         }
         if (db != null && now - lastDbWriteNanos >= DB_WRITE_NANOS) {
             writeDbIfDirty(false);
@@ -437,6 +523,7 @@ public final class TailInput implements Input {
         scanRequested = false;
         lastScanNanos = now;
         boolean initial = !firstScanDone;
+        List<Path> opened = new ArrayList<>();
         for (Path p : discovery.scan()) {
             FileKey key = FileKey.ofOrNull(p);
             if (key == null) {
@@ -444,35 +531,58 @@ public final class TailInput implements Input {
             }
             TailedFile known = files.get(key);
             if (known == null) {
-                open(p, key, initial);
+                if (open(p, key, initial)) {
+                    opened.add(p);
+                }
+            } else if (known.segment()) {
+                continue; // a sibling read as a segment; not reached, as catchUp leaves Path's files alone
             } else if (known.file().equals(p)) {
-                known.clearRotated(); // renamed back, or its path was briefly missing
+                if (known.rotated()) {
+                    known.clearRotated(); // renamed back, or its path was briefly missing
+                    siblings.dequeue(known);
+                }
             } else if (!key.equals(FileKey.ofOrNull(known.file()))) {
                 log.info("File renamed; reading it on under its new name. from={} to={}", known.file(), p);
+                siblings.dequeue(known);
                 known.movedTo(p);
                 known.clearRotated();
                 dbDirty.set(true);
             }
         }
+        // Rotated history of the files opened now: at the very first start, only with Read_from_Head.
+        boolean readHistory = !(initial && firstStart && !config.readFromHead());
+        for (Path p : opened) {
+            rotation.catchUp(p, readHistory);
+        }
     }
 
-    private void open(Path p, FileKey key, boolean initial) {
+    /** Opens a file Path matches; returns whether it is read now. */
+    private boolean open(Path p, FileKey key, boolean initial) {
         FileChannel ch;
         try {
             ch = FileChannel.open(p, StandardOpenOption.READ);
         } catch (IOException e) {
             log.warn("Cannot open a matched file; trying again at the next scan. path={} error={}", p, e.toString());
-            return;
+            return false;
         }
         try {
             if (!key.equals(FileKey.ofOrNull(p))) {
                 ch.close(); // replaced between the scan and the open: the next scan sees the new one
-                return;
+                return false;
+            }
+            SegmentFormat format = SegmentFormat.of(ch);
+            if (format != SegmentFormat.PLAIN) {
+                ch.close();
+                if (compressedSeen.add(key)) {
+                    log.info("A file Path matches is {}, not a plain log; it is not tailed. A rotated segment is read"
+                            + " as a sibling of its watched file (Rotated_Path). path={}", format.label(), p);
+                }
+                return false;
             }
             byte[] head = Fingerprint.head(ch);
             FileIdentity identity = new FileIdentity(key, Fingerprint.of(head, head.length));
             long size = ch.size();
-            PositionDb.Entry known = matchSaved(head, key);
+            PositionDb.Entry known = PositionDb.bestMatch(saved, head, key);
             long startAt;
             String id = null;
             String from;
@@ -496,12 +606,13 @@ public final class TailInput implements Input {
                 startAt = 0;
                 from = "head";
             }
-            TailedFile f = new TailedFile(this, p, ch, identity, id, TailTag.expand(tag, p.toString()), startAt,
-                    config.bufferChunkSize(), config.bufferMaxSize());
+            TailedFile f = new TailedFile(this, p, p, false, new ChannelTailData(ch, p.toString()), identity, id,
+                    TailTag.expand(tag, p.toString()), startAt, config.bufferChunkSize(), config.bufferMaxSize());
             files.put(key, f);
             counters.fileOpened();
             dbDirty.set(true);
             log.info("Reading file. path={} from={} offset={} id={}", p, from, startAt, f.id());
+            return true;
         } catch (IOException e) {
             log.warn("Cannot read a matched file; trying again at the next scan. path={} error={}", p, e.toString());
             try {
@@ -509,53 +620,39 @@ public final class TailInput implements Input {
             } catch (IOException ignored) {
                 // nothing more to do
             }
+            return false;
         }
-    }
-
-    /** The saved entry for a file with these leading bytes: same key preferred, then longest fingerprint. */
-    private PositionDb.Entry matchSaved(byte[] head, FileKey key) {
-        PositionDb.Entry best = null;
-        for (PositionDb.Entry e : saved) {
-            if (!e.fingerprint().matches(head)) {
-                continue;
-            }
-            if (best == null || score(e, key) > score(best, key)) {
-                best = e;
-            }
-        }
-        return best;
-    }
-
-    private static long score(PositionDb.Entry e, FileKey key) {
-        return (e.key().equals(key) ? 1L << 20 : 0) + e.fingerprint().length();
-    }
-
-    private void truncated(TailedFile f) throws IOException {
-        counters.truncation();
-        log.warn("File truncated; reading it again from the start. path={} size={} offset={}",
-                f.file(), f.size(), f.readPos());
-        TailedFile again = f.restartAfterTruncation(config.bufferChunkSize(), config.bufferMaxSize());
-        files.put(f.identity().key(), again);
-        if (!f.fullyAcknowledged()) {
-            releasing.add(f);
-        }
-        dbDirty.set(true);
     }
 
     /** Lets a file go; {@code finished} when it rotated and was read to its end (its last partial line goes too). */
     private void release(TailedFile f, boolean finished) throws InterruptedException {
         if (finished) {
             f.publishRemainder(epochNanos());
+            f.doneWhenAcknowledged();
+            scanRequested = true; // one more look for its successor: on a busy machine the last may predate it
+            long missing = f.missingFromCopy();
+            if (missing > 0) {
+                counters.lost(missing);
+                log.warn("Rotated copy ends before the data its file was seen to hold: the rest was written after"
+                        + " the copy was taken and is lost. path={} copy_end={} lost_bytes={}", f.family(),
+                        f.readPos(), missing);
+            }
         }
         f.closeChannel();
         files.remove(f.identity().key());
+        siblings.dequeue(f);
         if (!finished && f.entry() != null) {
             // A read error: when a scan finds the file again it resumes at the acknowledged offset
             // (lines in flight may come twice) instead of being taken for a new file.
             saved.add(f.entry());
+            if (f.segment()) {
+                rotation.recheckLater(f.family()); // a segment is found again by a look at the siblings
+            }
         }
         if (!f.fullyAcknowledged()) {
             releasing.add(f);
+        } else if (finished) {
+            siblings.addDone(f.doneEntry());
         }
         dbDirty.set(true);
         log.info("File let go. path={} offset={} reason={}", f.file(), f.readPos(),
@@ -574,6 +671,7 @@ public final class TailInput implements Input {
             return;
         }
         List<PositionDb.Entry> entries = new ArrayList<>(saved);
+        entries.addAll(siblings.done());
         for (TailedFile f : files.values()) {
             PositionDb.Entry e = f.entry();
             if (e != null) {

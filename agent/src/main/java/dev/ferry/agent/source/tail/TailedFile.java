@@ -8,8 +8,6 @@ import dev.ferry.parsers.multiline.MultilineAssembler;
 import dev.ferry.pipeline.record.RecordOrigin;
 import dev.ferry.pipeline.ring.LineBatch;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.util.Arrays;
 import org.slf4j.Logger;
@@ -22,6 +20,10 @@ import org.slf4j.LoggerFactory;
  * <p>Threads: everything but {@link #acknowledge} runs on the input's thread. {@link #acknowledge} is
  * called by the ring's last stage, from one thread, in offset order; it only moves {@link #acked()}
  * forward and tells the input (in-flight bytes, DB dirty).
+ *
+ * <p>Data: an open file ({@link ChannelTailData}), or a rotated segment read through its decompressed
+ * stream ({@link SegmentTailData}, a "segment" here); offsets are always uncompressed offsets. Every
+ * file belongs to a family: the path Path matched, whose rotated siblings hold its older data.
  *
  * <p>Reading: positional reads from {@link #readPos} into a buffer that starts at
  * {@code Buffer_Chunk_Size} and doubles up to {@code Buffer_Max_Size + 1} bytes; each complete line
@@ -36,13 +38,24 @@ final class TailedFile implements RecordOrigin {
 
     private static final Logger log = LoggerFactory.getLogger(TailedFile.class);
 
+    /** How many leading bytes are compared before each read to notice a file rewritten in place. */
+    private static final int PROBE_BYTES = 64;
+
     private final TailInput input;
-    private final FileChannel channel;
+    private final TailData data;
     private final String tag;
+    private volatile Path family;
+    private final boolean segment;
     private volatile Path path;
     private volatile String id;
     private FileIdentity identity;
-    private boolean ownsChannel = true;
+    private boolean ownsData = true;
+    private long lastSize;
+    private long expectedEnd = -1;
+    /** The data's first bytes (up to PROBE_BYTES), to notice a rewrite in place before reading on. */
+    private byte[] probe = new byte[0];
+    private boolean replaced;
+    private Fingerprint doneFingerprint;
 
     private byte[] buf;
     private final int maxCapacity;
@@ -66,14 +79,20 @@ final class TailedFile implements RecordOrigin {
     private final MultilineBatchSink multilineSink;
 
     /**
+     * @param path where the data is read from (the segment's path for a segment)
+     * @param family the path Path matched whose data this is (for a segment: the watched file it was
+     *     rotated from); the DB entry names it
+     * @param segment whether this is a rotated sibling read after the fact (it is let go at its end)
      * @param id the origin id saved in the DB, or null to fix it at the first published line
      * @param startOffset where reading starts; everything before counts as acknowledged
      */
-    TailedFile(TailInput input, Path path, FileChannel channel, FileIdentity identity, String id, String tag,
-               long startOffset, int chunkSize, int maxLineSize) {
+    TailedFile(TailInput input, Path path, Path family, boolean segment, TailData data, FileIdentity identity,
+               String id, String tag, long startOffset, int chunkSize, int maxLineSize) {
         this.input = input;
         this.path = path;
-        this.channel = channel;
+        this.family = family;
+        this.segment = segment;
+        this.data = data;
         this.identity = identity;
         this.id = id;
         this.tag = tag;
@@ -85,6 +104,9 @@ final class TailedFile implements RecordOrigin {
         this.lastDataNanos = System.nanoTime();
         this.multiline = input.multiline() == null ? null : MultilineAssembler.create(input.multiline());
         this.multilineSink = multiline == null ? null : new MultilineBatchSink(this::publish);
+        if (segment) {
+            markRotated(System.nanoTime());
+        }
     }
 
     @Override
@@ -113,8 +135,110 @@ final class TailedFile implements RecordOrigin {
         return path;
     }
 
+    /** A file Path matches went on under another matched name: that is its family now. */
     void movedTo(Path newPath) {
         path = newPath;
+        family = newPath;
+    }
+
+    /** The watched path whose data this is. */
+    Path family() {
+        return family;
+    }
+
+    /** Whether this is a rotated sibling read after the fact. */
+    boolean segment() {
+        return segment;
+    }
+
+    /** Whether the data is complete (a compressed segment): no need to wait Rotate_Wait at its end. */
+    boolean complete() {
+        return !data.growing();
+    }
+
+    /**
+     * Marks a file that was read to its end (call before it is closed): once acknowledged it is
+     * remembered as done ({@link #doneEntry()}), with a fingerprint as long as its data allows, so that
+     * its rotated copies are known.
+     */
+    void doneWhenAcknowledged() {
+        Fingerprint fp = identity.fingerprint();
+        try {
+            byte[] head = data.head();
+            if (head.length > fp.length() && fp.matches(head)) {
+                fp = Fingerprint.of(head, head.length);
+            }
+        } catch (IOException e) {
+            // keep the fingerprint taken while reading
+        }
+        doneFingerprint = fp;
+    }
+
+    boolean isDoneWhenAcknowledged() {
+        return doneFingerprint != null;
+    }
+
+    /**
+     * The largest size seen before reading (and found to be this data still), or the read offset if
+     * larger: how far the data is known to have reached.
+     */
+    long knownEnd() {
+        return Math.max(lastSize, readPos);
+    }
+
+    /** Offset of the first byte not handed on yet (the start of an unfinished line in the buffer). */
+    long unpublishedOffset() {
+        return skipping ? readPos : offsetOf(start);
+    }
+
+    /**
+     * Whether the data was found rewritten in place (truncated and written again past the read offset,
+     * or an OTP wrap file reused): nothing more is read from this reading of it.
+     */
+    boolean replaced() {
+        return replaced;
+    }
+
+    /**
+     * Whether the data still starts with the bytes it started with; once it does not, {@link #replaced()}
+     * is true. Checked before every read and by the input's maintenance.
+     */
+    boolean sameData() throws IOException {
+        if (replaced) {
+            return false;
+        }
+        if (probe.length < PROBE_BYTES && readPos > probe.length) {
+            byte[] head = data.head();
+            if (!startsWith(head, probe)) {
+                replaced = true;
+                return false;
+            }
+            probe = Arrays.copyOf(head, (int) Math.min(PROBE_BYTES, Math.min(head.length, readPos)));
+            return true;
+        }
+        if (probe.length > 0 && !data.startsWith(probe)) {
+            replaced = true;
+        }
+        return !replaced;
+    }
+
+    private static boolean startsWith(byte[] data, byte[] prefix) {
+        return data.length >= prefix.length && Arrays.equals(data, 0, prefix.length, prefix, 0, prefix.length);
+    }
+
+    /** For the rest of a file read from its copy: how far the original was seen, to count what the copy misses. */
+    void expectEnd(long end) {
+        expectedEnd = end;
+    }
+
+    /** Bytes the original was seen to have beyond this copy's end, once read to its end; 0 if none. */
+    long missingFromCopy() {
+        return expectedEnd > readPos ? expectedEnd - readPos : 0;
+    }
+
+    /** The data's leading bytes as they are now. */
+    byte[] head() throws IOException {
+        return data.head();
     }
 
     FileIdentity identity() {
@@ -135,7 +259,7 @@ final class TailedFile implements RecordOrigin {
     }
 
     long size() throws IOException {
-        return channel.size();
+        return data.size();
     }
 
     boolean rotated() {
@@ -158,7 +282,7 @@ final class TailedFile implements RecordOrigin {
 
     /** Whether every byte of the file was read and every complete line published. */
     boolean atEof() throws IOException {
-        return scanned == end && channel.size() <= readPos;
+        return scanned == end && size() <= readPos;
     }
 
     /** Whether the file is read to its end and everything published from it was acknowledged. */
@@ -183,11 +307,19 @@ final class TailedFile implements RecordOrigin {
         if (!publishLines(readTimeNanos)) {
             return worked;
         }
-        if (channel.size() <= readPos) {
+        long size = size();
+        if (size <= readPos) {
             return worked;
         }
+        if (data.growing()) {
+            if (!sameData()) {
+                return worked;
+            }
+            // measured before the check passed, so it is the size of this data, not of what replaced it
+            lastSize = Math.max(lastSize, size);
+        }
         makeRoom();
-        int n = channel.read(ByteBuffer.wrap(buf, end, buf.length - end), readPos);
+        int n = data.read(buf, end, buf.length - end, readPos);
         if (n <= 0) {
             return worked;
         }
@@ -196,7 +328,8 @@ final class TailedFile implements RecordOrigin {
         input.counters().bytesRead(n);
         lastDataNanos = System.nanoTime();
         if (!identity.fingerprint().complete() && readPos > identity.fingerprint().length()) {
-            identity = identity.withFingerprint(Fingerprint.read(channel));
+            byte[] head = data.head();
+            identity = identity.withFingerprint(Fingerprint.of(head, head.length));
         }
         if (skipping) {
             skipToNewline();
@@ -208,8 +341,8 @@ final class TailedFile implements RecordOrigin {
 
     /** Fixes the origin id from the file's first line, once, before anything of the file is published. */
     private void ensureId() throws IOException {
-        if (id == null && channel.size() > 0) {
-            byte[] head = Fingerprint.head(channel);
+        if (id == null && size() > 0) {
+            byte[] head = data.head();
             if (NewlineScanner.indexOf(head, 0, head.length) >= 0 || head.length == Fingerprint.MAX_BYTES) {
                 id = FileIdentity.originId(head, head.length);
             }
@@ -227,7 +360,7 @@ final class TailedFile implements RecordOrigin {
         }
         if (id == null) {
             try {
-                byte[] head = Fingerprint.head(channel);
+                byte[] head = data.head();
                 id = FileIdentity.originId(head, head.length);
             } catch (IOException e) {
                 id = identity.id();
@@ -250,21 +383,18 @@ final class TailedFile implements RecordOrigin {
 
     /** A new reading of the same open file from offset 0, after it was truncated; this one keeps no channel. */
     TailedFile restartAfterTruncation(int chunkSize, int maxLineSize) throws IOException {
-        ownsChannel = false;
-        TailedFile t = new TailedFile(input, path, channel,
-                identity.withFingerprint(Fingerprint.read(channel)), null, tag, 0, chunkSize, maxLineSize);
+        ownsData = false;
+        byte[] head = data.head();
+        TailedFile t = new TailedFile(input, path, family, segment, data,
+                identity.withFingerprint(Fingerprint.of(head, head.length)), null, tag, 0, chunkSize, maxLineSize);
         t.rotated = rotated;
         t.rotatedAtNanos = rotatedAtNanos;
         return t;
     }
 
     void closeChannel() {
-        if (ownsChannel) {
-            try {
-                channel.close();
-            } catch (IOException e) {
-                log.debug("Closing a file failed. path={} error={}", path, e.toString());
-            }
+        if (ownsData) {
+            data.close();
         }
     }
 
@@ -273,7 +403,12 @@ final class TailedFile implements RecordOrigin {
         if (identity.fingerprint().length() == 0) {
             return null;
         }
-        return new PositionDb.Entry(id, identity.fingerprint(), identity.key(), acked, path.toString());
+        return new PositionDb.Entry(id, identity.fingerprint(), identity.key(), acked, family.toString(), false);
+    }
+
+    /** The DB entry saying this file was read to its end and acknowledged (see {@link #doneWhenAcknowledged}). */
+    PositionDb.Entry doneEntry() {
+        return new PositionDb.Entry(id, doneFingerprint, identity.key(), acked, family.toString(), true);
     }
 
     /**

@@ -25,18 +25,42 @@ class PositionDbTest {
         PositionDb db = new PositionDb(dir.resolve("pos.db"), TailConfig.DbSync.FULL);
         Fingerprint fp = new Fingerprint(0x3f0c9a7e12b45d60L, 1024);
         List<PositionDb.Entry> entries = List.of(
-                new PositionDb.Entry("fp-3f0c9a7e12b45d60-300", fp, new FileKey("803:1a2b3c"), 48213, "/var/log/app.log"),
-                new PositionDb.Entry(null, new Fingerprint(-1L, 7), new FileKey("803:ff"), 0, "/odd\tname\\with\nbreaks"));
+                new PositionDb.Entry("fp-3f0c9a7e12b45d60-300", fp, new FileKey("803:1a2b3c"), 48213, "/var/log/app.log",
+                        false),
+                new PositionDb.Entry(null, new Fingerprint(-1L, 7), new FileKey("803:ff"), 0, "/odd\tname\\with\nbreaks",
+                        false),
+                new PositionDb.Entry("fp-77a1c0de00112233-1024", new Fingerprint(0x77a1c0de00112233L, 1024),
+                        new FileKey("803:1a2b40"), 5242880, "/var/log/app.log", true));
 
         db.write(entries, false);
 
         assertThat(Files.readString(dir.resolve("pos.db"))).isEqualTo("""
-                ferry-tail-positions 1
-                fp-3f0c9a7e12b45d60-300\t3f0c9a7e12b45d60-1024\t803:1a2b3c\t48213\t/var/log/app.log
-                -\tffffffffffffffff-7\t803:ff\t0\t/odd\\tname\\\\with\\nbreaks
+                ferry-tail-positions 2
+                fp-3f0c9a7e12b45d60-300\t3f0c9a7e12b45d60-1024\t803:1a2b3c\t48213\treading\t/var/log/app.log
+                -\tffffffffffffffff-7\t803:ff\t0\treading\t/odd\\tname\\\\with\\nbreaks
+                fp-77a1c0de00112233-1024\t77a1c0de00112233-1024\t803:1a2b40\t5242880\tdone\t/var/log/app.log
                 """);
         assertThat(db.load()).isEqualTo(entries);
         assertThat(dir.resolve("pos.db.tmp")).doesNotExist();
+    }
+
+    @Test
+    void aVersion1DbIsReadWithEveryEntryReading() throws IOException {
+        Path file = dir.resolve("pos.db");
+        Files.writeString(file, "ferry-tail-positions 1\nfp-a\t3f0c9a7e12b45d60-1024\t803:1a\t42\t/var/log/app.log\n");
+
+        assertThat(new PositionDb(file, TailConfig.DbSync.OFF).load()).containsExactly(new PositionDb.Entry("fp-a",
+                new Fingerprint(0x3f0c9a7e12b45d60L, 1024), new FileKey("803:1a"), 42, "/var/log/app.log", false));
+    }
+
+    @Test
+    void aDbWithAnUnknownStateIsCorrupt() throws IOException {
+        Path file = dir.resolve("pos.db");
+        Files.writeString(file, "ferry-tail-positions 2\nfp-a\t3f0c9a7e12b45d60-1024\t803:1a\t42\tgone\t/a\n");
+
+        assertThatThrownBy(() -> new PositionDb(file, TailConfig.DbSync.OFF).load())
+                .isInstanceOf(PositionDb.CorruptException.class)
+                .hasMessage("line 2 cannot be read: state 'gone' is not reading or done");
     }
 
     @Test
@@ -59,7 +83,7 @@ class PositionDbTest {
     @Test
     void aDbWithABadLineIsCorrupt() throws IOException {
         Path db = dir.resolve("pos.db");
-        Files.writeString(db, "ferry-tail-positions 1\nfp-x\tnot-a-fingerprint\t1:2\t5\t/a\n");
+        Files.writeString(db, "ferry-tail-positions 2\nfp-x\tnot-a-fingerprint\t1:2\t5\treading\t/a\n");
 
         assertThatThrownBy(() -> new PositionDb(db, TailConfig.DbSync.OFF).load())
                 .isInstanceOf(PositionDb.CorruptException.class)

@@ -5,6 +5,7 @@ import static dev.ferry.agent.source.tail.TailTestSupport.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.ferry.agent.source.segment.RotatedSiblings;
 import dev.ferry.pipeline.config.ConfigException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -112,6 +113,36 @@ class TailConfigTest {
                 .isInstanceOf(ConfigException.class)
                 .hasMessage("test.conf:4: [INPUT] tail: Key 'message' is not supported yet; unparsed lines are"
                         + " kept under 'log'");
+    }
+
+    @Test
+    void rotatedPathDefaultsToTheOtpAndLogrotateFormsAndTakesGlobs() {
+        assertThat(config("Path", "/x").rotatedPath().patterns()).isEqualTo(RotatedSiblings.DEFAULT_PATTERNS);
+        assertThat(config("Path", "/x", "Rotated_Path", "${name}.*, app-*.log.gz").rotatedPath().patterns())
+                .containsExactly("${name}.*", "app-*.log.gz");
+    }
+
+    @Test
+    void rotatedPathWithADirectoryIsAnError() {
+        assertThatThrownBy(() -> config("Path", "/x", "Rotated_Path", "old/${name}.*"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("test.conf:4: [INPUT] tail: Rotated_Path pattern 'old/${name}.*' contains '/': patterns"
+                        + " name files in the watched file's directory");
+    }
+
+    @Test
+    void rotatedPathWithABadGlobIsAnError() {
+        assertThatThrownBy(() -> config("Path", "/x", "Rotated_Path", "${name}.[0-9"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("test.conf:4: [INPUT] tail: Rotated_Path pattern '${name}.[0-9' is not a valid glob:"
+                        + " Missing ']");
+    }
+
+    @Test
+    void rotatedPathWithAnEmptyPatternIsAnError() {
+        assertThatThrownBy(() -> config("Path", "/x", "Rotated_Path", "${name}.*,"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("test.conf:4: [INPUT] tail: Rotated_Path has an empty pattern");
     }
 
     @Test

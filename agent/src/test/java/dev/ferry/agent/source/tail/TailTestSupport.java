@@ -4,7 +4,9 @@ import dev.ferry.pipeline.config.ConfigEntry;
 import dev.ferry.pipeline.config.ConfigSection;
 import dev.ferry.pipeline.config.Options;
 import dev.ferry.pipeline.config.SourceLocation;
+import com.github.luben.zstd.ZstdOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,6 +15,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.BooleanSupplier;
+import java.util.zip.GZIPOutputStream;
 
 /** Builders and waits shared by the tail tests. */
 final class TailTestSupport {
@@ -40,6 +43,26 @@ final class TailTestSupport {
 
     static void append(Path file, String text) throws IOException {
         Files.writeString(file, text, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+    }
+
+    /**
+     * Compresses {@code plain} into {@code plain + "." + ext} ({@code gz} or {@code zst}) and deletes
+     * {@code plain}, as OTP's compress_on_rotate and logrotate's compress do; returns the segment.
+     */
+    static Path compress(Path plain, String ext) throws IOException {
+        Path out = plain.resolveSibling(plain.getFileName() + "." + ext);
+        writeCompressed(out, Files.readAllBytes(plain));
+        Files.delete(plain);
+        return out;
+    }
+
+    /** Writes {@code data} compressed by the file's suffix ({@code .gz} or {@code .zst}). */
+    static void writeCompressed(Path file, byte[] data) throws IOException {
+        try (OutputStream o = file.toString().endsWith(".gz")
+                ? new GZIPOutputStream(Files.newOutputStream(file))
+                : new ZstdOutputStream(Files.newOutputStream(file), 3)) {
+            o.write(data);
+        }
     }
 
     /** {@code prefix-<from>} .. {@code prefix-<to>}, each ending in a newline. */

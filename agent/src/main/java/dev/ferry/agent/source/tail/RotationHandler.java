@@ -1,0 +1,325 @@
+package dev.ferry.agent.source.tail;
+
+import dev.ferry.agent.source.FileIdentity;
+import dev.ferry.agent.source.FileKey;
+import dev.ferry.agent.source.Fingerprint;
+import dev.ferry.agent.source.segment.SegmentCorruptException;
+import dev.ferry.agent.source.segment.SegmentFormat;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What a tail input does when data moves under it: it looks at a watched file's rotated siblings
+ * ({@link #catchUp}) and opens the segments not read yet, and it reads a file that holds new data in
+ * place again from its start, taking what was not read of the old data from its rotated copy
+ * ({@link #replacedInPlace}). See {@link TailInput} for the rules.
+ *
+ * <p>Works on the input's file set, saved positions and let-go files, which it shares with
+ * {@link TailInput}; called by the input's thread only.
+ */
+final class RotationHandler {
+
+    private static final Logger log = LoggerFactory.getLogger(RotationHandler.class);
+
+    private final TailInput input;
+    private final TailConfig config;
+    private final String tag;
+    private final TailCounters counters;
+    private final FileDiscovery discovery;
+    private final SiblingTracker siblings;
+    private final Map<FileKey, TailedFile> files;
+    private final List<TailedFile> releasing;
+    private final List<PositionDb.Entry> saved;
+    private final AtomicBoolean dbDirty;
+    /** Families to look at again: a sibling could not be read (still being compressed, or opened). */
+    private final Set<Path> recheck = new LinkedHashSet<>();
+
+    /**
+     * @param files the input's open files by key (segments opened here are added)
+     * @param releasing files let go whose acknowledgements are awaited
+     * @param saved DB entries not matched to a file yet (entries matched here are taken out)
+     * @param dbDirty set when something the DB holds changed
+     */
+    RotationHandler(TailInput input, String tag, FileDiscovery discovery, SiblingTracker siblings,
+                    Map<FileKey, TailedFile> files, List<TailedFile> releasing, List<PositionDb.Entry> saved,
+                    AtomicBoolean dbDirty) {
+        this.input = input;
+        this.config = input.config();
+        this.tag = tag;
+        this.counters = input.counters();
+        this.discovery = discovery;
+        this.siblings = siblings;
+        this.files = files;
+        this.releasing = releasing;
+        this.saved = saved;
+        this.dbDirty = dbDirty;
+    }
+
+    /** Asks for another look at {@code family}'s siblings (see {@link #recheckNow}). */
+    void recheckLater(Path family) {
+        recheck.add(family);
+    }
+
+    /** Looks again at the families asked for. */
+    void recheckNow() {
+        if (recheck.isEmpty()) {
+            return;
+        }
+        List<Path> again = new ArrayList<>(recheck);
+        recheck.clear();
+        for (Path family : again) {
+            catchUp(family, true);
+        }
+    }
+
+    /**
+     * A file that holds new data at the same path and inode (truncated: copytruncate; or reused in
+     * place: OTP disk_log wrap): read again from offset 0; what was not read of the old data comes from
+     * a rotated sibling holding it (logrotate's copy), else it is counted as lost.
+     */
+    void replacedInPlace(TailedFile f, String how, long readTimeNanos) throws IOException, InterruptedException {
+        counters.truncation();
+        long resumeAt = f.unpublishedOffset();
+        long knownEnd = f.knownEnd();
+        f.flushMultiline(readTimeNanos, true); // the old data's pending record goes out before any new line
+        TailedFile again = f.restartAfterTruncation(config.bufferChunkSize(), config.bufferMaxSize());
+        files.put(f.identity().key(), again);
+        siblings.dequeue(f);
+        if (again.rotated()) {
+            siblings.enqueue(again);
+        }
+        dbDirty.set(true);
+        SiblingTracker.Found copy = knownEnd <= resumeAt ? null : findCopy(f);
+        TailedFile rest = copy == null ? null : openSegment(copy, f.family(), resumeAt, f.savedId(), "copy");
+        if (rest == null) {
+            // The old data is over: once acknowledged it is done, so that a copy of it (logrotate's
+            // app.log.1) is never taken for data not seen. When a copy is read on, the copy becomes done.
+            f.doneWhenAcknowledged();
+        }
+        if (!f.fullyAcknowledged()) {
+            releasing.add(f);
+        } else if (rest == null) {
+            siblings.addDone(f.doneEntry());
+        }
+        if (knownEnd <= resumeAt) {
+            log.info("File {}; everything in it was read. Reading it again from the start. path={} offset={}",
+                    how, f.file(), f.readPos());
+            return;
+        }
+        if (rest != null) {
+            rest.expectEnd(knownEnd);
+            log.info("File {} before it was read to its end; its unread part is read from its rotated copy, then"
+                    + " the file from the start. path={} copy={} offset={}", how, f.file(), copy.path(), resumeAt);
+            return;
+        }
+        counters.lost(knownEnd - resumeAt);
+        log.warn("File {} before it was read to its end, and no rotated copy holds the rest: the unread bytes are"
+                + " lost. Reading it again from the start. path={} lost_bytes={} offset={} size_seen={}", how,
+                f.file(), knownEnd - resumeAt, resumeAt, knownEnd);
+    }
+
+    /** The youngest rotated sibling holding the data {@code f} held before it was replaced, not read yet. */
+    private SiblingTracker.Found findCopy(TailedFile f) {
+        Fingerprint old = f.identity().fingerprint();
+        if (old.length() == 0) {
+            return null;
+        }
+        List<SiblingTracker.Found> found;
+        try {
+            found = siblings.list(f.family());
+        } catch (IOException e) {
+            log.warn("Cannot list the rotated siblings of a file. path={} error={}", f.family(), e.toString());
+            return null;
+        }
+        for (int i = found.size() - 1; i >= 0; i--) {
+            SiblingTracker.Found s = found.get(i);
+            if (s.head() != null && !s.key().equals(f.identity().key()) && !files.containsKey(s.key())
+                    && old.matches(s.head())) {
+                return s;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Looks at the rotated siblings of {@code family} and reads those not read yet (see the class
+     * documentation); with {@code readUnseen} false (very first start without Read_from_Head), records
+     * data never seen as done instead.
+     */
+    void catchUp(Path family, boolean readUnseen) {
+        List<SiblingTracker.Found> found;
+        try {
+            found = siblings.list(family);
+        } catch (IOException e) {
+            log.warn("Cannot list the rotated siblings of a file; trying again later. path={} error={}", family,
+                    e.toString());
+            recheck.add(family);
+            return;
+        }
+        boolean complete = true;
+        for (SiblingTracker.Found s : found) {
+            if (s.sibling().active() || (discovery.matches(s.path()) && plain(s.path()))) {
+                continue; // the file disk_log writes now, or one Path reads itself
+            }
+            byte[] head = s.head();
+            if (head == null) {
+                complete = false; // still being compressed, or unreadable: look again later
+                continue;
+            }
+            if (head.length == 0 || files.containsKey(s.key()) || beingRead(head) || siblings.isDone(head)) {
+                continue;
+            }
+            PositionDb.Entry resume = PositionDb.bestMatch(saved, head, s.key());
+            if (resume != null) {
+                saved.remove(resume);
+                if (openSegment(s, family, resume.offset(), resume.id(), "db") == null) {
+                    saved.add(resume);
+                    complete = false;
+                }
+            } else if (readUnseen && !tooOld(s)) {
+                if (openSegment(s, family, 0, null, "never read") == null) {
+                    complete = false;
+                }
+            } else {
+                siblings.addDone(new PositionDb.Entry(FileIdentity.originId(head, head.length),
+                        Fingerprint.of(head, head.length), s.key(), 0, family.toString(), true));
+                dbDirty.set(true);
+                log.info("Rotated sibling left unread: {}. path={} family={}", readUnseen
+                        ? "older than Ignore_Older" : "history at the very first start (Read_from_Head Off)",
+                        s.path(), family);
+            }
+        }
+        siblings.forgetMissing();
+        if (complete) {
+            siblings.pruneDone(family, found);
+            dbDirty.set(true);
+        } else {
+            recheck.add(family);
+        }
+    }
+
+    /** Whether Ignore_Older leaves this sibling alone, as it does files Path matches. */
+    private boolean tooOld(SiblingTracker.Found s) {
+        return config.ignoreOlder() != null
+                && s.sibling().modifiedMillis() < System.currentTimeMillis() - config.ignoreOlder().toMillis();
+    }
+
+    private static boolean plain(Path p) {
+        try {
+            return SegmentFormat.of(p) == SegmentFormat.PLAIN;
+        } catch (IOException e) {
+            return true;
+        }
+    }
+
+    /** At start: the families of DB entries no file Path found now matched (their data may be in siblings). */
+    void catchUpSavedFamilies() {
+        Set<Path> families = new LinkedHashSet<>();
+        for (PositionDb.Entry e : saved) {
+            families.add(Path.of(e.path()));
+        }
+        for (PositionDb.Entry e : siblings.done()) {
+            families.add(Path.of(e.path()));
+        }
+        for (Path family : families) {
+            if (discovery.matches(family)) {
+                catchUp(family, true);
+            }
+        }
+        siblings.retainDoneFamilies(discovery::matches);
+    }
+
+    /** Whether data starting with {@code head} is being read now, or was and awaits acknowledgement. */
+    private boolean beingRead(byte[] head) {
+        for (TailedFile f : files.values()) {
+            if (holds(f, head)) {
+                return true;
+            }
+        }
+        for (TailedFile f : releasing) {
+            if (holds(f, head)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Whether {@code head} is the start of {@code f}'s data (a copy still being written may be shorter). */
+    private static boolean holds(TailedFile f, byte[] head) {
+        Fingerprint fp = f.identity().fingerprint();
+        if (fp.length() == 0 || f.replaced()) {
+            return false;
+        }
+        if (head.length >= fp.length()) {
+            return fp.matches(head);
+        }
+        try {
+            byte[] ours = f.head();
+            return ours.length >= head.length && Arrays.equals(ours, 0, head.length, head, 0, head.length);
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /**
+     * Opens a rotated sibling to read from uncompressed offset {@code offset}, queued behind the older
+     * files of its family; returns null (logged) if it cannot be opened now.
+     */
+    private TailedFile openSegment(SiblingTracker.Found s, Path family, long offset, String id, String from) {
+        TailData data;
+        long start;
+        SegmentFormat format;
+        try {
+            format = SegmentFormat.of(s.path());
+            if (format == SegmentFormat.PLAIN) {
+                FileChannel ch = FileChannel.open(s.path(), StandardOpenOption.READ);
+                if (!s.key().equals(FileKey.ofOrNull(s.path()))) {
+                    ch.close();
+                    return null; // rotated on meanwhile; the next look finds it under its new name
+                }
+                data = new ChannelTailData(ch, s.path().toString());
+                start = Math.min(offset, ch.size());
+            } else {
+                long giveUp = Math.max(config.rotateWait().toNanos(),
+                        TimeUnit.MILLISECONDS.toNanos(SiblingTracker.STILL_WRITTEN_MILLIS));
+                SegmentTailData sd = new SegmentTailData(s.path(), s.head(), offset, counters, giveUp);
+                data = sd;
+                start = sd.position();
+            }
+        } catch (SegmentCorruptException e) {
+            log.debug("Rotated segment not complete yet; trying again later. path={} error={}", s.path(),
+                    e.getMessage());
+            return null;
+        } catch (IOException e) {
+            log.warn("Cannot open a rotated segment; trying again later. path={} error={}", s.path(), e.getMessage());
+            return null;
+        }
+        if (start < offset) {
+            log.warn("Rotated segment is shorter than its saved position; nothing more is read from it. path={}"
+                    + " saved_offset={} size={}", s.path(), offset, start);
+        }
+        byte[] head = s.head();
+        TailedFile f = new TailedFile(input, s.path(), family, true, data,
+                new FileIdentity(s.key(), Fingerprint.of(head, head.length)), id,
+                TailTag.expand(tag, family.toString()), start, config.bufferChunkSize(), config.bufferMaxSize());
+        files.put(s.key(), f);
+        siblings.enqueue(f);
+        counters.segmentOpened();
+        dbDirty.set(true);
+        log.info("Reading rotated segment. path={} family={} from={} offset={} format={}", s.path(), family, from,
+                start, format.label());
+        return f;
+    }
+}

@@ -1,0 +1,218 @@
+package dev.ferry.agent.source.tail;
+
+import static dev.ferry.agent.source.tail.TailTestSupport.append;
+import static dev.ferry.agent.source.tail.TailTestSupport.await;
+import static dev.ferry.agent.source.tail.TailTestSupport.compress;
+import static dev.ferry.agent.source.tail.TailTestSupport.numbered;
+import static dev.ferry.agent.source.tail.TailTestSupport.numberedList;
+import static dev.ferry.agent.source.tail.TailTestSupport.writeCompressed;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Rotation while ferry is stopped, between two runs with a position DB, on real files: the data a
+ * saved position names is found in its rotated (and compressed) sibling by fingerprint and read on
+ * at the saved uncompressed offset; segments never seen are read whole, oldest first, before the live
+ * file; nothing read before is read again. Lines are numbered; each test asserts the exact lines.
+ */
+class TailRotationRestartTest {
+
+    @TempDir
+    Path dir;
+
+    @RegisterExtension
+    final TailInputs inputs = new TailInputs("Exit_On_Eof", "On", "Rotate_Wait", "100ms");
+
+    @BeforeEach
+    void watchLogsWithADb() {
+        inputs.addDefaults("Path", dir.resolve("*.log").toString(), "DB", dir.resolve("pos.db").toString());
+    }
+
+    private TailInput start(RecordingPublisher pub, String... keyValues) {
+        return inputs.start(pub, keyValues);
+    }
+
+    /** A first run that reads app.log whole and acknowledges its first {@code acked} lines; its lines. */
+    private RecordingPublisher firstRunAcknowledging(int lines, int acked) {
+        RecordingPublisher first = new RecordingPublisher(false);
+        TailInput in = start(first, "Read_from_Head", "On");
+        await("every line", () -> first.size() == lines);
+        first.ackFirst(acked);
+        in.close();
+        return first;
+    }
+
+    /** A run that reads everything there is, acknowledges it and stops. */
+    private List<String> runToTheEnd(String... extra) {
+        RecordingPublisher pub = new RecordingPublisher(true);
+        TailInput in = start(pub, extra);
+        assertThat(in.drained()).succeedsWithin(10, TimeUnit.SECONDS);
+        in.close();
+        return pub.texts();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"gz", "zst"})
+    void aFileRotatedAndCompressedWhileStoppedIsReadOnInsideTheSegment(String ext) throws IOException {
+        Path live = dir.resolve("app.log");
+        append(live, numbered("line", 1, 100));
+        RecordingPublisher first = firstRunAcknowledging(100, 40);
+
+        Files.move(live, dir.resolve("app.log.0")); // OTP compress_on_rotate while ferry is down
+        Path segment = compress(dir.resolve("app.log.0"), ext);
+        append(live, numbered("line", 101, 150));
+
+        RecordingPublisher second = new RecordingPublisher(true);
+        TailInput again = start(second);
+        assertThat(again.drained()).succeedsWithin(10, TimeUnit.SECONDS);
+
+        assertThat(second.texts()).containsExactlyElementsOf(numberedList("line", 41, 150));
+        RecordingPublisher.Line resumed = second.lines().get(0);
+        assertThat(resumed.origin().id()).isEqualTo(first.lines().get(0).origin().id());
+        assertThat(resumed.origin().path()).isEqualTo(segment.toString());
+        assertThat(resumed.offset()).isEqualTo(40 * 11);
+        assertThat(again.counters().segmentsOpened()).isEqualTo(1);
+        again.close();
+
+        assertThat(runToTheEnd()).isEmpty();
+    }
+
+    @Test
+    void segmentsNeverSeenAreReadWholeOldestFirstBeforeTheLiveFileAndNeverAgain() throws IOException {
+        Path live = dir.resolve("app.log");
+        append(live, numbered("line", 1, 10));
+        assertThat(runToTheEnd("Read_from_Head", "On")).containsExactlyElementsOf(numberedList("line", 1, 10));
+
+        // while stopped, three rotations: 1-10 goes to .2.gz; 11-20 and 21-30 were never seen
+        Files.move(live, dir.resolve("app.log.2"));
+        compress(dir.resolve("app.log.2"), "gz");
+        writeCompressed(dir.resolve("app.log.1.zst"), numbered("line", 11, 20).getBytes(StandardCharsets.UTF_8));
+        append(dir.resolve("app.log.0"), numbered("line", 21, 30)); // logrotate delaycompress: newest plain
+        append(live, numbered("line", 31, 40));
+
+        assertThat(runToTheEnd()).containsExactlyElementsOf(numberedList("line", 11, 40));
+        assertThat(Files.readString(dir.resolve("pos.db"))).contains("\tdone\t" + live);
+
+        assertThat(runToTheEnd()).isEmpty();
+        append(live, numbered("line", 41, 42));
+        assertThat(runToTheEnd()).containsExactlyElementsOf(numberedList("line", 41, 42));
+    }
+
+    @Test
+    void onTheVeryFirstStartRotatedHistoryIsReadOldestFirstWithReadFromHead() throws IOException {
+        writeHistory();
+
+        assertThat(runToTheEnd("Read_from_Head", "On")).containsExactlyElementsOf(numberedList("line", 1, 30));
+        assertThat(runToTheEnd("Read_from_Head", "On")).isEmpty();
+    }
+
+    @Test
+    void onTheVeryFirstStartRotatedHistoryIsLeftUnreadWithoutReadFromHead() throws IOException {
+        writeHistory();
+
+        assertThat(runToTheEnd()).isEmpty();
+        append(dir.resolve("app.log"), numbered("line", 31, 31));
+        assertThat(runToTheEnd()).containsExactly("line-00031");
+    }
+
+    @Test
+    void copytruncateWhileStoppedTakesTheUnreadPartFromTheCopy() throws IOException {
+        Path live = dir.resolve("app.log");
+        append(live, numbered("line", 1, 100));
+        firstRunAcknowledging(100, 40);
+
+        Files.copy(live, dir.resolve("app.log.1"));
+        try (FileChannel ch = FileChannel.open(live, StandardOpenOption.WRITE)) {
+            ch.truncate(0);
+        }
+        append(live, numbered("line", 101, 120));
+
+        assertThat(runToTheEnd()).containsExactlyElementsOf(numberedList("line", 41, 120));
+        assertThat(runToTheEnd()).isEmpty();
+    }
+
+    @Test
+    void aCopytruncateCopyOfDataReadWholeIsNotReadAgainAfterARestart() throws IOException {
+        Path live = dir.resolve("app.log");
+        append(live, numbered("line", 1, 10));
+        RecordingPublisher first = new RecordingPublisher(true);
+        TailInput in = start(first, "Read_from_Head", "On", "Exit_On_Eof", "Off");
+        await("the first lines", () -> first.size() == 10);
+        Files.copy(live, dir.resolve("app.log.1"));
+        try (FileChannel ch = FileChannel.open(live, StandardOpenOption.WRITE)) {
+            ch.truncate(0);
+        }
+        append(live, numbered("line", 11, 20));
+        await("the new lines", () -> first.size() == 20);
+        in.close();
+
+        assertThat(first.texts()).containsExactlyElementsOf(numberedList("line", 1, 20));
+        assertThat(runToTheEnd()).isEmpty();
+    }
+
+    @Test
+    void aPartialLastLineAtShutdownIsReadWholeAfterTheFileRotatedAndWasCompressed() throws IOException {
+        Path live = dir.resolve("app.log");
+        append(live, numbered("line", 1, 5) + "line-000");
+        RecordingPublisher first = new RecordingPublisher(true);
+        TailInput in = start(first, "Read_from_Head", "On");
+        await("the complete lines", () -> first.size() == 5);
+        in.close();
+
+        append(live, "06\n");
+        Files.move(live, dir.resolve("app.log.0"));
+        compress(dir.resolve("app.log.0"), "gz");
+        append(live, "next-1\n");
+
+        assertThat(runToTheEnd()).containsExactly("line-00006", "next-1");
+    }
+
+    @Test
+    void aPathThatAlsoMatchesTheCompressedSegmentsReadsThemAsSegmentsNotAsText() throws IOException {
+        writeCompressed(dir.resolve("app.log.1.gz"), numbered("line", 1, 10).getBytes(StandardCharsets.UTF_8));
+        writeCompressed(dir.resolve("app.log.0.zst"), numbered("line", 11, 20).getBytes(StandardCharsets.UTF_8));
+        append(dir.resolve("app.log"), numbered("line", 21, 30));
+        String path = dir.resolve("app.log*").toString();
+
+        assertThat(runToTheEnd("Path", path, "Read_from_Head", "On"))
+                .containsExactlyElementsOf(numberedList("line", 1, 30));
+        assertThat(runToTheEnd("Path", path)).isEmpty();
+    }
+
+    @Test
+    void aSavedPositionWhoseDataIsGoneIsCountedAndTheNewFileReadWhole() throws IOException {
+        Path live = dir.resolve("app.log");
+        append(live, numbered("line", 1, 100));
+        firstRunAcknowledging(100, 40);
+
+        Files.delete(live); // rotated out beyond max_no_files while ferry was down
+        append(live, numbered("line", 101, 110));
+        RecordingPublisher second = new RecordingPublisher(true);
+        TailInput again = start(second);
+
+        assertThat(again.drained()).succeedsWithin(10, TimeUnit.SECONDS);
+        assertThat(second.texts()).containsExactlyElementsOf(numberedList("line", 101, 110));
+        assertThat(again.counters().positionsNotFound()).isEqualTo(1);
+    }
+
+    /** app.log.2.gz (1-10), app.log.1 (11-20, plain), app.log (21-30). */
+    private void writeHistory() throws IOException {
+        writeCompressed(dir.resolve("app.log.2.gz"), numbered("line", 1, 10).getBytes(StandardCharsets.UTF_8));
+        append(dir.resolve("app.log.1"), numbered("line", 11, 20));
+        append(dir.resolve("app.log"), numbered("line", 21, 30));
+    }
+}
