@@ -12,6 +12,24 @@ final class StopSignals {
     private StopSignals() {
     }
 
+    /**
+     * Until {@link #install} replaces it: SIGTERM and SIGINT interrupt {@code thread}, so that a long
+     * preparation (the embedded default starting Elasticsearch) stops and cleans up instead of the JVM
+     * exiting under it. A second signal exits at once.
+     */
+    static void interruptOnSignal(Thread thread) {
+        boolean[] seen = {false};
+        for (String name : new String[] {"TERM", "INT"}) {
+            Signal.handle(new Signal(name), sig -> {
+                if (seen[0]) {
+                    Runtime.getRuntime().halt(128 + sig.getNumber());
+                }
+                seen[0] = true;
+                thread.interrupt();
+            });
+        }
+    }
+
     static void install(Agent agent) {
         boolean[] seen = {false};
         for (String name : new String[] {"TERM", "INT"}) {
