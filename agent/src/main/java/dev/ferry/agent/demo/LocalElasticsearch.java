@@ -42,7 +42,7 @@ import javax.net.ssl.SSLContext;
  * HTTP on {@code 127.0.0.1} at a free port that stays the same across {@link #stop()} and {@link #start()},
  * transport on a random loopback port, {@code ES_JAVA_OPTS=-Xms512m -Xmx512m}, x-pack security on with HTTP
  * basic auth: user {@link #USER}, whose password is set as {@code bootstrap.password} in the node's keystore
- * before the first start. Elasticsearch refuses to run as root: when ferry runs as root the node runs as the
+ * before the first start; optionally HTTPS ({@link Settings#withHttps}). Elasticsearch refuses to run as root: when ferry runs as root the node runs as the
  * system user {@link #OS_USER} (created with {@code useradd -M -r} if missing) through {@code runuser}, and
  * the run folder is given to it. Readiness is {@code /_cluster/health?wait_for_status=yellow} (the root
  * endpoint answers 405 on this distribution); a start that does not become ready in time fails with the tail
@@ -62,6 +62,8 @@ public final class LocalElasticsearch implements AutoCloseable {
     /** The manifest entry of {@code ferry.jar} naming the distribution's version. */
     public static final String VERSION_MANIFEST_ENTRY = "Elasticsearch-Version";
 
+    /** The name of the HTTPS key store in the node's config folder. */
+    private static final String HTTP_KEYSTORE = "http.p12";
     private static final Duration LAUNCH_TIMEOUT = Duration.ofSeconds(120);
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(90);
 
@@ -82,30 +84,34 @@ public final class LocalElasticsearch implements AutoCloseable {
      * @param clusterName the cluster name, which is also the name of the node's log file
      * @param password the password of {@link #USER}; a secret, never logged
      * @param nodeSettings more {@code -E} settings (key to value), e.g. {@code indexing_pressure.memory.limit}
-     * @param secureSettings more keystore entries (key to value; secrets), e.g. an SSL keystore's password
-     * @param sslContext the client side of HTTPS when {@code xpack.security.http.ssl.enabled} is set in
-     *     {@code nodeSettings}, or null for plain HTTP
+     * @param httpKeystore a PKCS#12 file with the key and certificate of HTTPS, or null for plain HTTP
+     * @param httpKeystorePassword its password (a secret: it goes into the node's keystore)
+     * @param sslContext the client side of HTTPS (trusting that certificate), for {@link #request}; null for HTTP
      */
     public record Settings(Path home, Path runDir, String clusterName, String password, Map<String, String> nodeSettings,
-                           Map<String, String> secureSettings, SSLContext sslContext) {
+                           Path httpKeystore, String httpKeystorePassword, SSLContext sslContext) {
 
         /** A plain-HTTP node with no extra settings. */
         public static Settings of(Path home, Path runDir, String clusterName, String password) {
-            return new Settings(home, runDir, clusterName, password, Map.of(), Map.of(), null);
+            return new Settings(home, runDir, clusterName, password, Map.of(), null, null, null);
         }
 
         public Settings withNodeSettings(Map<String, String> more) {
-            return new Settings(home, runDir, clusterName, password, more, secureSettings, sslContext);
+            return new Settings(home, runDir, clusterName, password, more, httpKeystore, httpKeystorePassword, sslContext);
         }
 
-        public Settings withTls(Map<String, String> secure, SSLContext client) {
-            return new Settings(home, runDir, clusterName, password, nodeSettings, secure, client);
+        /**
+         * HTTPS with the key and certificate in {@code keystore} (PKCS#12; copied into the node's config
+         * folder, where Elasticsearch may read it); {@code client} is what {@link #request} trusts.
+         */
+        public Settings withHttps(Path keystore, String keystorePassword, SSLContext client) {
+            return new Settings(home, runDir, clusterName, password, nodeSettings, keystore, keystorePassword, client);
         }
 
         @Override
         public String toString() {
             return "Settings[home=" + home + ", runDir=" + runDir + ", clusterName=" + clusterName + ", password=*****"
-                    + ", nodeSettings=" + nodeSettings + ", secureSettings=" + secureSettings.keySet() + "]";
+                    + ", nodeSettings=" + nodeSettings + ", httpKeystore=" + httpKeystore + "]";
         }
     }
 
@@ -162,6 +168,9 @@ public final class LocalElasticsearch implements AutoCloseable {
         Files.createDirectories(runDir.resolve("data"));
         Files.createDirectories(runDir.resolve("logs"));
         copyTree(settings.home().resolve("config"), runDir.resolve("config"));
+        if (settings.httpKeystore() != null) {
+            Files.copy(settings.httpKeystore(), runDir.resolve("config").resolve(HTTP_KEYSTORE));
+        }
         LocalElasticsearch node = new LocalElasticsearch(settings, freePort(), runsAsRoot());
         node.prepare();
         Runtime.getRuntime().addShutdownHook(new Thread(node::stopQuietly, "elasticsearch-node-stop"));
@@ -209,6 +218,10 @@ public final class LocalElasticsearch implements AutoCloseable {
         opts.put("xpack.security.transport.ssl.enabled", "false");
         // A nearly full disk must not turn the indices read-only.
         opts.put("cluster.routing.allocation.disk.threshold_enabled", "false");
+        if (settings.httpKeystore() != null) {
+            opts.put("xpack.security.http.ssl.enabled", "true");
+            opts.put("xpack.security.http.ssl.keystore.path", HTTP_KEYSTORE); // relative to the config folder
+        }
         opts.putAll(settings.nodeSettings());
         List<String> args = new ArrayList<>(List.of(settings.home().resolve("bin/elasticsearch").toString(), "-d", "-p",
                 pidFile.toString()));
@@ -394,7 +407,9 @@ public final class LocalElasticsearch implements AutoCloseable {
         run(command(List.of(keystore, "create")), null);
         Map<String, String> secure = new LinkedHashMap<>();
         secure.put("bootstrap.password", settings.password());
-        secure.putAll(settings.secureSettings());
+        if (settings.httpKeystore() != null) {
+            secure.put("xpack.security.http.ssl.keystore.secure_password", settings.httpKeystorePassword());
+        }
         for (Map.Entry<String, String> s : secure.entrySet()) {
             run(command(List.of(keystore, "add", "-x", s.getKey())), s.getValue());
         }

@@ -53,7 +53,8 @@ public final class ElasticsearchNode implements ExtensionContext.Store.Closeable
 
     private final LocalElasticsearch node;
 
-    private ElasticsearchNode(LocalElasticsearch node) {
+    /** Index helpers for {@code node} (a node a test started itself, e.g. with HTTPS). */
+    ElasticsearchNode(LocalElasticsearch node) {
         this.node = node;
     }
 
@@ -84,7 +85,7 @@ public final class ElasticsearchNode implements ExtensionContext.Store.Closeable
 
     /** The password of {@link #USER}; ferry gets it through the environment, never in a file. */
     public String password() {
-        return PASSWORD;
+        return node.password();
     }
 
     /** Starts the node (again) on the same port and data; returns when the cluster is at least yellow. */
