@@ -18,19 +18,15 @@ final class StopSignals {
      * exiting under it. A second signal exits at once.
      */
     static void interruptOnSignal(Thread thread) {
-        boolean[] seen = {false};
-        for (String name : new String[] {"TERM", "INT"}) {
-            Signal.handle(new Signal(name), sig -> {
-                if (seen[0]) {
-                    Runtime.getRuntime().halt(128 + sig.getNumber());
-                }
-                seen[0] = true;
-                thread.interrupt();
-            });
-        }
+        onFirstSignal(sig -> thread.interrupt());
     }
 
     static void install(Agent agent) {
+        onFirstSignal(sig -> agent.stop("SIG" + sig.getName()));
+    }
+
+    /** SIGTERM and SIGINT run {@code action} the first time; a second signal halts with 128 + its number. */
+    private static void onFirstSignal(java.util.function.Consumer<Signal> action) {
         boolean[] seen = {false};
         for (String name : new String[] {"TERM", "INT"}) {
             Signal.handle(new Signal(name), sig -> {
@@ -38,7 +34,7 @@ final class StopSignals {
                     Runtime.getRuntime().halt(128 + sig.getNumber());
                 }
                 seen[0] = true;
-                agent.stop("SIG" + sig.getName());
+                action.accept(sig);
             });
         }
     }

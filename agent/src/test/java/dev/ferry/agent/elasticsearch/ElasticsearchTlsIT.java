@@ -42,15 +42,13 @@ class ElasticsearchTlsIT {
     private static final String KEYSTORE_PASSWORD = "ferry-tls-Store-5519";
     private static final String PASSWORD = "ferry-tls-Secret-8841";
 
-    @TempDir
-    Path certs;
     private LocalElasticsearch node;
     private ElasticsearchNode es;
     private Path caFile;
     private Path otherCaFile;
 
     @BeforeAll
-    void startHttpsNode() throws Exception {
+    void startHttpsNode(@TempDir Path certs) throws Exception {
         Path keystore = certs.resolve("http.p12");
         keytool("-genkeypair", "-alias", "http", "-keyalg", "RSA", "-keysize", "2048", "-validity", "2",
                 "-dname", "CN=ferry-it-tls", "-ext", "SAN=ip:127.0.0.1,dns:localhost",
