@@ -7,6 +7,7 @@ import dev.ferry.agent.demo.LocalElasticsearch;
 import dev.ferry.pipeline.config.ConfigException;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.net.InetAddress;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -147,8 +148,8 @@ public final class Main implements Callable<Integer> {
                 default -> throw new CommandLine.ParameterException(spec.commandLine(),
                         "bad value '" + demoOutput + "' for --demo-output; allowed: es, stdout");
             };
-            java.io.PrintWriter out = spec.commandLine().getOut();
-            java.io.PrintWriter err = spec.commandLine().getErr();
+            PrintWriter out = spec.commandLine().getOut();
+            PrintWriter err = spec.commandLine().getErr();
             Path home = null;
             EmbeddedDefault demo;
             try {
