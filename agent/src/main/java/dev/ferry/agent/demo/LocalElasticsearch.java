@@ -214,12 +214,11 @@ public final class LocalElasticsearch implements AutoCloseable {
         opts.put("path.data", runDir.resolve("data").toString());
         opts.put("path.logs", runDir.resolve("logs").toString());
         opts.put("xpack.security.enabled", "true");
-        opts.put("xpack.security.http.ssl.enabled", "false");
+        opts.put("xpack.security.http.ssl.enabled", Boolean.toString(settings.httpKeystore() != null));
         opts.put("xpack.security.transport.ssl.enabled", "false");
         // A nearly full disk must not turn the indices read-only.
         opts.put("cluster.routing.allocation.disk.threshold_enabled", "false");
         if (settings.httpKeystore() != null) {
-            opts.put("xpack.security.http.ssl.enabled", "true");
             opts.put("xpack.security.http.ssl.keystore.path", HTTP_KEYSTORE); // relative to the config folder
         }
         opts.putAll(settings.nodeSettings());
