@@ -2,12 +2,13 @@ package dev.ferry.agent;
 
 import dev.ferry.agent.config.ConfigLoader;
 import dev.ferry.agent.config.LoadedConfig;
+import dev.ferry.agent.demo.EmbeddedDefault;
+import dev.ferry.agent.demo.LocalElasticsearch;
 import dev.ferry.pipeline.config.ConfigException;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.net.InetAddress;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -115,7 +116,8 @@ public final class Main implements Callable<Integer> {
 
     @Command(name = "run", mixinStandardHelpOptions = true,
             description = {"Runs the pipeline until SIGTERM or SIGINT (or until every Exit_On_Eof input has drained), then drains what is in flight and exits.",
-                    "Without -c or flags, runs the embedded default: ships a generated erlmcp log set to stdout."})
+                    "Without -c or flags, runs the embedded default: starts a local Elasticsearch (unpacked next to ferry.jar by mvn package), "
+                            + "ships a generated erlmcp log set into it, prints the indexed count, stops it, and exits 0 only if every line was indexed."})
     static final class Run implements Callable<Integer> {
         @CommandLine.Mixin
         Source source = new Source();
@@ -124,25 +126,55 @@ public final class Main implements Callable<Integer> {
                 description = "lines per file the embedded default generates (2 files; default ${DEFAULT-VALUE})")
         long demoLines;
 
+        @Option(names = "--demo-output", paramLabel = "es|stdout", defaultValue = "es",
+                description = "where the embedded default ships the lines: es (a local Elasticsearch, the default) or stdout")
+        String demoOutput;
+
+        @Option(names = "--elasticsearch-home", paramLabel = "DIR",
+                description = "the unpacked Elasticsearch the embedded default starts (default: agent/target/elasticsearch/elasticsearch-VERSION next to ferry.jar)")
+        Path elasticsearchHome;
+
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
         @Override
         public Integer call() throws Exception {
-            Map<String, String> env = environment();
-            LoadedConfig loaded;
-            if (source.config == null && source.flags.isEmpty()) {
-                Path dir = Files.createTempDirectory("ferry-demo-");
-                ErlmcpLogWriter.append(dir.resolve("application.log"), 0, demoLines);
-                ErlmcpLogWriter.append(dir.resolve("access.log"), demoLines, demoLines);
-                env.put("FERRY_DEMO_DIR", dir.toString());
-                Path conf = dir.resolve("ferry-default.conf");
-                try (InputStream in = Main.class.getResourceAsStream("/ferry-default.conf")) {
-                    Files.write(conf, in.readAllBytes());
-                }
-                System.err.println("ferry: no configuration given; running the embedded default on " + 2 * demoLines
-                        + " generated erlmcp lines in " + dir + " (see ferry run --help)");
-                loaded = new ConfigLoader(env).load(conf);
-            } else {
-                loaded = source.load(new ConfigLoader(env));
+            if (source.config != null || !source.flags.isEmpty()) {
+                return runAgent(source.load(new ConfigLoader(environment())));
             }
+            EmbeddedDefault.Output output = switch (demoOutput) {
+                case "es" -> EmbeddedDefault.Output.ES;
+                case "stdout" -> EmbeddedDefault.Output.STDOUT;
+                default -> throw new CommandLine.ParameterException(spec.commandLine(),
+                        "bad value '" + demoOutput + "' for --demo-output; allowed: es, stdout");
+            };
+            PrintWriter out = spec.commandLine().getOut();
+            PrintWriter err = spec.commandLine().getErr();
+            Path home = null;
+            EmbeddedDefault demo;
+            try {
+                if (output == EmbeddedDefault.Output.ES) {
+                    home = LocalElasticsearch.locate(elasticsearchHome);
+                }
+                StopSignals.interruptOnSignal(Thread.currentThread());
+                demo = EmbeddedDefault.prepare(demoLines, home, out, err);
+            } catch (IllegalStateException e) {
+                err.println("ferry: " + e.getMessage());
+                return FAILED;
+            } catch (InterruptedException e) {
+                err.println("ferry: stopped before the embedded default was ready; nothing was shipped");
+                return FAILED;
+            }
+            try {
+                LoadedConfig loaded = new ConfigLoader(demo.environment(environment())).load(demo.config());
+                boolean drained = runAgent(loaded) == OK;
+                return demo.finish(drained);
+            } finally {
+                demo.close();
+            }
+        }
+
+        private static int runAgent(LoadedConfig loaded) throws Exception {
             TopologyPlan plan = TopologyPlan.build(loaded.configuration(), loaded.warnings(), PluginCatalog.standard());
             AgentLogging.configure(plan.service().logLevel());
             Agent agent = new Agent(plan);

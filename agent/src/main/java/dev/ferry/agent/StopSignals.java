@@ -12,7 +12,21 @@ final class StopSignals {
     private StopSignals() {
     }
 
+    /**
+     * Until {@link #install} replaces it: SIGTERM and SIGINT interrupt {@code thread}, so that a long
+     * preparation (the embedded default starting Elasticsearch) stops and cleans up instead of the JVM
+     * exiting under it. A second signal exits at once.
+     */
+    static void interruptOnSignal(Thread thread) {
+        onFirstSignal(sig -> thread.interrupt());
+    }
+
     static void install(Agent agent) {
+        onFirstSignal(sig -> agent.stop("SIG" + sig.getName()));
+    }
+
+    /** SIGTERM and SIGINT run {@code action} the first time; a second signal halts with 128 + its number. */
+    private static void onFirstSignal(java.util.function.Consumer<Signal> action) {
         boolean[] seen = {false};
         for (String name : new String[] {"TERM", "INT"}) {
             Signal.handle(new Signal(name), sig -> {
@@ -20,7 +34,7 @@ final class StopSignals {
                     Runtime.getRuntime().halt(128 + sig.getNumber());
                 }
                 seen[0] = true;
-                agent.stop("SIG" + sig.getName());
+                action.accept(sig);
             });
         }
     }

@@ -1,9 +1,12 @@
 package dev.ferry.agent;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.ferry.pipeline.record.JsonValues;
 import java.io.IOException;
+import java.net.ConnectException;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,6 +17,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -77,9 +83,42 @@ class EndToEndIT {
         }
     }
 
+    /**
+     * README's first command: {@code ferry run} starts the local Elasticsearch unpacked next to ferry.jar,
+     * ships the generated lines into it, prints the count the index holds, stops the node and removes its
+     * folder; exit 0 because the count is every line.
+     */
     @Test
-    void embeddedDefaultShipsTheGeneratedLogSetToStdoutAndExits() throws Exception {
+    void embeddedDefaultShipsTheGeneratedLogSetIntoALocalElasticsearchAndPrintsTheCount() throws Exception {
         try (FerryProcess ferry = FerryProcess.start(dir, Map.of("HOSTNAME", "demo-host"), "run", "--demo-lines", "150")) {
+            assertThat(ferry.waitFor(Duration.ofSeconds(240))).as(ferry.stdoutText() + ferry.stderrText()).isZero();
+            List<String> out = ferry.stdoutText().lines().toList();
+            assertThat(out).hasSize(6);
+            Matcher generated = Pattern.compile("ferry: no configuration given; running the embedded default \\(see ferry run "
+                    + "--help\\): 300 generated erlmcp lines in (\\S+)/logs").matcher(out.get(0));
+            assertThat(generated.matches()).as(out.get(0)).isTrue();
+            assertThat(out.get(1)).matches("ferry: starting Elasticsearch 8\\.19\\.\\d+ from \\S+/agent/target/elasticsearch/elasticsearch-8\\.19\\.\\d+ \\.\\.\\.");
+            Matcher up = Pattern.compile("ferry: Elasticsearch is up at http://127\\.0\\.0\\.1:(\\d+) after [0-9.]+ s "
+                    + "\\(user elastic, password made up for this run\\)").matcher(out.get(2));
+            assertThat(up.matches()).as(out.get(2)).isTrue();
+            String port = up.group(1);
+            assertThat(out.subList(3, 6)).containsExactly(
+                    "ferry: shipping 300 lines to index erlmcp-demo ...",
+                    "ferry: indexed 300 documents into index erlmcp-demo at http://127.0.0.1:" + port,
+                    "ferry: stopping Elasticsearch");
+            String err = ferry.stderrText();
+            assertThat(err).contains("Elasticsearch output closed. output=es.0 delivered=300 ").contains("drained=true");
+            assertThat(err + ferry.stdoutText()).doesNotContainPattern("demo-[A-Za-z0-9_-]{24}"); // the password
+            // The node is gone and so is the demo folder (logs, node data).
+            assertThat(Files.exists(Path.of(generated.group(1)))).as(generated.group(1)).isFalse();
+            assertThatThrownBy(() -> new Socket("127.0.0.1", Integer.parseInt(port)).close()).isInstanceOf(ConnectException.class);
+        }
+    }
+
+    @Test
+    void embeddedDefaultWithStdoutOutputShipsTheGeneratedLogSetToStdoutAndExits() throws Exception {
+        try (FerryProcess ferry = FerryProcess.start(dir, Map.of("HOSTNAME", "demo-host"), "run", "--demo-lines", "150",
+                "--demo-output", "stdout")) {
             assertThat(ferry.waitFor(Duration.ofSeconds(60))).as(ferry.stderrText()).isZero();
             List<String> lines = ferry.stdoutText().lines().toList();
             assertThat(lines).hasSize(300);

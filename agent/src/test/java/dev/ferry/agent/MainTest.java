@@ -92,6 +92,22 @@ class MainTest {
     }
 
     @Test
+    void theEmbeddedDefaultWithoutAnElasticsearchDistributionSaysWhereItLookedAndHowToGetOne() {
+        Path none = dir.resolve("no-elasticsearch");
+        assertThat(ferry("run", "--elasticsearch-home", none.toString())).isEqualTo(1);
+        assertThat(err()).isEqualTo("ferry: no Elasticsearch distribution in " + none + " (bin/elasticsearch is missing); "
+                + "`mvn -q -B package -DskipTests` unpacks it there from Maven Central, --elasticsearch-home DIR names "
+                + "another, `--demo-output stdout` needs none\n");
+        assertThat(out()).isEmpty();
+    }
+
+    @Test
+    void anUnknownDemoOutputIsACommandLineError() {
+        assertThat(ferry("run", "--demo-output", "kafka")).isEqualTo(2);
+        assertThat(err()).startsWith("ferry: bad value 'kafka' for --demo-output; allowed: es, stdout\n");
+    }
+
+    @Test
     void versionNamesFerry() {
         assertThat(ferry("--version")).isZero();
         assertThat(out()).startsWith("ferry ");

@@ -75,7 +75,19 @@ public final class DeadLetterStore implements AutoCloseable {
 
     /** Writes one dead letter as a line of the file format (see the type's javadoc). */
     public static void encode(DeadLetter d, ByteSink out) {
-        out.writeAscii("{\"time\":\"");
+        out.write('{');
+        writeMembers(d, out);
+        out.writeAscii(",\"record\":");
+        out.write(d.recordJson());
+        out.writeAscii("}\n");
+    }
+
+    /**
+     * Writes the members of the file format before {@code record} ({@code "time":...} to {@code
+     * "reason":...}), without braces; the dead-letter index documents share them.
+     */
+    public static void writeMembers(DeadLetter d, ByteSink out) {
+        out.writeAscii("\"time\":\"");
         out.writeAscii(Instant.ofEpochMilli(d.timeMillis()).toString());
         out.writeAscii("\",\"tag\":");
         JsonText.writeString(out, d.tag() == null ? "" : d.tag());
@@ -93,9 +105,6 @@ public final class DeadLetterStore implements AutoCloseable {
         out.writeAscii(Integer.toString(d.status()));
         out.writeAscii(",\"reason\":");
         JsonText.writeString(out, d.reason() == null ? "" : d.reason());
-        out.writeAscii(",\"record\":");
-        out.write(d.recordJson());
-        out.writeAscii("}\n");
     }
 
     @Override

@@ -57,8 +57,16 @@ public final class HttpClients {
         return tls != null && tls.enabled() ? "https" : "http";
     }
 
-    /** A short description of why a request got no answer: "connection refused (...)", "timed out (...)". */
+    /**
+     * A short description of why a request got no answer: "connection refused (...)", "timed out (...)",
+     * or for TLS what is wrong with the server's certificate: "TLS handshake failed: the server's
+     * certificate is not signed by a trusted CA (...)".
+     */
     public static String describe(IOException e) {
+        String tls = describeTls(e);
+        if (tls != null) {
+            return tls;
+        }
         String m = e.getMessage();
         if (e instanceof java.net.ConnectException || e.getCause() instanceof java.net.ConnectException) {
             return "connection refused" + (m == null || m.isEmpty() ? "" : " (" + m + ")");
@@ -67,6 +75,40 @@ public final class HttpClients {
             return "timed out (" + m + ")";
         }
         return e.getClass().getSimpleName() + (m == null ? "" : ": " + m);
+    }
+
+    /** What a TLS failure means for an operator, or null if {@code e} is not one. */
+    static String describeTls(IOException e) {
+        Throwable ssl = e;
+        while (ssl != null && !(ssl instanceof javax.net.ssl.SSLException)) {
+            ssl = ssl.getCause();
+        }
+        if (ssl == null) {
+            return null;
+        }
+        Throwable root = ssl;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        String detail = root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
+        String problem;
+        if (root instanceof java.security.cert.CertPathBuilderException
+                || root instanceof java.security.cert.CertPathValidatorException
+                || detail.contains("PKIX path")) {
+            problem = "the server's certificate is not signed by a trusted CA (tls.ca_file, tls.ca_path or the JVM's "
+                    + "trust store)";
+        } else if (root instanceof java.security.cert.CertificateExpiredException) {
+            problem = "the server's certificate has expired";
+        } else if (root instanceof java.security.cert.CertificateNotYetValidException) {
+            problem = "the server's certificate is not valid yet";
+        } else if (detail.contains("subject alternative") || detail.contains("No name matching")) {
+            problem = "the server's certificate does not name this host (tls.vhost names another)";
+        } else if (detail.contains("Unsupported or unrecognized SSL message")) {
+            problem = "the server does not speak TLS on this port";
+        } else {
+            return "TLS failed: " + detail;
+        }
+        return "TLS handshake failed: " + problem + " (" + detail + ")";
     }
 
     /** {@code body[0, length)} gzip-compressed. */

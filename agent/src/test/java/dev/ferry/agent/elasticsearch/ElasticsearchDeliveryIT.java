@@ -157,6 +157,45 @@ class ElasticsearchDeliveryIT {
         }
     }
 
+    /**
+     * (f) Spool full: with the disk spool on and a 2 MiB {@code storage.total_limit_size} (the first 1,000
+     * lines, about 0.5 MB, cannot fill it), Elasticsearch is stopped while 20,000 more lines (about 8.5 MB)
+     * are written. The spool fills, ferry says the inputs are paused (the log files are the buffer), and
+     * once the node is back every line arrives exactly once and ferry's summary counts every line read,
+     * spooled and delivered: nothing dropped.
+     */
+    @Test
+    void spoolFullPausesTheInputsAndNothingIsLost() throws Exception {
+        Path spool = dir.resolve("spool");
+        String service = "    storage.path       " + spool + "\n";
+        ErlmcpLogWriter.append(logs().resolve("application.log"), 0, 1_000);
+        Path conf = dir.resolve("fluent-bit.conf");
+        Files.writeString(conf, EsIts.config(logs, dir.resolve("ferry.db"), dir.resolve("dead-letter"), es, index, "", 
+                "    storage.total_limit_size 2MiB\n").replace("[SERVICE]\n", "[SERVICE]\n" + service));
+
+        try (FerryProcess ferry = FerryProcess.start(dir, EsIts.env(es.password()), "-c", conf.toString())) {
+            awaitCount(1_000, Duration.ofSeconds(60), ferry);
+            assertThat(ferry.stderrText()).doesNotContain("The spool is full");
+            es.stop();
+            ErlmcpLogWriter.append(logs.resolve("application.log"), 1_000, 20_000);
+            ferry.awaitLog("The spool is full; the inputs are paused until the outputs catch up.", Duration.ofSeconds(60));
+            ferry.awaitLog("Elasticsearch cannot be reached; retrying.", Duration.ofSeconds(30));
+            es.start();
+            // Ferry's backoff is capped at 60 s: it may wait that long before it tries again.
+            awaitCount(21_000, Duration.ofSeconds(150), ferry);
+            ferry.awaitLog("The spool has room again; the inputs resume.", Duration.ofSeconds(30));
+            assertThat(ferry.terminate(Duration.ofSeconds(30))).as(ferry.stderrText()).isZero();
+            String err = ferry.stderrText();
+            assertExactlyOnce(es.seqValues(index), range(0, 21_000));
+            assertThat(closedCounter(err, "delivered")).as(err).isEqualTo(21_000);
+            assertThat(closedCounter(err, "dead_lettered")).isZero();
+            assertThat(err).contains("ferry stopped. records_in=21000 spooled=21000 delivered=21000 ")
+                    .contains("drained=true");
+            System.out.printf("spool full: %s%n", err.lines().filter(l -> l.contains("The spool has room again"))
+                    .findFirst().orElse("?"));
+        }
+    }
+
     @Test
     void backPressure429IsRetriedUntilEverythingIsIndexed() throws Exception {
         // Lines of about 3.5 KB, so that one ring batch (up to 4096 records) fills several 6 MiB bulks,
@@ -185,10 +224,16 @@ class ElasticsearchDeliveryIT {
         }
     }
 
-    @Test
-    void documentsThatFailTheMappingGoToTheDeadLetterFileWithTheReason() throws Exception {
+    /** Sequence numbers of the lines {@link #writeLinesSomeFailingTheMapping} made fail the mapping, and of the rest. */
+    private record MappingSplit(List<Long> good, List<Long> bad) {
+    }
+
+    /**
+     * Creates the index with {@code fields.status} an integer and writes {@code n} lines, every tenth
+     * (seq % 10 == 3) with {@code "status":"abc"}, which Elasticsearch refuses per item with a 400.
+     */
+    private MappingSplit writeLinesSomeFailingTheMapping(int n) throws Exception {
         es.createIndex(index, "{\"properties\":{\"fields\":{\"properties\":{\"status\":{\"type\":\"integer\"}}}}}");
-        int n = 2_000;
         List<Long> good = new ArrayList<>();
         List<Long> bad = new ArrayList<>();
         Random rnd = new Random(11);
@@ -205,15 +250,32 @@ class ElasticsearchDeliveryIT {
                 w.write('\n');
             }
         }
+        return new MappingSplit(good, bad);
+    }
 
-        try (FerryProcess ferry = ferry("    Exit_On_Eof On\n", "")) {
+    /**
+     * (e) Mapping rejections: every other document arrives once; the rejected ones are in the dead-letter
+     * file with Elasticsearch's reason and, with {@code dead_letter.index}, in that index too: exactly the
+     * rejected documents, each once, with its target index, status, reason and the record as sent.
+     */
+    @Test
+    void documentsThatFailTheMappingGoToTheDeadLetterFileAndIndexWithTheReason() throws Exception {
+        MappingSplit split = writeLinesSomeFailingTheMapping(2_000);
+        List<Long> good = split.good();
+        List<Long> bad = split.bad();
+        String deadLetterIndex = index + "-dead-letters";
+        es.deleteIndex(deadLetterIndex);
+
+        try (FerryProcess ferry = ferry("    Exit_On_Eof On\n", "    dead_letter.index  " + deadLetterIndex + "\n")) {
             assertThat(ferry.waitFor(Duration.ofSeconds(120))).as(ferry.stderrText()).isZero();
             String err = ferry.stderrText();
             assertThat(es.count(index)).isEqualTo(good.size());
             assertExactlyOnce(es.seqValues(index), good);
             assertThat(closedCounter(err, "delivered")).as(err).isEqualTo(good.size());
             assertThat(closedCounter(err, "dead_lettered")).isEqualTo(bad.size());
-            assertThat(err).contains("Records were written to the dead-letter file instead of Elasticsearch.");
+            assertThat(err).contains("Records were written to the dead-letter file instead of Elasticsearch.")
+                    .contains("Elasticsearch dead-letter index closed. output=es.0 index=" + deadLetterIndex + " indexed="
+                            + bad.size() + " failed=0");
 
             Path file = dir.resolve("dead-letter/es.0.ndjson");
             List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
@@ -222,19 +284,69 @@ class ElasticsearchDeliveryIT {
             for (String line : lines) {
                 @SuppressWarnings("unchecked")
                 Map<String, Object> letter = (Map<String, Object>) JsonValues.parse(line);
-                assertThat(letter).containsEntry("tag", "erlmcp.app").containsEntry("target", index);
-                assertThat(((Number) letter.get("status")).intValue()).isEqualTo(400);
-                assertThat((String) letter.get("reason")).contains("failed to parse field [fields.status] of type [integer]");
-                assertThat((String) letter.get("origin")).isNotBlank();
                 @SuppressWarnings("unchecked")
                 Map<String, Object> record = (Map<String, Object>) letter.get("record");
-                @SuppressWarnings("unchecked")
-                Map<String, Object> fields = (Map<String, Object>) record.get("fields");
-                assertThat(fields).containsEntry("status", "abc");
-                assertThat(record).containsEntry("host", EsIts.HOSTNAME);
-                deadSeqs.add(((Number) fields.get("seq")).longValue());
+                deadSeqs.add(assertRejectedForTheMapping(letter, record));
             }
             assertExactlyOnce(deadSeqs, bad);
+
+            List<Long> indexedSeqs = new ArrayList<>();
+            for (Map<String, Object> hit : es.documents(deadLetterIndex)) {
+                @SuppressWarnings("unchecked")
+                Map<String, Object> letter = (Map<String, Object>) hit.get("_source");
+                assertThat(letter.get("record")).isInstanceOf(String.class);
+                @SuppressWarnings("unchecked")
+                Map<String, Object> record = (Map<String, Object>) JsonValues.parse((String) letter.get("record"));
+                indexedSeqs.add(assertRejectedForTheMapping(letter, record));
+                assertThat(hit.get("_id")).isEqualTo(letter.get("origin") + ":" + letter.get("offset"));
+            }
+            assertExactlyOnce(indexedSeqs, bad);
+        } finally {
+            es.deleteIndex(deadLetterIndex);
+        }
+    }
+
+    /** Asserts one dead letter (file line or index document) and returns the seq of its record. */
+    private long assertRejectedForTheMapping(Map<String, Object> letter, Map<String, Object> record) {
+        assertThat(letter).containsEntry("tag", "erlmcp.app").containsEntry("target", index);
+        assertThat(((Number) letter.get("status")).intValue()).isEqualTo(400);
+        assertThat((String) letter.get("reason")).startsWith("HTTP 400 document_parsing_exception: ")
+                .contains("failed to parse field [fields.status] of type [integer]");
+        assertThat((String) letter.get("origin")).isNotBlank();
+        @SuppressWarnings("unchecked")
+        Map<String, Object> fields = (Map<String, Object>) record.get("fields");
+        assertThat(fields).containsEntry("status", "abc");
+        assertThat(record).containsEntry("host", EsIts.HOSTNAME);
+        return ((Number) fields.get("seq")).longValue();
+    }
+
+    /**
+     * (e) When the dead-letter index refuses the letters (here: a write block on it), they stay in the
+     * dead-letter file, the refusal is counted and logged, and delivery to the data index goes on.
+     */
+    @Test
+    void deadLettersTheDeadLetterIndexRefusesStayInTheFileAndAreCounted() throws Exception {
+        MappingSplit split = writeLinesSomeFailingTheMapping(500);
+        String deadLetterIndex = index + "-dead-letters";
+        es.deleteIndex(deadLetterIndex);
+        es.request("PUT", "/" + deadLetterIndex, "{\"settings\":{\"number_of_shards\":1,\"number_of_replicas\":0,"
+                + "\"index.blocks.write\":true}}").expect(200);
+
+        try (FerryProcess ferry = ferry("    Exit_On_Eof On\n", "    dead_letter.index  " + deadLetterIndex + "\n")) {
+            assertThat(ferry.waitFor(Duration.ofSeconds(120))).as(ferry.stderrText()).isZero();
+            String err = ferry.stderrText();
+            assertExactlyOnce(es.seqValues(index), split.good());
+            assertThat(closedCounter(err, "dead_lettered")).as(err).isEqualTo(split.bad().size());
+            assertThat(err).contains("Cannot index dead letters into the dead-letter index; they are in the dead-letter "
+                    + "file only. output=es.0 index=" + deadLetterIndex)
+                    .contains("cluster_block_exception")
+                    .contains("Elasticsearch dead-letter index closed. output=es.0 index=" + deadLetterIndex
+                            + " indexed=0 failed=" + split.bad().size());
+            assertThat(Files.readAllLines(dir.resolve("dead-letter/es.0.ndjson"))).hasSize(split.bad().size());
+            assertThat(es.count(deadLetterIndex)).isZero();
+        } finally {
+            es.request("PUT", "/" + deadLetterIndex + "/_settings", "{\"index.blocks.write\":false}");
+            es.deleteIndex(deadLetterIndex);
         }
     }
 

@@ -3,6 +3,7 @@ package dev.ferry.agent.elasticsearch;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.ferry.agent.demo.LocalElasticsearch;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -20,7 +21,7 @@ class ElasticsearchNodeIT {
     void basicAuthIsRequiredAndTheElasticPasswordWorks() throws Exception {
         assertThat(es.request("GET", "/_security/_authenticate", null).status()).isEqualTo(200);
         assertThat(es.requestAs(ElasticsearchNode.USER, "wrong", "GET", "/_cluster/health").status()).isEqualTo(401);
-        ElasticsearchNode.Response product = es.request("GET", "/_nodes/_local", null);
+        LocalElasticsearch.Response product = es.request("GET", "/_nodes/_local", null);
         assertThat(product.body()).contains("\"version\":\"8.19.21\"");
     }
 

@@ -53,6 +53,8 @@ import java.util.Locale;
  *     ({@code bulk_max_size}, default 5MiB; a single larger document is sent alone)
  * @param deadLetterPath the directory of the dead-letter file ({@code dead_letter.path}, default
  *     {@code dead-letter} under the working directory); the file is {@code <instance>.ndjson}
+ * @param deadLetterIndex an index the dead letters are also indexed into ({@code dead_letter.index}), or
+ *     null for the file only
  */
 public record EsConfig(
         String host, int port, String path, String index, boolean logstashFormat, String logstashPrefix,
@@ -61,7 +63,7 @@ public record EsConfig(
         boolean includeTagKey, String tagKey, boolean generateId, String idKey, WriteOperation writeOperation,
         boolean replaceDots, boolean suppressTypeName, String pipeline, EsAuth auth, long bufferSize,
         boolean traceOutput, boolean traceError, RetryLimit retryLimit, int workers, boolean gzip, TlsConfig tls,
-        long bulkMaxSize, java.nio.file.Path deadLetterPath) {
+        long bulkMaxSize, java.nio.file.Path deadLetterPath, String deadLetterIndex) {
 
     /** The bulk API action each document is sent with. */
     public enum WriteOperation {
@@ -117,6 +119,8 @@ public record EsConfig(
             OptionSpec.size("bulk_max_size", "5MiB", "Most bytes of one bulk request body before compression."),
             OptionSpec.string("dead_letter.path", "Directory of the dead-letter file <instance>.ndjson, where "
                     + "records Elasticsearch rejected or that ran out of retries are kept.").withDefault("dead-letter"),
+            OptionSpec.string("dead_letter.index", "Index the dead letters are also indexed into (besides the "
+                    + "file), with the record as a string, its target index, status and reason. Not in Fluent Bit."),
             OptionSpec.ignoredOption("AWS_Auth", AWS),
             OptionSpec.ignoredOption("AWS_Region", AWS),
             OptionSpec.ignoredOption("AWS_STS_Endpoint", AWS),
@@ -166,7 +170,7 @@ public record EsConfig(
                 o.string("Tag_Key"), o.bool("Generate_ID"), o.string("Id_Key"), op, o.bool("Replace_Dots"),
                 o.bool("Suppress_Type_Name"), o.string("Pipeline"), auth, bufferSize(o), o.bool("Trace_Output"),
                 o.bool("Trace_Error"), retry, (int) workers, o.string("Compress") != null, TlsConfig.from(o),
-                bulkMaxSize(o), java.nio.file.Path.of(o.string("dead_letter.path")));
+                bulkMaxSize(o), java.nio.file.Path.of(o.string("dead_letter.path")), deadLetterIndex(o));
     }
 
     /** The settings as {@code key=value} lines for {@code ferry check}, secrets masked. */
@@ -181,8 +185,20 @@ public record EsConfig(
         out.add("auth=" + auth);
         out.add("tls=" + tls);
         out.add("retry_limit=" + retryLimit + " workers=" + workers + " gzip=" + gzip + " bulk_max_size=" + bulkMaxSize);
-        out.add("dead_letter.path=" + deadLetterPath);
+        out.add("dead_letter.path=" + deadLetterPath + (deadLetterIndex == null ? "" : " dead_letter.index=" + deadLetterIndex));
         return out;
+    }
+
+    /** {@code dead_letter.index}, checked against Elasticsearch's rules for index names. */
+    private static String deadLetterIndex(Options o) {
+        String index = o.string("dead_letter.index");
+        if (index != null && (index.isEmpty() || !index.equals(index.toLowerCase(Locale.ROOT))
+                || index.chars().anyMatch(c -> " \\/*?\"<>|,#:".indexOf(c) >= 0)
+                || index.startsWith("-") || index.startsWith("_") || index.startsWith("+"))) {
+            throw o.error("dead_letter.index", "bad value '" + index + "' for key 'dead_letter.index'; allowed: an "
+                    + "Elasticsearch index name (lowercase; no space or \\ / * ? \" < > | , # :; not starting with -, _ or +)");
+        }
+        return index;
     }
 
     private static EsAuth auth(Options o) {

@@ -43,6 +43,9 @@ import org.slf4j.LoggerFactory;
  * promptly, so nothing is acknowledged and the records are read again at the next start. Records
  * written but not flushed before close are not sent either (close does not flush).
  *
+ * <p>With {@code dead_letter.index}, dead letters are also indexed into that index once they are in the file
+ * ({@link EsDeadLetterIndex}: one attempt; a refusal leaves them in the file only, counted).
+ *
  * <p>If the dead-letter file cannot be written, the records concerned stay in the output and
  * {@code flush} throws; the next {@code flush} (the ring retries it) sends them again.
  */
@@ -60,6 +63,8 @@ public final class EsOutput implements Output {
     private final int chunkBytes;
     private final BatchDispatcher<BulkChunk> dispatcher;
     private final DeadLetterWarnings warnings;
+    /** Where dead letters are also indexed ({@code dead_letter.index}), or null. */
+    private final EsDeadLetterIndex deadLetterIndex;
     private final ConcurrentLinkedQueue<BulkChunk> pool = new ConcurrentLinkedQueue<>();
     private final RateLimitedLog errorLog = new RateLimitedLog(10_000);
     private volatile boolean closed;
@@ -81,6 +86,8 @@ public final class EsOutput implements Output {
         int n = Math.max(1, config.workers());
         this.dispatcher = new BatchDispatcher<>(name, "Elasticsearch", n, this::deliver);
         this.warnings = new DeadLetterWarnings(name, "Elasticsearch", counters, deadLetters.file());
+        this.deadLetterIndex = config.deadLetterIndex() == null ? null
+                : new EsDeadLetterIndex(config.deadLetterIndex(), service, name);
         log.info("Elasticsearch output ready. output={} hosts={} workers={} bulk_max_size={} retry_limit={} "
                 + "dead_letter_file={}", name, config.host(), n, chunkBytes, config.retryLimit(), deadLetters.file());
     }
@@ -142,6 +149,9 @@ public final class EsOutput implements Output {
         service.close();
         dispatcher.close();
         warnings.maybeWarn(true);
+        if (deadLetterIndex != null) {
+            deadLetterIndex.close();
+        }
         deadLetters.close();
         log.info("Elasticsearch output closed. output={} {}", name, counters);
     }
@@ -333,12 +343,15 @@ public final class EsOutput implements Output {
                 c.originId(i), c.offset(i));
     }
 
-    private void deadLetter(BulkChunk c, List<DeadLetter> letters, List<Integer> items) {
+    private void deadLetter(BulkChunk c, List<DeadLetter> letters, List<Integer> items) throws InterruptedException {
         try {
             deadLetters.append(letters);
             counters.deadLettered.add(letters.size());
             warnings.reason(letters.get(letters.size() - 1).reason());
             warnings.maybeWarn(false);
+            if (deadLetterIndex != null) {
+                deadLetterIndex.index(letters); // after the file: a refusal leaves them there only, counted
+            }
         } catch (IOException e) {
             BulkChunk keep = takeChunk();
             for (int i : items) {

@@ -238,4 +238,16 @@ class EsConfigTest {
                 .hasMessage("test.conf:5: [OUTPUT] es: bad value for key 'Cloud_Auth'; allowed: user:password")
                 .message().doesNotContain("justapassword");
     }
+
+    @Test
+    void deadLetterIndexIsOffByDefaultAndMustBeAnIndexName() {
+        assertThat(config().deadLetterIndex()).isNull();
+        assertThat(config("dead_letter.index", "ferry-dead-letters").deadLetterIndex()).isEqualTo("ferry-dead-letters");
+        for (String bad : new String[] {"Dead", "a b", "logs-*", "_x", "a,b"}) {
+            assertThatThrownBy(() -> config("dead_letter.index", bad)).isInstanceOf(ConfigException.class)
+                    .hasMessage("test.conf:5: [OUTPUT] es: bad value '" + bad + "' for key 'dead_letter.index'; allowed: "
+                            + "an Elasticsearch index name (lowercase; no space or \\ / * ? \" < > | , # :; not starting "
+                            + "with -, _ or +)");
+        }
+    }
 }

@@ -8,6 +8,8 @@ import dev.ferry.pipeline.spool.SpoolWriter;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The ring's last stage when the disk spool is on: appends every record some output takes to the spool
@@ -18,9 +20,14 @@ import java.util.function.BooleanSupplier;
  *
  * <p>When the spool is full ({@code storage.total_limit_size} of an output, or the spool's disk cap) the
  * stage waits for room, which holds the ring and so pauses the inputs: the log files are the buffer and
- * nothing is dropped. Runs on one thread and sees slots in sequence order.
+ * nothing is dropped. It says so when a pause begins (WARN, at most every 10 s: an output catching up
+ * fills and frees the spool many times a second; all pauses are counted) and when a pause of a second or
+ * more ends (INFO, with how long it lasted). Runs on one thread and sees slots in sequence order.
  */
 final class SpoolStageHandler implements EventHandler<RingSlot> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SpoolStageHandler.class);
+    private static final long PAUSE_LOG_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(10);
 
     private final SpoolWriter writer;
     private final TagRoutes<TagPattern> outputs;
@@ -29,6 +36,11 @@ final class SpoolStageHandler implements EventHandler<RingSlot> {
 
     private final PendingAcks acks = new PendingAcks();
     private boolean abandoned;
+    /** When the current pause for room began (System.nanoTime), or 0 when not paused. */
+    private long pausedSince;
+    private long pauses;
+    /** When the last pause was logged (System.nanoTime), or 0. */
+    private long lastPauseLog;
 
     SpoolStageHandler(SpoolWriter writer, List<TagPattern> outputMatches, RingCounters counters, BooleanSupplier halted) {
         this.writer = writer;
@@ -49,12 +61,14 @@ final class SpoolStageHandler implements EventHandler<RingSlot> {
             } else {
                 while (!writer.hasRoom()) {
                     writer.flush(); // the outputs must see what is held here to commit and make room
+                    pausing(record);
                     if (halted.getAsBoolean()) {
                         abandoned = true; // not in the spool: not acknowledged, read again at the next start
                         return;
                     }
                     writer.awaitRoom(200, TimeUnit.MILLISECONDS);
                 }
+                resumed();
                 writer.append(record);
                 counters.spooled.increment();
             }
@@ -66,6 +80,31 @@ final class SpoolStageHandler implements EventHandler<RingSlot> {
         if (endOfBatch) {
             writer.flush();
             acks.acknowledgeAll();
+        }
+    }
+
+    private void pausing(LogRecord record) {
+        if (pausedSince != 0) {
+            return;
+        }
+        long now = System.nanoTime();
+        pausedSince = now;
+        pauses++;
+        if (lastPauseLog == 0 || now - lastPauseLog >= PAUSE_LOG_INTERVAL_NANOS) {
+            lastPauseLog = now;
+            LOG.warn("The spool is full; the inputs are paused until the outputs catch up. spooled={} pauses={} "
+                    + "waiting_tag={}", counters.spooled(), pauses, record.tag());
+        }
+    }
+
+    private void resumed() {
+        if (pausedSince == 0) {
+            return;
+        }
+        long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - pausedSince);
+        pausedSince = 0;
+        if (ms >= 1000) {
+            LOG.info("The spool has room again; the inputs resume. paused_for={}ms pauses={}", ms, pauses);
         }
     }
 }

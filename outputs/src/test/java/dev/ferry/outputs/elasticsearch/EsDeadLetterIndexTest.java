@@ -1,0 +1,44 @@
+package dev.ferry.outputs.elasticsearch;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.ferry.outputs.DeadLetter;
+import dev.ferry.pipeline.record.ByteSink;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The bulk lines of the dead-letter index: the dead-letter file's members, the record as one JSON string,
+ * an id from the origin when there is one. (Delivery against a real node is in the agent's
+ * ElasticsearchDeliveryIT.)
+ */
+class EsDeadLetterIndexTest {
+
+    private static String encode(DeadLetter d) {
+        ByteSink out = new ByteSink(256);
+        EsDeadLetterIndex.encode("ferry-dead-letters", d, out);
+        return new String(out.array(), 0, out.length(), StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void aLetterWithAnOriginIsCreatedUnderOriginAndOffsetWithTheRecordAsAString() {
+        DeadLetter d = new DeadLetter("{\"n\":\"x\",\"msg\":\"a \\\"q\\\" é\"}".getBytes(StandardCharsets.UTF_8),
+                "logs-2024.01.01", 400, "HTTP 400 document_parsing_exception: failed to parse field [n] of type [long]",
+                1_704_103_200_123L, "app.log", "fp-6fc6ca04320260b8-1024", 4096);
+        assertThat(encode(d)).isEqualTo(
+                "{\"create\":{\"_index\":\"ferry-dead-letters\",\"_id\":\"fp-6fc6ca04320260b8-1024:4096\"}}\n"
+                        + "{\"time\":\"2024-01-01T10:00:00.123Z\",\"tag\":\"app.log\",\"origin\":\"fp-6fc6ca04320260b8-1024\","
+                        + "\"offset\":4096,\"target\":\"logs-2024.01.01\",\"status\":400,\"reason\":\"HTTP 400 "
+                        + "document_parsing_exception: failed to parse field [n] of type [long]\","
+                        + "\"record\":\"{\\\"n\\\":\\\"x\\\",\\\"msg\\\":\\\"a \\\\\\\"q\\\\\\\" é\\\"}\"}\n");
+    }
+
+    @Test
+    void aLetterWithoutOriginLetsElasticsearchPickTheId() {
+        DeadLetter d = new DeadLetter("{}".getBytes(StandardCharsets.UTF_8), "fluent-bit", 0,
+                "retry limit reached: 127.0.0.1:9: connection refused", 1_704_103_201_000L, "t", null, -1);
+        assertThat(encode(d)).isEqualTo("{\"create\":{\"_index\":\"ferry-dead-letters\"}}\n"
+                + "{\"time\":\"2024-01-01T10:00:01Z\",\"tag\":\"t\",\"origin\":null,\"offset\":-1,\"target\":\"fluent-bit\","
+                + "\"status\":0,\"reason\":\"retry limit reached: 127.0.0.1:9: connection refused\",\"record\":\"{}\"}\n");
+    }
+}
