@@ -64,6 +64,7 @@ public final class LokiReceiver implements AutoCloseable {
     private final Map<String, Long> newest = new HashMap<>();
     private final Set<String> present = new HashSet<>();
     private double tokens;
+    private boolean bucketFilled;
     private long lastRefill = System.nanoTime();
     private HttpServer server;
     private int port;
@@ -171,6 +172,11 @@ public final class LokiReceiver implements AutoCloseable {
             // Distributor rate limiter (ingestion_rate_mb, local strategy): the whole push is refused with 429.
             if (ingestionRateBytes > 0) {
                 long n = System.nanoTime();
+                if (!bucketFilled) {
+                    // Loki's limiter (golang.org/x/time/rate) starts with a full burst.
+                    tokens = ingestionRateBytes;
+                    bucketFilled = true;
+                }
                 tokens = Math.min(ingestionRateBytes, tokens + (n - lastRefill) * ingestionRateBytes / 1e9);
                 lastRefill = n;
                 if (validBytes > tokens) {
