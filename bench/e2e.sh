@@ -2,7 +2,7 @@
 # End-to-end harness: runs the whole agent (./ferry) on the reference workload and prints lines/s,
 # lines per CPU-second and peak RSS.
 #
-#   bench/e2e.sh [--files 4] [--lines 500000] [--output null|file|es] [--workers 1] [--spool]
+#   bench/e2e.sh [--files 4] [--lines 500000] [--output null|file|es|loki] [--workers 1] [--spool]
 #
 # --spool puts the Chronicle Queue disk spool between the ring and the output (storage.path in a
 # temporary folder, storage.sync normal).
@@ -11,6 +11,12 @@
 # from bench/target/benchmarks.jar) on a free port, sends to it with the es output's defaults
 # (Workers 2, bulk_max_size 5MiB), checks the sink received every document, and reports docs/s,
 # docs per CPU-second (ferry's JVM only; the sink runs in its own process) and ferry's peak RSS.
+#
+# --output loki likewise starts bench's LokiPushSinkServer (a loopback Loki push receiver that decodes
+# the snappy + protobuf push, counts entries and answers 204) and sends to it with the loki output's
+# defaults (Workers 2, batch_max_size 1MiB, protobuf + snappy) but rate_limit off (its 3MiB/s default
+# paces a live agent under a default Loki tenant's 4 MB/s; the benchmark measures the sender), labels
+# job and level as in conf/erlmcp-to-loki.conf; it checks the sink received every entry.
 #
 # Workload: ../shared/bench/gen_erlmcp.py, FILES files x LINES numbered erlmcp lines (~425 bytes each),
 # generated once into bench/target/workload-FILESxLINES. Pipeline (the issue's reference, the same one
@@ -28,7 +34,7 @@ while [ $# -gt 0 ]; do
     --output) output=$2; shift 2;;
     --workers) workers=$2; shift 2;;
     --spool) spool=on; shift;;
-    *) echo "usage: $0 [--files N] [--lines N] [--output null|file|es] [--workers N] [--spool]" >&2; exit 2;;
+    *) echo "usage: $0 [--files N] [--lines N] [--output null|file|es|loki] [--workers N] [--spool]" >&2; exit 2;;
   esac
 done
 gen="$root/../shared/bench/gen_erlmcp.py"
@@ -49,17 +55,22 @@ run="$(mktemp -d)"
 sink_pid=
 cleanup() { if [ -n "$sink_pid" ]; then kill "$sink_pid" 2>/dev/null || true; fi; rm -rf "$run"; }
 trap cleanup EXIT
-if [ "$output" = es ]; then
+# Starts one of bench's loopback sinks (class $1 of benchmarks.jar, in its own process so its CPU is not
+# ferry's) on a free port; each answers GET /_sink/count with what it received.
+start_sink() {
   [ -f "$root/bench/target/benchmarks.jar" ] || (cd "$root" && mvn -q -B package -DskipTests -pl bench -am)
   sink_port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-  java -Xmx256m -cp "$root/bench/target/benchmarks.jar" dev.ferry.bench.outputs.BulkSinkServer "$sink_port" \
-    > "$run/sink.log" 2>&1 &
+  java -Xmx256m -cp "$root/bench/target/benchmarks.jar" "$1" "$sink_port" > "$run/sink.log" 2>&1 &
   sink_pid=$!
   for _ in $(seq 1 100); do
     curl -sf "http://127.0.0.1:$sink_port/_sink/count" > /dev/null 2>&1 && break
     sleep 0.1
   done
-fi
+}
+case "$output" in
+  es) start_sink dev.ferry.bench.outputs.BulkSinkServer;;
+  loki) start_sink dev.ferry.bench.outputs.LokiPushSinkServer;;
+esac
 mkdir -p "$run/out"
 cat > "$run/bench.conf" <<CONF
 [SERVICE]
@@ -95,6 +106,10 @@ if [ "$output" = es ]; then
   printf '    Host   127.0.0.1\n    Port   %s\n    Logstash_Format On\n    Logstash_Prefix erlmcp\n    dead_letter.path %s\n' \
     "$sink_port" "$run/dlq" >> "$run/bench.conf"
 fi
+if [ "$output" = loki ]; then
+  printf '    Host   127.0.0.1\n    Port   %s\n    Labels job=erlmcp, level=$level\n    Line_Format json\n    rate_limit off\n    dead_letter.path %s\n' \
+    "$sink_port" "$run/dlq" >> "$run/bench.conf"
+fi
 total=$((files * lines))
 /usr/bin/time -f '%e %U %S %M' -o "$run/time" "$root/ferry" -c "$run/bench.conf" 2> "$run/log" || {
   cat "$run/log" >&2; exit 1; }
@@ -105,10 +120,10 @@ if [ "$delivered" != "$total" ]; then
   tail -20 "$run/log" >&2
   exit 1
 fi
-if [ "$output" = es ]; then
+if [ -n "$sink_pid" ]; then
   received=$(curl -sf "http://127.0.0.1:$sink_port/_sink/count")
   if [ "$received" != "$total" ]; then
-    echo "e2e: expected $total documents at the bulk sink, it received '${received:-nothing}'" >&2
+    echo "e2e: expected $total documents at the $output sink, it received '${received:-nothing}'" >&2
     exit 1
   fi
   if [ -e "$run/dlq" ]; then

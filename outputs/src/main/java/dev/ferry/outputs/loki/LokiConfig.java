@@ -57,7 +57,7 @@ import java.util.Map;
  *     exposed for replay, which must not send a stream's entries further apart than that
  * @param rateLimit the most bytes per second pushed ({@code rate_limit}, 3MiB; 0 for no limit)
  * @param replaySortBuffer the most bytes {@code ferry replay} holds to send in time order
- *     ({@code replay_sort_buffer}, 64MiB; see {@link LokiReplayOrder})
+ *     ({@code replay_sort_buffer}, 32MiB; see {@link LokiReplayOrder})
  */
 public record LokiConfig(
         String host, int port, String uri, String tenantId, RecordAccessor tenantIdKey, LokiLabels labels,
@@ -111,7 +111,7 @@ public record LokiConfig(
                     + "entries (its out-of-order window); used by replay."),
             OptionSpec.string("rate_limit", "Most bytes per second pushed (before compression), e.g. 3MiB; 0 or "
                     + "off for no limit.").withDefault("3MiB"),
-            OptionSpec.size("replay_sort_buffer", "64MiB", "Most bytes of entries ferry replay holds to send "
+            OptionSpec.size("replay_sort_buffer", "32MiB", "Most bytes of entries ferry replay holds to send "
                     + "oldest first (every stream in time order); past it, the older half is sent.")),
             TlsConfig.options());
 

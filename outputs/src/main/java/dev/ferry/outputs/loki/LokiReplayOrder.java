@@ -10,8 +10,10 @@ import java.util.List;
  * each flush) and released oldest first, by the log's own time, cut into pushes of at most
  * {@code batch_max_size}. Sorting by time across the whole release sorts every stream.
  *
- * <p>The bound is {@code replay_sort_buffer} (64MiB by default): the bytes of held pushes (lines, labels,
- * metadata, as {@link LokiBatch#bytes} counts them), over all tenants. A replay that holds less than that
+ * <p>The bound is {@code replay_sort_buffer} (32MiB by default: with the line buffer's growth and the
+ * copies made while releasing, up to about three times that is on the heap, which the launcher's 256 MiB
+ * holds): the bytes of held pushes (lines, labels, metadata, as {@link LokiBatch#bytes} counts them), over
+ * all tenants. A replay that holds less than that
  * is sent wholly in time order at the end ({@link #releaseAll}). When the held bytes pass it, the older
  * half of each tenant's held entries is released ({@link #releaseOlderHalf}); an entry read later that is
  * older than what was already sent for its stream reaches Loki out of order, which Loki accepts only

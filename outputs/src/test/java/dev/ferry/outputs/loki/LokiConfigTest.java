@@ -30,7 +30,7 @@ class LokiConfigTest {
         assertThat(c.acceptanceWindow()).isEqualTo(Duration.ofHours(1));
         assertThat(c.maxLabelValues()).isEqualTo(1000);
         assertThat(c.retryLimit().toString()).isEqualTo("1");
-        assertThat(c.replaySortBuffer()).isEqualTo(64L << 20);
+        assertThat(c.replaySortBuffer()).isEqualTo(32L << 20);
     }
 
     @Test
