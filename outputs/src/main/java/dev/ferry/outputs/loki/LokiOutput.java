@@ -98,6 +98,8 @@ public final class LokiOutput implements Output {
     /** Null unless replaying. */
     private final LokiReplayAge replayAge;
     private volatile boolean closed;
+    /** Under replay: times the held entries passed replay_sort_buffer (output thread only). */
+    private long replayReleases;
 
     /** @param name the instance name ({@code loki.0} or the Alias), for logs and the dead-letter file name */
     public LokiOutput(LokiConfig config, String name) throws IOException {
@@ -277,9 +279,11 @@ public final class LokiOutput implements Output {
             pushes.addAll(replayOrder.releaseOlderHalf(e.getValue(), keep));
             e.setValue(keep[0]);
         }
-        log.info("Replay holds more than replay_sort_buffer; the older half is sent now, and entries read later "
-                + "that are older than it reach Loki out of order. output={} replay_sort_buffer={} pushes={}", name,
-                replayOrder.bound(), pushes.size());
+        if (replayReleases++ == 0) {
+            log.info("Replay holds more than replay_sort_buffer; the older half is sent now (and so on each time it "
+                    + "fills), and entries read later that are older than it reach Loki out of order. output={} "
+                    + "replay_sort_buffer={} pushes={}", name, replayOrder.bound(), pushes.size());
+        }
         sendInOrder(pushes);
     }
 
