@@ -137,8 +137,9 @@ public final class Agent {
                 drained &= caughtUp;
                 c.close();
             }
-            for (OutputRoute o : outputs) {
-                // Records an output held back (the Loki output's replay ordering) are sent now.
+            // Records an output held back (the Loki output's replay ordering) are sent now; not after a drain
+            // that timed out, when an output thread may still be busy (the run then ends incomplete anyway).
+            for (OutputRoute o : drained ? outputs : List.<OutputRoute>of()) {
                 try {
                     o.output().finish();
                 } catch (Exception e) {

@@ -299,6 +299,18 @@ public final class LokiOutput implements Output {
     @Override
     public void close() throws IOException {
         closed = true;
+        if (replayOrder != null) {
+            long held;
+            try {
+                held = open.values().stream().mapToInt(LokiBatch::count).sum();
+            } catch (RuntimeException e) {
+                held = -1; // the output thread is still writing (a drain that timed out): how many is not known
+            }
+            if (held != 0) {
+                log.warn("The replay ended before the entries held for ordering were sent; run it again. output={} "
+                        + "entries={}", name, held < 0 ? "unknown" : held);
+            }
+        }
         dispatcher.close();
         warnings.maybeWarn(true);
         deadLetters.close();
