@@ -2,7 +2,7 @@
 # End-to-end harness: runs the whole agent (./ferry) on the reference workload and prints lines/s,
 # lines per CPU-second and peak RSS.
 #
-#   bench/e2e.sh [--files 4] [--lines 500000] [--output null|file|es] [--workers 1] [--no-spool] [--replay gz|zst]
+#   bench/e2e.sh [--files 4] [--lines 500000] [--output null|file|es|loki] [--workers 1] [--no-spool] [--replay gz|zst]
 #
 # The tail input has a DB (in a temporary folder), so the Chronicle Queue disk spool is on between the
 # ring and the output, as users get it: storage.path defaults to ferry-spool next to the DB, storage.sync
@@ -17,6 +17,12 @@
 # from bench/target/benchmarks.jar) on a free port, sends to it with the es output's defaults
 # (Workers 2, bulk_max_size 5MiB), checks the sink received every document, and reports docs/s,
 # docs per CPU-second (ferry's JVM only; the sink runs in its own process) and ferry's peak RSS.
+#
+# --output loki likewise starts bench's LokiPushSinkServer (a loopback Loki push receiver that decodes
+# the snappy + protobuf push, counts entries and answers 204) and sends to it with the loki output's
+# defaults (Workers 2, batch_max_size 1MiB, protobuf + snappy) but rate_limit off (its 3MiB/s default
+# paces a live agent under a default Loki tenant's 4 MB/s; the benchmark measures the sender), labels
+# job and level as in conf/erlmcp-to-loki.conf; it checks the sink received every entry.
 #
 # Workload: ../shared/bench/gen_erlmcp.py, FILES files x LINES numbered erlmcp lines (~425 bytes each),
 # generated once into bench/target/workload-FILESxLINES. Pipeline (the issue's reference, the same one
@@ -36,7 +42,7 @@ while [ $# -gt 0 ]; do
     --spool) spool=on; shift;;
     --no-spool) spool=off; shift;;
     --replay) replay=$2; shift 2;;
-    *) echo "usage: $0 [--files N] [--lines N] [--output null|file|es] [--workers N] [--no-spool] [--replay gz|zst]" >&2; exit 2;;
+    *) echo "usage: $0 [--files N] [--lines N] [--output null|file|es|loki] [--workers N] [--no-spool] [--replay gz|zst]" >&2; exit 2;;
   esac
 done
 # ferry replay keeps no positions, so it gets no default spool.
@@ -73,17 +79,22 @@ run="$(mktemp -d)"
 sink_pid=
 cleanup() { if [ -n "$sink_pid" ]; then kill "$sink_pid" 2>/dev/null || true; fi; rm -rf "$run"; }
 trap cleanup EXIT
-if [ "$output" = es ]; then
+# Starts one of bench's loopback sinks (class $1 of benchmarks.jar, in its own process so its CPU is not
+# ferry's) on a free port; each answers GET /_sink/count with what it received.
+start_sink() {
   [ -f "$root/bench/target/benchmarks.jar" ] || (cd "$root" && mvn -q -B package -DskipTests -pl bench -am)
   sink_port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-  java -Xmx256m -cp "$root/bench/target/benchmarks.jar" dev.ferry.bench.outputs.BulkSinkServer "$sink_port" \
-    > "$run/sink.log" 2>&1 &
+  java -Xmx256m -cp "$root/bench/target/benchmarks.jar" "$1" "$sink_port" > "$run/sink.log" 2>&1 &
   sink_pid=$!
   for _ in $(seq 1 100); do
     curl -sf "http://127.0.0.1:$sink_port/_sink/count" > /dev/null 2>&1 && break
     sleep 0.1
   done
-fi
+}
+case "$output" in
+  es) start_sink dev.ferry.bench.outputs.BulkSinkServer;;
+  loki) start_sink dev.ferry.bench.outputs.LokiPushSinkServer;;
+esac
 mkdir -p "$run/out"
 cat > "$run/bench.conf" <<CONF
 [SERVICE]
@@ -120,6 +131,10 @@ if [ "$output" = es ]; then
   printf '    Host   127.0.0.1\n    Port   %s\n    Logstash_Format On\n    Logstash_Prefix erlmcp\n    dead_letter.path %s\n' \
     "$sink_port" "$run/dlq" >> "$run/bench.conf"
 fi
+if [ "$output" = loki ]; then
+  printf '    Host   127.0.0.1\n    Port   %s\n    Labels job=erlmcp, level=$level\n    Line_Format json\n    rate_limit off\n    dead_letter.path %s\n' \
+    "$sink_port" "$run/dlq" >> "$run/bench.conf"
+fi
 total=$((files * lines))
 if [ -n "$replay" ]; then
   command=(replay -c "$run/bench.conf" "$archive")
@@ -143,14 +158,16 @@ if [ "$delivered" != "$total" ]; then
   tail -20 "$run/log" >&2
   exit 1
 fi
-if [ "$output" = es ]; then
+if [ -n "$sink_pid" ]; then
   received=$(curl -sf "http://127.0.0.1:$sink_port/_sink/count")
   if [ "$received" != "$total" ]; then
-    echo "e2e: expected $total documents at the bulk sink, it received '${received:-nothing}'" >&2
+    echo "e2e: expected $total documents at the $output sink, it received '${received:-nothing}'" >&2
     exit 1
   fi
-  requests=$(curl -sf "http://127.0.0.1:$sink_port/_sink/requests")
-  echo "e2e: the bulk sink received $received documents in $requests bulk requests"
+  if [ "$output" = es ]; then
+    requests=$(curl -sf "http://127.0.0.1:$sink_port/_sink/requests")
+    echo "e2e: the bulk sink received $received documents in $requests bulk requests"
+  fi
   if [ -e "$run/dlq" ]; then
     echo "e2e: records were dead-lettered:" >&2; head -3 "$run"/dlq/* >&2; exit 1
   fi

@@ -83,12 +83,12 @@ public final class Agent {
         boolean ended = false;
         try {
             for (PlannedPlugin p : plan.outputs()) {
-                Output o = p.create(plan.parsers(), plan.service());
+                Output o = p.create(plan.parsers(), plan.service(), plan.replay());
                 outputs.add(new OutputRoute(p.instanceName(), p.match(), o));
             }
             List<FilterRoute> filters = new ArrayList<>();
             for (PlannedPlugin p : plan.filters()) {
-                Filter f = p.create(plan.parsers(), plan.service());
+                Filter f = p.create(plan.parsers(), plan.service(), plan.replay());
                 filters.add(new FilterRoute(p.instanceName(), p.match(), f));
             }
             ServiceConfig s = plan.service();
@@ -115,7 +115,7 @@ public final class Agent {
                 consumers.forEach(SpoolConsumer::start);
             }
             for (PlannedPlugin p : plan.inputs()) {
-                inputs.add(p.create(plan.parsers(), plan.service()));
+                inputs.add(p.create(plan.parsers(), plan.service(), plan.replay()));
             }
             ring.start();
             for (Input in : inputs) {
@@ -146,6 +146,17 @@ public final class Agent {
                 }
                 drained &= caughtUp;
                 c.close();
+            }
+            // Records an output held back (the Loki output's replay ordering) are sent now; not after a drain
+            // that timed out, when an output thread may still be busy (the run then ends incomplete anyway).
+            for (OutputRoute o : drained ? outputs : List.<OutputRoute>of()) {
+                try {
+                    o.output().finish();
+                } catch (Exception e) {
+                    drained = false;
+                    LOG.error("An output could not send the records it held back; they are lost to this run. "
+                            + "output={} error={}", o.name(), e.toString());
+                }
             }
             for (OutputRoute o : outputs) {
                 safely("close output " + o.name(), () -> o.output().close());

@@ -14,8 +14,8 @@ public record PlannedPlugin(PluginType<?, ?> type, String instanceName, int inde
 
     /** Creates the running plugin. */
     @SuppressWarnings("unchecked")
-    <P> P create(ParserRegistry parsers, ServiceConfig service) throws Exception {
+    <P> P create(ParserRegistry parsers, ServiceConfig service, boolean replay) throws Exception {
         PluginType<Object, P> t = (PluginType<Object, P>) type;
-        return t.create().create(config, new PluginContext(instanceName, index, options, parsers, service));
+        return t.create().create(config, new PluginContext(instanceName, index, options, parsers, service, replay));
     }
 }

@@ -84,7 +84,7 @@ public final class PluginCatalog {
         c.add(new PluginType<>("OUTPUT", "es", EsConfig.OPTIONS, (o, p) -> EsConfig.from(o),
                 (config, ctx) -> new EsOutput(config, ctx.instanceName())));
         c.add(new PluginType<>("OUTPUT", "loki", LokiConfig.OPTIONS, (o, p) -> LokiConfig.from(o),
-                (config, ctx) -> new LokiOutput(config, ctx.instanceName())));
+                (config, ctx) -> new LokiOutput(config, ctx.instanceName(), ctx.replay())));
         return c;
     }
 

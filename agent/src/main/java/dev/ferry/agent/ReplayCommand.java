@@ -67,7 +67,7 @@ final class ReplayCommand implements Callable<Integer> {
                     progress.records(replay[0].counters()::records);
                     return replay[0];
                 });
-        TopologyPlan replayPlan = plan.withInputs(List.of(
+        TopologyPlan replayPlan = plan.forReplay().withInputs(List.of(
                 new PlannedPlugin(type, tail.instanceName(), 0, tail.options(), tail.config(), null)));
         if (dryRun) {
             SourceLocation here = SourceLocation.of("--dry-run");

@@ -22,7 +22,8 @@ import java.util.Locale;
  * share ({@code Match}, {@code Alias}, ...); the first error stops the build with a located message.
  */
 public record TopologyPlan(String origin, ServiceConfig service, ParserRegistry parsers, List<PlannedPlugin> inputs,
-                           List<PlannedPlugin> filters, List<PlannedPlugin> outputs, List<String> warnings) {
+                           List<PlannedPlugin> filters, List<PlannedPlugin> outputs, List<String> warnings,
+                           boolean replay) {
 
     static final List<OptionSpec> COMMON_INPUT = List.of(
             OptionSpec.string("Name", "the plugin").asRequired(),
@@ -70,7 +71,7 @@ public record TopologyPlan(String origin, ServiceConfig service, ParserRegistry 
         if (outputs.isEmpty()) {
             throw new ConfigException(configuration.origin() + ": the configuration has no [OUTPUT] section; ferry would have nowhere to send records");
         }
-        return new TopologyPlan(configuration.origin(), service, parsers, inputs, filters, outputs, List.copyOf(warnings));
+        return new TopologyPlan(configuration.origin(), service, parsers, inputs, filters, outputs, List.copyOf(warnings), false);
     }
 
     /** The spool's folder when {@code storage.path} is not set: in the folder of the first tail input's DB. */
@@ -102,14 +103,19 @@ public record TopologyPlan(String origin, ServiceConfig service, ParserRegistry 
 
     /** The same plan with other inputs ({@code ferry replay} replaces the configured ones). */
     public TopologyPlan withInputs(List<PlannedPlugin> replacement) {
-        return new TopologyPlan(origin, service, parsers, List.copyOf(replacement), filters, outputs, warnings);
+        return new TopologyPlan(origin, service, parsers, List.copyOf(replacement), filters, outputs, warnings, replay);
+    }
+
+    /** The same plan run by {@code ferry replay}: plugins are created knowing it ({@link PluginContext#replay()}). */
+    public TopologyPlan forReplay() {
+        return new TopologyPlan(origin, service, parsers, inputs, filters, outputs, warnings, true);
     }
 
     /** The same plan with outputs built from {@code sections} instead ({@code --dry-run}). */
     public TopologyPlan withOutputs(List<ConfigSection> sections, PluginCatalog catalog) {
         List<String> w = new ArrayList<>(warnings);
         List<PlannedPlugin> planned = plan(sections, catalog, COMMON_OUTPUT, parsers, w);
-        return new TopologyPlan(origin, service, parsers, inputs, filters, planned, List.copyOf(w));
+        return new TopologyPlan(origin, service, parsers, inputs, filters, planned, List.copyOf(w), replay);
     }
 
     private static List<PlannedPlugin> plan(List<ConfigSection> sections, PluginCatalog catalog, List<OptionSpec> common,

@@ -56,13 +56,15 @@ import java.util.Map;
  *     ({@code acceptance_window}, 1h: Loki's default out-of-order window, half of {@code max_chunk_age});
  *     exposed for replay, which must not send a stream's entries further apart than that
  * @param rateLimit the most bytes per second pushed ({@code rate_limit}, 3MiB; 0 for no limit)
+ * @param replaySortBuffer the most bytes {@code ferry replay} holds to send in time order
+ *     ({@code replay_sort_buffer}, 32MiB; see {@link LokiReplayOrder})
  */
 public record LokiConfig(
         String host, int port, String uri, String tenantId, RecordAccessor tenantIdKey, LokiLabels labels,
         List<RecordAccessor> removeKeys, DropSingleKey dropSingleKey, LineFormat lineFormat,
         List<String> structuredMetadata, LokiAuth auth, TlsConfig tls, int workers, RetryLimit retryLimit,
         boolean protobuf, boolean gzip, long batchMaxSize, Path deadLetterPath, int maxLabelValues,
-        Duration acceptanceWindow, long rateLimit) {
+        Duration acceptanceWindow, long rateLimit, long replaySortBuffer) {
 
     public static final OptionTable OPTIONS = new OptionTable("OUTPUT", "loki", List.of(
             OptionSpec.string("Name", "The output plugin: loki.").asRequired(),
@@ -108,7 +110,10 @@ public record LokiConfig(
             OptionSpec.duration("acceptance_window", "1h", "How far behind a stream's newest entry Loki accepts "
                     + "entries (its out-of-order window); used by replay."),
             OptionSpec.string("rate_limit", "Most bytes per second pushed (before compression), e.g. 3MiB; 0 or "
-                    + "off for no limit.").withDefault("3MiB")), TlsConfig.options());
+                    + "off for no limit.").withDefault("3MiB"),
+            OptionSpec.size("replay_sort_buffer", "32MiB", "Most bytes of entries ferry replay holds to send "
+                    + "oldest first (every stream in time order); past it, the older half is sent.")),
+            TlsConfig.options());
 
     /** Builds and validates the settings from a section bound to {@link #OPTIONS}. */
     public static LokiConfig from(Options o) {
@@ -198,11 +203,16 @@ public record LokiConfig(
             throw o.error("acceptance_window", "bad value '" + o.string("acceptance_window") + "' for key "
                     + "'acceptance_window'; allowed: " + OptionType.DURATION.allowed() + ", more than 0");
         }
+        long sortBuffer = o.size("replay_sort_buffer");
+        if (sortBuffer < batch || sortBuffer > 4L << 30) {
+            throw o.error("replay_sort_buffer", "bad value '" + o.string("replay_sort_buffer") + "' for key "
+                    + "'replay_sort_buffer'; allowed: a size from batch_max_size (" + batch + " bytes) to 4GiB");
+        }
         return new LokiConfig(o.string("Host"), (int) port, o.string("Uri"), o.string("Tenant_ID"), tenantKey, labels,
                 List.copyOf(remove), drop, LineFormat.valueOf(o.string("Line_Format").toUpperCase(Locale.ROOT)),
                 o.list("Structured_Metadata"), new LokiAuth(user, password, token), TlsConfig.from(o), (int) workers,
                 retry, protobuf, gzip, batch, Path.of(o.string("dead_letter.path")), (int) maxValues, window,
-                rateLimit(o));
+                rateLimit(o), sortBuffer);
     }
 
     /** The settings as {@code key=value} lines for {@code ferry check}, secrets masked. */
@@ -219,7 +229,8 @@ public record LokiConfig(
         out.add("tls=" + tls);
         out.add("retry_limit=" + retryLimit + " workers=" + workers + " batch_max_size=" + batchMaxSize
                 + " rate_limit=" + (rateLimit <= 0 ? "off" : rateLimit + "B/s"));
-        out.add("max_label_values=" + maxLabelValues + " acceptance_window=" + acceptanceWindow);
+        out.add("max_label_values=" + maxLabelValues + " acceptance_window=" + acceptanceWindow
+                + " replay_sort_buffer=" + replaySortBuffer);
         out.add("dead_letter.path=" + deadLetterPath);
         return out;
     }

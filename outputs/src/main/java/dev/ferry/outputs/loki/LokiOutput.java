@@ -55,6 +55,14 @@ import org.slf4j.LoggerFactory;
  * dead-lettered. A 400 whose body names no entry of the batch dead-letters the whole batch with the body
  * as reason.
  *
+ * <p>Under {@code ferry replay} ({@code replay} true) entries are not sent at each flush: they are held and
+ * sent oldest first, one push at a time so each stream reaches Loki in time order ({@link LokiReplayOrder},
+ * bounded by {@code replay_sort_buffer}); the rest at {@link #finish}. Entries older than
+ * {@code acceptance_window} are announced before they are sent and their fate counted ({@link
+ * LokiReplayAge}). Pacing is {@code rate_limit}, in replay as in a live run. A flush under replay thus
+ * acknowledges records still held: the replay input keeps no positions, and a replay that is killed is
+ * run again (Loki drops the entries identical to ones it already has).
+ *
  * <p>{@link #close} may be called from another thread while flush is blocked retrying: workers are
  * interrupted and {@code flush} throws promptly, so nothing is acknowledged. Records written but not
  * flushed before close are not sent (close does not flush).
@@ -85,15 +93,32 @@ public final class LokiOutput implements Output {
     private final Map<String, LokiBatch> open = new HashMap<>();
     private final ThreadLocal<LokiEncoder> encoders = ThreadLocal.withInitial(LokiEncoder::new);
     private final ThreadLocal<ByteSink> bodies = ThreadLocal.withInitial(() -> new ByteSink(64 * 1024));
+    /** Null unless replaying. */
+    private final LokiReplayOrder replayOrder;
+    /** Null unless replaying. */
+    private final LokiReplayAge replayAge;
     private volatile boolean closed;
+    /** Under replay: times the held entries passed replay_sort_buffer (output thread only). */
+    private long replayReleases;
 
     /** @param name the instance name ({@code loki.0} or the Alias), for logs and the dead-letter file name */
     public LokiOutput(LokiConfig config, String name) throws IOException {
-        this(config, name, RetrySchedule.of(config.retryLimit()));
+        this(config, name, false);
+    }
+
+    /** @param replay whether {@code ferry replay} runs it: entries are then held and sent oldest first */
+    public LokiOutput(LokiConfig config, String name, boolean replay) throws IOException {
+        this(config, name, RetrySchedule.of(config.retryLimit()), replay);
     }
 
     LokiOutput(LokiConfig config, String name, RetrySchedule schedule) throws IOException {
+        this(config, name, schedule, false);
+    }
+
+    LokiOutput(LokiConfig config, String name, RetrySchedule schedule, boolean replay) throws IOException {
         this.config = config;
+        this.replayOrder = replay ? new LokiReplayOrder(config.replaySortBuffer(), config.batchMaxSize()) : null;
+        this.replayAge = replay ? new LokiReplayAge(name, config.acceptanceWindow(), System.currentTimeMillis()) : null;
         this.name = name;
         this.service = new LokiService(config);
         this.schedule = schedule;
@@ -123,6 +148,11 @@ public final class LokiOutput implements Output {
                 config.protobuf() ? "protobuf" : "json", dispatcher.workers(), config.batchMaxSize(),
                 config.retryLimit(), config.rateLimit() <= 0 ? "off" : config.rateLimit() + "B/s",
                 deadLetters.file());
+        if (replay) {
+            log.info("Loki output replaying: entries are held and sent oldest first, one push at a time. output={} "
+                    + "replay_sort_buffer={} acceptance_window={} rate_limit={}", name, config.replaySortBuffer(),
+                    config.acceptanceWindow(), config.rateLimit() <= 0 ? "off" : config.rateLimit() + "B/s");
+        }
     }
 
     /** What became of the records so far; readable from any thread. */
@@ -133,6 +163,16 @@ public final class LokiOutput implements Output {
     /** New streams that took a label past {@code max_label_values}; readable from any thread. */
     public long streamsOverLabelLimit() {
         return streams.overLimit.sum();
+    }
+
+    /** Under replay: entries sent that were older than {@code acceptance_window} when the replay started. */
+    public long replayOldEntries() {
+        return replayAge == null ? 0 : replayAge.oldSent();
+    }
+
+    /** Under replay: how many of {@link #replayOldEntries()} Loki refused (they are in the dead-letter file). */
+    public long replayOldEntriesDeadLettered() {
+        return replayAge == null ? 0 : replayAge.oldDeadLettered();
     }
 
     /** The dead-letter file (created on the first dead letter). */
@@ -178,7 +218,11 @@ public final class LokiOutput implements Output {
         RecordOrigin origin = record.origin();
         b.add(start, stream, record.timeNanos(), metadata(record), record.tag(), origin == null ? null : origin.id(),
                 record.offset());
-        if (b.bytes >= config.batchMaxSize()) {
+        if (replayOrder != null) {
+            if (replayOrder.full(open.values())) {
+                releaseOlderHalf();
+            }
+        } else if (b.bytes >= config.batchMaxSize()) {
             open.remove(key);
             dispatcher.submit(b);
         }
@@ -190,20 +234,83 @@ public final class LokiOutput implements Output {
             throw new IOException("the Loki output " + name + " is closed; the records are not acknowledged");
         }
         dispatcher.submitCarried();
-        for (LokiBatch b : open.values()) {
-            if (b.count > 0) {
-                dispatcher.submit(b);
+        if (replayOrder == null) {
+            for (LokiBatch b : open.values()) {
+                if (b.count > 0) {
+                    dispatcher.submit(b);
+                }
             }
+            open.clear();
         }
-        open.clear();
         dispatcher.awaitAll();
         warnings.maybeWarn(false);
         dispatcher.throwIfCarried(deadLetters.file());
     }
 
+    /** Under replay, sends every held entry oldest first; returns when each has a final answer. */
+    @Override
+    public void finish() throws IOException {
+        if (replayOrder == null) {
+            return;
+        }
+        if (closed) {
+            throw new IOException("the Loki output " + name + " is closed; the entries it held are not sent");
+        }
+        List<LokiBatch> pushes = new ArrayList<>();
+        for (LokiBatch b : open.values()) {
+            if (b.count > 0) {
+                pushes.addAll(replayOrder.releaseAll(b));
+            }
+        }
+        open.clear();
+        sendInOrder(pushes);
+        dispatcher.submitCarried();
+        dispatcher.awaitAll();
+        warnings.maybeWarn(false);
+        replayAge.summary();
+        dispatcher.throwIfCarried(deadLetters.file());
+    }
+
+    /** Under replay, past {@code replay_sort_buffer}: sends the older half of what is held. */
+    private void releaseOlderHalf() throws IOException {
+        List<LokiBatch> pushes = new ArrayList<>();
+        LokiBatch[] keep = new LokiBatch[1];
+        for (Map.Entry<String, LokiBatch> e : open.entrySet()) {
+            pushes.addAll(replayOrder.releaseOlderHalf(e.getValue(), keep));
+            e.setValue(keep[0]);
+        }
+        if (replayReleases++ == 0) {
+            log.info("Replay holds more than replay_sort_buffer; the older half is sent now (and so on each time it "
+                    + "fills), and entries read later that are older than it reach Loki out of order. output={} "
+                    + "replay_sort_buffer={} pushes={}", name, replayOrder.bound(), pushes.size());
+        }
+        sendInOrder(pushes);
+    }
+
+    /** Sends {@code pushes} one at a time, in their order, so that each stream reaches Loki in time order. */
+    private void sendInOrder(List<LokiBatch> pushes) throws IOException {
+        replayAge.beforeSending(pushes);
+        for (LokiBatch p : pushes) {
+            dispatcher.submit(p);
+            dispatcher.awaitAll();
+        }
+    }
+
     @Override
     public void close() throws IOException {
         closed = true;
+        if (replayOrder != null) {
+            long held;
+            try {
+                held = open.values().stream().mapToInt(LokiBatch::count).sum();
+            } catch (RuntimeException e) {
+                held = -1; // the output thread is still writing (a drain that timed out): how many is not known
+            }
+            if (held != 0) {
+                log.warn("The replay ended before the entries held for ordering were sent; run it again. output={} "
+                        + "entries={}", name, held < 0 ? "unknown" : held);
+            }
+        }
         dispatcher.close();
         warnings.maybeWarn(true);
         deadLetters.close();
@@ -405,6 +512,9 @@ public final class LokiOutput implements Output {
         long now = System.currentTimeMillis();
         for (int i = 0; i < batch.count; i++) {
             if (marked[i]) {
+                if (replayAge != null) {
+                    replayAge.deadLettered(batch, i);
+                }
                 letters.add(new DeadLetter(LokiEncoder.entryJson(batch, i), batch.stream(i).labels, status, reasons[i],
                         now, batch.tag(i), batch.originId(i), batch.offset(i)));
             }

@@ -30,6 +30,15 @@ class LokiConfigTest {
         assertThat(c.acceptanceWindow()).isEqualTo(Duration.ofHours(1));
         assertThat(c.maxLabelValues()).isEqualTo(1000);
         assertThat(c.retryLimit().toString()).isEqualTo("1");
+        assertThat(c.replaySortBuffer()).isEqualTo(32L << 20);
+    }
+
+    @Test
+    void replaySortBufferHoldsAtLeastOnePush() {
+        assertThatThrownBy(() -> config("batch_max_size", "2MiB", "replay_sort_buffer", "1MiB"))
+                .hasMessageContaining("bad value '1MiB' for key 'replay_sort_buffer'; allowed: a size from "
+                        + "batch_max_size (2097152 bytes) to 4GiB");
+        assertThat(config("replay_sort_buffer", "256MiB").replaySortBuffer()).isEqualTo(256L << 20);
     }
 
     @Test

@@ -52,11 +52,19 @@ class LokiOutputTest {
     }
 
     private LokiOutput output(RetrySchedule schedule, String... keyValues) throws IOException {
+        return output(schedule, false, keyValues);
+    }
+
+    /** @param replay whether it runs under {@code ferry replay} */
+    private LokiOutput output(RetrySchedule schedule, boolean replay, String... keyValues) throws IOException {
         List<String> kv = new ArrayList<>(List.of("Name", "loki", "Host", "127.0.0.1", "Port",
                 Integer.toString(loki.port()), "dead_letter.path", dir.resolve("dlq").toString(), "rate_limit", "off"));
+        if (List.of(keyValues).contains("rate_limit")) {
+            kv.subList(kv.size() - 2, kv.size()).clear();
+        }
         kv.addAll(List.of(keyValues));
         LokiConfig c = LokiConfig.from(Sections.bind(LokiConfig.OPTIONS, kv.toArray(String[]::new)));
-        output = new LokiOutput(c, "loki.0", schedule);
+        output = new LokiOutput(c, "loki.0", schedule, replay);
         return output;
     }
 
@@ -241,5 +249,118 @@ class LokiOutputTest {
         assertThat((String) dead.get(0).get("reason")).isEqualTo("retry limit reached: HTTP 503 scripted failure");
         assertThat(IntStream.range(0, loki.seen.size()).filter(i -> loki.seen.get(i).status() == 503).count())
                 .isEqualTo(5);
+    }
+
+    // ---- ferry replay: ordering, old entries, pacing ----
+
+    /** Two "files" of one replay, each in time order, whose times interleave over three hours. */
+    private void writeTwoInterleavedFiles(int perFile) throws IOException {
+        long first = NOW - 3 * HOUR;
+        for (int file = 0; file < 2; file++) {
+            for (int i = 0; i < perFile; i++) {
+                int seq = file * perFile + i;
+                write(seq, first + (2L * i + file) * (3 * HOUR / (2L * perFile)), i % 2 == 0 ? "info" : "error");
+            }
+            output.flush(); // the ring flushes between files (and far more often)
+        }
+    }
+
+    private void assertEachStreamInTimeOrder() {
+        Map<String, Long> last = new java.util.HashMap<>();
+        for (LokiReceiver.Stored s : loki.stored) {
+            Long before = last.put(s.stream(), s.timeNanos());
+            assertThat(before == null || before <= s.timeNanos()).as("stream %s went back in time", s.stream()).isTrue();
+        }
+    }
+
+    @Test
+    void replayOfFilesOutOfOrderReachesLokiInTimeOrderPerStream() throws Exception {
+        output(fast(RetryLimit.NONE), true, "Labels", "job=replay, level=$level", "batch_max_size", "4KiB");
+        writeTwoInterleavedFiles(600);
+        assertThat(loki.seen).as("held until the end of the replay").isEmpty();
+        output.finish();
+        assertThat(loki.stored).hasSize(1200);
+        assertThat(loki.stored).extracting(LokiReceiver.Stored::line).doesNotHaveDuplicates();
+        assertEachStreamInTimeOrder();
+        assertThat(output.counters().delivered.sum()).isEqualTo(1200);
+        assertThat(output.counters().deadLettered.sum()).isZero();
+        assertThat(deadLetters()).isEmpty();
+    }
+
+    @Test
+    void withoutReplayOrderingTheSecondFileIsTooFarBehindForLoki() throws Exception {
+        // The same input as above through a live-run output: what the replay ordering is for.
+        output(fast(RetryLimit.NONE), false, "Labels", "job=replay, level=$level", "batch_max_size", "4KiB");
+        writeTwoInterleavedFiles(600);
+        output.finish(); // holds nothing outside replay
+        long dead = output.counters().deadLettered.sum();
+        assertThat(dead).isGreaterThan(300);
+        assertThat(loki.stored).hasSize((int) (1200 - dead));
+        assertThat(deadLetters()).extracting(d -> (String) d.get("reason"))
+                .allSatisfy(r -> assertThat(r).contains("entry too far behind"));
+    }
+
+    @Test
+    void pastTheSortBufferTheOlderHalfIsSentAndEveryEntryArrives() throws Exception {
+        output(fast(RetryLimit.NONE), true, "Labels", "job=replay", "batch_max_size", "1KiB",
+                "replay_sort_buffer", "8KiB");
+        for (int i = 0; i < 400; i++) {
+            write(i, NOW - HOUR + i * MINUTE / 10, "info");
+        }
+        output.flush();
+        int beforeEnd = loki.stored.size();
+        assertThat(beforeEnd).as("sent before the end, the buffer being full").isPositive().isLessThan(400);
+        output.finish();
+        assertThat(loki.stored).hasSize(400);
+        assertEachStreamInTimeOrder();
+    }
+
+    @Test
+    void replayOfEntriesOlderThanTheWindowCountsThemAndDeadLettersWhatLokiRefuses() throws Exception {
+        output(fast(RetryLimit.NONE), true, "Labels", "job=replay");
+        for (int i = 0; i < 100; i++) {
+            write(i, NOW - 8 * 24 * HOUR + i, "info"); // past Loki's reject_old_samples_max_age (a week)
+        }
+        for (int i = 100; i < 250; i++) {
+            write(i, NOW - 2 * HOUR + i, "info"); // older than the 1h window, younger than a week
+        }
+        output.flush();
+        output.finish();
+        assertThat(output.counters().deadLettered.sum()).isEqualTo(100);
+        assertThat(output.counters().delivered.sum()).isEqualTo(150);
+        assertThat(loki.stored).hasSize(150);
+        assertThat(deadLetters()).hasSize(100).extracting(d -> (String) d.get("reason"))
+                .allSatisfy(r -> assertThat(r).startsWith("entry for stream '{job=\"replay\"}' has timestamp too old: "));
+        assertThat(output.replayOldEntries()).isEqualTo(250);
+        // Entries younger than the window are left out on purpose: after a 400 the output sends the rest of
+        // the push again, and Loki (which checks the window before it drops identical entries) would refuse
+        // the already stored 2h-old entries as too far behind a newer one of the same push.
+        assertThat(output.replayOldEntriesDeadLettered()).isEqualTo(100);
+    }
+
+    /** 3,000 lines of about 45 bytes (135 kB) to a tenant limited to 100 kB/s with a one-second burst. */
+    private void replayTowardsARateLimitedTenant(String rateLimit) throws Exception {
+        loki.ingestionRateBytes = 100_000;
+        output(fast(RetryLimit.FOREVER), true, "Labels", "job=replay", "batch_max_size", "16KiB", "Workers", "1",
+                "rate_limit", rateLimit);
+        for (int i = 0; i < 3000; i++) {
+            write(i, NOW - HOUR + i, "info");
+        }
+        output.flush();
+        output.finish();
+        assertThat(loki.stored).hasSize(3000);
+        assertEachStreamInTimeOrder();
+    }
+
+    @Test
+    void unpacedReplayProvokesRateLimiting() throws Exception {
+        replayTowardsARateLimitedTenant("off");
+        assertThat(loki.answered(429)).isPositive();
+    }
+
+    @Test
+    void replayPacedUnderTheTenantsRateGetsNo429() throws Exception {
+        replayTowardsARateLimitedTenant("80KiB");
+        assertThat(loki.answered(429)).isZero();
     }
 }

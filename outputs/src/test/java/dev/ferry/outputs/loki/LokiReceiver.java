@@ -30,50 +30,53 @@ import java.util.zip.GZIPInputStream;
  * behaviour and message text of the named Loki component. Everything it stores is kept per tenant and
  * stream for the tests to assert on.
  */
-final class LokiReceiver implements AutoCloseable {
+public final class LokiReceiver implements AutoCloseable {
 
     /** One stored entry. */
-    record Stored(String tenant, String stream, long timeNanos, String line, Map<String, String> metadata) {
+    public record Stored(String tenant, String stream, long timeNanos, String line, Map<String, String> metadata) {
     }
 
     /** One request seen: when, status answered. */
-    record Seen(long atNanos, int status) {
+    public record Seen(long atNanos, int status) {
     }
 
     // Loki: limits_config.reject_old_samples_max_age (168h by default).
-    volatile long maxAgeNanos = 168L * 3600 * 1_000_000_000L;
+    public volatile long maxAgeNanos = 168L * 3600 * 1_000_000_000L;
     // Loki: ingester out-of-order window, max_chunk_age / 2 (2h / 2 = 1h by default).
-    volatile long outOfOrderWindowNanos = 3600L * 1_000_000_000L;
+    public volatile long outOfOrderWindowNanos = 3600L * 1_000_000_000L;
     // Loki: limits_config.max_line_size (256KB by default; 0 = no limit).
-    volatile int maxLineSize = 256 * 1024;
+    public volatile int maxLineSize = 256 * 1024;
     // Loki: limits_config.ingestion_rate_mb per tenant (bytes/s here; 0 = no limit); burst = one second.
-    volatile long ingestionRateBytes;
+    public volatile long ingestionRateBytes;
     // Not Loki: Loki itself sends no Retry-After with its 429; gateways and hosted Lokis do. Null: none.
-    volatile String retryAfter;
+    public volatile String retryAfter;
     /** Answers the next requests with this status (e.g. 503) while > 0 of them remain. */
-    final AtomicInteger failNext = new AtomicInteger();
-    volatile int failStatus = 503;
+    public final AtomicInteger failNext = new AtomicInteger();
+    public volatile int failStatus = 503;
 
-    final List<Stored> stored = new CopyOnWriteArrayList<>();
-    final List<Seen> seen = new CopyOnWriteArrayList<>();
-    final List<String> tenants = new CopyOnWriteArrayList<>();
-    final List<String> contentTypes = new CopyOnWriteArrayList<>();
-    final List<String> authorizations = new CopyOnWriteArrayList<>();
+    /** Entries dropped as identical to one their stream already had (a re-send Loki shows once). */
+    public final java.util.concurrent.atomic.AtomicLong duplicatesDropped = new java.util.concurrent.atomic.AtomicLong();
+    public final List<Stored> stored = new CopyOnWriteArrayList<>();
+    public final List<Seen> seen = new CopyOnWriteArrayList<>();
+    public final List<String> tenants = new CopyOnWriteArrayList<>();
+    public final List<String> contentTypes = new CopyOnWriteArrayList<>();
+    public final List<String> authorizations = new CopyOnWriteArrayList<>();
     private final Map<String, Long> newest = new HashMap<>();
     private final Set<String> present = new HashSet<>();
     private double tokens;
+    private boolean bucketFilled;
     private long lastRefill = System.nanoTime();
     private HttpServer server;
     private int port;
 
     private static final DateTimeFormatter RFC3339 = DateTimeFormatter.ISO_INSTANT;
 
-    LokiReceiver start() throws IOException {
+    public LokiReceiver start() throws IOException {
         return start(0);
     }
 
     /** Starts listening (on {@code port}, 0 for any); restarting on the same port models Loki coming back. */
-    LokiReceiver start(int p) throws IOException {
+    public LokiReceiver start(int p) throws IOException {
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), p), 0);
         server.createContext("/loki/api/v1/push", this::handle);
         server.setExecutor(Executors.newFixedThreadPool(2));
@@ -82,12 +85,12 @@ final class LokiReceiver implements AutoCloseable {
         return this;
     }
 
-    int port() {
+    public int port() {
         return port;
     }
 
     /** Stops listening: connections are refused until {@link #start(int)}. */
-    void stop() {
+    public void stop() {
         server.stop(0);
         ((java.util.concurrent.ExecutorService) server.getExecutor()).shutdownNow();
     }
@@ -97,8 +100,13 @@ final class LokiReceiver implements AutoCloseable {
         stop();
     }
 
+    /** How many requests were answered with {@code status}. */
+    public long answered(int status) {
+        return seen.stream().filter(x -> x.status() == status).count();
+    }
+
     /** Lines stored, in arrival order. */
-    List<String> lines() {
+    public List<String> lines() {
         List<String> out = new ArrayList<>();
         for (Stored s : stored) {
             out.add(s.line);
@@ -164,6 +172,11 @@ final class LokiReceiver implements AutoCloseable {
             // Distributor rate limiter (ingestion_rate_mb, local strategy): the whole push is refused with 429.
             if (ingestionRateBytes > 0) {
                 long n = System.nanoTime();
+                if (!bucketFilled) {
+                    // Loki's limiter (golang.org/x/time/rate) starts with a full burst.
+                    tokens = ingestionRateBytes;
+                    bucketFilled = true;
+                }
                 tokens = Math.min(ingestionRateBytes, tokens + (n - lastRefill) * ingestionRateBytes / 1e9);
                 lastRefill = n;
                 if (validBytes > tokens) {
@@ -191,6 +204,7 @@ final class LokiReceiver implements AutoCloseable {
                     }
                     // Loki: an entry identical (timestamp and line) to one the stream has is dropped silently.
                     if (!present.add(key + "\u0000" + e.timeNanos() + "\u0000" + e.line())) {
+                        duplicatesDropped.incrementAndGet();
                         continue;
                     }
                     stored.add(new Stored(t, s.getKey(), e.timeNanos(), e.line(), e.metadata()));

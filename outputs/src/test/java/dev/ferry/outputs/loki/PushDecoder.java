@@ -12,18 +12,18 @@ import java.util.Map;
  * Test code: reads Loki push bodies back, independently of {@link LokiEncoder}: a minimal protobuf wire
  * reader (varint and length-delimited fields only, which is all push.proto uses) and the JSON form.
  */
-final class PushDecoder {
+public final class PushDecoder {
 
-    record Entry(long timeNanos, String line, Map<String, String> metadata) {
+    public record Entry(long timeNanos, String line, Map<String, String> metadata) {
     }
 
-    record Stream(String labels, List<Entry> entries) {
+    public record Stream(String labels, List<Entry> entries) {
     }
 
     private PushDecoder() {
     }
 
-    static byte[] unsnappy(byte[] compressed) {
+    public static byte[] unsnappy(byte[] compressed) {
         int n = SnappyDecompressor.getUncompressedLength(compressed, 0);
         byte[] out = new byte[n];
         int got = new SnappyDecompressor().decompress(compressed, 0, compressed.length, out, 0, n);
@@ -34,7 +34,7 @@ final class PushDecoder {
     }
 
     /** Decodes a PushRequest. */
-    static List<Stream> protobuf(byte[] b) {
+    public static List<Stream> protobuf(byte[] b) {
         List<Stream> streams = new ArrayList<>();
         for (Field f : fields(b, 0, b.length)) {
             require(f.number == 1 && f.bytes != null, "PushRequest field " + f.number);
@@ -91,7 +91,7 @@ final class PushDecoder {
 
     /** Decodes a JSON push. */
     @SuppressWarnings("unchecked")
-    static List<Stream> json(byte[] b) {
+    public static List<Stream> json(byte[] b) {
         Map<String, Object> root = (Map<String, Object>) JsonValues.parse(new String(b, StandardCharsets.UTF_8));
         List<Stream> out = new ArrayList<>();
         for (Object o : (List<Object>) root.get("streams")) {

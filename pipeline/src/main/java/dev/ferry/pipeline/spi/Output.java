@@ -8,14 +8,25 @@ import java.io.IOException;
  *
  * <p>Called from the ring's single output thread only. {@link #write} may buffer; {@link #flush} is
  * called at the end of every ring batch and must leave everything written so far with the destination,
- * because the record positions behind it are acknowledged to the inputs right after it returns. The
- * record is only borrowed for the duration of {@code write}: an output copies what it keeps.
+ * because the record positions behind it are acknowledged to the inputs right after it returns. The one
+ * exception is an output run by {@code ferry replay}, whose input keeps no positions: it may hold records
+ * back until {@link #finish}. The record is only borrowed for the duration of {@code write}: an output
+ * copies what it keeps.
  */
 public interface Output extends AutoCloseable {
 
     void write(LogRecord record) throws IOException;
 
     void flush() throws IOException;
+
+    /**
+     * Called once when the run ends, after the last {@link #flush} and before {@link #close}, from the
+     * thread that stops the agent. An output that holds flushed records back (the Loki output under
+     * {@code ferry replay} orders entries by time before sending them) sends them now and returns when
+     * each has its final answer; it throws if some could not be sent or kept. The default holds nothing.
+     */
+    default void finish() throws IOException {
+    }
 
     @Override
     void close() throws IOException;
