@@ -142,7 +142,7 @@ public final class EsEncoder {
             out.writeAscii("{\"doc\":");
         }
         boolean first = true;
-        if (timeKeyOpen != null && fields.indexOf(config.timeKey()) < 0) {
+        if (timeKeyOpen != null && !fields.mayHave(config.timeKey())) {
             out.write('{');
             out.write(timeKeyOpen);
             writeTime(record.timeNanos(), out);

@@ -1,5 +1,6 @@
 package dev.ferry.pipeline.record;
 
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -46,6 +47,9 @@ public final class RecordFields {
     // use runs deferredSplit first.
     private Runnable deferredSplit;
     private int deferredLength;
+    // mayHave's last key and its quoted UTF-8 bytes.
+    private String probeKey;
+    private byte[] probeQuoted;
 
     /** Points spans at {@code line}; called by {@link LogRecord} whenever its line changes. */
     void bind(byte[] line) {
@@ -85,6 +89,48 @@ public final class RecordFields {
 
     public boolean has(String key) {
         return indexOf(key) >= 0;
+    }
+
+    /**
+     * Whether a field named {@code key} may be there, answered without splitting a deferred object (see
+     * {@link #defer}) when its bytes cannot hold it: they contain {@code "key"} nowhere and no escape that
+     * could spell it another way (a backslash before {@code u} or {@code /}). False means absent; true means {@link #indexOf}
+     * must tell. For an output that adds a field only when the record lacks it, on records read back from
+     * the spool.
+     */
+    public boolean mayHave(String key) {
+        if (deferredSplit == null || key.indexOf('"') >= 0 || key.indexOf('\\') >= 0) {
+            return has(key);
+        }
+        if (key != probeKey) {
+            probeKey = key;
+            probeQuoted = ('"' + key + '"').getBytes(StandardCharsets.UTF_8);
+        }
+        byte[] q = probeQuoted;
+        byte[] b = raw;
+        int end = deferredLength;
+        for (int i = 0; i < end; i++) {
+            byte c = b[i];
+            if (c == '\\') {
+                byte n = i + 1 < end ? b[i + 1] : 0;
+                if (n == 'u' || n == '/') {
+                    return has(key);
+                }
+                i++; // the escaped character is not a quote that starts a key
+            } else if (c == '"' && i + q.length <= end && regionEquals(b, i, q)) {
+                return has(key);
+            }
+        }
+        return false;
+    }
+
+    private static boolean regionEquals(byte[] b, int at, byte[] q) {
+        for (int j = 1; j < q.length; j++) {
+            if (b[at + j] != q[j]) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** The value of the first field named {@code key} as a Java value, or null if absent (see {@link #has}). */

@@ -32,6 +32,34 @@ class RecordFieldsTest {
     }
 
     @Test
+    void mayHaveAnswersFromADeferredObjectsBytesOnlyWhenTheyCannotHoldTheKey() {
+        // key absent, no escapes: answered from the bytes, no split
+        assertThat(mayHave("{\"level\":\"info\",\"msg\":\"a \\\"quoted\\\" word\"}", "@timestamp")).containsExactly(0, 0);
+        // the quoted key present at the top level: the split tells (present)
+        assertThat(mayHave("{\"@timestamp\":\"x\",\"level\":\"info\"}", "@timestamp")).containsExactly(1, 1);
+        // present only nested: the bytes cannot tell, so the split does (absent at the top level)
+        assertThat(mayHave("{\"fields\":{\"@timestamp\":1}}", "@timestamp")).containsExactly(0, 1);
+        // a \\u escape could spell the key: the split tells
+        assertThat(mayHave("{\"\\u0040timestamp\":\"x\"}", "@timestamp")).containsExactly(1, 1);
+    }
+
+    /** {mayHave answer (1 = true), splits run} for a deferred object whose split parses {@code json}'s top level. */
+    private static int[] mayHave(String json, String key) {
+        byte[] b = json.getBytes(StandardCharsets.UTF_8);
+        LogRecord r = new LogRecord();
+        r.reset(b, 0, b.length);
+        int[] splits = {0};
+        r.fields().defer(b.length, () -> {
+            splits[0]++;
+            @SuppressWarnings("unchecked")
+            Map<String, Object> top = (Map<String, Object>) JsonValues.parse(b, 0, b.length);
+            top.forEach((k, v) -> r.fields().put(k, v));
+        });
+        boolean answer = r.fields().mayHave(key);
+        return new int[] {answer ? 1 : 0, splits[0]};
+    }
+
+    @Test
     void aDeferredObjectIsWrittenAsItIsAndSplitOnceOnItsFirstFieldUse() {
         String json = "{\"level\":\"info\",\"n\":42}";
         byte[] b = json.getBytes(StandardCharsets.UTF_8);
