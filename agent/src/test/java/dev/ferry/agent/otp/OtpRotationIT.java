@@ -14,7 +14,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -72,9 +71,6 @@ class OtpRotationIT {
     }
 
     @Test
-    @Disabled("tail defect (branch rotation at c04fc2b): a rotated segment read as never seen is read twice -- the same"
-            + " application.log.0.gz opened twice 12 ms apart, or read again as application.log.1.gz after the next rotation --"
-            + " so one whole file (~630 lines) is delivered twice in about 3 of 4 runs; enable once that is fixed")
     void stdHandlerRotatingAndGzippingWhileFerryRuns() throws Exception {
         // 30,000 lines at 3,000/s: about 50 rotations, each gzipping the file ferry may still be reading.
         loggedWhileFerryRuns(Handler.STD, 30_000, 3_000, 100);
@@ -83,9 +79,6 @@ class OtpRotationIT {
     }
 
     @Test
-    @Disabled("tail defect (branch rotation at c04fc2b): a rotated segment read as never seen is read twice -- the same"
-            + " application.log.0.gz opened twice 12 ms apart, or read again as application.log.1.gz after the next rotation --"
-            + " so one whole file (~630 lines) is delivered twice in about 3 of 4 runs; enable once that is fixed")
     void stdHandlerRotatingAndGzippingWhileFerryIsStopped() throws Exception {
         // As in an upgrade: the next 20,000 lines are written, rotated and gzipped while ferry is down,
         // so the file it was reading is now inside a .gz, and ~30 segments are new to it.

@@ -256,14 +256,24 @@ final class RotationHandler {
         return false;
     }
 
-    /** Whether {@code head} is the start of {@code f}'s data (a copy still being written may be shorter). */
+    /**
+     * Whether {@code head} is the start of {@code f}'s data (a copy still being written may be shorter).
+     * The fingerprint taken while reading decides when it is complete; a shorter one (a file opened
+     * nearly empty and rotated before it was read past it, as OTP logger_std_h does at 200 KB a file
+     * between two looks) is not enough: then the data's leading bytes as they are now decide.
+     */
     private static boolean holds(TailedFile f, byte[] head) {
-        Fingerprint fp = f.identity().fingerprint();
-        if (fp.length() == 0 || f.replaced()) {
+        if (f.replaced()) {
             return false;
         }
-        if (head.length >= fp.length()) {
-            return fp.matches(head);
+        Fingerprint fp = f.identity().fingerprint();
+        if (fp.length() > 0 && head.length >= fp.length()) {
+            if (fp.matches(head)) {
+                return true;
+            }
+            if (fp.complete()) {
+                return false;
+            }
         }
         try {
             byte[] ours = f.head();

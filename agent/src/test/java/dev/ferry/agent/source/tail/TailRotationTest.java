@@ -91,6 +91,40 @@ class TailRotationTest {
         assertThat(in.counters().lostBytes()).isZero();
     }
 
+    /**
+     * Issue 4, as OTP logger_std_h with compress_on_rotate at 200 KB a file did it: the new app.log is
+     * opened while still empty (no fingerprint yet), and is written full, rotated and gzipped before the
+     * tail reads any of it (here: held by Mem_Buf_Limit; there: waiting behind older segments). Its
+     * app.log.0.gz is its own data, to be read once through the open file, not again as a segment
+     * never seen.
+     */
+    @Test
+    void aFileOpenedEmptyAndRotatedAndCompressedBeforeAnyReadIsNotReadAgainAsASegment() throws IOException {
+        Path live = dir.resolve("app.log");
+        append(live, numbered("line", 1, 400));
+        RecordingPublisher pub = new RecordingPublisher(false);
+        TailInput in = start(pub, "Mem_Buf_Limit", "200", "Buffer_Chunk_Size", "256");
+        await("the reader to pause part-way", in::paused);
+
+        Files.move(live, dir.resolve("app.log.0"));      // first rotation, as OTP: rename, gzip, .0 deleted
+        compress(dir.resolve("app.log.0"), "gz");
+        Files.createFile(live);                           // the handler's new file, empty when opened
+        await("the new, empty app.log opened", () -> in.counters().filesOpened() == 2);
+
+        append(live, numbered("line", 401, 500));        // filled while the reader is held
+        Files.move(dir.resolve("app.log.0.gz"), dir.resolve("app.log.1.gz"));
+        // Second rotation: the end state of rename + gzip + delete .0, made before the tail can see a step of it.
+        writeCompressed(dir.resolve("app.log.0.gz"), Files.readAllBytes(live));
+        Files.delete(live);
+        await("the second rotation seen", () -> in.counters().rotations() == 2);
+        append(live, numbered("line", 501, 510));
+        ackUntil(pub, in, 510);
+
+        assertThat(pub.texts()).containsExactlyElementsOf(numberedList("line", 1, 510));
+        assertThat(in.counters().segmentsOpened()).isZero(); // both read through their open files
+        assertThat(in.counters().lostBytes()).isZero();
+    }
+
     @Test
     void logrotateRenamesAreFollowedAndRotatedFilesAreNotReadAgain() throws IOException {
         Path live = dir.resolve("app.log");
