@@ -56,9 +56,10 @@ public final class BlockingHttpClient implements AutoCloseable {
         /**
          * @param body the connection's buffer: {@code body[0, length)} is the answer's body; valid only
          *     during this call
+         * @param retryAfter the answer's {@code Retry-After} header as sent, or null without one
          * @throws IOException if the body is not what was expected (the connection is kept)
          */
-        T read(int status, byte[] body, int length) throws IOException;
+        T read(int status, byte[] body, int length, String retryAfter) throws IOException;
     }
 
     /** Where requests go: a host and port and the request head sent to it, built once. */
@@ -73,6 +74,18 @@ public final class BlockingHttpClient implements AutoCloseable {
             this.port = port;
             this.hostPort = host + ":" + port;
             this.requestHead = requestHead;
+        }
+
+        /**
+         * This target with more headers (name, value, name, value...) sent after its own, e.g. one that
+         * differs per request.
+         *
+         * @throws IllegalArgumentException if a value holds a control character (CR or LF would end the
+         *     header early and let the value write headers of its own)
+         */
+        public Target withHeaders(String... headers) {
+            return new Target(host, port, appendHeaders(new StringBuilder(requestHead.length + 64)
+                    .append(new String(requestHead, StandardCharsets.ISO_8859_1)), List.of(headers)));
         }
 
         /** {@code host:port}. */
@@ -145,15 +158,28 @@ public final class BlockingHttpClient implements AutoCloseable {
      *
      * @param pathAndQuery e.g. {@code /_bulk?filter_path=errors}
      * @param headers name, value, name, value...: sent with every request, after {@code Host}
+     * @throws IllegalArgumentException if a header value holds a control character
      */
     public static Target post(String host, int port, String pathAndQuery, List<String> headers) {
         StringBuilder sb = new StringBuilder(256).append("POST ").append(pathAndQuery).append(" HTTP/1.1\r\n")
                 .append("Host: ").append(host.indexOf(':') >= 0 && !host.startsWith("[") ? "[" + host + "]" : host)
                 .append(':').append(port).append("\r\n");
+        return new Target(host, port, appendHeaders(sb, headers));
+    }
+
+    private static byte[] appendHeaders(StringBuilder sb, List<String> headers) {
         for (int i = 0; i + 1 < headers.size(); i += 2) {
-            sb.append(headers.get(i)).append(": ").append(headers.get(i + 1)).append("\r\n");
+            String value = headers.get(i + 1);
+            for (int k = 0; k < value.length(); k++) {
+                char ch = value.charAt(k);
+                if (ch < 0x20 && ch != '\t' || ch == 0x7f) {
+                    throw new IllegalArgumentException("the " + headers.get(i) + " header value holds a control "
+                            + "character (code " + (int) ch + " at index " + k + ")");
+                }
+            }
+            sb.append(headers.get(i)).append(": ").append(value).append("\r\n");
         }
-        return new Target(host, port, sb.toString().getBytes(StandardCharsets.ISO_8859_1));
+        return sb.toString().getBytes(StandardCharsets.ISO_8859_1);
     }
 
     /**
@@ -189,7 +215,7 @@ public final class BlockingHttpClient implements AutoCloseable {
                 throw (IOException) e.getCause();
             }
             try {
-                return reader.read(a.status(), a.body(), a.length());
+                return reader.read(a.status(), a.body(), a.length(), a.retryAfter());
             } finally {
                 release(target, c);
             }

@@ -2,59 +2,17 @@ package dev.ferry.outputs;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
-import java.time.Duration;
 import java.util.Base64;
-import java.util.List;
 import java.util.zip.GZIPOutputStream;
-import javax.net.ssl.SNIHostName;
-import javax.net.ssl.SSLParameters;
 
 /**
- * What the HTTP outputs share about the JDK's {@link HttpClient}: building one from {@code tls.*},
- * describing a failed request for a log line, gzip bodies and the basic-auth header. Stateless.
- *
- * <p>Clients are HTTP/1.1 with pooled keep-alive connections and a 10 s connect timeout. {@code tls.verify
- * Off} also turns off host name verification, which the JDK client only offers process-wide (the system
- * property {@code jdk.internal.httpclient.disableHostnameVerification}). {@code tls.vhost} is sent as SNI.
+ * What the HTTP outputs share besides {@link BlockingHttpClient}: describing a failed request for a log
+ * line, gzip bodies and the basic-auth header. Stateless.
  */
 public final class HttpClients {
 
     private HttpClients() {
-    }
-
-    /**
-     * A client for {@code destination} (used in error messages, e.g. "Elasticsearch").
-     *
-     * @param tls the TLS settings, or null for plain HTTP
-     * @throws IOException if the TLS material cannot be loaded
-     */
-    public static HttpClient create(TlsConfig tls, String destination) throws IOException {
-        HttpClient.Builder b = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(Duration.ofSeconds(10));
-        if (tls != null && tls.enabled()) {
-            if (!tls.verify()) {
-                System.setProperty("jdk.internal.httpclient.disableHostnameVerification", "true");
-            }
-            try {
-                b.sslContext(SslContexts.create(tls));
-            } catch (GeneralSecurityException e) {
-                throw new IOException("cannot set up TLS for " + destination + ": " + e.getMessage(), e);
-            }
-            if (tls.vhost() != null) {
-                SSLParameters params = new SSLParameters();
-                params.setServerNames(List.of(new SNIHostName(tls.vhost())));
-                b.sslParameters(params);
-            }
-        }
-        return b.build();
-    }
-
-    /** The URL scheme for {@code tls}. */
-    public static String scheme(TlsConfig tls) {
-        return tls != null && tls.enabled() ? "https" : "http";
     }
 
     /**
@@ -71,7 +29,7 @@ public final class HttpClients {
         if (e instanceof java.net.ConnectException || e.getCause() instanceof java.net.ConnectException) {
             return "connection refused" + (m == null || m.isEmpty() ? "" : " (" + m + ")");
         }
-        if (e instanceof java.net.http.HttpTimeoutException || e instanceof java.net.SocketTimeoutException) {
+        if (e instanceof java.net.SocketTimeoutException) {
             return "timed out (" + m + ")";
         }
         return e.getClass().getSimpleName() + (m == null ? "" : ": " + m);

@@ -144,6 +144,7 @@ final class HttpConnection implements AutoCloseable {
         boolean keepAlive = statusLine.startsWith("HTTP/1.1");
         long contentLength = -1;
         boolean chunked = false;
+        String retryAfter = null;
         for (String h = line(); !h.isEmpty(); h = line()) {
             int c = h.indexOf(':');
             if (c <= 0) {
@@ -158,6 +159,8 @@ final class HttpConnection implements AutoCloseable {
             } else if (name.equalsIgnoreCase("Connection")) {
                 String v = value.toLowerCase(java.util.Locale.ROOT);
                 keepAlive = v.contains("close") ? false : v.contains("keep-alive") || keepAlive;
+            } else if (name.equalsIgnoreCase("Retry-After")) {
+                retryAfter = value;
             }
         }
         int n;
@@ -180,7 +183,7 @@ final class HttpConnection implements AutoCloseable {
             // 100 Continue (not asked for) or another interim answer: the real one follows.
             return readAnswer();
         }
-        return new HttpAnswer(status, this.body, n);
+        return new HttpAnswer(status, this.body, n, retryAfter);
     }
 
     /** Reads one header line (ISO-8859-1, without CRLF). */
@@ -297,8 +300,11 @@ final class HttpConnection implements AutoCloseable {
         }
     }
 
-    /** An HTTP answer: status and {@code body[0, length)}; the array is the connection's buffer. */
-    record HttpAnswer(int status, byte[] body, int length) {
+    /**
+     * An HTTP answer: status, {@code body[0, length)} (the array is the connection's buffer) and the
+     * {@code Retry-After} header's value, or null without one.
+     */
+    record HttpAnswer(int status, byte[] body, int length, String retryAfter) {
     }
 
     /** A failed exchange; {@link #answerStarted} says whether the server had begun to answer. */

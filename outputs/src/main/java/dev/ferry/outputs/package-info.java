@@ -19,7 +19,7 @@
  * dev.ferry.outputs.SslContexts} and {@link dev.ferry.outputs.Murmur3}.
  *
  * <p>HTTP: {@link dev.ferry.outputs.BlockingHttpClient} (with {@code HttpConnection}) is the lean
- * HTTP/1.1 client the {@code es} output sends with: blocking sockets on the sending worker's thread,
+ * HTTP/1.1 client the {@code es} and {@code loki} outputs send with: blocking sockets on the sending worker's thread,
  * keep-alive pool, TLS. It replaced the JDK's {@code java.net.http.HttpClient} there: with that one
  * the es output cost about 3 µs of CPU per document more than {@code null} on the e2e bench, of which
  * the client's part (selector and worker threads, 16 KiB buffer copies, 650 bytes allocated per
@@ -27,6 +27,6 @@
  * {@code BulkTransportBenchmark} and {@code bench/e2e.sh --output es}. A library (netty's codec-http,
  * Apache HttpClient 5) was not taken: neither is in the build, and both bring more code for the JIT
  * and, for netty, an event loop and buffer hand-offs, for a job that is one request shape on one
- * thread. {@link dev.ferry.outputs.HttpClients} still builds JDK clients for the {@code loki} output.
+ * thread. {@link dev.ferry.outputs.HttpClients} describes failed requests for log lines.
  */
 package dev.ferry.outputs;

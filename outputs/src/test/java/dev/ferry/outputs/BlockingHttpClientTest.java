@@ -60,7 +60,7 @@ class BlockingHttpClientTest {
         return c;
     }
 
-    private static String text(int status, byte[] body, int length) {
+    private static String text(int status, byte[] body, int length, String retryAfter) {
         return status + " " + new String(body, 0, length, StandardCharsets.UTF_8);
     }
 
@@ -82,6 +82,57 @@ class BlockingHttpClientTest {
         assertThat(server.requests).hasSize(3);
         assertThat(server.requests.get(0)).isEqualTo("POST /_bulk?x=1 HTTP/1.1\r\nHost: 127.0.0.1:" + server.port()
                 + "\r\nContent-Type: application/x-ndjson\r\nAuthorization: ApiKey k\r\nContent-Length: 6\r\n\r\nbody 0");
+    }
+
+    @Test
+    void headersAddedPerRequestFollowTheTargetsOwn() throws Exception {
+        RawServer server = start(new RawServer(RawServer.Mode.ANSWER));
+        BlockingHttpClient c = client(null, 5_000);
+        BlockingHttpClient.Target t = BlockingHttpClient.post("127.0.0.1", server.port(), "/loki/api/v1/push",
+                List.of("Content-Type", "application/json"));
+        byte[] body = bytes("{}");
+        assertThat(c.post(t.withHeaders("X-Scope-OrgID", "team-a"), body, 0, 2, BlockingHttpClientTest::text))
+                .isEqualTo("200 got {}");
+        assertThat(c.post(t, body, 0, 2, BlockingHttpClientTest::text)).isEqualTo("200 got {}");
+        assertThat(server.requests).containsExactly(
+                "POST /loki/api/v1/push HTTP/1.1\r\nHost: 127.0.0.1:" + server.port()
+                        + "\r\nContent-Type: application/json\r\nX-Scope-OrgID: team-a\r\nContent-Length: 2\r\n\r\n{}",
+                "POST /loki/api/v1/push HTTP/1.1\r\nHost: 127.0.0.1:" + server.port()
+                        + "\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n{}");
+    }
+
+    @Test
+    void aHeaderValueWithALineBreakIsRefusedRatherThanSent() {
+        BlockingHttpClient.Target t = BlockingHttpClient.post("127.0.0.1", 9, "/", List.of());
+        assertThatThrownBy(() -> t.withHeaders("X-Scope-OrgID", "a\r\nAuthorization: Basic eDp5"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("the X-Scope-OrgID header value holds a control character (code 13 at index 1)");
+    }
+
+    @Test
+    void theRetryAfterHeaderIsHandedToTheReader() throws Exception {
+        HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        server.createContext("/", ex -> {
+            ex.getRequestBody().readAllBytes();
+            if (ex.getRequestURI().getPath().equals("/limited")) {
+                ex.getResponseHeaders().set("Retry-After", "7");
+            }
+            byte[] out = bytes("slow down");
+            ex.sendResponseHeaders(429, out.length);
+            try (OutputStream os = ex.getResponseBody()) {
+                os.write(out);
+            }
+        });
+        server.start();
+        toClose.add(() -> server.stop(0));
+        BlockingHttpClient c = client(null, 5_000);
+        int port = server.getAddress().getPort();
+        BlockingHttpClient.AnswerReader<String> reader = (status, b, n, retryAfter) ->
+                status + " " + new String(b, 0, n, StandardCharsets.UTF_8) + " retry-after=" + retryAfter;
+        assertThat(c.post(BlockingHttpClient.post("127.0.0.1", port, "/limited", List.of()), bytes("x"), 0, 1, reader))
+                .isEqualTo("429 slow down retry-after=7");
+        assertThat(c.post(BlockingHttpClient.post("127.0.0.1", port, "/other", List.of()), bytes("x"), 0, 1, reader))
+                .isEqualTo("429 slow down retry-after=null");
     }
 
     @Test
@@ -107,7 +158,7 @@ class BlockingHttpClientTest {
             body[i] = (byte) ('a' + i % 26);
         }
         for (int round = 0; round < 2; round++) {
-            byte[] answer = c.post(t, body, 5, body.length - 5, (status, b, n) -> {
+            byte[] answer = c.post(t, body, 5, body.length - 5, (status, b, n, retryAfter) -> {
                 assertThat(status).isEqualTo(200);
                 return java.util.Arrays.copyOf(b, n);
             });
@@ -419,7 +470,7 @@ class BlockingHttpClientTest {
         RawServer server = start(new RawServer(RawServer.Mode.ANSWER));
         BlockingHttpClient c = client(null, 5_000);
         BlockingHttpClient.Target t = BlockingHttpClient.post("127.0.0.1", server.port(), "/", List.of());
-        assertThatThrownBy(() -> c.post(t, bytes("x"), 0, 1, (s, b, n) -> {
+        assertThatThrownBy(() -> c.post(t, bytes("x"), 0, 1, (s, b, n, retryAfter) -> {
             throw new IOException("not a bulk response");
         })).hasMessage("not a bulk response");
         assertThat(c.post(t, bytes("y"), 0, 1, BlockingHttpClientTest::text)).isEqualTo("200 got y");

@@ -106,7 +106,7 @@ public class BulkTransportBenchmark {
     @OperationsPerInvocation(DOCS)
     public int blockingClient() throws IOException, InterruptedException {
         return check(blocking.post(target, body, 0, body.length,
-                (status, answer, length) -> EsBulkResponse.parse(status, answer, length, DOCS)));
+                (status, answer, length, retryAfter) -> EsBulkResponse.parse(status, answer, length, DOCS)));
     }
 
     private static int check(EsBulkResponse r) {

@@ -104,7 +104,7 @@ public final class EsService implements AutoCloseable {
         }
         try {
             return client.post(targets.get(hostIndex), b, 0, n,
-                    (status, answer, answerLength) -> EsBulkResponse.parse(status, answer, answerLength, items));
+                    (status, answer, answerLength, retryAfter) -> EsBulkResponse.parse(status, answer, answerLength, items));
         } catch (IOException e) {
             if (targets.size() > 1) {
                 current.compareAndSet(hostIndex, hostIndex + 1);

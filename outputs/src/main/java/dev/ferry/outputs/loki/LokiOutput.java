@@ -63,15 +63,13 @@ import org.slf4j.LoggerFactory;
  * acknowledges records still held: the replay input keeps no positions, and a replay that is killed is
  * run again (Loki drops the entries identical to ones it already has).
  *
- * <p>{@link #close} may be called from another thread while flush is blocked retrying: workers are
- * interrupted and {@code flush} throws promptly, so nothing is acknowledged. Records written but not
+ * <p>{@link #close} may be called from another thread while flush is blocked retrying: the connections
+ * are closed (requests in flight fail), workers are interrupted and {@code flush} throws promptly, so nothing is acknowledged. Records written but not
  * flushed before close are not sent (close does not flush).
  */
 public final class LokiOutput implements Output {
 
     private static final Logger log = LoggerFactory.getLogger(LokiOutput.class);
-    private static final String PROTOBUF = "application/x-protobuf";
-    private static final String JSON = "application/json";
 
     private record MetadataRule(String name, String fixed, RecordAccessor accessor) {
     }
@@ -311,6 +309,7 @@ public final class LokiOutput implements Output {
                         + "entries={}", name, held < 0 ? "unknown" : held);
             }
         }
+        service.close();
         dispatcher.close();
         warnings.maybeWarn(true);
         deadLetters.close();
@@ -355,7 +354,6 @@ public final class LokiOutput implements Output {
             body.reset();
             byte[] payload;
             int length;
-            String encoding = null;
             if (config.protobuf()) {
                 encoder.encodeProtobuf(batch, body);
                 length = encoder.snappy(body.array(), body.length());
@@ -371,7 +369,6 @@ public final class LokiOutput implements Output {
                         throw new IllegalStateException("gzip into memory failed", e);
                     }
                     length = payload.length;
-                    encoding = "gzip";
                 }
             }
             rateLimiter.acquire(batch.bytes);
@@ -379,7 +376,7 @@ public final class LokiOutput implements Output {
             String error;
             long retryAfter = -1;
             try {
-                r = service.send(payload, length, config.protobuf() ? PROTOBUF : JSON, encoding, batch.tenant);
+                r = service.send(payload, length, batch.tenant);
                 error = null;
             } catch (java.io.IOException e) {
                 error = e.getMessage();

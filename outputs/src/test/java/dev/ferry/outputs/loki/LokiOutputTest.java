@@ -164,6 +164,47 @@ class LokiOutputTest {
     }
 
     @Test
+    void closeAbortsAPushLokiNeverAnswers() throws Exception {
+        // Not Loki: a socket that takes the request and never answers (a hung gateway), so that only
+        // close can end the push before the 60 s read timeout.
+        try (java.net.ServerSocket hung = new java.net.ServerSocket(0, 4, java.net.InetAddress.getLoopbackAddress())) {
+            java.util.concurrent.CountDownLatch requested = new java.util.concurrent.CountDownLatch(1);
+            CompletableFuture<Integer> afterRequest = CompletableFuture.supplyAsync(() -> {
+                try (java.net.Socket s = hung.accept(); java.io.InputStream in = s.getInputStream()) {
+                    in.read();
+                    requested.countDown();
+                    while (in.read() >= 0) {
+                        // until ferry closes the connection
+                    }
+                    return -1;
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            });
+            List<String> kv = List.of("Name", "loki", "Host", "127.0.0.1", "Port", Integer.toString(hung.getLocalPort()),
+                    "dead_letter.path", dir.resolve("dlq").toString(), "rate_limit", "off");
+            LokiConfig c = LokiConfig.from(Sections.bind(LokiConfig.OPTIONS, kv.toArray(String[]::new)));
+            output = new LokiOutput(c, "loki.0", fast(RetryLimit.FOREVER), false);
+            write(0, NOW, "info");
+            CompletableFuture<Void> flush = CompletableFuture.runAsync(() -> {
+                try {
+                    output.flush();
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            });
+            assertThat(requested.await(10, TimeUnit.SECONDS)).isTrue();
+            output.close();
+            // The connection was closed (the server reads its end) and flush failed: nothing acknowledged.
+            assertThat(afterRequest.get(10, TimeUnit.SECONDS)).isEqualTo(-1);
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> flush.get(10, TimeUnit.SECONDS))
+                    .hasCauseInstanceOf(java.io.UncheckedIOException.class)
+                    .hasMessageContaining("closed");
+            assertThat(output.counters().delivered.sum()).isZero();
+        }
+    }
+
+    @Test
     void rateLimitStormHonoursRetryAfter() throws Exception {
         loki.ingestionRateBytes = 1500;
         loki.retryAfter = "1";
