@@ -1,5 +1,8 @@
 package dev.ferry.pipeline.record;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -99,7 +102,7 @@ public final class RecordFields {
      * the spool.
      */
     public boolean mayHave(String key) {
-        if (deferredSplit == null || key.indexOf('"') >= 0 || key.indexOf('\\') >= 0) {
+        if (deferredSplit == null || key.isEmpty() || key.indexOf('"') >= 0 || key.indexOf('\\') >= 0) {
             return has(key);
         }
         if (key != probeKey) {
@@ -109,24 +112,56 @@ public final class RecordFields {
         byte[] q = probeQuoted;
         byte[] b = raw;
         int end = deferredLength;
-        for (int i = 0; i < end; i++) {
-            byte c = b[i];
-            if (c == '\\') {
-                byte n = i + 1 < end ? b[i + 1] : 0;
-                if (n == 'u' || n == '/') {
+        // Eight bytes at a time, stop only at the key's first byte or a backslash: both are rare in log JSON.
+        long first = spread(q[1]);
+        int i = 0;
+        for (; i + 8 <= end; i += 8) {
+            long w = (long) LONGS.get(b, i);
+            long hits = zeroBytes(w ^ first) | zeroBytes(w ^ BACKSLASHES);
+            while (hits != 0) {
+                int at = i + (Long.numberOfTrailingZeros(hits) >>> 3);
+                if (mayStartKey(b, at, end, q)) {
                     return has(key);
                 }
-                i++; // the escaped character is not a quote that starts a key
-            } else if (c == '"' && i + q.length <= end && regionEquals(b, i, q)) {
+                hits &= hits - 1;
+            }
+        }
+        for (; i < end; i++) {
+            if ((b[i] == q[1] || b[i] == '\\') && mayStartKey(b, i, end, q)) {
                 return has(key);
             }
         }
         return false;
     }
 
-    private static boolean regionEquals(byte[] b, int at, byte[] q) {
-        for (int j = 1; j < q.length; j++) {
-            if (b[at + j] != q[j]) {
+    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final long ONES = 0x0101010101010101L;
+    private static final long BACKSLASHES = spread((byte) '\\');
+
+    private static long spread(byte b) {
+        return (b & 0xFFL) * ONES;
+    }
+
+    /** The high bit of each byte of {@code v} that is zero (exact for the lowest such byte, may mark later ones). */
+    private static long zeroBytes(long v) {
+        return (v - ONES) & ~v & 0x8080808080808080L;
+    }
+
+    /**
+     * Whether the byte at {@code at} (the key's first byte or a backslash) means the key may be in the object:
+     * {@code "key"} starts one byte before it, or it is an escape that could spell a key's character.
+     */
+    private static boolean mayStartKey(byte[] b, int at, int end, byte[] q) {
+        if (b[at] == '\\') {
+            byte n = at + 1 < end ? b[at + 1] : 0;
+            return n == 'u' || n == '/';
+        }
+        int start = at - 1;
+        if (b[at] != q[1] || start < 0 || b[start] != '"' || start + q.length > end) {
+            return false;
+        }
+        for (int j = 2; j < q.length; j++) {
+            if (b[start + j] != q[j]) {
                 return false;
             }
         }

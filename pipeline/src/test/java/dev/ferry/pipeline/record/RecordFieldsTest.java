@@ -41,6 +41,12 @@ class RecordFieldsTest {
         assertThat(mayHave("{\"fields\":{\"@timestamp\":1}}", "@timestamp")).containsExactly(0, 1);
         // a \\u escape could spell the key: the split tells
         assertThat(mayHave("{\"\\u0040timestamp\":\"x\"}", "@timestamp")).containsExactly(1, 1);
+        // the key past the first eight bytes and at the very end, and a backslash-slash escape
+        assertThat(mayHave("{\"level\":\"info\",\"message\":\"m\",\"@timestamp\":1}", "@timestamp")).containsExactly(1, 1);
+        assertThat(mayHave("{\"a\":1,\"b\":{\"@timestamp\":1}}", "@timestamp")).containsExactly(0, 1);
+        assertThat(mayHave("{\"p\":\"a\\/b\",\"level\":\"info\"}", "@timestamp")).containsExactly(0, 1);
+        // '@' and quotes everywhere but never the quoted key: answered from the bytes
+        assertThat(mayHave("{\"m\":\"@@ @time @timestam\",\"@timestampX\":1,\"x\":\"@\"}", "@timestamp")).containsExactly(0, 0);
     }
 
     /** {mayHave answer (1 = true), splits run} for a deferred object whose split parses {@code json}'s top level. */
