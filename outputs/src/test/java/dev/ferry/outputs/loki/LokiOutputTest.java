@@ -368,6 +368,33 @@ class LokiOutputTest {
     }
 
     @Test
+    void closeEndsAReplayFinishRetryingForeverAgainstAStoppedLoki() throws Exception {
+        // Retry_Limit no_limits and a 60 s backoff: only close (what a stop signal leads to) can end finish.
+        output(new RetrySchedule(RetryLimit.FOREVER, 60_000, 60_000), true);
+        for (int i = 0; i < 5; i++) {
+            write(i, NOW + i, "info");
+        }
+        output.flush(); // under replay the entries are held, not sent
+        assertThat(loki.seen).isEmpty();
+        loki.stop();
+        CompletableFuture<Void> finish = CompletableFuture.runAsync(() -> {
+            try {
+                output.finish();
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+        await(() -> output.counters().failedRequests.sum() >= 1); // it is now waiting to retry
+        output.close();
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> finish.get(10, TimeUnit.SECONDS))
+                .hasCauseInstanceOf(java.io.UncheckedIOException.class)
+                .hasMessageContaining("closed");
+        assertThat(output.counters().delivered.sum()).isZero();
+        assertThat(output.counters().deadLettered.sum()).isZero();
+        assertThat(loki.stored).isEmpty();
+    }
+
+    @Test
     void replayOfFilesOutOfOrderReachesLokiInTimeOrderPerStream() throws Exception {
         output(fast(RetryLimit.NONE), true, "Labels", "job=replay, level=$level", "batch_max_size", "4KiB");
         writeTwoInterleavedFiles(600);
