@@ -65,8 +65,9 @@ import org.slf4j.LoggerFactory;
  * acknowledges records still held: the replay input keeps no positions, and a replay that is killed is
  * run again (Loki drops the entries identical to ones it already has).
  *
- * <p>{@link #close} may be called from another thread while flush is blocked retrying: the connections
- * are closed (requests in flight fail), workers are interrupted and {@code flush} throws promptly, so nothing is acknowledged. Records written but not
+ * <p>{@link #close} may be called from another thread while flush (or, under replay, finish: the agent does
+ * so on a stop signal) is blocked retrying: the connections are closed (requests in flight fail), workers are
+ * interrupted and {@code flush} or {@code finish} throws promptly, so nothing is acknowledged or counted delivered. Records written but not
  * flushed before close are not sent (close does not flush).
  */
 public final class LokiOutput implements Output {
