@@ -149,17 +149,33 @@ public final class Agent {
             }
             // Records an output held back (the Loki output's replay ordering) are sent now; not after a drain
             // that timed out, when an output thread may still be busy (the run then ends incomplete anyway).
+            // A stop request while an output sends what it held (Loki down, Retry_Limit no_limits) closes that
+            // output from the signal's thread, as it would end a blocked flush: finish then throws.
+            List<OutputRoute> closedByStop = new ArrayList<>();
             for (OutputRoute o : drained ? outputs : List.<OutputRoute>of()) {
+                java.util.concurrent.atomic.AtomicBoolean finishing = new java.util.concurrent.atomic.AtomicBoolean(true);
+                CompletableFuture<Void> closing = stopRequest.thenRun(() -> {
+                    if (finishing.compareAndSet(true, false)) {
+                        safely("close output " + o.name() + " on a stop request", () -> o.output().close());
+                    }
+                });
                 try {
                     o.output().finish();
                 } catch (Exception e) {
                     drained = false;
                     LOG.error("An output could not send the records it held back; they are lost to this run. "
                             + "output={} error={}", o.name(), e.toString());
+                } finally {
+                    if (!finishing.compareAndSet(true, false)) {
+                        closing.join(); // the stop request closed it: wait until that is done, do not close twice
+                        closedByStop.add(o);
+                    }
                 }
             }
             for (OutputRoute o : outputs) {
-                safely("close output " + o.name(), () -> o.output().close());
+                if (!closedByStop.contains(o)) {
+                    safely("close output " + o.name(), () -> o.output().close());
+                }
             }
             if (spool != null) {
                 Spool sp = spool;

@@ -122,6 +122,31 @@ class LokiReplayIT {
         }
     }
 
+    @Test
+    void aStopSignalEndsAReplayRetryingForeverWhileLokiIsDownAndTheRunIsIncomplete() throws Exception {
+        Path logs = Files.createDirectories(dir.resolve("archive"));
+        Instant now = Instant.now();
+        StringBuilder b = new StringBuilder();
+        for (int i = 0; i < 50; i++) {
+            b.append(line(i, now.plusMillis(i), "info"));
+        }
+        Files.writeString(logs.resolve("app.log"), b);
+        try (LokiReceiver loki = new LokiReceiver().start()) {
+            Path conf = config(loki);
+            Files.writeString(conf, Files.readString(conf) + "    Retry_Limit no_limits\n");
+            loki.stop(); // Loki is down for the whole run: the held entries can only be retried
+            try (FerryProcess ferry = FerryProcess.start(dir, Map.of(), "replay", "-c", conf.toString(), logs.toString())) {
+                ferry.awaitLog("Loki cannot be reached; retrying", Duration.ofSeconds(60));
+                assertThat(ferry.terminate(Duration.ofSeconds(30))).as(ferry.stderrText()).isEqualTo(1);
+                String err = ferry.stderrText();
+                assertThat(err).contains("An output could not send the records it held back; they are lost to this run. "
+                        + "output=loki.0").contains("records_read=50").contains("result=INCOMPLETE");
+                assertThat(loki.stored).isEmpty();
+                assertThat(Files.exists(dir.resolve("dlq/loki.0.ndjson"))).isFalse();
+            }
+        }
+    }
+
     private static long seq(String line) {
         @SuppressWarnings("unchecked")
         Map<String, Object> r = (Map<String, Object>) JsonValues.parse(line);

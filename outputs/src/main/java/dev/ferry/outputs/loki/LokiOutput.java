@@ -52,7 +52,9 @@ import org.slf4j.LoggerFactory;
  * <p>A 400 is never retried as it is and never dropped: Loki stores the valid entries of a push it answers
  * 400 to, so the rest of the batch is sent again at once (Loki ignores an entry identical, timestamp and
  * line, to one its stream already has, so the resend adds no duplicates) and the named entries are
- * dead-lettered. A 400 whose body names no entry of the batch dead-letters the whole batch with the body
+ * dead-lettered. Where the answer's totals line shows the named entries are all Loki
+ * ignored in a stream, the other entries of that stream are counted delivered and not sent again (see
+ * {@link LokiRejections#markStored}). A 400 whose body names no entry of the batch dead-letters the whole batch with the body
  * as reason.
  *
  * <p>Under {@code ferry replay} ({@code replay} true) entries are not sent at each flush: they are held and
@@ -63,8 +65,9 @@ import org.slf4j.LoggerFactory;
  * acknowledges records still held: the replay input keeps no positions, and a replay that is killed is
  * run again (Loki drops the entries identical to ones it already has).
  *
- * <p>{@link #close} may be called from another thread while flush is blocked retrying: the connections
- * are closed (requests in flight fail), workers are interrupted and {@code flush} throws promptly, so nothing is acknowledged. Records written but not
+ * <p>{@link #close} may be called from another thread while flush (or, under replay, finish: the agent does
+ * so on a stop signal) is blocked retrying: the connections are closed (requests in flight fail), workers are
+ * interrupted and {@code flush} or {@code finish} throws promptly, so nothing is acknowledged or counted delivered. Records written but not
  * flushed before close are not sent (close does not flush).
  */
 public final class LokiOutput implements Output {
@@ -423,8 +426,9 @@ public final class LokiOutput implements Output {
     }
 
     /**
-     * Dead-letters the entries a 400 body names and returns the rest to send again, or null when none is
-     * left (or the body named none: then the whole batch is dead-lettered).
+     * Dead-letters the entries a 400 body names, counts delivered those the body shows Loki stored
+     * ({@link LokiRejections#markStored}), and returns the rest to send again, or null when none is left (or
+     * the body named none: then the whole batch is dead-lettered).
      */
     private LokiBatch rejected(LokiBatch batch, String body) {
         List<LokiRejections.Rejection> rejections = LokiRejections.parse(body);
@@ -442,7 +446,18 @@ public final class LokiOutput implements Output {
             }
         }
         deadLetter(batch, marked, reasons, 400);
-        return n == batch.count ? null : batch.without(marked);
+        boolean[] done = new boolean[batch.count];
+        int stored = LokiRejections.markStored(batch, body, marked, done);
+        if (stored > 0) {
+            counters.delivered.add(stored);
+        }
+        if (n + stored == batch.count) {
+            return null;
+        }
+        for (int i = 0; i < batch.count; i++) {
+            done[i] |= marked[i];
+        }
+        return batch.without(done);
     }
 
     private void split(LokiBatch batch, LokiService.Response r) throws InterruptedException {

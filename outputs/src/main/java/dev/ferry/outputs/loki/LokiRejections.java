@@ -34,6 +34,11 @@ import java.util.regex.Pattern;
  * and line length). Loki caps the listed entries ({@code max_returned_stream_errors}, default 10), and an
  * ingester reports one stream per answer: entries it refused but did not name are sent again with the
  * rest and named by the next answer, so each round dead-letters at least one entry and the loop ends.
+ *
+ * <p>The ingester's totals line ({@code total ignored: N out of M for stream: S}) tells whether the named
+ * entries are all it refused in stream S: if they are, and M is every entry of S in the push (the
+ * distributor refused none), the other entries of S were stored and are not sent again ({@link #markStored}); sent again, an entry older than the stream's newest by more
+ * than the acceptance window would come back "entry too far behind" although Loki has it.
  */
 public final class LokiRejections {
 
@@ -54,8 +59,8 @@ public final class LokiRejections {
             + "(?: [A-Za-z0-9+-]+)?";
     private static final Pattern IGNORED = Pattern.compile("entry with timestamp " + GO_TIME
             + " ignored, reason: '(.*?)',?\\s*$", Pattern.MULTILINE);
-    private static final Pattern FOR_STREAM = Pattern.compile("total ignored: \\d+ out of \\d+ for stream: (\\{.*\\})",
-            Pattern.MULTILINE);
+    private static final Pattern FOR_STREAM = Pattern.compile("total ignored: (\\d+) out of (\\d+) for stream: "
+            + "(\\{.*\\})", Pattern.MULTILINE);
     private static final Pattern TOO_OLD_OR_NEW = Pattern.compile("entry for stream '(\\{.*?\\})' has timestamp too "
             + "(?:old|new): " + GO_TIME + "(?:, oldest acceptable timestamp is: " + GO_TIME + ")?");
     private static final Pattern LINE_TOO_LONG = Pattern.compile("Max entry size '(\\d+)' bytes exceeded for stream "
@@ -84,7 +89,7 @@ public final class LokiRejections {
         List<String> streamNames = new ArrayList<>();
         while (stream.find()) {
             streamAt.add(new int[] {stream.start()});
-            streamNames.add(stream.group(1));
+            streamNames.add(stream.group(3));
         }
         Matcher m = IGNORED.matcher(body);
         while (m.find()) {
@@ -177,6 +182,52 @@ public final class LokiRejections {
                 if (hit) {
                     marked[i] = true;
                     reasons[i] = r.reason;
+                    n++;
+                }
+            }
+        }
+        return n;
+    }
+
+    /**
+     * Marks in {@code stored} the entries of {@code batch} that Loki stored although it answered 400: the
+     * entries not in {@code marked} of each stream for which the body's totals line says the named entries
+     * are all it ignored and that it received all the stream's entries of the push. Entries of streams without such a line are left unmarked: the ingester reports only
+     * one failing stream per answer, and the distributor's refusals are not reported when the ingester also
+     * refused something, so nothing can be said of them and they are sent again.
+     *
+     * @param marked the entries the body names ({@link #attribute})
+     * @return how many entries are marked stored
+     */
+    static int markStored(LokiBatch batch, String body, boolean[] marked, boolean[] stored) {
+        if (body == null) {
+            return 0;
+        }
+        int n = 0;
+        Matcher m = FOR_STREAM.matcher(body);
+        while (m.find()) {
+            long ignored = Long.parseLong(m.group(1));
+            String printed = m.group(3);
+            long outOf = Long.parseLong(m.group(2));
+            int named = 0;
+            int sent = 0;
+            for (int i = 0; i < batch.count; i++) {
+                if (sameStream(batch.stream(i), printed)) {
+                    sent++;
+                    if (marked[i]) {
+                        named++;
+                    }
+                }
+            }
+            // Named fewer than it ignored: which others it refused is unknown. Received fewer than were sent:
+            // the distributor refused some and its errors are not in an ingester's answer. Either way, send
+            // the rest of the stream again.
+            if (named == 0 || named < ignored || outOf != sent) {
+                continue;
+            }
+            for (int i = 0; i < batch.count; i++) {
+                if (!marked[i] && !stored[i] && sameStream(batch.stream(i), printed)) {
+                    stored[i] = true;
                     n++;
                 }
             }

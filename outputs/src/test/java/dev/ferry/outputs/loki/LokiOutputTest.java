@@ -261,6 +261,59 @@ class LokiOutputTest {
     }
 
     @Test
+    void aPushSpanningMoreThanTheWindowWithOneRefusedEntryIsStoredOnceAndNotSentAgain() throws Exception {
+        output(fast(RetryLimit.NONE), "Labels", "job=replay");
+        write(0, NOW, "info");
+        output.flush();
+        // One push spanning 140 min (> the 1h window): the stored entries from NOW - 50 min are too far behind
+        // NOW + 90 min once that is stored, so sending them again would bring false "too far behind" refusals.
+        write(1, NOW - 2 * HOUR, "info"); // too far behind NOW: the one refused entry
+        write(2, NOW - 50 * MINUTE, "info");
+        write(3, NOW - 30 * MINUTE, "info");
+        write(4, NOW - 10 * MINUTE, "info");
+        write(5, NOW + 30 * MINUTE, "info");
+        write(6, NOW + 90 * MINUTE, "info");
+        output.flush();
+        assertThat(loki.stored).extracting(LokiReceiver.Stored::timeNanos).containsExactlyInAnyOrder(NOW,
+                NOW - 50 * MINUTE, NOW - 30 * MINUTE, NOW - 10 * MINUTE, NOW + 30 * MINUTE, NOW + 90 * MINUTE);
+        assertThat(loki.lines()).doesNotHaveDuplicates();
+        assertThat(deadLetters()).extracting(d -> (Object) ((List<?>) d.get("record")).get(0))
+                .containsExactly(Long.toString(NOW - 2 * HOUR));
+        assertThat(output.counters().delivered.sum()).isEqualTo(6);
+        assertThat(output.counters().deadLettered.sum()).isEqualTo(1);
+        assertThat(loki.seen).extracting(LokiReceiver.Seen::status).containsExactly(204, 400);
+    }
+
+    @Test
+    void moreRefusedEntriesThanLokiListsAreAllDeadLetteredAndTheGoodOnesStoredOnce() throws Exception {
+        output(fast(RetryLimit.NONE), "Labels", "job=replay");
+        write(0, NOW, "info");
+        output.flush();
+        List<String> refused = new ArrayList<>();
+        for (int k = 0; k < 13; k++) {
+            long t = NOW - 2 * HOUR - k * MINUTE; // too far behind NOW; Loki lists only 10 of the 13
+            write(100 + k, t, "info");
+            refused.add(Long.toString(t));
+        }
+        write(1, NOW - 30 * MINUTE, "info");
+        write(2, NOW - 20 * MINUTE, "info");
+        write(3, NOW + 10 * MINUTE, "info");
+        output.flush();
+        assertThat(loki.stored).extracting(LokiReceiver.Stored::timeNanos).containsExactlyInAnyOrder(NOW,
+                NOW - 30 * MINUTE, NOW - 20 * MINUTE, NOW + 10 * MINUTE);
+        assertThat(loki.lines()).doesNotHaveDuplicates();
+        List<Map<String, Object>> dead = deadLetters();
+        assertThat(dead).extracting(d -> (Object) ((List<?>) d.get("record")).get(0))
+                .containsExactlyInAnyOrderElementsOf(refused);
+        assertThat(dead).extracting(d -> (String) d.get("reason"))
+                .allSatisfy(r -> assertThat(r).startsWith("entry too far behind, entry timestamp is: "));
+        assertThat(output.counters().delivered.sum()).isEqualTo(4);
+        assertThat(output.counters().deadLettered.sum()).isEqualTo(13);
+        // The first 400 named 10 of 13: the rest of the stream went again, and the second 400 named the last 3.
+        assertThat(loki.seen).extracting(LokiReceiver.Seen::status).containsExactly(204, 400, 400);
+    }
+
+    @Test
     void oversizeLineIsDeadLetteredAndTheOthersDelivered() throws Exception {
         loki.maxLineSize = 256;
         output(fast(RetryLimit.NONE));
@@ -312,6 +365,33 @@ class LokiOutputTest {
             Long before = last.put(s.stream(), s.timeNanos());
             assertThat(before == null || before <= s.timeNanos()).as("stream %s went back in time", s.stream()).isTrue();
         }
+    }
+
+    @Test
+    void closeEndsAReplayFinishRetryingForeverAgainstAStoppedLoki() throws Exception {
+        // Retry_Limit no_limits and a 60 s backoff: only close (what a stop signal leads to) can end finish.
+        output(new RetrySchedule(RetryLimit.FOREVER, 60_000, 60_000), true);
+        for (int i = 0; i < 5; i++) {
+            write(i, NOW + i, "info");
+        }
+        output.flush(); // under replay the entries are held, not sent
+        assertThat(loki.seen).isEmpty();
+        loki.stop();
+        CompletableFuture<Void> finish = CompletableFuture.runAsync(() -> {
+            try {
+                output.finish();
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+        await(() -> output.counters().failedRequests.sum() >= 1); // it is now waiting to retry
+        output.close();
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> finish.get(10, TimeUnit.SECONDS))
+                .hasCauseInstanceOf(java.io.UncheckedIOException.class)
+                .hasMessageContaining("closed");
+        assertThat(output.counters().delivered.sum()).isZero();
+        assertThat(output.counters().deadLettered.sum()).isZero();
+        assertThat(loki.stored).isEmpty();
     }
 
     @Test

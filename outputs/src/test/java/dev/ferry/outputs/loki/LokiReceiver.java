@@ -46,6 +46,8 @@ public final class LokiReceiver implements AutoCloseable {
     public volatile long outOfOrderWindowNanos = 3600L * 1_000_000_000L;
     // Loki: limits_config.max_line_size (256KB by default; 0 = no limit).
     public volatile int maxLineSize = 256 * 1024;
+    /** Loki's {@code max_returned_stream_errors}: entries listed per stream in a 400. */
+    public volatile int maxReturnedStreamErrors = 10;
     // Loki: limits_config.ingestion_rate_mb per tenant (bytes/s here; 0 = no limit); burst = one second.
     public volatile long ingestionRateBytes;
     // Not Loki: Loki itself sends no Retry-After with its 429; gateways and hosted Lokis do. Null: none.
@@ -212,7 +214,9 @@ public final class LokiReceiver implements AutoCloseable {
                 }
                 if (!failed.isEmpty()) {
                     // Loki: the stream's 400 lists the ignored entries; the ingester reports the last failing stream.
-                    ingesterError = String.join("\n", failed) + "\nuser '" + t + "', total ignored: " + failed.size()
+                    // Loki: at most max_returned_stream_errors (default 10) entries are listed, the total counts all.
+                    ingesterError = String.join("\n", failed.subList(0, Math.min(failed.size(), maxReturnedStreamErrors)))
+                            + "\nuser '" + t + "', total ignored: " + failed.size()
                             + " out of " + s.getValue().size() + " for stream: " + s.getKey();
                 }
             }

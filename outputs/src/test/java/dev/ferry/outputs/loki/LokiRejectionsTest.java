@@ -57,6 +57,42 @@ class LokiRejectionsTest {
                 new String[3])).isZero();
     }
 
+    @Test
+    void theRestOfAStreamIsStoredOnlyWhenTheNamedEntriesAreAllItsIgnoredAndLokiReceivedEveryEntry() {
+        LokiBatch b = new LokiBatch(null, 64);
+        LokiStream a = new LokiStream("{job=\"a\"}", new String[] {"job"}, new String[] {"a"});
+        LokiStream c = new LokiStream("{job=\"c\"}", new String[] {"job"}, new String[] {"c"});
+        add(b, a, 1_000_000_000L, "x");
+        add(b, a, 2_000_000_000L, "x");
+        add(b, a, 3_000_000_000L, "x");
+        add(b, c, 1_000_000_000L, "x");
+        String entry = "entry with timestamp 1970-01-01 00:00:01 +0000 UTC ignored, reason: 'entry out of order',\n";
+        // All ignored named, 3 of 3 received: the two others of {job="a"} were stored; {job="c"} is not mentioned.
+        assertStored(b, entry + "user 'fake', total ignored: 1 out of 3 for stream: {job=\"a\"}",
+                true, false, false, true, false, true, false, false);
+        // Loki ignored 2 and named 1 (max_returned_stream_errors): the others go again.
+        assertStored(b, entry + "user 'fake', total ignored: 2 out of 3 for stream: {job=\"a\"}",
+                true, false, false, false, false, false, false, false);
+        // The ingester received 2 of the 3: the distributor refused one it does not name here.
+        assertStored(b, entry + "user 'fake', total ignored: 1 out of 2 for stream: {job=\"a\"}",
+                true, false, false, false, false, false, false, false);
+    }
+
+    /** @param expected per entry: named, stored */
+    private static void assertStored(LokiBatch b, String body, boolean... expected) {
+        boolean[] marked = new boolean[b.count];
+        assertThat(LokiRejections.attribute(b, LokiRejections.parse(body), marked, new String[b.count])).isEqualTo(1);
+        boolean[] stored = new boolean[b.count];
+        int n = LokiRejections.markStored(b, body, marked, stored);
+        boolean[] both = new boolean[b.count * 2];
+        for (int i = 0; i < b.count; i++) {
+            both[2 * i] = marked[i];
+            both[2 * i + 1] = stored[i];
+        }
+        assertThat(both).containsExactly(expected);
+        assertThat(n).isEqualTo((int) java.util.stream.IntStream.range(0, b.count).filter(i -> stored[i]).count());
+    }
+
     private static void add(LokiBatch b, LokiStream s, long t, String line) {
         int start = b.lines.length();
         b.lines.writeUtf8(line);
