@@ -50,6 +50,7 @@ public final class RecordFields {
     // use runs deferredSplit first.
     private Runnable deferredSplit;
     private int deferredLength;
+    private long deferredKeyMask;
     // mayHave's last key and its quoted UTF-8 bytes.
     private String probeKey;
     private byte[] probeQuoted;
@@ -94,16 +95,47 @@ public final class RecordFields {
         return indexOf(key) >= 0;
     }
 
+    /** The {@link #keyMask()} of fields whose names are not known: every bit set, so no name is ruled out. */
+    public static final long UNKNOWN_KEYS = -1L;
+
+    /**
+     * A 64-bit summary of the field names: the OR of {@link #keyBit} of each name. A name whose bit is not
+     * set is not among the fields; a set bit proves nothing (names share bits). Kept with spooled records
+     * so that a reader can rule a field out without parsing the JSON (see {@link #mayHave}); the bits are
+     * stable across releases and JVMs ({@link String#hashCode()} is specified).
+     */
+    public long keyMask() {
+        if (deferredSplit != null) {
+            return deferredKeyMask;
+        }
+        long mask = 0;
+        for (int i = 0; i < size; i++) {
+            mask |= keyBit(keys[i]);
+        }
+        return mask;
+    }
+
+    /** The bit of {@link #keyMask()} that field name {@code key} sets. */
+    public static long keyBit(String key) {
+        int h = key.hashCode();
+        h ^= h >>> 16;
+        h ^= h >>> 8;
+        return 1L << (h & 63);
+    }
+
     /**
      * Whether a field named {@code key} may be there, answered without splitting a deferred object (see
-     * {@link #defer}) when its bytes cannot hold it: they contain {@code "key"} nowhere and no escape that
-     * could spell it another way (a backslash before {@code u} or {@code /}). False means absent; true means {@link #indexOf}
-     * must tell. For an output that adds a field only when the record lacks it, on records read back from
-     * the spool.
+     * {@link #defer}) when its key mask rules the name out, or when its bytes cannot hold it: they contain
+     * {@code "key"} nowhere and no escape that could spell it another way (a backslash before {@code u} or
+     * {@code /}). False means absent; true means {@link #indexOf} must tell. For an output that adds a field
+     * only when the record lacks it, on records read back from the spool.
      */
     public boolean mayHave(String key) {
         if (deferredSplit == null || key.isEmpty() || key.indexOf('"') >= 0 || key.indexOf('\\') >= 0) {
             return has(key);
+        }
+        if ((deferredKeyMask & keyBit(key)) == 0) {
+            return false;
         }
         if (key != probeKey) {
             probeKey = key;
@@ -270,11 +302,13 @@ public final class RecordFields {
      * (once). For readers of records already encoded, such as the disk spool, where most outputs only
      * write the JSON out again. Call on an empty field set; {@link #clear()} drops the deferral.
      *
+     * @param keyMask the {@link #keyMask()} of the fields {@code split} will add, or {@link #UNKNOWN_KEYS}
      * @param split adds the fields (a parser's work); called on the thread that owns the record
      */
-    public void defer(int length, Runnable split) {
+    public void defer(int length, long keyMask, Runnable split) {
         deferredSplit = split;
         deferredLength = length;
+        deferredKeyMask = keyMask;
     }
 
     private void split() {

@@ -151,7 +151,7 @@ public final class SpoolConsumer implements AutoCloseable {
 
     private void load(SpoolEntry e) {
         record.reset(e.json(), e.jsonOffset(), e.jsonLength());
-        record.fields().defer(record.lineLength(), split);
+        record.fields().defer(record.lineLength(), e.keyMask(), split);
         record.tag(e.tag());
         if (e.timeFromLog()) {
             record.logTime(e.timeNanos());

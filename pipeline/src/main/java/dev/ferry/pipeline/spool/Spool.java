@@ -303,9 +303,10 @@ public final class Spool implements AutoCloseable {
         if (n >= head.length) {
             in.read(head, 0, head.length);
         }
-        if (n < head.length || head[0] != SpoolEntryFormat.VERSION) {
+        if (n < head.length || !SpoolEntryFormat.readable(head[0])) {
             throw new IllegalStateException("spool " + config.path() + ": the document at index 0x" + Long.toHexString(index)
-                    + " is not a ferry spool document of version " + SpoolEntryFormat.VERSION + " (" + n
+                    + " is not a ferry spool document of version " + SpoolEntryFormat.OLDEST_READ_VERSION + " to "
+                    + SpoolEntryFormat.VERSION + " (" + n
                     + " bytes, version " + (n > 0 ? head[0] : -1) + "); move the folder away or set another storage.path");
         }
         return head;

@@ -1,5 +1,6 @@
 package dev.ferry.pipeline.spool;
 
+import static dev.ferry.pipeline.spool.SpoolEntryFormat.FLAG_KEY_MASK;
 import static dev.ferry.pipeline.spool.SpoolEntryFormat.FLAG_NO_ORIGIN;
 import static dev.ferry.pipeline.spool.SpoolEntryFormat.FLAG_SAME_ORIGIN;
 import static dev.ferry.pipeline.spool.SpoolEntryFormat.FLAG_SAME_TAG;
@@ -68,12 +69,19 @@ final class SpoolBatchEncoder {
     /**
      * Writes a record's head; the caller writes its JSON into {@link #sink()} next.
      *
+     * @param keyMask the record's {@link dev.ferry.pipeline.record.RecordFields#keyMask()}, or
+     *     {@link dev.ferry.pipeline.record.RecordFields#UNKNOWN_KEYS} to write none
      * @return where the record starts, for {@link #endRecord}
      * @throws IllegalArgumentException if the tag or origin id is longer than 65535 UTF-8 bytes; nothing
      *     is written then
      */
-    int beginRecord(String tag, long timeNanos, boolean timeFromLog, String originId, long offset, long nextOffset) {
+    int beginRecord(String tag, long timeNanos, boolean timeFromLog, String originId, long offset, long nextOffset,
+            long keyMask) {
         int flags = timeFromLog ? FLAG_TIME_FROM_LOG : 0;
+        boolean masked = keyMask != dev.ferry.pipeline.record.RecordFields.UNKNOWN_KEYS;
+        if (masked) {
+            flags |= FLAG_KEY_MASK;
+        }
         boolean sameTag = docTag != null && docTag.equals(tag);
         if (sameTag) {
             flags |= FLAG_SAME_TAG;
@@ -95,6 +103,10 @@ final class SpoolBatchEncoder {
         SpoolEntryFormat.putLong(b, at + 5, timeNanos);
         SpoolEntryFormat.putLong(b, at + 13, offset);
         SpoolEntryFormat.putLong(b, at + 21, nextOffset);
+        if (masked) {
+            int m = buf.reserve(SpoolEntryFormat.KEY_MASK_BYTES);
+            SpoolEntryFormat.putLong(buf.array(), m, keyMask);
+        }
         if (!sameTag) {
             writeString(tagBytes.bytes);
         }

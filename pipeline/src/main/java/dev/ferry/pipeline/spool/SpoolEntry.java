@@ -1,6 +1,7 @@
 package dev.ferry.pipeline.spool;
 
 import dev.ferry.pipeline.record.ByteSink;
+import dev.ferry.pipeline.record.RecordFields;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
@@ -22,6 +23,7 @@ public final class SpoolEntry {
     private boolean timeFromLog;
     private long offset;
     private long nextOffset;
+    private long keyMask = RecordFields.UNKNOWN_KEYS;
     private final CachedString tag = new CachedString();
     private final CachedString originId = new CachedString();
     private boolean hasOrigin;
@@ -71,6 +73,14 @@ public final class SpoolEntry {
 
     public long nextOffset() {
         return nextOffset;
+    }
+
+    /**
+     * The {@link RecordFields#keyMask()} of the record's fields as they were spooled, or
+     * {@link RecordFields#UNKNOWN_KEYS} (a spool written by a ferry that kept none).
+     */
+    public long keyMask() {
+        return keyMask;
     }
 
     /**
@@ -126,6 +136,15 @@ public final class SpoolEntry {
         offset = SpoolEntryFormat.getLong(doc, at + 13);
         nextOffset = SpoolEntryFormat.getLong(doc, at + 21);
         int p = at + SpoolEntryFormat.RECORD_HEAD;
+        if ((flags & SpoolEntryFormat.FLAG_KEY_MASK) != 0) {
+            if (p + SpoolEntryFormat.KEY_MASK_BYTES > recordEnd) {
+                throw corrupt(index, sequence, "a key mask past the record's end");
+            }
+            keyMask = SpoolEntryFormat.getLong(doc, p);
+            p += SpoolEntryFormat.KEY_MASK_BYTES;
+        } else {
+            keyMask = RecordFields.UNKNOWN_KEYS;
+        }
         if ((flags & SpoolEntryFormat.FLAG_SAME_TAG) == 0) {
             p = readString(tag, doc, p, recordEnd, index, sequence);
         }

@@ -14,9 +14,9 @@ import java.nio.ByteOrder;
  * cost is per document (header, index, thread checks), so a batch pays it once instead of once per record.
  *
  * <pre>
- * document (version 2)
+ * document (version 3; version 2, written by earlier ferry releases, is read too: it has no key masks)
  * offset  size  field
- *      0     1  format version, 2
+ *      0     1  format version, 3
  *      1     1  reserved, 0
  *      2     4  record count N (at least 1)
  *      6     8  first sequence: the number of the document's first record; 0 for the first record the
@@ -28,11 +28,13 @@ import java.nio.ByteOrder;
  *      0     4  length R of the rest of the record; the record's size is 4 + R
  *      4     1  flags: bit 0 the time came from the log line itself; bit 1 the tag is the previous
  *               record's (no tag field); bit 2 the origin id is the previous record's (no origin field);
- *               bit 3 the record has no origin (no origin field)
+ *               bit 3 the record has no origin (no origin field); bit 4 a key mask follows the fixed part
  *      5     8  record time, nanoseconds since the epoch
  *     13     8  offset of the line's first byte in its origin
  *     21     8  next offset in the origin (where reading resumes after the line)
- *     29        tag, unless bit 1: length T (2 bytes, unsigned), then T bytes of UTF-8
+ *     29        key mask, if bit 4: 8 bytes, RecordFields.keyMask() of the record's fields (a bit per
+ *               top-level field name, so a reader can tell a field is absent without parsing the JSON)
+ *               tag, unless bit 1: length T (2 bytes, unsigned), then T bytes of UTF-8
  *               origin id, unless bit 2 or 3: length O (2 bytes, unsigned), then O bytes of UTF-8
  *               the record's fields as one JSON object (RecordFields.writeJson), UTF-8, to the end
  * </pre>
@@ -45,7 +47,9 @@ import java.nio.ByteOrder;
  */
 final class SpoolEntryFormat {
 
-    static final int VERSION = 2;
+    static final int VERSION = 3;
+    /** The oldest version still read: version 2 differs only in having no key masks. */
+    static final int OLDEST_READ_VERSION = 2;
     /** Bytes of a document's header. */
     static final int DOCUMENT_HEAD = 22;
     static final int COUNT_AT = 2;
@@ -57,9 +61,17 @@ final class SpoolEntryFormat {
     static final int FLAG_SAME_TAG = 2;
     static final int FLAG_SAME_ORIGIN = 4;
     static final int FLAG_NO_ORIGIN = 8;
+    static final int FLAG_KEY_MASK = 16;
+    /** Bytes of the key mask that follows the fixed part when {@link #FLAG_KEY_MASK} is set. */
+    static final int KEY_MASK_BYTES = 8;
     static final int MAX_STRING_BYTES = 0xFFFF;
     /** A document is written once its records reach this size (or at the end of the ring batch). */
     static final int TARGET_DOCUMENT_BYTES = 64 * 1024;
+
+    /** Whether a document of format {@code version} can be read. */
+    static boolean readable(int version) {
+        return version >= OLDEST_READ_VERSION && version <= VERSION;
+    }
 
     private static final VarHandle INT = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
     private static final VarHandle LONG = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);

@@ -221,10 +221,10 @@ public final class SpoolReader implements AutoCloseable {
         }
         int version = docLength > 0 ? doc[0] : -1;
         int records = docLength >= SpoolEntryFormat.DOCUMENT_HEAD ? SpoolEntryFormat.getInt(doc, SpoolEntryFormat.COUNT_AT) : 0;
-        if (version != SpoolEntryFormat.VERSION || records < 1) {
+        if (!SpoolEntryFormat.readable(version) || records < 1) {
             throw new IllegalStateException("spool document at index 0x" + Long.toHexString(index)
                     + " has format version " + version + ", " + records + " records and " + docLength
-                    + " bytes; expected version " + SpoolEntryFormat.VERSION + " (" + queue.fileAbsolutePath() + ")");
+                    + " bytes; expected version " + SpoolEntryFormat.OLDEST_READ_VERSION + " to " + SpoolEntryFormat.VERSION + " (" + queue.fileAbsolutePath() + ")");
         }
         docIndex = index;
         docLeft = records;

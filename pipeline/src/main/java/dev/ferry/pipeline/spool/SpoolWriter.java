@@ -1,6 +1,7 @@
 package dev.ferry.pipeline.spool;
 
 import dev.ferry.pipeline.record.LogRecord;
+import dev.ferry.pipeline.record.RecordFields;
 import dev.ferry.pipeline.record.RecordOrigin;
 import java.util.concurrent.TimeUnit;
 import net.openhft.chronicle.queue.ExcerptAppender;
@@ -49,8 +50,8 @@ public final class SpoolWriter {
     }
 
     /**
-     * Adds a record to the current batch: its fields as JSON ({@code fields().writeJson}), tag, time,
-     * origin id and offsets. The record stays the caller's.
+     * Adds a record to the current batch: its fields as JSON ({@code fields().writeJson}), their
+     * {@link RecordFields#keyMask() key mask}, tag, time, origin id and offsets. The record stays the caller's.
      *
      * @return the record's sequence number
      * @throws IllegalArgumentException if the tag or origin id is longer than 65535 UTF-8 bytes; nothing
@@ -59,7 +60,7 @@ public final class SpoolWriter {
     public long append(LogRecord record) {
         RecordOrigin origin = record.origin();
         int at = begin(record.tag(), record.timeNanos(), record.timeFromLog(), origin == null ? null : origin.id(),
-                record.offset(), record.nextOffset());
+                record.offset(), record.nextOffset(), record.fields().keyMask());
         try {
             record.fields().writeJson(batch.sink());
         } catch (RuntimeException e) {
@@ -70,7 +71,8 @@ public final class SpoolWriter {
     }
 
     /**
-     * Adds a record from its parts to the current batch; {@code json[off, off+len)} is copied.
+     * Adds a record from its parts to the current batch; {@code json[off, off+len)} is copied (with no key
+     * mask: a reader asking for a field parses it).
      *
      * @param originId the origin's stable id, or null for a record with no origin
      * @return the record's sequence number
@@ -79,7 +81,7 @@ public final class SpoolWriter {
      */
     public long append(byte[] json, int off, int len, String tag, long timeNanos, boolean timeFromLog,
             String originId, long offset, long nextOffset) {
-        int at = begin(tag, timeNanos, timeFromLog, originId, offset, nextOffset);
+        int at = begin(tag, timeNanos, timeFromLog, originId, offset, nextOffset, RecordFields.UNKNOWN_KEYS);
         batch.sink().write(json, off, len);
         return end(at);
     }
@@ -108,11 +110,12 @@ public final class SpoolWriter {
         batch.clear();
     }
 
-    private int begin(String tag, long timeNanos, boolean timeFromLog, String originId, long offset, long nextOffset) {
+    private int begin(String tag, long timeNanos, boolean timeFromLog, String originId, long offset, long nextOffset,
+            long keyMask) {
         if (batch.isEmpty()) {
             batch.begin(nextSequence, bytesEnd);
         }
-        return batch.beginRecord(tag, timeNanos, timeFromLog, originId, offset, nextOffset);
+        return batch.beginRecord(tag, timeNanos, timeFromLog, originId, offset, nextOffset, keyMask);
     }
 
     private long end(int at) {

@@ -51,11 +51,15 @@ class RecordFieldsTest {
 
     /** {mayHave answer (1 = true), splits run} for a deferred object whose split parses {@code json}'s top level. */
     private static int[] mayHave(String json, String key) {
+        return mayHave(json, RecordFields.UNKNOWN_KEYS, key);
+    }
+
+    private static int[] mayHave(String json, long keyMask, String key) {
         byte[] b = json.getBytes(StandardCharsets.UTF_8);
         LogRecord r = new LogRecord();
         r.reset(b, 0, b.length);
         int[] splits = {0};
-        r.fields().defer(b.length, () -> {
+        r.fields().defer(b.length, keyMask, () -> {
             splits[0]++;
             @SuppressWarnings("unchecked")
             Map<String, Object> top = (Map<String, Object>) JsonValues.parse(b, 0, b.length);
@@ -66,13 +70,42 @@ class RecordFieldsTest {
     }
 
     @Test
+    void aKeyMaskRulesOutNamesWithoutScanningOrSplittingAndNeverRulesOutAPresentOne() {
+        LogRecord parsed = rawObject("{\"level\":\"info\",\"n\":42}", "level", "\"info\"", "n", "42");
+        long mask = parsed.fields().keyMask();
+        assertThat(mask).isEqualTo(RecordFields.keyBit("level") | RecordFields.keyBit("n"));
+        // The erlmcp line's names (and the modify filter's host and cluster) leave @timestamp's bit clear, so
+        // the es encoder learns "no @timestamp" from the mask alone on the reference workload.
+        long erlmcp = 0;
+        for (String k : List.of("timestamp", "level", "logger", "message", "metadata", "fields", "host", "cluster")) {
+            erlmcp |= RecordFields.keyBit(k);
+        }
+        assertThat(erlmcp & RecordFields.keyBit("@timestamp")).isZero();
+
+        // The mask rules the key out even where the bytes hold it (nested): no scan can be fooled, no split.
+        assertThat(mayHave("{\"fields\":{\"@timestamp\":1}}", RecordFields.keyBit("fields"), "@timestamp"))
+                .containsExactly(0, 0);
+        // A bit that is set falls back to the bytes and the split: a present key is always found.
+        assertThat(mayHave("{\"@timestamp\":\"x\",\"level\":\"info\"}",
+                RecordFields.keyBit("@timestamp") | RecordFields.keyBit("level"), "@timestamp")).containsExactly(1, 1);
+        // A deferred object reports the mask it was given without splitting.
+        byte[] b = "{}".getBytes(StandardCharsets.UTF_8);
+        LogRecord r = new LogRecord();
+        r.reset(b, 0, b.length);
+        int[] splits = {0};
+        r.fields().defer(b.length, 0x5L, () -> splits[0]++);
+        assertThat(r.fields().keyMask()).isEqualTo(0x5L);
+        assertThat(splits[0]).isZero();
+    }
+
+    @Test
     void aDeferredObjectIsWrittenAsItIsAndSplitOnceOnItsFirstFieldUse() {
         String json = "{\"level\":\"info\",\"n\":42}";
         byte[] b = json.getBytes(StandardCharsets.UTF_8);
         LogRecord r = new LogRecord();
         r.reset(b, 0, b.length);
         int[] splits = {0};
-        r.fields().defer(b.length, () -> {
+        r.fields().defer(b.length, RecordFields.UNKNOWN_KEYS, () -> {
             splits[0]++;
             r.fields().beginRawObject(0);
             r.fields().appendRaw("level", 9, 6);
@@ -88,7 +121,7 @@ class RecordFieldsTest {
         assertThat(r.fields().toString()).isEqualTo("{\"level\":\"info\",\"n\":42,\"host\":\"web-1\"}");
 
         r.reset(b, 0, b.length);
-        r.fields().defer(b.length, () -> splits[0]++);
+        r.fields().defer(b.length, RecordFields.UNKNOWN_KEYS, () -> splits[0]++);
         r.fields().clear();
         assertThat(r.fields().size()).as("clear drops the deferral").isZero();
         assertThat(splits[0]).isEqualTo(1);

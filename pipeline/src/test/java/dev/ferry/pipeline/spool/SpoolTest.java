@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.ferry.pipeline.filter.TestRecords;
 import dev.ferry.pipeline.record.ByteSink;
 import dev.ferry.pipeline.record.LogRecord;
+import dev.ferry.pipeline.record.RecordFields;
 import dev.ferry.pipeline.record.RecordOrigin;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -16,8 +17,12 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import net.openhft.chronicle.core.time.SetTimeProvider;
+import net.openhft.chronicle.queue.ExcerptAppender;
 import net.openhft.chronicle.queue.RollCycles;
+import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
+import net.openhft.chronicle.queue.impl.single.SingleChronicleQueueBuilder;
 import net.openhft.chronicle.queue.rollcycles.TestRollCycles;
+import net.openhft.chronicle.wire.DocumentContext;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -122,6 +127,62 @@ class SpoolTest {
             assertThat(e.originId()).isEqualTo("fp-abc-0");
             assertThat(e.offset()).isEqualTo(10);
             assertThat(e.nextOffset()).isEqualTo(55);
+            assertThat(e.keyMask()).as("the fields' key mask travels with the record")
+                    .isEqualTo(record.fields().keyMask())
+                    .isEqualTo(RecordFields.keyBit("level") | RecordFields.keyBit("msg") | RecordFields.keyBit("host"));
+            assertThat(e.size()).as("the entry's size counts the mask").isEqualTo(SpoolEntryFormat.RECORD_HEAD
+                    + SpoolEntryFormat.KEY_MASK_BYTES + 2 + "erlmcp".length() + 2 + "fp-abc-0".length()
+                    + expected.length());
+        }
+    }
+
+    @Test
+    void aVersion2DocumentFromTheReleaseBeforeIsReadAndAppendedTo() {
+        // Version 2 as the previous release wrote it: no key mask bit, no mask bytes.
+        byte[] json = "{\"i\":7}".getBytes(StandardCharsets.UTF_8);
+        byte[] tag = "app.log".getBytes(StandardCharsets.UTF_8);
+        int recordSize = SpoolEntryFormat.RECORD_HEAD + 2 + tag.length + json.length;
+        byte[] doc = new byte[SpoolEntryFormat.DOCUMENT_HEAD + recordSize];
+        doc[0] = 2;
+        SpoolEntryFormat.putInt(doc, SpoolEntryFormat.COUNT_AT, 1);
+        int at = SpoolEntryFormat.DOCUMENT_HEAD;
+        SpoolEntryFormat.putInt(doc, at, recordSize - 4);
+        doc[at + 4] = SpoolEntryFormat.FLAG_NO_ORIGIN;
+        SpoolEntryFormat.putLong(doc, at + 5, 99L);
+        SpoolEntryFormat.putShort(doc, at + SpoolEntryFormat.RECORD_HEAD, tag.length);
+        System.arraycopy(tag, 0, doc, at + SpoolEntryFormat.RECORD_HEAD + 2, tag.length);
+        System.arraycopy(json, 0, doc, doc.length - json.length, json.length);
+        try (Spool spool = open(SpoolSync.NORMAL, 0)) {
+            spool.reader("out", 0);
+        }
+        try (SingleChronicleQueue q = SingleChronicleQueueBuilder.single(dir.toFile())
+                .rollCycle(TestRollCycles.TEST_SECONDLY).timeProvider(clock).build();
+                ExcerptAppender a = q.createAppender();
+                DocumentContext dc = a.writingDocument()) {
+            dc.wire().bytes().write(doc);
+        }
+        try (Spool spool = open(SpoolSync.NORMAL, 0)) {
+            assertThat(spool.writer().nextSequence()).as("counters resume from the version 2 document").isEqualTo(1);
+            SpoolReader reader = spool.reader("out", 0);
+            append(spool.writer(), "{\"i\":8}");
+            SpoolEntry e = reader.next();
+            assertThat(e.jsonString()).isEqualTo("{\"i\":7}");
+            assertThat(e.tag()).isEqualTo("app.log");
+            assertThat(e.timeNanos()).isEqualTo(99L);
+            assertThat(e.keyMask()).isEqualTo(RecordFields.UNKNOWN_KEYS);
+            assertThat(reader.next().jsonString()).isEqualTo("{\"i\":8}");
+            assertThat(reader.next()).isNull();
+        }
+    }
+
+    @Test
+    void recordsAppendedFromBytesCarryNoKeyMask() {
+        try (Spool spool = open(SpoolSync.NORMAL, 0)) {
+            SpoolReader reader = spool.reader("out", 0);
+            append(spool.writer(), "{\"i\":1}");
+            SpoolEntry e = reader.next();
+            assertThat(e.jsonString()).isEqualTo("{\"i\":1}");
+            assertThat(e.keyMask()).isEqualTo(RecordFields.UNKNOWN_KEYS);
         }
     }
 
