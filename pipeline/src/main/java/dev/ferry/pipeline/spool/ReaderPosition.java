@@ -1,28 +1,25 @@
 package dev.ferry.pipeline.spool;
 
+import dev.ferry.pipeline.io.AtomicFile;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 
 /**
  * A reader's committed position, kept in {@code <spool>/readers/<name>.position}.
  *
- * <p>File format (ASCII text, written whole to {@code <name>.position.tmp} and renamed over the old
- * file, so a crash leaves either the old or the new position, never a mix):
+ * <p>File format (ASCII text, replaced whole by {@link AtomicFile}, so a crash leaves either the old or
+ * the new position, never a mix):
  * <pre>
  * ferry-spool-position 2
  * index=&lt;Chronicle index of the document holding the last committed entry, -1 if none&gt;
  * sequence=&lt;entries committed: the sequence of the next entry to deliver&gt;
  * bytes=&lt;sum of the sizes of the committed entries: the "bytes before" of the next entry&gt;
  * </pre>
- * With {@link SpoolSync#FULL} the temporary file and then the directory are {@code fsync}ed.
+ * With {@link SpoolSync#FULL} the write is {@code fsync}ed ({@link AtomicFile#write}).
  *
  * <p>Why not Chronicle's named tailers: they store their index in {@code metadata.cq4t} as it is
  * read, while ferry must persist only what an output has a final answer for; and their table store is
@@ -68,24 +65,8 @@ record ReaderPosition(long index, long sequence, long bytes) {
     void write(Path file, boolean fsync) {
         byte[] text = (MAGIC + "\nindex=" + index + "\nsequence=" + sequence + "\nbytes=" + bytes + "\n")
                 .getBytes(StandardCharsets.US_ASCII);
-        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
         try {
-            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                    StandardOpenOption.TRUNCATE_EXISTING)) {
-                ByteBuffer buf = ByteBuffer.wrap(text);
-                while (buf.hasRemaining()) {
-                    ch.write(buf);
-                }
-                if (fsync) {
-                    ch.force(true);
-                }
-            }
-            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            if (fsync) {
-                try (FileChannel dir = FileChannel.open(file.getParent(), StandardOpenOption.READ)) {
-                    dir.force(true);
-                }
-            }
+            AtomicFile.write(file, text, fsync);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write spool position " + file, e);
         }

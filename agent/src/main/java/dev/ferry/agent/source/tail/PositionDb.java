@@ -2,15 +2,12 @@ package dev.ferry.agent.source.tail;
 
 import dev.ferry.agent.source.FileKey;
 import dev.ferry.agent.source.Fingerprint;
+import dev.ferry.pipeline.io.AtomicFile;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -51,11 +48,10 @@ import java.util.List;
  * {@code \r}. Lines are in no particular order.
  *
  * <h2>Crash safety</h2>
- * Each write goes to {@code <DB>.tmp} and is renamed over the DB, so a reader sees either the old or
- * the new content, never a mix, whatever moment the process dies at. With {@code DB.sync full} (or
- * {@code extra}) the temporary file is fsynced before the rename and the directory after it, so the
- * write survives a power loss; {@code normal} does that only when the input closes; {@code off}
- * never.
+ * Each write replaces the DB through {@code <DB>.tmp} ({@link AtomicFile}), so a reader sees either the
+ * old or the new content, never a mix, whatever moment the process dies at. With {@code DB.sync full}
+ * (or {@code extra}) the write is fsynced, so it survives a power loss; {@code normal} does that only
+ * when the input closes; {@code off} never.
  *
  * <p>Not thread-safe: used by the input's thread (and by {@code close()} after that thread ended).
  */
@@ -93,12 +89,10 @@ final class PositionDb {
     }
 
     private final Path file;
-    private final Path tmp;
     private final TailConfig.DbSync sync;
 
     PositionDb(Path file, TailConfig.DbSync sync) {
         this.file = file.toAbsolutePath();
-        this.tmp = this.file.resolveSibling(this.file.getFileName() + ".tmp");
         this.sync = sync;
     }
 
@@ -185,24 +179,7 @@ final class PositionDb {
                     .append(escape(e.path())).append('\n');
         }
         boolean fsync = sync.syncEachWrite() || (closing && sync == TailConfig.DbSync.NORMAL);
-        try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.TRUNCATE_EXISTING)) {
-            ByteBuffer b = ByteBuffer.wrap(sb.toString().getBytes(StandardCharsets.UTF_8));
-            while (b.hasRemaining()) {
-                ch.write(b);
-            }
-            if (fsync) {
-                ch.force(true);
-            }
-        }
-        Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        if (fsync) {
-            try (FileChannel dir = FileChannel.open(file.getParent(), StandardOpenOption.READ)) {
-                dir.force(true);
-            } catch (IOException e) {
-                // some file systems cannot fsync a directory; the file itself is synced
-            }
-        }
+        AtomicFile.write(file, sb.toString().getBytes(StandardCharsets.UTF_8), fsync);
     }
 
     private static String escape(String s) {
