@@ -122,6 +122,10 @@ public record LokiConfig(
             throw o.error("Port", "bad value '" + o.string("Port") + "' for key 'Port'; allowed: a port number "
                     + "from 1 to 65535");
         }
+        String tenantId = o.string("Tenant_ID");
+        if (tenantId != null && !tenantId.isEmpty() && LokiTenantId.problem(tenantId) != null) {
+            throw o.error("Tenant_ID", "bad value for key 'Tenant_ID': Loki refuses it: " + LokiTenantId.problem(tenantId));
+        }
         RecordAccessor tenantKey = null;
         if (o.string("Tenant_ID_Key") != null) {
             tenantKey = accessor(o, "Tenant_ID_Key", o.string("Tenant_ID_Key"));
@@ -208,7 +212,7 @@ public record LokiConfig(
             throw o.error("replay_sort_buffer", "bad value '" + o.string("replay_sort_buffer") + "' for key "
                     + "'replay_sort_buffer'; allowed: a size from batch_max_size (" + batch + " bytes) to 4GiB");
         }
-        return new LokiConfig(o.string("Host"), (int) port, o.string("Uri"), o.string("Tenant_ID"), tenantKey, labels,
+        return new LokiConfig(o.string("Host"), (int) port, o.string("Uri"), tenantId, tenantKey, labels,
                 List.copyOf(remove), drop, LineFormat.valueOf(o.string("Line_Format").toUpperCase(Locale.ROOT)),
                 o.list("Structured_Metadata"), new LokiAuth(user, password, token), TlsConfig.from(o), (int) workers,
                 retry, protobuf, gzip, batch, Path.of(o.string("dead_letter.path")), (int) maxValues, window,

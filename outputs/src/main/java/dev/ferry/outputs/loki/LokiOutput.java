@@ -204,6 +204,10 @@ public final class LokiOutput implements Output {
         LokiStream stream = streams.intern(labels, scratch);
         String key = tenant == null ? "" : tenant;
         LokiBatch b = open.get(key);
+        if (b == null && tenant != null && LokiTenantId.problem(tenant) != null) {
+            refuseTenant(record, tenant, stream);
+            return;
+        }
         if (b == null) {
             // Starts small and grows: a batch is allocated per flush, and most flushes carry far less than the limit.
             b = new LokiBatch(tenant, (int) Math.min(config.batchMaxSize() + 1024, 64 * 1024));
@@ -318,6 +322,20 @@ public final class LokiOutput implements Output {
         deadLetters.close();
         log.info("Loki output closed. output={} {} streams_over_label_limit={}", name, counters,
                 streams.overLimit.sum());
+    }
+
+    /**
+     * Dead-letters a record whose tenant (from {@code Tenant_ID_Key}) Loki refuses: Loki answers any push
+     * for that tenant with an error that no retry can change, so the record is never sent.
+     */
+    private void refuseTenant(LogRecord record, String tenant, LokiStream stream) {
+        LokiBatch one = new LokiBatch(tenant, 1024);
+        lineEncoder.encode(record, one.lines);
+        RecordOrigin origin = record.origin();
+        one.add(0, stream, record.timeNanos(), metadata(record), record.tag(), origin == null ? null : origin.id(),
+                record.offset());
+        deadLetter(one, new boolean[] {true}, new String[] {"not sent: Loki refuses the tenant of "
+                + config.tenantIdKey() + ": " + LokiTenantId.problem(tenant)}, 0);
     }
 
     private String tenant(LogRecord record) {

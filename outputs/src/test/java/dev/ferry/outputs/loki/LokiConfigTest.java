@@ -79,5 +79,11 @@ class LokiConfigTest {
         assertThatThrownBy(() -> config("Label_Map_Path", "/nonexistent/map.json"))
                 .hasMessageContaining("cannot read Label_Map_Path /nonexistent/map.json");
         assertThatThrownBy(() -> config("Tenant_ID_Key", "$a[")).hasMessageContaining("invalid record accessor '$a['");
+        assertThatThrownBy(() -> config("Tenant_ID", "team a")).hasMessageContaining(
+                "bad value for key 'Tenant_ID': Loki refuses it: tenant ID 'team a' contains unsupported character ' '");
+        assertThatThrownBy(() -> config("Tenant_ID", "..")).hasMessageContaining("tenant ID is '.' or '..'");
+        assertThatThrownBy(() -> config("Tenant_ID", "t".repeat(151)))
+                .hasMessageContaining("tenant ID is too long: max 150 characters");
+        assertThat(config("Tenant_ID", "Team_1.prod-(eu)!*'").tenantId()).isEqualTo("Team_1.prod-(eu)!*'");
     }
 }
