@@ -243,24 +243,25 @@ final class TailedFile implements RecordOrigin {
         if (replaced) {
             return false;
         }
-        if (probe.length == 0 && readPos == 0) {
-            // nothing read yet (held back by Mem_Buf_Limit): the fingerprint taken when it was found decides
-            Fingerprint fp = identity.fingerprint();
-            if (fp.length() > 0 && !fp.matches(data.head())) {
-                replaced = true;
-            }
-            return !replaced;
-        }
-        if (probe.length < PROBE_BYTES && readPos > probe.length) {
+        if (probe.length < PROBE_BYTES) {
+            // Little read yet (or nothing: held back by Mem_Buf_Limit): the fingerprint taken when the data
+            // was found decides too, so that a probe is never taken from data that replaced it meanwhile.
             byte[] head = data.head();
-            if (!startsWith(head, probe)) {
+            Fingerprint fp = identity.fingerprint();
+            if (!startsWith(head, probe) || (fp.length() > 0 && !fp.matches(head))) {
                 replaced = true;
                 return false;
             }
-            probe = Arrays.copyOf(head, (int) Math.min(PROBE_BYTES, Math.min(head.length, readPos)));
+            if (readPos > probe.length) {
+                probe = Arrays.copyOf(head, (int) Math.min(PROBE_BYTES, Math.min(head.length, readPos)));
+            } else if (readPos == 0 && head.length > fp.length()) {
+                // found (nearly) empty and not read since: what it holds now is what it will be read as, so
+                // the next look can tell when it is replaced (an OTP wrap file reused while reading is held)
+                identity = identity.withFingerprint(Fingerprint.of(head, head.length));
+            }
             return true;
         }
-        if (probe.length > 0 && !data.startsWith(probe)) {
+        if (!data.startsWith(probe)) {
             replaced = true;
         }
         return !replaced;
