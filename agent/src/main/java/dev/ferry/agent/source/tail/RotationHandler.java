@@ -26,7 +26,9 @@ import org.slf4j.LoggerFactory;
  * What a tail input does when data moves under it: it looks at a watched file's rotated siblings
  * ({@link #catchUp}) and opens the segments not read yet, and it reads a file that holds new data in
  * place again from its start, taking what was not read of the old data from its rotated copy
- * ({@link #replacedInPlace}). See {@link TailInput} for the rules.
+ * ({@link #replacedInPlace}), counting what was lost then; for the files of OTP disk_log wrap logs it
+ * follows the item counts in their {@code .idx} ({@link #observeWrapIndexes}) so that lost lines can be
+ * counted, not only bytes. See {@link TailInput} for the rules.
  *
  * <p>Works on the input's file set, saved positions and let-go files, which it shares with
  * {@link TailInput}; called by the input's thread only.

@@ -77,9 +77,11 @@ import org.slf4j.LoggerFactory;
  * ({@link TailCounters#lostLines()}): at every maintenance round (every 250 ms, also while
  * {@code Mem_Buf_Limit} holds reading back) the input reads the log's {@code .idx} and remembers the
  * item count disk_log recorded for the data each file holds ({@link WrapGeneration}); when the file
- * is reused, the lines lost are that count minus the lines read from it. If the count was never seen
- * (the reading thread was held in a full ring for a whole ring round), the WARN says the number is
- * unknown. A file reused while ferry was stopped cannot be counted either, and its WARN at start says so.
+ * is reused, the lines lost are that count minus the lines read from it. This needs the input's
+ * thread to look: while it is held in {@link LinePublisher#publish} (a full ring, e.g. behind a full
+ * spool) it cannot, so a file reused meanwhile is logged with {@code lost_lines=unknown}, and files
+ * written and reused more than once meanwhile are not seen at all (nothing on disk tells of them). A
+ * file reused while ferry was stopped cannot be counted either, and its WARN at start says so.
  *
  * <h2>Back-pressure</h2>
  * {@link LinePublisher#publish} blocks while the ring is full. With {@code Mem_Buf_Limit} the input
