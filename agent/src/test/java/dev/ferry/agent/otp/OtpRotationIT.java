@@ -7,12 +7,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.ferry.agent.FerryProcess;
 import dev.ferry.agent.otp.ErlangLogger.Handler;
 import dev.ferry.pipeline.record.JsonValues;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -49,11 +54,16 @@ class OtpRotationIT {
      * {@code .idx}/{@code .siz} ferry must leave alone): there {@code Path} names them with a glob.
      */
     private FerryProcess ferry(Handler handler) throws Exception {
+        return ferry(handler, "", "");
+    }
+
+    /** {@link #ferry(Handler)} with more lines for the tail and the service sections. */
+    private FerryProcess ferry(Handler handler, String moreTail, String moreService) throws Exception {
         Path conf = dir.resolve("fluent-bit.conf");
         Files.createDirectories(output.getParent());
-        Files.writeString(conf, "[SERVICE]\n    Flush 1\n    Grace 10\n    Log_Level info\n"
+        Files.writeString(conf, "[SERVICE]\n    Flush 1\n    Grace 10\n    Log_Level info\n" + moreService
                 + "[INPUT]\n    Name tail\n    Path " + log + (handler == Handler.WRAP ? ".*" : "") + "\n    Tag erlmcp.app\n    Parser json\n"
-                + "    Read_from_Head On\n    DB " + dir.resolve("ferry.db") + "\n    Refresh_Interval 1\n"
+                + "    Read_from_Head On\n    DB " + dir.resolve("ferry.db") + "\n    Refresh_Interval 1\n" + moreTail
                 + "[OUTPUT]\n    Name file\n    Match *\n    Path " + output.getParent() + "\n    File erlmcp.out\n"
                 + "    Format plain\n");
         return FerryProcess.start(dir, Map.of(), "-c", conf.toString());
@@ -114,10 +124,109 @@ class OtpRotationIT {
         assertThat(onDisk).as("the ring holds the newest lines only").hasSizeBetween(4_000, 8_000).contains(29_999L);
         List<Long> expected = new ArrayList<>(range(0, 10_000));
         expected.addAll(onDisk);
-        secondRun(Handler.WRAP, expected.size());
+        String stderr = secondRun(Handler.WRAP, expected.size());
         System.out.printf("disk_log wrap while ferry was stopped: %d lines overwritten by OTP before any reader could see them%n",
                 30_000 - expected.size());
         assertExactlyOnce(seqs(), expected);
+        // not counted (no reader saw them), and ferry says so rather than reporting a number
+        assertThat(stderr).contains("OTP disk_log wrap file reused while ferry was stopped: the ring went round while"
+                + " ferry was stopped, and the lines it overwrote before ferry could read them cannot be counted");
+        assertThat(stderr).containsPattern("Tail input closed\\. .* lost_lines=0 ");
+    }
+
+    @Test
+    void diskLogWrapOverwritingLinesFerryHasNotReadWhileItRunsCountsThemLost() throws Exception {
+        // The output cannot deliver (its file is a FIFO nobody reads yet), so ferry reads until
+        // Mem_Buf_Limit and holds; OTP goes on at 2,000 lines/s round a ring of 10 files of 200 KB (~6,000
+        // lines, 3 s a round), reusing files ferry has not read. While held, the tail still looks at the
+        // .idx and the files every 250 ms; once several reused files were counted the FIFO is read, and
+        // ferry catches up. Every seq is delivered once or counted lost, and the count is exact.
+        // (A FIFO never opened for reading also keeps ferry from stopping: the output is blocked in open.)
+        Path fifo = output;
+        Files.createDirectories(fifo.getParent());
+        Process mkfifo = new ProcessBuilder("mkfifo", fifo.toString()).inheritIO().start();
+        assertThat(mkfifo.waitFor()).isZero();
+        Path delivered = dir.resolve("delivered.out");
+        FifoReader reader = new FifoReader(fifo, delivered);
+        int lines = 30_000;
+        // storage.path off: with the spool (the default with a DB) lines are acknowledged once spooled, so
+        // Mem_Buf_Limit would not hold reading back; a full spool (storage.total_limit_size) holds the
+        // reading thread in a full ring instead, where it cannot look at the .idx (see TailInput).
+        try (FerryProcess ferry = ferry(Handler.WRAP, "    Mem_Buf_Limit 512KB\n", "    storage.path off\n")) {
+            ferry.awaitLog("ferry started.", Duration.ofSeconds(60));
+            ErlangLogger otp = ErlangLogger.start(Handler.WRAP, log, 0, lines, 2_000, MAX_NO_BYTES, 10);
+            // more reuses than the ring has files: some files are reused twice, the second time with a
+            // generation ferry read nothing of (held back since the first reuse)
+            FerryProcess.await(Duration.ofSeconds(60), () -> counted(ferry.stderrText()).size() >= 12,
+                    () -> "no reused wrap file counted; ferry stderr:\n" + FerryProcess.tail(ferry.stderrText()));
+            reader.start();
+            otp.awaitDone(Duration.ofMinutes(3));
+            FerryProcess.await(Duration.ofSeconds(120), () -> FerryProcess.lineCount(delivered)
+                    + counted(ferry.stderrText()).stream().mapToLong(Long::longValue).sum() >= lines,
+                    () -> "delivered " + FerryProcess.lineCount(delivered) + ", counted lost "
+                            + counted(ferry.stderrText()) + " of " + lines + "; ferry stderr:\n"
+                            + FerryProcess.tail(ferry.stderrText()));
+            stop(ferry);
+            reader.join();
+            String stderr = ferry.stderrText();
+            assertThat(stderr).as("every reused file's lines counted").doesNotContain("lost_lines=unknown");
+            Matcher summary = Pattern.compile("Tail input closed\\. .* lost_lines=(\\d+) ").matcher(stderr);
+            assertThat(summary.find()).as(FerryProcess.tail(stderr)).isTrue();
+            long lostLines = Long.parseLong(summary.group(1));
+
+            List<Long> seqs = new ArrayList<>();
+            for (Map<String, Object> r : FerryProcess.records(delivered)) {
+                seqs.add(seq(r));
+            }
+            assertThat(seqs).as("no line twice").doesNotHaveDuplicates();
+            List<Long> missing = new ArrayList<>(range(0, lines));
+            missing.removeAll(new HashSet<>(seqs));
+            assertThat(seqs).allMatch(s -> s >= 0 && s < lines);
+            System.out.printf("disk_log wrap overwrote %d lines ferry had not read (%d delivered)%n", missing.size(),
+                    seqs.size());
+            assertThat(missing).as("OTP overwrote lines ferry had not read").isNotEmpty();
+            assertThat(stderr).as("a whole generation overwritten unread").contains(" lines_read=0 ");
+            assertThat(lostLines).as("ferry's lost_lines is the number of seqs missing from the output")
+                    .isEqualTo(missing.size());
+        } finally {
+            reader.interrupt();
+        }
+    }
+
+    /** The lost_lines of each reused wrap file ferry logged so far. */
+    private static List<Long> counted(String stderr) {
+        List<Long> out = new ArrayList<>();
+        Matcher m = Pattern.compile("reused before it was read to its end: .* lost_lines=(\\d+) ").matcher(stderr);
+        while (m.find()) {
+            out.add(Long.parseLong(m.group(1)));
+        }
+        return out;
+    }
+
+    /**
+     * Copies the lines ferry's file output writes into a FIFO to a regular file, from when it is started
+     * until ferry closes the FIFO; until started, the output's open of the FIFO blocks, so nothing is
+     * delivered.
+     */
+    private static final class FifoReader extends Thread {
+        private final Path fifo;
+        private final Path copy;
+
+        FifoReader(Path fifo, Path copy) {
+            super("fifo-reader");
+            this.fifo = fifo;
+            this.copy = copy;
+            setDaemon(true);
+        }
+
+        @Override
+        public void run() {
+            try (var in = Files.newInputStream(fifo); var out = Files.newOutputStream(copy)) {
+                in.transferTo(out);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
     }
 
     /** Starts ferry, logs seq 0..lines-1 through OTP at {@code rate} lines/s, waits for them in the output, stops ferry. */
@@ -127,6 +236,8 @@ class OtpRotationIT {
             ErlangLogger.log(handler, log, 0, lines, rate, MAX_NO_BYTES, maxNoFiles);
             awaitOutput(lines, ferry);
             stop(ferry);
+            assertThat(ferry.stderrText()).as("nothing counted lost when ferry kept up")
+                    .containsPattern("Tail input closed\\. .* lost_lines=0 lost_bytes=0 ");
         }
     }
 
@@ -139,11 +250,12 @@ class OtpRotationIT {
         ErlangLogger.log(handler, log, first, stopped, 0, MAX_NO_BYTES, maxNoFiles);
     }
 
-    /** ferry started again on the same DB until the output holds {@code lines} lines, then stopped. */
-    private void secondRun(Handler handler, long lines) throws Exception {
+    /** ferry started again on the same DB until the output holds {@code lines} lines, then stopped; its stderr. */
+    private String secondRun(Handler handler, long lines) throws Exception {
         try (FerryProcess second = ferry(handler)) {
             awaitOutput(lines, second);
             stop(second);
+            return second.stderrText();
         }
     }
 

@@ -3,6 +3,7 @@ package dev.ferry.agent.source.tail;
 import dev.ferry.agent.source.FileIdentity;
 import dev.ferry.agent.source.FileKey;
 import dev.ferry.agent.source.Fingerprint;
+import dev.ferry.agent.source.segment.DiskLogWrapIndex;
 import dev.ferry.agent.source.segment.SegmentCorruptException;
 import dev.ferry.agent.source.segment.SegmentFormat;
 import java.io.IOException;
@@ -11,6 +12,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -24,7 +26,9 @@ import org.slf4j.LoggerFactory;
  * What a tail input does when data moves under it: it looks at a watched file's rotated siblings
  * ({@link #catchUp}) and opens the segments not read yet, and it reads a file that holds new data in
  * place again from its start, taking what was not read of the old data from its rotated copy
- * ({@link #replacedInPlace}). See {@link TailInput} for the rules.
+ * ({@link #replacedInPlace}), counting what was lost then; for the files of OTP disk_log wrap logs it
+ * follows the item counts in their {@code .idx} ({@link #observeWrapIndexes}) so that lost lines can be
+ * counted, not only bytes. See {@link TailInput} for the rules.
  *
  * <p>Works on the input's file set, saved positions and let-go files, which it shares with
  * {@link TailInput}; called by the input's thread only.
@@ -87,7 +91,9 @@ final class RotationHandler {
     /**
      * A file that holds new data at the same path and inode (truncated: copytruncate; or reused in
      * place: OTP disk_log wrap): read again from offset 0; what was not read of the old data comes from
-     * a rotated sibling holding it (logrotate's copy), else it is counted as lost.
+     * a rotated sibling holding it (logrotate's copy), else it is counted as lost: the bytes seen and
+     * not read, and, for a disk_log wrap file, the lines disk_log recorded for the old data and ferry
+     * did not take (unknown, and said so, if ferry never saw that count; see {@link WrapGeneration}).
      */
     void replacedInPlace(TailedFile f, String how, long readTimeNanos) throws IOException, InterruptedException {
         counters.truncation();
@@ -113,21 +119,98 @@ final class RotationHandler {
         } else if (rest == null) {
             siblings.addDone(f.doneEntry());
         }
-        if (knownEnd <= resumeAt) {
-            log.info("File {}; everything in it was read. Reading it again from the start. path={} offset={}",
-                    how, f.file(), f.readPos());
-            return;
-        }
         if (rest != null) {
             rest.expectEnd(knownEnd);
             log.info("File {} before it was read to its end; its unread part is read from its rotated copy, then"
                     + " the file from the start. path={} copy={} offset={}", how, f.file(), copy.path(), resumeAt);
             return;
         }
-        counters.lost(knownEnd - resumeAt);
-        log.warn("File {} before it was read to its end, and no rotated copy holds the rest: the unread bytes are"
-                + " lost. Reading it again from the start. path={} lost_bytes={} offset={} size_seen={}", how,
-                f.file(), knownEnd - resumeAt, resumeAt, knownEnd);
+        long lostBytes = Math.max(0, knownEnd - resumeAt);
+        WrapGeneration wrap = f.wrapGeneration();
+        long lostLines = wrap == null ? 0 : lostLines(f, wrap);
+        if (lostBytes == 0 && lostLines == 0) {
+            log.info("File {}; everything in it was read. Reading it again from the start. path={} offset={}",
+                    how, f.file(), f.readPos());
+            return;
+        }
+        counters.lost(lostBytes);
+        if (wrap == null) {
+            log.warn("File {} before it was read to its end, and no rotated copy holds the rest: the unread bytes are"
+                    + " lost. Reading it again from the start. path={} lost_bytes={} offset={} size_seen={}", how,
+                    f.file(), lostBytes, resumeAt, knownEnd);
+            return;
+        }
+        if (lostLines < 0) {
+            if (lostBytes > 0) {
+                log.warn("OTP disk_log wrap file reused before it was read to its end: the unread lines are lost, and"
+                        + " how many is not known (ferry did not see disk_log's count for them). Reading it again"
+                        + " from the start. path={} lost_lines=unknown lost_bytes={} offset={} size_seen={}",
+                        f.file(), lostBytes, resumeAt, knownEnd);
+            } else {
+                log.info("File {}; everything seen in it was read (lines written after ferry's last look cannot be"
+                        + " counted: disk_log's count for them was not seen). Reading it again from the start. path={}"
+                        + " offset={}", how, f.file(), f.readPos());
+            }
+            return;
+        }
+        counters.lostLines(lostLines);
+        log.warn("OTP disk_log wrap file reused before it was read to its end: the lines disk_log wrote to it and ferry"
+                + " had not read are lost. Reading it again from the start. path={} lost_lines={} lost_bytes={}"
+                + " lines_recorded={} lines_read={} offset={} size_seen={}", f.file(), lostLines, lostBytes,
+                wrap.recordedItems(), f.linesTaken(), resumeAt, knownEnd);
+    }
+
+    /** Lines disk_log recorded for {@code f}'s data and ferry did not take; -1 if not known. */
+    private static long lostLines(TailedFile f, WrapGeneration wrap) {
+        long recorded = wrap.recordedItems();
+        if (recorded < 0) {
+            return -1;
+        }
+        if (recorded < f.linesTaken()) {
+            log.warn("OTP disk_log recorded fewer items for a wrap file than ferry read lines from it (items that are"
+                    + " not one line each?); lines lost are not counted for it. path={} lines_recorded={}"
+                    + " lines_read={}", f.file(), recorded, f.linesTaken());
+            return -1;
+        }
+        return recorded - f.linesTaken();
+    }
+
+    /**
+     * Looks at the {@code .idx} of every disk_log wrap log whose files are read, and records for each
+     * file the count disk_log wrote for the data it holds, once that count is final (see
+     * {@link WrapGeneration}); called at every maintenance round, also while reading is paused, so
+     * that a file reused while ferry lags is counted. Each index is read once per round, before the
+     * files are checked.
+     */
+    void observeWrapIndexes() {
+        Map<Path, DiskLogWrapIndex> indexes = null;
+        for (TailedFile f : files.values()) {
+            WrapGeneration g = f.wrapGeneration();
+            if (g == null || g.settled() || f.replaced() || f.identity().fingerprint().length() == 0) {
+                continue;
+            }
+            indexes = indexes == null ? new HashMap<>() : indexes;
+            DiskLogWrapIndex idx = indexes.computeIfAbsent(g.log(), RotationHandler::readIndex);
+            if (idx == null) {
+                continue;
+            }
+            try {
+                if (g.observe(idx, f.sameData())) { // after the index was read: see WrapGeneration
+                    counters.wrapCountRecorded();
+                }
+            } catch (IOException e) {
+                log.debug("Cannot check a wrap file; looking again later. path={} error={}", f.file(), e.toString());
+            }
+        }
+    }
+
+    private static DiskLogWrapIndex readIndex(Path wrapLog) {
+        try {
+            return DiskLogWrapIndex.read(wrapLog);
+        } catch (IOException e) {
+            log.debug("Cannot read a disk_log index; looking again later. log={} error={}", wrapLog, e.toString());
+            return null;
+        }
     }
 
     /** The youngest rotated sibling holding the data {@code f} held before it was replaced, not read yet. */

@@ -15,6 +15,8 @@ public final class TailCounters {
     private final LongAdder rotations = new LongAdder();
     private final LongAdder truncations = new LongAdder();
     private final LongAdder lostBytes = new LongAdder();
+    private final LongAdder lostLines = new LongAdder();
+    private final LongAdder wrapCountsRecorded = new LongAdder();
     private final LongAdder corruptSegments = new LongAdder();
     private final LongAdder segmentsOpened = new LongAdder();
     private final LongAdder positionsNotFound = new LongAdder();
@@ -58,6 +60,24 @@ public final class TailCounters {
         return lostBytes.sum();
     }
 
+    /**
+     * Lines that could not be read because they were gone first: those an OTP disk_log wrap log
+     * recorded for a file it then reused before ferry had read them (from its {@code .idx}). Lines of a
+     * file reused while ferry looked at no index (the ring went round while ferry was stopped, or while
+     * its reading thread was held) are not in it: each such case is logged at WARN as not countable.
+     */
+    public long lostLines() {
+        return lostLines.sum();
+    }
+
+    /**
+     * Item counts of OTP disk_log wrap files learnt from their {@code .idx} (one per file generation
+     * the input read and disk_log moved past): what {@link #lostLines()} is counted against.
+     */
+    public long wrapCountsRecorded() {
+        return wrapCountsRecorded.sum();
+    }
+
     /** Rotated segments that could not be read to their end (corrupt, or cut short for good). */
     public long corruptSegments() {
         return corruptSegments.sum();
@@ -82,6 +102,14 @@ public final class TailCounters {
 
     void lost(long bytes) {
         lostBytes.add(bytes);
+    }
+
+    void lostLines(long lines) {
+        lostLines.add(lines);
+    }
+
+    void wrapCountRecorded() {
+        wrapCountsRecorded.increment();
     }
 
     void corruptSegment() {

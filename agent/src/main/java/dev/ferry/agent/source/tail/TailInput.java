@@ -73,7 +73,15 @@ import org.slf4j.LoggerFactory;
  * disk_log wrap file reused), holds new data: it is read again from offset 0. What was not read of the
  * old data is taken from a rotated sibling holding it (logrotate's copy) when there is one; otherwise
  * the bytes seen and not read are counted as lost ({@link TailCounters#lostBytes()}) and logged at
- * WARN with the file.
+ * WARN with the file. For a file of a disk_log wrap log, the lines are counted too
+ * ({@link TailCounters#lostLines()}): at every maintenance round (every 250 ms, also while
+ * {@code Mem_Buf_Limit} holds reading back) the input reads the log's {@code .idx} and remembers the
+ * item count disk_log recorded for the data each file holds ({@link WrapGeneration}); when the file
+ * is reused, the lines lost are that count minus the lines read from it. This needs the input's
+ * thread to look: while it is held in {@link LinePublisher#publish} (a full ring, e.g. behind a full
+ * spool) it cannot, so a file reused meanwhile is logged with {@code lost_lines=unknown}, and files
+ * written and reused more than once meanwhile are not seen at all (nothing on disk tells of them). A
+ * file reused while ferry was stopped cannot be counted either, and its WARN at start says so.
  *
  * <h2>Back-pressure</h2>
  * {@link LinePublisher#publish} blocks while the ring is full. With {@code Mem_Buf_Limit} the input
@@ -222,6 +230,10 @@ public final class TailInput implements Input {
             f.closeChannel();
         }
         files.clear();
+        log.info("Tail input closed. input={} files_opened={} lines_read={} lost_lines={} lost_bytes={}"
+                + " positions_not_found={} corrupt_segments={}", instanceName, counters.filesOpened(),
+                counters.linesRead(), counters.lostLines(), counters.lostBytes(), counters.positionsNotFound(),
+                counters.corruptSegments());
     }
 
     /**
@@ -357,6 +369,13 @@ public final class TailInput implements Input {
                         continue;
                     }
                     counters.positionNotFound();
+                    if (files.containsKey(e.key()) && WrapGeneration.of(Path.of(e.path())) != null) {
+                        log.warn("OTP disk_log wrap file reused while ferry was stopped: the ring went round while"
+                                + " ferry was stopped, and the lines it overwrote before ferry could read them cannot"
+                                + " be counted (they are not in lost_lines). Reading the file from the start. path={}"
+                                + " offset={}", e.path(), e.offset());
+                        continue;
+                    }
                     log.warn("The data a saved position names is neither at its path nor in a rotated sibling;"
                             + " what was not read of it before the stop is lost (how much is not known). path={}"
                             + " offset={} reason={}", e.path(), e.offset(), files.containsKey(e.key())
@@ -442,6 +461,7 @@ public final class TailInput implements Input {
 
     private void maintain(long now) throws InterruptedException {
         long rotateWait = config.rotateWait().toNanos();
+        rotation.observeWrapIndexes();
         for (TailedFile f : new ArrayList<>(files.values())) {
             try {
                 if (!f.segment()) {

@@ -56,6 +56,10 @@ final class TailedFile implements RecordOrigin {
     private byte[] probe = new byte[0];
     private boolean replaced;
     private Fingerprint doneFingerprint;
+    /** The generation of a disk_log wrap file this reading is of, or null for any other file. */
+    private final WrapGeneration wrap;
+    /** Complete lines taken from the data before {@link #unpublishedOffset()} (handed on, or skipped). */
+    private long linesTaken;
 
     private byte[] buf;
     private final int maxCapacity;
@@ -106,6 +110,38 @@ final class TailedFile implements RecordOrigin {
         this.multilineSink = multiline == null ? null : new MultilineBatchSink(this::publish);
         if (segment) {
             markRotated(System.nanoTime());
+        }
+        this.wrap = WrapGeneration.of(path);
+        if (wrap != null && startOffset > 0) {
+            countLinesBefore(startOffset);
+        }
+    }
+
+    /**
+     * For a wrap file read from a saved or end offset: the lines before it count as taken, so that
+     * what disk_log recorded for the file compares with them; if they cannot be counted, neither can
+     * the lines lost.
+     */
+    private void countLinesBefore(long offset) {
+        if (!data.growing()) {
+            wrap.startUnknown();
+            return;
+        }
+        try {
+            long pos = 0;
+            while (pos < offset) {
+                int n = data.read(buf, 0, (int) Math.min(buf.length, offset - pos), pos);
+                if (n <= 0) {
+                    wrap.startUnknown();
+                    return;
+                }
+                for (int i = NewlineScanner.indexOf(buf, 0, n); i >= 0; i = NewlineScanner.indexOf(buf, i + 1, n)) {
+                    linesTaken++;
+                }
+                pos += n;
+            }
+        } catch (IOException e) {
+            wrap.startUnknown();
         }
     }
 
@@ -207,16 +243,25 @@ final class TailedFile implements RecordOrigin {
         if (replaced) {
             return false;
         }
-        if (probe.length < PROBE_BYTES && readPos > probe.length) {
+        if (probe.length < PROBE_BYTES) {
+            // Little read yet (or nothing: held back by Mem_Buf_Limit): the fingerprint taken when the data
+            // was found decides too, so that a probe is never taken from data that replaced it meanwhile.
             byte[] head = data.head();
-            if (!startsWith(head, probe)) {
+            Fingerprint fp = identity.fingerprint();
+            if (!startsWith(head, probe) || (fp.length() > 0 && !fp.matches(head))) {
                 replaced = true;
                 return false;
             }
-            probe = Arrays.copyOf(head, (int) Math.min(PROBE_BYTES, Math.min(head.length, readPos)));
+            if (readPos > probe.length) {
+                probe = Arrays.copyOf(head, (int) Math.min(PROBE_BYTES, Math.min(head.length, readPos)));
+            } else if (readPos == 0 && head.length > fp.length()) {
+                // found (nearly) empty and not read since: what it holds now is what it will be read as, so
+                // the next look can tell when it is replaced (an OTP wrap file reused while reading is held)
+                identity = identity.withFingerprint(Fingerprint.of(head, head.length));
+            }
             return true;
         }
-        if (probe.length > 0 && !data.startsWith(probe)) {
+        if (!data.startsWith(probe)) {
             replaced = true;
         }
         return !replaced;
@@ -234,6 +279,19 @@ final class TailedFile implements RecordOrigin {
     /** Bytes the original was seen to have beyond this copy's end, once read to its end; 0 if none. */
     long missingFromCopy() {
         return expectedEnd > readPos ? expectedEnd - readPos : 0;
+    }
+
+    /** The disk_log wrap generation this reading is of, or null if the file is not a disk_log wrap file. */
+    WrapGeneration wrapGeneration() {
+        return wrap;
+    }
+
+    /**
+     * Complete lines taken from this data so far, from its start (lines before the offset reading
+     * started at included for a disk_log wrap file): handed on, or skipped (empty or too long).
+     */
+    long linesTaken() {
+        return linesTaken;
     }
 
     /** The data's leading bytes as they are now. */
@@ -377,6 +435,7 @@ final class TailedFile implements RecordOrigin {
             batch.add(start, len, offsetOf(start), readPos);
         }
         publish(batch);
+        linesTaken++;
         start = end;
         scanned = end;
     }
@@ -450,6 +509,7 @@ final class TailedFile implements RecordOrigin {
             int from = start;
             start = i + 1;
             scanned = start;
+            linesTaken++;
             if (len == 0 && skipEmpty) {
                 continue;
             }
@@ -534,6 +594,7 @@ final class TailedFile implements RecordOrigin {
         for (int i = start; i < end; i++) {
             if (buf[i] == '\n') {
                 skipping = false;
+                linesTaken++;
                 start = i + 1;
                 scanned = start;
                 return;
