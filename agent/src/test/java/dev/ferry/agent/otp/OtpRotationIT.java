@@ -54,18 +54,19 @@ class OtpRotationIT {
      * {@code .idx}/{@code .siz} ferry must leave alone): there {@code Path} names them with a glob.
      */
     private FerryProcess ferry(Handler handler) throws Exception {
-        return ferry(handler, "", "");
+        return ferry(handler, "", "", "");
     }
 
-    /** {@link #ferry(Handler)} with more lines for the tail and the service sections. */
-    private FerryProcess ferry(Handler handler, String moreTail, String moreService) throws Exception {
+    /** {@link #ferry(Handler)} with more lines for the tail, service and output sections. */
+    private FerryProcess ferry(Handler handler, String moreTail, String moreService, String moreOutput)
+            throws Exception {
         Path conf = dir.resolve("fluent-bit.conf");
         Files.createDirectories(output.getParent());
         Files.writeString(conf, "[SERVICE]\n    Flush 1\n    Grace 10\n    Log_Level info\n" + moreService
                 + "[INPUT]\n    Name tail\n    Path " + log + (handler == Handler.WRAP ? ".*" : "") + "\n    Tag erlmcp.app\n    Parser json\n"
                 + "    Read_from_Head On\n    DB " + dir.resolve("ferry.db") + "\n    Refresh_Interval 1\n" + moreTail
                 + "[OUTPUT]\n    Name file\n    Match *\n    Path " + output.getParent() + "\n    File erlmcp.out\n"
-                + "    Format plain\n");
+                + "    Format plain\n" + moreOutput);
         return FerryProcess.start(dir, Map.of(), "-c", conf.toString());
     }
 
@@ -135,13 +136,34 @@ class OtpRotationIT {
     }
 
     @Test
-    void diskLogWrapOverwritingLinesFerryHasNotReadWhileItRunsCountsThemLost() throws Exception {
-        // The output cannot deliver (its file is a FIFO nobody reads yet), so ferry reads until
-        // Mem_Buf_Limit and holds; OTP goes on at 2,000 lines/s round a ring of 10 files of 200 KB (~6,000
-        // lines, 3 s a round), reusing files ferry has not read. While held, the tail still looks at the
-        // .idx and the files every 250 ms; once several reused files were counted the FIFO is read, and
-        // ferry catches up. Every seq is delivered once or counted lost, and the count is exact.
-        // (A FIFO never opened for reading also keeps ferry from stopping: the output is blocked in open.)
+    void diskLogWrapOverwritingLinesFerryHasNotReadWhileMemBufLimitHoldsItCountsThemLost() throws Exception {
+        // storage.path off: with the spool (the default with a DB) lines are acknowledged once spooled, so
+        // Mem_Buf_Limit would not hold reading back.
+        wrapOverwritesLinesWhileFerryIsHeld("    Mem_Buf_Limit 512KB\n", "    storage.path off\n", "");
+    }
+
+    @Test
+    void diskLogWrapOverwritingLinesFerryHasNotReadWhileTheSpoolIsFullCountsThemLost() throws Exception {
+        // The default set-up (the spool on, next to the DB) with a small storage.total_limit_size: the
+        // undelivered records fill it, the spool holds the inputs, and the tail stops reading but goes on
+        // looking at the .idx.
+        String stderr = wrapOverwritesLinesWhileFerryIsHeld("", "", "    storage.total_limit_size 256KB\n");
+        assertThat(stderr).contains("The spool is full; the inputs are paused");
+    }
+
+    /**
+     * The output cannot deliver (its file is a FIFO nobody reads yet), so ferry reads until what the
+     * configuration lines add hold it back (Mem_Buf_Limit, a full spool); OTP goes on at 2,000 lines/s
+     * round a ring of 10 files of 200 KB (~6,000 lines, 3 s a round), reusing files ferry has not read.
+     * While held, the tail still looks at the .idx and the files every 250 ms; once several reused files
+     * were counted the FIFO is read, and ferry catches up. Every seq is delivered once or counted lost,
+     * and the count is exact. (A FIFO never opened for reading also keeps ferry from stopping: the output
+     * is blocked in open.)
+     *
+     * @return ferry's stderr
+     */
+    private String wrapOverwritesLinesWhileFerryIsHeld(String moreTail, String moreService, String moreOutput)
+            throws Exception {
         Path fifo = output;
         Files.createDirectories(fifo.getParent());
         Process mkfifo = new ProcessBuilder("mkfifo", fifo.toString()).inheritIO().start();
@@ -149,10 +171,7 @@ class OtpRotationIT {
         Path delivered = dir.resolve("delivered.out");
         FifoReader reader = new FifoReader(fifo, delivered);
         int lines = 30_000;
-        // storage.path off: with the spool (the default with a DB) lines are acknowledged once spooled, so
-        // Mem_Buf_Limit would not hold reading back; a full spool (storage.total_limit_size) holds the
-        // reading thread in a full ring instead, where it cannot look at the .idx (see TailInput).
-        try (FerryProcess ferry = ferry(Handler.WRAP, "    Mem_Buf_Limit 512KB\n", "    storage.path off\n")) {
+        try (FerryProcess ferry = ferry(Handler.WRAP, moreTail, moreService, moreOutput)) {
             ferry.awaitLog("ferry started.", Duration.ofSeconds(60));
             ErlangLogger otp = ErlangLogger.start(Handler.WRAP, log, 0, lines, 2_000, MAX_NO_BYTES, 10);
             // more reuses than the ring has files: some files are reused twice, the second time with a
@@ -188,6 +207,7 @@ class OtpRotationIT {
             assertThat(stderr).as("a whole generation overwritten unread").contains(" lines_read=0 ");
             assertThat(lostLines).as("ferry's lost_lines is the number of seqs missing from the output")
                     .isEqualTo(missing.size());
+            return stderr;
         } finally {
             reader.interrupt();
         }

@@ -16,4 +16,15 @@ public interface LinePublisher {
      *     batch may then have been published in part (in order), and the caller reads the rest again
      */
     void publish(LineBatch batch) throws InterruptedException;
+
+    /**
+     * Whether the pipeline asks its inputs to stop reading for now: the disk spool is full (an output's
+     * {@code storage.total_limit_size} or the spool's disk cap), so what they publish would soon wait in a
+     * full ring. An input that checks this before reading keeps its own thread free to watch its files
+     * meanwhile (rotation, files an OTP disk_log wrap reuses); lines published anyway are not lost, they
+     * wait. Any thread may ask.
+     */
+    default boolean holdsInputs() {
+        return false;
+    }
 }

@@ -57,6 +57,8 @@ public final class RecordRing implements LinePublisher {
     private final RingBuffer<RingSlot> ring;
     private final RingCounters counters = new RingCounters();
     private final EventHandler<RingSlot> lastStage;
+    /** The last stage when the disk spool is on, else null. */
+    private final SpoolStageHandler spoolStage;
     private final int maxClaim;
     private volatile boolean halted;
 
@@ -99,10 +101,11 @@ public final class RecordRing implements LinePublisher {
             t.setDaemon(true);
             return t;
         }, singleProducer ? ProducerType.SINGLE : ProducerType.MULTI, wait.create());
-        EventHandler<RingSlot> output = spool == null
+        spoolStage = spool == null ? null : new SpoolStageHandler(spool,
+                outputs.stream().map(OutputRoute::match).toList(), counters, () -> halted);
+        EventHandler<RingSlot> output = spoolStage == null
                 ? new OutputStageHandler(outputs, counters, () -> halted)
-                : new SpoolStageHandler(spool, outputs.stream().map(OutputRoute::match).toList(), counters,
-                        () -> halted);
+                : spoolStage;
         if (workers <= 1) {
             // One thread does both stages: no hand-over between stages, and no stage waiting on another
             // (the Disruptor's wait strategies spin while a stage waits on the one before it).
@@ -128,6 +131,12 @@ public final class RecordRing implements LinePublisher {
 
     public void start() {
         disruptor.start();
+    }
+
+    /** True while the spool stage waits for room in a full spool. */
+    @Override
+    public boolean holdsInputs() {
+        return spoolStage != null && spoolStage.waitingForRoom();
     }
 
     @Override

@@ -22,7 +22,9 @@ import org.slf4j.LoggerFactory;
  * stage waits for room, which holds the ring and so pauses the inputs: the log files are the buffer and
  * nothing is dropped. It says so when a pause begins (WARN, at most every 10 s: an output catching up
  * fills and frees the spool many times a second; all pauses are counted) and when a pause of a second or
- * more ends (INFO, with how long it lasted). Runs on one thread and sees slots in sequence order.
+ * more ends (INFO, with how long it lasted). While it waits, {@link #waitingForRoom()} is true, which
+ * the ring passes on to the inputs ({@link LinePublisher#holdsInputs()}) so that they stop reading before
+ * the ring is full. Runs on one thread and sees slots in sequence order.
  */
 final class SpoolStageHandler implements EventHandler<RingSlot> {
 
@@ -41,6 +43,8 @@ final class SpoolStageHandler implements EventHandler<RingSlot> {
     private long pauses;
     /** When the last pause was logged (System.nanoTime), or 0. */
     private long lastPauseLog;
+    /** pausedSince != 0, for other threads. */
+    private volatile boolean waiting;
 
     SpoolStageHandler(SpoolWriter writer, List<TagPattern> outputMatches, RingCounters counters, BooleanSupplier halted) {
         this.writer = writer;
@@ -64,6 +68,7 @@ final class SpoolStageHandler implements EventHandler<RingSlot> {
                     pausing(record);
                     if (halted.getAsBoolean()) {
                         abandoned = true; // not in the spool: not acknowledged, read again at the next start
+                        waiting = false;
                         return;
                     }
                     writer.awaitRoom(200, TimeUnit.MILLISECONDS);
@@ -83,12 +88,18 @@ final class SpoolStageHandler implements EventHandler<RingSlot> {
         }
     }
 
+    /** Whether the stage waits for room in a full spool now; any thread may ask. */
+    boolean waitingForRoom() {
+        return waiting;
+    }
+
     private void pausing(LogRecord record) {
         if (pausedSince != 0) {
             return;
         }
         long now = System.nanoTime();
         pausedSince = now;
+        waiting = true;
         pauses++;
         if (lastPauseLog == 0 || now - lastPauseLog >= PAUSE_LOG_INTERVAL_NANOS) {
             lastPauseLog = now;
@@ -103,6 +114,7 @@ final class SpoolStageHandler implements EventHandler<RingSlot> {
         }
         long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - pausedSince);
         pausedSince = 0;
+        waiting = false;
         if (ms >= 1000) {
             LOG.info("The spool has room again; the inputs resume. paused_for={}ms pauses={}", ms, pauses);
         }

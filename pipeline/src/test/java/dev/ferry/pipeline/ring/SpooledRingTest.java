@@ -104,6 +104,7 @@ class SpooledRingTest {
             var reader = spool.reader("gated", 100_000);
             RecordRing ring = new RecordRing(64, 1, RecordRing.Wait.BLOCKING, List.of(), List.of(route), true,
                     spool.writer());
+            assertThat(ring.holdsInputs()).isFalse();
             SpoolConsumer consumer = new SpoolConsumer(route, reader, LOG_ONLY, ring.counters(), 256);
             ring.start();
             consumer.start();
@@ -135,6 +136,7 @@ class SpooledRingTest {
             }
             assertThat(seen).isLessThan(n);
             assertThat(out.delivered).isEmpty();
+            assertThat(ring.holdsInputs()).as("the ring asks its inputs to stop reading").isTrue();
             // What is acknowledged to the input is in the spool, nothing beyond.
             assertThat(origin.acked.get()).isPositive();
             assertThat(ring.counters().spooled()).isLessThan(n);
@@ -152,6 +154,7 @@ class SpooledRingTest {
             }
             assertThat(ring.counters().spooled()).isEqualTo(n);
             assertThat(ring.counters().delivered()).isEqualTo(n);
+            assertThat(ring.holdsInputs()).as("room again: the inputs may read").isFalse();
         }
     }
 }

@@ -78,15 +78,18 @@ import org.slf4j.LoggerFactory;
  * {@code Mem_Buf_Limit} holds reading back) the input reads the log's {@code .idx} and remembers the
  * item count disk_log recorded for the data each file holds ({@link WrapGeneration}); when the file
  * is reused, the lines lost are that count minus the lines read from it. This needs the input's
- * thread to look: while it is held in {@link LinePublisher#publish} (a full ring, e.g. behind a full
- * spool) it cannot, so a file reused meanwhile is logged with {@code lost_lines=unknown}, and files
- * written and reused more than once meanwhile are not seen at all (nothing on disk tells of them). A
- * file reused while ferry was stopped cannot be counted either, and its WARN at start says so.
+ * thread to look, so it stops reading, and goes on looking, while the pipeline's spool is full
+ * ({@link LinePublisher#holdsInputs()}) as it does past {@code Mem_Buf_Limit}. While it is held in
+ * {@link LinePublisher#publish} (a full ring: a slow filter, or the lines it published before it saw the
+ * spool was full) it cannot look, so a file reused meanwhile is logged with {@code lost_lines=unknown},
+ * and files written and reused more than once meanwhile are not seen at all (nothing on disk tells of
+ * them). A file reused while ferry was stopped cannot be counted either, and its WARN at start says so.
  *
  * <h2>Back-pressure</h2>
- * {@link LinePublisher#publish} blocks while the ring is full. With {@code Mem_Buf_Limit} the input
- * also stops reading while more bytes than that are published and not yet acknowledged, and resumes
- * as acknowledgements come in; nothing is dropped. The limit is checked after every published line,
+ * {@link LinePublisher#publish} blocks while the ring is full. The input stops reading while the
+ * pipeline's disk spool is full ({@link LinePublisher#holdsInputs()}), and with {@code Mem_Buf_Limit}
+ * also while more bytes than that are published and not yet acknowledged; it resumes as
+ * acknowledgements come in; nothing is dropped. The limit is checked after every published line,
  * so it is passed by at most one line; files are polled in the order they were found, so under a
  * tight limit the first ones are served first.
  */
@@ -254,7 +257,7 @@ public final class TailInput implements Input {
         return config;
     }
 
-    /** Whether reading is paused by Mem_Buf_Limit right now. */
+    /** Whether reading is paused right now: by Mem_Buf_Limit, or because the pipeline's spool is full. */
     public boolean paused() {
         return paused;
     }
@@ -292,8 +295,17 @@ public final class TailInput implements Input {
         return config.memBufLimit() > 0 ? config.memBufLimit() - inFlight.get() : Long.MAX_VALUE;
     }
 
-    boolean overLimit() {
+    private boolean overLimit() {
         return config.memBufLimit() > 0 && inFlight.get() > config.memBufLimit();
+    }
+
+    /**
+     * Whether the input holds reading back: past {@code Mem_Buf_Limit}, or the pipeline asks its inputs to
+     * wait ({@link LinePublisher#holdsInputs()}: a full spool). The thread goes on looking at the files.
+     */
+    boolean held() {
+        LinePublisher p = publisher;
+        return overLimit() || (p != null && p.holdsInputs());
     }
 
     void published(long bytes) {
@@ -390,7 +402,7 @@ public final class TailInput implements Input {
             lastDbWriteNanos = System.nanoTime();
             while (running) {
                 boolean worked = false;
-                if (!overLimit()) {
+                if (!held()) {
                     long readTime = epochNanos();
                     List<TailedFile> failed = null;
                     List<TailedFile> replaced = null;
@@ -411,7 +423,7 @@ public final class TailInput implements Input {
                             log.warn("Reading a file failed; letting it go until a scan finds it again."
                                     + " path={} offset={} error={}", f.file(), f.readPos(), e.toString());
                         }
-                        if (!running || overLimit()) {
+                        if (!running || held()) {
                             break;
                         }
                     }
@@ -433,7 +445,7 @@ public final class TailInput implements Input {
                         }
                     }
                 }
-                paused = overLimit();
+                paused = held();
                 openFiles = files.size();
                 long now = System.nanoTime();
                 if (!worked || now - lastMaintenanceNanos >= MAINTENANCE_NANOS) {

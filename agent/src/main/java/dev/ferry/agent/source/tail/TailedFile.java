@@ -518,17 +518,17 @@ final class TailedFile implements RecordOrigin {
                 multilineSink.into(batch);
                 multiline.accept(buf, from, len, offsetOf(from), next, System.nanoTime(), multilineSink);
                 multilineSink.rethrowInterrupt();
-                if (input.overLimit()) {
+                if (input.held()) {
                     publish(batch);
                     return false;
                 }
                 continue;
             }
             // A full batch goes out; so does one that reaches Mem_Buf_Limit, so reading stops at the
-            // line that crossed it, not a batch later.
+            // line that crossed it, not a batch later (or at the batch after which the spool was full).
             if (batch.add(from, len, offsetOf(from), next) || next - accountedNext > budget) {
                 publish(batch);
-                if (input.overLimit()) {
+                if (input.held()) {
                     return false;
                 }
             }

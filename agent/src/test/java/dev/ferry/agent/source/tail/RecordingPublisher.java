@@ -20,6 +20,8 @@ final class RecordingPublisher implements LinePublisher {
     private final List<Line> lines = new ArrayList<>();
     private final boolean autoAck;
     private int acked;
+    /** What {@link #holdsInputs()} answers: a test's stand-in for a full spool. */
+    volatile boolean hold;
 
     RecordingPublisher(boolean autoAck) {
         this.autoAck = autoAck;
@@ -37,6 +39,11 @@ final class RecordingPublisher implements LinePublisher {
                 batch.origin().acknowledge(batch.nextOffset(i));
             }
         }
+    }
+
+    @Override
+    public boolean holdsInputs() {
+        return hold;
     }
 
     synchronized List<Line> lines() {

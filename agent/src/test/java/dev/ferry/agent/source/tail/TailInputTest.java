@@ -271,6 +271,29 @@ class TailInputTest {
     }
 
     @Test
+    void aPipelineThatHoldsItsInputsStopsReadingUntilItLetsGo() throws Exception {
+        Path f = dir.resolve("app.log");
+        append(f, numbered("a", 1, 5));
+        RecordingPublisher pub = new RecordingPublisher(true);
+        TailInput in = start(pub, "Path", f.toString(), "Read_from_Head", "On", "Refresh_Interval", "100ms");
+        await("the first lines", () -> pub.size() == 5);
+
+        pub.hold = true; // the spool is full
+        await("the reader to pause", in::paused);
+        append(f, numbered("b", 1, 5));
+        Thread.sleep(500); // several rounds of the reading loop, each looking and not reading
+        assertThat(pub.size()).as("nothing read while the pipeline holds its inputs").isEqualTo(5);
+        assertThat(in.paused()).isTrue();
+
+        pub.hold = false;
+        await("the rest once the pipeline lets go", () -> pub.size() == 10);
+        assertThat(in.paused()).isFalse();
+        List<String> expected = new ArrayList<>(numberedList("a", 1, 5));
+        expected.addAll(numberedList("b", 1, 5));
+        assertThat(pub.texts()).containsExactlyElementsOf(expected);
+    }
+
+    @Test
     void drainedCompletesOnceEverythingIsReadAndAcknowledged() throws IOException {
         append(dir.resolve("a.log"), numbered("a", 1, 50));
         append(dir.resolve("b.log"), numbered("b", 1, 50) + "partial");
