@@ -23,12 +23,8 @@ package dev.ferry.parsers.multiline;
  *
  * <p>Not thread-safe; see {@link MultilineAssembler}.
  */
-final class CriMultilineAssembler implements MultilineAssembler {
+final class CriMultilineAssembler extends PendingRecordAssembler {
 
-    private final long timeoutNanos;
-    private final long maxRecordSize;
-    private final PendingRecord pending = new PendingRecord();
-    private final MultilineCounters counters = new MultilineCounters();
     /** The pending record's stream name, {@code streamLen} bytes. */
     private byte[] stream = new byte[16];
     private int streamLen;
@@ -36,8 +32,7 @@ final class CriMultilineAssembler implements MultilineAssembler {
     private int flagAt;
 
     CriMultilineAssembler(MultilineParserConfig config) {
-        timeoutNanos = config.flushTimeout().toNanos();
-        maxRecordSize = config.maxRecordSize();
+        super(config);
     }
 
     @Override
@@ -92,14 +87,6 @@ final class CriMultilineAssembler implements MultilineAssembler {
         }
     }
 
-    private void alone(byte[] buf, int off, int len, long offset, long nextOffset, RecordSink sink) {
-        if (!pending.isEmpty()) {
-            pending.emit(sink, counters);
-        }
-        counters.records++;
-        sink.record(buf, off, len, offset, nextOffset);
-    }
-
     private boolean sameStream(byte[] buf, int from, int to) {
         if (to - from != streamLen) {
             return false;
@@ -127,38 +114,5 @@ final class CriMultilineAssembler implements MultilineAssembler {
             }
         }
         return -1;
-    }
-
-    @Override
-    public void flush(long nowNanos, boolean force, RecordSink sink) {
-        if (pending.isEmpty()) {
-            return;
-        }
-        if (force) {
-            pending.emit(sink, counters);
-        } else if (nowNanos - pending.lastNanos >= timeoutNanos) {
-            counters.timeouts++;
-            pending.emit(sink, counters);
-        }
-    }
-
-    @Override
-    public boolean hasPending() {
-        return !pending.isEmpty();
-    }
-
-    @Override
-    public long pendingOffset() {
-        return pending.isEmpty() ? -1 : pending.offset;
-    }
-
-    @Override
-    public long flushDeadlineNanos() {
-        return pending.isEmpty() ? Long.MAX_VALUE : pending.lastNanos + timeoutNanos;
-    }
-
-    @Override
-    public MultilineCounters counters() {
-        return counters;
     }
 }

@@ -19,13 +19,9 @@ package dev.ferry.parsers.multiline;
  *
  * <p>Not thread-safe; see {@link MultilineAssembler}.
  */
-final class DockerMultilineAssembler implements MultilineAssembler {
+final class DockerMultilineAssembler extends PendingRecordAssembler {
 
-    private final long timeoutNanos;
-    private final long maxRecordSize;
-    private final PendingRecord pending = new PendingRecord();
     private final PendingRecord first = new PendingRecord();
-    private final MultilineCounters counters = new MultilineCounters();
     /** In {@code first}: where the log value's text starts and ends (exclusive). */
     private int firstLogStart;
     private int firstLogEnd;
@@ -39,17 +35,14 @@ final class DockerMultilineAssembler implements MultilineAssembler {
     private final PendingRecord out = new PendingRecord();
 
     DockerMultilineAssembler(MultilineParserConfig config) {
-        timeoutNanos = config.flushTimeout().toNanos();
-        maxRecordSize = config.maxRecordSize();
+        super(config);
     }
 
     @Override
     public void accept(byte[] buf, int off, int len, long offset, long nextOffset, long nowNanos, RecordSink sink) {
         counters.lines++;
         if (!scan(buf, off, off + len)) {
-            emitPending(sink);
-            counters.records++;
-            sink.record(buf, off, len, offset, nextOffset);
+            alone(buf, off, len, offset, nextOffset, sink);
             return;
         }
         boolean partial = !endsWithNewlineEscape(buf, logStart, logEnd);
@@ -91,7 +84,8 @@ final class DockerMultilineAssembler implements MultilineAssembler {
     }
 
     /** Emits the pending parts inside the first part's object. */
-    private void emitPending(RecordSink sink) {
+    @Override
+    void emitPending(RecordSink sink) {
         if (pending.isEmpty()) {
             return;
         }
@@ -259,38 +253,5 @@ final class DockerMultilineAssembler implements MultilineAssembler {
             }
         }
         return true;
-    }
-
-    @Override
-    public void flush(long nowNanos, boolean force, RecordSink sink) {
-        if (pending.isEmpty()) {
-            return;
-        }
-        if (force) {
-            emitPending(sink);
-        } else if (nowNanos - pending.lastNanos >= timeoutNanos) {
-            counters.timeouts++;
-            emitPending(sink);
-        }
-    }
-
-    @Override
-    public boolean hasPending() {
-        return !pending.isEmpty();
-    }
-
-    @Override
-    public long pendingOffset() {
-        return pending.isEmpty() ? -1 : pending.offset;
-    }
-
-    @Override
-    public long flushDeadlineNanos() {
-        return pending.isEmpty() ? Long.MAX_VALUE : pending.lastNanos + timeoutNanos;
-    }
-
-    @Override
-    public MultilineCounters counters() {
-        return counters;
     }
 }

@@ -23,7 +23,7 @@ import java.util.regex.Matcher;
  *
  * <p>Not thread-safe; see {@link MultilineAssembler}.
  */
-final class RegexMultilineAssembler implements MultilineAssembler {
+final class RegexMultilineAssembler extends PendingRecordAssembler {
 
     private final Matcher[] matchers;
     /** Per rule: the non-start rules of its next state, in rule order. */
@@ -31,15 +31,12 @@ final class RegexMultilineAssembler implements MultilineAssembler {
     /** Per rule: whether its next state has a start rule, which makes a match end the record. */
     private final boolean[] completes;
     private final int[] starts;
-    private final long timeoutNanos;
-    private final long maxRecordSize;
-    private final PendingRecord pending = new PendingRecord();
-    private final MultilineCounters counters = new MultilineCounters();
     private final LineText text = new LineText();
     /** The rule the last joined line matched, or -1 outside a record. */
     private int state = -1;
 
     RegexMultilineAssembler(MultilineParserConfig config) {
+        super(config);
         List<Rule> rules = config.rules();
         int n = rules.size();
         matchers = new Matcher[n];
@@ -66,8 +63,6 @@ final class RegexMultilineAssembler implements MultilineAssembler {
             continuations[i] = next.stream().mapToInt(Integer::intValue).toArray();
         }
         starts = startList.stream().mapToInt(Integer::intValue).toArray();
-        timeoutNanos = config.flushTimeout().toNanos();
-        maxRecordSize = config.maxRecordSize();
     }
 
     @Override
@@ -95,11 +90,7 @@ final class RegexMultilineAssembler implements MultilineAssembler {
                 }
             }
             state = -1;
-            if (!pending.isEmpty()) {
-                pending.emit(sink, counters);
-            }
-            counters.records++;
-            sink.record(buf, off, len, offset, nextOffset);
+            alone(buf, off, len, offset, nextOffset, sink);
         } finally {
             text.release(); // the matchers see the view, which no longer holds the caller's line
         }
@@ -130,40 +121,12 @@ final class RegexMultilineAssembler implements MultilineAssembler {
         }
     }
 
+    /**
+     * A forced flush resets the state. After a timeout it is kept, as in Fluent Bit: late continuation
+     * lines form a record of their own.
+     */
     @Override
-    public void flush(long nowNanos, boolean force, RecordSink sink) {
-        if (force) {
-            state = -1;
-        }
-        if (pending.isEmpty()) {
-            return;
-        }
-        if (force) {
-            pending.emit(sink, counters);
-        } else if (nowNanos - pending.lastNanos >= timeoutNanos) {
-            // the state is kept, as in Fluent Bit: late continuation lines form a record of their own
-            counters.timeouts++;
-            pending.emit(sink, counters);
-        }
-    }
-
-    @Override
-    public boolean hasPending() {
-        return !pending.isEmpty();
-    }
-
-    @Override
-    public long pendingOffset() {
-        return pending.isEmpty() ? -1 : pending.offset;
-    }
-
-    @Override
-    public long flushDeadlineNanos() {
-        return pending.isEmpty() ? Long.MAX_VALUE : pending.lastNanos + timeoutNanos;
-    }
-
-    @Override
-    public MultilineCounters counters() {
-        return counters;
+    void forgetState() {
+        state = -1;
     }
 }

@@ -33,7 +33,7 @@ import java.util.zip.Inflater;
  *
  * <p>Not thread-safe. Owns the input stream (closed with the reader) and an {@link Inflater} (ended).
  */
-public final class GzipSegmentReader implements SegmentReader {
+public final class GzipSegmentReader extends AbstractSegmentReader {
 
     private static final int IN_SIZE = 64 * 1024;
     private static final int FHCRC = 2;
@@ -44,7 +44,6 @@ public final class GzipSegmentReader implements SegmentReader {
 
     private enum State { HEADER, DATA, DONE, FAILED }
 
-    private final String name;
     private final InputStream in;
     private final byte[] inBuf = new byte[IN_SIZE];
     private int inPos;
@@ -57,7 +56,6 @@ public final class GzipSegmentReader implements SegmentReader {
     private State state = State.HEADER;
     private int members;
     private long memberOut;
-    private long position;
     private SegmentCorruptException failure;
     private boolean closed;
 
@@ -67,23 +65,8 @@ public final class GzipSegmentReader implements SegmentReader {
      *     here, so a plain file stream is enough)
      */
     public GzipSegmentReader(String name, InputStream in) {
-        this.name = name;
+        super(name, SegmentFormat.GZIP);
         this.in = in;
-    }
-
-    @Override
-    public String name() {
-        return name;
-    }
-
-    @Override
-    public SegmentFormat format() {
-        return SegmentFormat.GZIP;
-    }
-
-    @Override
-    public long position() {
-        return position;
     }
 
     /** Exact: header, deflate and trailer bytes consumed so far. */
@@ -141,11 +124,6 @@ public final class GzipSegmentReader implements SegmentReader {
                     throw new IllegalStateException(state.toString());
             }
         }
-    }
-
-    @Override
-    public long skipTo(long target, SkipListener listener) throws IOException {
-        return Skipping.discard(this, target, listener);
     }
 
     @Override

@@ -11,12 +11,10 @@ import java.nio.channels.FileChannel;
  *
  * <p>Not thread-safe. Closes the channel when closed unless told it does not own it.
  */
-public final class PlainSegmentReader implements SegmentReader {
+public final class PlainSegmentReader extends AbstractSegmentReader {
 
-    private final String name;
     private final FileChannel channel;
     private final boolean ownsChannel;
-    private long position;
 
     /**
      * @param name the path, for messages
@@ -24,24 +22,9 @@ public final class PlainSegmentReader implements SegmentReader {
      * @param ownsChannel whether {@link #close()} closes it
      */
     public PlainSegmentReader(String name, FileChannel channel, boolean ownsChannel) {
-        this.name = name;
+        super(name, SegmentFormat.PLAIN);
         this.channel = channel;
         this.ownsChannel = ownsChannel;
-    }
-
-    @Override
-    public String name() {
-        return name;
-    }
-
-    @Override
-    public SegmentFormat format() {
-        return SegmentFormat.PLAIN;
-    }
-
-    @Override
-    public long position() {
-        return position;
     }
 
     @Override

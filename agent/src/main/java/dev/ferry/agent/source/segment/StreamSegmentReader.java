@@ -7,34 +7,17 @@ import java.io.InputStream;
  * Reads uncompressed bytes from an {@link InputStream}, such as a plain member of a tar archive;
  * {@link #skipTo} reads and discards. Not thread-safe; closing it closes the stream.
  */
-public final class StreamSegmentReader implements SegmentReader {
+public final class StreamSegmentReader extends AbstractSegmentReader {
 
-    private final String name;
     private final InputStream in;
-    private long position;
 
     /**
      * @param name for messages: the path, or {@code archive!member}
      * @param in the data from its first byte; owned by this reader from now on
      */
     public StreamSegmentReader(String name, InputStream in) {
-        this.name = name;
+        super(name, SegmentFormat.PLAIN);
         this.in = in;
-    }
-
-    @Override
-    public String name() {
-        return name;
-    }
-
-    @Override
-    public SegmentFormat format() {
-        return SegmentFormat.PLAIN;
-    }
-
-    @Override
-    public long position() {
-        return position;
     }
 
     @Override
@@ -56,11 +39,6 @@ public final class StreamSegmentReader implements SegmentReader {
         }
         position += n;
         return n;
-    }
-
-    @Override
-    public long skipTo(long target, SkipListener listener) throws IOException {
-        return Skipping.discard(this, target, listener);
     }
 
     @Override

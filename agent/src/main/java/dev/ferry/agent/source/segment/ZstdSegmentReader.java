@@ -24,12 +24,11 @@ import java.nio.channels.ReadableByteChannel;
  * a generic {@code IOException}. Not thread-safe. Owns the channel and the native context (freed by
  * {@link #close()}).
  */
-public final class ZstdSegmentReader implements SegmentReader {
+public final class ZstdSegmentReader extends AbstractSegmentReader {
 
     private static final int IN_SIZE = 128 * 1024;
     private static final int OUT_SIZE = 128 * 1024 + 64;
 
-    private final String name;
     private final ReadableByteChannel in;
     private final ZstdDecompressCtx ctx = new ZstdDecompressCtx();
     /** Compressed bytes not yet consumed: position..limit. */
@@ -37,7 +36,6 @@ public final class ZstdSegmentReader implements SegmentReader {
     /** Decoded bytes not yet returned: position..limit. */
     private final ByteBuffer out = ByteBuffer.allocateDirect(OUT_SIZE).flip();
     private long consumed;
-    private long position;
     private boolean frameOpen;
     private boolean outputPending;
     private boolean done;
@@ -50,23 +48,8 @@ public final class ZstdSegmentReader implements SegmentReader {
      * @param in the compressed data from its first byte; owned by this reader from now on
      */
     public ZstdSegmentReader(String name, ReadableByteChannel in) {
-        this.name = name;
+        super(name, SegmentFormat.ZSTD);
         this.in = in;
-    }
-
-    @Override
-    public String name() {
-        return name;
-    }
-
-    @Override
-    public SegmentFormat format() {
-        return SegmentFormat.ZSTD;
-    }
-
-    @Override
-    public long position() {
-        return position;
     }
 
     /** Exact: compressed bytes the decoder consumed so far. */
@@ -107,11 +90,6 @@ public final class ZstdSegmentReader implements SegmentReader {
             }
             decode();
         }
-    }
-
-    @Override
-    public long skipTo(long target, SkipListener listener) throws IOException {
-        return Skipping.discard(this, target, listener);
     }
 
     @Override
