@@ -1,6 +1,7 @@
 package dev.ferry.outputs;
 
 import dev.ferry.pipeline.record.LogRecord;
+import dev.ferry.pipeline.record.RecordOrigin;
 import java.nio.charset.StandardCharsets;
 
 /** Builds records for output tests the way the ring hands them over. */
@@ -8,6 +9,23 @@ public final class TestRecords {
 
     /** 2024-01-01T10:00:00.123456789Z. */
     public static final long TIME = 1_704_103_200_123_456_789L;
+
+    /** The origin of records read from {@code /x.log}, whose stable id is {@code fp-1}; acknowledges nothing. */
+    public static final RecordOrigin ORIGIN = new RecordOrigin() {
+        @Override
+        public String path() {
+            return "/x.log";
+        }
+
+        @Override
+        public String id() {
+            return "fp-1";
+        }
+
+        @Override
+        public void acknowledge(long nextOffset) {
+        }
+    };
 
     private TestRecords() {
     }

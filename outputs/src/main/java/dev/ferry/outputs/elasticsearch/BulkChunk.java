@@ -1,5 +1,7 @@
 package dev.ferry.outputs.elasticsearch;
 
+import dev.ferry.outputs.DeadLetter;
+import dev.ferry.outputs.RecordOrigins;
 import dev.ferry.pipeline.record.ByteSink;
 import java.util.Arrays;
 
@@ -22,9 +24,7 @@ final class BulkChunk {
     private int[] starts = new int[256];
     private int[] docStarts = new int[256];
     private String[] indexes = new String[256];
-    private String[] tags = new String[256];
-    private String[] originIds = new String[256];
-    private long[] offsets = new long[256];
+    private final RecordOrigins origins = new RecordOrigins();
 
     BulkChunk(int capacity) {
         body = new ByteSink(capacity);
@@ -32,13 +32,12 @@ final class BulkChunk {
 
     void clear() {
         body.reset();
-        count = 0;
         retries = 0;
         lastError = null;
         lastStatus = 0;
-        Arrays.fill(indexes, null);
-        Arrays.fill(tags, null);
-        Arrays.fill(originIds, null);
+        Arrays.fill(indexes, 0, count, null);
+        origins.clear(count);
+        count = 0;
     }
 
     /** Records the meta data of the record whose lines were just written from {@code start}. */
@@ -48,16 +47,11 @@ final class BulkChunk {
             starts = Arrays.copyOf(starts, n);
             docStarts = Arrays.copyOf(docStarts, n);
             indexes = Arrays.copyOf(indexes, n);
-            tags = Arrays.copyOf(tags, n);
-            originIds = Arrays.copyOf(originIds, n);
-            offsets = Arrays.copyOf(offsets, n);
         }
         starts[count] = start;
         docStarts[count] = docStart;
         indexes[count] = index;
-        tags[count] = tag;
-        originIds[count] = originId;
-        offsets[count] = offset;
+        origins.set(count, tag, originId, offset);
         count++;
     }
 
@@ -71,7 +65,8 @@ final class BulkChunk {
         int start = body.length();
         int s = src.starts[i];
         body.write(src.body.array(), s, src.end(i) - s);
-        add(start, start + (src.docStarts[i] - s), src.indexes[i], src.tags[i], src.originIds[i], src.offsets[i]);
+        add(start, start + (src.docStarts[i] - s), src.indexes[i], null, null, -1);
+        origins.copy(count - 1, src.origins, i);
     }
 
     int end(int i) {
@@ -83,19 +78,8 @@ final class BulkChunk {
         return Arrays.copyOfRange(body.array(), docStarts[i], end(i) - 1);
     }
 
-    String index(int i) {
-        return indexes[i];
-    }
-
-    String tag(int i) {
-        return tags[i];
-    }
-
-    String originId(int i) {
-        return originIds[i];
-    }
-
-    long offset(int i) {
-        return originIds[i] == null ? -1 : offsets[i];
+    /** The dead letter of record {@code i}: its document, index and origin. */
+    DeadLetter letter(int i, int status, String reason, long timeMillis) {
+        return origins.letter(i, document(i), indexes[i], status, reason, timeMillis);
     }
 }

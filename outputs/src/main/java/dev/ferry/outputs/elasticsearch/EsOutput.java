@@ -244,7 +244,7 @@ public final class EsOutput implements Output {
                                 letters = new ArrayList<>();
                                 letterItems = new ArrayList<>();
                             }
-                            letters.add(letter(c, i, s, itemError(s, type, r.reason(i))));
+                            letters.add(c.letter(i, s, itemError(s, type, r.reason(i)), System.currentTimeMillis()));
                             letterItems.add(i);
                         }
                     }
@@ -306,7 +306,7 @@ public final class EsOutput implements Output {
             List<DeadLetter> letters = new ArrayList<>(c.count);
             List<Integer> items = new ArrayList<>(c.count);
             for (int i = 0; i < c.count; i++) {
-                letters.add(letter(c, i, c.lastStatus, "retry limit reached: " + c.lastError));
+                letters.add(c.letter(i, c.lastStatus, "retry limit reached: " + c.lastError, System.currentTimeMillis()));
                 items.add(i);
             }
             deadLetter(c, letters, items);
@@ -336,11 +336,6 @@ public final class EsOutput implements Output {
                 + "records={} hint=lower bulk_max_size or raise http.max_content_length", name, a.count + b.count);
         deliver(a);
         deliver(b);
-    }
-
-    private DeadLetter letter(BulkChunk c, int i, int status, String reason) {
-        return new DeadLetter(c.document(i), c.index(i), status, reason, System.currentTimeMillis(), c.tag(i),
-                c.originId(i), c.offset(i));
     }
 
     private void deadLetter(BulkChunk c, List<DeadLetter> letters, List<Integer> items) throws InterruptedException {

@@ -1,5 +1,7 @@
 package dev.ferry.outputs.loki;
 
+import dev.ferry.outputs.DeadLetter;
+import dev.ferry.outputs.RecordOrigins;
 import dev.ferry.pipeline.record.ByteSink;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -32,9 +34,7 @@ public final class LokiBatch {
     private long[] times = new long[256];
     private LokiStream[] streams = new LokiStream[256];
     private String[][] metadata = new String[256][];
-    private String[] tags = new String[256];
-    private String[] originIds = new String[256];
-    private long[] offsets = new long[256];
+    private final RecordOrigins origins = new RecordOrigins();
     private LokiStream lastStream;
 
     /**
@@ -72,18 +72,13 @@ public final class LokiBatch {
             times = Arrays.copyOf(times, n);
             streams = Arrays.copyOf(streams, n);
             this.metadata = Arrays.copyOf(this.metadata, n);
-            tags = Arrays.copyOf(tags, n);
-            originIds = Arrays.copyOf(originIds, n);
-            offsets = Arrays.copyOf(offsets, n);
         }
         starts[count] = start;
         lengths[count] = lines.length() - start;
         times[count] = timeNanos;
         streams[count] = stream;
         this.metadata[count] = metadata;
-        tags[count] = tag;
-        originIds[count] = originId;
-        offsets[count] = offset;
+        origins.set(count, tag, originId, offset);
         bytes += lengths[count] + 16;
         if (stream != lastStream) {
             bytes += stream.labelsUtf8.length;
@@ -101,7 +96,8 @@ public final class LokiBatch {
     void appendFrom(LokiBatch src, int i) {
         int start = lines.length();
         lines.write(src.lines.array(), src.starts[i], src.lengths[i]);
-        add(start, src.streams[i], src.times[i], src.metadata[i], src.tags[i], src.originIds[i], src.offsets[i]);
+        add(start, src.streams[i], src.times[i], src.metadata[i], null, null, -1);
+        origins.copy(count - 1, src.origins, i);
     }
 
     /** A new batch with the entries whose {@code drop} flag is false, and the same retry state. */
@@ -142,15 +138,8 @@ public final class LokiBatch {
         return new String(lines.array(), starts[i], lengths[i], StandardCharsets.UTF_8);
     }
 
-    String tag(int i) {
-        return tags[i];
-    }
-
-    String originId(int i) {
-        return originIds[i];
-    }
-
-    long offset(int i) {
-        return originIds[i] == null ? -1 : offsets[i];
+    /** The dead letter of entry {@code i}: its entry as JSON, its stream's labels and its origin. */
+    DeadLetter letter(int i, int status, String reason, long timeMillis) {
+        return origins.letter(i, LokiEncoder.entryJson(this, i), streams[i].labels, status, reason, timeMillis);
     }
 }

@@ -545,8 +545,7 @@ public final class LokiOutput implements Output {
                 if (replayAge != null) {
                     replayAge.deadLettered(batch, i);
                 }
-                letters.add(new DeadLetter(LokiEncoder.entryJson(batch, i), batch.stream(i).labels, status, reasons[i],
-                        now, batch.tag(i), batch.originId(i), batch.offset(i)));
+                letters.add(batch.letter(i, status, reasons[i], now));
             }
         }
         try {

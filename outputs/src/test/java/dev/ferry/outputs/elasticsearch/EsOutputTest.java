@@ -9,7 +9,6 @@ import dev.ferry.outputs.RetrySchedule;
 import dev.ferry.outputs.Sections;
 import dev.ferry.outputs.TestRecords;
 import dev.ferry.pipeline.record.LogRecord;
-import dev.ferry.pipeline.record.RecordOrigin;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -142,27 +141,11 @@ class EsOutputTest {
         return output;
     }
 
-    private static final RecordOrigin ORIGIN = new RecordOrigin() {
-        @Override
-        public String path() {
-            return "/x.log";
-        }
-
-        @Override
-        public String id() {
-            return "fp-1";
-        }
-
-        @Override
-        public void acknowledge(long nextOffset) {
-        }
-    };
-
     private static void write(EsOutput out, int n) throws IOException {
         LogRecord r = new LogRecord();
         for (int i = 0; i < n; i++) {
             LogRecord rec = TestRecords.json("app", TestRecords.TIME, "{\"seq\":" + i + "}");
-            rec.origin(ORIGIN, i * 10L, i * 10L + 10);
+            rec.origin(TestRecords.ORIGIN, i * 10L, i * 10L + 10);
             out.write(rec);
         }
         assertThat(r).isNotNull();

@@ -1,6 +1,7 @@
 package dev.ferry.outputs.loki;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.groups.Tuple.tuple;
 
 import dev.ferry.outputs.RetryLimit;
 import dev.ferry.outputs.RetrySchedule;
@@ -133,7 +134,9 @@ class LokiOutputTest {
         String[] teams = {"team-a", "bad\nteam", "team-a", "a b", null};
         for (int i = 0; i < teams.length; i++) {
             String team = teams[i] == null ? "" : ",\"team\":\"" + teams[i].replace("\n", "\\n") + "\"";
-            output.write(TestRecords.json("app", NOW + i, "{\"seq\":" + i + team + "}"));
+            var record = TestRecords.json("app", NOW + i, "{\"seq\":" + i + team + "}");
+            record.origin(TestRecords.ORIGIN, i * 100L, i * 100L + 100);
+            output.write(record);
         }
         output.flush();
 
@@ -146,6 +149,9 @@ class LokiOutputTest {
                         + "'\\u000a'",
                 "not sent: Loki refuses the tenant of $team: tenant ID 'a b' contains unsupported character ' '");
         assertThat(letters).extracting(l -> ((Number) l.get("status")).intValue()).containsOnly(0);
+        assertThat(letters).as("each letter names the line it came from").extracting(l -> l.get("origin"),
+                l -> ((Number) l.get("offset")).longValue()).containsExactlyInAnyOrder(tuple("fp-1", 100L),
+                tuple("fp-1", 300L));
         assertThat(letters).extracting(l -> String.valueOf(l.get("record"))).anySatisfy(
                 r -> assertThat(r).contains("\"seq\":1")).anySatisfy(r -> assertThat(r).contains("\"seq\":3"));
         assertThat(output.counters().delivered.sum()).isEqualTo(3);

@@ -1,0 +1,56 @@
+package dev.ferry.outputs;
+
+import java.util.Arrays;
+
+/**
+ * Where each record of an output's batch came from (its tag, origin id and offset), kept by position in
+ * the batch so that a record given up on becomes a {@link DeadLetter} that names its source line.
+ *
+ * <p>Owned by the batch it belongs to, and like it by one thread at a time.
+ */
+public final class RecordOrigins {
+
+    private String[] tags = new String[256];
+    private String[] originIds = new String[256];
+    private long[] offsets = new long[256];
+
+    /**
+     * Sets record {@code i}'s origin; {@code i} is at most the number already set (a batch appends).
+     *
+     * @param originId the stable id of the data the record was read from, or null
+     */
+    public void set(int i, String tag, String originId, long offset) {
+        if (i == tags.length) {
+            int n = i * 2;
+            tags = Arrays.copyOf(tags, n);
+            originIds = Arrays.copyOf(originIds, n);
+            offsets = Arrays.copyOf(offsets, n);
+        }
+        tags[i] = tag;
+        originIds[i] = originId;
+        offsets[i] = offset;
+    }
+
+    /** Sets record {@code i}'s origin to that of record {@code j} of {@code src}. */
+    public void copy(int i, RecordOrigins src, int j) {
+        set(i, src.tags[j], src.originIds[j], src.offsets[j]);
+    }
+
+    /** Forgets the first {@code count} records (drops the references, so a pooled batch holds no strings). */
+    public void clear(int count) {
+        Arrays.fill(tags, 0, count, null);
+        Arrays.fill(originIds, 0, count, null);
+    }
+
+    /**
+     * The dead letter of record {@code i}.
+     *
+     * @param recordJson the record's JSON as it was sent
+     * @param target where it was going (index, stream...)
+     */
+    public DeadLetter letter(int i, byte[] recordJson, String target, int status, String reason, long timeMillis) {
+        String originId = originIds[i];
+        return new DeadLetter(recordJson, target, status, reason, timeMillis, tags[i], originId,
+                originId == null ? -1 : offsets[i]);
+    }
+}
