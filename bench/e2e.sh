@@ -27,7 +27,9 @@
 # Workload: ../shared/bench/gen_erlmcp.py, FILES files x LINES numbered erlmcp lines (~425 bytes each),
 # generated once into bench/target/workload-FILESxLINES. Pipeline (the issue's reference, the same one
 # Fluent Bit 5.1.1 was measured with): tail (Read_from_Head, Exit_On_Eof) -> json parser ->
-# modify (Add host, Add cluster) -> OUTPUT. CPU is user+sys of the whole JVM, from /usr/bin/time.
+# modify (Add host, Add cluster) -> OUTPUT. CPU is user+sys of the whole JVM, from /usr/bin/time, which
+# also gives the minor page faults (the spool's memory map takes one per new 4 KiB page; on this kind's VM
+# each costs much more than on bare metal) and context switches.
 # The run fails unless ferry's summary says every line was delivered.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -141,14 +143,14 @@ if [ -n "$replay" ]; then
 else
   command=(-c "$run/bench.conf")
 fi
-/usr/bin/time -f '%e %U %S %M' -o "$run/time" "$root/ferry" "${command[@]}" 2> "$run/log" || {
+/usr/bin/time -f '%e %U %S %M %R %c %w' -o "$run/time" "$root/ferry" "${command[@]}" 2> "$run/log" || {
   cat "$run/log" >&2; exit 1; }
 if [ -n "$replay" ] && ! grep -q "replay summary: files=$files records_read=$total delivered_or_dead_lettered=$total .*result=complete" "$run/log"; then
   echo "e2e: the replay summary does not say all $total lines were read and handed on" >&2
   grep 'replay summary' "$run/log" >&2 || tail -20 "$run/log" >&2
   exit 1
 fi
-read -r wall user sys rss_kb < "$run/time"
+read -r wall user sys rss_kb minor_faults invol_cs vol_cs < "$run/time"
 if [ -z "$replay" ] && [ "$spool" = on ] && ! grep -q 'Spool opened' "$run/log"; then
   echo "e2e: the spool should be on (tail DB set), but ferry did not open one" >&2; exit 1
 fi
@@ -172,8 +174,9 @@ if [ -n "$sink_pid" ]; then
     echo "e2e: records were dead-lettered:" >&2; head -3 "$run"/dlq/* >&2; exit 1
   fi
 fi
-awk -v n="$total" -v w="$wall" -v u="$user" -v s="$sys" -v r="$rss_kb" -v o="$output"  -v k="$workers" -v sp="$spool" -v rp="$replay" -v as="$( [ -n "$archive" ] && stat -c %s "$archive" || echo 0)" 'BEGIN {
+awk -v n="$total" -v w="$wall" -v u="$user" -v s="$sys" -v r="$rss_kb" -v mf="$minor_faults" -v vc="$vol_cs" -v ic="$invol_cs" -v o="$output"  -v k="$workers" -v sp="$spool" -v rp="$replay" -v as="$( [ -n "$archive" ] && stat -c %s "$archive" || echo 0)" 'BEGIN {
   how = rp == "" ? "" : sprintf(" replayed from a tar.%s of %.1f MB", rp, as / 1048576);
   cpu = u + s;
   printf "e2e: %d lines%s to %s (ring.workers=%d, spool=%s): wall %.2fs, cpu %.2fs (user %.2f, sys %.2f)\n", n, how, o, k, sp, w, cpu, u, s;
-  printf "e2e: %.0f lines/s, %.0f lines per CPU-second, peak RSS %.1f MB\n", n / w, n / cpu, r / 1024 }'
+  printf "e2e: %.0f lines/s, %.0f lines per CPU-second, peak RSS %.1f MB\n", n / w, n / cpu, r / 1024;
+  printf "e2e: %d minor page faults, %d voluntary and %d involuntary context switches\n", mf, vc, ic }'
