@@ -10,24 +10,29 @@ public final class TestRecords {
     /** 2024-01-01T10:00:00.123456789Z. */
     public static final long TIME = 1_704_103_200_123_456_789L;
 
-    /** The origin of records read from {@code /x.log}, whose stable id is {@code fp-1}; acknowledges nothing. */
-    public static final RecordOrigin ORIGIN = new RecordOrigin() {
-        @Override
-        public String path() {
-            return "/x.log";
-        }
-
-        @Override
-        public String id() {
-            return "fp-1";
-        }
-
-        @Override
-        public void acknowledge(long nextOffset) {
-        }
-    };
+    /** The origin of records read from {@code /x.log}, whose stable id is {@code fp-1}. */
+    public static final RecordOrigin ORIGIN = origin("/x.log", "fp-1");
 
     private TestRecords() {
+    }
+
+    /** An origin with this path and stable id that acknowledges nothing. */
+    public static RecordOrigin origin(String path, String id) {
+        return new RecordOrigin() {
+            @Override
+            public String path() {
+                return path;
+            }
+
+            @Override
+            public String id() {
+                return id;
+            }
+
+            @Override
+            public void acknowledge(long nextOffset) {
+            }
+        };
     }
 
     /**

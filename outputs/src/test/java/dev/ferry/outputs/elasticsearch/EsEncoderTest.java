@@ -26,21 +26,7 @@ class EsEncoderTest {
     /** 2024-01-02T23:59:59.999000001Z: another day. */
     private static final long T2 = 1_704_239_999_999_000_001L;
 
-    private static final RecordOrigin ORIGIN = new RecordOrigin() {
-        @Override
-        public String path() {
-            return "/var/log/app.log";
-        }
-
-        @Override
-        public String id() {
-            return "fp-6fc6ca04320260b8-1024";
-        }
-
-        @Override
-        public void acknowledge(long nextOffset) {
-        }
-    };
+    private static final RecordOrigin ORIGIN = TestRecords.origin("/var/log/app.log", "fp-6fc6ca04320260b8-1024");
 
     private static EsConfig config(String... keyValues) {
         String[] all = new String[keyValues.length + 2];
