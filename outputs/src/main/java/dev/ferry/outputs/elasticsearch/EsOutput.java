@@ -305,8 +305,10 @@ public final class EsOutput implements Output {
         if (!schedule.allows(next)) {
             List<DeadLetter> letters = new ArrayList<>(c.count);
             List<Integer> items = new ArrayList<>(c.count);
+            String reason = "retry limit reached: " + c.lastError;
+            long now = System.currentTimeMillis();
             for (int i = 0; i < c.count; i++) {
-                letters.add(c.letter(i, c.lastStatus, "retry limit reached: " + c.lastError, System.currentTimeMillis()));
+                letters.add(c.letter(i, c.lastStatus, reason, now));
                 items.add(i);
             }
             deadLetter(c, letters, items);

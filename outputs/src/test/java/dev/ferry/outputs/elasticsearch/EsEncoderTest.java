@@ -139,21 +139,7 @@ class EsEncoderTest {
 
     @Test
     void longOriginIdsAreHashed() {
-        RecordOrigin weird = new RecordOrigin() {
-            @Override
-            public String path() {
-                return "p";
-            }
-
-            @Override
-            public String id() {
-                return "path:/var/log/with space.log";
-            }
-
-            @Override
-            public void acknowledge(long nextOffset) {
-            }
-        };
+        RecordOrigin weird = TestRecords.origin("p", "path:/var/log/with space.log");
         LogRecord r = TestRecords.json("t", T1, "{\"m\":1}");
         r.origin(weird, 5, 10);
         String action = encode(config(), List.of(r)).lines().findFirst().orElseThrow();
