@@ -2,11 +2,13 @@
 # End-to-end harness: runs the whole agent (./ferry) on the reference workload and prints lines/s,
 # lines per CPU-second and peak RSS.
 #
-#   bench/e2e.sh [--files 4] [--lines 500000] [--output null|file|es|loki] [--workers 1] [--no-spool] [--replay gz|zst]
+#   bench/e2e.sh [--files 4] [--lines 500000] [--output null|file|es|loki] [--workers 1] [--no-spool]
+#                [--spool-compress zstd|off] [--replay gz|zst]
 #
 # The tail input has a DB (in a temporary folder), so the Chronicle Queue disk spool is on between the
 # ring and the output, as users get it: storage.path defaults to ferry-spool next to the DB, storage.sync
-# normal. --no-spool sets storage.path off (records wait in memory; --spool is accepted and is the default).
+# normal, storage.compress zstd (--spool-compress off writes the spool's records as they are). --no-spool sets
+# storage.path off (records wait in memory; --spool is accepted and is the default).
 #
 # --replay gz|zst measures `ferry replay` instead of the tail: the workload's files are put in one tar
 # compressed with gzip (level 6) or zstd (level 3), made once next to the workload
@@ -34,7 +36,7 @@
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/.." && pwd)"
-files=4; lines=500000; output=null; workers=1; spool=on; replay=
+files=4; lines=500000; output=null; workers=1; spool=on; compress=zstd; replay=
 while [ $# -gt 0 ]; do
   case "$1" in
     --files) files=$2; shift 2;;
@@ -43,12 +45,14 @@ while [ $# -gt 0 ]; do
     --workers) workers=$2; shift 2;;
     --spool) spool=on; shift;;
     --no-spool) spool=off; shift;;
+    --spool-compress) compress=$2; shift 2;;
     --replay) replay=$2; shift 2;;
-    *) echo "usage: $0 [--files N] [--lines N] [--output null|file|es|loki] [--workers N] [--no-spool] [--replay gz|zst]" >&2; exit 2;;
+    *) echo "usage: $0 [--files N] [--lines N] [--output null|file|es|loki] [--workers N] [--no-spool] [--spool-compress zstd|off] [--replay gz|zst]" >&2; exit 2;;
   esac
 done
 # ferry replay keeps no positions, so it gets no default spool.
 [ -n "$replay" ] && spool=off
+case "$compress" in zstd|off) ;; *) echo "e2e: --spool-compress takes zstd or off, not '$compress'" >&2; exit 2;; esac
 gen="$root/../shared/bench/gen_erlmcp.py"
 # In a git worktree (/work/wt/NAME) the shared folder is one level further up.
 [ -f "$gen" ] || gen="$root/../../shared/bench/gen_erlmcp.py"
@@ -103,7 +107,7 @@ cat > "$run/bench.conf" <<CONF
     Flush        1
     Log_Level    info
     ring.workers $workers
-$( [ "$spool" = off ] && printf '    storage.path off\n' )
+$( [ "$spool" = off ] && printf '    storage.path off\n' || printf '    storage.compress %s\n' "$compress" )
 
 [INPUT]
     Name           tail
@@ -174,7 +178,7 @@ if [ -n "$sink_pid" ]; then
     echo "e2e: records were dead-lettered:" >&2; head -3 "$run"/dlq/* >&2; exit 1
   fi
 fi
-awk -v n="$total" -v w="$wall" -v u="$user" -v s="$sys" -v r="$rss_kb" -v mf="$minor_faults" -v vc="$vol_cs" -v ic="$invol_cs" -v o="$output"  -v k="$workers" -v sp="$spool" -v rp="$replay" -v as="$( [ -n "$archive" ] && stat -c %s "$archive" || echo 0)" 'BEGIN {
+awk -v n="$total" -v w="$wall" -v u="$user" -v s="$sys" -v r="$rss_kb" -v mf="$minor_faults" -v vc="$vol_cs" -v ic="$invol_cs" -v o="$output"  -v k="$workers" -v sp="$spool$( [ "$spool" = on ] && echo "/$compress" || true)" -v rp="$replay" -v as="$( [ -n "$archive" ] && stat -c %s "$archive" || echo 0)" 'BEGIN {
   how = rp == "" ? "" : sprintf(" replayed from a tar.%s of %.1f MB", rp, as / 1048576);
   cpu = u + s;
   printf "e2e: %d lines%s to %s (ring.workers=%d, spool=%s): wall %.2fs, cpu %.2fs (user %.2f, sys %.2f)\n", n, how, o, k, sp, w, cpu, u, s;

@@ -7,6 +7,7 @@ import dev.ferry.pipeline.config.OptionTable;
 import dev.ferry.pipeline.config.Options;
 import dev.ferry.pipeline.config.SourceLocation;
 import dev.ferry.pipeline.ring.RecordRing;
+import dev.ferry.pipeline.spool.SpoolCompression;
 import dev.ferry.pipeline.spool.SpoolSync;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -32,10 +33,12 @@ import java.util.Locale;
  *     positions move on
  * @param storageDiskLimit {@code storage.disk_limit}: the most bytes of records the spool keeps on disk;
  *     when reached, the inputs pause (0 = no limit)
+ * @param storageCompress {@code storage.compress} (ferry's own key): whether the spool's documents are
+ *     written zstd-compressed
  */
 public record ServiceConfig(Duration flush, Duration grace, String logLevel, int ringSlots, int ringWorkers,
                             RecordRing.Wait ringWait, Path storagePath, boolean storageOff, SpoolSync storageSync,
-                            long storageDiskLimit) {
+                            long storageDiskLimit, SpoolCompression storageCompress) {
 
     public static final OptionTable OPTIONS = new OptionTable("SERVICE", "service", List.of(
             OptionSpec.duration("Flush", "1", "flush interval of network outputs (file-like outputs flush every ring batch)"),
@@ -63,8 +66,11 @@ public record ServiceConfig(Duration flush, Duration grace, String logLevel, int
                     + "input has a DB; off: no spool"),
             OptionSpec.choice("storage.sync", "normal", List.of("normal", "full"),
                     "full: the spool is synced to disk before input positions move on (survives power loss)"),
-            OptionSpec.size("storage.disk_limit", "8GiB", "the most bytes of records the spool keeps on disk; "
-                    + "when reached the inputs pause (the log files are the buffer)"),
+            OptionSpec.size("storage.disk_limit", "8GiB", "the most bytes of records the spool keeps on disk, counted "
+                    + "before compression; when reached the inputs pause (the log files are the buffer)"),
+            OptionSpec.choice("storage.compress", "zstd", List.of("zstd", "off"),
+                    "zstd: the spool's records are written compressed (JSON logs take about a fifth of the disk); "
+                    + "off: as they are"),
             OptionSpec.ignoredOption("storage.*", "ferry's spool has no such setting"),
             OptionSpec.ignoredOption("Hot_Reload", "restart ferry to apply a new configuration"),
             OptionSpec.ignoredOption("Coro_Stack_Size", "ferry has no coroutines"),
@@ -91,7 +97,7 @@ public record ServiceConfig(Duration flush, Duration grace, String logLevel, int
         return new ServiceConfig(o.duration("Flush"), o.duration("Grace"), level.equals("warning") ? "warn" : level,
                 (int) slots, (int) workers, RecordRing.Wait.valueOf(o.string("ring.wait").toUpperCase(Locale.ROOT)),
                 storage.isEmpty() || off ? null : Path.of(storage), off, SpoolSync.parse(o.string("storage.sync")),
-                o.size("storage.disk_limit"));
+                o.size("storage.disk_limit"), SpoolCompression.parse(o.string("storage.compress")));
     }
 
     /** Reads the configuration's {@code [SERVICE]} section; more than one is an error. */

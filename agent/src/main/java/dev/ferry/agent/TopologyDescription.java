@@ -26,7 +26,8 @@ final class TopologyDescription {
                 .append("ms log_level=").append(s.logLevel()).append(" ring.slots=").append(s.ringSlots())
                 .append(" ring.workers=").append(s.ringWorkers()).append(" ring.wait=")
                 .append(s.ringWait().name().toLowerCase(Locale.ROOT)).append(" spool=")
-                .append(plan.spoolPath() == null ? "off" : plan.spoolPath().toString()).append('\n');
+                .append(plan.spoolPath() == null ? "off" : plan.spoolPath() + " storage.compress="
+                        + s.storageCompress().name().toLowerCase(Locale.ROOT)).append('\n');
         sb.append("parsers: ").append(String.join(", ", plan.parsers().names())).append('\n');
         section(sb, "inputs", plan.inputs());
         section(sb, "filters", plan.filters());

@@ -1,15 +1,18 @@
 package dev.ferry.agent;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.ferry.agent.config.ConfigLoader;
+import dev.ferry.pipeline.config.ConfigException;
+import dev.ferry.pipeline.spool.SpoolCompression;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Where the disk spool goes: storage.path, or by default next to the first tail input's DB. */
+/** Where the disk spool goes (storage.path, or by default next to the first tail input's DB) and whether it is compressed. */
 class SpoolPathTest {
 
     @TempDir
@@ -28,7 +31,8 @@ class SpoolPathTest {
     void withATailDbTheSpoolIsOnInAFolderNextToIt() throws Exception {
         TopologyPlan plan = plan("", "    DB " + dir.resolve("state/tail.db") + "\n");
         assertThat(plan.spoolPath()).isEqualTo(dir.resolve("state").resolve("ferry-spool"));
-        assertThat(TopologyDescription.describe(plan)).contains(" spool=" + dir.resolve("state/ferry-spool") + "\n");
+        assertThat(TopologyDescription.describe(plan))
+                .contains(" spool=" + dir.resolve("state/ferry-spool") + " storage.compress=zstd\n");
     }
 
     @Test
@@ -46,5 +50,16 @@ class SpoolPathTest {
         assertThat(plan("    storage.path off\n", db).spoolPath()).isNull();
         assertThat(plan("    storage.path None\n", db).spoolPath()).isNull();
         assertThat(plan("    storage.path " + dir.resolve("spool") + "\n", "").spoolPath()).isEqualTo(dir.resolve("spool"));
+    }
+
+    @Test
+    void theSpoolIsZstdCompressedUnlessStorageCompressIsOff() throws Exception {
+        String db = "    DB " + dir.resolve("tail.db") + "\n";
+        assertThat(plan("", db).service().storageCompress()).isEqualTo(SpoolCompression.ZSTD);
+        TopologyPlan off = plan("    storage.compress Off\n", db);
+        assertThat(off.service().storageCompress()).isEqualTo(SpoolCompression.OFF);
+        assertThat(TopologyDescription.describe(off)).contains(" spool=" + dir.resolve("ferry-spool") + " storage.compress=off\n");
+        assertThatThrownBy(() -> plan("    storage.compress lz4\n", db)).isInstanceOf(ConfigException.class)
+                .hasMessage(dir.resolve("ferry.conf") + ":3: [SERVICE]: bad value 'lz4' for key 'storage.compress'; allowed: one of zstd, off");
     }
 }

@@ -1,6 +1,7 @@
 package dev.ferry.bench.spool;
 
 import dev.ferry.pipeline.spool.Spool;
+import dev.ferry.pipeline.spool.SpoolCompression;
 import dev.ferry.pipeline.spool.SpoolConfig;
 import dev.ferry.pipeline.spool.SpoolEntry;
 import dev.ferry.pipeline.spool.SpoolReader;
@@ -31,6 +32,9 @@ import org.openjdk.jmh.annotations.Warmup;
  * The spool's cost per entry: appending 425-byte entries ({@code storage.sync} normal, and full: an
  * {@code msync} per entry) and reading them back, each on one thread. Each append iteration starts from an empty spool in a fresh temporary directory (deleted
  * after it), so the disk does not fill; reads go over 500,000 pre-written entries and rewind at the end.
+ * Both with {@code storage.compress} zstd and off; every entry here is the same line, so zstd's ratio is far
+ * above real logs' (bench/e2e.sh, on the generated erlmcp workload, is the measure of what compression costs
+ * and saves).
  *
  * <pre>java -jar bench/target/benchmarks.jar SpoolBenchmark -f 1 -wi 3 -i 5</pre>
  */
@@ -59,6 +63,9 @@ public class SpoolBenchmark {
         @Param({"normal", "full"})
         String sync;
 
+        @Param({"zstd", "off"})
+        String compress;
+
         Path dir;
         Spool spool;
         long offset;
@@ -66,7 +73,7 @@ public class SpoolBenchmark {
         @Setup(Level.Iteration)
         public void open() throws IOException {
             dir = Files.createTempDirectory("ferry-spool-bench");
-            spool = Spool.open(new SpoolConfig(dir, SpoolSync.parse(sync), 0));
+            spool = Spool.open(new SpoolConfig(dir, SpoolSync.parse(sync), 0, SpoolCompression.parse(compress)));
             spool.reader("es", 0);
         }
 
@@ -79,6 +86,9 @@ public class SpoolBenchmark {
 
     @State(Scope.Thread)
     public static class ReadState {
+        @Param({"zstd", "off"})
+        String compress;
+
         Path dir;
         Spool spool;
         SpoolReader reader;
@@ -86,7 +96,7 @@ public class SpoolBenchmark {
         @Setup(Level.Trial)
         public void fill() throws IOException {
             dir = Files.createTempDirectory("ferry-spool-bench");
-            spool = Spool.open(new SpoolConfig(dir, SpoolSync.NORMAL, 0));
+            spool = Spool.open(new SpoolConfig(dir, SpoolSync.NORMAL, 0, SpoolCompression.parse(compress)));
             reader = spool.reader("es", 0);
             for (int i = 0; i < PREFILLED; i++) {
                 spool.writer().append(JSON, 0, JSON.length, TAG, i, true, ORIGIN, i * 426L, i * 426L + 426);

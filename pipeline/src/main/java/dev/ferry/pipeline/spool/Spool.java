@@ -34,7 +34,7 @@ import org.slf4j.LoggerFactory;
  * storage.path/
  *   metadata.cq4t            Chronicle's queue metadata
  *   yyyyMMdd-HHmmV.cq4       one file per 5-minute roll cycle (UTC), documents of records as in
- *                            {@link SpoolEntryFormat}
+ *                            {@link SpoolEntryFormat}, zstd-compressed unless {@code storage.compress off}
  *   readers/NAME.position    each reader's committed position ({@link ReaderPosition})
  * </pre>
  *
@@ -81,7 +81,7 @@ public final class Spool implements AutoCloseable {
         this.cycleNames = DateTimeFormatter.ofPattern(rollCycle.format()).withZone(ZoneOffset.UTC);
         this.readersDir = config.path().resolve(READERS_DIR);
         long[] last = lastEntry();
-        this.writer = new SpoolWriter(this, queue, config.sync(), last[0], last[1], last[2]);
+        this.writer = new SpoolWriter(this, queue, config.sync(), config.compression(), last[0], last[1], last[2]);
         this.retainedFrom = firstEntryBytesBefore(last[1]);
     }
 
@@ -105,9 +105,10 @@ public final class Spool implements AutoCloseable {
                 .build();
         try {
             Spool spool = new Spool(config, queue, rollCycle);
-            LOG.info("Spool opened. path={} sync={} entries={} bytes={} diskLimit={}", config.path(),
-                    config.sync().name().toLowerCase(java.util.Locale.ROOT), spool.writer.nextSequence(), spool.diskBytes(),
-                    config.diskLimitBytes());
+            LOG.info("Spool opened. path={} sync={} compress={} entries={} bytes={} diskLimit={}", config.path(),
+                    config.sync().name().toLowerCase(java.util.Locale.ROOT),
+                    config.compression().name().toLowerCase(java.util.Locale.ROOT), spool.writer.nextSequence(),
+                    spool.diskBytes(), config.diskLimitBytes());
             return spool;
         } catch (RuntimeException e) {
             queue.close();
@@ -273,13 +274,19 @@ public final class Spool implements AutoCloseable {
                 if (!dc.isPresent()) {
                     return new long[] {0, 0, -1};
                 }
-                Bytes<?> in = dc.wire().bytes();
-                long payload = in.readRemaining();
-                byte[] head = documentHead(dc.index(), in);
-                long first = SpoolEntryFormat.getLong(head, SpoolEntryFormat.FIRST_SEQUENCE_AT);
-                int records = SpoolEntryFormat.getInt(head, SpoolEntryFormat.COUNT_AT);
-                long before = SpoolEntryFormat.getLong(head, SpoolEntryFormat.BYTES_BEFORE_AT);
-                return new long[] {first + records, before + payload - SpoolEntryFormat.DOCUMENT_HEAD, dc.index()};
+                byte[] doc = document(dc.index(), dc.wire().bytes(), true);
+                long first = SpoolEntryFormat.getLong(doc, SpoolEntryFormat.FIRST_SEQUENCE_AT);
+                int records = SpoolEntryFormat.getInt(doc, SpoolEntryFormat.COUNT_AT);
+                long before = SpoolEntryFormat.getLong(doc, SpoolEntryFormat.BYTES_BEFORE_AT);
+                long recordBytes;
+                try {
+                    recordBytes = SpoolDocumentUnpacker.recordsLength(doc, doc.length);
+                } catch (IllegalArgumentException e) {
+                    throw new IllegalStateException("spool " + config.path() + ": the document at index 0x"
+                            + Long.toHexString(dc.index()) + " cannot be read: " + e.getMessage()
+                            + "; move the folder away or set another storage.path", e);
+                }
+                return new long[] {first + records, before + recordBytes, dc.index()};
             }
         }
     }
@@ -291,25 +298,26 @@ public final class Spool implements AutoCloseable {
                 if (!dc.isPresent()) {
                     return ifEmpty;
                 }
-                byte[] head = documentHead(dc.index(), dc.wire().bytes());
+                byte[] head = document(dc.index(), dc.wire().bytes(), false);
                 return SpoolEntryFormat.getLong(head, SpoolEntryFormat.BYTES_BEFORE_AT);
             }
         }
     }
 
-    private byte[] documentHead(long index, Bytes<?> in) {
+    // The document's head, or with whole the whole document, checked to be a spool document ferry reads.
+    private byte[] document(long index, Bytes<?> in, boolean whole) {
         long n = in.readRemaining();
-        byte[] head = new byte[SpoolEntryFormat.DOCUMENT_HEAD];
-        if (n >= head.length) {
-            in.read(head, 0, head.length);
-        }
-        if (n < head.length || !SpoolEntryFormat.readable(head[0])) {
+        int head = SpoolEntryFormat.DOCUMENT_HEAD;
+        byte[] doc = new byte[whole ? (int) n : Math.min(head, (int) n)];
+        in.read(doc, 0, doc.length);
+        if (n < head || !SpoolEntryFormat.readable(doc[0], doc[SpoolEntryFormat.COMPRESSION_AT])) {
             throw new IllegalStateException("spool " + config.path() + ": the document at index 0x" + Long.toHexString(index)
                     + " is not a ferry spool document of version " + SpoolEntryFormat.OLDEST_READ_VERSION + " to "
-                    + SpoolEntryFormat.VERSION + " (" + n
-                    + " bytes, version " + (n > 0 ? head[0] : -1) + "); move the folder away or set another storage.path");
+                    + SpoolEntryFormat.VERSION + " (" + n + " bytes, version " + (n > 0 ? doc[0] : -1)
+                    + (n >= head ? ", compression " + doc[SpoolEntryFormat.COMPRESSION_AT] : "")
+                    + "); move the folder away or set another storage.path");
         }
-        return head;
+        return doc;
     }
 
     @Override

@@ -14,15 +14,17 @@ import java.nio.ByteOrder;
  * cost is per document (header, index, thread checks), so a batch pays it once instead of once per record.
  *
  * <pre>
- * document (version 3; version 2, written by earlier ferry releases, is read too: it has no key masks)
+ * document (version 4; versions 2 and 3, written by earlier ferry releases, are read too: they are never
+ * compressed, and version 2 has no key masks)
  * offset  size  field
- *      0     1  format version, 3
- *      1     1  reserved, 0
+ *      0     1  format version, 4
+ *      1     1  compression of the records: 0 none, 1 zstd (versions 2 and 3: always 0)
  *      2     4  record count N (at least 1)
  *      6     8  first sequence: the number of the document's first record; 0 for the first record the
  *               spool ever held, +1 per record, across documents and restarts
  *     14     8  bytes before: the sum of the sizes of all earlier records
- *     22        N records, one after the other
+ *     22        N records, one after the other; compressed, one zstd frame that holds its content size
+ *               (the N records' bytes) and decompresses to them
  *
  * record
  *      0     4  length R of the rest of the record; the record's size is 4 + R
@@ -43,15 +45,22 @@ import java.nio.ByteOrder;
  * always carries its tag and origin. Sequence and bytes-before make the spool's counters restart-safe:
  * the writer resumes them from the last document, a reader's position is a sequence number (see
  * {@link ReaderPosition}), and a reader's pending bytes are the writer's end minus the end of its last
- * commit. Document headers and Chronicle's framing and index pages are not counted as record bytes.
+ * commit. Document headers and Chronicle's framing and index pages are not counted as record bytes, and
+ * a record's size is its size before compression: limits count the records, and compression only makes
+ * the files smaller.
  */
 final class SpoolEntryFormat {
 
-    static final int VERSION = 3;
-    /** The oldest version still read: version 2 differs only in having no key masks. */
+    static final int VERSION = 4;
+    /** The oldest version still read: versions 2 and 3 differ in being never compressed, and 2 in having no key masks. */
     static final int OLDEST_READ_VERSION = 2;
+    /** The first version whose documents may be compressed. */
+    static final int FIRST_COMPRESSED_VERSION = 4;
     /** Bytes of a document's header. */
     static final int DOCUMENT_HEAD = 22;
+    static final int COMPRESSION_AT = 1;
+    static final int COMPRESSION_NONE = 0;
+    static final int COMPRESSION_ZSTD = 1;
     static final int COUNT_AT = 2;
     static final int FIRST_SEQUENCE_AT = 6;
     static final int BYTES_BEFORE_AT = 14;
@@ -71,6 +80,12 @@ final class SpoolEntryFormat {
     /** Whether a document of format {@code version} can be read. */
     static boolean readable(int version) {
         return version >= OLDEST_READ_VERSION && version <= VERSION;
+    }
+
+    /** Whether a document of format {@code version} with records compressed as {@code compression} can be read. */
+    static boolean readable(int version, int compression) {
+        return readable(version) && (compression == COMPRESSION_NONE
+                || compression == COMPRESSION_ZSTD && version >= FIRST_COMPRESSED_VERSION);
     }
 
     private static final VarHandle INT = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);

@@ -22,8 +22,9 @@ import net.openhft.chronicle.wire.DocumentContext;
  * uncommitted bytes are at its limit, so a consumer that waits for a full batch before committing
  * must keep its batches below the limit.
  *
- * <p>Reading copies one document at a time out of the mapped file into a reused heap buffer, and hands
- * out its records one by one as views into it: nothing is allocated per entry.
+ * <p>Reading copies one document at a time out of the mapped file into a reused heap buffer (restoring a
+ * compressed one into a second buffer, {@link SpoolDocumentUnpacker}), and hands out its records one by
+ * one as views into it: nothing is allocated per entry.
  */
 public final class SpoolReader implements AutoCloseable {
 
@@ -36,9 +37,12 @@ public final class SpoolReader implements AutoCloseable {
     private final SpoolEntry entry = new SpoolEntry();
     private ExcerptTailer tailer;
 
-    // The current document, copied out of the queue: records left, where the next one starts, and its
-    // sequence and bytes-before. Entries below skipBelow were committed before a restart or rewind.
-    private byte[] doc = new byte[SpoolEntryFormat.TARGET_DOCUMENT_BYTES + 16 * 1024];
+    // The current document as copied out of the queue (raw), and as read: raw itself, or the unpacker's
+    // buffer when it was compressed. Then the records left, where the next one starts, and its sequence
+    // and bytes-before. Entries below skipBelow were committed before a restart or rewind.
+    private byte[] raw = new byte[SpoolEntryFormat.TARGET_DOCUMENT_BYTES + 16 * 1024];
+    private SpoolDocumentUnpacker unpacker;
+    private byte[] doc = raw;
     private int docLength;
     private int docLeft;
     private int docPos;
@@ -190,6 +194,10 @@ public final class SpoolReader implements AutoCloseable {
             tailer.close();
             tailer = null;
         }
+        if (unpacker != null) {
+            unpacker.close();
+            unpacker = null;
+        }
     }
 
     private ExcerptTailer tailer() {
@@ -213,18 +221,35 @@ public final class SpoolReader implements AutoCloseable {
             index = dc.index();
             Bytes<?> in = dc.wire().bytes();
             int n = (int) in.readRemaining();
-            if (n > doc.length) {
-                doc = new byte[Math.max(n, doc.length * 2)];
+            if (n > raw.length) {
+                raw = new byte[Math.max(n, raw.length * 2)];
             }
-            in.read(doc, 0, n);
+            in.read(raw, 0, n);
             docLength = n;
         }
+        doc = raw;
+        boolean headRead = docLength >= SpoolEntryFormat.DOCUMENT_HEAD;
         int version = docLength > 0 ? doc[0] : -1;
-        int records = docLength >= SpoolEntryFormat.DOCUMENT_HEAD ? SpoolEntryFormat.getInt(doc, SpoolEntryFormat.COUNT_AT) : 0;
-        if (!SpoolEntryFormat.readable(version) || records < 1) {
+        int compression = headRead ? doc[SpoolEntryFormat.COMPRESSION_AT] : -1;
+        int records = headRead ? SpoolEntryFormat.getInt(doc, SpoolEntryFormat.COUNT_AT) : 0;
+        if (!SpoolEntryFormat.readable(version, compression) || records < 1) {
             throw new IllegalStateException("spool document at index 0x" + Long.toHexString(index)
-                    + " has format version " + version + ", " + records + " records and " + docLength
-                    + " bytes; expected version " + SpoolEntryFormat.OLDEST_READ_VERSION + " to " + SpoolEntryFormat.VERSION + " (" + queue.fileAbsolutePath() + ")");
+                    + " has format version " + version + ", compression " + compression + ", " + records
+                    + " records and " + docLength + " bytes; expected version " + SpoolEntryFormat.OLDEST_READ_VERSION
+                    + " to " + SpoolEntryFormat.VERSION + " (" + queue.fileAbsolutePath() + ")");
+        }
+        if (compression == SpoolEntryFormat.COMPRESSION_ZSTD) {
+            if (unpacker == null) {
+                unpacker = new SpoolDocumentUnpacker();
+            }
+            try {
+                unpacker.unpack(raw, docLength);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalStateException("spool document at index 0x" + Long.toHexString(index) + " cannot be read: "
+                        + e.getMessage() + " (" + queue.fileAbsolutePath() + ")", e);
+            }
+            doc = unpacker.array();
+            docLength = unpacker.length();
         }
         docIndex = index;
         docLeft = records;

@@ -13,8 +13,9 @@ import net.openhft.chronicle.wire.DocumentContext;
  *
  * <p>Not thread-safe: one thread appends (the Chronicle appender is created on it at the first write).
  * {@link #append} encodes the record (its JSON, tag, time, origin id and offsets) into the current batch,
- * a heap buffer ({@link SpoolBatchEncoder}); {@link #flush()} writes the batch as one Chronicle document
- * and, with {@link SpoolSync#FULL}, {@code msync}s it. A batch is also written once it reaches about
+ * a heap buffer ({@link SpoolBatchEncoder}); {@link #flush()} writes the batch as one Chronicle document,
+ * compressed with {@link SpoolCompression#ZSTD} ({@link SpoolDocumentPacker}), and, with
+ * {@link SpoolSync#FULL}, {@code msync}s it. A batch is also written once it reaches about
  * 64 KiB. Records are visible to readers, and may be acknowledged to the inputs, only once the
  * {@code flush} that wrote them returned.
  *
@@ -29,6 +30,8 @@ public final class SpoolWriter {
     private final SingleChronicleQueue queue;
     private final boolean syncEachDocument;
     private final SpoolBatchEncoder batch = new SpoolBatchEncoder();
+    /** Null when documents are written uncompressed. */
+    private final SpoolDocumentPacker packer;
     private ExcerptAppender appender;
 
     // Written by the appending thread only. bytesEnd is volatile and written last, so a thread that reads
@@ -39,11 +42,12 @@ public final class SpoolWriter {
     private long appendedBytes;
     private volatile long bytesEnd;
 
-    SpoolWriter(Spool spool, SingleChronicleQueue queue, SpoolSync sync, long nextSequence, long bytesEnd,
-            long lastIndex) {
+    SpoolWriter(Spool spool, SingleChronicleQueue queue, SpoolSync sync, SpoolCompression compression,
+            long nextSequence, long bytesEnd, long lastIndex) {
         this.spool = spool;
         this.queue = queue;
         this.syncEachDocument = sync == SpoolSync.FULL;
+        this.packer = compression == SpoolCompression.ZSTD ? new SpoolDocumentPacker() : null;
         this.nextSequence = nextSequence;
         this.bytesEnd = bytesEnd;
         this.lastIndex = lastIndex;
@@ -94,10 +98,16 @@ public final class SpoolWriter {
         if (batch.isEmpty()) {
             return;
         }
+        byte[] doc = batch.array();
+        int length = batch.length();
+        if (packer != null && packer.pack(doc, length)) {
+            doc = packer.array();
+            length = packer.length();
+        }
         ExcerptAppender a = appender();
         try (DocumentContext dc = a.writingDocument()) {
             try {
-                dc.wire().bytes().write(batch.array(), 0, batch.length());
+                dc.wire().bytes().write(doc, 0, length);
             } catch (RuntimeException e) {
                 dc.rollbackOnClose();
                 throw e;
@@ -177,6 +187,9 @@ public final class SpoolWriter {
         if (appender != null) {
             appender.close();
             appender = null;
+        }
+        if (packer != null) {
+            packer.close();
         }
     }
 

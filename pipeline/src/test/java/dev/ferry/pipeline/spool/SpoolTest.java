@@ -38,19 +38,19 @@ class SpoolTest {
     }
 
     /** Appends one record as a document of its own. */
-    private static long append(SpoolWriter w, String json) {
+    static long append(SpoolWriter w, String json) {
         long sequence = add(w, json);
         w.flush();
         return sequence;
     }
 
     /** Adds one record to the writer's batch (not written until a flush). */
-    private static long add(SpoolWriter w, String json) {
+    static long add(SpoolWriter w, String json) {
         byte[] b = json.getBytes(StandardCharsets.UTF_8);
         return w.append(b, 0, b.length, "app.log", 42L, false, "fp-1", 0, b.length + 1);
     }
 
-    private static List<String> drain(SpoolReader r) {
+    static List<String> drain(SpoolReader r) {
         List<String> out = new ArrayList<>();
         for (SpoolEntry e = r.next(); e != null; e = r.next()) {
             out.add(e.jsonString());
