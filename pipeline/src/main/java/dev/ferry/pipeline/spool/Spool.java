@@ -74,14 +74,14 @@ public final class Spool implements AutoCloseable {
     private int cleanedBelowCycle = Integer.MIN_VALUE;
     private volatile long deletedFiles;
 
-    private Spool(SpoolConfig config, SingleChronicleQueue queue, RollCycle rollCycle) {
+    private Spool(SpoolConfig config, SingleChronicleQueue queue, RollCycle rollCycle, SpoolCompression compression) {
         this.config = config;
         this.queue = queue;
         this.rollCycle = rollCycle;
         this.cycleNames = DateTimeFormatter.ofPattern(rollCycle.format()).withZone(ZoneOffset.UTC);
         this.readersDir = config.path().resolve(READERS_DIR);
         long[] last = lastEntry();
-        this.writer = new SpoolWriter(this, queue, config.sync(), config.compression(), last[0], last[1], last[2]);
+        this.writer = new SpoolWriter(this, queue, config.sync(), compression, last[0], last[1], last[2]);
         this.retainedFrom = firstEntryBytesBefore(last[1]);
     }
 
@@ -103,11 +103,17 @@ public final class Spool implements AutoCloseable {
                 .blockSize(BLOCK_SIZE)
                 .syncMode(config.sync() == SpoolSync.FULL ? SyncMode.SYNC : SyncMode.NONE)
                 .build();
+        SpoolCompression compression = config.compression();
+        if (compression == SpoolCompression.ZSTD && ZstdLibrary.problem() != null) {
+            LOG.warn("The spool is written uncompressed: zstd's native library did not load. path={} error=\"{}\"",
+                    config.path(), ZstdLibrary.problem());
+            compression = SpoolCompression.OFF;
+        }
         try {
-            Spool spool = new Spool(config, queue, rollCycle);
+            Spool spool = new Spool(config, queue, rollCycle, compression);
             LOG.info("Spool opened. path={} sync={} compress={} entries={} bytes={} diskLimit={}", config.path(),
                     config.sync().name().toLowerCase(java.util.Locale.ROOT),
-                    config.compression().name().toLowerCase(java.util.Locale.ROOT), spool.writer.nextSequence(),
+                    compression.name().toLowerCase(java.util.Locale.ROOT), spool.writer.nextSequence(),
                     spool.diskBytes(), config.diskLimitBytes());
             return spool;
         } catch (RuntimeException e) {
@@ -278,6 +284,11 @@ public final class Spool implements AutoCloseable {
                 long first = SpoolEntryFormat.getLong(doc, SpoolEntryFormat.FIRST_SEQUENCE_AT);
                 int records = SpoolEntryFormat.getInt(doc, SpoolEntryFormat.COUNT_AT);
                 long before = SpoolEntryFormat.getLong(doc, SpoolEntryFormat.BYTES_BEFORE_AT);
+                if (doc[SpoolEntryFormat.COMPRESSION_AT] == SpoolEntryFormat.COMPRESSION_ZSTD && ZstdLibrary.problem() != null) {
+                    throw new IllegalStateException("spool " + config.path() + ": the last document (index 0x"
+                            + Long.toHexString(dc.index()) + ") is zstd-compressed and zstd's native library did not load: "
+                            + ZstdLibrary.problem());
+                }
                 long recordBytes;
                 try {
                     recordBytes = SpoolDocumentUnpacker.recordsLength(doc, doc.length);

@@ -17,6 +17,8 @@ import net.openhft.chronicle.wire.DocumentContext;
  *       append returned; a reader thread commits every 37 entries and prints {@code committed i}.
  *   <li>{@code partial DIR N}: appends N entries, then leaves a document half written (header not complete)
  *       and prints {@code partial}, and waits to be killed.
+ *   <li>{@code read DIR}: reads every entry as the reader {@code out} and prints {@code read N}, or
+ *       {@code error: MESSAGE} if the spool refuses to open or to read.
  * </ul>
  */
 public final class SpoolChildMain {
@@ -28,6 +30,7 @@ public final class SpoolChildMain {
             case "append" -> append(dir, Integer.parseInt(args[2]));
             case "stream" -> stream(dir);
             case "partial" -> partial(dir, Integer.parseInt(args[2]));
+            case "read" -> read(dir);
             default -> throw new IllegalArgumentException(mode);
         }
     }
@@ -41,6 +44,19 @@ public final class SpoolChildMain {
             spool.writer().flush();
         }
         System.out.println("done");
+    }
+
+    private static void read(Path dir) {
+        try (Spool spool = Spool.open(new SpoolConfig(dir, SpoolSync.NORMAL, 0))) {
+            SpoolReader reader = spool.reader("out", 0);
+            int n = 0;
+            while (reader.next() != null) {
+                n++;
+            }
+            System.out.println("read " + n);
+        } catch (IllegalStateException e) {
+            System.out.println("error: " + e.getMessage());
+        }
     }
 
     private static void stream(Path dir) {

@@ -9,6 +9,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import net.openhft.chronicle.bytes.Bytes;
 import net.openhft.chronicle.core.time.SetTimeProvider;
 import net.openhft.chronicle.queue.ExcerptAppender;
@@ -148,6 +149,56 @@ class SpoolCompressionTest {
             assertThat(drain(reader)).containsExactly("{}");
         }
         assertThat(rawDocuments()).extracting(d -> (int) d[SpoolEntryFormat.COMPRESSION_AT]).containsExactly(0);
+    }
+
+    @Test
+    void withoutZstdsNativeLibraryTheSpoolIsWrittenUncompressedAndCompressedDocumentsAreRefusedClearly() throws Exception {
+        // zstd-jni unpacks its library into java.io.tmpdir: a child JVM whose tmpdir does not exist cannot load it.
+        List<String> noTmp = List.of("-Dchronicle.analytics.disable=true", "-Djava.io.tmpdir=" + dir.resolve("no-such-folder"));
+        String noLibrary = "zstd's native library did not load: Cannot unpack libzstd-jni-";
+        String fix = "; zstd-jni unpacks its native library into java.io.tmpdir (" + dir.resolve("no-such-folder")
+                + ") first: make that folder writable (under systemd: PrivateTmp=true) or point -DZstdTempFolder at one that is";
+        Path plain = dir.resolve("plain");
+        try (ChildJvm child = ChildJvm.start(noTmp, e -> true, SpoolChildMain.class, "append", plain.toString(), "200")) {
+            assertThat(child.awaitLine(l -> l.equals("done"), 60, TimeUnit.SECONDS)).as("child stderr: %s", child.stderr()).isNotNull();
+            assertThat(child.stderr()).contains("WARN dev.ferry.pipeline.spool.Spool - The spool is written uncompressed: zstd's native "
+                    + "library did not load. path=" + plain + " error=\"Cannot unpack libzstd-jni-").contains(fix + "\"\n")
+                    .contains("Spool opened. path=" + plain + " sync=normal compress=off ");
+        }
+        try (Spool spool = Spool.open(new SpoolConfig(plain, SpoolSync.NORMAL, 0))) {
+            SpoolReader reader = spool.reader("out", 0);
+            int n = 0;
+            for (SpoolEntry e = reader.next(); e != null; e = reader.next()) {
+                assertThat(e.jsonString()).startsWith("{\"seq\":" + n + ",");
+                n++;
+            }
+            assertThat(n).isEqualTo(200);
+        }
+
+        // Compressed documents, first the last one, then an earlier one, in a JVM without the library.
+        Path packed = dir.resolve("packed");
+        long firstIndex;
+        try (Spool spool = Spool.open(new SpoolConfig(packed, SpoolSync.NORMAL, 0))) {
+            spool.reader("out", 0);
+            addAll(spool.writer(), lines(0, 20));
+            firstIndex = spool.writer().lastIndex();
+        }
+        try (ChildJvm child = ChildJvm.start(noTmp, e -> true, SpoolChildMain.class, "read", packed.toString())) {
+            assertThat(child.awaitLine(l -> l.startsWith("error: "), 60, TimeUnit.SECONDS)).as("child stderr: %s", child.stderr())
+                    .startsWith("error: spool " + packed + ": the last document (index 0x" + Long.toHexString(firstIndex)
+                            + ") is zstd-compressed and " + noLibrary)
+                    .endsWith(fix);
+        }
+        try (Spool spool = Spool.open(new SpoolConfig(packed, SpoolSync.NORMAL, 0))) {
+            append(spool.writer(), "{}"); // too small to compress: the last document is a plain one
+        }
+        try (ChildJvm child = ChildJvm.start(noTmp, e -> true, SpoolChildMain.class, "read", packed.toString())) {
+            String line = child.awaitLine(l -> l.startsWith("error: "), 60, TimeUnit.SECONDS);
+            assertThat(line).as("child stderr: %s", child.stderr())
+                    .startsWith("error: spool document at index 0x" + Long.toHexString(firstIndex) + " is zstd-compressed and "
+                            + noLibrary)
+                    .endsWith(fix + " (" + packed.toAbsolutePath() + ")");
+        }
     }
 
     @Test
