@@ -1,5 +1,6 @@
 package dev.ferry.pipeline.spool;
 
+import dev.ferry.pipeline.io.ZstdLibrary;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.DirectoryStream;

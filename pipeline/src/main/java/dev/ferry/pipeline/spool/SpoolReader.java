@@ -1,5 +1,6 @@
 package dev.ferry.pipeline.spool;
 
+import dev.ferry.pipeline.io.ZstdLibrary;
 import java.nio.file.Path;
 import net.openhft.chronicle.bytes.Bytes;
 import net.openhft.chronicle.queue.ExcerptTailer;

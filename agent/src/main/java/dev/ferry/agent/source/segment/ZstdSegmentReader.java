@@ -3,6 +3,7 @@ package dev.ferry.agent.source.segment;
 import com.github.luben.zstd.ZstdDecompressCtx;
 import com.github.luben.zstd.ZstdException;
 import dev.ferry.agent.source.segment.SegmentCorruptException.Reason;
+import dev.ferry.pipeline.io.ZstdLibrary;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.ReadableByteChannel;
@@ -30,7 +31,7 @@ public final class ZstdSegmentReader extends AbstractSegmentReader {
     private static final int OUT_SIZE = 128 * 1024 + 64;
 
     private final ReadableByteChannel in;
-    private final ZstdDecompressCtx ctx = new ZstdDecompressCtx();
+    private final ZstdDecompressCtx ctx;
     /** Compressed bytes not yet consumed: position..limit. */
     private final ByteBuffer src = ByteBuffer.allocateDirect(IN_SIZE).flip();
     /** Decoded bytes not yet returned: position..limit. */
@@ -45,11 +46,19 @@ public final class ZstdSegmentReader extends AbstractSegmentReader {
 
     /**
      * @param name for messages: the path, or {@code archive!member}
-     * @param in the compressed data from its first byte; owned by this reader from now on
+     * @param in the compressed data from its first byte; owned by this reader from now on (the caller
+     *     closes it if this throws)
+     * @throws IllegalStateException if zstd's native library did not load ({@link ZstdLibrary#problem()})
      */
     public ZstdSegmentReader(String name, ReadableByteChannel in) {
         super(name, SegmentFormat.ZSTD);
+        String problem = ZstdLibrary.problem();
+        if (problem != null) {
+            throw new IllegalStateException("Segment " + name + " is zstd-compressed and zstd's native library did not load: "
+                    + problem);
+        }
         this.in = in;
+        this.ctx = new ZstdDecompressCtx();
     }
 
     /** Exact: compressed bytes the decoder consumed so far. */

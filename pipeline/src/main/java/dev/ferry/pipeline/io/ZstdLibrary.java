@@ -1,13 +1,15 @@
-package dev.ferry.pipeline.spool;
+package dev.ferry.pipeline.io;
 
 import com.github.luben.zstd.util.Native;
 
 /**
  * Whether zstd-jni's native library could be loaded. zstd-jni unpacks it into {@code java.io.tmpdir} (or
  * the folder of {@code -DZstdTempFolder}) before loading it, so a read-only or missing temporary folder (a
- * systemd unit with {@code ProtectSystem=strict} and no {@code PrivateTmp}) leaves it unloadable.
+ * systemd unit with {@code ProtectSystem=strict} and no {@code PrivateTmp}) leaves it unloadable. The spool
+ * then writes uncompressed; what must be decompressed (a compressed spool, {@code .zst} segments) is
+ * refused with {@link #problem()} instead of a {@code LinkageError}.
  */
-final class ZstdLibrary {
+public final class ZstdLibrary {
 
     private static final String LOAD_ERROR = load();
 
@@ -24,7 +26,7 @@ final class ZstdLibrary {
     }
 
     /** Null if the library is loaded; otherwise why it is not, and what to do about it. */
-    static String problem() {
+    public static String problem() {
         if (LOAD_ERROR == null) {
             return null;
         }
