@@ -142,6 +142,32 @@ class SpoolCompressionTest {
     }
 
     @Test
+    void aVersion3DocumentFromTheReleaseBeforeIsReadAndResumedFromThenFollowedByCompressedOnes() {
+        try (Spool spool = open(SpoolCompression.OFF)) {
+            spool.reader("out", 0);
+            addAll(spool.writer(), lines(0, 10));
+        }
+        // Version 3, as the release before wrote it, is version 4 uncompressed but for its first byte.
+        byte[] version3 = rawDocuments().get(0);
+        version3[0] = 3;
+        SpoolEntryFormat.putLong(version3, SpoolEntryFormat.FIRST_SEQUENCE_AT, 10);
+        SpoolEntryFormat.putLong(version3, SpoolEntryFormat.BYTES_BEFORE_AT, version3.length - SpoolEntryFormat.DOCUMENT_HEAD);
+        appendRaw(version3);
+        try (Spool spool = open(SpoolCompression.ZSTD)) {
+            assertThat(spool.writer().nextSequence()).as("counters resume from the version 3 document").isEqualTo(20);
+            assertThat(spool.writer().bytesEnd()).isEqualTo(2L * (version3.length - SpoolEntryFormat.DOCUMENT_HEAD));
+            SpoolReader reader = spool.reader("out", 0);
+            addAll(spool.writer(), lines(20, 30));
+            List<String> expected = new ArrayList<>(lines(0, 10));
+            expected.addAll(lines(0, 10));
+            expected.addAll(lines(20, 30));
+            assertThat(drain(reader)).containsExactlyElementsOf(expected);
+        }
+        assertThat(rawDocuments()).extracting(d -> (int) d[0] * 10 + d[SpoolEntryFormat.COMPRESSION_AT])
+                .as("version and compression of each document").containsExactly(40, 30, 41);
+    }
+
+    @Test
     void aDocumentThatCompressionWouldNotShrinkIsWrittenAsItIs() {
         try (Spool spool = open(SpoolCompression.ZSTD)) {
             SpoolReader reader = spool.reader("out", 0);
