@@ -80,6 +80,15 @@ class SpoolCompressionTest {
         return out;
     }
 
+    /** Spools lines 0 to n-1 as one document, with the reader "out" registered; returns the document as stored. */
+    private byte[] firstDocument(SpoolCompression compression, int n) {
+        try (Spool spool = open(compression)) {
+            spool.reader("out", 0);
+            addAll(spool.writer(), lines(0, n));
+        }
+        return rawDocuments().get(0);
+    }
+
     private static void addAll(SpoolWriter w, List<String> lines) {
         for (String l : lines) {
             add(w, l);
@@ -143,12 +152,8 @@ class SpoolCompressionTest {
 
     @Test
     void aVersion3DocumentFromTheReleaseBeforeIsReadAndResumedFromThenFollowedByCompressedOnes() {
-        try (Spool spool = open(SpoolCompression.OFF)) {
-            spool.reader("out", 0);
-            addAll(spool.writer(), lines(0, 10));
-        }
         // Version 3, as the release before wrote it, is version 4 uncompressed but for its first byte.
-        byte[] version3 = rawDocuments().get(0);
+        byte[] version3 = firstDocument(SpoolCompression.OFF, 10);
         version3[0] = 3;
         SpoolEntryFormat.putLong(version3, SpoolEntryFormat.FIRST_SEQUENCE_AT, 10);
         SpoolEntryFormat.putLong(version3, SpoolEntryFormat.BYTES_BEFORE_AT, version3.length - SpoolEntryFormat.DOCUMENT_HEAD);
@@ -229,13 +234,9 @@ class SpoolCompressionTest {
 
     @Test
     void damagedAndMislabelledCompressedDocumentsAreReportedWithTheirIndex() {
-        try (Spool spool = open(SpoolCompression.ZSTD)) {
-            spool.reader("out", 0);
-            addAll(spool.writer(), lines(0, 20));
-        }
+        byte[] good = firstDocument(SpoolCompression.ZSTD, 20);
         // A copy of that document as the next one, with its checksum broken: its head and frame header
         // still read, its records do not.
-        byte[] good = rawDocuments().get(0);
         byte[] broken = good.clone();
         SpoolEntryFormat.putLong(broken, SpoolEntryFormat.FIRST_SEQUENCE_AT, 20);
         SpoolEntryFormat.putLong(broken, SpoolEntryFormat.BYTES_BEFORE_AT, SpoolDocumentUnpacker.recordsLength(good, good.length));
