@@ -7,7 +7,7 @@ import com.github.luben.zstd.util.Native;
  * the folder of {@code -DZstdTempFolder}) before loading it, so a read-only or missing temporary folder (a
  * systemd unit with {@code ProtectSystem=strict} and no {@code PrivateTmp}) leaves it unloadable. The spool
  * then writes uncompressed; what must be decompressed (a compressed spool, {@code .zst} segments) is
- * refused with {@link #problem()} instead of a {@code LinkageError}.
+ * refused by {@link #requireLoaded} instead of failing with a {@code LinkageError}.
  */
 public final class ZstdLibrary {
 
@@ -32,5 +32,20 @@ public final class ZstdLibrary {
         }
         return LOAD_ERROR + "; zstd-jni unpacks its native library into java.io.tmpdir (" + System.getProperty("java.io.tmpdir")
                 + ") first: make that folder writable (under systemd: PrivateTmp=true) or point -DZstdTempFolder at one that is";
+    }
+
+    /**
+     * Returns if the library is loaded; otherwise refuses {@code what}, which needs it.
+     *
+     * @param what the compressed data, as the message names it ({@code Segment /var/log/app.log.1.zst})
+     * @param after appended to the message after the reason (such as where the data lies), or ""
+     * @throws IllegalStateException "WHAT is zstd-compressed and zstd's native library did not load: "
+     *     {@link #problem()} AFTER
+     */
+    public static void requireLoaded(String what, String after) {
+        String problem = problem();
+        if (problem != null) {
+            throw new IllegalStateException(what + " is zstd-compressed and zstd's native library did not load: " + problem + after);
+        }
     }
 }

@@ -105,9 +105,10 @@ public final class Spool implements AutoCloseable {
                 .syncMode(config.sync() == SpoolSync.FULL ? SyncMode.SYNC : SyncMode.NONE)
                 .build();
         SpoolCompression compression = config.compression();
-        if (compression == SpoolCompression.ZSTD && ZstdLibrary.problem() != null) {
+        String zstdProblem = compression == SpoolCompression.ZSTD ? ZstdLibrary.problem() : null;
+        if (zstdProblem != null) {
             LOG.warn("The spool is written uncompressed: zstd's native library did not load. path={} error=\"{}\"",
-                    config.path(), ZstdLibrary.problem());
+                    config.path(), zstdProblem);
             compression = SpoolCompression.OFF;
         }
         try {
@@ -285,10 +286,9 @@ public final class Spool implements AutoCloseable {
                 long first = SpoolEntryFormat.getLong(doc, SpoolEntryFormat.FIRST_SEQUENCE_AT);
                 int records = SpoolEntryFormat.getInt(doc, SpoolEntryFormat.COUNT_AT);
                 long before = SpoolEntryFormat.getLong(doc, SpoolEntryFormat.BYTES_BEFORE_AT);
-                if (doc[SpoolEntryFormat.COMPRESSION_AT] == SpoolEntryFormat.COMPRESSION_ZSTD && ZstdLibrary.problem() != null) {
-                    throw new IllegalStateException("spool " + config.path() + ": the last document (index 0x"
-                            + Long.toHexString(dc.index()) + ") is zstd-compressed and zstd's native library did not load: "
-                            + ZstdLibrary.problem());
+                if (doc[SpoolEntryFormat.COMPRESSION_AT] == SpoolEntryFormat.COMPRESSION_ZSTD) {
+                    ZstdLibrary.requireLoaded("spool " + config.path() + ": the last document (index 0x"
+                            + Long.toHexString(dc.index()) + ")", "");
                 }
                 long recordBytes;
                 try {

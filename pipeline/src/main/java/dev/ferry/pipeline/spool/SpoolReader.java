@@ -241,12 +241,8 @@ public final class SpoolReader implements AutoCloseable {
         }
         if (compression == SpoolEntryFormat.COMPRESSION_ZSTD) {
             if (unpacker == null) {
-                String problem = ZstdLibrary.problem();
-                if (problem != null) {
-                    throw new IllegalStateException("spool document at index 0x" + Long.toHexString(index)
-                            + " is zstd-compressed and zstd's native library did not load: " + problem + " ("
-                            + queue.fileAbsolutePath() + ")");
-                }
+                ZstdLibrary.requireLoaded("spool document at index 0x" + Long.toHexString(index),
+                        " (" + queue.fileAbsolutePath() + ")");
                 unpacker = new SpoolDocumentUnpacker();
             }
             try {

@@ -48,15 +48,11 @@ public final class ZstdSegmentReader extends AbstractSegmentReader {
      * @param name for messages: the path, or {@code archive!member}
      * @param in the compressed data from its first byte; owned by this reader from now on (the caller
      *     closes it if this throws)
-     * @throws IllegalStateException if zstd's native library did not load ({@link ZstdLibrary#problem()})
+     * @throws IllegalStateException if zstd's native library did not load ({@link ZstdLibrary#requireLoaded})
      */
     public ZstdSegmentReader(String name, ReadableByteChannel in) {
         super(name, SegmentFormat.ZSTD);
-        String problem = ZstdLibrary.problem();
-        if (problem != null) {
-            throw new IllegalStateException("Segment " + name + " is zstd-compressed and zstd's native library did not load: "
-                    + problem);
-        }
+        ZstdLibrary.requireLoaded("Segment " + name, "");
         this.in = in;
         this.ctx = new ZstdDecompressCtx();
     }
