@@ -126,8 +126,13 @@ public final class Agent {
             List<CompletableFuture<Void>> ending = inputs.stream().filter(Input::endsAtEof).map(Input::drained).toList();
             CompletableFuture<?> allEnded = ending.isEmpty() ? new CompletableFuture<>()
                     : CompletableFuture.allOf(ending.toArray(new CompletableFuture[0])).thenApply(v -> "every input reached the end of its files");
-            Object why = CompletableFuture.anyOf(stopRequest, allEnded).get();
-            ended = allEnded.isDone() && !stopRequest.isDone();
+            // An output whose spool consumer failed would fall behind for good while the spool fills: stop.
+            CompletableFuture<String> outputFailed = new CompletableFuture<>();
+            for (SpoolConsumer c : consumers) {
+                c.failed().thenAccept(t -> outputFailed.complete("output " + c.name() + " stopped reading the spool: " + t));
+            }
+            Object why = CompletableFuture.anyOf(stopRequest, allEnded, outputFailed).get();
+            ended = allEnded.isDone() && !stopRequest.isDone() && !outputFailed.isDone();
             LOG.info("ferry is stopping. reason=\"{}\"", why);
         } finally {
             for (Input in : inputs) {

@@ -125,4 +125,10 @@ public final class FerryProcess implements AutoCloseable {
             return s.map(l -> (Map<String, Object>) JsonValues.parse(l)).toList();
         }
     }
+
+    /** The {@code fields.seq} of every record of an output file in the JSON format, in file order. */
+    @SuppressWarnings("unchecked")
+    public static List<Long> seqs(Path file) throws IOException {
+        return records(file).stream().map(r -> (Long) ((Map<String, Object>) r.get("fields")).get("seq")).toList();
+    }
 }

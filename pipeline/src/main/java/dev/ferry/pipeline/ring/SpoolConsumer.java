@@ -11,8 +11,11 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Feeds one output from the disk spool on a thread of its own: reads the entries the output's
@@ -28,9 +31,17 @@ import java.util.function.BooleanSupplier;
  * JSON out as it is never parses it again. Origins of spooled records take no acknowledgements (the
  * spool already gave them to the inputs).
  *
- * <p>Lifecycle: {@link #start()}, then {@link #drain(Duration)} to let it catch up, then {@link #close()}.
+ * <p>An exception other than the output's own (a bug, or a spool that cannot be read at all, such as
+ * zstd documents without zstd's native library) ends the thread: it is logged with the output's name and
+ * completes {@link #failed()}, so the agent stops instead of leaving the output silently behind while the
+ * spool fills. A damaged document does not end it ({@link SpoolReader} passes it).
+ *
+ * <p>Lifecycle: {@link #start()}, then {@link #drain(Duration, BooleanSupplier)} to let it catch up, then
+ * {@link #close()}.
  */
 public final class SpoolConsumer implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SpoolConsumer.class);
 
     private static final long IDLE_PARK_NANOS = 2_000_000;
 
@@ -50,7 +61,7 @@ public final class SpoolConsumer implements AutoCloseable {
     // that found nothing, so an answer always comes from a pass that started after the question.
     private volatile long drainAsked;
     private volatile long drainAnswered;
-    private volatile Throwable failure;
+    private final CompletableFuture<Throwable> failed = new CompletableFuture<>();
 
     /**
      * @param json a JSON parser (ferry's {@code json}) to read entries back into records
@@ -144,8 +155,8 @@ public final class SpoolConsumer implements AutoCloseable {
                 }
             }
         } catch (RuntimeException | Error t) {
-            failure = t;
-            throw t;
+            LOG.error("Output stopped: reading its records from the spool failed. output={} error={}", route.name(), t.toString(), t);
+            failed.complete(t);
         }
     }
 
@@ -211,9 +222,19 @@ public final class SpoolConsumer implements AutoCloseable {
         }
     }
 
-    /** The failure that ended the thread, if any (a bug: outputs report errors by throwing IOException). */
-    public Throwable failure() {
-        return failure;
+    /** Completed with what ended the thread when it failed (see the class comment); never when it stops normally. */
+    public CompletableFuture<Throwable> failed() {
+        return failed;
+    }
+
+    /** The output's name. */
+    public String name() {
+        return route.name();
+    }
+
+    /** The spool reader it reads with. */
+    public SpoolReader reader() {
+        return reader;
     }
 
     /** The origin of spooled records: its id and offsets only; the spool already acknowledged the input. */

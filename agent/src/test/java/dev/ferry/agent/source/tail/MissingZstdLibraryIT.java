@@ -4,11 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ferry.agent.ErlmcpLogWriter;
 import dev.ferry.agent.FerryProcess;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.stream.LongStream;
 import org.junit.jupiter.api.Test;
@@ -18,8 +17,9 @@ import org.junit.jupiter.api.io.TempDir;
  * The real {@code ferry.jar} where zstd-jni cannot unpack its native library: {@code java.io.tmpdir} does
  * not exist, as {@code /tmp} is read-only under a systemd unit with {@code ProtectSystem=strict} and no
  * {@code PrivateTmp}. The spool is then written uncompressed; a rotated {@code .zst} segment stops the tail
- * with the reason and the fix, before anything of it is read; and once the folder is right a restart
- * delivers every line exactly once.
+ * with the reason and the fix, before anything of it is read; an output that finds zstd documents in the
+ * spool it must read stops ferry with the reason (it used to fall behind for good, unnoticed, while the
+ * spool filled); and once the folder is right a restart delivers every line exactly once.
  */
 class MissingZstdLibraryIT {
 
@@ -57,13 +57,62 @@ class MissingZstdLibraryIT {
         try (FerryProcess ferry = FerryProcess.start(dir, Map.of(), "-c", conf.toString())) {
             assertThat(ferry.waitFor(Duration.ofSeconds(60))).as(ferry.stderrText()).isZero();
         }
-        List<Long> seqs = new ArrayList<>();
-        for (Map<String, Object> r : FerryProcess.records(out.resolve("out"))) {
-            @SuppressWarnings("unchecked")
-            Map<String, Object> fields = (Map<String, Object>) r.get("fields");
-            seqs.add((Long) fields.get("seq"));
-        }
-        assertThat(seqs).as("every line once, the segment's first").containsExactlyElementsOf(
+        assertThat(FerryProcess.seqs(out.resolve("out"))).as("every line once, the segment's first").containsExactlyElementsOf(
                 LongStream.range(0, 1000).boxed().toList());
+    }
+
+    @Test
+    void anOutputThatCannotReadTheCompressedSpoolStopsFerryInsteadOfFallingBehindForGood() throws Exception {
+        Path logs = Files.createDirectories(dir.resolve("logs"));
+        Path out = Files.createDirectories(dir.resolve("out"));
+        int closedPort;
+        try (ServerSocket s = new ServerSocket(0)) {
+            closedPort = s.getLocalPort();
+        }
+        String tail = "[INPUT]\n    Name tail\n    Path " + logs + "/*.log\n    Parser json\n    Read_from_Head On\n"
+                + "    DB " + dir.resolve("state/tail.db") + "\n";
+        String unreachable = "[OUTPUT]\n    Name es\n    Alias ship\n    Match *\n    Host 127.0.0.1\n    Port " + closedPort
+                + "\n    Retry_Limit False\n";
+        // Two runs spool every line for an output that cannot deliver: the first compressed, the second
+        // (storage.compress off) uncompressed, so the spool opens without zstd and the first documents do not read.
+        Path compressed = dir.resolve("compressed.conf");
+        Files.writeString(compressed, tail + "    Exit_On_Eof On\n\n" + unreachable);
+        Path plain = dir.resolve("plain.conf");
+        Files.writeString(plain, "[SERVICE]\n    storage.compress off\n\n" + tail + "    Exit_On_Eof On\n\n" + unreachable);
+        ErlmcpLogWriter.append(logs.resolve("app.log"), 0, 1000);
+        try (FerryProcess ferry = FerryProcess.start(dir, Map.of(), "-c", compressed.toString())) {
+            ferry.awaitLog("ferry is stopping. reason=\"every input reached the end of its files\"", Duration.ofSeconds(60));
+            ferry.terminate(Duration.ofSeconds(30));
+        }
+        ErlmcpLogWriter.append(logs.resolve("app.log"), 1000, 10);
+        try (FerryProcess ferry = FerryProcess.start(dir, Map.of(), "-c", plain.toString())) {
+            ferry.awaitLog("ferry is stopping. reason=\"every input reached the end of its files\"", Duration.ofSeconds(60));
+            ferry.terminate(Duration.ofSeconds(30));
+            assertThat(ferry.stderrText()).contains("records_in=10 spooled=10 delivered=0 ");
+        }
+
+        // Without the library, a long-running ferry (no Exit_On_Eof) stops by itself with the reason.
+        Path running = dir.resolve("running.conf");
+        Files.writeString(running, tail + "\n[OUTPUT]\n    Name file\n    Alias ship\n    Match *\n    Path " + out
+                + "\n    File out\n    Format plain\n");
+        Path noTmp = dir.resolve("no-such-folder");
+        try (FerryProcess ferry = FerryProcess.start(dir, Map.of("JAVA_TOOL_OPTIONS", "-Djava.io.tmpdir=" + noTmp),
+                "-c", running.toString())) {
+            assertThat(ferry.waitFor(Duration.ofSeconds(60))).as(ferry.stderrText()).isEqualTo(1);
+            String cause = "java.lang.IllegalStateException: spool document at index 0x";
+            assertThat(ferry.stderrText())
+                    .contains("[ERROR] SpoolConsumer - Output stopped: reading its records from the spool failed. output=ship error="
+                            + cause)
+                    .contains("is zstd-compressed and zstd's native library did not load: Cannot unpack libzstd-jni-")
+                    .contains("ferry is stopping. reason=\"output ship stopped reading the spool: " + cause)
+                    .contains(" drained=false");
+        }
+        try (FerryProcess ferry = FerryProcess.start(dir, Map.of(), "-c", running.toString())) {
+            FerryProcess.await(Duration.ofSeconds(60), () -> Files.exists(out.resolve("out"))
+                    && FerryProcess.lineCount(out.resolve("out")) >= 1010, () -> "not all delivered: " + ferry.stderrText());
+            assertThat(ferry.terminate(Duration.ofSeconds(30))).as(ferry.stderrText()).isZero();
+        }
+        assertThat(FerryProcess.seqs(out.resolve("out"))).as("with the library, every line once").containsExactlyElementsOf(
+                LongStream.range(0, 1010).boxed().toList());
     }
 }
