@@ -61,7 +61,7 @@ public final class Agent {
     /**
      * Runs until stopped or until every {@code Exit_On_Eof} input has drained.
      *
-     * @return true if every record read was handed on (the ring drained in time)
+     * @return true if every record read was handed on (the ring drained in time and no damaged spool document took any)
      */
     public boolean run() throws Exception {
         for (String w : plan.warnings()) {
@@ -189,10 +189,13 @@ public final class Agent {
             for (Input in : inputs) {
                 safely("close input " + in.name(), in::close);
             }
+            // Records a damaged spool document took were not handed on: the run did not deliver everything.
+            long lost = consumers.stream().mapToLong(c -> c.reader().lostEntries()).sum();
+            drained &= lost == 0;
             if (counters != null) {
-                LOG.info("ferry stopped. records_in={} spooled={} delivered={} parse_errors_kept_whole={} dropped_by_filters={} unrouted={} stage_errors={} drained={}",
+                LOG.info("ferry stopped. records_in={} spooled={} delivered={} parse_errors_kept_whole={} dropped_by_filters={} unrouted={} stage_errors={} lost_in_damaged_spool={} drained={}",
                         counters.published(), counters.spooled(), counters.delivered(), counters.parseErrors(), counters.dropped(),
-                        counters.unrouted(), counters.stageErrors(), drained);
+                        counters.unrouted(), counters.stageErrors(), lost, drained);
             }
         }
         return drained;

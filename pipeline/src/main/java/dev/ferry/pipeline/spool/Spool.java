@@ -1,5 +1,6 @@
 package dev.ferry.pipeline.spool;
 
+import dev.ferry.pipeline.io.AtomicFile;
 import dev.ferry.pipeline.io.ZstdLibrary;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -37,6 +38,8 @@ import org.slf4j.LoggerFactory;
  *   yyyyMMdd-HHmmV.cq4       one file per 5-minute roll cycle (UTC), documents of records as in
  *                            {@link SpoolEntryFormat}, zstd-compressed unless {@code storage.compress off}
  *   readers/NAME.position    each reader's committed position ({@link ReaderPosition})
+ *   damaged/0xINDEX.doc      a document a reader found damaged, as it was stored ({@link #keepDamaged});
+ *                            made only when there is one, never deleted by ferry
  * </pre>
  *
  * <p>Threads: the opening thread registers every reader ({@link #reader}) before the writer's first
@@ -52,6 +55,7 @@ public final class Spool implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(Spool.class);
     static final String READERS_DIR = "readers";
+    static final String DAMAGED_DIR = "damaged";
     static final String CYCLE_SUFFIX = ".cq4";
     /**
      * Chronicle maps cycle files in chunks of this size. Every mapped page the writer or a reader touched
@@ -223,6 +227,24 @@ public final class Spool implements AutoCloseable {
         }
     }
 
+    /**
+     * Keeps a copy of a damaged document, as stored, in {@code damaged/0xINDEX.doc}, so what it held can
+     * still be looked at once its cycle file is deleted. The first reader to find it writes it; the others
+     * get the same file.
+     *
+     * @return the file
+     * @throws IOException if it cannot be written
+     */
+    synchronized Path keepDamaged(long index, byte[] document, int length) throws IOException {
+        Path dir = config.path().resolve(DAMAGED_DIR);
+        Path file = dir.resolve("0x" + Long.toHexString(index) + ".doc");
+        if (!Files.exists(file)) {
+            Files.createDirectories(dir);
+            AtomicFile.write(file, Arrays.copyOf(document, length), config.sync() == SpoolSync.FULL);
+        }
+        return file;
+    }
+
     /** The file name Chronicle gives a cycle (UTC, the roll cycle's format). */
     String cycleFileName(int cycle) {
         return cycleNames.format(Instant.ofEpochMilli((long) cycle * rollCycle.lengthInMillis())) + CYCLE_SUFFIX;
@@ -282,7 +304,7 @@ public final class Spool implements AutoCloseable {
                 if (!dc.isPresent()) {
                     return new long[] {0, 0, -1};
                 }
-                byte[] doc = document(dc.index(), dc.wire().bytes(), true);
+                byte[] doc = document(dc.index(), dc.wire().bytes());
                 long first = SpoolEntryFormat.getLong(doc, SpoolEntryFormat.FIRST_SEQUENCE_AT);
                 int records = SpoolEntryFormat.getInt(doc, SpoolEntryFormat.COUNT_AT);
                 long before = SpoolEntryFormat.getLong(doc, SpoolEntryFormat.BYTES_BEFORE_AT);
@@ -303,24 +325,38 @@ public final class Spool implements AutoCloseable {
         }
     }
 
+    // The bytes before the first document whose head reads (damaged ones are the readers' to report).
     private long firstEntryBytesBefore(long ifEmpty) {
         try (ExcerptTailer t = queue.createTailer()) {
             t.toStart();
-            try (DocumentContext dc = t.readingDocument()) {
-                if (!dc.isPresent()) {
-                    return ifEmpty;
+            while (true) {
+                try (DocumentContext dc = t.readingDocument()) {
+                    if (!dc.isPresent()) {
+                        return ifEmpty;
+                    }
+                    Bytes<?> in = dc.wire().bytes();
+                    byte[] head = new byte[(int) Math.min(in.readRemaining(), SpoolEntryFormat.DOCUMENT_HEAD)];
+                    in.read(head);
+                    int version = head.length > 0 ? head[0] : -1;
+                    if (version > SpoolEntryFormat.VERSION) {
+                        throw new IllegalStateException("spool " + config.path() + ": the document at index 0x"
+                                + Long.toHexString(dc.index()) + " " + SpoolEntryFormat.newerVersion(version)
+                                + " or set another storage.path");
+                    }
+                    if (head.length == SpoolEntryFormat.DOCUMENT_HEAD
+                            && SpoolEntryFormat.readable(version, head[SpoolEntryFormat.COMPRESSION_AT])) {
+                        return SpoolEntryFormat.getLong(head, SpoolEntryFormat.BYTES_BEFORE_AT);
+                    }
                 }
-                byte[] head = document(dc.index(), dc.wire().bytes(), false);
-                return SpoolEntryFormat.getLong(head, SpoolEntryFormat.BYTES_BEFORE_AT);
             }
         }
     }
 
-    // The document's head, or with whole the whole document, checked to be a spool document ferry reads.
-    private byte[] document(long index, Bytes<?> in, boolean whole) {
+    // The whole document, checked to be a spool document ferry reads.
+    private byte[] document(long index, Bytes<?> in) {
         long n = in.readRemaining();
         int head = SpoolEntryFormat.DOCUMENT_HEAD;
-        byte[] doc = new byte[whole ? (int) n : Math.min(head, (int) n)];
+        byte[] doc = new byte[(int) n];
         in.read(doc, 0, doc.length);
         if (n < head || !SpoolEntryFormat.readable(doc[0], doc[SpoolEntryFormat.COMPRESSION_AT])) {
             throw new IllegalStateException("spool " + config.path() + ": the document at index 0x" + Long.toHexString(index)

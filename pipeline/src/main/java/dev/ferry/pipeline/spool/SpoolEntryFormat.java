@@ -88,6 +88,15 @@ final class SpoolEntryFormat {
                 || compression == COMPRESSION_ZSTD && version >= FIRST_COMPRESSED_VERSION);
     }
 
+    /**
+     * What to say of a document of {@code version}, newer than this release reads: it is not damage (its
+     * records must not be passed over), a later release wrote it.
+     */
+    static String newerVersion(int version) {
+        return "has format version " + version + ", newer than this ferry reads (" + OLDEST_READ_VERSION + " to " + VERSION
+                + "): run the ferry release that wrote it, or move the folder away";
+    }
+
     private static final VarHandle INT = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
     private static final VarHandle LONG = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
     private static final VarHandle SHORT = MethodHandles.byteArrayViewVarHandle(short[].class, ByteOrder.LITTLE_ENDIAN);

@@ -1,11 +1,14 @@
 package dev.ferry.pipeline.spool;
 
 import dev.ferry.pipeline.io.ZstdLibrary;
+import java.io.IOException;
 import java.nio.file.Path;
 import net.openhft.chronicle.bytes.Bytes;
 import net.openhft.chronicle.queue.ExcerptTailer;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
 import net.openhft.chronicle.wire.DocumentContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One output's cursor over the spool: its own Chronicle tailer and its own persisted position.
@@ -26,8 +29,16 @@ import net.openhft.chronicle.wire.DocumentContext;
  * <p>Reading copies one document at a time out of the mapped file into a reused heap buffer (restoring a
  * compressed one into a second buffer, {@link SpoolDocumentUnpacker}), and hands out its records one by
  * one as views into it: nothing is allocated per entry.
+ *
+ * <p>A damaged document (its head, its zstd frame or one of its records does not read) does not stop the
+ * reader (one of a format version newer than this release reads does: see {@link #next()}): its bytes are kept in {@code damaged/} ({@link Spool#keepDamaged}), an ERROR says which document
+ * and why, and the reader goes on with the next one. The records of it that were not handed out are
+ * counted in {@link #lostEntries()} once the next document's first sequence shows how many they were
+ * (a damaged head's count is not trusted), with a second log line that gives the number and the range.
  */
 public final class SpoolReader implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SpoolReader.class);
 
     private final Spool spool;
     private final SingleChronicleQueue queue;
@@ -42,6 +53,7 @@ public final class SpoolReader implements AutoCloseable {
     // buffer when it was compressed. Then the records left, where the next one starts, and its sequence
     // and bytes-before. Entries below skipBelow were committed before a restart or rewind.
     private byte[] raw = new byte[SpoolEntryFormat.TARGET_DOCUMENT_BYTES + 16 * 1024];
+    private int rawLength;
     private SpoolDocumentUnpacker unpacker;
     private byte[] doc = raw;
     private int docLength;
@@ -51,20 +63,28 @@ public final class SpoolReader implements AutoCloseable {
     private long docSequence;
     private long docBytes;
     private long skipBelow;
+    // The sequence after the last entry decoded since the reader was placed (-1: none yet); after damaged
+    // documents, the first sequence not handed out (-1: none) and the first damaged document's index, until
+    // the next readable document closes the gap.
+    private long decodedEnd = -1;
+    private long lostFrom = -1;
+    private long lostAt;
 
-    // Entries handed out and not yet committed, in sequence order from pendingFirst: a ring of (document
-    // index, bytes end).
+    // Entries handed out and not yet committed, in sequence order: a ring of (sequence, document index,
+    // bytes end). Sequences rise by one except across a damaged document.
+    private long[] pendingSequence = new long[1024];
     private long[] pendingIndex = new long[1024];
     private long[] pendingBytes = new long[1024];
     private int head;
     private int count;
-    private long pendingFirst;
 
     // Written by the reader's thread; committedBytes is volatile and written last (read it first).
     private long committedIndex;
     private long committedSequence;
     private long committedEntries;
     private volatile long committedBytes;
+    private volatile long damagedDocuments;
+    private volatile long lostEntries;
 
     SpoolReader(Spool spool, SingleChronicleQueue queue, String name, long limitBytes, Path positionFile,
             boolean fsync, ReaderPosition position) {
@@ -86,9 +106,11 @@ public final class SpoolReader implements AutoCloseable {
     /**
      * The next entry, or null if the reader has caught up with the writer. Never blocks.
      *
+     * <p>A damaged document is kept aside, logged and passed (see the class comment).
+     *
      * @return a view that is valid until the next call of {@code next} or {@link #rewind()}
-     * @throws IllegalStateException if a document is not a spool document of this version or is damaged
-     *     (the reader moves past it)
+     * @throws IllegalStateException if a document has a format version newer than this release reads (the
+     *     reader stays before it), or is zstd-compressed and zstd's native library did not load
      */
     public SpoolEntry next() {
         while (true) {
@@ -99,13 +121,17 @@ public final class SpoolReader implements AutoCloseable {
             try {
                 size = entry.decode(doc, docPos, docLength, docIndex, docSequence, docBytes);
             } catch (IllegalStateException e) {
+                skipDamaged(docIndex, e.getMessage(), docLeft + " records from sequence " + docSequence
+                        + " on, after " + (SpoolEntryFormat.getInt(doc, SpoolEntryFormat.COUNT_AT) - docLeft) + " read",
+                        docSequence);
                 docLeft = 0;
-                throw e;
+                continue;
             }
             docPos += size;
             docLeft--;
             docSequence++;
             docBytes += size;
+            decodedEnd = docSequence;
             if (entry.sequence() >= skipBelow) {
                 push(entry.sequence(), docIndex, docBytes);
                 return entry;
@@ -123,16 +149,15 @@ public final class SpoolReader implements AutoCloseable {
         if (sequence < committedSequence) {
             return;
         }
-        long k = sequence - pendingFirst;
-        if (count == 0 || k < 0 || k >= count) {
+        int k = pendingSlot(sequence);
+        if (k < 0) {
             throw new IllegalArgumentException("spool reader " + name + " did not hand out sequence " + sequence);
         }
-        int slot = (int) ((head + k) & (pendingIndex.length - 1));
+        int slot = (head + k) & (pendingIndex.length - 1);
         ReaderPosition position = new ReaderPosition(pendingIndex[slot], sequence + 1, pendingBytes[slot]);
         position.write(positionFile, fsync);
         head = (slot + 1) & (pendingIndex.length - 1);
-        count -= (int) k + 1;
-        pendingFirst = sequence + 1;
+        count -= k + 1;
         committedEntries += position.sequence() - committedSequence;
         committedIndex = position.index();
         committedSequence = position.sequence();
@@ -183,6 +208,19 @@ public final class SpoolReader implements AutoCloseable {
         return committedIndex;
     }
 
+    /** Damaged documents this reader kept aside and passed since the spool was opened. */
+    public long damagedDocuments() {
+        return damagedDocuments;
+    }
+
+    /**
+     * Entries of damaged documents this reader could not hand out, since the spool was opened: counted when
+     * the document after the damaged one is read (its first sequence says how many there were).
+     */
+    public long lostEntries() {
+        return lostEntries;
+    }
+
     /** The limit on {@link #pendingBytes()} ({@code storage.total_limit_size}); 0 or less = none. */
     public long limitBytes() {
         return limitBytes;
@@ -211,55 +249,119 @@ public final class SpoolReader implements AutoCloseable {
         return t;
     }
 
-    // Copies the next document into doc; false if there is none yet.
+    // Copies the next readable document into doc, passing damaged ones; false if there is none yet.
     private boolean readDocument() {
-        ExcerptTailer t = tailer();
-        long index;
-        try (DocumentContext dc = t.readingDocument()) {
-            if (!dc.isPresent()) {
+        while (true) {
+            long index = copyNextDocument();
+            if (index == -1) {
                 return false;
             }
-            index = dc.index();
+            String damage = unpack(index);
+            if (damage != null) {
+                boolean headRead = rawLength >= SpoolEntryFormat.DOCUMENT_HEAD;
+                skipDamaged(index, damage, headRead ? "its head says " + SpoolEntryFormat.getInt(raw, SpoolEntryFormat.COUNT_AT)
+                        + " records from sequence " + SpoolEntryFormat.getLong(raw, SpoolEntryFormat.FIRST_SEQUENCE_AT)
+                        : "no head", decodedEnd);
+                continue;
+            }
+            docIndex = index;
+            docLeft = SpoolEntryFormat.getInt(doc, SpoolEntryFormat.COUNT_AT);
+            docPos = SpoolEntryFormat.DOCUMENT_HEAD;
+            docSequence = SpoolEntryFormat.getLong(doc, SpoolEntryFormat.FIRST_SEQUENCE_AT);
+            docBytes = SpoolEntryFormat.getLong(doc, SpoolEntryFormat.BYTES_BEFORE_AT);
+            if (lostFrom >= 0) {
+                countLost(index);
+            }
+            return true;
+        }
+    }
+
+    // Copies the next document as stored into raw; its index, or -1 if there is none yet.
+    private long copyNextDocument() {
+        try (DocumentContext dc = tailer().readingDocument()) {
+            if (!dc.isPresent()) {
+                return -1;
+            }
             Bytes<?> in = dc.wire().bytes();
             int n = (int) in.readRemaining();
             if (n > raw.length) {
                 raw = new byte[Math.max(n, raw.length * 2)];
             }
             in.read(raw, 0, n);
-            docLength = n;
+            rawLength = n;
+            return dc.index();
         }
+    }
+
+    // Points doc at the readable form of raw (restoring a compressed document); null, or what is wrong with it.
+    private String unpack(long index) {
         doc = raw;
-        boolean headRead = docLength >= SpoolEntryFormat.DOCUMENT_HEAD;
-        int version = docLength > 0 ? doc[0] : -1;
-        int compression = headRead ? doc[SpoolEntryFormat.COMPRESSION_AT] : -1;
-        int records = headRead ? SpoolEntryFormat.getInt(doc, SpoolEntryFormat.COUNT_AT) : 0;
+        docLength = rawLength;
+        boolean headRead = rawLength >= SpoolEntryFormat.DOCUMENT_HEAD;
+        int version = rawLength > 0 ? raw[0] : -1;
+        int compression = headRead ? raw[SpoolEntryFormat.COMPRESSION_AT] : -1;
+        int records = headRead ? SpoolEntryFormat.getInt(raw, SpoolEntryFormat.COUNT_AT) : 0;
+        if (version > SpoolEntryFormat.VERSION) {
+            // Not passed as damage: records a newer ferry wrote would be lost to a downgrade.
+            throw new IllegalStateException("spool document at index 0x" + Long.toHexString(index) + " "
+                    + SpoolEntryFormat.newerVersion(version) + " (" + queue.fileAbsolutePath() + ")");
+        }
         if (!SpoolEntryFormat.readable(version, compression) || records < 1) {
-            throw new IllegalStateException("spool document at index 0x" + Long.toHexString(index)
-                    + " has format version " + version + ", compression " + compression + ", " + records
-                    + " records and " + docLength + " bytes; expected version " + SpoolEntryFormat.OLDEST_READ_VERSION
-                    + " to " + SpoolEntryFormat.VERSION + " (" + queue.fileAbsolutePath() + ")");
+            return "it has format version " + version + ", compression " + compression + ", " + records
+                    + " records and " + rawLength + " bytes; expected version " + SpoolEntryFormat.OLDEST_READ_VERSION
+                    + " to " + SpoolEntryFormat.VERSION;
         }
         if (compression == SpoolEntryFormat.COMPRESSION_ZSTD) {
             if (unpacker == null) {
+                // Not damage: every compressed document would fail alike, so this stops the reader.
                 ZstdLibrary.requireLoaded("spool document at index 0x" + Long.toHexString(index),
                         " (" + queue.fileAbsolutePath() + ")");
                 unpacker = new SpoolDocumentUnpacker();
             }
             try {
-                unpacker.unpack(raw, docLength);
+                unpacker.unpack(raw, rawLength);
             } catch (IllegalArgumentException e) {
-                throw new IllegalStateException("spool document at index 0x" + Long.toHexString(index) + " cannot be read: "
-                        + e.getMessage() + " (" + queue.fileAbsolutePath() + ")", e);
+                return e.getMessage();
             }
             doc = unpacker.array();
             docLength = unpacker.length();
         }
-        docIndex = index;
-        docLeft = records;
-        docPos = SpoolEntryFormat.DOCUMENT_HEAD;
-        docSequence = SpoolEntryFormat.getLong(doc, SpoolEntryFormat.FIRST_SEQUENCE_AT);
-        docBytes = SpoolEntryFormat.getLong(doc, SpoolEntryFormat.BYTES_BEFORE_AT);
-        return true;
+        return null;
+    }
+
+    // Keeps a damaged document's bytes aside and says so. Records from sequence notRead on (-1: from the
+    // first not committed) were not handed out; the next readable document says up to where.
+    private void skipDamaged(long index, String reason, String head, long notRead) {
+        damagedDocuments++;
+        if (lostFrom < 0) {
+            lostFrom = Math.max(notRead, skipBelow);
+            lostAt = index;
+        }
+        String kept;
+        try {
+            kept = spool.keepDamaged(index, raw, rawLength).toString();
+        } catch (IOException | RuntimeException e) {
+            kept = "nowhere (" + e + ")";
+        }
+        LOG.error("A damaged spool document was passed: its records that were not read yet are not delivered to this "
+                + "output. reader={} index=0x{} reason=\"{}\" head=\"{}\" kept={} spool={}", name, Long.toHexString(index),
+                reason, head, kept, queue.fileAbsolutePath());
+    }
+
+    // A readable document after damaged ones: its first sequence closes the gap the damage left.
+    private void countLost(long index) {
+        long from = lostFrom;
+        long lost = Math.max(0, docSequence - from);
+        lostFrom = -1;
+        if (lost == 0) {
+            LOG.info("The damaged spool documents held no records this output still had to deliver. reader={} "
+                    + "damaged=0x{} next=0x{}", name, Long.toHexString(lostAt), Long.toHexString(index));
+            return;
+        }
+        lostEntries += lost;
+        LOG.error("Records lost to damaged spool documents: they are not delivered to this output. reader={} lost={} "
+                + "sequences={}-{} damaged=0x{} next=0x{}", name, lost, from, docSequence - 1, Long.toHexString(lostAt),
+                Long.toHexString(index));
     }
 
     // Places the tailer on the document holding the entry after the last commit; entries before it are
@@ -267,6 +369,8 @@ public final class SpoolReader implements AutoCloseable {
     private void position(ExcerptTailer t) {
         long committed = committedIndex();
         skipBelow = committedSequence;
+        decodedEnd = -1;
+        lostFrom = -1;
         // When the committed document's cycle file is gone (deleted once every reader had committed past
         // it), every document still on disk comes after it: start at the first.
         if (committed < 0 || !t.moveToIndex(committed)) {
@@ -275,20 +379,38 @@ public final class SpoolReader implements AutoCloseable {
     }
 
     private void push(long sequence, long index, long bytesEnd) {
-        if (count == 0) {
-            pendingFirst = sequence;
-        }
         if (count == pendingIndex.length) {
             grow();
         }
         int slot = (head + count) & (pendingIndex.length - 1);
+        pendingSequence[slot] = sequence;
         pendingIndex[slot] = index;
         pendingBytes[slot] = bytesEnd;
         count++;
     }
 
+    // The place (from head) of the pending entry with this sequence, or -1.
+    private int pendingSlot(long sequence) {
+        int mask = pendingIndex.length - 1;
+        int lo = 0;
+        int hi = count - 1;
+        while (lo <= hi) {
+            int mid = (lo + hi) >>> 1;
+            long s = pendingSequence[(head + mid) & mask];
+            if (s < sequence) {
+                lo = mid + 1;
+            } else if (s > sequence) {
+                hi = mid - 1;
+            } else {
+                return mid;
+            }
+        }
+        return -1;
+    }
+
     private void grow() {
         int n = pendingIndex.length;
+        pendingSequence = unroll(pendingSequence, n);
         pendingIndex = unroll(pendingIndex, n);
         pendingBytes = unroll(pendingBytes, n);
         head = 0;

@@ -233,30 +233,176 @@ class SpoolCompressionTest {
     }
 
     @Test
-    void damagedAndMislabelledCompressedDocumentsAreReportedWithTheirIndex() {
-        byte[] good = firstDocument(SpoolCompression.ZSTD, 20);
-        // A copy of that document as the next one, with its checksum broken: its head and frame header
-        // still read, its records do not.
-        byte[] broken = good.clone();
-        SpoolEntryFormat.putLong(broken, SpoolEntryFormat.FIRST_SEQUENCE_AT, 20);
-        SpoolEntryFormat.putLong(broken, SpoolEntryFormat.BYTES_BEFORE_AT, SpoolDocumentUnpacker.recordsLength(good, good.length));
-        broken[broken.length - 1] ^= 0x5A;
-        long brokenIndex = appendRaw(broken);
+    void aDamagedDocumentIsKeptAsideAndPassedItsLostRecordsCountedAndEveryOtherRecordRead() throws Exception {
         try (Spool spool = open(SpoolCompression.ZSTD)) {
-            assertThat(spool.writer().nextSequence()).isEqualTo(40);
+            spool.reader("out", 0);
+            addAll(spool.writer(), lines(0, 20));
+            addAll(spool.writer(), lines(20, 40));
+        }
+        try (Spool spool = open(SpoolCompression.OFF)) {
+            for (int from = 40; from < 100; from += 20) {
+                addAll(spool.writer(), lines(from, from + 20));
+            }
+        }
+        List<byte[]> stored = rawDocuments();
+        assertThat(stored).extracting(d -> (int) d[SpoolEntryFormat.COMPRESSION_AT]).containsExactly(1, 1, 0, 0, 0);
+        // Document 1 (records 20-39, zstd): a flipped bit in its last byte breaks the frame's checksum.
+        corrupt(1, stored.get(1).length - 1, 0x5A);
+        // Document 2 (records 40-59, plain): record 45 declares a length past the document's end.
+        int at = SpoolEntryFormat.DOCUMENT_HEAD;
+        for (int i = 0; i < 5; i++) {
+            at += 4 + SpoolEntryFormat.getInt(stored.get(2), at);
+        }
+        corrupt(2, at + 3, 0x5A);
+        // Document 3 (records 60-79): its head no longer reads (format version 0).
+        corrupt(3, 0, 4);
+        List<byte[]> damaged = rawDocuments();
+        assertThat(damaged.get(1)).isNotEqualTo(stored.get(1));
+
+        List<Long> indexes = documentIndexes();
+        String hex1 = Long.toHexString(indexes.get(1));
+        String log;
+        java.io.PrintStream stderr = System.err;
+        java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
+        System.setErr(new java.io.PrintStream(captured, true, java.nio.charset.StandardCharsets.UTF_8));
+        try (Spool spool = open(SpoolCompression.ZSTD)) {
             SpoolReader reader = spool.reader("out", 0);
             List<String> read = new ArrayList<>();
-            for (int i = 0; i < 20; i++) {
+            for (int i = 0; i < 25; i++) {
                 read.add(reader.next().jsonString());
             }
-            assertThat(read).containsExactlyElementsOf(lines(0, 20));
-            assertThatThrownBy(reader::next).isInstanceOf(IllegalStateException.class)
-                    .hasMessageStartingWith("spool document at index 0x" + Long.toHexString(brokenIndex)
-                            + " cannot be read: its zstd frame is damaged (")
-                    .hasMessageEndingWith(" (" + dir.toAbsolutePath() + ")");
-            assertThat(reader.next()).as("the reader moved past it").isNull();
+            assertThat(read.get(24)).isEqualTo(erlmcpLine(44));
+            reader.commit(42); // across the gap the first damaged document left
+            read.addAll(drain(reader));
+            List<String> expected = new ArrayList<>(lines(0, 20));
+            expected.addAll(lines(40, 45));
+            expected.addAll(lines(80, 100));
+            assertThat(read).containsExactlyElementsOf(expected);
+            assertThat(reader.damagedDocuments()).isEqualTo(3);
+            assertThat(reader.lostEntries()).as("records 20-39, 45-59 and 60-79").isEqualTo(20 + 15 + 20);
+            reader.commit(99);
+            assertThat(reader.pendingEntries()).isZero();
+        } finally {
+            System.setErr(stderr);
+            log = captured.toString(java.nio.charset.StandardCharsets.UTF_8);
+            stderr.print(log);
         }
+        String kept = dir.resolve("damaged").resolve("0x").toString();
+        assertThat(log).contains("ERROR dev.ferry.pipeline.spool.SpoolReader - A damaged spool document was passed: its records "
+                + "that were not read yet are not delivered to this output. reader=out index=0x" + hex1 + " reason=\"its zstd "
+                + "frame is damaged (Restored data doesn't match checksum)\" head=\"its head says 20 records from sequence 20\" "
+                + "kept=" + kept + hex1 + ".doc spool=" + dir.toAbsolutePath() + "\n");
+        assertThat(log).contains("ERROR dev.ferry.pipeline.spool.SpoolReader - Records lost to damaged spool documents: they are "
+                + "not delivered to this output. reader=out lost=20 sequences=20-39 damaged=0x" + hex1 + " next=0x"
+                + Long.toHexString(indexes.get(2)) + "\n");
+        assertThat(log).contains("reader=out index=0x" + Long.toHexString(indexes.get(2)) + " reason=\"spool document at index 0x"
+                + Long.toHexString(indexes.get(2)) + " is damaged: record 45 declares a record of ")
+                .contains(" head=\"15 records from sequence 45 on, after 5 read\"");
+        assertThat(log).contains("reader=out index=0x" + Long.toHexString(indexes.get(3)) + " reason=\"it has format version 0, "
+                + "compression 0, 20 records and " + stored.get(3).length + " bytes; expected version 2 to 4\"");
+        assertThat(log).as("the two damaged documents in a row leave one gap")
+                .contains("reader=out lost=35 sequences=45-79 damaged=0x" + Long.toHexString(indexes.get(2)) + " next=0x"
+                        + Long.toHexString(indexes.get(4)) + "\n");
+        for (int d = 1; d <= 3; d++) {
+            assertThat(dir.resolve("damaged").resolve("0x" + Long.toHexString(indexes.get(d)) + ".doc"))
+                    .as("document %s kept as it was stored", d).hasBinaryContent(damaged.get(d));
+        }
+        try (Spool spool = open(SpoolCompression.ZSTD)) {
+            SpoolReader reader = spool.reader("out", 0);
+            assertThat(reader.next()).as("the commit moved past the damage").isNull();
+            assertThat(reader.damagedDocuments()).isZero();
+        }
+    }
 
+    /** XORs the byte at {@code offset} of the {@code n}th document (0 = first) with {@code bits}, in place, in its cycle file. */
+    private void corrupt(int n, int offset, int bits) throws java.io.IOException {
+        long position;
+        try (SingleChronicleQueue q = rawQueue(); ExcerptTailer t = q.createTailer()) {
+            for (int i = 0; i < n; i++) {
+                try (DocumentContext dc = t.readingDocument()) {
+                    assertThat(dc.isPresent()).isTrue();
+                }
+            }
+            try (DocumentContext dc = t.readingDocument()) {
+                position = dc.wire().bytes().readPosition() + offset;
+            }
+        }
+        List<Path> cycles;
+        try (var files = java.nio.file.Files.list(dir)) {
+            cycles = files.filter(f -> f.toString().endsWith(Spool.CYCLE_SUFFIX)).toList();
+        }
+        assertThat(cycles).hasSize(1);
+        try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(cycles.get(0).toFile(), "rw")) {
+            f.seek(position);
+            int b = f.read();
+            f.seek(position);
+            f.write(b ^ bits);
+        }
+    }
+
+    private List<Long> documentIndexes() {
+        List<Long> indexes = new ArrayList<>();
+        try (SingleChronicleQueue q = rawQueue(); ExcerptTailer t = q.createTailer()) {
+            while (true) {
+                try (DocumentContext dc = t.readingDocument()) {
+                    if (!dc.isPresent()) {
+                        return indexes;
+                    }
+                    indexes.add(dc.index());
+                }
+            }
+        }
+    }
+
+    @Test
+    void aDocumentOfANewerFormatStopsTheReaderBeforeItInsteadOfBeingPassedAsDamage() throws Exception {
+        try (Spool spool = open(SpoolCompression.OFF)) {
+            spool.reader("out", 0);
+            addAll(spool.writer(), lines(0, 10));
+            addAll(spool.writer(), lines(10, 20));
+            addAll(spool.writer(), lines(20, 30));
+        }
+        long index = documentIndexes().get(1);
+        corrupt(1, 0, 4 ^ 5); // version 5, as a later release might write
+        try (Spool spool = open(SpoolCompression.OFF)) {
+            SpoolReader reader = spool.reader("out", 0);
+            for (int i = 0; i < 10; i++) {
+                assertThat(reader.next().jsonString()).isEqualTo(erlmcpLine(i));
+            }
+            String newer = "spool document at index 0x" + Long.toHexString(index) + " has format version 5, newer than this "
+                    + "ferry reads (2 to 4): run the ferry release that wrote it, or move the folder away (" + dir.toAbsolutePath() + ")";
+            assertThatThrownBy(reader::next).isInstanceOf(IllegalStateException.class).hasMessage(newer);
+            assertThat(reader.damagedDocuments()).isZero();
+            assertThat(dir.resolve("damaged")).doesNotExist();
+        }
+        corrupt(0, 0, 4 ^ 5);
+        assertThatThrownBy(() -> open(SpoolCompression.OFF)).isInstanceOf(IllegalStateException.class)
+                .hasMessage("spool " + dir + ": the document at index 0x" + Long.toHexString(index - 1) + " has format version 5, "
+                        + "newer than this ferry reads (2 to 4): run the ferry release that wrote it, or move the folder away or "
+                        + "set another storage.path");
+    }
+
+    @Test
+    void aFirstDocumentWhoseHeadIsDamagedIsLeftToTheReadersAndTheSpoolOpens() throws Exception {
+        try (Spool spool = open(SpoolCompression.OFF)) {
+            spool.reader("out", 0);
+            addAll(spool.writer(), lines(0, 10));
+            addAll(spool.writer(), lines(10, 20));
+        }
+        corrupt(0, 0, 4); // version 0
+        try (Spool spool = open(SpoolCompression.OFF)) {
+            SpoolReader reader = spool.reader("out", 0);
+            assertThat(drain(reader)).containsExactlyElementsOf(lines(10, 20));
+            assertThat(reader.lostEntries()).isEqualTo(10);
+            long secondBefore = SpoolEntryFormat.getLong(rawDocuments().get(1), SpoolEntryFormat.BYTES_BEFORE_AT);
+            assertThat(secondBefore).isPositive();
+            assertThat(spool.diskBytes()).as("counted from the first head that reads").isEqualTo(spool.writer().bytesEnd() - secondBefore);
+        }
+    }
+
+    @Test
+    void aDamagedOrMislabelledLastDocumentStopsTheSpoolFromOpening() {
+        byte[] good = firstDocument(SpoolCompression.ZSTD, 20);
         byte[] noFrame = java.util.Arrays.copyOf(good, SpoolEntryFormat.DOCUMENT_HEAD + 8);
         java.util.Arrays.fill(noFrame, SpoolEntryFormat.DOCUMENT_HEAD, noFrame.length, (byte) 7); // no zstd magic
         long noFrameIndex = appendRaw(noFrame);
