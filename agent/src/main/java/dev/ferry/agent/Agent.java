@@ -61,7 +61,8 @@ public final class Agent {
     /**
      * Runs until stopped or until every {@code Exit_On_Eof} input has drained.
      *
-     * @return true if every record read was handed on (the ring drained in time and no damaged spool document took any)
+     * @return true if every record read was handed on: the ring drained in time, no part failed and no damaged
+     *     spool document took any
      */
     public boolean run() throws Exception {
         for (String w : plan.warnings()) {
@@ -81,6 +82,7 @@ public final class Agent {
         Spool spool = null;
         boolean drained = false;
         boolean ended = false;
+        CompletableFuture<String> broken = new CompletableFuture<>();
         try {
             for (PlannedPlugin p : plan.outputs()) {
                 Output o = p.create(plan.parsers(), plan.service(), plan.replay());
@@ -126,13 +128,23 @@ public final class Agent {
             List<CompletableFuture<Void>> ending = inputs.stream().filter(Input::endsAtEof).map(Input::drained).toList();
             CompletableFuture<?> allEnded = ending.isEmpty() ? new CompletableFuture<>()
                     : CompletableFuture.allOf(ending.toArray(new CompletableFuture[0])).thenApply(v -> "every input reached the end of its files");
-            // An output whose spool consumer failed would fall behind for good while the spool fills: stop.
-            CompletableFuture<String> outputFailed = new CompletableFuture<>();
+            // A part that failed would leave ferry running without it for good, unnoticed: an output whose
+            // spool consumer failed falls behind while the spool fills, an input that follows its files
+            // forever no longer reads them (one that ends at EOF already ends the run through allEnded).
             for (SpoolConsumer c : consumers) {
-                c.failed().thenAccept(t -> outputFailed.complete("output " + c.name() + " stopped reading the spool: " + t));
+                c.failed().thenAccept(t -> broken.complete("output " + c.name() + " stopped reading the spool: " + t));
             }
-            Object why = CompletableFuture.anyOf(stopRequest, allEnded, outputFailed).get();
-            ended = allEnded.isDone() && !stopRequest.isDone() && !outputFailed.isDone();
+            for (Input in : inputs) {
+                if (!in.endsAtEof()) {
+                    in.drained().whenComplete((v, t) -> {
+                        if (t != null) {
+                            broken.complete("input " + in.name() + " stopped reading: " + t);
+                        }
+                    });
+                }
+            }
+            Object why = CompletableFuture.anyOf(stopRequest, allEnded, broken).get();
+            ended = allEnded.isDone() && !stopRequest.isDone() && !broken.isDone();
             LOG.info("ferry is stopping. reason=\"{}\"", why);
         } finally {
             for (Input in : inputs) {
@@ -189,9 +201,10 @@ public final class Agent {
             for (Input in : inputs) {
                 safely("close input " + in.name(), in::close);
             }
-            // Records a damaged spool document took were not handed on: the run did not deliver everything.
+            // Records a damaged spool document took were not handed on, and a part that failed stopped the
+            // run: either way it did not deliver everything.
             long lost = consumers.stream().mapToLong(c -> c.reader().lostEntries()).sum();
-            drained &= lost == 0;
+            drained &= lost == 0 && !broken.isDone();
             if (counters != null) {
                 LOG.info("ferry stopped. records_in={} spooled={} delivered={} parse_errors_kept_whole={} dropped_by_filters={} unrouted={} stage_errors={} lost_in_damaged_spool={} drained={}",
                         counters.published(), counters.spooled(), counters.delivered(), counters.parseErrors(), counters.dropped(),

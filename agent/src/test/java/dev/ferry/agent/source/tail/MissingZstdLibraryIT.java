@@ -17,7 +17,9 @@ import org.junit.jupiter.api.io.TempDir;
  * The real {@code ferry.jar} where zstd-jni cannot unpack its native library: {@code java.io.tmpdir} does
  * not exist, as {@code /tmp} is read-only under a systemd unit with {@code ProtectSystem=strict} and no
  * {@code PrivateTmp}. The spool is then written uncompressed; a rotated {@code .zst} segment stops the tail
- * with the reason and the fix, before anything of it is read; an output that finds zstd documents in the
+ * with the reason and the fix, before anything of it is read, and a tail that follows its files forever
+ * (no {@code Exit_On_Eof}) stops ferry with that reason instead of leaving it running without the input;
+ * an output that finds zstd documents in the
  * spool it must read stops ferry with the reason (it used to fall behind for good, unnoticed, while the
  * spool filled); and once the folder is right a restart delivers every line exactly once.
  */
@@ -114,5 +116,26 @@ class MissingZstdLibraryIT {
         }
         assertThat(FerryProcess.seqs(out.resolve("out"))).as("with the library, every line once").containsExactlyElementsOf(
                 LongStream.range(0, 1010).boxed().toList());
+    }
+
+    @Test
+    void aTailThatFollowsItsFilesForeverAndFailsOnAZstdSegmentStopsFerryWithTheReason() throws Exception {
+        Path logs = Files.createDirectories(dir.resolve("logs"));
+        Path out = Files.createDirectories(dir.resolve("out"));
+        ErlmcpLogWriter.append(logs.resolve("app.log.1"), 0, 100);
+        Path segment = TailTestSupport.compress(logs.resolve("app.log.1"), "zst");
+        ErlmcpLogWriter.append(logs.resolve("app.log"), 100, 100);
+        Path conf = dir.resolve("ferry.conf");
+        Files.writeString(conf, "[INPUT]\n    Name tail\n    Path " + logs + "/*.log\n    Parser json\n"
+                + "    Read_from_Head On\n    DB " + dir.resolve("state/tail.db") + "\n\n"
+                + "[OUTPUT]\n    Name file\n    Match *\n    Path " + out + "\n    File out\n    Format plain\n");
+        try (FerryProcess ferry = FerryProcess.start(dir, Map.of("JAVA_TOOL_OPTIONS", "-Djava.io.tmpdir=" + dir.resolve("none")),
+                "-c", conf.toString())) {
+            assertThat(ferry.waitFor(Duration.ofSeconds(60))).as(ferry.stderrText()).isEqualTo(1);
+            assertThat(ferry.stderrText())
+                    .contains("ferry is stopping. reason=\"input tail.0 stopped reading: java.lang.IllegalStateException: Segment "
+                            + segment + " is zstd-compressed and zstd's native library did not load: ")
+                    .contains(" drained=false");
+        }
     }
 }
