@@ -236,6 +236,7 @@ class SpoolCompressionTest {
     void aDamagedDocumentIsKeptAsideAndPassedItsLostRecordsCountedAndEveryOtherRecordRead() throws Exception {
         try (Spool spool = open(SpoolCompression.ZSTD)) {
             spool.reader("out", 0);
+            spool.reader("other", 0);
             addAll(spool.writer(), lines(0, 20));
             addAll(spool.writer(), lines(20, 40));
         }
@@ -267,6 +268,7 @@ class SpoolCompressionTest {
         System.setErr(new java.io.PrintStream(captured, true, java.nio.charset.StandardCharsets.UTF_8));
         try (Spool spool = open(SpoolCompression.ZSTD)) {
             SpoolReader reader = spool.reader("out", 0);
+            SpoolReader other = spool.reader("other", 0);
             List<String> read = new ArrayList<>();
             for (int i = 0; i < 25; i++) {
                 read.add(reader.next().jsonString());
@@ -282,6 +284,9 @@ class SpoolCompressionTest {
             assertThat(reader.lostEntries()).as("records 20-39, 45-59 and 60-79").isEqualTo(20 + 15 + 20);
             reader.commit(99);
             assertThat(reader.pendingEntries()).isZero();
+            assertThat(drain(other)).as("each output passes the damage for itself").containsExactlyElementsOf(expected);
+            assertThat(other.damagedDocuments()).isEqualTo(3);
+            assertThat(other.lostEntries()).isEqualTo(55);
         } finally {
             System.setErr(stderr);
             log = captured.toString(java.nio.charset.StandardCharsets.UTF_8);
@@ -303,6 +308,9 @@ class SpoolCompressionTest {
         assertThat(log).as("the two damaged documents in a row leave one gap")
                 .contains("reader=out lost=35 sequences=45-79 damaged=0x" + Long.toHexString(indexes.get(2)) + " next=0x"
                         + Long.toHexString(indexes.get(4)) + "\n");
+        try (var copies = java.nio.file.Files.list(dir.resolve("damaged"))) {
+            assertThat(copies.count()).as("one copy of each, whichever reader found it first").isEqualTo(3);
+        }
         for (int d = 1; d <= 3; d++) {
             assertThat(dir.resolve("damaged").resolve("0x" + Long.toHexString(indexes.get(d)) + ".doc"))
                     .as("document %s kept as it was stored", d).hasBinaryContent(damaged.get(d));
