@@ -10,7 +10,9 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import net.openhft.chronicle.core.time.SystemTimeProvider;
@@ -90,7 +92,11 @@ public final class Spool implements AutoCloseable {
         this.retainedFrom = firstEntryBytesBefore(last[1]);
     }
 
-    /** Opens (or creates) the spool in {@code config.path()} with 5-minute roll cycles. */
+    /**
+     * Opens (or creates) the spool in {@code config.path()} with 5-minute roll cycles. Damaged documents do
+     * not stop it, at the end of the spool either (a WARN says so; the readers pass them); a document of a
+     * newer format, or a compressed last document without zstd's native library, does.
+     */
     public static Spool open(SpoolConfig config) {
         return open(config, RollCycles.FIVE_MINUTELY, SystemTimeProvider.INSTANCE);
     }
@@ -296,32 +302,103 @@ public final class Spool implements AutoCloseable {
         }
     }
 
-    // {next sequence, bytes end, last document's index} from the last document; {0, 0, -1} for an empty spool.
+    // {next sequence, bytes end, last document's index}; {0, 0, -1} for an empty spool. Damaged documents at
+    // the end (a power loss with storage.sync normal, a bad disk) are passed, as the readers pass them: the
+    // counters go on from the last document that reads, past the damaged ones whose heads still agree with
+    // it, and past every reader's committed position, so no sequence is handed out twice.
     private long[] lastEntry() {
+        List<byte[]> damaged = new ArrayList<>(); // heads of the damaged documents at the end, newest first
+        String problem = null;
+        long lastIndex = -1;
+        long[] readable = {0, 0};
         try (ExcerptTailer t = queue.createTailer()) {
             t.direction(TailerDirection.BACKWARD).toEnd();
-            try (DocumentContext dc = t.readingDocument()) {
-                if (!dc.isPresent()) {
-                    return new long[] {0, 0, -1};
+            while (true) {
+                try (DocumentContext dc = t.readingDocument()) {
+                    if (!dc.isPresent()) {
+                        break;
+                    }
+                    lastIndex = lastIndex == -1 ? dc.index() : lastIndex;
+                    Bytes<?> in = dc.wire().bytes();
+                    byte[] doc = new byte[(int) in.readRemaining()];
+                    in.read(doc);
+                    String why = unreadable(doc);
+                    if (why != null) {
+                        damaged.add(Arrays.copyOf(doc, Math.min(doc.length, SpoolEntryFormat.DOCUMENT_HEAD))); // heads only
+                        problem = "the document at index 0x" + Long.toHexString(dc.index()) + " " + why;
+                        continue;
+                    }
+                    if (doc[SpoolEntryFormat.COMPRESSION_AT] == SpoolEntryFormat.COMPRESSION_ZSTD) {
+                        ZstdLibrary.requireLoaded("spool " + config.path() + ": the last document (index 0x"
+                                + Long.toHexString(dc.index()) + ")", "");
+                    }
+                    long first = SpoolEntryFormat.getLong(doc, SpoolEntryFormat.FIRST_SEQUENCE_AT);
+                    int records = SpoolEntryFormat.getInt(doc, SpoolEntryFormat.COUNT_AT);
+                    long before = SpoolEntryFormat.getLong(doc, SpoolEntryFormat.BYTES_BEFORE_AT);
+                    readable = new long[] {first + records, before + SpoolDocumentUnpacker.recordsLength(doc, doc.length)};
+                    break;
                 }
-                byte[] doc = document(dc.index(), dc.wire().bytes());
-                long first = SpoolEntryFormat.getLong(doc, SpoolEntryFormat.FIRST_SEQUENCE_AT);
-                int records = SpoolEntryFormat.getInt(doc, SpoolEntryFormat.COUNT_AT);
-                long before = SpoolEntryFormat.getLong(doc, SpoolEntryFormat.BYTES_BEFORE_AT);
-                if (doc[SpoolEntryFormat.COMPRESSION_AT] == SpoolEntryFormat.COMPRESSION_ZSTD) {
-                    ZstdLibrary.requireLoaded("spool " + config.path() + ": the last document (index 0x"
-                            + Long.toHexString(dc.index()) + ")", "");
-                }
-                long recordBytes;
-                try {
-                    recordBytes = SpoolDocumentUnpacker.recordsLength(doc, doc.length);
-                } catch (IllegalArgumentException e) {
-                    throw new IllegalStateException("spool " + config.path() + ": the document at index 0x"
-                            + Long.toHexString(dc.index()) + " cannot be read: " + e.getMessage()
-                            + "; move the folder away or set another storage.path", e);
-                }
-                return new long[] {first + records, before + recordBytes, dc.index()};
             }
+        }
+        if (damaged.isEmpty()) {
+            return new long[] {readable[0], readable[1], lastIndex};
+        }
+        // Damaged heads that follow on from the last readable document (oldest first) say how far their records went.
+        long sequence = readable[0];
+        for (int i = damaged.size() - 1; i >= 0; i--) {
+            byte[] doc = damaged.get(i);
+            if (doc.length < SpoolEntryFormat.DOCUMENT_HEAD || SpoolEntryFormat.getLong(doc, SpoolEntryFormat.FIRST_SEQUENCE_AT) != sequence) {
+                break;
+            }
+            int records = SpoolEntryFormat.getInt(doc, SpoolEntryFormat.COUNT_AT);
+            if (records < 1 || records > SpoolEntryFormat.MAX_DOCUMENT_RECORDS) {
+                break;
+            }
+            sequence += records;
+        }
+        long bytes = readable[1];
+        for (Path f : readerPositionFiles()) {
+            ReaderPosition p = ReaderPosition.read(f);
+            sequence = Math.max(sequence, p.sequence());
+            bytes = Math.max(bytes, p.bytes());
+        }
+        LOG.warn("The spool ends with {} document(s) that do not read (a crash or a bad disk): the spool goes on after them, "
+                + "and each output passes them and counts the records it loses. path={} problem=\"{}\" nextSequence={}",
+                damaged.size(), config.path(), problem, sequence);
+        return new long[] {sequence, bytes, lastIndex};
+    }
+
+    // Why a document cannot be read, or null; a document of a newer format is not damage: it stops the open.
+    private String unreadable(byte[] doc) {
+        int version = doc.length > 0 ? doc[0] : -1;
+        if (version > SpoolEntryFormat.VERSION) {
+            throw new IllegalStateException("spool " + config.path() + ": the last document "
+                    + SpoolEntryFormat.newerVersion(version) + " or set another storage.path");
+        }
+        boolean headRead = doc.length >= SpoolEntryFormat.DOCUMENT_HEAD;
+        if (!headRead || !SpoolEntryFormat.readable(version, doc[SpoolEntryFormat.COMPRESSION_AT])
+                || SpoolEntryFormat.getInt(doc, SpoolEntryFormat.COUNT_AT) < 1) {
+            return "is not a ferry spool document of version " + SpoolEntryFormat.OLDEST_READ_VERSION + " to "
+                    + SpoolEntryFormat.VERSION + " (" + doc.length + " bytes, version " + version
+                    + (headRead ? ", compression " + doc[SpoolEntryFormat.COMPRESSION_AT] : "") + ")";
+        }
+        if (doc[SpoolEntryFormat.COMPRESSION_AT] == SpoolEntryFormat.COMPRESSION_ZSTD && ZstdLibrary.problem() == null) {
+            try {
+                SpoolDocumentUnpacker.recordsLength(doc, doc.length);
+            } catch (IllegalArgumentException e) {
+                return "cannot be read: " + e.getMessage();
+            }
+        }
+        return null;
+    }
+
+    private List<Path> readerPositionFiles() {
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(readersDir, "*.position")) {
+            List<Path> out = new ArrayList<>();
+            files.forEach(out::add);
+            return out;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list spool reader positions in " + readersDir, e);
         }
     }
 
@@ -350,22 +427,6 @@ public final class Spool implements AutoCloseable {
                 }
             }
         }
-    }
-
-    // The whole document, checked to be a spool document ferry reads.
-    private byte[] document(long index, Bytes<?> in) {
-        long n = in.readRemaining();
-        int head = SpoolEntryFormat.DOCUMENT_HEAD;
-        byte[] doc = new byte[(int) n];
-        in.read(doc, 0, doc.length);
-        if (n < head || !SpoolEntryFormat.readable(doc[0], doc[SpoolEntryFormat.COMPRESSION_AT])) {
-            throw new IllegalStateException("spool " + config.path() + ": the document at index 0x" + Long.toHexString(index)
-                    + " is not a ferry spool document of version " + SpoolEntryFormat.OLDEST_READ_VERSION + " to "
-                    + SpoolEntryFormat.VERSION + " (" + n + " bytes, version " + (n > 0 ? doc[0] : -1)
-                    + (n >= head ? ", compression " + doc[SpoolEntryFormat.COMPRESSION_AT] : "")
-                    + "); move the folder away or set another storage.path");
-        }
-        return doc;
     }
 
     @Override

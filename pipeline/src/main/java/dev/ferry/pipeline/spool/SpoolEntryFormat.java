@@ -74,6 +74,8 @@ final class SpoolEntryFormat {
     /** Bytes of the key mask that follows the fixed part when {@link #FLAG_KEY_MASK} is set. */
     static final int KEY_MASK_BYTES = 8;
     static final int MAX_STRING_BYTES = 0xFFFF;
+    /** The most records a document can hold (each takes at least {@link #RECORD_HEAD} bytes): a sanity bound for heads. */
+    static final int MAX_DOCUMENT_RECORDS = (int) (SpoolDocumentUnpacker.MAX_RECORDS_BYTES / RECORD_HEAD);
     /** A document is written once its records reach this size (or at the end of the ring batch). */
     static final int TARGET_DOCUMENT_BYTES = 64 * 1024;
 

@@ -262,36 +262,11 @@ class SpoolCompressionTest {
 
         List<Long> indexes = documentIndexes();
         String hex1 = Long.toHexString(indexes.get(1));
-        String log;
-        java.io.PrintStream stderr = System.err;
-        java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
-        System.setErr(new java.io.PrintStream(captured, true, java.nio.charset.StandardCharsets.UTF_8));
-        try (Spool spool = open(SpoolCompression.ZSTD)) {
-            SpoolReader reader = spool.reader("out", 0);
-            SpoolReader other = spool.reader("other", 0);
-            List<String> read = new ArrayList<>();
-            for (int i = 0; i < 25; i++) {
-                read.add(reader.next().jsonString());
+        String log = logOf(() -> {
+            try (Spool spool = open(SpoolCompression.ZSTD)) {
+                readPastTheDamage(spool);
             }
-            assertThat(read.get(24)).isEqualTo(erlmcpLine(44));
-            reader.commit(42); // across the gap the first damaged document left
-            read.addAll(drain(reader));
-            List<String> expected = new ArrayList<>(lines(0, 20));
-            expected.addAll(lines(40, 45));
-            expected.addAll(lines(80, 100));
-            assertThat(read).containsExactlyElementsOf(expected);
-            assertThat(reader.damagedDocuments()).isEqualTo(3);
-            assertThat(reader.lostEntries()).as("records 20-39, 45-59 and 60-79").isEqualTo(20 + 15 + 20);
-            reader.commit(99);
-            assertThat(reader.pendingEntries()).isZero();
-            assertThat(drain(other)).as("each output passes the damage for itself").containsExactlyElementsOf(expected);
-            assertThat(other.damagedDocuments()).isEqualTo(3);
-            assertThat(other.lostEntries()).isEqualTo(55);
-        } finally {
-            System.setErr(stderr);
-            log = captured.toString(java.nio.charset.StandardCharsets.UTF_8);
-            stderr.print(log);
-        }
+        });
         String kept = dir.resolve("damaged").resolve("0x").toString();
         assertThat(log).contains("ERROR dev.ferry.pipeline.spool.SpoolReader - A damaged spool document was passed: its records "
                 + "that were not read yet are not delivered to this output. reader=out index=0x" + hex1 + " reason=\"its zstd "
@@ -320,6 +295,44 @@ class SpoolCompressionTest {
             assertThat(reader.next()).as("the commit moved past the damage").isNull();
             assertThat(reader.damagedDocuments()).isZero();
         }
+    }
+
+    // Reads the spool of the test above with two readers: both pass documents 1 to 3.
+    private static void readPastTheDamage(Spool spool) {
+        SpoolReader reader = spool.reader("out", 0);
+        SpoolReader other = spool.reader("other", 0);
+        List<String> read = new ArrayList<>();
+        for (int i = 0; i < 25; i++) {
+            read.add(reader.next().jsonString());
+        }
+        assertThat(read.get(24)).isEqualTo(erlmcpLine(44));
+        reader.commit(42); // across the gap the first damaged document left
+        read.addAll(drain(reader));
+        List<String> expected = new ArrayList<>(lines(0, 20));
+        expected.addAll(lines(40, 45));
+        expected.addAll(lines(80, 100));
+        assertThat(read).containsExactlyElementsOf(expected);
+        assertThat(reader.damagedDocuments()).isEqualTo(3);
+        assertThat(reader.lostEntries()).as("records 20-39, 45-59 and 60-79").isEqualTo(20 + 15 + 20);
+        reader.commit(99);
+        assertThat(reader.pendingEntries()).isZero();
+        assertThat(drain(other)).as("each output passes the damage for itself").containsExactlyElementsOf(expected);
+        assertThat(other.damagedDocuments()).isEqualTo(3);
+        assertThat(other.lostEntries()).isEqualTo(55);
+    }
+
+    /** Runs {@code action} and returns what it logged (slf4j-simple writes to the System.err of the moment), echoing it. */
+    private static String logOf(Runnable action) {
+        java.io.PrintStream stderr = System.err;
+        java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
+        System.setErr(new java.io.PrintStream(captured, true, java.nio.charset.StandardCharsets.UTF_8));
+        try {
+            action.run();
+        } finally {
+            System.setErr(stderr);
+            stderr.print(captured.toString(java.nio.charset.StandardCharsets.UTF_8));
+        }
+        return captured.toString(java.nio.charset.StandardCharsets.UTF_8);
     }
 
     /** XORs the byte at {@code offset} of the {@code n}th document (0 = first) with {@code bits}, in place, in its cycle file. */
@@ -409,22 +422,46 @@ class SpoolCompressionTest {
     }
 
     @Test
-    void aDamagedOrMislabelledLastDocumentStopsTheSpoolFromOpening() {
+    void damagedLastDocumentsArePassedAndTheCountersGoOnAfterWhatTheirHeadsSay() {
         byte[] good = firstDocument(SpoolCompression.ZSTD, 20);
+        long goodBytes = SpoolDocumentUnpacker.recordsLength(good, good.length);
+        // Records 20-39: the head reads, the zstd frame has no magic.
         byte[] noFrame = java.util.Arrays.copyOf(good, SpoolEntryFormat.DOCUMENT_HEAD + 8);
-        java.util.Arrays.fill(noFrame, SpoolEntryFormat.DOCUMENT_HEAD, noFrame.length, (byte) 7); // no zstd magic
+        java.util.Arrays.fill(noFrame, SpoolEntryFormat.DOCUMENT_HEAD, noFrame.length, (byte) 7);
+        SpoolEntryFormat.putLong(noFrame, SpoolEntryFormat.FIRST_SEQUENCE_AT, 20);
+        SpoolEntryFormat.putLong(noFrame, SpoolEntryFormat.BYTES_BEFORE_AT, goodBytes);
         long noFrameIndex = appendRaw(noFrame);
-        assertThatThrownBy(() -> open(SpoolCompression.ZSTD)).isInstanceOf(IllegalStateException.class)
-                .hasMessage("spool " + dir + ": the document at index 0x" + Long.toHexString(noFrameIndex) + " cannot be read: "
-                        + "its zstd frame gives no record size from 1 to 1073741824 (-2); move the folder away or set another "
-                        + "storage.path");
+        // Records 40-59: version 3 marked compressed, which no release wrote.
+        byte[] mislabelled = good.clone();
+        mislabelled[0] = 3;
+        SpoolEntryFormat.putLong(mislabelled, SpoolEntryFormat.FIRST_SEQUENCE_AT, 40);
+        appendRaw(mislabelled);
 
-        byte[] version3 = good.clone();
-        version3[0] = 3;
-        appendRaw(version3);
-        assertThatThrownBy(() -> open(SpoolCompression.OFF)).isInstanceOf(IllegalStateException.class)
-                .hasMessage("spool " + dir + ": the document at index 0x" + Long.toHexString(noFrameIndex + 1)
-                        + " is not a ferry spool document of version 2 to 4 (" + good.length + " bytes, version 3, "
-                        + "compression 1); move the folder away or set another storage.path");
+        String log = logOf(() -> {
+            try (Spool spool = open(SpoolCompression.ZSTD)) {
+                assertThat(spool.writer().nextSequence()).as("after what the damaged heads say").isEqualTo(60);
+                assertThat(spool.writer().bytesEnd()).as("after the last document that reads").isEqualTo(goodBytes);
+                SpoolReader reader = spool.reader("out", 0);
+                addAll(spool.writer(), lines(60, 70));
+                List<String> expected = new ArrayList<>(lines(0, 20));
+                expected.addAll(lines(60, 70));
+                assertThat(drain(reader)).containsExactlyElementsOf(expected);
+                assertThat(reader.damagedDocuments()).isEqualTo(2);
+                assertThat(reader.lostEntries()).isEqualTo(40);
+            }
+        });
+        assertThat(log).contains("WARN dev.ferry.pipeline.spool.Spool - The spool ends with 2 document(s) that do not read (a crash "
+                + "or a bad disk): the spool goes on after them, and each output passes them and counts the records it loses. "
+                + "path=" + dir + " problem=\"the document at index 0x" + Long.toHexString(noFrameIndex) + " cannot be read: its "
+                + "zstd frame gives no record size from 1 to 1073741824 (-2)\" nextSequence=60\n");
+
+        // A reader's position further on than the heads say moves the counters too: no sequence is handed out twice.
+        byte[] noHead = java.util.Arrays.copyOf(good, 10);
+        appendRaw(noHead);
+        new ReaderPosition(-1, 500, 1_000_000).write(dir.resolve(Spool.READERS_DIR).resolve("ahead.position"), false);
+        try (Spool spool = open(SpoolCompression.ZSTD)) {
+            assertThat(spool.writer().nextSequence()).isEqualTo(500);
+            assertThat(spool.writer().bytesEnd()).isEqualTo(1_000_000);
+        }
     }
 }
