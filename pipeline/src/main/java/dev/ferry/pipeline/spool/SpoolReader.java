@@ -109,8 +109,9 @@ public final class SpoolReader implements AutoCloseable {
      * <p>A damaged document is kept aside, logged and passed (see the class comment).
      *
      * @return a view that is valid until the next call of {@code next} or {@link #rewind()}
-     * @throws IllegalStateException if a document has a format version newer than this release reads (the
-     *     reader stays before it), or is zstd-compressed and zstd's native library did not load
+     * @throws IllegalStateException if a document has a format version newer than this release reads, or is
+     *     zstd-compressed and zstd's native library did not load; the reader stays before it, so every call
+     *     throws again until the cause is gone
      */
     public SpoolEntry next() {
         while (true) {
@@ -303,6 +304,7 @@ public final class SpoolReader implements AutoCloseable {
         int records = headRead ? SpoolEntryFormat.getInt(raw, SpoolEntryFormat.COUNT_AT) : 0;
         if (version > SpoolEntryFormat.VERSION) {
             // Not passed as damage: records a newer ferry wrote would be lost to a downgrade.
+            tailer.moveToIndex(index);
             throw new IllegalStateException("spool document at index 0x" + Long.toHexString(index) + " "
                     + SpoolEntryFormat.newerVersion(version) + " (" + queue.fileAbsolutePath() + ")");
         }
@@ -314,8 +316,13 @@ public final class SpoolReader implements AutoCloseable {
         if (compression == SpoolEntryFormat.COMPRESSION_ZSTD) {
             if (unpacker == null) {
                 // Not damage: every compressed document would fail alike, so this stops the reader.
-                ZstdLibrary.requireLoaded("spool document at index 0x" + Long.toHexString(index),
-                        " (" + queue.fileAbsolutePath() + ")");
+                try {
+                    ZstdLibrary.requireLoaded("spool document at index 0x" + Long.toHexString(index),
+                            " (" + queue.fileAbsolutePath() + ")");
+                } catch (IllegalStateException e) {
+                    tailer.moveToIndex(index);
+                    throw e;
+                }
                 unpacker = new SpoolDocumentUnpacker();
             }
             try {

@@ -393,6 +393,7 @@ class SpoolCompressionTest {
             String newer = "spool document at index 0x" + Long.toHexString(index) + " has format version 5, newer than this "
                     + "ferry reads (2 to 4): run the ferry release that wrote it, or move the folder away (" + dir.toAbsolutePath() + ")";
             assertThatThrownBy(reader::next).isInstanceOf(IllegalStateException.class).hasMessage(newer);
+            assertThatThrownBy(reader::next).as("it stays before the document").hasMessage(newer);
             assertThat(reader.damagedDocuments()).isZero();
             assertThat(dir.resolve("damaged")).doesNotExist();
         }
