@@ -3,7 +3,6 @@ package dev.ferry.agent;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.RandomAccessFile;
-import java.net.ServerSocket;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
@@ -38,19 +37,10 @@ class DamagedSpoolIT {
         ErlmcpLogWriter.append(logs.resolve("app.log"), 0, 3000);
         String input = "[INPUT]\n    Name tail\n    Path " + logs + "/*.log\n    Parser json\n    Read_from_Head On\n"
                 + "    Exit_On_Eof On\n    DB " + dir.resolve("state/tail.db") + "\n\n";
-        int closedPort;
-        try (ServerSocket s = new ServerSocket(0)) {
-            closedPort = s.getLocalPort();
-        }
         // First run: the output (Alias ship) cannot deliver, so every line stays in the spool.
         Path unreachable = dir.resolve("unreachable.conf");
-        Files.writeString(unreachable, input + "[OUTPUT]\n    Name es\n    Alias ship\n    Match *\n    Host 127.0.0.1\n"
-                + "    Port " + closedPort + "\n    Retry_Limit False\n");
-        try (FerryProcess ferry = FerryProcess.start(dir, Map.of(), "-c", unreachable.toString())) {
-            ferry.awaitLog("ferry is stopping. reason=\"every input reached the end of its files\"", Duration.ofSeconds(60));
-            ferry.terminate(Duration.ofSeconds(30));
-            assertThat(ferry.stderrText()).contains("records_in=3000 spooled=3000 delivered=0 ");
-        }
+        Files.writeString(unreachable, input + FerryProcess.unreachableEsOutput("ship"));
+        assertThat(FerryProcess.runUntilInputsEnd(dir, unreachable)).contains("records_in=3000 spooled=3000 delivered=0 ");
 
         Path spool = dir.resolve("state/ferry-spool");
         Damage damage = corruptThirdDocument(spool);

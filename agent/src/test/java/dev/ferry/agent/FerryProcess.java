@@ -131,4 +131,31 @@ public final class FerryProcess implements AutoCloseable {
     public static List<Long> seqs(Path file) throws IOException {
         return records(file).stream().map(r -> (Long) ((Map<String, Object>) r.get("fields")).get("seq")).toList();
     }
+
+    /**
+     * An {@code [OUTPUT]} section for an {@code es} output named {@code alias} on a loopback port nothing
+     * listens on, retried forever ({@code Retry_Limit False}): every record stays in the spool.
+     */
+    public static String unreachableEsOutput(String alias) throws IOException {
+        int port;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        return "[OUTPUT]\n    Name es\n    Alias " + alias + "\n    Match *\n    Host 127.0.0.1\n    Port " + port
+                + "\n    Retry_Limit False\n";
+    }
+
+    /**
+     * Runs ferry on {@code conf} (its inputs with {@code Exit_On_Eof}) until every input reached the end of
+     * its files, then stops it with SIGTERM; with an unreachable output, what was read stays in the spool.
+     *
+     * @return ferry's stderr
+     */
+    public static String runUntilInputsEnd(Path workDir, Path conf) throws Exception {
+        try (FerryProcess ferry = start(workDir, Map.of(), "-c", conf.toString())) {
+            ferry.awaitLog("ferry is stopping. reason=\"every input reached the end of its files\"", Duration.ofSeconds(60));
+            ferry.terminate(Duration.ofSeconds(30));
+            return ferry.stderrText();
+        }
+    }
 }

@@ -322,20 +322,29 @@ public final class Spool implements AutoCloseable {
                     Bytes<?> in = dc.wire().bytes();
                     byte[] doc = new byte[(int) in.readRemaining()];
                     in.read(doc);
-                    String why = unreadable(doc);
+                    refuseNewer(doc, dc.index());
+                    String why = SpoolEntryFormat.headProblem(doc, doc.length);
+                    long recordBytes = 0;
+                    if (why == null) {
+                        if (doc[SpoolEntryFormat.COMPRESSION_AT] == SpoolEntryFormat.COMPRESSION_ZSTD) {
+                            ZstdLibrary.requireLoaded("spool " + config.path() + ": the last document (index 0x"
+                                    + Long.toHexString(dc.index()) + ")", "");
+                        }
+                        try {
+                            recordBytes = SpoolDocumentUnpacker.recordsLength(doc, doc.length);
+                        } catch (IllegalArgumentException e) {
+                            why = e.getMessage();
+                        }
+                    }
                     if (why != null) {
                         damaged.add(Arrays.copyOf(doc, Math.min(doc.length, SpoolEntryFormat.DOCUMENT_HEAD))); // heads only
-                        problem = "the document at index 0x" + Long.toHexString(dc.index()) + " " + why;
+                        problem = "the document at index 0x" + Long.toHexString(dc.index()) + " cannot be read: " + why;
                         continue;
-                    }
-                    if (doc[SpoolEntryFormat.COMPRESSION_AT] == SpoolEntryFormat.COMPRESSION_ZSTD) {
-                        ZstdLibrary.requireLoaded("spool " + config.path() + ": the last document (index 0x"
-                                + Long.toHexString(dc.index()) + ")", "");
                     }
                     long first = SpoolEntryFormat.getLong(doc, SpoolEntryFormat.FIRST_SEQUENCE_AT);
                     int records = SpoolEntryFormat.getInt(doc, SpoolEntryFormat.COUNT_AT);
                     long before = SpoolEntryFormat.getLong(doc, SpoolEntryFormat.BYTES_BEFORE_AT);
-                    readable = new long[] {first + records, before + SpoolDocumentUnpacker.recordsLength(doc, doc.length)};
+                    readable = new long[] {first + records, before + recordBytes};
                     break;
                 }
             }
@@ -368,28 +377,13 @@ public final class Spool implements AutoCloseable {
         return new long[] {sequence, bytes, lastIndex};
     }
 
-    // Why a document cannot be read, or null; a document of a newer format is not damage: it stops the open.
-    private String unreadable(byte[] doc) {
+    // A document of a newer format is not damage: it stops the open (a downgrade must not pass its records).
+    private void refuseNewer(byte[] doc, long index) {
         int version = doc.length > 0 ? doc[0] : -1;
         if (version > SpoolEntryFormat.VERSION) {
-            throw new IllegalStateException("spool " + config.path() + ": the last document "
-                    + SpoolEntryFormat.newerVersion(version) + " or set another storage.path");
+            throw new IllegalStateException("spool " + config.path() + ": the document at index 0x" + Long.toHexString(index)
+                    + " " + SpoolEntryFormat.newerVersion(version) + " or set another storage.path");
         }
-        boolean headRead = doc.length >= SpoolEntryFormat.DOCUMENT_HEAD;
-        if (!headRead || !SpoolEntryFormat.readable(version, doc[SpoolEntryFormat.COMPRESSION_AT])
-                || SpoolEntryFormat.getInt(doc, SpoolEntryFormat.COUNT_AT) < 1) {
-            return "is not a ferry spool document of version " + SpoolEntryFormat.OLDEST_READ_VERSION + " to "
-                    + SpoolEntryFormat.VERSION + " (" + doc.length + " bytes, version " + version
-                    + (headRead ? ", compression " + doc[SpoolEntryFormat.COMPRESSION_AT] : "") + ")";
-        }
-        if (doc[SpoolEntryFormat.COMPRESSION_AT] == SpoolEntryFormat.COMPRESSION_ZSTD && ZstdLibrary.problem() == null) {
-            try {
-                SpoolDocumentUnpacker.recordsLength(doc, doc.length);
-            } catch (IllegalArgumentException e) {
-                return "cannot be read: " + e.getMessage();
-            }
-        }
-        return null;
     }
 
     private List<Path> readerPositionFiles() {
@@ -414,14 +408,8 @@ public final class Spool implements AutoCloseable {
                     Bytes<?> in = dc.wire().bytes();
                     byte[] head = new byte[(int) Math.min(in.readRemaining(), SpoolEntryFormat.DOCUMENT_HEAD)];
                     in.read(head);
-                    int version = head.length > 0 ? head[0] : -1;
-                    if (version > SpoolEntryFormat.VERSION) {
-                        throw new IllegalStateException("spool " + config.path() + ": the document at index 0x"
-                                + Long.toHexString(dc.index()) + " " + SpoolEntryFormat.newerVersion(version)
-                                + " or set another storage.path");
-                    }
-                    if (head.length == SpoolEntryFormat.DOCUMENT_HEAD
-                            && SpoolEntryFormat.readable(version, head[SpoolEntryFormat.COMPRESSION_AT])) {
+                    refuseNewer(head, dc.index());
+                    if (SpoolEntryFormat.headProblem(head, head.length) == null) {
                         return SpoolEntryFormat.getLong(head, SpoolEntryFormat.BYTES_BEFORE_AT);
                     }
                 }

@@ -79,15 +79,24 @@ final class SpoolEntryFormat {
     /** A document is written once its records reach this size (or at the end of the ring batch). */
     static final int TARGET_DOCUMENT_BYTES = 64 * 1024;
 
-    /** Whether a document of format {@code version} can be read. */
-    static boolean readable(int version) {
-        return version >= OLDEST_READ_VERSION && version <= VERSION;
-    }
-
-    /** Whether a document of format {@code version} with records compressed as {@code compression} can be read. */
-    static boolean readable(int version, int compression) {
-        return readable(version) && (compression == COMPRESSION_NONE
+    /**
+     * What is wrong with the head of a document of {@code length} bytes whose first bytes are in {@code doc},
+     * or null if it reads: a format version this release reads, a compression that version may have, at
+     * least one record. A version newer than {@link #VERSION} is wrong here too; callers that must not
+     * take it for damage check it first ({@link #newerVersion}).
+     */
+    static String headProblem(byte[] doc, int length) {
+        boolean headRead = length >= DOCUMENT_HEAD;
+        int version = length > 0 ? doc[0] : -1;
+        int compression = headRead ? doc[COMPRESSION_AT] : -1;
+        int records = headRead ? getInt(doc, COUNT_AT) : 0;
+        boolean readable = version >= OLDEST_READ_VERSION && version <= VERSION && (compression == COMPRESSION_NONE
                 || compression == COMPRESSION_ZSTD && version >= FIRST_COMPRESSED_VERSION);
+        if (readable && records >= 1) {
+            return null;
+        }
+        return "it has format version " + version + ", compression " + compression + ", " + records + " records and "
+                + length + " bytes; expected version " + OLDEST_READ_VERSION + " to " + VERSION;
     }
 
     /**

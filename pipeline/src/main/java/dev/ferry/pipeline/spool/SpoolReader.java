@@ -63,10 +63,9 @@ public final class SpoolReader implements AutoCloseable {
     private long docSequence;
     private long docBytes;
     private long skipBelow;
-    // The sequence after the last entry decoded since the reader was placed (-1: none yet); after damaged
-    // documents, the first sequence not handed out (-1: none) and the first damaged document's index, until
-    // the next readable document closes the gap.
-    private long decodedEnd = -1;
+    // After damaged documents, the first sequence not handed out (-1: none) and the first damaged document's
+    // index, until the next readable document closes the gap. (docSequence is -1 from placing the reader to
+    // its first readable document.)
     private long lostFrom = -1;
     private long lostAt;
 
@@ -132,7 +131,6 @@ public final class SpoolReader implements AutoCloseable {
             docLeft--;
             docSequence++;
             docBytes += size;
-            decodedEnd = docSequence;
             if (entry.sequence() >= skipBelow) {
                 push(entry.sequence(), docIndex, docBytes);
                 return entry;
@@ -262,7 +260,7 @@ public final class SpoolReader implements AutoCloseable {
                 boolean headRead = rawLength >= SpoolEntryFormat.DOCUMENT_HEAD;
                 skipDamaged(index, damage, headRead ? "its head says " + SpoolEntryFormat.getInt(raw, SpoolEntryFormat.COUNT_AT)
                         + " records from sequence " + SpoolEntryFormat.getLong(raw, SpoolEntryFormat.FIRST_SEQUENCE_AT)
-                        : "no head", decodedEnd);
+                        : "no head", docSequence);
                 continue;
             }
             docIndex = index;
@@ -298,22 +296,18 @@ public final class SpoolReader implements AutoCloseable {
     private String unpack(long index) {
         doc = raw;
         docLength = rawLength;
-        boolean headRead = rawLength >= SpoolEntryFormat.DOCUMENT_HEAD;
         int version = rawLength > 0 ? raw[0] : -1;
-        int compression = headRead ? raw[SpoolEntryFormat.COMPRESSION_AT] : -1;
-        int records = headRead ? SpoolEntryFormat.getInt(raw, SpoolEntryFormat.COUNT_AT) : 0;
         if (version > SpoolEntryFormat.VERSION) {
             // Not passed as damage: records a newer ferry wrote would be lost to a downgrade.
             tailer.moveToIndex(index);
             throw new IllegalStateException("spool document at index 0x" + Long.toHexString(index) + " "
                     + SpoolEntryFormat.newerVersion(version) + " (" + queue.fileAbsolutePath() + ")");
         }
-        if (!SpoolEntryFormat.readable(version, compression) || records < 1) {
-            return "it has format version " + version + ", compression " + compression + ", " + records
-                    + " records and " + rawLength + " bytes; expected version " + SpoolEntryFormat.OLDEST_READ_VERSION
-                    + " to " + SpoolEntryFormat.VERSION;
+        String problem = SpoolEntryFormat.headProblem(raw, rawLength);
+        if (problem != null) {
+            return problem;
         }
-        if (compression == SpoolEntryFormat.COMPRESSION_ZSTD) {
+        if (raw[SpoolEntryFormat.COMPRESSION_AT] == SpoolEntryFormat.COMPRESSION_ZSTD) {
             if (unpacker == null) {
                 // Not damage: every compressed document would fail alike, so this stops the reader.
                 try {
@@ -376,7 +370,7 @@ public final class SpoolReader implements AutoCloseable {
     private void position(ExcerptTailer t) {
         long committed = committedIndex();
         skipBelow = committedSequence;
-        decodedEnd = -1;
+        docSequence = -1;
         lostFrom = -1;
         // When the committed document's cycle file is gone (deleted once every reader had committed past
         // it), every document still on disk comes after it: start at the first.

@@ -402,6 +402,11 @@ class SpoolCompressionTest {
                 .hasMessage("spool " + dir + ": the document at index 0x" + Long.toHexString(index - 1) + " has format version 5, "
                         + "newer than this ferry reads (2 to 4): run the ferry release that wrote it, or move the folder away or "
                         + "set another storage.path");
+        corrupt(2, 0, 4 ^ 5);
+        assertThatThrownBy(() -> open(SpoolCompression.OFF)).as("the last document, found first").isInstanceOf(IllegalStateException.class)
+                .hasMessage("spool " + dir + ": the document at index 0x" + Long.toHexString(index + 1) + " has format version 5, "
+                        + "newer than this ferry reads (2 to 4): run the ferry release that wrote it, or move the folder away or "
+                        + "set another storage.path");
     }
 
     @Test

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ferry.agent.ErlmcpLogWriter;
 import dev.ferry.agent.FerryProcess;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -28,21 +27,42 @@ class MissingZstdLibraryIT {
     @TempDir
     Path dir;
 
-    @Test
-    void aZstdSegmentStopsTheTailWithTheReasonAndARestartWithTheLibraryDeliversEveryLineOnce() throws Exception {
+    /** A java.io.tmpdir that does not exist: zstd-jni cannot unpack its library there. */
+    private Path noTmp() {
+        return dir.resolve("no-such-folder");
+    }
+
+    /** The environment of a ferry whose JVM cannot load zstd's native library. */
+    private Map<String, String> withoutZstd() {
+        return Map.of("JAVA_TOOL_OPTIONS", "-Djava.io.tmpdir=" + noTmp());
+    }
+
+    /**
+     * Lines 0 to n-1 in logs/app.log.1, compressed to app.log.1.zst, then n to 2n-1 in logs/app.log, and
+     * ferry.conf, whose tail (with a DB, and Exit_On_Eof if asked) writes them to out/out.
+     *
+     * @return the .zst segment
+     */
+    private Path zstdSegmentThenLog(int n, boolean exitOnEof) throws Exception {
         Path logs = Files.createDirectories(dir.resolve("logs"));
         Path out = Files.createDirectories(dir.resolve("out"));
-        ErlmcpLogWriter.append(logs.resolve("app.log.1"), 0, 500);
+        ErlmcpLogWriter.append(logs.resolve("app.log.1"), 0, n);
         Path segment = TailTestSupport.compress(logs.resolve("app.log.1"), "zst");
-        ErlmcpLogWriter.append(logs.resolve("app.log"), 500, 500);
-        Path conf = dir.resolve("ferry.conf");
-        Files.writeString(conf, "[INPUT]\n    Name tail\n    Path " + logs + "/*.log\n    Parser json\n"
-                + "    Read_from_Head On\n    Exit_On_Eof On\n    DB " + dir.resolve("state/tail.db") + "\n\n"
+        ErlmcpLogWriter.append(logs.resolve("app.log"), n, n);
+        Files.writeString(dir.resolve("ferry.conf"), "[INPUT]\n    Name tail\n    Path " + logs + "/*.log\n    Parser json\n"
+                + "    Read_from_Head On\n" + (exitOnEof ? "    Exit_On_Eof On\n" : "") + "    DB "
+                + dir.resolve("state/tail.db") + "\n\n"
                 + "[OUTPUT]\n    Name file\n    Match *\n    Path " + out + "\n    File out\n    Format plain\n");
+        return segment;
+    }
 
-        Path noTmp = dir.resolve("no-such-folder");
-        try (FerryProcess ferry = FerryProcess.start(dir, Map.of("JAVA_TOOL_OPTIONS", "-Djava.io.tmpdir=" + noTmp),
-                "-c", conf.toString())) {
+    @Test
+    void aZstdSegmentStopsTheTailWithTheReasonAndARestartWithTheLibraryDeliversEveryLineOnce() throws Exception {
+        Path segment = zstdSegmentThenLog(500, true);
+        Path conf = dir.resolve("ferry.conf");
+        Path out = dir.resolve("out");
+        Path noTmp = noTmp();
+        try (FerryProcess ferry = FerryProcess.start(dir, withoutZstd(), "-c", conf.toString())) {
             assertThat(ferry.waitFor(Duration.ofSeconds(60))).as(ferry.stderrText()).isEqualTo(1);
             String fix = "zstd-jni unpacks its native library into java.io.tmpdir (" + noTmp + ") first: make that folder "
                     + "writable (under systemd: PrivateTmp=true) or point -DZstdTempFolder at one that is";
@@ -67,14 +87,9 @@ class MissingZstdLibraryIT {
     void anOutputThatCannotReadTheCompressedSpoolStopsFerryInsteadOfFallingBehindForGood() throws Exception {
         Path logs = Files.createDirectories(dir.resolve("logs"));
         Path out = Files.createDirectories(dir.resolve("out"));
-        int closedPort;
-        try (ServerSocket s = new ServerSocket(0)) {
-            closedPort = s.getLocalPort();
-        }
         String tail = "[INPUT]\n    Name tail\n    Path " + logs + "/*.log\n    Parser json\n    Read_from_Head On\n"
                 + "    DB " + dir.resolve("state/tail.db") + "\n";
-        String unreachable = "[OUTPUT]\n    Name es\n    Alias ship\n    Match *\n    Host 127.0.0.1\n    Port " + closedPort
-                + "\n    Retry_Limit False\n";
+        String unreachable = FerryProcess.unreachableEsOutput("ship");
         // Two runs spool every line for an output that cannot deliver: the first compressed, the second
         // (storage.compress off) uncompressed, so the spool opens without zstd and the first documents do not read.
         Path compressed = dir.resolve("compressed.conf");
@@ -82,24 +97,15 @@ class MissingZstdLibraryIT {
         Path plain = dir.resolve("plain.conf");
         Files.writeString(plain, "[SERVICE]\n    storage.compress off\n\n" + tail + "    Exit_On_Eof On\n\n" + unreachable);
         ErlmcpLogWriter.append(logs.resolve("app.log"), 0, 1000);
-        try (FerryProcess ferry = FerryProcess.start(dir, Map.of(), "-c", compressed.toString())) {
-            ferry.awaitLog("ferry is stopping. reason=\"every input reached the end of its files\"", Duration.ofSeconds(60));
-            ferry.terminate(Duration.ofSeconds(30));
-        }
+        FerryProcess.runUntilInputsEnd(dir, compressed);
         ErlmcpLogWriter.append(logs.resolve("app.log"), 1000, 10);
-        try (FerryProcess ferry = FerryProcess.start(dir, Map.of(), "-c", plain.toString())) {
-            ferry.awaitLog("ferry is stopping. reason=\"every input reached the end of its files\"", Duration.ofSeconds(60));
-            ferry.terminate(Duration.ofSeconds(30));
-            assertThat(ferry.stderrText()).contains("records_in=10 spooled=10 delivered=0 ");
-        }
+        assertThat(FerryProcess.runUntilInputsEnd(dir, plain)).contains("records_in=10 spooled=10 delivered=0 ");
 
         // Without the library, a long-running ferry (no Exit_On_Eof) stops by itself with the reason.
         Path running = dir.resolve("running.conf");
         Files.writeString(running, tail + "\n[OUTPUT]\n    Name file\n    Alias ship\n    Match *\n    Path " + out
                 + "\n    File out\n    Format plain\n");
-        Path noTmp = dir.resolve("no-such-folder");
-        try (FerryProcess ferry = FerryProcess.start(dir, Map.of("JAVA_TOOL_OPTIONS", "-Djava.io.tmpdir=" + noTmp),
-                "-c", running.toString())) {
+        try (FerryProcess ferry = FerryProcess.start(dir, withoutZstd(), "-c", running.toString())) {
             assertThat(ferry.waitFor(Duration.ofSeconds(60))).as(ferry.stderrText()).isEqualTo(1);
             String cause = "java.lang.IllegalStateException: spool document at index 0x";
             assertThat(ferry.stderrText())
@@ -120,17 +126,8 @@ class MissingZstdLibraryIT {
 
     @Test
     void aTailThatFollowsItsFilesForeverAndFailsOnAZstdSegmentStopsFerryWithTheReason() throws Exception {
-        Path logs = Files.createDirectories(dir.resolve("logs"));
-        Path out = Files.createDirectories(dir.resolve("out"));
-        ErlmcpLogWriter.append(logs.resolve("app.log.1"), 0, 100);
-        Path segment = TailTestSupport.compress(logs.resolve("app.log.1"), "zst");
-        ErlmcpLogWriter.append(logs.resolve("app.log"), 100, 100);
-        Path conf = dir.resolve("ferry.conf");
-        Files.writeString(conf, "[INPUT]\n    Name tail\n    Path " + logs + "/*.log\n    Parser json\n"
-                + "    Read_from_Head On\n    DB " + dir.resolve("state/tail.db") + "\n\n"
-                + "[OUTPUT]\n    Name file\n    Match *\n    Path " + out + "\n    File out\n    Format plain\n");
-        try (FerryProcess ferry = FerryProcess.start(dir, Map.of("JAVA_TOOL_OPTIONS", "-Djava.io.tmpdir=" + dir.resolve("none")),
-                "-c", conf.toString())) {
+        Path segment = zstdSegmentThenLog(100, false);
+        try (FerryProcess ferry = FerryProcess.start(dir, withoutZstd(), "-c", dir.resolve("ferry.conf").toString())) {
             assertThat(ferry.waitFor(Duration.ofSeconds(60))).as(ferry.stderrText()).isEqualTo(1);
             assertThat(ferry.stderrText())
                     .contains("ferry is stopping. reason=\"input tail.0 stopped reading: java.lang.IllegalStateException: Segment "
