@@ -417,14 +417,23 @@ class SpoolCompressionTest {
             addAll(spool.writer(), lines(10, 20));
         }
         corrupt(0, 0, 4); // version 0
-        try (Spool spool = open(SpoolCompression.OFF)) {
-            SpoolReader reader = spool.reader("out", 0);
-            assertThat(drain(reader)).containsExactlyElementsOf(lines(10, 20));
-            assertThat(reader.lostEntries()).isEqualTo(10);
-            long secondBefore = SpoolEntryFormat.getLong(rawDocuments().get(1), SpoolEntryFormat.BYTES_BEFORE_AT);
-            assertThat(secondBefore).isPositive();
-            assertThat(spool.diskBytes()).as("counted from the first head that reads").isEqualTo(spool.writer().bytesEnd() - secondBefore);
-        }
+        // The copy cannot be kept (a file where the folder should be, as a full disk would fail it): the
+        // document is still passed, counted and logged, with why there is no copy.
+        java.nio.file.Files.writeString(dir.resolve(Spool.DAMAGED_DIR), "in the way");
+        String log = logOf(() -> {
+            try (Spool spool = open(SpoolCompression.OFF)) {
+                SpoolReader reader = spool.reader("out", 0);
+                assertThat(drain(reader)).containsExactlyElementsOf(lines(10, 20));
+                assertThat(reader.damagedDocuments()).isEqualTo(1);
+                assertThat(reader.lostEntries()).isEqualTo(10);
+                long secondBefore = SpoolEntryFormat.getLong(rawDocuments().get(1), SpoolEntryFormat.BYTES_BEFORE_AT);
+                assertThat(secondBefore).isPositive();
+                assertThat(spool.diskBytes()).as("counted from the first head that reads")
+                        .isEqualTo(spool.writer().bytesEnd() - secondBefore);
+            }
+        });
+        assertThat(log).contains(" kept=nowhere (java.nio.file.FileAlreadyExistsException: " + dir.resolve(Spool.DAMAGED_DIR) + ") ")
+                .contains("reader=out lost=10 sequences=0-9 ");
     }
 
     @Test
