@@ -59,7 +59,8 @@ public final class Agent {
     }
 
     /**
-     * Runs until stopped or until every {@code Exit_On_Eof} input has drained.
+     * Runs until stopped, until every {@code Exit_On_Eof} input has drained, or until a part fails (an input
+     * stops reading, an output's spool consumer stops): then it logs the reason at ERROR and drains what it can.
      *
      * @return true if every record read was handed on: the ring drained in time, no part failed and no damaged
      *     spool document took any
@@ -125,27 +126,34 @@ public final class Agent {
             }
             LOG.info("ferry started. config={} inputs={} filters={} outputs={} ring_slots={} ring_workers={}",
                     plan.origin(), inputs.size(), filters.size(), outputs.size(), s.ringSlots(), s.ringWorkers());
-            List<CompletableFuture<Void>> ending = inputs.stream().filter(Input::endsAtEof).map(Input::drained).toList();
-            CompletableFuture<?> allEnded = ending.isEmpty() ? new CompletableFuture<>()
-                    : CompletableFuture.allOf(ending.toArray(new CompletableFuture[0])).thenApply(v -> "every input reached the end of its files");
             // A part that failed would leave ferry running without it for good, unnoticed: an output whose
-            // spool consumer failed falls behind while the spool fills, an input that follows its files
-            // forever no longer reads them (one that ends at EOF already ends the run through allEnded).
+            // spool consumer failed falls behind while the spool fills, an input no longer reads its files.
+            // An input that ends at EOF and fails ends the run the same way, not as "every input ended".
             for (SpoolConsumer c : consumers) {
                 c.failed().thenAccept(t -> broken.complete("output " + c.name() + " stopped reading the spool: " + t));
             }
+            List<CompletableFuture<Void>> ending = new ArrayList<>();
             for (Input in : inputs) {
-                if (!in.endsAtEof()) {
-                    in.drained().whenComplete((v, t) -> {
-                        if (t != null) {
-                            broken.complete("input " + in.name() + " stopped reading: " + t);
-                        }
-                    });
+                // broken is completed before this input counts as settled, so allEnded never wins over it
+                CompletableFuture<Void> settled = in.drained().handle((v, t) -> {
+                    if (t != null) {
+                        broken.complete("input " + in.name() + " stopped reading: " + t);
+                    }
+                    return null;
+                });
+                if (in.endsAtEof()) {
+                    ending.add(settled);
                 }
             }
+            CompletableFuture<?> allEnded = ending.isEmpty() ? new CompletableFuture<>()
+                    : CompletableFuture.allOf(ending.toArray(new CompletableFuture[0])).thenApply(v -> "every input reached the end of its files");
             Object why = CompletableFuture.anyOf(stopRequest, allEnded, broken).get();
             ended = allEnded.isDone() && !stopRequest.isDone() && !broken.isDone();
-            LOG.info("ferry is stopping. reason=\"{}\"", why);
+            if (broken.isDone()) {
+                LOG.error("ferry is stopping. reason=\"{}\"", broken.join());
+            } else {
+                LOG.info("ferry is stopping. reason=\"{}\"", why);
+            }
         } finally {
             for (Input in : inputs) {
                 safely("stop input " + in.name(), in::stopReading);
