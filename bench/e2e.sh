@@ -3,7 +3,7 @@
 # lines per CPU-second and peak RSS.
 #
 #   bench/e2e.sh [--files 4] [--lines 500000] [--output null|file|es|loki] [--workers 1] [--no-spool]
-#                [--spool-compress zstd|off] [--replay gz|zst]
+#                [--spool-compress zstd|off] [--replay gz|zst] [--threads]
 #
 # The tail input has a DB (in a temporary folder), so the Chronicle Queue disk spool is on between the
 # ring and the output, as users get it: storage.path defaults to ferry-spool next to the DB, storage.sync
@@ -26,6 +26,9 @@
 # paces a live agent under a default Loki tenant's 4 MB/s; the benchmark measures the sender), labels
 # job and level as in conf/erlmcp-to-loki.conf; it checks the sink received every entry.
 #
+# --threads also prints the CPU of each of ferry's threads (bench/thread-cpu.py samples /proc every 50 ms):
+# where the CPU goes, by part (ring, tail, output consumer, HTTP workers, JIT compilers, GC, start-up on main).
+#
 # Workload: ../shared/bench/gen_erlmcp.py, FILES files x LINES numbered erlmcp lines (~425 bytes each),
 # generated once into bench/target/workload-FILESxLINES. Pipeline (the issue's reference, the same one
 # Fluent Bit 5.1.1 was measured with): tail (Read_from_Head, Exit_On_Eof) -> json parser ->
@@ -36,7 +39,7 @@
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/.." && pwd)"
-files=4; lines=500000; output=null; workers=1; spool=on; compress=zstd; replay=
+files=4; lines=500000; output=null; workers=1; spool=on; compress=zstd; replay=; threads=
 while [ $# -gt 0 ]; do
   case "$1" in
     --files) files=$2; shift 2;;
@@ -47,7 +50,8 @@ while [ $# -gt 0 ]; do
     --no-spool) spool=off; shift;;
     --spool-compress) compress=$2; shift 2;;
     --replay) replay=$2; shift 2;;
-    *) echo "usage: $0 [--files N] [--lines N] [--output null|file|es|loki] [--workers N] [--no-spool] [--spool-compress zstd|off] [--replay gz|zst]" >&2; exit 2;;
+    --threads) threads=on; shift;;
+    *) echo "usage: $0 [--files N] [--lines N] [--output null|file|es|loki] [--workers N] [--no-spool] [--spool-compress zstd|off] [--replay gz|zst] [--threads]" >&2; exit 2;;
   esac
 done
 # ferry replay keeps no positions, so it gets no default spool.
@@ -147,8 +151,20 @@ if [ -n "$replay" ]; then
 else
   command=(-c "$run/bench.conf")
 fi
-/usr/bin/time -f '%e %U %S %M %R %c %w' -o "$run/time" "$root/ferry" "${command[@]}" 2> "$run/log" || {
-  cat "$run/log" >&2; exit 1; }
+if [ -z "$threads" ]; then
+  /usr/bin/time -f '%e %U %S %M %R %c %w' -o "$run/time" "$root/ferry" "${command[@]}" 2> "$run/log" || {
+    cat "$run/log" >&2; exit 1; }
+else
+  /usr/bin/time -f '%e %U %S %M %R %c %w' -o "$run/time" "$root/ferry" "${command[@]}" 2> "$run/log" &
+  time_pid=$!
+  jvm_pid=  # /usr/bin/time's child: the launcher, which execs the JVM in its own process
+  for _ in $(seq 1 200); do jvm_pid=$(pgrep -P "$time_pid" || true); [ -n "$jvm_pid" ] && break; sleep 0.01; done
+  [ -n "$jvm_pid" ] || { echo "e2e: ferry's process did not start" >&2; cat "$run/log" >&2; exit 1; }
+  python3 "$here/thread-cpu.py" "$jvm_pid" "$run/threads" &
+  sampler_pid=$!
+  wait "$time_pid" || { cat "$run/log" >&2; exit 1; }
+  wait "$sampler_pid"
+fi
 if [ -n "$replay" ] && ! grep -q "replay summary: files=$files records_read=$total delivered_or_dead_lettered=$total .*result=complete" "$run/log"; then
   echo "e2e: the replay summary does not say all $total lines were read and handed on" >&2
   grep 'replay summary' "$run/log" >&2 || tail -20 "$run/log" >&2
@@ -184,3 +200,8 @@ awk -v n="$total" -v w="$wall" -v u="$user" -v s="$sys" -v r="$rss_kb" -v mf="$m
   printf "e2e: %d lines%s to %s (ring.workers=%d, spool=%s): wall %.2fs, cpu %.2fs (user %.2f, sys %.2f)\n", n, how, o, k, sp, w, cpu, u, s;
   printf "e2e: %.0f lines/s, %.0f lines per CPU-second, peak RSS %.1f MB\n", n / w, n / cpu, r / 1024;
   printf "e2e: %d minor page faults, %d voluntary and %d involuntary context switches\n", mf, vc, ic }'
+if [ -n "$threads" ]; then
+  echo "e2e: CPU per thread, seconds (trailing digits folded into #):"
+  awk -v u="$user" -v s="$sys" '{ seen += $1; printf "  %6.2f (user %5.2f, sys %5.2f) %s\n", $1, $2, $3, substr($0, index($0, $4)) }
+    END { printf "  %6.2f not seen by the sampler (threads shorter than 50 ms, the last 50 ms of each)\n", u + s - seen }' "$run/threads"
+fi
