@@ -97,7 +97,8 @@ public final class Agent {
             ServiceConfig s = plan.service();
             Path spoolPath = plan.spoolPath();
             if (spoolPath != null) {
-                spool = Spool.open(new SpoolConfig(spoolPath, s.storageSync(), s.storageDiskLimit(), s.storageCompress()));
+                spool = Spool.open(new SpoolConfig(spoolPath, s.storageSync(), s.storageDiskLimit(), s.storageCompress(),
+                        s.storageMinFree()));
             } else if (!s.storageOff()) {
                 LOG.info("No disk spool: no input keeps its positions in a DB, so records wait in memory between the "
                         + "ring and the outputs. Set storage.path to spool them anyway.");

@@ -46,6 +46,9 @@ public final class Main implements Callable<Integer> {
         // Before any other class loads: no dependency may phone home (Chronicle Queue reports usage otherwise).
         System.setProperty("chronicle.analytics.disable", "true");
         System.setProperty("chronicle.announcer.disable", "true");
+        // The spool keeps storage.min_free free itself and pauses the inputs below it (SpoolDiskSpace); Chronicle's
+        // own monitor thread would only add an ERROR every 10 s that "the JVM may crash" at its 5% threshold.
+        System.setProperty("chronicle.disk.monitor.disable", "true");
         System.exit(execute(args, System.out, System.err));
     }
 

@@ -35,10 +35,12 @@ import java.util.Locale;
  *     when reached, the inputs pause (0 = no limit)
  * @param storageCompress {@code storage.compress} (ferry's own key): whether the spool's documents are
  *     written zstd-compressed
+ * @param storageMinFree {@code storage.min_free} (ferry's own key): the bytes the spool leaves free on its
+ *     filesystem; below it, the inputs pause
  */
 public record ServiceConfig(Duration flush, Duration grace, String logLevel, int ringSlots, int ringWorkers,
                             RecordRing.Wait ringWait, Path storagePath, boolean storageOff, SpoolSync storageSync,
-                            long storageDiskLimit, SpoolCompression storageCompress) {
+                            long storageDiskLimit, SpoolCompression storageCompress, long storageMinFree) {
 
     public static final OptionTable OPTIONS = new OptionTable("SERVICE", "service", List.of(
             OptionSpec.duration("Flush", "1", "flush interval of network outputs (file-like outputs flush every ring batch)"),
@@ -71,6 +73,9 @@ public record ServiceConfig(Duration flush, Duration grace, String logLevel, int
             OptionSpec.choice("storage.compress", "zstd", List.of("zstd", "off"),
                     "zstd: the spool's records are written compressed (JSON logs take about a fifth of the disk); "
                     + "off: as they are"),
+            OptionSpec.size("storage.min_free", "128MiB", "the free space the spool leaves on its filesystem; when a "
+                    + "write would leave less, the inputs pause until there is room (a full disk would crash the "
+                    + "memory-mapped spool)"),
             OptionSpec.ignoredOption("storage.*", "ferry's spool has no such setting"),
             OptionSpec.ignoredOption("Hot_Reload", "restart ferry to apply a new configuration"),
             OptionSpec.ignoredOption("Coro_Stack_Size", "ferry has no coroutines"),
@@ -97,7 +102,8 @@ public record ServiceConfig(Duration flush, Duration grace, String logLevel, int
         return new ServiceConfig(o.duration("Flush"), o.duration("Grace"), level.equals("warning") ? "warn" : level,
                 (int) slots, (int) workers, RecordRing.Wait.valueOf(o.string("ring.wait").toUpperCase(Locale.ROOT)),
                 storage.isEmpty() || off ? null : Path.of(storage), off, SpoolSync.parse(o.string("storage.sync")),
-                o.size("storage.disk_limit"), SpoolCompression.parse(o.string("storage.compress")));
+                o.size("storage.disk_limit"), SpoolCompression.parse(o.string("storage.compress")),
+                o.size("storage.min_free"));
     }
 
     /** Reads the configuration's {@code [SERVICE]} section; more than one is an error. */

@@ -24,12 +24,19 @@ import org.slf4j.LoggerFactory;
  * fills and frees the spool many times a second; all pauses are counted) and when a pause of a second or
  * more ends (INFO, with how long it lasted). While it waits, {@link #waitingForRoom()} is true, which
  * the ring passes on to the inputs ({@link LinePublisher#holdsInputs()}) so that they stop reading before
- * the ring is full. Runs on one thread and sees slots in sequence order.
+ * the ring is full.
+ *
+ * <p>When the filesystem under the spool is down to {@code storage.min_free}, the writer holds its batch
+ * ({@link SpoolWriter#flush()} returns false) and the stage waits the same way, at the end of the ring
+ * batch, until the batch is written: records are acknowledged only once they are in the spool. That pause
+ * is an ERROR (someone has to free the disk), repeated every minute while it lasts. Runs on one thread and
+ * sees slots in sequence order.
  */
 final class SpoolStageHandler implements EventHandler<RingSlot> {
 
     private static final Logger LOG = LoggerFactory.getLogger(SpoolStageHandler.class);
     private static final long PAUSE_LOG_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(10);
+    private static final long DISK_PAUSE_LOG_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(60);
 
     private final SpoolWriter writer;
     private final TagRoutes<TagPattern> outputs;
@@ -43,6 +50,8 @@ final class SpoolStageHandler implements EventHandler<RingSlot> {
     private long pauses;
     /** When the last pause was logged (System.nanoTime), or 0. */
     private long lastPauseLog;
+    /** When the last pause for the disk under the spool was logged (System.nanoTime), or 0. */
+    private long lastDiskLog;
     /** pausedSince != 0, for other threads. */
     private volatile boolean waiting;
 
@@ -83,7 +92,16 @@ final class SpoolStageHandler implements EventHandler<RingSlot> {
             acks.remember(origin, record.nextOffset());
         }
         if (endOfBatch) {
-            writer.flush();
+            while (!writer.flush()) {
+                pausing(record);
+                if (halted.getAsBoolean()) {
+                    abandoned = true; // held, not in the spool: not acknowledged, read again at the next start
+                    waiting = false;
+                    return;
+                }
+                writer.awaitRoom(200, TimeUnit.MILLISECONDS);
+            }
+            resumed();
             acks.acknowledgeAll();
         }
     }
@@ -94,14 +112,25 @@ final class SpoolStageHandler implements EventHandler<RingSlot> {
     }
 
     private void pausing(LogRecord record) {
+        long now = System.nanoTime();
+        String disk = writer.diskProblem();
+        if (disk != null) {
+            // at most every 10 s when pauses begin (free space hovering at the reserve), every minute in one
+            if (lastDiskLog == 0 || now - lastDiskLog >= (pausedSince == 0 ? PAUSE_LOG_INTERVAL_NANOS
+                    : DISK_PAUSE_LOG_INTERVAL_NANOS)) {
+                lastDiskLog = now;
+                LOG.error("The disk under the spool is almost full; the inputs are paused until it has storage.min_free "
+                        + "free again (nothing is dropped: the log files are the buffer). {} spooled={} paused_for={}ms",
+                        disk, counters.spooled(), pausedSince == 0 ? 0 : TimeUnit.NANOSECONDS.toMillis(now - pausedSince));
+            }
+        }
         if (pausedSince != 0) {
             return;
         }
-        long now = System.nanoTime();
         pausedSince = now;
         waiting = true;
         pauses++;
-        if (lastPauseLog == 0 || now - lastPauseLog >= PAUSE_LOG_INTERVAL_NANOS) {
+        if (disk == null && (lastPauseLog == 0 || now - lastPauseLog >= PAUSE_LOG_INTERVAL_NANOS)) {
             lastPauseLog = now;
             LOG.warn("The spool is full; the inputs are paused until the outputs catch up. spooled={} pauses={} "
                     + "waiting_tag={}", counters.spooled(), pauses, record.tag());

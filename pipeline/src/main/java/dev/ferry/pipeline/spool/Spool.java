@@ -59,6 +59,7 @@ public final class Spool implements AutoCloseable {
     static final String READERS_DIR = "readers";
     static final String DAMAGED_DIR = "damaged";
     static final String CYCLE_SUFFIX = ".cq4";
+    static final String METADATA_FILE = "metadata.cq4t";
     /**
      * Chronicle maps cycle files in chunks of this size. Every mapped page the writer or a reader touched
      * counts in the agent's RSS until its chunk is released, so small chunks keep RSS low. Measured with
@@ -81,14 +82,15 @@ public final class Spool implements AutoCloseable {
     private int cleanedBelowCycle = Integer.MIN_VALUE;
     private volatile long deletedFiles;
 
-    private Spool(SpoolConfig config, SingleChronicleQueue queue, RollCycle rollCycle, SpoolCompression compression) {
+    private Spool(SpoolConfig config, SingleChronicleQueue queue, RollCycle rollCycle, SpoolCompression compression,
+            SpoolDiskSpace disk) {
         this.config = config;
         this.queue = queue;
         this.rollCycle = rollCycle;
         this.cycleNames = DateTimeFormatter.ofPattern(rollCycle.format()).withZone(ZoneOffset.UTC);
         this.readersDir = config.path().resolve(READERS_DIR);
         long[] last = lastEntry();
-        this.writer = new SpoolWriter(this, queue, config.sync(), compression, last[0], last[1], last[2]);
+        this.writer = new SpoolWriter(this, queue, config.sync(), compression, disk, last[0], last[1], last[2]);
         this.retainedFrom = firstEntryBytesBefore(last[1]);
     }
 
@@ -108,6 +110,14 @@ public final class Spool implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create spool directory " + config.path(), e);
         }
+        SpoolDiskSpace disk = new SpoolDiskSpace(config.path(), config.minFreeBytes());
+        // Chronicle writes a new queue's metadata through a memory map: on a full disk that is an InternalError
+        // (SIGBUS), not an IOException. An existing spool opens without writing, and then waits for room.
+        if (!Files.exists(config.path().resolve(METADATA_FILE)) && !disk.allows(0)) {
+            throw new IllegalStateException("cannot create the spool in " + config.path() + ": its filesystem has "
+                    + disk.lastUsable() + " bytes free, less than storage.min_free (" + disk.minFreeBytes()
+                    + "); free some space there or lower storage.min_free");
+        }
         SingleChronicleQueue queue = SingleChronicleQueueBuilder.single(config.path().toFile())
                 .rollCycle(rollCycle)
                 .timeProvider(clock)
@@ -122,11 +132,11 @@ public final class Spool implements AutoCloseable {
             compression = SpoolCompression.OFF;
         }
         try {
-            Spool spool = new Spool(config, queue, rollCycle, compression);
-            LOG.info("Spool opened. path={} sync={} compress={} entries={} bytes={} diskLimit={}", config.path(),
-                    config.sync().name().toLowerCase(java.util.Locale.ROOT),
+            Spool spool = new Spool(config, queue, rollCycle, compression, disk);
+            LOG.info("Spool opened. path={} sync={} compress={} entries={} bytes={} diskLimit={} minFree={}",
+                    config.path(), config.sync().name().toLowerCase(java.util.Locale.ROOT),
                     compression.name().toLowerCase(java.util.Locale.ROOT), spool.writer.nextSequence(),
-                    spool.diskBytes(), config.diskLimitBytes());
+                    spool.diskBytes(), config.diskLimitBytes(), config.minFreeBytes());
             return spool;
         } catch (RuntimeException e) {
             queue.close();

@@ -20,8 +20,10 @@ import net.openhft.chronicle.wire.DocumentContext;
  * {@code flush} that wrote them returned.
  *
  * <p>Limits never drop anything: {@link #hasRoom()} turns false when an output's un-committed bytes or the
- * spool's bytes on disk reach their limit; the caller then pauses the inputs ({@link #awaitRoom}) but may
- * still append what it already holds. The counters may be read from any thread; they count every record
+ * spool's bytes on disk reach their limit, or when the filesystem under the spool is down to
+ * {@code storage.min_free} ({@link SpoolDiskSpace}); the caller then pauses the inputs ({@link #awaitRoom})
+ * but may still append what it already holds. On such a disk {@link #flush()} holds the batch and returns
+ * false: those records are not in the spool, and must not be acknowledged, until a later flush writes them. The counters may be read from any thread; they count every record
  * appended, whether already written or still in the batch.
  */
 public final class SpoolWriter {
@@ -32,6 +34,7 @@ public final class SpoolWriter {
     private final SpoolBatchEncoder batch = new SpoolBatchEncoder();
     /** Null when documents are written uncompressed. */
     private final SpoolDocumentPacker packer;
+    private final SpoolDiskSpace disk;
     private ExcerptAppender appender;
 
     // Written by the appending thread only. bytesEnd is volatile and written last, so a thread that reads
@@ -43,9 +46,10 @@ public final class SpoolWriter {
     private volatile long bytesEnd;
 
     SpoolWriter(Spool spool, SingleChronicleQueue queue, SpoolSync sync, SpoolCompression compression,
-            long nextSequence, long bytesEnd, long lastIndex) {
+            SpoolDiskSpace disk, long nextSequence, long bytesEnd, long lastIndex) {
         this.spool = spool;
         this.queue = queue;
+        this.disk = disk;
         this.syncEachDocument = sync == SpoolSync.FULL;
         this.packer = compression == SpoolCompression.ZSTD ? new SpoolDocumentPacker() : null;
         this.nextSequence = nextSequence;
@@ -93,16 +97,23 @@ public final class SpoolWriter {
     /**
      * Writes the current batch as one document (and {@code msync}s it with {@link SpoolSync#FULL}); a
      * no-op when nothing was appended since the last flush.
+     *
+     * @return true when the batch is in the spool (or was empty); false when the filesystem under the spool
+     *     is down to {@code storage.min_free}: the batch is held, whole, for a later flush, and
+     *     {@link #hasRoom()} is false until it fits
      */
-    public void flush() {
+    public boolean flush() {
         if (batch.isEmpty()) {
-            return;
+            return true;
         }
         byte[] doc = batch.array();
         int length = batch.length();
         if (packer != null && packer.pack(doc, length)) {
             doc = packer.array();
             length = packer.length();
+        }
+        if (!disk.allows(length)) {
+            return false;
         }
         ExcerptAppender a = appender();
         try (DocumentContext dc = a.writingDocument()) {
@@ -118,6 +129,7 @@ public final class SpoolWriter {
         }
         lastIndex = a.lastIndexAppended();
         batch.clear();
+        return true;
     }
 
     private int begin(String tag, long timeNanos, boolean timeFromLog, String originId, long offset, long nextOffset,
@@ -141,9 +153,24 @@ public final class SpoolWriter {
         return sequence;
     }
 
-    /** Whether every output is below its limit and the spool below its disk cap. */
+    /**
+     * Whether every output is below its limit, the spool below its disk cap, and its filesystem above
+     * {@code storage.min_free} (asked again only while it was not: one system call then).
+     */
     public boolean hasRoom() {
-        return spool.hasRoom(bytesEnd);
+        return spool.hasRoom(bytesEnd) && (!disk.isLow() || disk.allows(batch.length()));
+    }
+
+    /**
+     * Why {@link #hasRoom()} is false when the filesystem is the reason, for the pause's log line, or null
+     * when it is not (the spool's limits are).
+     */
+    public String diskProblem() {
+        if (!disk.isLow()) {
+            return null;
+        }
+        return "path=" + disk.path() + " free=" + disk.lastUsable() + " min_free=" + disk.minFreeBytes()
+                + " held=" + batch.length();
     }
 
     /**

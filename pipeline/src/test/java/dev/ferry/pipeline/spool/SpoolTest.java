@@ -448,6 +448,47 @@ class SpoolTest {
         }
     }
 
+    /**
+     * storage.min_free against this machine's real filesystem: a reserve larger than the free space makes
+     * every document one that would leave too little.
+     */
+    @Test
+    void belowMinFreeAFlushHoldsTheBatchWriteNothingAndHasRoomIsOff() throws Exception {
+        try (Spool spool = open(SpoolSync.NORMAL, 0)) { // a spool made while the disk had room
+            spool.reader("es", 0);
+            append(spool.writer(), "{\"i\":0}");
+        }
+        long beyondFree = Files.getFileStore(dir).getUsableSpace() + (1L << 40);
+        try (Spool spool = Spool.open(new SpoolConfig(dir, SpoolSync.NORMAL, 0, SpoolCompression.ZSTD, beyondFree),
+                TestRollCycles.TEST_SECONDLY, clock)) {
+            SpoolReader r = spool.reader("es", 0);
+            SpoolWriter w = spool.writer();
+            assertThat(drain(r)).containsExactly("{\"i\":0}");
+            assertThat(w.hasRoom()).as("not asked yet: no document held").isTrue();
+            assertThat(w.diskProblem()).isNull();
+            add(w, "{\"i\":1}");
+            add(w, "{\"i\":2}");
+            assertThat(w.flush()).as("held, not written").isFalse();
+            assertThat(r.next()).as("nothing reached the spool").isNull();
+            assertThat(w.hasRoom()).isFalse();
+            assertThat(w.diskProblem()).matches(java.util.regex.Pattern.quote("path=" + dir + " free=") + "\\d+"
+                    + java.util.regex.Pattern.quote(" min_free=" + beyondFree + " held=") + "[1-9]\\d*");
+            assertThat(w.flush()).as("still held").isFalse();
+        }
+    }
+
+    @Test
+    void aNewSpoolIsNotCreatedBelowMinFreeAndSaysWhy() throws Exception {
+        Path fresh = dir.resolve("fresh");
+        long beyondFree = Files.getFileStore(dir).getUsableSpace() + (1L << 40);
+        assertThatThrownBy(() -> Spool.open(new SpoolConfig(fresh, SpoolSync.NORMAL, 0, SpoolCompression.ZSTD, beyondFree)))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageStartingWith("cannot create the spool in " + fresh + ": its filesystem has ")
+                .hasMessageEndingWith(" bytes free, less than storage.min_free (" + beyondFree
+                        + "); free some space there or lower storage.min_free");
+        assertThat(fresh.resolve(Spool.METADATA_FILE)).as("Chronicle was not asked to write on that disk").doesNotExist();
+    }
+
     @Test
     void aBatchIsOneDocumentAndACommitInsideItResumesAtTheNextRecord() {
         try (Spool spool = open(SpoolSync.FULL, 0)) {

@@ -1,0 +1,101 @@
+package dev.ferry.agent;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.LongStream;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The real {@code ferry.jar} with its spool on a real filesystem that fills up: a 24 MiB tmpfs the test
+ * mounts (so it needs root, as CI has; skipped with a message otherwise), then enlarges with a remount,
+ * as an operator freeing the disk would.
+ *
+ * <p>Before {@code storage.min_free}, the spool's memory map wrote into the full disk: SIGBUS, hundreds of
+ * {@code InternalError: a fault occurred in an unsafe memory access operation}, a broken Chronicle appender,
+ * a batch growing on the heap. Now ferry stops writing while the reserve is left, pauses the inputs with
+ * an ERROR that names the path and the free bytes, and once the disk has room, delivers every line once.
+ */
+class SpoolDiskFullIT {
+
+    private static final int LINES = 100_000;
+    private static final long MIN_FREE = 4L << 20;
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void aFullDiskUnderTheSpoolPausesTheInputsWithAnErrorAndOnceItHasRoomEveryLineArrivesOnce() throws Exception {
+        Path small = Files.createDirectories(dir.resolve("small"));
+        mountTmpfs(small, "24m");
+        try {
+            Path logs = Files.createDirectories(dir.resolve("logs"));
+            Path out = Files.createDirectories(dir.resolve("out"));
+            Files.createDirectories(dir.resolve("state"));
+            ErlmcpLogWriter.append(logs.resolve("app.log"), 0, LINES); // about 42 MB: it cannot all fit
+            Path spool = small.resolve("spool");
+            Path conf = dir.resolve("ferry.conf");
+            Files.writeString(conf, "[SERVICE]\n    storage.path " + spool + "\n    storage.compress off\n"
+                    + "    storage.min_free 4MiB\n\n"
+                    + "[INPUT]\n    Name tail\n    Path " + logs + "/*.log\n    Parser json\n    Read_from_Head On\n"
+                    + "    Exit_On_Eof On\n    DB " + dir.resolve("state/tail.db") + "\n\n"
+                    + "[OUTPUT]\n    Name file\n    Match *\n    Path " + out + "\n    File out\n    Format plain\n");
+            try (FerryProcess ferry = FerryProcess.start(dir, Map.of(), "-c", conf.toString())) {
+                ferry.awaitLog("The disk under the spool is almost full", Duration.ofSeconds(60));
+                // Paused: nothing more is read or delivered, and the reserve is left free.
+                long delivered = FerryProcess.lineCount(out.resolve("out"));
+                TimeUnit.SECONDS.sleep(2);
+                assertThat(FerryProcess.lineCount(out.resolve("out"))).as("nothing delivered while paused")
+                        .isEqualTo(delivered).isLessThan(LINES);
+                assertThat(Files.getFileStore(small).getUsableSpace()).as("the spool left storage.min_free free, "
+                        + "but for Chronicle's index pages").isGreaterThan(MIN_FREE - (1L << 20));
+                assertThat(ferry.isAlive()).isTrue();
+
+                succeeds("mount", "-o", "remount,size=256m", small.toString());
+                assertThat(ferry.waitFor(Duration.ofSeconds(120))).as(ferry.stderrText()).isZero();
+                assertThat(ferry.stderrText())
+                        .contains("[ERROR] SpoolStageHandler - The disk under the spool is almost full; the inputs are "
+                                + "paused until it has storage.min_free free again (nothing is dropped: the log files "
+                                + "are the buffer). path=" + spool + " free=")
+                        .contains(" min_free=" + MIN_FREE + " held=")
+                        .contains("[INFO] SpoolStageHandler - The spool has room again; the inputs resume. paused_for=")
+                        .contains("records_in=" + LINES + " spooled=" + LINES + " delivered=" + LINES + " ")
+                        .doesNotContain("InternalError")
+                        .doesNotContain("fault occurred")
+                        .doesNotContain("DiskSpaceMonitor");
+            }
+            List<Long> all = LongStream.range(0, LINES).boxed().toList();
+            assertThat(FerryProcess.seqs(out.resolve("out"))).as("every line once, in order").containsExactlyElementsOf(all);
+        } finally {
+            succeeds("umount", "-l", small.toString());
+        }
+    }
+
+    /** Mounts a tmpfs of {@code size} on {@code at}, or skips the test where that is not allowed. */
+    private static void mountTmpfs(Path at, String size) throws Exception {
+        String problem = run("mount", "-t", "tmpfs", "-o", "size=" + size, "ferry-test", at.toString());
+        Assumptions.assumeTrue(problem == null, () -> "cannot mount a tmpfs to fill (needs root): " + problem
+                + "; the full-disk test is skipped");
+    }
+
+    private static void succeeds(String... command) throws Exception {
+        assertThat(run(command)).as(String.join(" ", command)).isNull();
+    }
+
+    /** Runs a command; null when it exited 0, else its exit code and output. */
+    private static String run(String... command) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+        int code = p.waitFor();
+        return code == 0 ? null : "exit " + code + ": " + output;
+    }
+}
