@@ -96,7 +96,15 @@ final class RotationHandler {
      * did not take (unknown, and said so, if ferry never saw that count; see {@link WrapGeneration}).
      */
     void replacedInPlace(TailedFile f, String how, long readTimeNanos) throws IOException, InterruptedException {
-        counters.truncation();
+        try {
+            readAgainFromTheStart(f, how, readTimeNanos);
+        } finally {
+            // Counted last, so that whoever sees the truncation also sees what it cost (lost lines and bytes).
+            counters.truncation();
+        }
+    }
+
+    private void readAgainFromTheStart(TailedFile f, String how, long readTimeNanos) throws IOException, InterruptedException {
         long resumeAt = f.unpublishedOffset();
         long knownEnd = f.knownEnd();
         f.flushMultiline(readTimeNanos, true); // the old data's pending record goes out before any new line
