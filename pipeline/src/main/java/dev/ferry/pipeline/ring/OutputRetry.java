@@ -18,6 +18,11 @@ final class OutputRetry {
     private OutputRetry() {
     }
 
+    /** The pause before attempt {@code attempt + 1}: 100 ms, doubling up to 5 s. */
+    static long backoffMillis(int attempt) {
+        return Math.min(5_000L, 100L << Math.min(attempt, 6));
+    }
+
     /**
      * Waits before attempt {@code attempt + 1}.
      *
@@ -30,7 +35,7 @@ final class OutputRetry {
                     output, action, e.toString());
             return false;
         }
-        long millis = Math.min(5_000L, 100L << Math.min(attempt, 6));
+        long millis = backoffMillis(attempt);
         if (attempt == 0 || attempt % 10 == 0) {
             LOG.error("Output failed; retrying, {} meanwhile. output={} action={} attempt={} retry_in={}ms error={}",
                     waiting, output, action, attempt + 1, millis, e.toString());

@@ -7,11 +7,13 @@ import dev.ferry.pipeline.spi.Parser;
 import dev.ferry.pipeline.spool.SpoolEntry;
 import dev.ferry.pipeline.spool.SpoolReader;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
@@ -34,7 +36,8 @@ import org.slf4j.LoggerFactory;
  * <p>An exception other than the output's own (a bug, or a spool that cannot be read at all, such as
  * zstd documents without zstd's native library) ends the thread: it is logged with the output's name and
  * completes {@link #failed()}, so the agent stops instead of leaving the output silently behind while the
- * spool fills. A damaged document does not end it ({@link SpoolReader} passes it).
+ * spool fills. A damaged document does not end it ({@link SpoolReader} passes it), nor a position that
+ * cannot be saved (a full disk): the output waits while the save is retried.
  *
  * <p>Lifecycle: {@link #start()}, then {@link #drain(Duration, BooleanSupplier)} to let it catch up, then
  * {@link #close()}.
@@ -123,10 +126,9 @@ public final class SpoolConsumer implements AutoCloseable {
                 SpoolEntry e = reader.next();
                 if (e == null) {
                     if (last >= 0) {
-                        if (!flush(pending)) {
+                        if (!flush(pending) || !commit(last)) {
                             return;
                         }
-                        reader.commit(last);
                         pending = 0;
                         visited = 0;
                         last = -1;
@@ -145,10 +147,9 @@ public final class SpoolConsumer implements AutoCloseable {
                     pending++;
                 }
                 if (visited >= batch) {
-                    if (!flush(pending)) {
+                    if (!flush(pending) || !commit(last)) {
                         return;
                     }
-                    reader.commit(last);
                     pending = 0;
                     visited = 0;
                     last = -1;
@@ -218,6 +219,41 @@ public final class SpoolConsumer implements AutoCloseable {
                 if (!OutputRetry.pause(route.name(), "flush", ex, attempt, () -> stopping, "the spool keeps the records")) {
                     return false;
                 }
+            }
+        }
+    }
+
+    /**
+     * Saves the reader's position after {@code last}. A position file that cannot be written (a full disk, an
+     * I/O error) is retried with the outputs' backoff, and the output waits meanwhile: the records before it
+     * are delivered, and are sent again only if ferry stops before a save succeeds (Elasticsearch keeps one
+     * copy of each, by its id). Reading on would grow the reader's list of unsaved entries without bound.
+     *
+     * @return false when ferry is stopping and the position is still not saved
+     */
+    private boolean commit(long last) {
+        for (int attempt = 0; ; attempt++) {
+            try {
+                reader.commit(last);
+                if (attempt > 0) {
+                    LOG.info("The output's spool position is saved again. output={} attempts={}", route.name(), attempt + 1);
+                }
+                return true;
+            } catch (UncheckedIOException ex) {
+                if (stopping) {
+                    LOG.error("The output's spool position could not be saved before ferry stopped; records it "
+                            + "delivered since the last save are sent again at the next start. output={} error={}",
+                            route.name(), ex.getCause().toString());
+                    return false;
+                }
+                long millis = OutputRetry.backoffMillis(attempt);
+                if (attempt == 0 || attempt % 10 == 0) {
+                    LOG.error("Saving the output's spool position failed; the output waits and retries (the records "
+                            + "before it are delivered; the spool keeps them until it is saved). output={} attempt={} "
+                            + "retry_in={}ms error={}",
+                            route.name(), attempt + 1, millis, ex.getCause().toString());
+                }
+                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(millis));
             }
         }
     }

@@ -2,6 +2,8 @@ package dev.ferry.pipeline.ring;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.ferry.pipeline.TestLogs;
+import dev.ferry.pipeline.io.AtomicFile;
 import dev.ferry.pipeline.record.LogRecord;
 import dev.ferry.pipeline.record.RecordOrigin;
 import dev.ferry.pipeline.record.TagPattern;
@@ -11,6 +13,7 @@ import dev.ferry.pipeline.spool.Spool;
 import dev.ferry.pipeline.spool.SpoolConfig;
 import dev.ferry.pipeline.spool.SpoolSync;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -93,6 +96,74 @@ class SpooledRingTest {
         }
     }
 
+    /** A started thread that publishes lines "line 0" to "line n-1" of {@code origin}, counting them. */
+    private static Thread input(RecordRing ring, RecordOrigin origin, int n, AtomicLong published) {
+        Thread input = new Thread(() -> {
+            try {
+                LineBatch batch = new LineBatch(100);
+                long offset = 0;
+                for (int i = 0; i < n; i++) {
+                    byte[] line = ("line " + i).getBytes(StandardCharsets.UTF_8);
+                    batch.begin(line, "t", new LineDecoder(null, null, null), origin, 0);
+                    batch.add(0, line.length, offset, offset + line.length + 1);
+                    offset += line.length + 1;
+                    ring.publish(batch);
+                    published.incrementAndGet();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        input.start();
+        return input;
+    }
+
+    /**
+     * The output's position file cannot be written (a directory stands where its temporary file goes, as a
+     * full disk fails the write): the consumer retries the save instead of stopping, its output waiting
+     * after the first batch it delivered, and once the file can be written every record arrives once.
+     */
+    @Test
+    void aSpoolPositionThatCannotBeSavedIsRetriedWhileTheOutputGoesOn() throws Exception {
+        GatedOutput out = new GatedOutput();
+        out.open.countDown();
+        int n = 2_000;
+        Path spoolDir = dir.resolve("spool");
+        Path blocker = AtomicFile.temporaryFor(spoolDir.resolve("readers").resolve("out.position"));
+        try (Spool spool = Spool.open(new SpoolConfig(spoolDir, SpoolSync.NORMAL, 0))) {
+            OutputRoute route = new OutputRoute("out", TagPattern.wildcard("*"), out);
+            var reader = spool.reader("out", 0);
+            Files.createDirectories(blocker);
+            RecordRing ring = new RecordRing(64, 1, RecordRing.Wait.BLOCKING, List.of(), List.of(route), true,
+                    spool.writer());
+            SpoolConsumer consumer = new SpoolConsumer(route, reader, LOG_ONLY, ring.counters(), 256);
+            String log = TestLogs.of(() -> {
+                ring.start();
+                consumer.start();
+                input(ring, new CountingOrigin(), n, new AtomicLong()).join(TimeUnit.SECONDS.toMillis(60));
+                Thread.sleep(1000); // a few retries
+                assertThat(out.delivered).as("the first batch, then the output waits for the save").hasSize(256);
+                assertThat(consumer.failed()).as("the consumer goes on").isNotDone();
+                assertThat(reader.committedEntries()).isZero();
+
+                Files.delete(blocker);
+                for (int i = 0; i < 200 && reader.committedEntries() < n; i++) {
+                    Thread.sleep(50);
+                }
+            });
+            assertThat(reader.committedEntries()).as("saved once it could be").isEqualTo(n);
+            assertThat(log).contains("ERROR dev.ferry.pipeline.ring.SpoolConsumer - Saving the output's spool position failed; "
+                            + "the output waits and retries (the records before it are delivered; the spool keeps them until it "
+                            + "is saved). output=out attempt=1 retry_in=100ms error=java.nio.file.FileSystemException: " + blocker + ": Is a directory\n")
+                    .contains("INFO dev.ferry.pipeline.ring.SpoolConsumer - The output's spool position is saved again. output=out attempts=")
+                    .doesNotContain("Output stopped");
+            assertThat(ring.drainAndStop(Duration.ofSeconds(30))).isTrue();
+            assertThat(consumer.drain(Duration.ofSeconds(30), () -> false)).isTrue();
+            consumer.close();
+            assertThat(out.delivered).as("each once").hasSize(n).doesNotHaveDuplicates();
+        }
+    }
+
     @Test
     void aFullSpoolPausesTheInputsAndEveryRecordArrivesOnceInOrderWhenTheOutputRecovers() throws Exception {
         GatedOutput out = new GatedOutput();
@@ -110,23 +181,7 @@ class SpooledRingTest {
             consumer.start();
 
             AtomicLong publishedLines = new AtomicLong();
-            Thread input = new Thread(() -> {
-                try {
-                    LineBatch batch = new LineBatch(100);
-                    long offset = 0;
-                    for (int i = 0; i < n; i++) {
-                        byte[] line = ("line " + i).getBytes(StandardCharsets.UTF_8);
-                        batch.begin(line, "t", new LineDecoder(null, null, null), origin, 0);
-                        batch.add(0, line.length, offset, offset + line.length + 1);
-                        offset += line.length + 1;
-                        ring.publish(batch);
-                        publishedLines.incrementAndGet();
-                    }
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            });
-            input.start();
+            Thread input = input(ring, origin, n, publishedLines);
 
             // The output delivers nothing: the spool fills to its limit, then the ring, then the input stops.
             long seen = -1;

@@ -6,6 +6,7 @@ import static dev.ferry.pipeline.spool.SpoolTest.drain;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.ferry.pipeline.TestLogs;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -262,7 +263,7 @@ class SpoolCompressionTest {
 
         List<Long> indexes = documentIndexes();
         String hex1 = Long.toHexString(indexes.get(1));
-        String log = logOf(() -> {
+        String log = TestLogs.of(() -> {
             try (Spool spool = open(SpoolCompression.ZSTD)) {
                 readPastTheDamage(spool);
             }
@@ -319,20 +320,6 @@ class SpoolCompressionTest {
         assertThat(drain(other)).as("each output passes the damage for itself").containsExactlyElementsOf(expected);
         assertThat(other.damagedDocuments()).isEqualTo(3);
         assertThat(other.lostEntries()).isEqualTo(55);
-    }
-
-    /** Runs {@code action} and returns what it logged (slf4j-simple writes to the System.err of the moment), echoing it. */
-    private static String logOf(Runnable action) {
-        java.io.PrintStream stderr = System.err;
-        java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
-        System.setErr(new java.io.PrintStream(captured, true, java.nio.charset.StandardCharsets.UTF_8));
-        try {
-            action.run();
-        } finally {
-            System.setErr(stderr);
-            stderr.print(captured.toString(java.nio.charset.StandardCharsets.UTF_8));
-        }
-        return captured.toString(java.nio.charset.StandardCharsets.UTF_8);
     }
 
     /** XORs the byte at {@code offset} of the {@code n}th document (0 = first) with {@code bits}, in place, in its cycle file. */
@@ -420,7 +407,7 @@ class SpoolCompressionTest {
         // The copy cannot be kept (a file where the folder should be, as a full disk would fail it): the
         // document is still passed, counted and logged, with why there is no copy.
         java.nio.file.Files.writeString(dir.resolve(Spool.DAMAGED_DIR), "in the way");
-        String log = logOf(() -> {
+        String log = TestLogs.of(() -> {
             try (Spool spool = open(SpoolCompression.OFF)) {
                 SpoolReader reader = spool.reader("out", 0);
                 assertThat(drain(reader)).containsExactlyElementsOf(lines(10, 20));
@@ -437,7 +424,7 @@ class SpoolCompressionTest {
     }
 
     @Test
-    void damagedLastDocumentsArePassedAndTheCountersGoOnAfterWhatTheirHeadsSay() {
+    void damagedLastDocumentsArePassedAndTheCountersGoOnAfterWhatTheirHeadsSay() throws Exception {
         byte[] good = firstDocument(SpoolCompression.ZSTD, 20);
         long goodBytes = SpoolDocumentUnpacker.recordsLength(good, good.length);
         // Records 20-39: the head reads, the zstd frame has no magic.
@@ -452,7 +439,7 @@ class SpoolCompressionTest {
         SpoolEntryFormat.putLong(mislabelled, SpoolEntryFormat.FIRST_SEQUENCE_AT, 40);
         appendRaw(mislabelled);
 
-        String log = logOf(() -> {
+        String log = TestLogs.of(() -> {
             try (Spool spool = open(SpoolCompression.ZSTD)) {
                 assertThat(spool.writer().nextSequence()).as("after what the damaged heads say").isEqualTo(60);
                 assertThat(spool.writer().bytesEnd()).as("after the last document that reads").isEqualTo(goodBytes);
