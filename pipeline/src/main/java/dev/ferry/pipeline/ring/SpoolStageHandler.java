@@ -73,7 +73,11 @@ final class SpoolStageHandler implements EventHandler<RingSlot> {
                 counters.unrouted.increment();
             } else {
                 while (!writer.hasRoom()) {
-                    writer.flush(); // the outputs must see what is held here to commit and make room
+                    // The outputs must see what is held here to commit and make room. Once it is in the spool its
+                    // positions move on: a stop during the pause would otherwise read it again at the next start.
+                    if (writer.flush()) {
+                        acks.acknowledgeAll();
+                    }
                     pausing(record);
                     if (halted.getAsBoolean()) {
                         abandoned = true; // not in the spool: not acknowledged, read again at the next start
