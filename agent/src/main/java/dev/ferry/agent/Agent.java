@@ -15,6 +15,7 @@ import dev.ferry.pipeline.spool.SpoolConfig;
 import dev.ferry.pipeline.spool.SpoolReader;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -156,21 +157,32 @@ public final class Agent {
                 LOG.info("ferry is stopping. reason=\"{}\"", why);
             }
         } finally {
+            // Grace bounds the whole drain (the ring's and every output's), not each step: a DaemonSet's pod
+            // has terminationGracePeriodSeconds in all.
+            Duration grace = plan.service().grace();
+            long deadline = System.nanoTime() + grace.toNanos();
             for (Input in : inputs) {
                 safely("stop input " + in.name(), in::stopReading);
             }
             if (ring != null) {
-                drained = ring.drainAndStop(plan.service().grace());
+                drained = ring.drainAndStop(until(deadline));
             }
+            boolean graceAfterStopRequest = false;
             for (SpoolConsumer c : consumers) {
                 // Inputs that ended (Exit_On_Eof, replay) wait for every record to be delivered; a signal
                 // waits for Grace, and the spool keeps the rest for the next start.
-                // A stop request while waiting for that turns it into a wait of Grace.
+                // A stop request while waiting for that turns it into a wait of Grace from then on.
                 boolean caughtUp = ended && c.drain(null, stopRequest::isDone);
                 if (!caughtUp) {
-                    caughtUp = c.drain(plan.service().grace(), () -> false);
+                    if (ended && !graceAfterStopRequest) {
+                        graceAfterStopRequest = true;
+                        deadline = System.nanoTime() + grace.toNanos();
+                    }
+                    caughtUp = c.drain(until(deadline), () -> false);
                 }
                 drained &= caughtUp;
+            }
+            for (SpoolConsumer c : consumers) {
                 c.close();
             }
             // Records an output held back (the Loki output's replay ordering) are sent now; not after a drain
@@ -221,6 +233,11 @@ public final class Agent {
             }
         }
         return drained;
+    }
+
+    /** The time left until {@code deadline} (System.nanoTime), never negative. */
+    private static Duration until(long deadline) {
+        return Duration.ofNanos(Math.max(0, deadline - System.nanoTime()));
     }
 
     /** A spool reader name from an output's name (letters, digits, dot, dash, underscore). */

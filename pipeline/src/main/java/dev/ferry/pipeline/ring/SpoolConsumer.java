@@ -104,13 +104,21 @@ public final class SpoolConsumer implements AutoCloseable {
         return drainAnswered >= asked;
     }
 
-    /** Stops the thread; what was not committed is read again at the next start. */
+    /**
+     * Stops the thread; what was not committed is read again at the next start. A thread still busy after a
+     * second is in its output (a flush waiting on an unreachable Elasticsearch, Retry_Limit False) or in a
+     * retry pause: it is interrupted, which ends those waits, so a stop takes Grace and not much more.
+     */
     @Override
     public void close() {
         stopping = true;
         running = false;
         try {
-            thread.join(10_000);
+            thread.join(1_000);
+            if (thread.isAlive()) {
+                thread.interrupt();
+                thread.join(10_000);
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

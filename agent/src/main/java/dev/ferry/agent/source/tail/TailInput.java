@@ -210,9 +210,11 @@ public final class TailInput implements Input {
         }
         LockSupport.unpark(thread);
         try {
-            thread.join(5_000);
+            // A round of the loop takes milliseconds; one still busy after a second waits on a full ring (the
+            // outputs or the spool's disk are stuck), which waiting longer does not change.
+            thread.join(1_000);
             if (thread.isAlive()) {
-                log.warn("Tail input still busy after 5s; interrupting it. input={}", instanceName);
+                log.warn("Tail input still busy after 1s; interrupting it. input={}", instanceName);
                 thread.interrupt();
                 thread.join(5_000);
             }
