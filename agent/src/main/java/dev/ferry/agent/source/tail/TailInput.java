@@ -200,7 +200,7 @@ public final class TailInput implements Input {
 
     /**
      * Stops reading and waits for the thread to end (it is interrupted if a full ring holds it for more
-     * than 5 s). Acknowledgements are still taken afterwards, and {@link #close()} saves them.
+     * than 1 s). Acknowledgements are still taken afterwards, and {@link #close()} saves them.
      */
     @Override
     public void stopReading() {
