@@ -18,8 +18,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -39,9 +41,13 @@ class OtpRotationIT {
     private Path logs;
     private Path log;
     private Path output;
+    private String testName;
+    /** The stderr of every ferry run of the test, kept in target/ afterwards (see {@link #keepFerryLogs}). */
+    private final StringBuilder ferryLogs = new StringBuilder();
 
     @BeforeEach
-    void setUp() throws Exception {
+    void setUp(TestInfo test) throws Exception {
+        testName = test.getTestMethod().map(java.lang.reflect.Method::getName).orElse("unknown");
         ErlangLogger.requireErlang();
         logs = Files.createDirectories(dir.resolve("logs"));
         log = logs.resolve("application.log");
@@ -76,8 +82,21 @@ class OtpRotationIT {
                         + "; ferry stderr:\n" + FerryProcess.tail(ferry.stderrText()));
     }
 
+    /**
+     * Writes what ferry logged in this test to {@code target/otp-rotation-logs/METHOD.log}: these tests race OTP's
+     * rotations, and a rare failure (CI once saw a rotated file's 629 lines twice in
+     * stdHandlerRotatingAndGzippingWhileFerryRuns) can only be understood from which files ferry read and when.
+     */
+    @AfterEach
+    void keepFerryLogs() throws IOException {
+        Path kept = Files.createDirectories(Path.of("target", "otp-rotation-logs")).resolve(testName + ".log");
+        Files.writeString(kept, ferryLogs);
+    }
+
     private void stop(FerryProcess ferry) throws Exception {
-        assertThat(ferry.terminate(Duration.ofSeconds(60))).as(ferry.stderrText()).isZero();
+        int exit = ferry.terminate(Duration.ofSeconds(60));
+        ferryLogs.append(ferry.stderrText());
+        assertThat(exit).as(ferry.stderrText()).isZero();
         assertThat(ferry.stderrText()).contains("ferry stopped.");
     }
 
