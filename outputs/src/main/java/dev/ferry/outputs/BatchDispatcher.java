@@ -105,7 +105,10 @@ public final class BatchDispatcher<B> {
                 try {
                     delivery.deliver(batch);
                 } catch (InterruptedException e) {
-                    // Closing: the records stay unacknowledged.
+                    // Closing: the records stay unacknowledged. Marked closed before pending drops, or a flush in
+                    // awaitAll could see nothing pending and return as if they were delivered (the output may set
+                    // its own flag and close its client before it closes this dispatcher).
+                    closed = true;
                 } catch (RuntimeException | Error e) {
                     log.error("{} output failed unexpectedly; the records will be sent again. output={} error={}",
                             destination, name, e.toString(), e);
