@@ -78,13 +78,9 @@ final class SpoolStageHandler implements EventHandler<RingSlot> {
                     if (writer.flush()) {
                         acks.acknowledgeAll();
                     }
-                    pausing(record);
-                    if (halted.getAsBoolean()) {
-                        abandoned = true; // not in the spool: not acknowledged, read again at the next start
-                        waiting = false;
+                    if (!pauseForRoom(record)) {
                         return;
                     }
-                    writer.awaitRoom(200, TimeUnit.MILLISECONDS);
                 }
                 resumed();
                 writer.append(record);
@@ -97,17 +93,31 @@ final class SpoolStageHandler implements EventHandler<RingSlot> {
         }
         if (endOfBatch) {
             while (!writer.flush()) {
-                pausing(record);
-                if (halted.getAsBoolean()) {
-                    abandoned = true; // held, not in the spool: not acknowledged, read again at the next start
-                    waiting = false;
+                if (!pauseForRoom(record)) {
                     return;
                 }
-                writer.awaitRoom(200, TimeUnit.MILLISECONDS);
             }
             resumed();
             acks.acknowledgeAll();
         }
+    }
+
+    /**
+     * One round of a pause for room (the spool full, or its disk down to storage.min_free): says so, then
+     * waits up to 200 ms for room.
+     *
+     * @return false when the ring is halted: the stage gives up, and what it has not written to the spool is
+     *     not acknowledged and is read again at the next start
+     */
+    private boolean pauseForRoom(LogRecord record) throws InterruptedException {
+        pausing(record);
+        if (halted.getAsBoolean()) {
+            abandoned = true;
+            waiting = false;
+            return false;
+        }
+        writer.awaitRoom(200, TimeUnit.MILLISECONDS);
+        return true;
     }
 
     /** Whether the stage waits for room in a full spool now; any thread may ask. */
