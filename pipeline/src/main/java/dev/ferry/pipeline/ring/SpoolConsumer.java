@@ -13,7 +13,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
@@ -248,20 +247,13 @@ public final class SpoolConsumer implements AutoCloseable {
                 }
                 return true;
             } catch (UncheckedIOException ex) {
-                if (stopping) {
-                    LOG.error("The output's spool position could not be saved before ferry stopped; records it "
-                            + "delivered since the last save are sent again at the next start. output={} error={}",
-                            route.name(), ex.getCause().toString());
+                if (!OutputRetry.pause(LOG, "Saving the output's spool position failed; the output waits and retries (the "
+                        + "records before it are delivered; the spool keeps them until it is saved).",
+                        "The output's spool position could not be saved before ferry stopped; records it delivered since "
+                        + "the last save are sent again at the next start.",
+                        "output=" + route.name(), ex.getCause(), attempt, () -> stopping)) {
                     return false;
                 }
-                long millis = OutputRetry.backoffMillis(attempt);
-                if (attempt == 0 || attempt % 10 == 0) {
-                    LOG.error("Saving the output's spool position failed; the output waits and retries (the records "
-                            + "before it are delivered; the spool keeps them until it is saved). output={} attempt={} "
-                            + "retry_in={}ms error={}",
-                            route.name(), attempt + 1, millis, ex.getCause().toString());
-                }
-                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(millis));
             }
         }
     }
