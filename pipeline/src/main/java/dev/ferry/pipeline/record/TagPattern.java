@@ -23,14 +23,18 @@ public final class TagPattern {
         return new TagPattern(match, null);
     }
 
-    /** A {@code Match_Regex} value, matched against the whole tag. */
+    /**
+     * A {@code Match_Regex} value. As in Fluent Bit (whose router runs {@code onig_search}), a tag matches
+     * when the regex is found anywhere in it: {@code ^other} takes {@code other.y}; anchor both ends
+     * ({@code ^other\.y$}) to take one tag only.
+     */
     public static TagPattern regex(String regex) {
         return new TagPattern(regex, Pattern.compile(regex));
     }
 
     public boolean matches(String tag) {
         if (regex != null) {
-            return regex.matcher(tag).matches();
+            return regex.matcher(tag).find();
         }
         return glob(text, 0, tag, 0);
     }

@@ -199,4 +199,14 @@ class RecordFieldsTest {
         assertThat(TagPattern.wildcard("app").matches("app.x")).isFalse();
         assertThat(TagPattern.regex("erlmcp\\.(a|b)").matches("erlmcp.b")).isTrue();
     }
+
+    /** Fluent Bit's router takes a tag when its Match_Regex is found anywhere in it (onig_search), as grep does. */
+    @Test
+    void aMatchRegexIsSearchedForInTheTagAsInFluentBit() {
+        assertThat(TagPattern.regex("^other").matches("other.y")).isTrue();
+        assertThat(TagPattern.regex("other").matches("app.other.y")).isTrue();
+        assertThat(TagPattern.regex("^other").matches("app.other.y")).isFalse();
+        assertThat(TagPattern.regex("^erlmcp\\.a$").matches("erlmcp.ab")).isFalse();
+        assertThat(TagPattern.regex("(?!)").matches("erlmcp.a")).isFalse();
+    }
 }
