@@ -70,13 +70,7 @@ public final class Agent {
         for (String w : plan.warnings()) {
             LOG.warn("Configuration warning: {}", w);
         }
-        for (PlannedPlugin p : concat(plan.inputs(), plan.filters(), plan.outputs())) {
-            if (!p.type().runnable()) {
-                throw new ConfigException(p.options().section().location() + ": "
-                        + p.options().section().label() + ": the " + p.type().name()
-                        + " plugin cannot run in this version of ferry yet (ferry check validates its options)");
-            }
-        }
+        plan.requireRunnable();
         List<OutputRoute> outputs = new ArrayList<>();
         List<Input> inputs = new ArrayList<>();
         List<SpoolConsumer> consumers = new ArrayList<>();
@@ -256,14 +250,5 @@ public final class Agent {
         } catch (IOException | RuntimeException e) {
             LOG.error("Shutdown step failed. step=\"{}\" error={}", what, e.toString(), e);
         }
-    }
-
-    @SafeVarargs
-    private static <T> List<T> concat(List<T>... lists) {
-        List<T> out = new ArrayList<>();
-        for (List<T> l : lists) {
-            out.addAll(l);
-        }
-        return out;
     }
 }

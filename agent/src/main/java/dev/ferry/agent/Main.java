@@ -187,7 +187,7 @@ public final class Main implements Callable<Integer> {
     }
 
     @Command(name = "check", mixinStandardHelpOptions = true,
-            description = "Validates a configuration and prints the topology it would run; exit 0, or 2 with the error.")
+            description = "Validates a configuration and prints the topology it would run; exit 0 if ferry run would start it, or 2 with the error.")
     static final class Check implements Callable<Integer> {
         @CommandLine.Mixin
         Source source = new Source();
@@ -199,6 +199,7 @@ public final class Main implements Callable<Integer> {
         public Integer call() {
             LoadedConfig loaded = source.load(new ConfigLoader(environment()));
             TopologyPlan plan = TopologyPlan.build(loaded.configuration(), loaded.warnings(), PluginCatalog.standard());
+            plan.requireRunnable();
             spec.commandLine().getOut().print(TopologyDescription.describe(plan));
             spec.commandLine().getOut().flush();
             return OK;

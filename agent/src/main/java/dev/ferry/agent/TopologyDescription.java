@@ -68,9 +68,6 @@ final class TopologyDescription {
         sb.append(title).append(":\n");
         for (PlannedPlugin p : plugins) {
             sb.append("  ").append(p.instanceName()).append(" (").append(p.type().name());
-            if (!p.type().runnable()) {
-                sb.append(", validated only: not runnable in this version");
-            }
             sb.append(")");
             TagPattern m = p.match();
             if (m != null) {

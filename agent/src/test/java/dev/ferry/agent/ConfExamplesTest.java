@@ -1,9 +1,11 @@
 package dev.ferry.agent;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.ferry.agent.config.ConfigLoader;
 import dev.ferry.agent.config.LoadedConfig;
+import dev.ferry.pipeline.config.ConfigException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -39,7 +41,9 @@ class ConfExamplesTest {
         assertThat(plan.inputs()).extracting(PlannedPlugin::instanceName).containsExactly("tail.0");
         assertThat(plan.filters()).extracting(PlannedPlugin::instanceName).containsExactly("modify.0", "kubernetes.1");
         assertThat(plan.outputs()).extracting(PlannedPlugin::instanceName).containsExactly("es.0");
-        assertThat(plan.warnings()).anyMatch(w -> w.contains("key 'Type' has no effect in ferry"))
-                .anyMatch(w -> w.contains("the kubernetes plugin is validated but cannot run in this version of ferry"));
+        assertThat(plan.warnings()).anyMatch(w -> w.contains("key 'Type' has no effect in ferry"));
+        assertThatThrownBy(plan::requireRunnable).isInstanceOf(ConfigException.class)
+                .hasMessageEndingWith(":15: [FILTER] kubernetes: the kubernetes plugin cannot run in this version of ferry yet"
+                        + " (its options are valid)");
     }
 }
