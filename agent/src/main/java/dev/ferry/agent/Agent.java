@@ -111,6 +111,7 @@ public final class Agent {
                     consumers.add(new SpoolConsumer(outputs.get(i), reader, BuiltinParsers.get("json"), counters,
                             s.ringSlots()));
                 }
+                spool.warnOfUnregisteredReaders();
                 consumers.forEach(SpoolConsumer::start);
             }
             for (PlannedPlugin p : plan.inputs()) {

@@ -91,7 +91,7 @@ public final class Spool implements AutoCloseable {
         this.readersDir = config.path().resolve(READERS_DIR);
         long[] last = lastEntry();
         this.writer = new SpoolWriter(this, queue, config.sync(), compression, disk, last[0], last[1], last[2]);
-        this.retainedFrom = firstEntryBytesBefore(last[1]);
+        this.retainedFrom = firstEntry()[1];
     }
 
     /**
@@ -150,9 +150,12 @@ public final class Spool implements AutoCloseable {
     }
 
     /**
-     * Registers the reader of one output, resuming after its committed position; a reader that never
-     * existed starts at the current end of the spool (its position is written at once, so a crash
-     * before its first commit does not move it). Call before the writer's first append.
+     * Registers the reader of one output, resuming after its committed position. A reader that has no
+     * position yet (a new output, or one renamed: an output without {@code Alias} is named by its place among
+     * the outputs) starts at the oldest entry still in the spool, so that the records a renamed output still
+     * owed are not skipped; a renamed es output sends again what it had delivered from there, which
+     * Elasticsearch keeps once by the documents' ids. Its position is written at once, so a crash before its
+     * first commit does not move it. Call before the writer's first append.
      *
      * @param name the output's name ({@code [A-Za-z0-9._-]}, up to 100 characters), unique in the spool
      * @param limitBytes {@code storage.total_limit_size}: the un-committed entry bytes at which the writer
@@ -173,8 +176,10 @@ public final class Spool implements AutoCloseable {
         }
         Path file = readersDir.resolve(name + ".position");
         ReaderPosition position = ReaderPosition.read(file);
-        if (position == null) {
-            position = new ReaderPosition(writer.lastIndex(), writer.nextSequence(), writer.bytesEnd());
+        boolean fresh = position == null;
+        if (fresh) {
+            long[] oldest = firstEntry();
+            position = new ReaderPosition(-1, oldest[0], oldest[1]);
             position.write(file, config.sync() == SpoolSync.FULL);
         }
         SpoolReader reader = new SpoolReader(this, queue, name, limitBytes, file,
@@ -182,9 +187,37 @@ public final class Spool implements AutoCloseable {
         SpoolReader[] more = Arrays.copyOf(readers, readers.length + 1);
         more[more.length - 1] = reader;
         readers = more;
-        LOG.info("Spool reader registered. name={} committedSequence={} pendingEntries={}", name,
-                position.sequence(), writer.nextSequence() - position.sequence());
+        if (fresh && writer.nextSequence() > position.sequence()) {
+            LOG.info("Spool reader registered: a new output (or one with a new name) starts at the oldest entry still "
+                    + "in the spool. name={} committedSequence={} pendingEntries={}", name, position.sequence(),
+                    writer.nextSequence() - position.sequence());
+        } else {
+            LOG.info("Spool reader registered. name={} committedSequence={} pendingEntries={}", name,
+                    position.sequence(), writer.nextSequence() - position.sequence());
+        }
         return reader;
+    }
+
+    /**
+     * Warns of each reader position in the spool that no registered reader owns: an output removed from the
+     * configuration, or renamed (then the output under its new name started at the oldest entry kept). Its
+     * file is left, so that an output given its name again resumes there; the spool does not wait for it.
+     * Call once every output's reader is registered.
+     */
+    public void warnOfUnregisteredReaders() {
+        for (Path f : readerPositionFiles()) {
+            String n = f.getFileName().toString();
+            String reader = n.substring(0, n.length() - ".position".length());
+            if (Arrays.stream(readers).anyMatch(r -> r.name().equals(reader))) {
+                continue;
+            }
+            ReaderPosition p = ReaderPosition.read(f);
+            long behind = p == null ? 0 : Math.max(0, writer.nextSequence() - p.sequence());
+            LOG.warn("The spool has the position of an output that is not in the configuration (removed, or renamed: "
+                    + "an output without Alias is named by its place among the outputs); nothing is sent for it, "
+                    + "and the spool does not keep entries for it. Delete the file once that output is gone for good. "
+                    + "reader={} entriesItHadNotCommitted={} file={}", reader, behind, f);
+        }
     }
 
     /**
@@ -306,7 +339,7 @@ public final class Spool implements AutoCloseable {
         cleanedBelowCycle = keepCycle;
         if (deleted > 0) {
             queue.refreshDirectoryListing();
-            retainedFrom = firstEntryBytesBefore(writer.bytesEnd());
+            retainedFrom = firstEntry()[1];
             deletedFiles += deleted;
             LOG.debug("Spool cycle files deleted. count={} keptFrom={} diskBytes={}", deleted, keepFrom, diskBytes());
         }
@@ -406,21 +439,23 @@ public final class Spool implements AutoCloseable {
         }
     }
 
-    // The bytes before the first document whose head reads (damaged ones are the readers' to report).
-    private long firstEntryBytesBefore(long ifEmpty) {
+    // {first sequence, bytes before} of the first document whose head reads (damaged ones are the readers' to
+    // report); {next sequence, bytes end} when there is none.
+    private long[] firstEntry() {
         try (ExcerptTailer t = queue.createTailer()) {
             t.toStart();
             while (true) {
                 try (DocumentContext dc = t.readingDocument()) {
                     if (!dc.isPresent()) {
-                        return ifEmpty;
+                        return new long[] {writer.nextSequence(), writer.bytesEnd()};
                     }
                     Bytes<?> in = dc.wire().bytes();
                     byte[] head = new byte[(int) Math.min(in.readRemaining(), SpoolEntryFormat.DOCUMENT_HEAD)];
                     in.read(head);
                     refuseNewer(head, dc.index());
                     if (SpoolEntryFormat.headProblem(head, head.length) == null) {
-                        return SpoolEntryFormat.getLong(head, SpoolEntryFormat.BYTES_BEFORE_AT);
+                        return new long[] {SpoolEntryFormat.getLong(head, SpoolEntryFormat.FIRST_SEQUENCE_AT),
+                                SpoolEntryFormat.getLong(head, SpoolEntryFormat.BYTES_BEFORE_AT)};
                     }
                 }
             }

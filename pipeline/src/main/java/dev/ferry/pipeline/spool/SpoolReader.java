@@ -68,6 +68,9 @@ public final class SpoolReader implements AutoCloseable {
     // its first readable document.)
     private long lostFrom = -1;
     private long lostAt;
+    // Placed at the oldest document because the one holding the last commit is gone: its cycle file was
+    // deleted while this reader was not registered. The first readable document says what went with it.
+    private boolean resumedPastDeletion;
 
     // Entries handed out and not yet committed, in sequence order: a ring of (sequence, document index,
     // bytes end). Sequences rise by one except across a damaged document.
@@ -213,8 +216,9 @@ public final class SpoolReader implements AutoCloseable {
     }
 
     /**
-     * Entries of damaged documents this reader could not hand out, since the spool was opened: counted when
-     * the document after the damaged one is read (its first sequence says how many there were).
+     * Entries this reader could not hand out, since the spool was opened: those of damaged documents, counted
+     * when the document after the damaged one is read (its first sequence says how many there were), and those
+     * deleted from the spool while no output of this reader's name was registered.
      */
     public long lostEntries() {
         return lostEntries;
@@ -270,6 +274,10 @@ public final class SpoolReader implements AutoCloseable {
             docBytes = SpoolEntryFormat.getLong(doc, SpoolEntryFormat.BYTES_BEFORE_AT);
             if (lostFrom >= 0) {
                 countLost(index);
+            }
+            if (resumedPastDeletion) {
+                resumedPastDeletion = false;
+                countDeleted(index);
             }
             return true;
         }
@@ -365,6 +373,20 @@ public final class SpoolReader implements AutoCloseable {
                 Long.toHexString(index));
     }
 
+    // The first document read after resuming past deleted cycle files: entries between the last commit and it
+    // were deleted while no output of this name was registered (it was removed from the configuration, or
+    // renamed, while the others went on).
+    private void countDeleted(long index) {
+        long lost = Math.max(0, docSequence - skipBelow);
+        if (lost == 0) {
+            return;
+        }
+        lostEntries += lost;
+        LOG.error("Records were deleted from the spool before this output read them: they are not delivered to it. "
+                + "The output was not in the configuration while the other outputs went on. reader={} lost={} "
+                + "sequences={}-{} next=0x{}", name, lost, skipBelow, docSequence - 1, Long.toHexString(index));
+    }
+
     // Places the tailer on the document holding the entry after the last commit; entries before it are
     // skipped by sequence as they are read.
     private void position(ExcerptTailer t) {
@@ -374,8 +396,10 @@ public final class SpoolReader implements AutoCloseable {
         lostFrom = -1;
         // When the committed document's cycle file is gone (deleted once every reader had committed past
         // it), every document still on disk comes after it: start at the first.
+        resumedPastDeletion = false;
         if (committed < 0 || !t.moveToIndex(committed)) {
             t.toStart();
+            resumedPastDeletion = committed >= 0;
         }
     }
 

@@ -258,7 +258,7 @@ class SpoolTest {
     }
 
     @Test
-    void aNewReaderStartsAtTheEndAndKeepsThatPlaceAcrossACrashBeforeItsFirstCommit() {
+    void aNewReaderStartsAtTheOldestEntryKeptAndKeepsThatPlaceAcrossACrashBeforeItsFirstCommit() {
         try (Spool spool = open(SpoolSync.NORMAL, 0)) {
             spool.reader("old", 0);
             append(spool.writer(), "{\"i\":0}");
@@ -270,8 +270,38 @@ class SpoolTest {
         }
         try (Spool spool = open(SpoolSync.NORMAL, 0)) {
             assertThat(drain(spool.reader("old", 0))).containsExactly("{\"i\":0}", "{\"i\":1}");
-            assertThat(drain(spool.reader("new", 0))).containsExactly("{\"i\":1}");
+            assertThat(drain(spool.reader("new", 0))).containsExactly("{\"i\":0}", "{\"i\":1}");
         }
+    }
+
+    /**
+     * An output without Alias is named by its place among the outputs: removing the one before it renames
+     * it (es.1 becomes es.0). What it had not delivered under its old name is delivered under the new one,
+     * and the old name's position is reported, not silently left behind.
+     */
+    @Test
+    void anOutputRenamedWhileItsRecordsWaitGetsThemUnderItsNewName() throws Exception {
+        try (Spool spool = open(SpoolSync.NORMAL, 0)) {
+            SpoolReader stdout = spool.reader("stdout.0", 0);
+            spool.reader("es.1", 0);
+            for (int i = 0; i < 3; i++) {
+                append(spool.writer(), "{\"i\":" + i + "}");
+            }
+            stdout.commit(lastSequence(stdout));
+        }
+        String log = dev.ferry.pipeline.TestLogs.of(() -> {
+            try (Spool spool = open(SpoolSync.NORMAL, 0)) {
+                SpoolReader es = spool.reader("es.0", 0);
+                spool.warnOfUnregisteredReaders();
+                assertThat(drain(es)).containsExactly("{\"i\":0}", "{\"i\":1}", "{\"i\":2}");
+            }
+        });
+        assertThat(log).contains("INFO dev.ferry.pipeline.spool.Spool - Spool reader registered: a new output (or one "
+                + "with a new name) starts at the oldest entry still in the spool. name=es.0 committedSequence=0 "
+                + "pendingEntries=3");
+        assertThat(log).contains("WARN dev.ferry.pipeline.spool.Spool - The spool has the position of an output that is "
+                + "not in the configuration").contains("reader=es.1 entriesItHadNotCommitted=3 file=")
+                .contains("reader=stdout.0 entriesItHadNotCommitted=0 file=");
     }
 
     @Test
@@ -328,26 +358,27 @@ class SpoolTest {
 
     @Test
     void aReaderLeftOutWhileItsCycleWasDeletedResumesAtTheOldestEntryKept() throws Exception {
-        try (Spool spool = open(SpoolSync.NORMAL, 0)) {
-            SpoolReader a = spool.reader("a", 0);
-            SpoolReader b = spool.reader("b", 0);
-            for (int c = 0; c < 3; c++) {
-                append(spool.writer(), "{\"c\":" + c + "}");
-                clock.advanceMillis(1000);
-            }
-            SpoolEntry first = b.next();
-            b.commit(first.sequence());
-            a.commit(a.next().sequence());
-        }
-        try (Spool spool = open(SpoolSync.NORMAL, 0)) {
-            SpoolReader a = spool.reader("a", 0);
-            a.commit(a.next().sequence());
-            assertThat(spool.deletedFiles()).as("b is not registered, so c=0 goes").isEqualTo(1);
-        }
+        assertThat(leaveBOutWhileACommits(1)).as("b is not registered, so c=0 goes").isEqualTo(1);
         try (Spool spool = open(SpoolSync.NORMAL, 0)) {
             SpoolReader b = spool.reader("b", 0);
             assertThat(drain(b)).containsExactly("{\"c\":1}", "{\"c\":2}");
+            assertThat(b.lostEntries()).as("b had committed c=0, which is all that went").isZero();
         }
+    }
+
+    @Test
+    void entriesDeletedWhileAReaderWasLeftOutAreCountedAsLostToIt() throws Exception {
+        assertThat(leaveBOutWhileACommits(2)).as("b is not registered, so c=0 and c=1 go").isEqualTo(2);
+        String log = dev.ferry.pipeline.TestLogs.of(() -> {
+            try (Spool spool = open(SpoolSync.NORMAL, 0)) {
+                SpoolReader b = spool.reader("b", 0);
+                assertThat(drain(b)).containsExactly("{\"c\":2}");
+                assertThat(b.lostEntries()).isEqualTo(1);
+            }
+        });
+        assertThat(log).contains("ERROR dev.ferry.pipeline.spool.SpoolReader - Records were deleted from the spool before "
+                + "this output read them: they are not delivered to it. The output was not in the configuration while "
+                + "the other outputs went on. reader=b lost=1 sequences=1-1 next=0x");
     }
 
     @Test
@@ -593,5 +624,42 @@ class SpoolTest {
         @Override
         public void acknowledge(long nextOffset) {
         }
+    }
+
+    /**
+     * Readers a and b over c=0, c=1, c=2 in three cycles, each having committed c=0; then a session without b in
+     * which a commits {@code more} entries more.
+     *
+     * @return the cycle files deleted in that session
+     */
+    private long leaveBOutWhileACommits(int more) {
+        try (Spool spool = open(SpoolSync.NORMAL, 0)) {
+            SpoolReader a = spool.reader("a", 0);
+            SpoolReader b = spool.reader("b", 0);
+            for (int c = 0; c < 3; c++) {
+                append(spool.writer(), "{\"c\":" + c + "}");
+                clock.advanceMillis(1000);
+            }
+            b.commit(b.next().sequence());
+            a.commit(a.next().sequence());
+        }
+        try (Spool spool = open(SpoolSync.NORMAL, 0)) {
+            SpoolReader a = spool.reader("a", 0);
+            long last = -1;
+            for (int i = 0; i < more; i++) {
+                last = a.next().sequence();
+            }
+            a.commit(last);
+            return spool.deletedFiles();
+        }
+    }
+
+    /** Reads every entry the reader has now; the last one's sequence. */
+    private static long lastSequence(SpoolReader reader) {
+        long last = -1;
+        for (SpoolEntry e = reader.next(); e != null; e = reader.next()) {
+            last = e.sequence();
+        }
+        return last;
     }
 }
