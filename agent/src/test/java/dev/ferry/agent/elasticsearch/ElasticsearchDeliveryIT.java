@@ -321,6 +321,52 @@ class ElasticsearchDeliveryIT {
     }
 
     /**
+     * (e) A record whose {@code Id_Key} value is longer than Elasticsearch's 512-byte limit makes Elasticsearch
+     * refuse the whole bulk request (400 action_request_validation_exception, not an item error). ferry halves
+     * the request down to that record: it goes to the dead-letter file with Elasticsearch's reason, and every
+     * other record arrives once.
+     */
+    @Test
+    void anIdOverElasticsearchsLimitIsDeadLetteredAndEveryOtherRecordArrives() throws Exception {
+        List<Long> good = new ArrayList<>();
+        List<Long> bad = new ArrayList<>();
+        Random rnd = new Random(5);
+        try (BufferedWriter w = Files.newBufferedWriter(logs().resolve("application.log"), StandardCharsets.UTF_8)) {
+            for (long i = 0; i < 1_000; i++) {
+                String id = i % 100 == 7 ? "x".repeat(590) + "-" + i : "doc-" + i;
+                (i % 100 == 7 ? bad : good).add(i);
+                w.write("{\"doc_id\":\"" + id + "\"," + ErlmcpLogWriter.line(i, rnd).substring(1));
+                w.write('\n');
+            }
+        }
+
+        try (FerryProcess ferry = ferry("    Exit_On_Eof On\n", "    Id_Key  doc_id\n")) {
+            assertThat(ferry.waitFor(Duration.ofSeconds(120))).as(ferry.stderrText()).isZero();
+            String err = ferry.stderrText();
+            assertThat(es.count(index)).isEqualTo(good.size());
+            assertExactlyOnce(es.seqValues(index), good);
+            assertThat(closedCounter(err, "dead_lettered")).as(err).isEqualTo(bad.size());
+            assertThat(err).contains("Elasticsearch refused a bulk request for one of its records (HTTP 400); sending it "
+                    + "in two halves, down to that record, which goes to the dead-letter file. output=es.0 records=");
+            List<Long> deadSeqs = new ArrayList<>();
+            for (String line : Files.readAllLines(dir.resolve("dead-letter/es.0.ndjson"), StandardCharsets.UTF_8)) {
+                @SuppressWarnings("unchecked")
+                Map<String, Object> letter = (Map<String, Object>) JsonValues.parse(line);
+                assertThat(((Number) letter.get("status")).intValue()).isEqualTo(400);
+                assertThat((String) letter.get("reason")).startsWith("HTTP 400 action_request_validation_exception: "
+                        + "Validation Failed: 1: id [xxx")
+                        .containsPattern("-" + "\\d+\\] is too long, must be no longer than 512 bytes but was: 59[24];$");
+                @SuppressWarnings("unchecked")
+                Map<String, Object> record = (Map<String, Object>) letter.get("record");
+                @SuppressWarnings("unchecked")
+                Map<String, Object> fields = (Map<String, Object>) record.get("fields");
+                deadSeqs.add(((Number) fields.get("seq")).longValue());
+            }
+            assertExactlyOnce(deadSeqs, bad);
+        }
+    }
+
+    /**
      * (e) When the dead-letter index refuses the letters (here: a write block on it), they stay in the
      * dead-letter file, the refusal is counted and logged, and delivery to the data index goes on.
      */

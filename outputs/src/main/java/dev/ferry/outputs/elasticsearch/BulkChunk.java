@@ -18,12 +18,13 @@ final class BulkChunk {
     int count;
     /** Retries already made for the records in this chunk. */
     int retries;
-    /** The error that made the last attempt fail, for "retry limit reached: ...". */
-    String lastError;
-    int lastStatus;
     private int[] starts = new int[256];
     private int[] docStarts = new int[256];
     private String[] indexes = new String[256];
+    // Per record, what made its last attempt fail (the whole request's answer, or its own item's), for the
+    // dead letter written when the retry limit is reached.
+    private String[] errors = new String[256];
+    private int[] statuses = new int[256];
     private final RecordOrigins origins = new RecordOrigins();
 
     BulkChunk(int capacity) {
@@ -33,9 +34,8 @@ final class BulkChunk {
     void clear() {
         body.reset();
         retries = 0;
-        lastError = null;
-        lastStatus = 0;
         Arrays.fill(indexes, 0, count, null);
+        Arrays.fill(errors, 0, count, null);
         origins.clear(count);
         count = 0;
     }
@@ -47,6 +47,8 @@ final class BulkChunk {
             starts = Arrays.copyOf(starts, n);
             docStarts = Arrays.copyOf(docStarts, n);
             indexes = Arrays.copyOf(indexes, n);
+            errors = Arrays.copyOf(errors, n);
+            statuses = Arrays.copyOf(statuses, n);
         }
         starts[count] = start;
         docStarts[count] = docStart;
@@ -67,6 +69,25 @@ final class BulkChunk {
         body.write(src.body.array(), s, src.end(i) - s);
         add(start, start + (src.docStarts[i] - s), src.indexes[i], null, null, -1);
         origins.copy(count - 1, src.origins, i);
+        errors[count - 1] = src.errors[i];
+        statuses[count - 1] = src.statuses[i];
+    }
+
+    /** Records that the last attempt of record {@code i} failed with {@code error}. */
+    void failed(int i, int status, String error) {
+        errors[i] = error;
+        statuses[i] = status;
+    }
+
+    /** Records that the last attempt of every record failed with {@code error} (the whole request did). */
+    void failedAll(int status, String error) {
+        Arrays.fill(errors, 0, count, error);
+        Arrays.fill(statuses, 0, count, status);
+    }
+
+    /** The dead letter of record {@code i} with what made its last attempt fail, after {@code prefix}. */
+    DeadLetter letterOfLastFailure(int i, String prefix, long timeMillis) {
+        return letter(i, statuses[i], prefix + errors[i], timeMillis);
     }
 
     int end(int i) {

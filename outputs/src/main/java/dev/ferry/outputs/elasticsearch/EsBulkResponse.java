@@ -28,9 +28,16 @@ public final class EsBulkResponse {
     private final String[] errorTypes;
     private final String[] reasons;
     private final String body;
+    private final String wholeType;
+    private final String wholeReason;
 
     private EsBulkResponse(int httpStatus, boolean errors, int itemCount, int[] statuses, String[] errorTypes,
                            String[] reasons, String body) {
+        this(httpStatus, errors, itemCount, statuses, errorTypes, reasons, body, null, null);
+    }
+
+    private EsBulkResponse(int httpStatus, boolean errors, int itemCount, int[] statuses, String[] errorTypes,
+                           String[] reasons, String body, String wholeType, String wholeReason) {
         this.httpStatus = httpStatus;
         this.errors = errors;
         this.itemCount = itemCount;
@@ -38,6 +45,8 @@ public final class EsBulkResponse {
         this.errorTypes = errorTypes;
         this.reasons = reasons;
         this.body = body;
+        this.wholeType = wholeType;
+        this.wholeReason = wholeReason;
     }
 
     /**
@@ -60,7 +69,8 @@ public final class EsBulkResponse {
     public static EsBulkResponse parse(int status, byte[] body, int length, int expectedItems) throws IOException {
         if (status < 200 || status >= 300) {
             String text = new String(body, 0, Math.min(length, 2048), StandardCharsets.UTF_8);
-            return new EsBulkResponse(status, true, 0, NO_STATUSES, NO_TEXT, NO_TEXT, text);
+            String[] error = wholeError(body, length);
+            return new EsBulkResponse(status, true, 0, NO_STATUSES, NO_TEXT, NO_TEXT, text, error[0], error[1]);
         }
         int[] statuses = null;
         String[] types = null;
@@ -106,6 +116,44 @@ public final class EsBulkResponse {
         return new EsBulkResponse(status, errors, n, statuses, types, reasons, null);
     }
 
+    // {error.type, error.reason} of a refusal's body ({"error":{"type":..,"reason":..},"status":..}); nulls
+    // when it is not one (a proxy's HTML page, an older server's plain text).
+    private static String[] wholeError(byte[] body, int length) {
+        String[] out = new String[2];
+        try (JsonParser p = JSON.createParser(body, 0, length)) {
+            if (p.nextToken() != JsonToken.START_OBJECT) {
+                return out;
+            }
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String name = p.currentName();
+                JsonToken v = p.nextToken();
+                if ("error".equals(name) && v == JsonToken.START_OBJECT) {
+                    readError(p, out);
+                    return out;
+                }
+                p.skipChildren();
+            }
+        } catch (IOException e) {
+            // not JSON: no type or reason
+        }
+        return out;
+    }
+
+    // Reads an error object (the parser on its START_OBJECT) to its end: {type, reason} into out.
+    private static void readError(JsonParser p, String[] out) throws IOException {
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String e = p.currentName();
+            JsonToken ev = p.nextToken();
+            if ("type".equals(e) && ev == JsonToken.VALUE_STRING) {
+                out[0] = p.getText();
+            } else if ("reason".equals(e) && ev == JsonToken.VALUE_STRING) {
+                out[1] = p.getText();
+            } else {
+                p.skipChildren();
+            }
+        }
+    }
+
     private static void readItem(JsonParser p, int i, int[] statuses, String[] types, String[] reasons)
             throws IOException {
         while (p.nextToken() == JsonToken.FIELD_NAME) {
@@ -114,17 +162,10 @@ public final class EsBulkResponse {
             if ("status".equals(name)) {
                 statuses[i] = p.getIntValue();
             } else if ("error".equals(name) && v == JsonToken.START_OBJECT) {
-                while (p.nextToken() == JsonToken.FIELD_NAME) {
-                    String e = p.currentName();
-                    JsonToken ev = p.nextToken();
-                    if ("type".equals(e) && ev == JsonToken.VALUE_STRING) {
-                        types[i] = p.getText();
-                    } else if ("reason".equals(e) && ev == JsonToken.VALUE_STRING) {
-                        reasons[i] = p.getText();
-                    } else {
-                        p.skipChildren();
-                    }
-                }
+                String[] error = new String[2];
+                readError(p, error);
+                types[i] = error[0];
+                reasons[i] = error[1];
             } else {
                 p.skipChildren();
             }
@@ -157,6 +198,16 @@ public final class EsBulkResponse {
     /** The item's {@code error.reason}, or null. */
     public String reason(int item) {
         return errors ? reasons[item] : null;
+    }
+
+    /** A non-2xx response's {@code error.type}, or null (not an Elasticsearch error, or a 2xx response). */
+    public String wholeErrorType() {
+        return wholeType;
+    }
+
+    /** A non-2xx response's {@code error.reason}, whole, or null. */
+    public String wholeReason() {
+        return wholeReason;
     }
 
     /** The start of a non-2xx response's body (up to 2 KiB), or null. */

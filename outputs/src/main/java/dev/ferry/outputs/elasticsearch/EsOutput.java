@@ -198,15 +198,20 @@ public final class EsOutput implements Output {
             }
             if (error != null) {
                 counters.failedRequests.increment();
+                if (r != null && EsRetryPolicy.refusesARecord(status, r.wholeErrorType())) {
+                    if (c.count > 1) {
+                        splitAndDeliver(c, status, error);
+                    } else {
+                        c.failedAll(status, r.wholeErrorType() == null ? error
+                                : itemError(status, r.wholeErrorType(), r.wholeReason()));
+                        deadLetterAll(c, "");
+                    }
+                    return;
+                }
                 if (r != null) {
                     logWholeFailure(r, c, error);
                 }
-                if (status == 413 && c.count > 1) {
-                    splitAndDeliver(c);
-                    return;
-                }
-                c.lastError = error;
-                c.lastStatus = status;
+                c.failedAll(status, error);
                 if (!retryLater(c)) {
                     return;
                 }
@@ -236,8 +241,7 @@ public final class EsOutput implements Output {
                                 retry.retries = c.retries;
                             }
                             retry.appendFrom(c, i);
-                            retry.lastError = itemError(s, type, r.reason(i));
-                            retry.lastStatus = s;
+                            retry.failed(retry.count - 1, s, itemError(s, type, r.reason(i)));
                         }
                         case DEAD_LETTER -> {
                             if (letters == null) {
@@ -303,16 +307,7 @@ public final class EsOutput implements Output {
     private boolean retryLater(BulkChunk c) throws InterruptedException {
         long next = c.retries + 1L;
         if (!schedule.allows(next)) {
-            List<DeadLetter> letters = new ArrayList<>(c.count);
-            List<Integer> items = new ArrayList<>(c.count);
-            String reason = "retry limit reached: " + c.lastError;
-            long now = System.currentTimeMillis();
-            for (int i = 0; i < c.count; i++) {
-                letters.add(c.letter(i, c.lastStatus, reason, now));
-                items.add(i);
-            }
-            deadLetter(c, letters, items);
-            release(c);
+            deadLetterAll(c, "retry limit reached: ");
             return false;
         }
         c.retries++;
@@ -324,7 +319,21 @@ public final class EsOutput implements Output {
         return true;
     }
 
-    private void splitAndDeliver(BulkChunk c) throws InterruptedException {
+    /** Dead-letters every record of {@code c}, each with what made its last attempt fail, and releases it. */
+    private void deadLetterAll(BulkChunk c, String reasonPrefix) throws InterruptedException {
+        List<DeadLetter> letters = new ArrayList<>(c.count);
+        List<Integer> items = new ArrayList<>(c.count);
+        long now = System.currentTimeMillis();
+        for (int i = 0; i < c.count; i++) {
+            letters.add(c.letterOfLastFailure(i, reasonPrefix, now));
+            items.add(i);
+        }
+        deadLetter(c, letters, items);
+        release(c);
+    }
+
+    /** Sends {@code c} again in two halves: Elasticsearch refused it for what one of its records is. */
+    private void splitAndDeliver(BulkChunk c, int status, String error) throws InterruptedException {
         int half = c.count / 2;
         BulkChunk a = takeChunk();
         BulkChunk b = takeChunk();
@@ -334,8 +343,14 @@ public final class EsOutput implements Output {
         a.retries = c.retries;
         b.retries = c.retries;
         release(c);
-        log.warn("Elasticsearch refused a bulk request as too large (HTTP 413); sending it in two halves. output={} "
-                + "records={} hint=lower bulk_max_size or raise http.max_content_length", name, a.count + b.count);
+        if (status == 413) {
+            log.warn("Elasticsearch refused a bulk request as too large (HTTP 413); sending it in two halves. output={} "
+                    + "records={} hint=lower bulk_max_size or raise http.max_content_length", name, a.count + b.count);
+        } else if (errorLog.allow("split-" + status)) {
+            log.warn("Elasticsearch refused a bulk request for one of its records (HTTP {}); sending it in two halves, "
+                    + "down to that record, which goes to the dead-letter file. output={} records={} error={}", status,
+                    name, a.count + b.count, abbreviate(error, 300));
+        }
         deliver(a);
         deliver(b);
     }

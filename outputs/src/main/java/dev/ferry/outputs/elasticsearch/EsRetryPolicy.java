@@ -18,9 +18,10 @@ package dev.ferry.outputs.elasticsearch;
  * </table>
  *
  * A whole response is DELIVERED (its items are then read one by one) for 2xx, and RETRY for anything
- * else: 429, 5xx, 413, 401/403 (credentials may be fixed), 404 (a proxy path), 400 (never a record's
- * fault: bulk rejects bad records item by item). Connection errors and timeouts are RETRY too. A
- * retried record that has used up {@code Retry_Limit} is dead-lettered by the caller.
+ * else: 429, 5xx, 401/403 (credentials may be fixed), 404 (a proxy path), 400. Connection errors and
+ * timeouts are RETRY too. A retried record that has used up {@code Retry_Limit} is dead-lettered by the
+ * caller. Two whole refusals are about one record rather than the cluster ({@link #refusesARecord}): the
+ * caller sends the request again in halves, and dead-letters a single record so refused.
  */
 public final class EsRetryPolicy {
 
@@ -63,6 +64,19 @@ public final class EsRetryPolicy {
             return Action.RETRY;
         }
         return Action.DEAD_LETTER;
+    }
+
+    /**
+     * Whether a whole refusal is about what one of the request's records is, so that sending the records in
+     * smaller requests gets the others through: 413 (the body is over a proxy's or
+     * {@code http.max_content_length}'s limit), and 400 {@code action_request_validation_exception}, which
+     * Elasticsearch answers for the whole bulk request when one item fails the checks it makes before it
+     * runs any (an {@code _id} longer than 512 bytes, an empty {@code _id}).
+     *
+     * @param errorType the response's {@code error.type}, or null
+     */
+    public static boolean refusesARecord(int status, String errorType) {
+        return status == 413 || (status == 400 && "action_request_validation_exception".equals(errorType));
     }
 
     /** Whether an item says the document was already there (a 409 on {@code create}). */

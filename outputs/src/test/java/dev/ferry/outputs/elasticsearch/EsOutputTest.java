@@ -227,6 +227,75 @@ class EsOutputTest {
         assertThat(out.counters().delivered.sum()).isEqualTo(4);
     }
 
+    /** What Elasticsearch 8 answers for a whole bulk request when one item's _id is over 512 bytes. */
+    private static Answer idTooLong(List<String> actions) {
+        String reason = "Validation Failed: 1: id [" + "x".repeat(600) + "] is too long, must be no longer than 512 bytes"
+                + " but was: 600;";
+        return new Answer(400, "{\"error\":{\"root_cause\":[{\"type\":\"action_request_validation_exception\","
+                + "\"reason\":\"" + reason + "\"}],\"type\":\"action_request_validation_exception\",\"reason\":\""
+                + reason + "\"},\"status\":400}");
+    }
+
+    @Test
+    void aRecordThatMakesElasticsearchRefuseTheWholeRequestIsFoundByHalvesAndDeadLettered() throws IOException {
+        EsOutput out = output("Retry_Limit", "False");
+        script.add(EsOutputTest::idTooLong); // records 0-3
+        script.add(EsOutputTest::allCreated); // 0-1
+        script.add(EsOutputTest::idTooLong); // 2-3
+        script.add(EsOutputTest::idTooLong); // 2
+        write(out, 4);
+        out.flush();
+        assertThat(requests).extracting(r -> r.actions().size()).containsExactly(4, 2, 2, 1, 1);
+        assertThat(out.counters().delivered.sum()).isEqualTo(3);
+        assertThat(out.counters().deadLettered.sum()).isEqualTo(1);
+        assertThat(deadLetters()).singleElement().satisfies(line -> assertThat(line)
+                .contains("\"offset\":20,\"target\":\"fluent-bit\",\"status\":400,\"reason\":\"HTTP 400 "
+                        + "action_request_validation_exception: Validation Failed: 1: id [" + "x".repeat(600)
+                        + "] is too long, must be no longer than 512 bytes but was: 600;\""));
+    }
+
+    @Test
+    void aBadRequestForAnyOtherReasonIsRetriedWhole() throws IOException {
+        EsOutput out = output("Retry_Limit", "1");
+        script.add(a -> new Answer(400, "{\"error\":{\"type\":\"illegal_argument_exception\",\"reason\":\"bad\"},"
+                + "\"status\":400}"));
+        write(out, 2);
+        out.flush();
+        assertThat(requests).extracting(r -> r.actions().size()).containsExactly(2, 2);
+        assertThat(out.counters().delivered.sum()).isEqualTo(2);
+        assertThat(out.counters().deadLettered.sum()).isZero();
+    }
+
+    @Test
+    void aSingleRecordTooLargeForTheServerIsDeadLetteredAtOnce() throws IOException {
+        EsOutput out = output("Retry_Limit", "False");
+        String nginx = "<html><head><title>413 Request Entity Too Large</title></head></html>";
+        script.add(a -> new Answer(413, nginx));
+        write(out, 1);
+        out.flush();
+        assertThat(requests).hasSize(1);
+        assertThat(out.counters().deadLettered.sum()).isEqualTo(1);
+        assertThat(deadLetters()).singleElement().satisfies(line -> assertThat(line)
+                .contains("\"status\":413,\"reason\":\"HTTP 413 <html><head><title>413 Request Entity Too Large"));
+    }
+
+    @Test
+    void afterTheRetryLimitEachRecordIsDeadLetteredWithItsOwnError() throws IOException {
+        EsOutput out = output("Retry_Limit", "1");
+        for (int i = 0; i < 2; i++) {
+            script.add(a -> items(a, new int[] {503, 429},
+                    new String[] {"unavailable_shards_exception", "es_rejected_execution_exception"}));
+        }
+        write(out, 2);
+        out.flush();
+        assertThat(requests).hasSize(2);
+        assertThat(deadLetters()).hasSize(2);
+        assertThat(deadLetters().get(0)).contains("\"offset\":0,").contains("\"status\":503,\"reason\":\"retry limit "
+                + "reached: HTTP 503 unavailable_shards_exception: reason 0\"");
+        assertThat(deadLetters().get(1)).contains("\"offset\":10,").contains("\"status\":429,\"reason\":\"retry limit "
+                + "reached: HTTP 429 es_rejected_execution_exception: reason 1\"");
+    }
+
     @Test
     void afterTheRetryLimitRecordsAreDeadLettered() throws IOException {
         EsOutput out = output("Retry_Limit", "2");
