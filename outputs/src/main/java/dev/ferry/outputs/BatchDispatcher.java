@@ -110,9 +110,7 @@ public final class BatchDispatcher<B> {
                     // its own flag and close its client before it closes this dispatcher).
                     closed = true;
                 } catch (RuntimeException | Error e) {
-                    log.error("{} output failed unexpectedly; the records will be sent again. output={} error={}",
-                            destination, name, e.toString(), e);
-                    carry(batch, e.toString());
+                    failedUnexpectedly(batch, e);
                 } finally {
                     slots.release();
                     pending.decrementAndGet();
@@ -126,6 +124,16 @@ public final class BatchDispatcher<B> {
             pending.decrementAndGet();
             throw new IOException("the " + destination + " output " + name + " is closed", e);
         }
+    }
+
+    /**
+     * Logs a delivery's unexpected failure (a bug) and keeps {@code batch} to be sent again. A delivery that
+     * moves its records to another batch as it goes (the ones to retry) calls this itself with that one.
+     */
+    public void failedUnexpectedly(B batch, Throwable e) {
+        log.error("{} output failed unexpectedly; the records will be sent again. output={} error={}",
+                destination, name, e.toString(), e);
+        carry(batch, e.toString());
     }
 
     /** Keeps {@code batch} (records without a final answer) until the next {@link #submitCarried}. */
@@ -168,8 +176,8 @@ public final class BatchDispatcher<B> {
     /** Throws if batches are carried (after {@link #awaitAll}): their records have no final answer yet. */
     public void throwIfCarried(java.nio.file.Path deadLetterFile) throws IOException {
         if (!carried.isEmpty()) {
-            throw new IOException("records could not be written to the dead-letter file " + deadLetterFile + ": "
-                    + carriedErrors.peek());
+            throw new IOException("records have no final answer yet and are sent again (dead-letter file "
+                    + deadLetterFile + "): " + carriedErrors.peek());
         }
     }
 

@@ -173,100 +173,110 @@ public final class EsOutput implements Output {
         dispatcher.submit(c);
     }
 
-    /** Sends {@code c} until each of its records is delivered or dead-lettered. Runs on a worker. */
-    private void deliver(BulkChunk c) throws InterruptedException {
-        while (true) {
-            if (closed) {
-                throw new InterruptedException("closed");
-            }
-            EsBulkResponse r = null;
-            String error;
-            int status = 0;
-            try {
-                r = service.send(c.body.array(), c.body.length(), c.count);
-                error = wholeFailure(r, c);
-                status = r.httpStatus();
-            } catch (IOException e) {
-                error = e.getMessage();
+    /**
+     * Sends {@code first} until each of its records is delivered or dead-lettered. Runs on a worker. Records
+     * to retry move to a new chunk and {@code first} goes back to the pool, so an unexpected failure hands the
+     * dispatcher the chunk that holds the records without an answer at that moment, not {@code first}.
+     */
+    private void deliver(BulkChunk first) throws InterruptedException {
+        BulkChunk c = first;
+        try {
+            while (true) {
                 if (closed) {
                     throw new InterruptedException("closed");
                 }
-                if (errorLog.allow("unreachable")) {
-                    log.error("Elasticsearch cannot be reached; retrying. output={} host={} retries={} error={}", name,
-                            service.currentHost(), c.retries, e.getMessage());
-                }
-            }
-            if (error != null) {
-                counters.failedRequests.increment();
-                if (r != null && EsRetryPolicy.refusesARecord(status, r.wholeErrorType())) {
-                    if (c.count > 1) {
-                        splitAndDeliver(c, status, error);
-                    } else {
-                        c.failedAll(status, r.wholeErrorType() == null ? error
-                                : itemError(status, r.wholeErrorType(), r.wholeReason()));
-                        deadLetterAll(c, "");
+                EsBulkResponse r = null;
+                String error;
+                int status = 0;
+                try {
+                    r = service.send(c.body.array(), c.body.length(), c.count);
+                    error = wholeFailure(r, c);
+                    status = r.httpStatus();
+                } catch (IOException e) {
+                    error = e.getMessage();
+                    if (closed) {
+                        throw new InterruptedException("closed");
                     }
+                    if (errorLog.allow("unreachable")) {
+                        log.error("Elasticsearch cannot be reached; retrying. output={} host={} retries={} error={}",
+                                name, service.currentHost(), c.retries, e.getMessage());
+                    }
+                }
+                if (error != null) {
+                    counters.failedRequests.increment();
+                    if (r != null && EsRetryPolicy.refusesARecord(status, r.wholeErrorType())) {
+                        if (c.count > 1) {
+                            splitAndDeliver(c, status, error);
+                        } else {
+                            c.failedAll(status, r.wholeErrorType() == null ? error
+                                    : itemError(status, r.wholeErrorType(), r.wholeReason()));
+                            deadLetterAll(c, "");
+                        }
+                        return;
+                    }
+                    if (r != null) {
+                        logWholeFailure(r, c, error);
+                    }
+                    c.failedAll(status, error);
+                    if (!retryLater(c)) {
+                        return;
+                    }
+                    continue;
+                }
+                BulkChunk retry = null;
+                List<DeadLetter> letters = null;
+                List<Integer> letterItems = null;
+                int delivered = 0;
+                int present = 0;
+                if (!r.errors()) {
+                    delivered = c.count;
+                } else {
+                    for (int i = 0; i < c.count; i++) {
+                        int s = r.status(i);
+                        String type = r.errorType(i);
+                        switch (EsRetryPolicy.forItem(s, type, config.writeOperation())) {
+                            case DELIVERED -> {
+                                delivered++;
+                                if (EsRetryPolicy.isAlreadyPresent(s, type, config.writeOperation())) {
+                                    present++;
+                                }
+                            }
+                            case RETRY -> {
+                                if (retry == null) {
+                                    retry = takeChunk();
+                                    retry.retries = c.retries;
+                                }
+                                retry.appendFrom(c, i);
+                                retry.failed(retry.count - 1, s, itemError(s, type, r.reason(i)));
+                            }
+                            case DEAD_LETTER -> {
+                                if (letters == null) {
+                                    letters = new ArrayList<>();
+                                    letterItems = new ArrayList<>();
+                                }
+                                letters.add(c.letter(i, s, itemError(s, type, r.reason(i)),
+                                        System.currentTimeMillis()));
+                                letterItems.add(i);
+                            }
+                        }
+                    }
+                }
+                counters.delivered.add(delivered);
+                counters.alreadyPresent.add(present);
+                if (letters != null) {
+                    deadLetter(c, letters, letterItems);
+                }
+                release(c);
+                if (retry == null) {
                     return;
                 }
-                if (r != null) {
-                    logWholeFailure(r, c, error);
-                }
-                c.failedAll(status, error);
+                c = retry;
                 if (!retryLater(c)) {
                     return;
                 }
-                continue;
             }
-            BulkChunk retry = null;
-            List<DeadLetter> letters = null;
-            List<Integer> letterItems = null;
-            int delivered = 0;
-            int present = 0;
-            if (!r.errors()) {
-                delivered = c.count;
-            } else {
-                for (int i = 0; i < c.count; i++) {
-                    int s = r.status(i);
-                    String type = r.errorType(i);
-                    switch (EsRetryPolicy.forItem(s, type, config.writeOperation())) {
-                        case DELIVERED -> {
-                            delivered++;
-                            if (EsRetryPolicy.isAlreadyPresent(s, type, config.writeOperation())) {
-                                present++;
-                            }
-                        }
-                        case RETRY -> {
-                            if (retry == null) {
-                                retry = takeChunk();
-                                retry.retries = c.retries;
-                            }
-                            retry.appendFrom(c, i);
-                            retry.failed(retry.count - 1, s, itemError(s, type, r.reason(i)));
-                        }
-                        case DEAD_LETTER -> {
-                            if (letters == null) {
-                                letters = new ArrayList<>();
-                                letterItems = new ArrayList<>();
-                            }
-                            letters.add(c.letter(i, s, itemError(s, type, r.reason(i)), System.currentTimeMillis()));
-                            letterItems.add(i);
-                        }
-                    }
-                }
-            }
-            counters.delivered.add(delivered);
-            counters.alreadyPresent.add(present);
-            if (letters != null) {
-                deadLetter(c, letters, letterItems);
-            }
-            release(c);
-            if (retry == null) {
-                return;
-            }
-            c = retry;
-            if (!retryLater(c)) {
-                return;
-            }
+        } catch (RuntimeException | Error e) {
+            dispatcher.failedUnexpectedly(c, e);
         }
     }
 
