@@ -54,6 +54,7 @@ final class SpoolStageHandler implements EventHandler<RingSlot> {
     private long lastDiskLog;
     /** pausedSince != 0, for other threads. */
     private volatile boolean waiting;
+    private long lastAppendErrorLog = System.nanoTime() - PAUSE_LOG_INTERVAL_NANOS;
 
     SpoolStageHandler(SpoolWriter writer, List<TagPattern> outputMatches, RingCounters counters, BooleanSupplier halted) {
         this.writer = writer;
@@ -83,8 +84,7 @@ final class SpoolStageHandler implements EventHandler<RingSlot> {
                     }
                 }
                 resumed();
-                writer.append(record);
-                counters.spooled.increment();
+                append(record);
             }
         }
         RecordOrigin origin = record.origin();
@@ -99,6 +99,29 @@ final class SpoolStageHandler implements EventHandler<RingSlot> {
             }
             resumed();
             acks.acknowledgeAll();
+        }
+    }
+
+    /**
+     * Appends the record to the spool. One the spool cannot take (a tag or origin id over 64 KiB) cannot be
+     * kept anywhere, and its input's position moves on with the next record's: it is counted as a stage error
+     * and logged with where it came from, never passed over silently.
+     */
+    private void append(LogRecord record) {
+        try {
+            writer.append(record);
+            counters.spooled.increment();
+        } catch (RuntimeException e) {
+            counters.stageErrors.increment();
+            long now = System.nanoTime();
+            if (now - lastAppendErrorLog >= PAUSE_LOG_INTERVAL_NANOS) {
+                lastAppendErrorLog = now;
+                RecordOrigin origin = record.origin();
+                String tag = record.tag();
+                LOG.error("A record could not be written to the spool; it is not delivered (counted in stage_errors). "
+                        + "file={} offset={} tag={} error={}", origin == null ? "-" : origin.path(), record.offset(),
+                        tag.length() <= 200 ? tag : tag.substring(0, 200) + "...", e.getMessage());
+            }
         }
     }
 

@@ -168,6 +168,48 @@ class SpooledRingTest {
         }
     }
 
+    /**
+     * A record the spool cannot take (a tag over its 64 KiB limit) is counted as a stage error and logged with
+     * its file and offset; the records around it arrive, and the input's position goes to the end.
+     */
+    @Test
+    void aRecordTheSpoolCannotTakeIsCountedAndLoggedAndTheOthersArrive() throws Exception {
+        GatedOutput out = new GatedOutput();
+        out.open.countDown();
+        CountingOrigin origin = new CountingOrigin();
+        try (Spool spool = Spool.open(new SpoolConfig(dir.resolve("spool"), SpoolSync.NORMAL, 0))) {
+            OutputRoute route = new OutputRoute("out", TagPattern.wildcard("*"), out);
+            var reader = spool.reader("out", 0);
+            RecordRing ring = new RecordRing(64, 1, RecordRing.Wait.BLOCKING, List.of(), List.of(route), true,
+                    spool.writer());
+            SpoolConsumer consumer = new SpoolConsumer(route, reader, LOG_ONLY, ring.counters(), 256);
+            String hugeTag = "t".repeat(70_000);
+            String log = TestLogs.of(() -> {
+                ring.start();
+                consumer.start();
+                LineBatch batch = new LineBatch(100);
+                long offset = 0;
+                for (int i = 0; i < 10; i++) {
+                    byte[] line = ("line " + i).getBytes(StandardCharsets.UTF_8);
+                    batch.begin(line, i == 5 ? hugeTag : "t", new LineDecoder(null, null, null), origin, 0);
+                    batch.add(0, line.length, offset, offset + line.length + 1);
+                    offset += line.length + 1;
+                    ring.publish(batch);
+                }
+                assertThat(ring.drainAndStop(Duration.ofSeconds(30))).isTrue();
+                assertThat(consumer.drain(Duration.ofSeconds(30), () -> false)).isTrue();
+                consumer.close();
+            });
+            assertThat(out.delivered).containsExactly("line 0", "line 1", "line 2", "line 3", "line 4", "line 6", "line 7",
+                    "line 8", "line 9");
+            assertThat(ring.counters().stageErrors()).isEqualTo(1);
+            assertThat(origin.acked.get()).as("the input's position reaches the end").isEqualTo(70);
+            assertThat(log).contains("ERROR dev.ferry.pipeline.ring.SpoolStageHandler - A record could not be written to "
+                    + "the spool; it is not delivered (counted in stage_errors). file=/a.log offset=35 tag=" + "t".repeat(200)
+                    + "... error=");
+        }
+    }
+
     @Test
     void aFullSpoolPausesTheInputsAndEveryRecordArrivesOnceInOrderWhenTheOutputRecovers() throws Exception {
         GatedOutput out = new GatedOutput();
