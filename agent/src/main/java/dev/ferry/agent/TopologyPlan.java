@@ -25,12 +25,15 @@ public record TopologyPlan(String origin, ServiceConfig service, ParserRegistry 
                            List<PlannedPlugin> filters, List<PlannedPlugin> outputs, List<String> warnings,
                            boolean replay) {
 
+    /** A plugin's own Log_Level: Fluent Bit has it, ferry logs every plugin at the [SERVICE] one. */
+    private static final OptionSpec PLUGIN_LOG_LEVEL = OptionSpec.ignoredOption("Log_Level",
+            "ferry logs every plugin at the Log_Level of [SERVICE]");
+
     static final List<OptionSpec> COMMON_INPUT = List.of(
             OptionSpec.string("Name", "the plugin").asRequired(),
             OptionSpec.string("Tag", "the tag of the records this input makes"),
             OptionSpec.string("Alias", "the name of this instance in logs and metrics"),
-            OptionSpec.choice("Log_Level", "info", List.of("off", "error", "warn", "warning", "info", "debug", "trace"),
-                    "accepted for compatibility; ferry has one log level, in [SERVICE]"),
+PLUGIN_LOG_LEVEL,
             OptionSpec.ignoredOption("Threaded", "every ferry input runs on its own thread"),
             OptionSpec.ignoredOption("storage.type", "the spool is set for the whole agent with storage.path in [SERVICE]"),
             OptionSpec.ignoredOption("storage.pause_on_chunks_overlimit", "inputs always pause when the spool is full; nothing is dropped"),
@@ -41,16 +44,14 @@ public record TopologyPlan(String origin, ServiceConfig service, ParserRegistry 
             OptionSpec.string("Match", "the tags this filter takes, with * wildcards"),
             OptionSpec.string("Match_Regex", "the tags this filter takes, as a regular expression"),
             OptionSpec.string("Alias", "the name of this instance in logs and metrics"),
-            OptionSpec.choice("Log_Level", "info", List.of("off", "error", "warn", "warning", "info", "debug", "trace"),
-                    "accepted for compatibility; ferry has one log level, in [SERVICE]"));
+PLUGIN_LOG_LEVEL);
 
     static final List<OptionSpec> COMMON_OUTPUT = List.of(
             OptionSpec.string("Name", "the plugin").asRequired(),
             OptionSpec.string("Match", "the tags this output takes, with * wildcards"),
             OptionSpec.string("Match_Regex", "the tags this output takes, as a regular expression"),
             OptionSpec.string("Alias", "the name of this instance in logs and metrics"),
-            OptionSpec.choice("Log_Level", "info", List.of("off", "error", "warn", "warning", "info", "debug", "trace"),
-                    "accepted for compatibility; ferry has one log level, in [SERVICE]"),
+PLUGIN_LOG_LEVEL,
             OptionSpec.ignoredOption("Retry_Limit", "local outputs are retried until they succeed"),
             OptionSpec.ignoredOption("Workers", "local outputs are written from the ring's output thread"),
             OptionSpec.size("storage.total_limit_size", null, "the most bytes of records this output may have in the disk "

@@ -83,7 +83,7 @@ class ElasticsearchTlsIT {
                 + "    Read_from_Head On\n    Exit_On_Eof On\n    DB " + dir.resolve("ferry.db") + "\n    Parser json\n"
                 + "\n[OUTPUT]\n    Name es\n    Match *\n    Host 127.0.0.1\n    Port " + es.port() + "\n"
                 + "    HTTP_User " + LocalElasticsearch.USER + "\n    HTTP_Passwd ${ES_PASSWORD}\n    Index " + index + "\n"
-                + "    Suppress_Type_Name On\n    Retry_Limit False\n    dead_letter.path " + dir.resolve("dead-letter") + "\n"
+                + "    Retry_Limit False\n    dead_letter.path " + dir.resolve("dead-letter") + "\n"
                 + "    tls On\n    tls.verify On\n    tls.ca_file " + ca + "\n";
     }
 

@@ -59,7 +59,6 @@ public final class EsIts {
                 + "    HTTP_User          " + ElasticsearchNode.USER + "\n"
                 + "    HTTP_Passwd        ${ES_PASSWORD}\n"
                 + "    Index              " + index + "\n"
-                + "    Suppress_Type_Name On\n"
                 + "    Retry_Limit        False\n"
                 + "    dead_letter.path   " + deadLetters + "\n"
                 + esExtra;

@@ -3,6 +3,7 @@ package dev.ferry.outputs.elasticsearch;
 import dev.ferry.outputs.DeadLetter;
 import dev.ferry.outputs.RecordOrigins;
 import dev.ferry.pipeline.record.ByteSink;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /**
@@ -92,6 +93,16 @@ final class BulkChunk {
 
     int end(int i) {
         return i + 1 < count ? starts[i + 1] : body.length();
+    }
+
+    /** The action and document lines of record {@code i}, as sent. */
+    String lines(int i) {
+        return new String(body.array(), starts[i], end(i) - starts[i], StandardCharsets.UTF_8);
+    }
+
+    /** The whole request body, as sent (before compression). */
+    String text() {
+        return new String(body.array(), 0, body.length(), StandardCharsets.UTF_8);
     }
 
     /** The document line of record {@code i}, without its newline. */

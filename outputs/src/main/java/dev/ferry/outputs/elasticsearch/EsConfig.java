@@ -39,10 +39,8 @@ import java.util.Locale;
  * @param idKey a record key whose value is the document id, or null ({@code Id_Key})
  * @param writeOperation the bulk action ({@code Write_Operation})
  * @param replaceDots whether dots in keys become underscores ({@code Replace_Dots})
- * @param suppressTypeName whether to leave {@code _type} out of bulk actions
  * @param pipeline an ingest pipeline to send documents through, or null ({@code Pipeline})
  * @param auth how to authenticate
- * @param bufferSize the most response bytes read, or -1 for no limit ({@code Buffer_Size False})
  * @param traceOutput whether to log every request body ({@code Trace_Output})
  * @param traceError whether to log the body of failed requests ({@code Trace_Error})
  * @param retryLimit how often a failed batch is retried ({@code Retry_Limit})
@@ -61,8 +59,7 @@ public record EsConfig(
         String logstashPrefixKey, String logstashPrefixSeparator, StrftimeFormat logstashDateFormat,
         boolean currentTimeIndex, String timeKey, StrftimeFormat timeKeyFormat, boolean timeKeyNanos,
         boolean includeTagKey, String tagKey, boolean generateId, String idKey, WriteOperation writeOperation,
-        boolean replaceDots, boolean suppressTypeName, String pipeline, EsAuth auth, long bufferSize,
-        boolean traceOutput, boolean traceError, RetryLimit retryLimit, int workers, boolean gzip, TlsConfig tls,
+        boolean replaceDots, String pipeline, EsAuth auth, boolean traceOutput, boolean traceError, RetryLimit retryLimit, int workers, boolean gzip, TlsConfig tls,
         long bulkMaxSize, java.nio.file.Path deadLetterPath, String deadLetterIndex) {
 
     /** The bulk API action each document is sent with. */
@@ -70,8 +67,6 @@ public record EsConfig(
         CREATE, INDEX, UPDATE, UPSERT
     }
 
-    /** {@code bufferSize} meaning no limit. */
-    public static final long UNLIMITED = -1;
 
     private static final String AWS = "AWS request signing is not supported; use HTTP_API_Key or HTTP_User";
 
@@ -101,15 +96,16 @@ public record EsConfig(
             OptionSpec.choice("Write_Operation", "create", List.of("create", "index", "update", "upsert"),
                     "Bulk action: create, index, update or upsert (update and upsert need Id_Key or Generate_ID)."),
             OptionSpec.bool("Replace_Dots", false, "Replace dots in keys with underscores."),
-            OptionSpec.bool("Suppress_Type_Name", false, "Leave _type out of bulk actions."),
+            OptionSpec.ignoredOption("Suppress_Type_Name", "ferry never writes _type: mapping types were removed in "
+                    + "Elasticsearch 8"),
             OptionSpec.string("Pipeline", "Ingest pipeline to send documents through."),
             OptionSpec.string("HTTP_User", "Basic-auth user."),
             OptionSpec.string("HTTP_Passwd", "Basic-auth password (needs HTTP_User)."),
             OptionSpec.string("HTTP_API_Key", "API key (base64 of id:key); instead of HTTP_User/HTTP_Passwd."),
             OptionSpec.string("Cloud_ID", "Elastic Cloud ID; sets Host and Port unless Host is set."),
             OptionSpec.string("Cloud_Auth", "Elastic Cloud user:password; overrides HTTP_User and HTTP_Passwd."),
-            OptionSpec.string("Buffer_Size", "Most response bytes read, or False for no limit.")
-                    .withDefault("512KB"),
+            OptionSpec.ignoredOption("Buffer_Size", "ferry reads every response whole; it asks Elasticsearch for the "
+                    + "failed items only"),
             OptionSpec.bool("Trace_Output", false, "Log every request body (for debugging)."),
             OptionSpec.bool("Trace_Error", false, "Log the request and response of failed requests."),
             OptionSpec.string("Retry_Limit", "Retries of a failed batch: a number, False or no_limits (forever), "
@@ -168,7 +164,7 @@ public record EsConfig(
                 strftime(o, "Logstash_DateFormat"), o.bool("Current_Time_Index"), o.string("Time_Key"),
                 strftime(o, "Time_Key_Format"), o.bool("Time_Key_Nanos"), o.bool("Include_Tag_Key"),
                 o.string("Tag_Key"), o.bool("Generate_ID"), o.string("Id_Key"), op, o.bool("Replace_Dots"),
-                o.bool("Suppress_Type_Name"), o.string("Pipeline"), auth, bufferSize(o), o.bool("Trace_Output"),
+                o.string("Pipeline"), auth, o.bool("Trace_Output"),
                 o.bool("Trace_Error"), retry, (int) workers, o.string("Compress") != null, TlsConfig.from(o),
                 bulkMaxSize(o), java.nio.file.Path.of(o.string("dead_letter.path")), deadLetterIndex(o));
     }
@@ -259,19 +255,6 @@ public record EsConfig(
         if (size < 1024 || size > 1L << 30) {
             throw o.error("bulk_max_size", "bad value '" + o.string("bulk_max_size") + "' for key 'bulk_max_size'; "
                     + "allowed: a size from 1KiB to 1GiB, such as 5MiB");
-        }
-        return size;
-    }
-
-    private static long bufferSize(Options o) {
-        String v = o.string("Buffer_Size");
-        if (Boolean.FALSE.equals(OptionType.parseBool(v))) {
-            return UNLIMITED;
-        }
-        long size = OptionType.parseSize(v);
-        if (size < 0) {
-            throw o.error("Buffer_Size", "bad value '" + v + "' for key 'Buffer_Size'; allowed: a size such as 512KB, "
-                    + "or False for no limit");
         }
         return size;
     }

@@ -188,6 +188,10 @@ public final class EsOutput implements Output {
                 EsBulkResponse r = null;
                 String error;
                 int status = 0;
+                if (config.traceOutput()) {
+                    log.info("Elasticsearch bulk request (Trace_Output). output={} host={} records={} body=\n{}", name,
+                            service.currentHost(), c.count, c.text());
+                }
                 try {
                     r = service.send(c.body.array(), c.body.length(), c.count);
                     error = wholeFailure(r, c);
@@ -234,7 +238,12 @@ public final class EsOutput implements Output {
                     for (int i = 0; i < c.count; i++) {
                         int s = r.status(i);
                         String type = r.errorType(i);
-                        switch (EsRetryPolicy.forItem(s, type, config.writeOperation())) {
+                        EsRetryPolicy.Action action = EsRetryPolicy.forItem(s, type, config.writeOperation());
+                        if (action != EsRetryPolicy.Action.DELIVERED && config.traceError()) {
+                            log.error("Elasticsearch refused a document (Trace_Error). output={} status={} error={} "
+                                    + "request=\n{}", name, s, itemError(s, type, r.reason(i)), c.lines(i));
+                        }
+                        switch (action) {
                             case DELIVERED -> {
                                 delivered++;
                                 if (EsRetryPolicy.isAlreadyPresent(s, type, config.writeOperation())) {
@@ -303,10 +312,13 @@ public final class EsOutput implements Output {
             }
             return;
         }
-        if (errorLog.allow("status-" + s)) {
+        if (config.traceError()) {
+            log.error("Elasticsearch refused a bulk request (Trace_Error); retrying. output={} host={} status={} records={} "
+                    + "retries={} response={} request=\n{}", name, service.currentHost(), s, c.count, c.retries, r.body(),
+                    c.text());
+        } else if (errorLog.allow("status-" + s)) {
             log.error("Elasticsearch refused a bulk request; retrying. output={} host={} status={} records={} retries={} "
-                    + "error={}", name, service.currentHost(), s, c.count, c.retries,
-                    config.traceError() ? error : abbreviate(error, 200));
+                    + "error={}", name, service.currentHost(), s, c.count, c.retries, abbreviate(error, 200));
         }
     }
 

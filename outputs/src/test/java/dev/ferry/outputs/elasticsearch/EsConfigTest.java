@@ -81,7 +81,6 @@ class EsConfigTest {
         assertThat(c.includeTagKey()).isFalse();
         assertThat(c.writeOperation()).isEqualTo(EsConfig.WriteOperation.CREATE);
         assertThat(c.auth()).isEqualTo(EsAuth.NONE);
-        assertThat(c.bufferSize()).isEqualTo(512 * 1024);
         assertThat(c.retryLimit()).isEqualTo(new RetryLimit(1, false));
         assertThat(c.workers()).isEqualTo(2);
         assertThat(c.gzip()).isFalse();
@@ -91,12 +90,11 @@ class EsConfigTest {
 
     @Test
     void typedKeys() {
-        EsConfig c = config("Write_Operation", "Upsert", "Id_Key", "id", "Buffer_Size", "False", "Retry_Limit",
+        EsConfig c = config("Write_Operation", "Upsert", "Id_Key", "id", "Retry_Limit",
                 "no_retries", "Workers", "4", "Compress", "gzip", "tls", "on", "tls.verify", "off",
                 "tls.ca_file", "/ca.pem", "tls.crt_file", "/c.pem", "tls.key_file", "/k.pem", "tls.vhost", "es.local",
-                "Time_Key_Nanos", "on", "Suppress_Type_Name", "on", "Path", "/es");
+                "Time_Key_Nanos", "on", "Path", "/es");
         assertThat(c.writeOperation()).isEqualTo(EsConfig.WriteOperation.UPSERT);
-        assertThat(c.bufferSize()).isEqualTo(EsConfig.UNLIMITED);
         assertThat(c.retryLimit()).isEqualTo(RetryLimit.NONE);
         assertThat(c.workers()).isEqualTo(4);
         assertThat(c.gzip()).isTrue();
@@ -105,7 +103,6 @@ class EsConfigTest {
         assertThat(c.tls().crtFile()).isEqualTo("/c.pem");
         assertThat(c.tls().vhost()).isEqualTo("es.local");
         assertThat(c.timeKeyNanos()).isTrue();
-        assertThat(c.suppressTypeName()).isTrue();
         assertThat(c.path()).isEqualTo("/es");
     }
 
@@ -174,11 +171,13 @@ class EsConfigTest {
     }
 
     @Test
-    void badBufferSizeIsAnError() {
-        assertThatThrownBy(() -> config("Buffer_Size", "lots"))
-                .isInstanceOf(ConfigException.class)
-                .hasMessage("test.conf:5: [OUTPUT] es: bad value 'lots' for key 'Buffer_Size'; allowed: a size such as "
-                        + "512KB, or False for no limit");
+    void optionsThatHaveNoEffectInFerryAreAcceptedWithAWarningThatSaysWhy() {
+        Options o = bind("Buffer_Size", "False", "Suppress_Type_Name", "On");
+        assertThat(o.warnings()).containsExactly(
+                "test.conf:5: [OUTPUT] es: key 'Buffer_Size' has no effect in ferry (ferry reads every response whole; "
+                        + "it asks Elasticsearch for the failed items only)",
+                "test.conf:6: [OUTPUT] es: key 'Suppress_Type_Name' has no effect in ferry (ferry never writes _type: "
+                        + "mapping types were removed in Elasticsearch 8)");
     }
 
     @Test

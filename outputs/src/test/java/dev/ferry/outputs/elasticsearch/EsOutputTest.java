@@ -8,6 +8,7 @@ import com.sun.net.httpserver.HttpServer;
 import dev.ferry.outputs.RetrySchedule;
 import dev.ferry.outputs.Sections;
 import dev.ferry.outputs.TestRecords;
+import dev.ferry.pipeline.TestLogs;
 import dev.ferry.pipeline.record.LogRecord;
 import java.io.IOException;
 import java.io.InputStream;
@@ -294,6 +295,40 @@ class EsOutputTest {
                 + "reached: HTTP 503 unavailable_shards_exception: reason 0\"");
         assertThat(deadLetters().get(1)).contains("\"offset\":10,").contains("\"status\":429,\"reason\":\"retry limit "
                 + "reached: HTTP 429 es_rejected_execution_exception: reason 1\"");
+    }
+
+    @Test
+    void traceOutputLogsEveryRequestBody() throws Exception {
+        EsOutput out = output("Trace_Output", "On");
+        String log = TestLogs.of(() -> {
+            write(out, 2);
+            out.flush();
+        });
+        assertThat(log).contains("INFO dev.ferry.outputs.elasticsearch.EsOutput - Elasticsearch bulk request (Trace_Output). "
+                + "output=es.0 host=127.0.0.1:" + port + " records=2 body=\n"
+                + "{\"create\":{\"_index\":\"fluent-bit\",\"_id\":\"fp-1:0\"}}\n"
+                + "{\"@timestamp\":\"2024-01-01T10:00:00.123Z\",\"seq\":0}\n"
+                + "{\"create\":{\"_index\":\"fluent-bit\",\"_id\":\"fp-1:10\"}}\n"
+                + "{\"@timestamp\":\"2024-01-01T10:00:00.123Z\",\"seq\":1}\n");
+    }
+
+    @Test
+    void traceErrorLogsTheRequestAndResponseOfWhatFailed() throws Exception {
+        EsOutput out = output("Trace_Error", "On", "Retry_Limit", "3");
+        script.add(a -> new Answer(503, "{\"error\":\"unavailable\"}"));
+        script.add(a -> items(a, new int[] {201, 400}, new String[] {null, "mapper_parsing_exception"}));
+        String log = TestLogs.of(() -> {
+            write(out, 2);
+            out.flush();
+        });
+        assertThat(log).contains("ERROR dev.ferry.outputs.elasticsearch.EsOutput - Elasticsearch refused a bulk request "
+                + "(Trace_Error); retrying. output=es.0 host=127.0.0.1:" + port + " status=503 records=2 retries=0 "
+                + "response={\"error\":\"unavailable\"} request=\n{\"create\":{\"_index\":\"fluent-bit\",\"_id\":\"fp-1:0\"}}\n");
+        assertThat(log).contains("ERROR dev.ferry.outputs.elasticsearch.EsOutput - Elasticsearch refused a document "
+                + "(Trace_Error). output=es.0 status=400 error=HTTP 400 mapper_parsing_exception: reason 1 request=\n"
+                + "{\"create\":{\"_index\":\"fluent-bit\",\"_id\":\"fp-1:10\"}}\n"
+                + "{\"@timestamp\":\"2024-01-01T10:00:00.123Z\",\"seq\":1}\n");
+        assertThat(out.counters().deadLettered.sum()).isEqualTo(1);
     }
 
     @Test
