@@ -222,9 +222,13 @@ public final class Agent {
             long lost = consumers.stream().mapToLong(c -> c.reader().lostEntries()).sum();
             drained &= lost == 0 && !broken.isDone();
             if (counters != null) {
-                LOG.info("ferry stopped. records_in={} spooled={} delivered={} parse_errors_kept_whole={} dropped_by_filters={} unrouted={} stage_errors={} lost_in_damaged_spool={} drained={}",
-                        counters.published(), counters.spooled(), counters.delivered(), counters.parseErrors(), counters.dropped(),
-                        counters.unrouted(), counters.stageErrors(), lost, drained);
+                // The outputs' final answers: delivered, or dead-lettered (kept aside in the dead-letter file).
+                long deadLettered = outputs.stream().mapToLong(o -> o.output().deadLettered()).sum();
+                LOG.info("ferry stopped. records_in={} spooled={} delivered={} dead_lettered={} parse_errors_kept_whole={} "
+                        + "dropped_by_filters={} unrouted={} stage_errors={} lost_in_spool={} drained={}",
+                        counters.published(), counters.spooled(), counters.delivered() - deadLettered, deadLettered,
+                        counters.parseErrors(), counters.dropped(), counters.unrouted(), counters.stageErrors(), lost,
+                        drained);
             }
         }
         return drained;

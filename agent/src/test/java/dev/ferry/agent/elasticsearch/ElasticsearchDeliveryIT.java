@@ -189,7 +189,7 @@ class ElasticsearchDeliveryIT {
             assertExactlyOnce(es.seqValues(index), range(0, 21_000));
             assertThat(closedCounter(err, "delivered")).as(err).isEqualTo(21_000);
             assertThat(closedCounter(err, "dead_lettered")).isZero();
-            assertThat(err).contains("ferry stopped. records_in=21000 spooled=21000 delivered=21000 ")
+            assertThat(err).contains("ferry stopped. records_in=21000 spooled=21000 delivered=21000 dead_lettered=0 ")
                     .contains("drained=true");
             System.out.printf("spool full: %s%n", err.lines().filter(l -> l.contains("The spool has room again"))
                     .findFirst().orElse("?"));
@@ -346,6 +346,8 @@ class ElasticsearchDeliveryIT {
             assertThat(es.count(index)).isEqualTo(good.size());
             assertExactlyOnce(es.seqValues(index), good);
             assertThat(closedCounter(err, "dead_lettered")).as(err).isEqualTo(bad.size());
+            assertThat(err).contains("ferry stopped. records_in=1000 spooled=1000 delivered=" + good.size() + " dead_lettered="
+                    + bad.size() + " ");
             assertThat(err).contains("Elasticsearch refused a bulk request for one of its records (HTTP 400); sending it "
                     + "in two halves, down to that record, which goes to the dead-letter file. output=es.0 records=");
             List<Long> deadSeqs = new ArrayList<>();

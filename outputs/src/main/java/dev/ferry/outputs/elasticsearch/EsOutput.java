@@ -97,6 +97,11 @@ public final class EsOutput implements Output {
         return counters;
     }
 
+    @Override
+    public long deadLettered() {
+        return counters.deadLettered.sum();
+    }
+
     /** The dead-letter file (created on the first dead letter). */
     public java.nio.file.Path deadLetterFile() {
         return deadLetters.file();

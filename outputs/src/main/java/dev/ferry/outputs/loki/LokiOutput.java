@@ -161,6 +161,11 @@ public final class LokiOutput implements Output {
         return counters;
     }
 
+    @Override
+    public long deadLettered() {
+        return counters.deadLettered.sum();
+    }
+
     /** New streams that took a label past {@code max_label_values}; readable from any thread. */
     public long streamsOverLabelLimit() {
         return streams.overLimit.sum();

@@ -28,6 +28,15 @@ public interface Output extends AutoCloseable {
     default void finish() throws IOException {
     }
 
+    /**
+     * Records this output gave a final answer by keeping them aside instead of delivering them (dead letters:
+     * refused by the destination, or out of retries), since it was created; any thread may ask. Outputs
+     * without dead letters have none.
+     */
+    default long deadLettered() {
+        return 0;
+    }
+
     @Override
     void close() throws IOException;
 }
