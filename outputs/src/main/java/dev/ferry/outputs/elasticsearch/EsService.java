@@ -103,14 +103,26 @@ public final class EsService implements AutoCloseable {
             n = b.length;
         }
         try {
-            return client.post(targets.get(hostIndex), b, 0, n,
+            EsBulkResponse r = client.post(targets.get(hostIndex), b, 0, n,
                     (status, answer, answerLength, retryAfter) -> EsBulkResponse.parse(status, answer, answerLength, items));
+            if (targets.size() > 1 && unavailable(r.httpStatus())) {
+                current.compareAndSet(hostIndex, hostIndex + 1);
+            }
+            return r;
         } catch (IOException e) {
             if (targets.size() > 1) {
                 current.compareAndSet(hostIndex, hostIndex + 1);
             }
             throw new IOException(hostPorts.get(hostIndex) + ": " + HttpClients.describe(e), e);
         }
+    }
+
+    /**
+     * Whether an answer says this host cannot serve now, where another may: 502, 503, 504 (a node without a
+     * master, or a proxy whose backend is down). Not 429, which is the whole cluster pushing back.
+     */
+    private static boolean unavailable(int status) {
+        return status == 502 || status == 503 || status == 504;
     }
 
     /** Closes the connections; a {@link #send} in progress fails. */

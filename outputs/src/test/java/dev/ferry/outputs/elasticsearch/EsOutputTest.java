@@ -415,4 +415,33 @@ class EsOutputTest {
         assertThat(out.counters().delivered.sum()).isEqualTo(1);
         assertThat(requests).singleElement().extracting(Request::authorization).isEqualTo("ApiKey a2V5");
     }
+
+    @Test
+    void aHostThatAnswersUnavailableIsLeftForTheNext() throws IOException {
+        // The first host is up but cannot serve (a node without a master, or a proxy whose backend is down).
+        HttpServer unavailable = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        List<String> refused = new CopyOnWriteArrayList<>();
+        unavailable.createContext("/", ex -> {
+            ex.getRequestBody().readAllBytes();
+            refused.add(ex.getRequestURI().toString());
+            byte[] body = "{\"error\":{\"type\":\"master_not_discovered_exception\"},\"status\":503}"
+                    .getBytes(StandardCharsets.UTF_8);
+            ex.sendResponseHeaders(503, body.length);
+            try (OutputStream os = ex.getResponseBody()) {
+                os.write(body);
+            }
+        });
+        unavailable.start();
+        try {
+            EsOutput out = output("Host", "127.0.0.1:" + unavailable.getAddress().getPort() + ",127.0.0.1:" + port,
+                    "Retry_Limit", "2");
+            write(out, 2);
+            out.flush();
+            assertThat(refused).hasSize(1);
+            assertThat(requests).singleElement().extracting(r -> r.actions().size()).isEqualTo(2);
+            assertThat(out.counters().delivered.sum()).isEqualTo(2);
+        } finally {
+            unavailable.stop(0);
+        }
+    }
 }
