@@ -4,6 +4,7 @@ import dev.ferry.agent.config.ConfigLoader;
 import dev.ferry.agent.config.LoadedConfig;
 import dev.ferry.agent.demo.EmbeddedDefault;
 import dev.ferry.agent.demo.LocalElasticsearch;
+import dev.ferry.pipeline.config.ConfigEntry;
 import dev.ferry.pipeline.config.ConfigException;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -60,10 +61,10 @@ public final class Main implements Callable<Integer> {
         cli.setErr(new java.io.PrintWriter(err, true));
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             if (e instanceof ConfigException ce) {
-                err.println("ferry: " + ce.getMessage());
+                err.println("ferry: " + withoutSecrets(ce.getMessage(), environment()));
                 return BAD_CONFIG;
             }
-            err.println("ferry: " + e);
+            err.println("ferry: " + withoutSecrets(e.toString(), environment()));
             e.printStackTrace(err);
             return FAILED;
         });
@@ -73,6 +74,22 @@ public final class Main implements Callable<Integer> {
             return BAD_CONFIG;
         });
         return cli.execute(effective);
+    }
+
+    /**
+     * {@code message} with the value of every environment variable whose name says it holds a secret
+     * ({@code ELASTICSEARCH_PASSWORD}, {@code LOKI_TOKEN}, ...) replaced by {@code *****}: a configuration error
+     * repeats the bad value, which may have come from such a variable given to the wrong key.
+     */
+    static String withoutSecrets(String message, Map<String, String> environment) {
+        String out = message;
+        for (Map.Entry<String, String> v : environment.entrySet()) {
+            String value = v.getValue();
+            if (value != null && value.length() >= 4 && ConfigEntry.secretName(v.getKey()) && out.contains(value)) {
+                out = out.replace(value, "*****");
+            }
+        }
+        return out;
     }
 
     /** Turns Fluent Bit's command forms into ferry's: {@code -c FILE} and quick flags mean {@code run}. */

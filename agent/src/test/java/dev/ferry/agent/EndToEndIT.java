@@ -173,6 +173,19 @@ class EndToEndIT {
         }
     }
 
+    @Test
+    void aSecretFromTheEnvironmentGivenToTheWrongKeyIsNotRepeatedInTheError() throws Exception {
+        Path conf = dir.resolve("typo.conf");
+        Files.writeString(conf, "[INPUT]\n    Name tail\n    Path /x\n[OUTPUT]\n    Name es\n    Match *\n"
+                + "    Port ${ES_PASSWORD}\n");
+        try (FerryProcess ferry = FerryProcess.start(dir, Map.of("ES_PASSWORD", "Zq9-SuperSecret-77"), "check", "-c",
+                conf.toString())) {
+            assertThat(ferry.waitFor(Duration.ofSeconds(60))).isEqualTo(2);
+            assertThat(ferry.stderrText()).startsWith("ferry: " + conf + ":7: [OUTPUT] es: bad value '*****' for key 'Port'")
+                    .doesNotContain("Zq9-SuperSecret-77");
+        }
+    }
+
     static Path repoRoot() {
         Path p = Path.of("").toAbsolutePath();
         while (p != null && !Files.isDirectory(p.resolve("conf"))) {

@@ -22,7 +22,16 @@ public record ConfigEntry(String key, String value, SourceLocation location) {
 
     /** Whether the key may hold a secret ({@code HTTP_Passwd}, {@code Bearer_Token}, {@code HTTP_API_Key}, ...). */
     public boolean secret() {
-        String k = key.toLowerCase(Locale.ROOT);
+        return secretName(key);
+    }
+
+    /**
+     * Whether a key or variable of this name may hold a secret: it has one of the words passwd, password,
+     * token, secret, api_key, apikey, cloud_auth (any case), and does not end in {@code _file} or {@code _path}
+     * ({@code ELASTICSEARCH_PASSWORD}, {@code HTTP_Passwd}, {@code Kube_Token_File} is not).
+     */
+    public static boolean secretName(String name) {
+        String k = name.toLowerCase(Locale.ROOT);
         if (k.endsWith("_file") || k.endsWith("_path")) {
             return false; // where a secret is kept, not the secret
         }
