@@ -77,9 +77,18 @@ class OtpRotationIT {
     }
 
     private void awaitOutput(long lines, FerryProcess ferry) throws Exception {
-        FerryProcess.await(Duration.ofSeconds(120), () -> FerryProcess.lineCount(output) >= lines,
-                () -> "output has " + FerryProcess.lineCount(output) + " of " + lines + " lines; logs " + listing()
-                        + "; ferry stderr:\n" + FerryProcess.tail(ferry.stderrText()));
+        try {
+            FerryProcess.await(Duration.ofSeconds(120), () -> FerryProcess.lineCount(output) >= lines,
+                    () -> "output has " + FerryProcess.lineCount(output) + " of " + lines + " lines; logs " + listing()
+                            + "; ferry stderr:\n" + FerryProcess.tail(ferry.stderrText()));
+        } catch (AssertionError e) {
+            // kept by keepFerryLogs: which files ferry read, and when, and which lines it missed
+            java.util.Set<Long> got = new java.util.HashSet<>(seqs());
+            ferryLogs.append(ferry.stderrText()).append("\nmissing seq: ")
+                    .append(java.util.stream.LongStream.range(0, lines).filter(q -> !got.contains(q)).limit(100)
+                            .boxed().toList()).append('\n');
+            throw e;
+        }
     }
 
     /**
