@@ -18,7 +18,7 @@ import javax.net.ssl.SSLSocket;
 import javax.net.ssl.SSLSocketFactory;
 
 /**
- * A small HTTP/1.1 client for the outputs' bulk requests: blocking sockets, one request per connection
+ * A small HTTP/1.1 client for the outputs' bulk requests (and the kubernetes filter's GETs): blocking sockets, one request per connection
  * at a time, keep-alive connections pooled per host, optional TLS. The calling thread does all the
  * work (writes the request, reads the answer, hands it to an {@link AnswerReader}); the client's only
  * thread is a watchdog for stalled writes.
@@ -161,7 +161,23 @@ public final class BlockingHttpClient implements AutoCloseable {
      * @throws IllegalArgumentException if a header value holds a control character
      */
     public static Target post(String host, int port, String pathAndQuery, List<String> headers) {
-        StringBuilder sb = new StringBuilder(256).append("POST ").append(pathAndQuery).append(" HTTP/1.1\r\n")
+        return target("POST", host, port, pathAndQuery, headers);
+    }
+
+    /**
+     * A GET target, sent with {@link #get(Target, AnswerReader)} (with {@code Content-Length: 0}, which
+     * HTTP/1.1 servers accept on a GET).
+     *
+     * @param pathAndQuery e.g. {@code /api/v1/namespaces/default/pods/web-0}
+     * @param headers name, value, name, value...: sent with every request, after {@code Host}
+     * @throws IllegalArgumentException if a header value holds a control character
+     */
+    public static Target get(String host, int port, String pathAndQuery, List<String> headers) {
+        return target("GET", host, port, pathAndQuery, headers);
+    }
+
+    private static Target target(String method, String host, int port, String pathAndQuery, List<String> headers) {
+        StringBuilder sb = new StringBuilder(256).append(method).append(' ').append(pathAndQuery).append(" HTTP/1.1\r\n")
                 .append("Host: ").append(host.indexOf(':') >= 0 && !host.startsWith("[") ? "[" + host + "]" : host)
                 .append(':').append(port).append("\r\n");
         return new Target(host, port, appendHeaders(sb, headers));
@@ -220,6 +236,11 @@ public final class BlockingHttpClient implements AutoCloseable {
                 release(target, c);
             }
         }
+    }
+
+    /** Sends the bodiless request {@code target} (a {@link #get} target); otherwise as {@link #post(Target, byte[], int, int, AnswerReader)}. */
+    public <T> T get(Target target, AnswerReader<T> reader) throws IOException, InterruptedException {
+        return post(target, new byte[0], 0, 0, reader);
     }
 
     private HttpConnection idleConnection(Target target) {
