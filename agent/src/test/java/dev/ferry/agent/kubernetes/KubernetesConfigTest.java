@@ -53,7 +53,7 @@ class KubernetesConfigTest {
     void typedKeys() {
         KubernetesConfig c = config("Kube_URL", "http://127.0.0.1:8001", "Merge_Log", "On", "Merge_Log_Key",
                 "log_processed", "Keep_Log", "Off", "K8S-Logging.Parser", "On", "K8S-Logging.Exclude", "On",
-                "Labels", "off", "Annotations", "off", "Use_Kubelet", "true", "Kubelet_Port", "10255",
+                "Labels", "off", "Annotations", "off", "Use_Kubelet", "false", "Kubelet_Port", "10255",
                 "Kube_Meta_Cache_TTL", "5m", "Buffer_Size", "0", "tls.verify", "Off", "Regex_Parser", "k8s-custom",
                 "Kube_Tag_Prefix", "kube.", "Dummy_Meta", "on");
         assertThat(c.kubeUrl().getPort()).isEqualTo(8001);
@@ -64,7 +64,13 @@ class KubernetesConfigTest {
         assertThat(c.k8sLoggingExclude()).isTrue();
         assertThat(c.labels()).isFalse();
         assertThat(c.annotations()).isFalse();
-        assertThat(c.useKubelet()).isTrue();
+        assertThat(c.useKubelet()).isFalse();
+        // K8S-Logging.* On are valid but not acted on yet: said, never silently ignored
+        assertThat(c.warnings()).containsExactly(
+                "test.conf:9: [FILTER] kubernetes: K8S-Logging.Parser On is not supported yet by ferry: the "
+                        + "fluentbit.io/parser annotations of pods are not read, and records are merged and kept as if it were Off",
+                "test.conf:10: [FILTER] kubernetes: K8S-Logging.Exclude On is not supported yet by ferry: the "
+                        + "fluentbit.io/exclude annotations of pods are not read, and records are merged and kept as if it were Off");
         assertThat(c.kubeletPort()).isEqualTo(10255);
         assertThat(c.metaCacheTtl()).isEqualTo(Duration.ofMinutes(5));
         assertThat(c.bufferSize()).isZero();
@@ -72,6 +78,19 @@ class KubernetesConfigTest {
         assertThat(c.regexParser()).isEqualTo("k8s-custom");
         assertThat(c.tagPrefix()).isEqualTo("kube.");
         assertThat(c.dummyMeta()).isTrue();
+    }
+
+    @Test
+    void noWarningsWithK8sLoggingOff() {
+        assertThat(config("K8S-Logging.Parser", "Off").warnings()).isEmpty();
+    }
+
+    @Test
+    void useKubeletOnIsNotSupportedYet() {
+        assertThatThrownBy(() -> config("Use_Kubelet", "On"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("test.conf:5: [FILTER] kubernetes: Use_Kubelet On is not supported yet by ferry's kubernetes "
+                        + "filter; it asks the API server (Kube_URL) for each pod. Remove the key or set it Off");
     }
 
     @Test

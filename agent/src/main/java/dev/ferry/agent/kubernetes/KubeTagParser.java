@@ -1,0 +1,75 @@
+package dev.ferry.agent.kubernetes;
+
+import dev.ferry.parsers.text.RubyRegex;
+import java.util.List;
+import java.util.regex.Matcher;
+
+/**
+ * Takes the pod, namespace, container and container id from a record's tag, as Fluent Bit's kubernetes
+ * filter does: the first {@code Kube_Tag_Prefix}-length characters are cut off (by length, as Fluent Bit
+ * does, without comparing them to the prefix) and the regex is searched for in the rest.
+ *
+ * <p>The default regex is Fluent Bit's {@code KUBE_TAG_TO_REGEX} (kube_regex.h), for tags that the tail
+ * input made from {@code /var/log/containers/POD_NAMESPACE_CONTAINER-ID.log}; {@code Regex_Parser} names
+ * a regex parser to use instead. A tag no longer than the prefix, a tag the regex does not find, or one
+ * without a pod or namespace name yields no pod.
+ *
+ * <p>Immutable and thread-safe.
+ */
+final class KubeTagParser {
+
+    /** Fluent Bit's KUBE_TAG_TO_REGEX. */
+    static final String DEFAULT_REGEX = "(?<pod_name>[a-z0-9](?:[-a-z0-9]*[a-z0-9])?(?:\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*)"
+            + "_(?<namespace_name>[^_]+)_(?<container_name>.+)-(?<docker_id>[a-z0-9]{64})\\.log$";
+
+    /** Where a record's tag says it came from; container name and id may be null. */
+    record PodRef(String namespace, String pod, String container, String dockerId) {
+    }
+
+    private final String prefix;
+    private final RubyRegex regex;
+
+    KubeTagParser(String prefix, RubyRegex regex) {
+        this.prefix = prefix == null ? "" : prefix;
+        this.regex = regex;
+    }
+
+    /** The pod {@code tag} names, or null. */
+    PodRef parse(String tag) {
+        if (prefix.length() + 1 >= tag.length()) {
+            return null;
+        }
+        Matcher m = regex.pattern().matcher(tag).region(prefix.length(), tag.length());
+        if (!m.find()) {
+            return null;
+        }
+        String pod = group(m, "pod_name");
+        String namespace = group(m, "namespace_name");
+        if (pod == null || namespace == null) {
+            return null;
+        }
+        return new PodRef(namespace, pod, group(m, "container_name"), group(m, "docker_id"));
+    }
+
+    /** The value of the first group named {@code name} that matched something non-empty, as Fluent Bit takes it. */
+    private String group(Matcher m, String name) {
+        List<String> names = regex.names();
+        for (int i = 0; i < names.size(); i++) {
+            if (names.get(i).equals(name)) {
+                String v = m.group(regex.javaNames().get(i));
+                if (v != null && !v.isEmpty()) {
+                    return v;
+                }
+            }
+        }
+        return null;
+    }
+
+    /** Why {@code tag} yields no pod, for the log line. */
+    String whyNoPod(String tag) {
+        if (prefix.length() + 1 >= tag.length()) {
+            return "the tag is not longer than Kube_Tag_Prefix";
+        }
+        return "the tag after Kube_Tag_Prefix does not match the regex";
+    }
+}

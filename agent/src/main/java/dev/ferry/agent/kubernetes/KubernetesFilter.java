@@ -1,0 +1,255 @@
+package dev.ferry.agent.kubernetes;
+
+import dev.ferry.outputs.RateLimitedLog;
+import dev.ferry.parsers.json.JsonParser;
+import dev.ferry.parsers.text.RegexParser;
+import dev.ferry.parsers.text.RubyRegex;
+import dev.ferry.pipeline.spi.Parser;
+import dev.ferry.pipeline.record.LogRecord;
+import dev.ferry.pipeline.spi.Filter;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Fluent Bit's {@code kubernetes} filter: adds the {@code kubernetes} object of the pod a record's tag
+ * names (see {@link KubeTagParser}), fetched from the API server once per pod and cached
+ * ({@link KubePodCache}), and merges a JSON {@code log} field into the record with {@code Merge_Log}
+ * ({@link KubeLogMerger}). Never drops a record.
+ *
+ * <ul>
+ *   <li>A tag that names no pod: the record passes unchanged (Fluent Bit's FLB_FILTER_NOTOUCH), counted,
+ *       with one INFO line per such tag.</li>
+ *   <li>The API server cannot be asked, refuses or fails: the record passes without {@code kubernetes}
+ *       (Merge_Log still applies, as in Fluent Bit), counted; a WARN line names the pod, the URL and the
+ *       status and reason, at most once a minute per pod; the pod is asked again only after
+ *       {@link #FAILURE_BACKOFF_NANOS}.</li>
+ *   <li>{@code Dummy_Meta On}: every record gets {@code kubernetes: {"dummy": "<local time>"}} and the API
+ *       server is never asked.</li>
+ * </ul>
+ *
+ * <p>Start-up outside Kubernetes (no CA file, no token file) does not fail, as Fluent Bit's does not: a
+ * WARN says what is missing, and records pass without metadata.
+ *
+ * <p>Thread-safe: ring threads may filter records at once. A cache miss makes the calling ring thread wait
+ * for the API server (connect 5 s, read 10 s at most), as Fluent Bit's filter does.
+ */
+public final class KubernetesFilter implements Filter, AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(KubernetesFilter.class);
+
+    /** How long a failed lookup is remembered before the API server is asked about that pod again. */
+    static final long FAILURE_BACKOFF_NANOS = 30_000_000_000L;
+    static final int CACHE_CAPACITY = 4096;
+    private static final int MAX_TAGS = 16_384;
+    private static final DateTimeFormatter ASCTIME = DateTimeFormatter.ofPattern("EEE MMM ppd HH:mm:ss yyyy", Locale.ROOT);
+
+    /** What a tag resolved to, and the last metadata built for it (reused while the cache entry is the same). */
+    private static final class TagState {
+        final KubeTagParser.PodRef ref;
+        final String key;
+        volatile KubePodCache.Entry entry;
+        volatile Map<String, Object> metadata;
+
+        TagState(KubeTagParser.PodRef ref) {
+            this.ref = ref;
+            this.key = ref == null ? null : ref.namespace() + "/" + ref.pod();
+        }
+    }
+
+    private final String name;
+    private final KubernetesConfig config;
+    private final KubeTagParser tags;
+    private final KubeLogMerger merger;
+    private final KubeApiClient api;
+    private final String apiUnavailable;
+    private final KubePodCache cache;
+    private final ConcurrentHashMap<String, TagState> byTag = new ConcurrentHashMap<>();
+    private final RateLimitedLog failureLog = new RateLimitedLog(60_000);
+    private final AtomicLong withoutPod = new AtomicLong();
+    private final AtomicLong withoutMetadata = new AtomicLong();
+    private final AtomicLong apiRequests = new AtomicLong();
+    private final AtomicLong apiFailures = new AtomicLong();
+
+    /**
+     * Creates the filter; reads nothing from the network.
+     *
+     * @param merger the Merge_Log step, or null without Merge_Log
+     */
+    KubernetesFilter(String name, KubernetesConfig config, KubeTagParser tags, KubeLogMerger merger,
+                     LongSupplier nanoTime) {
+        this.name = name;
+        this.config = config;
+        this.tags = tags;
+        this.merger = merger;
+        this.cache = new KubePodCache(CACHE_CAPACITY, config.metaCacheTtl().toNanos(), FAILURE_BACKOFF_NANOS, nanoTime);
+        KubeApiClient client = null;
+        String unavailable = null;
+        if (!config.dummyMeta()) {
+            boolean https = config.kubeUrl().getScheme().equalsIgnoreCase("https");
+            if (https && config.tlsVerify() && config.caPath() == null && !Files.isReadable(Path.of(config.caFile()))) {
+                unavailable = "Kube_CA_File " + config.caFile() + " cannot be read";
+            } else {
+                KubeToken token = new KubeToken(config.tokenFile(), config.tokenCommand(), config.tokenTtl(), nanoTime);
+                if (config.tokenCommand() == null && !Files.isReadable(Path.of(config.tokenFile()))) {
+                    LOG.warn("The Kubernetes token file cannot be read; requests to the API server go without a token "
+                            + "until it can be. filter={} file={}", name, config.tokenFile());
+                }
+                try {
+                    client = new KubeApiClient(config, token);
+                } catch (IOException e) {
+                    unavailable = e.getMessage();
+                }
+            }
+            if (unavailable != null) {
+                LOG.warn("The kubernetes filter cannot ask the API server: {}. Records pass without pod metadata "
+                        + "(as outside Kubernetes). filter={} url={}", unavailable, name, config.kubeUrl());
+            }
+        } else {
+            LOG.warn("The kubernetes filter adds dummy metadata (Dummy_Meta On). filter={}", name);
+        }
+        this.api = client;
+        this.apiUnavailable = unavailable;
+    }
+
+    /**
+     * The filter for {@code config}, with its parsers resolved.
+     *
+     * @param regexParser the Regex_Parser's parser (a regex parser), or null for Fluent Bit's tag regex
+     * @param mergeParser the Merge_Parser's parser, or null to merge JSON
+     */
+    public static KubernetesFilter create(String name, KubernetesConfig config, RegexParser regexParser,
+                                          Parser mergeParser) {
+        RubyRegex regex = regexParser != null ? regexParser.regex() : RubyRegex.compile(KubeTagParser.DEFAULT_REGEX);
+        KubeLogMerger merger = null;
+        if (config.mergeLog()) {
+            Parser p = mergeParser != null ? mergeParser : new JsonParser("kubernetes-merge-log", null);
+            merger = new KubeLogMerger(p, mergeParser != null, config.mergeLogKey(), config.keepLog(),
+                    config.mergeLogTrim());
+        }
+        return new KubernetesFilter(name, config, new KubeTagParser(config.tagPrefix(), regex), merger, System::nanoTime);
+    }
+
+    @Override
+    public boolean apply(LogRecord record) {
+        Map<String, Object> metadata;
+        if (config.dummyMeta()) {
+            metadata = Map.of("dummy", LocalDateTime.now().format(ASCTIME));
+        } else {
+            TagState state = state(record.tag());
+            if (state.ref == null) {
+                withoutPod.incrementAndGet();
+                return true;
+            }
+            metadata = metadata(state);
+            if (metadata == null) {
+                withoutMetadata.incrementAndGet();
+            }
+        }
+        if (merger != null) {
+            merger.merge(record);
+        }
+        if (metadata != null) {
+            record.fields().put("kubernetes", metadata);
+        }
+        return true;
+    }
+
+    private TagState state(String tag) {
+        TagState s = byTag.get(tag);
+        if (s != null) {
+            return s;
+        }
+        if (byTag.size() >= MAX_TAGS) {
+            byTag.clear(); // tags of rotated-away containers; the live ones come back at their next record
+        }
+        return byTag.computeIfAbsent(tag, t -> {
+            KubeTagParser.PodRef ref = tags.parse(t);
+            if (ref == null) {
+                LOG.info("The tag names no pod; its records pass the kubernetes filter unchanged. filter={} tag={} "
+                        + "reason=\"{}\" kube_tag_prefix={}", name, t, tags.whyNoPod(t), config.tagPrefix());
+            }
+            return new TagState(ref);
+        });
+    }
+
+    /** The kubernetes object for the tag's pod, or null when the API server could not give it. */
+    private Map<String, Object> metadata(TagState state) {
+        KubePodCache.Entry e = cache.get(state.key);
+        if (e == null) {
+            e = fetch(state.ref, state.key);
+        }
+        if (e.pod() == null) {
+            return null;
+        }
+        if (state.entry != e) {
+            Map<String, Object> m = e.pod().metadata(state.ref, config.labels(), config.annotations());
+            state.metadata = m;
+            state.entry = e;
+            return m;
+        }
+        return state.metadata;
+    }
+
+    private KubePodCache.Entry fetch(KubeTagParser.PodRef ref, String key) {
+        if (api == null) {
+            return cache.putFailure(key, new KubeApiClient.KubeApiException(0, apiUnavailable));
+        }
+        apiRequests.incrementAndGet();
+        try {
+            return cache.putPod(key, api.pod(ref.namespace(), ref.pod()));
+        } catch (KubeApiClient.KubeApiException failure) {
+            apiFailures.incrementAndGet();
+            if (failureLog.allow(key)) {
+                LOG.warn("Pod metadata could not be fetched from the API server; records of the pod pass without it, "
+                        + "and it is asked again in {} s. filter={} pod={} url={} status={} reason=\"{}\" failures={}",
+                        FAILURE_BACKOFF_NANOS / 1_000_000_000L, name, key, api.podUrl(ref.namespace(), ref.pod()),
+                        failure.status(), failure.getMessage(), apiFailures.get());
+            }
+            return cache.putFailure(key, failure);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return cache.putFailure(key, new KubeApiClient.KubeApiException(0, "interrupted"));
+        }
+    }
+
+    /** Records whose tag named no pod (passed unchanged). */
+    public long recordsWithoutPod() {
+        return withoutPod.get();
+    }
+
+    /** Records of a pod whose metadata the API server did not give (passed without it). */
+    public long recordsWithoutMetadata() {
+        return withoutMetadata.get();
+    }
+
+    /** Requests made to the API server. */
+    public long apiRequests() {
+        return apiRequests.get();
+    }
+
+    /** Requests to the API server that failed. */
+    public long apiFailures() {
+        return apiFailures.get();
+    }
+
+    /** Logs the counters and closes the API server's connections. */
+    @Override
+    public void close() {
+        LOG.info("kubernetes filter closed. filter={} records_without_pod={} records_without_metadata={} api_requests={} "
+                + "api_failures={} cached_pods={}", name, withoutPod.get(), withoutMetadata.get(), apiRequests.get(),
+                apiFailures.get(), cache.size());
+        if (api != null) {
+            api.close();
+        }
+    }
+}
