@@ -70,8 +70,8 @@ public final class Agent {
         for (String w : plan.warnings()) {
             LOG.warn("Configuration warning: {}", w);
         }
-        plan.requireRunnable();
         List<OutputRoute> outputs = new ArrayList<>();
+        List<FilterRoute> filters = new ArrayList<>();
         List<Input> inputs = new ArrayList<>();
         List<SpoolConsumer> consumers = new ArrayList<>();
         RecordRing ring = null;
@@ -84,7 +84,6 @@ public final class Agent {
                 Output o = p.create(plan.parsers(), plan.service(), plan.replay());
                 outputs.add(new OutputRoute(p.instanceName(), p.match(), o));
             }
-            List<FilterRoute> filters = new ArrayList<>();
             for (PlannedPlugin p : plan.filters()) {
                 Filter f = p.create(plan.parsers(), plan.service(), plan.replay());
                 filters.add(new FilterRoute(p.instanceName(), p.match(), f));
@@ -208,6 +207,21 @@ public final class Agent {
             for (OutputRoute o : outputs) {
                 if (!closedByStop.contains(o)) {
                     safely("close output " + o.name(), () -> o.output().close());
+                }
+            }
+            // After the ring has stopped: no record is filtered any more (the kubernetes filter closes its
+            // API server connections and logs its counters).
+            for (FilterRoute f : filters) {
+                if (f.filter() instanceof AutoCloseable c) {
+                    safely("close filter " + f.name(), () -> {
+                        try {
+                            c.close();
+                        } catch (IOException | RuntimeException e) {
+                            throw e;
+                        } catch (Exception e) {
+                            throw new IOException(e);
+                        }
+                    });
                 }
             }
             if (spool != null) {

@@ -216,7 +216,6 @@ public final class Main implements Callable<Integer> {
         public Integer call() {
             LoadedConfig loaded = source.load(new ConfigLoader(environment()));
             TopologyPlan plan = TopologyPlan.build(loaded.configuration(), loaded.warnings(), PluginCatalog.standard());
-            plan.requireRunnable();
             spec.commandLine().getOut().print(TopologyDescription.describe(plan));
             spec.commandLine().getOut().flush();
             return OK;

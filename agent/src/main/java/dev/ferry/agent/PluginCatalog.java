@@ -1,6 +1,7 @@
 package dev.ferry.agent;
 
 import dev.ferry.agent.kubernetes.KubernetesConfig;
+import dev.ferry.agent.kubernetes.KubernetesFilter;
 import dev.ferry.agent.source.tail.TailConfig;
 import dev.ferry.agent.source.tail.TailInput;
 import dev.ferry.outputs.discard.NullConfig;
@@ -24,6 +25,8 @@ import dev.ferry.pipeline.filter.recordmodifier.RecordModifierConfig;
 import dev.ferry.pipeline.filter.recordmodifier.RecordModifierFilter;
 import dev.ferry.pipeline.ring.LineDecoder;
 import dev.ferry.pipeline.spi.Parser;
+import dev.ferry.parsers.text.RegexParser;
+import dev.ferry.pipeline.config.Options;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -33,8 +36,7 @@ import java.util.Map;
 /**
  * Every plugin ferry knows, by kind and Fluent Bit name. The one place where a new plugin is added.
  *
- * <p>Immutable and thread-safe once built. Plugins registered without a creator ({@code kubernetes})
- * are validated with their full option tables but cannot run yet.
+ * <p>Immutable and thread-safe once built.
  */
 public final class PluginCatalog {
 
@@ -73,7 +75,16 @@ public final class PluginCatalog {
             }
             return new ParserFilter(config, resolved);
         }));
-        c.add(new PluginType<>("FILTER", "kubernetes", KubernetesConfig.OPTIONS, (o, p) -> KubernetesConfig.from(o), null));
+        c.add(new PluginType<>("FILTER", "kubernetes", KubernetesConfig.OPTIONS, (o, parsers) -> {
+            KubernetesConfig config = KubernetesConfig.from(o);
+            regexParser(config, parsers, o);
+            if (config.mergeParser() != null) {
+                parsers.require(config.mergeParser(), o, "Merge_Parser");
+            }
+            return config;
+        }, (config, ctx) -> KubernetesFilter.create(ctx.instanceName(), config,
+                regexParser(config, ctx.parsers(), ctx.options()),
+                config.mergeParser() == null ? null : ctx.parsers().require(config.mergeParser(), ctx.options(), "Merge_Parser"))));
 
         c.add(new PluginType<>("OUTPUT", "stdout", StdoutConfig.OPTIONS, (o, p) -> StdoutConfig.from(o),
                 (config, ctx) -> new StdoutOutput(config)));
@@ -92,6 +103,20 @@ public final class PluginCatalog {
     static LineDecoder decoder(TailConfig config, PluginContext ctx) {
         Parser parser = config.parser() == null ? null : ctx.parsers().require(config.parser(), ctx.options(), "Parser");
         return new LineDecoder(parser, config.pathKey(), config.offsetKey());
+    }
+
+    /** The kubernetes filter's Regex_Parser, which must be a regex parser, or null for the built-in tag regex. */
+    static RegexParser regexParser(KubernetesConfig config, ParserRegistry parsers, Options o) {
+        if (config.regexParser() == null) {
+            return null;
+        }
+        Parser p = parsers.require(config.regexParser(), o, "Regex_Parser");
+        if (!(p instanceof RegexParser regex)) {
+            throw o.error("Regex_Parser", "parser '" + config.regexParser() + "' in key 'Regex_Parser' is not a regex "
+                    + "parser; the kubernetes filter takes pod_name, namespace_name, container_name and docker_id from "
+                    + "the named groups of a [PARSER] with Format regex");
+        }
+        return regex;
     }
 
     /** A tail input's multiline parser, or null. */

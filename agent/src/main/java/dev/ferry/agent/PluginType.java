@@ -7,8 +7,7 @@ import dev.ferry.pipeline.config.Options;
  * A plugin the agent knows: its options table, how its typed configuration is made from a validated
  * section, and how the running plugin is made from that configuration.
  *
- * <p>Immutable. {@code create} is null for plugins that are validated but not yet runnable in this
- * build (their configuration is checked so that existing files load unchanged).
+ * <p>Immutable.
  *
  * @param <C> the plugin's typed configuration ({@code TailConfig}, ...)
  * @param <P> what runs ({@code Input}, {@code Filter}, {@code Output})
@@ -26,9 +25,5 @@ public record PluginType<C, P>(String kind, String name, OptionTable options, Co
     @FunctionalInterface
     public interface Creator<C, P> {
         P create(C config, PluginContext context) throws Exception;
-    }
-
-    public boolean runnable() {
-        return create != null;
     }
 }

@@ -75,25 +75,6 @@ PLUGIN_LOG_LEVEL,
         return new TopologyPlan(configuration.origin(), service, parsers, inputs, filters, outputs, List.copyOf(warnings), false);
     }
 
-    /**
-     * Refuses a plan that has a plugin ferry validates but cannot run yet (kubernetes): {@code ferry run}
-     * and {@code ferry replay} cannot start it, and {@code ferry check} says so as well, so that a check that
-     * passes means a run that starts.
-     *
-     * @throws ConfigException naming the first such plugin's section
-     */
-    public void requireRunnable() {
-        for (List<PlannedPlugin> kind : List.of(inputs, filters, outputs)) {
-            for (PlannedPlugin p : kind) {
-                if (!p.type().runnable()) {
-                    throw new ConfigException(p.options().section().location() + ": " + p.options().section().label()
-                            + ": the " + p.type().name() + " plugin cannot run in this version of ferry yet (its options"
-                            + " are valid)");
-                }
-            }
-        }
-    }
-
     /** The spool's folder when {@code storage.path} is not set: in the folder of the first tail input's DB. */
     public static final String DEFAULT_SPOOL_FOLDER = "ferry-spool";
 

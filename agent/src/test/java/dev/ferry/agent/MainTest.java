@@ -75,18 +75,19 @@ class MainTest {
     }
 
     @Test
-    void runAndCheckRefusePluginsThatAreOnlyValidated() throws Exception {
+    void checkAndRunTakeTheKubernetesFilterOutsideKubernetesAndPassRecordsWhoseTagNamesNoPod() throws Exception {
+        // Outside Kubernetes: no CA file, no token file. Fluent Bit starts and passes the records; so does ferry.
+        Files.writeString(dir.resolve("app.log"), "{\"seq\":1}\n{\"seq\":2}\n");
         Path conf = dir.resolve("f.conf");
-        Files.writeString(conf, "[INPUT]\n    Name tail\n    Path " + dir + "/*.log\n[FILTER]\n    Name kubernetes\n    Match *\n"
-                + "[OUTPUT]\n    Name null\n    Match *\n");
-        String refusal = "ferry: " + conf + ":4: [FILTER] kubernetes: the kubernetes plugin cannot run in this version of ferry yet (its options are valid)\n";
-        assertThat(ferry("run", "-c", conf.toString())).isEqualTo(2);
-        assertThat(err()).isEqualTo(refusal);
-        // a check that passes means a run that starts
-        err.reset();
-        assertThat(ferry("check", "-c", conf.toString())).isEqualTo(2);
-        assertThat(err()).isEqualTo(refusal);
-        assertThat(out()).isEmpty();
+        Files.writeString(conf, "[INPUT]\n    Name tail\n    Path " + dir + "/*.log\n    Parser json\n    Tag erlmcp.*\n"
+                + "    Read_from_Head On\n    Exit_On_Eof On\n"
+                + "[FILTER]\n    Name kubernetes\n    Match *\n    Kube_CA_File " + dir.resolve("no-ca.crt") + "\n"
+                + "    Kube_Token_File " + dir.resolve("no-token") + "\n    Merge_Log On\n"
+                + "[OUTPUT]\n    Name file\n    Match *\n    Path " + dir + "\n    File out.txt\n    Format plain\n");
+        assertThat(ferry("check", "-c", conf.toString())).as(err()).isZero();
+        assertThat(out()).contains("kubernetes.0");
+        assertThat(ferry("run", "-c", conf.toString())).as(err()).isZero();
+        assertThat(Files.readString(dir.resolve("out.txt"))).isEqualTo("{\"seq\":1}\n{\"seq\":2}\n");
     }
 
     @Test
