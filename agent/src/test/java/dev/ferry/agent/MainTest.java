@@ -91,6 +91,17 @@ class MainTest {
     }
 
     @Test
+    void aKubernetesRegexParserThatIsNotARegexParserIsAnError() throws Exception {
+        Path conf = dir.resolve("f.conf");
+        Files.writeString(conf, "[INPUT]\n    Name tail\n    Path /x\n[FILTER]\n    Name kubernetes\n    Match *\n"
+                + "    Regex_Parser json\n[OUTPUT]\n    Name null\n    Match *\n");
+        assertThat(ferry("check", "-c", conf.toString())).isEqualTo(2);
+        assertThat(err()).isEqualTo("ferry: " + conf + ":7: [FILTER] kubernetes: parser 'json' in key 'Regex_Parser' is not "
+                + "a regex parser; the kubernetes filter takes pod_name, namespace_name, container_name and docker_id from the "
+                + "named groups of a [PARSER] with Format regex\n");
+    }
+
+    @Test
     void matchAndMatchRegexTogetherIsAnError() throws Exception {
         Path conf = dir.resolve("f.conf");
         Files.writeString(conf, "[INPUT]\n    Name tail\n    Path /x\n[OUTPUT]\n    Name null\n    Match *\n    Match_Regex .*\n");
