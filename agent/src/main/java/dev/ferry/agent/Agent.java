@@ -2,7 +2,6 @@ package dev.ferry.agent;
 
 import dev.ferry.agent.source.Input;
 import dev.ferry.parsers.BuiltinParsers;
-import dev.ferry.pipeline.config.ConfigException;
 import dev.ferry.pipeline.ring.FilterRoute;
 import dev.ferry.pipeline.ring.OutputRoute;
 import dev.ferry.pipeline.ring.RecordRing;

@@ -7,19 +7,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ferry.agent.ErlmcpLogWriter;
 import dev.ferry.agent.FerryProcess;
+import dev.ferry.agent.Keytool;
 import dev.ferry.agent.demo.LocalElasticsearch;
-import java.io.IOException;
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyStore;
 import java.security.cert.Certificate;
 import java.security.cert.CertificateFactory;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.AfterAll;
@@ -50,19 +47,11 @@ class ElasticsearchTlsIT {
     @BeforeAll
     void startHttpsNode(@TempDir Path certs) throws Exception {
         Path keystore = certs.resolve("http.p12");
-        keytool("-genkeypair", "-alias", "http", "-keyalg", "RSA", "-keysize", "2048", "-validity", "2",
-                "-dname", "CN=ferry-it-tls", "-ext", "SAN=ip:127.0.0.1,dns:localhost",
-                "-keystore", keystore.toString(), "-storetype", "PKCS12", "-storepass", KEYSTORE_PASSWORD);
         caFile = certs.resolve("ca.pem");
-        keytool("-exportcert", "-rfc", "-alias", "http", "-keystore", keystore.toString(), "-storepass", KEYSTORE_PASSWORD,
-                "-file", caFile.toString());
-        Path other = certs.resolve("other.p12");
-        keytool("-genkeypair", "-alias", "other", "-keyalg", "RSA", "-keysize", "2048", "-validity", "2",
-                "-dname", "CN=someone-else", "-ext", "SAN=ip:127.0.0.1", "-keystore", other.toString(),
-                "-storetype", "PKCS12", "-storepass", KEYSTORE_PASSWORD);
+        Keytool.selfSigned(keystore, caFile, "http", "CN=ferry-it-tls", "ip:127.0.0.1,dns:localhost", KEYSTORE_PASSWORD);
         otherCaFile = certs.resolve("other-ca.pem");
-        keytool("-exportcert", "-rfc", "-alias", "other", "-keystore", other.toString(), "-storepass", KEYSTORE_PASSWORD,
-                "-file", otherCaFile.toString());
+        Keytool.selfSigned(certs.resolve("other.p12"), otherCaFile, "other", "CN=someone-else", "ip:127.0.0.1",
+                KEYSTORE_PASSWORD);
 
         Path home = ElasticsearchNode.home();
         node = LocalElasticsearch.startNew(LocalElasticsearch.Settings.of(home, home.getParent().resolveSibling("elasticsearch-tls-node"),
@@ -147,15 +136,5 @@ class ElasticsearchTlsIT {
         SSLContext ctx = SSLContext.getInstance("TLS");
         ctx.init(null, tmf.getTrustManagers(), null);
         return ctx;
-    }
-
-    private static void keytool(String... args) throws IOException, InterruptedException {
-        List<String> cmd = new java.util.ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "keytool").toString()));
-        cmd.addAll(List.of(args));
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
-            throw new IllegalStateException("keytool failed: " + String.join(" ", cmd) + "\n" + out);
-        }
     }
 }

@@ -1,6 +1,7 @@
 package dev.ferry.agent.kubernetes;
 
 import com.sun.net.httpserver.HttpExchange;
+import dev.ferry.agent.Keytool;
 import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsServer;
 import java.io.IOException;
@@ -16,7 +17,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -60,11 +60,8 @@ final class KubeApiServer implements AutoCloseable {
     /** A self-signed certificate {@code CN=alias} for 127.0.0.1: the key in {@code dir/alias.p12}, the certificate (PEM) in {@code dir/alias.crt}. */
     static Path makeCertificate(Path dir, String alias) throws IOException, InterruptedException {
         Path keystore = dir.resolve(alias + ".p12");
-        keytool("-genkeypair", "-alias", alias, "-keyalg", "EC", "-groupname", "secp256r1", "-validity", "2",
-                "-dname", "CN=" + alias, "-ext", "SAN=ip:127.0.0.1,dns:kubernetes.default.svc",
-                "-keystore", keystore.toString(), "-storetype", "PKCS12", "-storepass", KEYSTORE_PASSWORD);
-        keytool("-exportcert", "-rfc", "-alias", alias, "-keystore", keystore.toString(), "-storepass", KEYSTORE_PASSWORD,
-                "-file", dir.resolve(alias + ".crt").toString());
+        Keytool.selfSigned(keystore, dir.resolve(alias + ".crt"), alias, "CN=" + alias,
+                "ip:127.0.0.1,dns:kubernetes.default.svc", KEYSTORE_PASSWORD);
         return keystore;
     }
 
@@ -172,16 +169,6 @@ final class KubeApiServer implements AutoCloseable {
         ex.sendResponseHeaders(code, b.length);
         try (OutputStream out = ex.getResponseBody()) {
             out.write(b);
-        }
-    }
-
-    private static void keytool(String... args) throws IOException, InterruptedException {
-        List<String> cmd = new java.util.ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "keytool").toString()));
-        cmd.addAll(List.of(args));
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
-            throw new IllegalStateException("keytool failed: " + String.join(" ", cmd) + "\n" + out);
         }
     }
 

@@ -15,7 +15,8 @@ import org.junit.jupiter.api.Test;
 
 class KubernetesConfigTest {
 
-    private static KubernetesConfig config(String... keyValues) {
+    /** The settings of a [FILTER] section at test.conf:3 with {@code Name kubernetes} and the given keys from line 5 on. */
+    static KubernetesConfig config(String... keyValues) {
         List<ConfigEntry> entries = new ArrayList<>();
         entries.add(new ConfigEntry("Name", "kubernetes", new SourceLocation("test.conf", 4)));
         for (int i = 0; i < keyValues.length; i += 2) {

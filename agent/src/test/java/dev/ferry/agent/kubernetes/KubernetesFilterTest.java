@@ -6,9 +6,6 @@ import dev.ferry.parsers.BuiltinParsers;
 import dev.ferry.parsers.json.JsonParser;
 import dev.ferry.parsers.text.RubyRegex;
 import dev.ferry.pipeline.TestLogs;
-import dev.ferry.pipeline.config.ConfigEntry;
-import dev.ferry.pipeline.config.ConfigSection;
-import dev.ferry.pipeline.config.SourceLocation;
 import dev.ferry.pipeline.record.LogRecord;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -76,7 +73,7 @@ class KubernetesFilterTest {
                 kv.addAll(defaults.subList(i, i + 2));
             }
         }
-        return withClock(config(kv.toArray(new String[0])));
+        return withClock(KubernetesConfigTest.config(kv.toArray(new String[0])));
     }
 
     /** The filter {@link KubernetesFilter#create} makes, on the test's clock. */
@@ -88,16 +85,6 @@ class KubernetesFilterTest {
     private static KubeLogMerger merger(KubernetesConfig c) {
         return c.mergeLog() ? new KubeLogMerger(new JsonParser("kubernetes-merge-log", null), false,
                 c.mergeLogKey(), c.keepLog(), c.mergeLogTrim()) : null;
-    }
-
-    static KubernetesConfig config(String... keyValues) {
-        List<ConfigEntry> entries = new ArrayList<>();
-        entries.add(new ConfigEntry("Name", "kubernetes", new SourceLocation("test.conf", 2)));
-        for (int i = 0; i < keyValues.length; i += 2) {
-            entries.add(new ConfigEntry(keyValues[i], keyValues[i + 1], new SourceLocation("test.conf", 3 + i / 2)));
-        }
-        return KubernetesConfig.from(KubernetesConfig.OPTIONS.bind(
-                new ConfigSection("FILTER", new SourceLocation("test.conf", 1), entries)));
     }
 
     static LogRecord record(String tag, String json) {
@@ -249,7 +236,7 @@ class KubernetesFilterTest {
 
     @Test
     void outsideKubernetesItStartsWithAWarningAndRecordsPassWithoutMetadata(@TempDir Path dir) throws Exception {
-        KubernetesConfig c = config("Kube_URL", "https://127.0.0.1:" + api.port(), "Kube_CA_File", dir.resolve("ca.crt").toString(),
+        KubernetesConfig c = KubernetesConfigTest.config("Kube_URL", "https://127.0.0.1:" + api.port(), "Kube_CA_File", dir.resolve("ca.crt").toString(),
                 "Kube_Token_File", dir.resolve("token").toString());
         int before = api.requests();
         String[] out = new String[1];
