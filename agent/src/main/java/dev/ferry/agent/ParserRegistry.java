@@ -82,6 +82,11 @@ public final class ParserRegistry {
         return p;
     }
 
+    /** The parser named {@code name}, or null (for names known only at run time, such as a pod annotation's). */
+    public Parser find(String name) {
+        return parsers.get(name);
+    }
+
     /** Every parser name, built-ins first, in definition order. */
     public List<String> names() {
         return names;

@@ -84,7 +84,8 @@ public final class PluginCatalog {
             return config;
         }, (config, ctx) -> KubernetesFilter.create(ctx.instanceName(), config,
                 regexParser(config, ctx.parsers(), ctx.options()),
-                config.mergeParser() == null ? null : ctx.parsers().require(config.mergeParser(), ctx.options(), "Merge_Parser"))));
+                config.mergeParser() == null ? null : ctx.parsers().require(config.mergeParser(), ctx.options(), "Merge_Parser"),
+                ctx.parsers()::find)));
 
         c.add(new PluginType<>("OUTPUT", "stdout", StdoutConfig.OPTIONS, (o, p) -> StdoutConfig.from(o),
                 (config, ctx) -> new StdoutOutput(config)));

@@ -138,9 +138,6 @@ PLUGIN_LOG_LEVEL,
             Options options = table.bind(section);
             warnings.addAll(options.warnings());
             Object config = type.configure().configure(options, parsers);
-            if (config instanceof PluginWarnings w) {
-                warnings.addAll(w.warnings());
-            }
             int index = out.size();
             String instance = options.isSet("Alias") ? options.string("Alias") : type.name() + "." + index;
             TagPattern match = null;

@@ -41,10 +41,7 @@ class ConfExamplesTest {
         assertThat(plan.filters()).extracting(PlannedPlugin::instanceName).containsExactly("modify.0", "kubernetes.1");
         assertThat(plan.outputs()).extracting(PlannedPlugin::instanceName).containsExactly("es.0");
         assertThat(plan.warnings()).anyMatch(w -> w.contains("key 'Type' has no effect in ferry"));
-        // it runs: K8S-Logging.Parser On is a warning, not a refusal
-        assertThat(plan.warnings()).anyMatch(w -> w.endsWith(":23: [FILTER] kubernetes: K8S-Logging.Parser On is not "
-                + "supported yet by ferry: the fluentbit.io/parser annotations of pods are not read, and records are merged "
-                + "and kept as if it were Off"));
+        // it runs: the kubernetes filter is planned like any other
         assertThat(plan.filters().get(1).config()).isInstanceOf(KubernetesConfig.class);
     }
 }

@@ -143,15 +143,13 @@ class EndToEndIT {
         Map<String, String> env = new HashMap<>();
         env.put("HOSTNAME", "node-1");
         env.put("ELASTICSEARCH_PASSWORD", "hunter2-very-secret");
-        // as it is, the seed runs: check prints its topology, kubernetes filter included, and the warning that
-        // K8S-Logging.Parser is not supported yet
+        // as it is, the seed runs: check prints its topology, kubernetes filter included
         Path seed = repoRoot().resolve("conf/fluent-bit.conf");
         try (FerryProcess ferry = FerryProcess.start(dir, env, "check", "-c", seed.toString())) {
             assertThat(ferry.waitFor(Duration.ofSeconds(60))).as(ferry.stderrText()).isZero();
             String out = ferry.stdoutText();
             assertThat(out).contains("is valid")
                     .contains("tail.0 (tag erlmcp.var.log.erlmcp.x.log) -> filters [modify.0, kubernetes.1] -> outputs [es.0]")
-                    .contains(seed + ":23: [FILTER] kubernetes: K8S-Logging.Parser On is not supported yet by ferry")
                     .contains("HTTP_Passwd *****")
                     .doesNotContain("hunter2");
             assertThat(ferry.stderrText()).doesNotContain("hunter2");

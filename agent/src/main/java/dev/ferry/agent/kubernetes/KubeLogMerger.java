@@ -13,8 +13,8 @@ import java.util.Map;
  * parses, or when it is already an object, has its members added to the record after its fields, or
  * under {@code Merge_Log_Key} as one object. {@code Keep_Log Off} removes {@code log} once merged; a log
  * that does not parse stays as it was. With {@code Merge_Log_Trim}, string members lose trailing
- * newlines and trailing {@code \n}/{@code \r} escapes. The time a {@code Merge_Parser} finds becomes the
- * record's time; JSON leaves the time alone.
+ * newlines and trailing {@code \n}/{@code \r} escapes. The time a {@code Merge_Parser} (or a pod's
+ * {@code fluentbit.io/parser}) finds becomes the record's time; JSON leaves the time alone.
  *
  * <p>Differs from Fluent Bit in one way: a merged member whose name the record already has replaces that
  * field in place, where Fluent Bit writes the name twice.
@@ -44,6 +44,14 @@ final class KubeLogMerger {
 
     /** Merges the record's {@code log} field, if it has one that merges. */
     void merge(LogRecord record) {
+        merge(record, null);
+    }
+
+    /**
+     * Merges the record's {@code log} field with {@code annotated} (a pod's {@code fluentbit.io/parser}, whose
+     * time becomes the record's) instead of the configured parser when not null.
+     */
+    void merge(LogRecord record, Parser annotated) {
         RecordFields fields = record.fields();
         int i = fields.indexOf("log");
         if (i < 0) {
@@ -55,7 +63,7 @@ final class KubeLogMerger {
             members = new LinkedHashMap<>();
             m.forEach((k, v) -> members.put(String.valueOf(k), v));
         } else if (log instanceof String text) {
-            members = parse(record, text);
+            members = annotated != null ? parse(record, text, annotated, true) : parse(record, text, parser, parserTime);
             if (members == null) {
                 return;
             }
@@ -77,7 +85,7 @@ final class KubeLogMerger {
         }
     }
 
-    private Map<String, Object> parse(LogRecord record, String text) {
+    private Map<String, Object> parse(LogRecord record, String text, Parser parser, boolean parserTime) {
         byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
         LogRecord parsed = scratch.get();
         parsed.reset(bytes, 0, bytes.length);

@@ -1,13 +1,11 @@
 package dev.ferry.agent.kubernetes;
 
-import dev.ferry.agent.PluginWarnings;
 import dev.ferry.pipeline.config.OptionSpec;
 import dev.ferry.pipeline.config.OptionTable;
 import dev.ferry.pipeline.config.Options;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
@@ -41,19 +39,13 @@ import java.util.Locale;
  * @param regexParser the parser that takes pod, namespace and container from the tag, or null for the
  *     built-in one ({@code Regex_Parser})
  * @param dummyMeta whether to add fixed dummy metadata instead of asking the API server (for tests)
- * @param warnings located warnings for options set that this version does not act on (K8S-Logging.*)
  */
 public record KubernetesConfig(
         URI kubeUrl, String caFile, String caPath, String tokenFile, String tokenCommand, Duration tokenTtl,
         String tagPrefix, boolean mergeLog, String mergeLogKey, boolean mergeLogTrim, String mergeParser,
         boolean keepLog, boolean k8sLoggingParser, boolean k8sLoggingExclude, boolean labels, boolean annotations,
         boolean useKubelet, String kubeletHost, int kubeletPort, Duration metaCacheTtl, long bufferSize,
-        boolean tlsVerify, String tlsVhost, String regexParser, boolean dummyMeta, List<String> warnings)
-        implements PluginWarnings {
-
-    public KubernetesConfig {
-        warnings = List.copyOf(warnings);
-    }
+        boolean tlsVerify, String tlsVhost, String regexParser, boolean dummyMeta) {
 
     private static final String SERVICE_ACCOUNT = "/var/run/secrets/kubernetes.io/serviceaccount/";
 
@@ -104,21 +96,13 @@ public record KubernetesConfig(
             throw o.error("Use_Kubelet", "Use_Kubelet On is not supported yet by ferry's kubernetes filter; it asks "
                     + "the API server (Kube_URL) for each pod. Remove the key or set it Off");
         }
-        List<String> warnings = new ArrayList<>();
-        for (String key : List.of("K8S-Logging.Parser", "K8S-Logging.Exclude")) {
-            if (o.bool(key)) {
-                String annotation = key.endsWith("Parser") ? "fluentbit.io/parser" : "fluentbit.io/exclude";
-                warnings.add(o.entries(key).get(0).location() + ": " + o.section().label() + ": " + key + " On is not supported yet by ferry: the " + annotation
-                        + " annotations of pods are not read, and records are merged and kept as if it were Off");
-            }
-        }
         return new KubernetesConfig(kubeUrl(o), o.string("Kube_CA_File"), o.string("Kube_CA_Path"),
                 o.string("Kube_Token_File"), o.string("Kube_Token_Command"), o.duration("Kube_Token_TTL"),
                 o.string("Kube_Tag_Prefix"), o.bool("Merge_Log"), o.string("Merge_Log_Key"), o.bool("Merge_Log_Trim"),
                 o.string("Merge_Parser"), o.bool("Keep_Log"), o.bool("K8S-Logging.Parser"),
                 o.bool("K8S-Logging.Exclude"), o.bool("Labels"), o.bool("Annotations"), o.bool("Use_Kubelet"),
                 o.string("Kubelet_Host"), (int) kubeletPort, o.duration("Kube_Meta_Cache_TTL"), o.size("Buffer_Size"),
-                o.bool("tls.verify"), o.string("tls.vhost"), o.string("Regex_Parser"), o.bool("Dummy_Meta"), warnings);
+                o.bool("tls.verify"), o.string("tls.vhost"), o.string("Regex_Parser"), o.bool("Dummy_Meta"));
     }
 
     private static URI kubeUrl(Options o) {

@@ -16,6 +16,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,7 +25,9 @@ import org.slf4j.LoggerFactory;
  * Fluent Bit's {@code kubernetes} filter: adds the {@code kubernetes} object of the pod a record's tag
  * names (see {@link KubeTagParser}), fetched from the API server once per pod and cached
  * ({@link KubePodCache}), and merges a JSON {@code log} field into the record with {@code Merge_Log}
- * ({@link KubeLogMerger}). Never drops a record.
+ * ({@link KubeLogMerger}), with the parser a pod's {@code fluentbit.io/parser} annotation names when
+ * {@code K8S-Logging.Parser} is On; drops the records a pod's {@code fluentbit.io/exclude} annotation excludes
+ * when {@code K8S-Logging.Exclude} is On ({@link KubeProps}), counted. Drops no other record.
  *
  * <ul>
  *   <li>A tag that names no pod: the record passes unchanged (Fluent Bit's FLB_FILTER_NOTOUCH), counted,
@@ -53,12 +56,15 @@ public final class KubernetesFilter implements Filter, AutoCloseable {
     private static final int MAX_TAGS = 16_384;
     private static final DateTimeFormatter ASCTIME = DateTimeFormatter.ofPattern("EEE MMM ppd HH:mm:ss yyyy", Locale.ROOT);
 
+    /** The kubernetes object and the annotation properties of one container of a cached pod. */
+    private record Resolved(KubePodCache.Entry entry, Map<String, Object> metadata, KubeProps props) {
+    }
+
     /** What a tag resolved to, and the last metadata built for it (reused while the cache entry is the same). */
     private static final class TagState {
         final KubeTagParser.PodRef ref;
         final String key;
-        volatile KubePodCache.Entry entry;
-        volatile Map<String, Object> metadata;
+        volatile Resolved resolved;
 
         TagState(KubeTagParser.PodRef ref) {
             this.ref = ref;
@@ -68,6 +74,7 @@ public final class KubernetesFilter implements Filter, AutoCloseable {
 
     private final String name;
     private final KubernetesConfig config;
+    private final Function<String, Parser> parsers;
     private final KubeTagParser tags;
     private final KubeLogMerger merger;
     private final KubeApiClient api;
@@ -79,16 +86,19 @@ public final class KubernetesFilter implements Filter, AutoCloseable {
     private final AtomicLong withoutMetadata = new AtomicLong();
     private final AtomicLong apiRequests = new AtomicLong();
     private final AtomicLong apiFailures = new AtomicLong();
+    private final AtomicLong excluded = new AtomicLong();
 
     /**
      * Creates the filter; reads nothing from the network.
      *
      * @param merger the Merge_Log step, or null without Merge_Log
+     * @param parsers the parsers by name, for {@code fluentbit.io/parser} annotations (null for an unknown name)
      */
     KubernetesFilter(String name, KubernetesConfig config, KubeTagParser tags, KubeLogMerger merger,
-                     LongSupplier nanoTime) {
+                     Function<String, Parser> parsers, LongSupplier nanoTime) {
         this.name = name;
         this.config = config;
+        this.parsers = parsers;
         this.tags = tags;
         this.merger = merger;
         this.cache = new KubePodCache(CACHE_CAPACITY, config.metaCacheTtl().toNanos(), FAILURE_BACKOFF_NANOS, nanoTime);
@@ -126,9 +136,10 @@ public final class KubernetesFilter implements Filter, AutoCloseable {
      *
      * @param regexParser the Regex_Parser's parser (a regex parser), or null for Fluent Bit's tag regex
      * @param mergeParser the Merge_Parser's parser, or null to merge JSON
+     * @param parsers the parsers by name, for {@code fluentbit.io/parser} annotations (null for an unknown name)
      */
     public static KubernetesFilter create(String name, KubernetesConfig config, RegexParser regexParser,
-                                          Parser mergeParser) {
+                                          Parser mergeParser, Function<String, Parser> parsers) {
         RubyRegex regex = regexParser != null ? regexParser.regex() : RubyRegex.compile(KubeTagParser.DEFAULT_REGEX);
         KubeLogMerger merger = null;
         if (config.mergeLog()) {
@@ -136,12 +147,14 @@ public final class KubernetesFilter implements Filter, AutoCloseable {
             merger = new KubeLogMerger(p, mergeParser != null, config.mergeLogKey(), config.keepLog(),
                     config.mergeLogTrim());
         }
-        return new KubernetesFilter(name, config, new KubeTagParser(config.tagPrefix(), regex), merger, System::nanoTime);
+        return new KubernetesFilter(name, config, new KubeTagParser(config.tagPrefix(), regex), merger, parsers,
+                System::nanoTime);
     }
 
     @Override
     public boolean apply(LogRecord record) {
         Map<String, Object> metadata;
+        Parser annotated = null;
         if (config.dummyMeta()) {
             metadata = Map.of("dummy", LocalDateTime.now().format(ASCTIME));
         } else {
@@ -150,13 +163,24 @@ public final class KubernetesFilter implements Filter, AutoCloseable {
                 withoutPod.incrementAndGet();
                 return true;
             }
-            metadata = metadata(state);
-            if (metadata == null) {
+            Resolved r = resolve(state);
+            if (r == null) {
                 withoutMetadata.incrementAndGet();
+                metadata = null;
+            } else {
+                metadata = r.metadata();
+                if (r.props() != KubeProps.NONE) {
+                    String stream = record.fields().text("stream");
+                    if (r.props().excludes(stream)) {
+                        excluded.incrementAndGet();
+                        return false;
+                    }
+                    annotated = r.props().parser(stream);
+                }
             }
         }
         if (merger != null) {
-            merger.merge(record);
+            merger.merge(record, annotated);
         }
         if (metadata != null) {
             record.fields().put("kubernetes", metadata);
@@ -182,8 +206,8 @@ public final class KubernetesFilter implements Filter, AutoCloseable {
         });
     }
 
-    /** The kubernetes object for the tag's pod, or null when the API server could not give it. */
-    private Map<String, Object> metadata(TagState state) {
+    /** The kubernetes object and properties for the tag's pod, or null when the API server could not give them. */
+    private Resolved resolve(TagState state) {
         KubePodCache.Entry e = cache.get(state.key);
         if (e == null) {
             e = fetch(state.ref, state.key);
@@ -191,13 +215,14 @@ public final class KubernetesFilter implements Filter, AutoCloseable {
         if (e.pod() == null) {
             return null;
         }
-        if (state.entry != e) {
-            Map<String, Object> m = e.pod().metadata(state.ref, config.labels(), config.annotations());
-            state.metadata = m;
-            state.entry = e;
-            return m;
+        Resolved r = state.resolved;
+        if (r == null || r.entry() != e) {
+            r = new Resolved(e, e.pod().metadata(state.ref, config.labels(), config.annotations()),
+                    KubeProps.from(e.pod().annotations(), state.ref, config.k8sLoggingParser(), config.k8sLoggingExclude(),
+                            parsers));
+            state.resolved = r;
         }
-        return state.metadata;
+        return r;
     }
 
     private KubePodCache.Entry fetch(KubeTagParser.PodRef ref, String key) {
@@ -232,6 +257,11 @@ public final class KubernetesFilter implements Filter, AutoCloseable {
         return withoutMetadata.get();
     }
 
+    /** Records dropped by a pod's {@code fluentbit.io/exclude} annotation. */
+    public long recordsExcluded() {
+        return excluded.get();
+    }
+
     /** Requests made to the API server. */
     public long apiRequests() {
         return apiRequests.get();
@@ -245,9 +275,9 @@ public final class KubernetesFilter implements Filter, AutoCloseable {
     /** Logs the counters and closes the API server's connections. */
     @Override
     public void close() {
-        LOG.info("kubernetes filter closed. filter={} records_without_pod={} records_without_metadata={} api_requests={} "
-                + "api_failures={} cached_pods={}", name, withoutPod.get(), withoutMetadata.get(), apiRequests.get(),
-                apiFailures.get(), cache.size());
+        LOG.info("kubernetes filter closed. filter={} records_without_pod={} records_without_metadata={} "
+                + "records_excluded={} api_requests={} api_failures={} cached_pods={}", name, withoutPod.get(),
+                withoutMetadata.get(), excluded.get(), apiRequests.get(), apiFailures.get(), cache.size());
         if (api != null) {
             api.close();
         }

@@ -11,12 +11,14 @@
  *     │                 ▲   pod (Kube_Meta_Cache_TTL) or failure (30 s back-off)   │ Bearer KubeToken, TLS Kube_CA_File
  *     │                 └───────────────────────────────────────────────────────────┘
  *     ▼
+ *  KubeProps (fluentbit.io/exclude ──▶ dropped; fluentbit.io/parser ──▶ the merge's parser)
+ *     ▼
  *  KubeLogMerger (Merge_Log) ──▶ record += kubernetes{pod_name, namespace_name, pod_id, labels, annotations,
  *                                                     host, pod_ip, container_name, docker_id, container_hash,
  *                                                     container_image}   (from KubePod)
  * </pre>
  *
- * <p>Not supported yet: {@code Use_Kubelet On} (a configuration error), {@code K8S-Logging.Parser} and
- * {@code K8S-Logging.Exclude} (a warning when On), namespace labels and annotations, owner references.
+ * <p>Not supported yet: {@code Use_Kubelet On} (a configuration error), namespace labels and annotations,
+ * owner references.
  */
 package dev.ferry.agent.kubernetes;

@@ -46,8 +46,12 @@ final class KubeApiServer implements AutoCloseable {
     static final String KEYSTORE_PASSWORD = "ferry-kube-Store-2231";
     private static final Pattern POD_PATH = Pattern.compile("/api/v1/namespaces/([^/]+)/pods/([^/]+)");
 
-    /** A pod the server knows. */
-    record Pod(String namespace, String name, String erlmcpContainerId, String shipperContainerId) {
+    /** A pod the server knows; {@code annotations} are added to the template's, in order. */
+    record Pod(String namespace, String name, String erlmcpContainerId, String shipperContainerId,
+               Map<String, String> annotations) {
+        Pod(String namespace, String name, String erlmcpContainerId, String shipperContainerId) {
+            this(namespace, name, erlmcpContainerId, shipperContainerId, Map.of());
+        }
     }
 
     private final HttpsServer server;
@@ -150,7 +154,10 @@ final class KubeApiServer implements AutoCloseable {
             template = new String(in.readAllBytes(), StandardCharsets.UTF_8);
         }
         String generate = pod.name().substring(0, pod.name().lastIndexOf('-') + 1);
-        return template.replace("POD_GENERATE_NAME", generate).replace("POD_NAME", pod.name())
+        StringBuilder extra = new StringBuilder();
+        pod.annotations().forEach((k, v) -> extra.append(",\n            \"").append(k).append("\": \"").append(v).append('"'));
+        return template.replace("\"prometheus.io/scrape\": \"true\"", "\"prometheus.io/scrape\": \"true\"" + extra)
+                .replace("POD_GENERATE_NAME", generate).replace("POD_NAME", pod.name())
                 .replace("POD_NAMESPACE", pod.namespace()).replace("ERLMCP_CONTAINER_ID", pod.erlmcpContainerId())
                 .replace("SHIPPER_CONTAINER_ID", pod.shipperContainerId());
     }

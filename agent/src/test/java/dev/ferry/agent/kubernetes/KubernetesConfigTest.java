@@ -66,24 +66,6 @@ class KubernetesConfigTest {
         assertThat(c.labels()).isFalse();
         assertThat(c.annotations()).isFalse();
         assertThat(c.useKubelet()).isFalse();
-        // K8S-Logging.* On are valid but not acted on yet: said, never silently ignored
-        assertThat(c.warnings()).containsExactly(
-                "test.conf:9: [FILTER] kubernetes: K8S-Logging.Parser On is not supported yet by ferry: the "
-                        + "fluentbit.io/parser annotations of pods are not read, and records are merged and kept as if it were Off",
-                "test.conf:10: [FILTER] kubernetes: K8S-Logging.Exclude On is not supported yet by ferry: the "
-                        + "fluentbit.io/exclude annotations of pods are not read, and records are merged and kept as if it were Off");
-        assertThat(c.kubeletPort()).isEqualTo(10255);
-        assertThat(c.metaCacheTtl()).isEqualTo(Duration.ofMinutes(5));
-        assertThat(c.bufferSize()).isZero();
-        assertThat(c.tlsVerify()).isFalse();
-        assertThat(c.regexParser()).isEqualTo("k8s-custom");
-        assertThat(c.tagPrefix()).isEqualTo("kube.");
-        assertThat(c.dummyMeta()).isTrue();
-    }
-
-    @Test
-    void noWarningsWithK8sLoggingOff() {
-        assertThat(config("K8S-Logging.Parser", "Off").warnings()).isEmpty();
     }
 
     @Test

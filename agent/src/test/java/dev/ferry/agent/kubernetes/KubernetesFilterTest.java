@@ -79,12 +79,23 @@ class KubernetesFilterTest {
     /** The filter {@link KubernetesFilter#create} makes, on the test's clock. */
     private KubernetesFilter withClock(KubernetesConfig config) {
         return new KubernetesFilter("kubernetes.0", config, new KubeTagParser(config.tagPrefix(),
-                RubyRegex.compile(KubeTagParser.DEFAULT_REGEX)), merger(config), now::get);
+                RubyRegex.compile(KubeTagParser.DEFAULT_REGEX)), merger(config), name -> BuiltinParsers.find(name).orElse(null), now::get);
     }
 
     private static KubeLogMerger merger(KubernetesConfig c) {
         return c.mergeLog() ? new KubeLogMerger(new JsonParser("kubernetes-merge-log", null), false,
                 c.mergeLogKey(), c.keepLog(), c.mergeLogTrim()) : null;
+    }
+
+    /**
+     * The messages of the filter's log lines at {@code level} that start with {@code start}, without the prefix,
+     * whose form depends on how slf4j-simple was set up in this JVM ({@code [main] INFO dev...KubernetesFilter - }
+     * or {@code 2026-...Z [INFO] KubernetesFilter - }).
+     */
+    private static List<String> logged(String logs, String level, String start) {
+        return logs.lines().filter(l -> l.contains(" " + level + " ") || l.contains("[" + level + "]"))
+                .map(l -> l.substring(l.indexOf("KubernetesFilter - ") + "KubernetesFilter - ".length()))
+                .filter(m -> m.startsWith(start)).toList();
     }
 
     static LogRecord record(String tag, String json) {
@@ -137,8 +148,8 @@ class KubernetesFilterTest {
                 assertThat(filtered(f, "erlmcp.var.log.erlmcp.application.log", line)).isEqualTo(line);
             }
         });
-        assertThat(logs.lines().filter(l -> l.contains("names no pod")).toList()).containsExactly(
-                "[main] INFO dev.ferry.agent.kubernetes.KubernetesFilter - The tag names no pod; its records pass the "
+        assertThat(logged(logs, "INFO", "The tag names no pod")).containsExactly(
+                "The tag names no pod; its records pass the "
                 + "kubernetes filter unchanged. filter=kubernetes.0 tag=erlmcp.var.log.erlmcp.application.log "
                 + "reason=\"the tag after Kube_Tag_Prefix does not match the regex\" kube_tag_prefix=erlmcp.var.log.containers.erlmcp-");
         assertThat(f.recordsWithoutPod()).isEqualTo(1000);
@@ -175,7 +186,7 @@ class KubernetesFilterTest {
         assertThat(api.requests(path) - before).isEqualTo(1);
         assertThat(f.recordsWithoutMetadata()).isEqualTo(1000);
         assertThat(f.apiFailures()).isEqualTo(1);
-        assertThat(logs).contains("WARN dev.ferry.agent.kubernetes.KubernetesFilter - Pod metadata could not be fetched "
+        assertThat(logged(logs, "WARN", "Pod metadata")).containsExactly("Pod metadata could not be fetched "
                 + "from the API server; records of the pod pass without it, and it is asked again in 30 s. filter=kubernetes.0 "
                 + "pod=monitoring/" + POD + " url=https://127.0.0.1:" + api.port() + path + " status=401 "
                 + "reason=\"Unauthorized: Unauthorized\" failures=1");
@@ -241,16 +252,16 @@ class KubernetesFilterTest {
         int before = api.requests();
         String[] out = new String[1];
         String logs = TestLogs.of(() -> {
-            KubernetesFilter f = KubernetesFilter.create("kubernetes.1", c, null, null);
+            KubernetesFilter f = KubernetesFilter.create("kubernetes.1", c, null, null, name -> null);
             out[0] = filtered(f, TAG, "{\"log\":\"x\"}");
             f.close();
         });
         assertThat(out[0]).isEqualTo("{\"log\":\"x\"}");
-        assertThat(logs).contains("WARN dev.ferry.agent.kubernetes.KubernetesFilter - The kubernetes filter cannot ask the "
+        assertThat(logged(logs, "WARN", "The kubernetes filter cannot")).containsExactly("The kubernetes filter cannot ask the "
                 + "API server: Kube_CA_File " + dir.resolve("ca.crt") + " cannot be read. Records pass without pod metadata "
                 + "(as outside Kubernetes). filter=kubernetes.1 url=https://127.0.0.1:" + api.port());
         assertThat(logs).contains("kubernetes filter closed. filter=kubernetes.1 records_without_pod=0 "
-                + "records_without_metadata=1 api_requests=0 api_failures=0 cached_pods=1");
+                + "records_without_metadata=1 records_excluded=0 api_requests=0 api_failures=0 cached_pods=1");
         assertThat(api.requests()).isEqualTo(before);
     }
 
@@ -259,6 +270,57 @@ class KubernetesFilterTest {
         KubernetesFilter f = filter(dir, "Merge_Log", "On", "Keep_Log", "Off", "Labels", "Off", "Annotations", "Off");
         String out = filtered(f, TAG, "{\"log\":\"{\\\"level\\\":\\\"error\\\",\\\"msg\\\":\\\"boom\\\\n\\\"}\\n\",\"stream\":\"stderr\"}");
         assertThat(out).startsWith("{\"stream\":\"stderr\",\"level\":\"error\",\"msg\":\"boom\",\"kubernetes\":{\"pod_name\"");
+    }
+
+    private static final String ANNOTATED = "erlmcp-7d9f8b6c5-annot";
+
+    /** A pod whose annotations exclude its shipper's stdout and give its erlmcp container's stdout the logfmt parser. */
+    private String annotatedTag(String container, String id) {
+        api.addPod(new KubeApiServer.Pod(NS, ANNOTATED, ERLMCP_ID, SHIPPER_ID, new java.util.LinkedHashMap<>(java.util.Map.of(
+                "fluentbit.io/exclude_stdout-log-shipper", "true"))));
+        return "kube.var.log.containers." + ANNOTATED + "_" + NS + "_" + container + "-" + id + ".log";
+    }
+
+    @Test
+    void k8sLoggingExcludeDropsWhatThePodsAnnotationExcludesAndOnlyThat(@TempDir Path dir) throws Exception {
+        KubernetesFilter f = filter(dir, "K8S-Logging.Exclude", "On");
+        String shipper = annotatedTag("log-shipper", SHIPPER_ID);
+        LogRecord stdout = record(shipper, "{\"log\":\"x\",\"stream\":\"stdout\"}");
+        assertThat(f.apply(stdout)).isFalse();
+        assertThat(filtered(f, shipper, "{\"log\":\"x\",\"stream\":\"stderr\"}")).contains("\"container_name\":\"log-shipper\"");
+        assertThat(filtered(f, annotatedTag("erlmcp", ERLMCP_ID), "{\"log\":\"x\",\"stream\":\"stdout\"}"))
+                .contains("\"container_name\":\"erlmcp\"");
+        assertThat(f.recordsExcluded()).isEqualTo(1);
+    }
+
+    @Test
+    void withK8sLoggingExcludeOffTheAnnotationIsNotAllowedAndSaysSo(@TempDir Path dir) throws Exception {
+        KubernetesFilter f = filter(dir);
+        String shipper = annotatedTag("log-shipper", SHIPPER_ID);
+        String logs = TestLogs.of(() -> assertThat(f.apply(record(shipper, "{\"log\":\"x\",\"stream\":\"stdout\"}"))).isTrue());
+        assertThat(logged(logs, "WARN", "Pod annotation")).containsExactly("Pod annotation not allowed "
+                + "(K8S-Logging.Exclude is Off); it has no effect. annotation=fluentbit.io/exclude ns=monitoring pod=" + ANNOTATED);
+        assertThat(f.recordsExcluded()).isZero();
+    }
+
+    @Test
+    void k8sLoggingParserMergesTheLogWithTheParserThePodsAnnotationNames(@TempDir Path dir) throws Exception {
+        api.addPod(new KubeApiServer.Pod(NS, "erlmcp-7d9f8b6c5-logfmt", ERLMCP_ID, SHIPPER_ID, java.util.Map.of(
+                "fluentbit.io/parser_stdout", "logfmt", "fluentbit.io/parser-log-shipper", "no-such-parser")));
+        KubernetesFilter f = filter(dir, "Merge_Log", "On", "K8S-Logging.Parser", "On", "Labels", "Off", "Annotations", "Off");
+        String tag = "kube.var.log.containers.erlmcp-7d9f8b6c5-logfmt_" + NS + "_erlmcp-" + ERLMCP_ID + ".log";
+        String[] out = new String[2];
+        String logs = TestLogs.of(() -> {
+            out[0] = filtered(f, tag, "{\"log\":\"level=info msg=ready\",\"stream\":\"stdout\"}");
+            // stderr has no parser from the annotation: JSON, which this is not
+            out[1] = filtered(f, tag, "{\"log\":\"level=warn msg=slow\",\"stream\":\"stderr\"}");
+            filtered(f, tag.replace("_erlmcp-" + ERLMCP_ID, "_log-shipper-" + SHIPPER_ID), "{\"log\":\"x\"}");
+        });
+        assertThat(out[0]).startsWith("{\"log\":\"level=info msg=ready\",\"stream\":\"stdout\",\"level\":\"info\",\"msg\":\"ready\",\"kubernetes\":");
+        assertThat(out[1]).startsWith("{\"log\":\"level=warn msg=slow\",\"stream\":\"stderr\",\"kubernetes\":");
+        assertThat(logs).contains("The parser a pod annotation names does not exist; it has no effect. "
+                + "annotation=fluentbit.io/parser-log-shipper parser=no-such-parser ns=monitoring pod=erlmcp-7d9f8b6c5-logfmt "
+                + "container=log-shipper");
     }
 
     @Test
