@@ -237,6 +237,22 @@ class KubernetesFilterTest {
     }
 
     @Test
+    void kubeTokenCommandsOutputIsTheTokenWithoutItsNewline(@TempDir Path dir) throws Exception {
+        Files.writeString(dir.resolve("token"), "not-this-one");
+        KubernetesFilter f = filter(dir, "Kube_Token_Command", "printf '%s\\n' '" + TOKEN + "'");
+        assertThat(filtered(f, TAG, "{\"log\":\"x\"}")).contains("\"pod_id\"");
+        assertThat(api.authorizations.get(api.authorizations.size() - 1)).isEqualTo("Bearer " + TOKEN);
+    }
+
+    @Test
+    void anAnswerLargerThanBufferSizeIsRefusedAsInFluentBit(@TempDir Path dir) throws Exception {
+        KubernetesFilter f = filter(dir, "Buffer_Size", "1k");
+        String logs = TestLogs.of(() -> assertThat(filtered(f, TAG, "{\"log\":\"x\"}")).isEqualTo("{\"log\":\"x\"}"));
+        int size = KubeApiServer.podJson(new KubeApiServer.Pod(NS, POD, ERLMCP_ID, SHIPPER_ID)).getBytes(StandardCharsets.UTF_8).length;
+        assertThat(logs).contains(" status=200 reason=\"the answer (" + size + " bytes) is larger than Buffer_Size (1024 bytes)\"");
+    }
+
+    @Test
     void aCaFileOfAnotherServerFailsTheHandshakeAndSaysSo(@TempDir Path dir) throws Exception {
         KubernetesFilter f = filter(dir, "Kube_CA_File", certs.resolve("other.crt").toString());
         String logs = TestLogs.of(() -> assertThat(filtered(f, TAG, "{\"log\":\"x\"}")).isEqualTo("{\"log\":\"x\"}"));
