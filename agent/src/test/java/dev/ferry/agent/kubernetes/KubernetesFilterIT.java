@@ -1,0 +1,77 @@
+package dev.ferry.agent.kubernetes;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.ferry.agent.FerryProcess;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The real {@code ferry.jar} with the kubernetes filter, tailing a container log file named as the kubelet
+ * names them, against {@link KubeApiServer} (the HTTPS stand-in for the API server; no real cluster can be
+ * had here, see there): every record arrives once with its pod's metadata and its JSON log merged, the API
+ * server is asked once, and the token is nowhere in ferry's output.
+ */
+class KubernetesFilterIT {
+
+    private static final String TOKEN = "eyJhbGciOiJSUzI1NiJ9.it-token-5521.sig";
+    private static final String ID = "9a8b7c6d5e4f30211203f4e5d6c7b8a99a8b7c6d5e4f30211203f4e5d6c7b8a9";
+    private static final String POD = "erlmcp-7d9f8b6c5-x2k4q";
+
+    @Test
+    void everyRecordOfAContainerLogGetsItsPodsMetadataFromOneApiRequest(@TempDir Path dir) throws Exception {
+        Path keystore = KubeApiServer.makeCertificate(dir, "apiserver");
+        Files.writeString(dir.resolve("token"), TOKEN);
+        Path containers = Files.createDirectories(dir.resolve("containers"));
+        StringBuilder lines = new StringBuilder();
+        for (int i = 0; i < 500; i++) {
+            // the docker json-file driver's lines, the application's own JSON in "log"
+            lines.append("{\"log\":\"{\\\"seq\\\":").append(i).append(",\\\"msg\\\":\\\"request done\\\"}\\n\",")
+                    .append("\"stream\":\"stdout\",\"time\":\"2026-12-03T21:00:00.").append(String.format("%03d", i)).append("Z\"}\n");
+        }
+        Files.writeString(containers.resolve(POD + "_monitoring_erlmcp-" + ID + ".log"), lines);
+        String prefix = "kube" + containers.toString().replace('/', '.') + ".";
+        Path out = Files.createDirectories(dir.resolve("out"));
+
+        try (KubeApiServer api = new KubeApiServer(keystore, TOKEN)) {
+            api.addPod(new KubeApiServer.Pod("monitoring", POD, ID, ID.replace('9', '1')));
+            Path conf = dir.resolve("fluent-bit.conf");
+            Files.writeString(conf, "[SERVICE]\n    Flush 1\n    Grace 10\n"
+                    + "\n[INPUT]\n    Name tail\n    Path " + containers + "/*.log\n    Parser docker\n    Tag kube.*\n"
+                    + "    Read_from_Head On\n    Exit_On_Eof On\n"
+                    + "\n[FILTER]\n    Name kubernetes\n    Match kube.*\n    Kube_URL https://127.0.0.1:" + api.port() + "\n"
+                    + "    Kube_CA_File " + dir.resolve("apiserver.crt") + "\n    Kube_Token_File " + dir.resolve("token") + "\n"
+                    + "    Kube_Tag_Prefix " + prefix + "\n    Merge_Log On\n    Keep_Log Off\n    Labels Off\n"
+                    + "\n[OUTPUT]\n    Name file\n    Match *\n    Path " + out + "\n    File records.out\n    Format plain\n");
+            try (FerryProcess ferry = FerryProcess.start(dir, Map.of(), "-c", conf.toString())) {
+                assertThat(ferry.waitFor(Duration.ofSeconds(60))).as(ferry.stderrText()).isZero();
+                String err = ferry.stderrText();
+                List<Map<String, Object>> records = FerryProcess.records(out.resolve("records.out"));
+                assertThat(records).hasSize(500);
+                Set<Object> seqs = new HashSet<>();
+                for (Map<String, Object> r : records) {
+                    assertThat(seqs.add(r.get("seq"))).isTrue();
+                    assertThat(r).doesNotContainKey("log").containsEntry("msg", "request done").containsEntry("stream", "stdout");
+                    assertThat(r.get("kubernetes")).isEqualTo(Map.of("pod_name", POD, "namespace_name", "monitoring",
+                            "pod_id", "5b1e9f3a-8c2d-4e6f-a7b8-9c0d1e2f3a4b",
+                            "annotations", Map.of("kubectl.kubernetes.io/restartedAt", "2026-11-30T09:12:44Z",
+                                    "prometheus.io/scrape", "true"),
+                            "host", "worker-node-3", "pod_ip", "10.244.3.41", "container_name", "erlmcp", "docker_id", ID,
+                            "container_hash", "ghcr.io/erlmcp/erlmcp@sha256:9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08",
+                            "container_image", "ghcr.io/erlmcp/erlmcp:3.2.1"));
+                }
+                assertThat(api.requests("/api/v1/namespaces/monitoring/pods/" + POD)).isEqualTo(1);
+                assertThat(err).contains("kubernetes filter closed. filter=kubernetes.0 records_without_pod=0 "
+                        + "records_without_metadata=0 records_excluded=0 api_requests=1 api_failures=0 cached_pods=1");
+                assertThat(err + ferry.stdoutText()).doesNotContain(TOKEN);
+            }
+        }
+    }
+}
