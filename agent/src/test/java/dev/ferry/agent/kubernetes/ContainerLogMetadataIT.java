@@ -19,7 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
  * had here, see there): every record arrives once with its pod's metadata and its JSON log merged, the API
  * server is asked once, and the token is nowhere in ferry's output.
  */
-class KubernetesFilterIT {
+class ContainerLogMetadataIT {
 
     private static final String TOKEN = "eyJhbGciOiJSUzI1NiJ9.it-token-5521.sig";
     private static final String ID = "9a8b7c6d5e4f30211203f4e5d6c7b8a99a8b7c6d5e4f30211203f4e5d6c7b8a9";
