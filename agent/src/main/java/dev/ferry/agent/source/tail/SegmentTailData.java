@@ -3,10 +3,14 @@ package dev.ferry.agent.source.tail;
 import dev.ferry.agent.source.segment.SegmentCorruptException;
 import dev.ferry.agent.source.segment.SegmentReader;
 import dev.ferry.agent.source.segment.SegmentReaderFactory;
+import java.io.FilterInputStream;
 import java.io.IOException;
+import java.io.InputStream;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -18,7 +22,10 @@ import org.slf4j.LoggerFactory;
  * <p>A segment cut short may still be being written (OTP's {@code compress_on_rotate} and logrotate's
  * {@code compress} write the {@code .gz} next to the plain file, then delete the plain one): reading
  * stops at the cut and is tried again, from a fresh reader skipped to the same offset, once the file
- * has grown. If it stays cut for {@code giveUpNanos}, or is damaged, what was read is kept, the error
+ * has grown. The file stays open from the first read to the last, and a fresh reader reads that open file,
+ * not whatever has its name by then: OTP renames its segments on at every rotation ({@code .0.gz} to
+ * {@code .1.gz}, every 0.2 s at 3,000 lines/s), and another segment may be at the path already. If it
+ * stays cut for {@code giveUpNanos}, or is damaged, what was read is kept, the error
  * is logged at ERROR with the file and offset, counted ({@link TailCounters#corruptSegments()}), and
  * the segment counts as ended: the rest of it cannot be read.
  *
@@ -29,6 +36,7 @@ final class SegmentTailData implements TailData {
     private static final Logger log = LoggerFactory.getLogger(SegmentTailData.class);
 
     private final Path path;
+    private final FileChannel channel;
     private final byte[] head;
     private final TailCounters counters;
     private final long giveUpNanos;
@@ -52,8 +60,14 @@ final class SegmentTailData implements TailData {
         this.head = head;
         this.counters = counters;
         this.giveUpNanos = giveUpNanos;
-        this.openedAtSize = sizeOrMinus1();
-        this.reader = SegmentReaderFactory.open(path);
+        this.channel = FileChannel.open(path, StandardOpenOption.READ);
+        try {
+            this.openedAtSize = channel.size();
+            this.reader = openReader();
+        } catch (IOException | RuntimeException e) {
+            channel.close();
+            throw e;
+        }
         try {
             delivered = reader.skipTo(startOffset);
             if (delivered < startOffset) {
@@ -61,15 +75,27 @@ final class SegmentTailData implements TailData {
             }
         } catch (SegmentCorruptException e) {
             if (e.reason() == SegmentCorruptException.Reason.TRUNCATED && stillWritten()) {
-                reader.close();
+                closeQuietly();
                 throw e; // the caller tries again later
             }
             delivered = e.uncompressedOffset();
             fail(e.getMessage());
         } catch (IOException e) {
-            reader.close();
+            closeQuietly();
             throw e;
         }
+    }
+
+    /** A reader from the open file's first byte; closing it leaves the file open. */
+    private SegmentReader openReader() throws IOException {
+        channel.position(0);
+        InputStream in = new FilterInputStream(Channels.newInputStream(channel)) {
+            @Override
+            public void close() {
+                // the channel is this segment's, closed with it
+            }
+        };
+        return SegmentReaderFactory.open(path.toString(), in);
     }
 
     /** The uncompressed offset reached: where reading goes on. */
@@ -129,7 +155,7 @@ final class SegmentTailData implements TailData {
         long at = delivered;
         reader.close();
         openedAtSize = size;
-        reader = SegmentReaderFactory.open(path);
+        reader = openReader();
         cut = false;
         try {
             return reader.skipTo(at) == at;
@@ -165,9 +191,7 @@ final class SegmentTailData implements TailData {
 
     private long sizeOrMinus1() {
         try {
-            return Files.size(path);
-        } catch (NoSuchFileException e) {
-            return -1;
+            return channel.size();
         } catch (IOException e) {
             return -1;
         }
@@ -190,8 +214,17 @@ final class SegmentTailData implements TailData {
 
     @Override
     public void close() {
+        closeQuietly();
+    }
+
+    private void closeQuietly() {
         try {
             reader.close();
+        } catch (IOException e) {
+            log.debug("Closing a segment failed. path={} error={}", path, e.toString());
+        }
+        try {
+            channel.close();
         } catch (IOException e) {
             log.debug("Closing a segment failed. path={} error={}", path, e.toString());
         }
