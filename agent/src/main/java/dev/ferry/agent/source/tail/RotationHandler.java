@@ -403,6 +403,10 @@ final class RotationHandler {
             log.debug("Rotated segment not complete yet; trying again later. path={} error={}", s.path(),
                     e.getMessage());
             return null;
+        } catch (SegmentTailData.MovedException e) {
+            log.debug("Rotated segment renamed on meanwhile; the next look finds it under its new name. error={}",
+                    e.getMessage());
+            return null;
         } catch (IOException e) {
             log.warn("Cannot open a rotated segment; trying again later. path={} error={}", s.path(), e.getMessage());
             return null;

@@ -64,8 +64,17 @@ final class SegmentTailData implements TailData {
         try {
             this.openedAtSize = channel.size();
             this.reader = openReader();
+            if (!startsWithHead()) {
+                throw new MovedException(path);
+            }
+            reader.close();
+            this.reader = openReader();
         } catch (IOException | RuntimeException e) {
-            channel.close();
+            if (reader != null) {
+                closeQuietly();
+            } else {
+                channel.close();
+            }
             throw e;
         }
         try {
@@ -83,6 +92,41 @@ final class SegmentTailData implements TailData {
         } catch (IOException e) {
             closeQuietly();
             throw e;
+        }
+    }
+
+    /**
+     * Whether the open file's data starts with {@code head}: the bytes its identity was taken from when its
+     * family was listed. Both were read by path, and OTP renames its segments on one by one at every rotation
+     * (and gzips {@code .0} into a new {@code .0.gz}), so the file at the path may be another one by now.
+     */
+    private boolean startsWithHead() throws IOException {
+        byte[] got = new byte[head.length];
+        int n = 0;
+        try {
+            while (n < got.length) {
+                int k = reader.read(got, n, got.length - n);
+                if (k < 0) {
+                    break;
+                }
+                n += k;
+            }
+        } catch (SegmentCorruptException e) {
+            if (e.reason() == SegmentCorruptException.Reason.TRUNCATED) {
+                throw e; // still being written: the caller tries again later
+            }
+            // damaged near its start: its head is the bytes before the damage, and reading reports the damage
+            return java.util.Arrays.equals(got, 0, n, head, 0, n);
+        }
+        return n == head.length && java.util.Arrays.equals(got, head);
+    }
+
+    /** The file at the path is not the one listed: it was renamed on, and another took its name. */
+    static final class MovedException extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        MovedException(Path path) {
+            super(path + " holds other data than when it was listed (renamed on meanwhile)");
         }
     }
 

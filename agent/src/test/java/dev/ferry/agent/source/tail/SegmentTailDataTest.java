@@ -1,6 +1,7 @@
 package dev.ferry.agent.source.tail;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -76,5 +77,18 @@ class SegmentTailDataTest {
         } finally {
             data.close();
         }
+    }
+
+    @Test
+    void aSegmentWhosePathHoldsAnotherFileByNowIsNotOpened() throws IOException {
+        // Listed with the head of "a"; by the time it is opened, "a" was renamed on and "b" took its name.
+        String a = lines("a", 100);
+        Path zero = dir.resolve("application.log.0.gz");
+        Files.write(zero, gzip(lines("b", 100)));
+
+        assertThatThrownBy(() -> new SegmentTailData(zero, a.substring(0, 64).getBytes(StandardCharsets.UTF_8), 0,
+                new TailCounters(), 30_000_000_000L))
+                .isInstanceOf(SegmentTailData.MovedException.class)
+                .hasMessage(zero + " holds other data than when it was listed (renamed on meanwhile)");
     }
 }
