@@ -212,15 +212,7 @@ public final class Agent {
             // API server connections and logs its counters).
             for (FilterRoute f : filters) {
                 if (f.filter() instanceof AutoCloseable c) {
-                    safely("close filter " + f.name(), () -> {
-                        try {
-                            c.close();
-                        } catch (IOException | RuntimeException e) {
-                            throw e;
-                        } catch (Exception e) {
-                            throw new IOException(e);
-                        }
-                    });
+                    safely("close filter " + f.name(), c::close);
                 }
             }
             if (spool != null) {
@@ -259,13 +251,13 @@ public final class Agent {
     }
 
     private interface Step {
-        void run() throws IOException;
+        void run() throws Exception;
     }
 
     private static void safely(String what, Step step) {
         try {
             step.run();
-        } catch (IOException | RuntimeException e) {
+        } catch (Exception e) {
             LOG.error("Shutdown step failed. step=\"{}\" error={}", what, e.toString(), e);
         }
     }

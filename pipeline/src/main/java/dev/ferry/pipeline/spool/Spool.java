@@ -187,14 +187,11 @@ public final class Spool implements AutoCloseable {
         SpoolReader[] more = Arrays.copyOf(readers, readers.length + 1);
         more[more.length - 1] = reader;
         readers = more;
-        if (fresh && writer.nextSequence() > position.sequence()) {
-            LOG.info("Spool reader registered: a new output (or one with a new name) starts at the oldest entry still "
-                    + "in the spool. name={} committedSequence={} pendingEntries={}", name, position.sequence(),
-                    writer.nextSequence() - position.sequence());
-        } else {
-            LOG.info("Spool reader registered. name={} committedSequence={} pendingEntries={}", name,
-                    position.sequence(), writer.nextSequence() - position.sequence());
-        }
+        long pending = writer.nextSequence() - position.sequence();
+        LOG.info("Spool reader registered{}. name={} committedSequence={} pendingEntries={}",
+                fresh && pending > 0
+                        ? ": a new output (or one with a new name) starts at the oldest entry still in the spool" : "",
+                name, position.sequence(), pending);
         return reader;
     }
 
