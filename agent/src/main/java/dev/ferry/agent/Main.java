@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.net.InetAddress;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -126,11 +127,37 @@ public final class Main implements Callable<Integer> {
         @Parameters(paramLabel = "FLAGS", description = "Fluent Bit quick flags after --: -i NAME -p key=value -t TAG -F NAME -m MATCH -o NAME -R FILE -f SECONDS")
         List<String> flags = new ArrayList<>();
 
+        @Option(names = "--state-dir", paramLabel = "DIR", defaultValue = "${env:FERRY_STATE_DIR}",
+                description = {"gives every tail input without a DB one in DIR (DIR/tail.0.db, or its Alias), and so the spool",
+                        "a default folder (DIR/ferry-spool): a configuration written without DB then resumes after a restart;",
+                        "an input's own DB wins (default: the environment variable FERRY_STATE_DIR, which the packaged image",
+                        "and service set to /var/lib/ferry)"})
+        Path stateDir;
+
         LoadedConfig load(ConfigLoader loader) {
             if (config != null && !flags.isEmpty()) {
                 throw new ConfigException("give either -c FILE or Fluent Bit quick flags, not both");
             }
             return config != null ? loader.load(config) : loader.loadFlags(flags);
+        }
+
+        /** The plan of the configuration, with {@code --state-dir} applied. */
+        TopologyPlan plan() {
+            LoadedConfig loaded = load(new ConfigLoader(environment()));
+            TopologyPlan plan = TopologyPlan.build(loaded.configuration(), loaded.warnings(), PluginCatalog.standard());
+            return stateDir == null ? plan : plan.withStateDirectory(stateDir.toAbsolutePath());
+        }
+
+        /** Creates the {@code --state-dir} folder if it is set and missing. */
+        void createStateDir() {
+            if (stateDir == null || Files.isDirectory(stateDir)) {
+                return;
+            }
+            try {
+                Files.createDirectories(stateDir);
+            } catch (IOException e) {
+                throw new ConfigException("--state-dir " + stateDir + ": the folder cannot be created (" + e + ")");
+            }
         }
     }
 
@@ -160,7 +187,9 @@ public final class Main implements Callable<Integer> {
         @Override
         public Integer call() throws Exception {
             if (source.config != null || !source.flags.isEmpty()) {
-                return runAgent(source.load(new ConfigLoader(environment())));
+                TopologyPlan plan = source.plan();
+                source.createStateDir();
+                return runAgent(plan);
             }
             EmbeddedDefault.Output output = switch (demoOutput) {
                 case "es" -> EmbeddedDefault.Output.ES;
@@ -187,15 +216,15 @@ public final class Main implements Callable<Integer> {
             }
             try {
                 LoadedConfig loaded = new ConfigLoader(demo.environment(environment())).load(demo.config());
-                boolean drained = runAgent(loaded) == OK;
+                boolean drained = runAgent(TopologyPlan.build(loaded.configuration(), loaded.warnings(),
+                        PluginCatalog.standard())) == OK;
                 return demo.finish(drained);
             } finally {
                 demo.close();
             }
         }
 
-        private static int runAgent(LoadedConfig loaded) throws Exception {
-            TopologyPlan plan = TopologyPlan.build(loaded.configuration(), loaded.warnings(), PluginCatalog.standard());
+        private static int runAgent(TopologyPlan plan) throws Exception {
             AgentLogging.configure(plan.service().logLevel());
             Agent agent = new Agent(plan);
             StopSignals.install(agent);
@@ -214,8 +243,7 @@ public final class Main implements Callable<Integer> {
 
         @Override
         public Integer call() {
-            LoadedConfig loaded = source.load(new ConfigLoader(environment()));
-            TopologyPlan plan = TopologyPlan.build(loaded.configuration(), loaded.warnings(), PluginCatalog.standard());
+            TopologyPlan plan = source.plan();
             spec.commandLine().getOut().print(TopologyDescription.describe(plan));
             spec.commandLine().getOut().flush();
             return OK;

@@ -1,5 +1,6 @@
 package dev.ferry.agent;
 
+import dev.ferry.agent.source.tail.TailConfig;
 import dev.ferry.pipeline.config.ConfigEntry;
 import dev.ferry.pipeline.record.TagPattern;
 import java.util.ArrayList;
@@ -79,6 +80,9 @@ final class TopologyDescription {
                     continue;
                 }
                 sb.append("      ").append(e.key()).append(' ').append(e.displayValue()).append('\n');
+            }
+            if (p.config() instanceof TailConfig tail && tail.db() != null && !p.options().isSet("DB")) {
+                sb.append("      DB ").append(tail.db()).append("  (from --state-dir)\n");
             }
         }
     }

@@ -102,6 +102,26 @@ PLUGIN_LOG_LEVEL,
         return null;
     }
 
+    /**
+     * The same plan with every {@code tail} input that has no {@code DB} keeping its read positions in
+     * {@code directory}, in {@code <instance>.db} ({@code tail.0.db}, or the {@code Alias}): {@code ferry run
+     * --state-dir}, which the packaged service and image pass, so that a Fluent Bit configuration written
+     * without a {@code DB} resumes after a restart instead of starting at the end of its files. The spool's
+     * default folder follows ({@value #DEFAULT_SPOOL_FOLDER} in {@code directory}). An input's own {@code DB}
+     * wins.
+     */
+    public TopologyPlan withStateDirectory(Path directory) {
+        List<PlannedPlugin> replaced = new ArrayList<>();
+        for (PlannedPlugin in : inputs) {
+            if (in.config() instanceof TailConfig tail && tail.db() == null) {
+                Path db = directory.resolve(in.instanceName().replaceAll("[^A-Za-z0-9._-]", "_") + ".db");
+                in = new PlannedPlugin(in.type(), in.instanceName(), in.index(), in.options(), tail.withDb(db), in.match());
+            }
+            replaced.add(in);
+        }
+        return withInputs(replaced);
+    }
+
     /** The same plan with other inputs ({@code ferry replay} replaces the configured ones). */
     public TopologyPlan withInputs(List<PlannedPlugin> replacement) {
         return new TopologyPlan(origin, service, parsers, List.copyOf(replacement), filters, outputs, warnings, replay);

@@ -91,6 +91,18 @@ class MainTest {
     }
 
     @Test
+    void theFluentBitFormTakesAStateDirectoryAndCheckShowsTheDbAndSpoolItGives() throws Exception {
+        Path conf = dir.resolve("f.conf");
+        Files.writeString(conf, "[INPUT]\n    Name tail\n    Path " + dir + "/*.log\n"
+                + "[OUTPUT]\n    Name null\n    Match *\n");
+        Path state = dir.resolve("state");
+        assertThat(ferry("-c", conf.toString(), "--dry-run", "--state-dir", state.toString())).as(err()).isZero();
+        assertThat(out()).contains(" spool=" + state.resolve("ferry-spool") + " ")
+                .contains("      DB " + state.resolve("tail.0.db") + "  (from --state-dir)\n");
+        assertThat(state).as("check creates nothing").doesNotExist();
+    }
+
+    @Test
     void aKubernetesRegexParserThatIsNotARegexParserIsAnError() throws Exception {
         Path conf = dir.resolve("f.conf");
         Files.writeString(conf, "[INPUT]\n    Name tail\n    Path /x\n[FILTER]\n    Name kubernetes\n    Match *\n"

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.ferry.agent.config.ConfigLoader;
+import dev.ferry.agent.source.tail.TailConfig;
 import dev.ferry.pipeline.config.ConfigException;
 import dev.ferry.pipeline.spool.SpoolCompression;
 import java.nio.file.Files;
@@ -61,5 +62,24 @@ class SpoolPathTest {
         assertThat(TopologyDescription.describe(off)).contains(" spool=" + dir.resolve("ferry-spool") + " storage.compress=off\n");
         assertThatThrownBy(() -> plan("    storage.compress lz4\n", db)).isInstanceOf(ConfigException.class)
                 .hasMessage(dir.resolve("ferry.conf") + ":3: [SERVICE]: bad value 'lz4' for key 'storage.compress'; allowed: one of zstd, off");
+    }
+
+    @Test
+    void aStateDirectoryGivesEachTailWithoutADbOneNamedAfterItAndTheSpoolItsDefaultFolder() throws Exception {
+        Path conf = dir.resolve("two.conf");
+        Files.writeString(conf, "[INPUT]\n    Name tail\n    Path " + dir + "/a/*.log\n\n[INPUT]\n    Name tail\n"
+                + "    Alias erlmcp/app logs\n    Path " + dir + "/b/*.log\n\n[INPUT]\n    Name tail\n    Path " + dir
+                + "/c/*.log\n    DB " + dir.resolve("own.db") + "\n\n[OUTPUT]\n    Name null\n    Match *\n");
+        var loaded = new ConfigLoader(Map.of()).load(conf);
+        Path state = dir.resolve("state");
+        TopologyPlan plan = TopologyPlan.build(loaded.configuration(), loaded.warnings(), PluginCatalog.standard())
+                .withStateDirectory(state);
+        assertThat(plan.inputs()).extracting(in -> ((TailConfig) in.config()).db())
+                .containsExactly(state.resolve("tail.0.db"), state.resolve("erlmcp_app_logs.db"), dir.resolve("own.db"));
+        assertThat(plan.spoolPath()).isEqualTo(state.resolve("ferry-spool"));
+        assertThat(TopologyDescription.describe(plan))
+                .contains("      DB " + state.resolve("tail.0.db") + "  (from --state-dir)\n")
+                .contains("      DB " + dir.resolve("own.db") + "\n")
+                .doesNotContain("own.db  (from --state-dir)");
     }
 }

@@ -71,6 +71,13 @@ public record TailConfig(
         }
     }
 
+    /** The same settings with position DB {@code file} ({@code --state-dir} gives a DB to an input that has none). */
+    public TailConfig withDb(Path file) {
+        return new TailConfig(name, paths, excludePaths, refreshInterval, readFromHead, file, dbSync, tag, pathKey,
+                offsetKey, bufferChunkSize, bufferMaxSize, skipLongLines, memBufLimit, parser, exitOnEof, rotateWait,
+                ignoreOlder, skipEmptyLines, key, multilineParser, rotatedPath);
+    }
+
     private static final String MULTILINE_WHY = "the old multiline options are not supported; use multiline.parser";
 
     /** Every key of {@code [INPUT] tail}. */
