@@ -65,8 +65,8 @@ public final class Main implements Callable<Integer> {
                 err.println("ferry: " + withoutSecrets(ce.getMessage(), environment()));
                 return BAD_CONFIG;
             }
-            err.println("ferry: " + withoutSecrets(e.toString(), environment()));
-            e.printStackTrace(err);
+            err.print(unexpectedFailure(e, environment()));
+            err.flush();
             return FAILED;
         });
         cli.setParameterExceptionHandler((e, a) -> {
@@ -91,6 +91,16 @@ public final class Main implements Callable<Integer> {
             }
         }
         return out;
+    }
+
+    /**
+     * What ferry prints for an exception nothing else handled: the exception and its stack trace, with secrets
+     * from the environment masked as in {@link #withoutSecrets} (a message or a cause may repeat a value).
+     */
+    static String unexpectedFailure(Throwable e, Map<String, String> environment) {
+        java.io.StringWriter trace = new java.io.StringWriter();
+        e.printStackTrace(new PrintWriter(trace));
+        return withoutSecrets("ferry: " + e + System.lineSeparator() + trace, environment);
     }
 
     /** Turns Fluent Bit's command forms into ferry's: {@code -c FILE} and quick flags mean {@code run}. */

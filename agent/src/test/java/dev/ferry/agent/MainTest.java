@@ -7,6 +7,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -100,6 +101,17 @@ class MainTest {
         assertThat(out()).contains(" spool=" + state.resolve("ferry-spool") + " ")
                 .contains("      DB " + state.resolve("tail.0.db") + "  (from --state-dir)\n");
         assertThat(state).as("check creates nothing").doesNotExist();
+    }
+
+    @Test
+    void anUnexpectedFailureIsPrintedWithItsStackTraceAndNoSecretFromTheEnvironment() {
+        Exception e = new IllegalStateException("cannot reach https://elastic:Zq9-Secret-77@es:9200",
+                new java.io.IOException("login Zq9-Secret-77 refused"));
+        String text = Main.unexpectedFailure(e, Map.of("ES_PASSWORD", "Zq9-Secret-77", "HOME", "/root"));
+        assertThat(text).startsWith("ferry: java.lang.IllegalStateException: cannot reach https://elastic:*****@es:9200")
+                .contains("\tat dev.ferry.agent.MainTest.anUnexpectedFailure")
+                .contains("Caused by: java.io.IOException: login ***** refused")
+                .doesNotContain("Zq9-Secret-77");
     }
 
     @Test
