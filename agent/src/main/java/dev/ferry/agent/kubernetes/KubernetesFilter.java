@@ -44,7 +44,10 @@ import org.slf4j.LoggerFactory;
  * WARN says what is missing, and records pass without metadata.
  *
  * <p>Thread-safe: ring threads may filter records at once. A cache miss makes the calling ring thread wait
- * for the API server (connect 5 s, read 10 s at most), as Fluent Bit's filter does.
+ * for the API server (connect 5 s, read 10 s at most), as Fluent Bit's filter does. When the API server
+ * cannot be reached at all (refused, timed out, TLS), no pod is asked for {@link #FAILURE_BACKOFF_NANOS}:
+ * a node with many pods then waits once per back-off, not once per pod (with 100 pods and a server that
+ * drops packets, that was 100 connect timeouts of 5 s in a row, every input paused meanwhile).
  */
 public final class KubernetesFilter implements Filter, AutoCloseable {
 
@@ -87,6 +90,10 @@ public final class KubernetesFilter implements Filter, AutoCloseable {
     private final AtomicLong apiRequests = new AtomicLong();
     private final AtomicLong apiFailures = new AtomicLong();
     private final AtomicLong excluded = new AtomicLong();
+    private final LongSupplier nanoTime;
+    /** Why the API server could not be reached the last time, or null; no pod is asked until {@link #unreachableUntil}. */
+    private volatile KubeApiClient.KubeApiException unreachable;
+    private volatile long unreachableUntil;
 
     /**
      * Creates the filter; reads nothing from the network.
@@ -99,6 +106,7 @@ public final class KubernetesFilter implements Filter, AutoCloseable {
         this.name = name;
         this.config = config;
         this.parsers = parsers;
+        this.nanoTime = nanoTime;
         this.tags = tags;
         this.merger = merger;
         this.cache = new KubePodCache(CACHE_CAPACITY, config.metaCacheTtl().toNanos(), FAILURE_BACKOFF_NANOS, nanoTime);
@@ -229,16 +237,30 @@ public final class KubernetesFilter implements Filter, AutoCloseable {
         if (api == null) {
             return cache.putFailure(key, new KubeApiClient.KubeApiException(0, apiUnavailable));
         }
+        KubeApiClient.KubeApiException down = unreachable;
+        if (down != null && nanoTime.getAsLong() - unreachableUntil < 0) {
+            if (failureLog.allow("unreachable")) {
+                LOG.warn("The API server could not be reached a moment ago; pods seen since pass without metadata and "
+                        + "are asked when the back-off ends. filter={} pod={} url={} reason=\"{}\"", name, key,
+                        api.podUrl(ref.namespace(), ref.pod()), down.getMessage());
+            }
+            return cache.putFailure(key, down);
+        }
         apiRequests.incrementAndGet();
         try {
             return cache.putPod(key, api.pod(ref.namespace(), ref.pod()));
         } catch (KubeApiClient.KubeApiException failure) {
             apiFailures.incrementAndGet();
+            if (failure.status() == 0) {
+                unreachableUntil = nanoTime.getAsLong() + FAILURE_BACKOFF_NANOS;
+                unreachable = failure;
+            }
             if (failureLog.allow(key)) {
                 LOG.warn("Pod metadata could not be fetched from the API server; records of the pod pass without it, "
-                        + "and it is asked again in {} s. filter={} pod={} url={} status={} reason=\"{}\" failures={}",
-                        FAILURE_BACKOFF_NANOS / 1_000_000_000L, name, key, api.podUrl(ref.namespace(), ref.pod()),
-                        failure.status(), failure.getMessage(), apiFailures.get());
+                        + "and it is asked again in {} s{}. filter={} pod={} url={} status={} reason=\"{}\" failures={}",
+                        FAILURE_BACKOFF_NANOS / 1_000_000_000L, failure.status() == 0 ? ", no other pod before then" : "",
+                        name, key, api.podUrl(ref.namespace(), ref.pod()), failure.status(), failure.getMessage(),
+                        apiFailures.get());
             }
             return cache.putFailure(key, failure);
         } catch (InterruptedException e) {

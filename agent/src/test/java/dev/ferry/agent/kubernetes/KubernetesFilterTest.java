@@ -200,6 +200,31 @@ class KubernetesFilterTest {
     }
 
     @Test
+    void anApiServerThatCannotBeReachedIsAskedOncePerBackOffNotOncePerPod(@TempDir Path dir) throws Exception {
+        int closed;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            closed = s.getLocalPort();
+        }
+        KubernetesFilter f = filter(dir, "Kube_URL", "https://127.0.0.1:" + closed);
+        String logs = TestLogs.of(() -> {
+            for (String pod : List.of("erlmcp-1-aaaaa", "erlmcp-2-bbbbb", "erlmcp-3-ccccc")) {
+                assertThat(filtered(f, TAG.replace(POD, pod), "{\"log\":\"x\"}")).isEqualTo("{\"log\":\"x\"}");
+            }
+        });
+        assertThat(f.apiRequests()).as("requests while the server cannot be reached").isEqualTo(1);
+        assertThat(f.recordsWithoutMetadata()).isEqualTo(3);
+        assertThat(logged(logs, "WARN", "Pod metadata")).singleElement().asString()
+                .contains("it is asked again in 30 s, no other pod before then. filter=kubernetes.0 pod=monitoring/erlmcp-1-aaaaa")
+                .contains(" status=0 ");
+        assertThat(logged(logs, "WARN", "The API server could not be reached")).singleElement().asString()
+                .contains("pod=monitoring/erlmcp-2-bbbbb");
+
+        now.addAndGet(KubernetesFilter.FAILURE_BACKOFF_NANOS);
+        assertThat(filtered(f, TAG.replace(POD, "erlmcp-4-ddddd"), "{\"log\":\"x\"}")).isEqualTo("{\"log\":\"x\"}");
+        assertThat(f.apiRequests()).as("after the back-off the next pod is asked").isEqualTo(2);
+    }
+
+    @Test
     void anUnknownPodIs404AndAForbiddenNamespace403WithTheApiServersReason(@TempDir Path dir) throws Exception {
         api.forbidNamespace("kube-system");
         KubernetesFilter f = filter(dir);
