@@ -398,6 +398,44 @@ class ElasticsearchDeliveryIT {
         }
     }
 
+    /**
+     * An index that does not exist where the cluster does not create indices on demand
+     * ({@code action.auto_create_index false}, as clusters with managed templates set it): Elasticsearch takes
+     * the bulk request and refuses each item with 404 index_not_found_exception. That is the cluster's
+     * configuration, fixed by its operator like a wrong password, so ferry retries (Retry_Limit False)
+     * instead of dead-lettering every record; once the index is created, every line arrives once and
+     * nothing is dead-lettered. (The item-level 403 security_exception of a role without the index's
+     * privilege is treated alike; it cannot be made here: the integ-test zip has no analysis-common module,
+     * so the security index that native roles and users live in cannot be created.)
+     */
+    @Test
+    void itemsRefusedForAMissingIndexAreRetriedUntilTheIndexExists() throws Exception {
+        es.request("PUT", "/_cluster/settings", "{\"persistent\":{\"action.auto_create_index\":\"false\"}}").expect(200);
+        try {
+            int n = 2_000;
+            ErlmcpLogWriter.append(logs().resolve("application.log"), 0, n);
+            try (FerryProcess ferry = ferry("    Exit_On_Eof On\n", "")) {
+                ferry.awaitLog("Elasticsearch refused documents for a reason that may pass; retrying them. output=es.0 ",
+                        Duration.ofSeconds(60));
+                assertThat(ferry.stderrText()).contains(" error=HTTP 404 index_not_found_exception: no such index [" + index
+                        + "] and [action.auto_create_index] is [false]");
+                Thread.sleep(3_000); // a few rounds of retries
+                assertThat(es.exists(index)).isFalse();
+                assertThat(dir.resolve("dead-letter")).doesNotExist();
+                es.createIndex(index, null);
+
+                assertThat(ferry.waitFor(Duration.ofSeconds(120))).as(ferry.stderrText()).isZero();
+                String err = ferry.stderrText();
+                assertExactlyOnce(es.seqValues(index), range(0, n));
+                assertThat(closedCounter(err, "delivered")).as(err).isEqualTo(n);
+                assertThat(closedCounter(err, "dead_lettered")).isZero();
+                assertThat(dir.resolve("dead-letter")).doesNotExist();
+            }
+        } finally {
+            es.request("PUT", "/_cluster/settings", "{\"persistent\":{\"action.auto_create_index\":null}}").expect(200);
+        }
+    }
+
     @Test
     void aWrongPasswordIsReportedWithTheUserAndNeverThePassword() throws Exception {
         String wrong = "Wr0ng-fe77y-pass";

@@ -233,6 +233,8 @@ public final class EsOutput implements Output {
                     continue;
                 }
                 BulkChunk retry = null;
+                String retryError = null;
+                String retryKey = null;
                 List<DeadLetter> letters = null;
                 List<Integer> letterItems = null;
                 int delivered = 0;
@@ -262,6 +264,10 @@ public final class EsOutput implements Output {
                                 }
                                 retry.appendFrom(c, i);
                                 retry.failed(retry.count - 1, s, itemError(s, type, r.reason(i)));
+                                if (retryError == null) {
+                                    retryError = itemError(s, type, r.reason(i));
+                                    retryKey = "items-" + s + "-" + type;
+                                }
                             }
                             case DEAD_LETTER -> {
                                 if (letters == null) {
@@ -279,6 +285,11 @@ public final class EsOutput implements Output {
                 counters.alreadyPresent.add(present);
                 if (letters != null) {
                     deadLetter(c, letters, letterItems);
+                }
+                if (retry != null && !config.traceError() && errorLog.allow(retryKey)) {
+                    log.warn("Elasticsearch refused documents for a reason that may pass; retrying them. output={} "
+                            + "host={} refused={} of={} retries={} error={}", name, service.currentHost(), retry.count,
+                            c.count, c.retries, abbreviate(retryError, 300));
                 }
                 release(c);
                 if (retry == null) {

@@ -13,12 +13,18 @@ package dev.ferry.outputs.elasticsearch;
  *   <tr><td>429</td><td>any (es_rejected_execution_exception, circuit_breaking_exception)</td><td>RETRY</td></tr>
  *   <tr><td>5xx</td><td>any</td><td>RETRY</td></tr>
  *   <tr><td>403</td><td>cluster_block_exception (index read-only, disk watermark)</td><td>RETRY</td></tr>
+ *   <tr><td>401, 403</td><td>security_exception (the user's role may not write that index)</td><td>RETRY</td></tr>
+ *   <tr><td>404</td><td>index_not_found_exception (the index is missing and the cluster does not create
+ *       indices on demand: {@code action.auto_create_index})</td><td>RETRY</td></tr>
  *   <tr><td>other 4xx</td><td>mapper_parsing_exception, illegal_argument_exception, ...</td>
  *       <td>DEAD_LETTER</td></tr>
  * </table>
  *
  * A whole response is DELIVERED (its items are then read one by one) for 2xx, and RETRY for anything
- * else: 429, 5xx, 401/403 (credentials may be fixed), 404 (a proxy path), 400. Connection errors and
+ * else: 429, 5xx, 401/403 (credentials may be fixed), 404 (a proxy path), 400. The items' security and
+ * missing-index refusals are retried for the same reason: they are about the cluster's configuration, which its
+ * operator fixes, not about the record; dead-lettering them would move every record of the index out of reach
+ * of the fix. A retried record that has used up {@code Retry_Limit} is dead-lettered as any other. Connection errors and
  * timeouts are RETRY too. A retried record that has used up {@code Retry_Limit} is dead-lettered by the
  * caller. Two whole refusals are about one record rather than the cluster ({@link #refusesARecord}): the
  * caller sends the request again in halves, and dead-letters a single record so refused.
@@ -61,6 +67,12 @@ public final class EsRetryPolicy {
             return Action.RETRY;
         }
         if (status == 403 && "cluster_block_exception".equals(errorType)) {
+            return Action.RETRY;
+        }
+        if ((status == 401 || status == 403) && "security_exception".equals(errorType)) {
+            return Action.RETRY;
+        }
+        if (status == 404 && "index_not_found_exception".equals(errorType)) {
             return Action.RETRY;
         }
         return Action.DEAD_LETTER;

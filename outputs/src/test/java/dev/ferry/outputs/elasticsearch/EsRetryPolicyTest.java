@@ -25,11 +25,12 @@ class EsRetryPolicyTest {
         "500, internal_server_error, CREATE, RETRY",
         "503, unavailable_shards_exception, CREATE, RETRY",
         "403, cluster_block_exception, CREATE, RETRY",
-        "403, security_exception, CREATE, DEAD_LETTER",
+        "403, security_exception, CREATE, RETRY",
+        "401, security_exception, INDEX, RETRY",
         "400, mapper_parsing_exception, CREATE, DEAD_LETTER",
         "400, illegal_argument_exception, CREATE, DEAD_LETTER",
         "404, document_missing_exception, UPDATE, DEAD_LETTER",
-        "404, index_not_found_exception, CREATE, DEAD_LETTER",
+        "404, index_not_found_exception, CREATE, RETRY",
     })
     void items(int status, String type, EsConfig.WriteOperation op, EsRetryPolicy.Action action) {
         assertThat(EsRetryPolicy.forItem(status, type, op)).isEqualTo(action);
