@@ -2,6 +2,7 @@ package dev.ferry.agent.source.tail;
 
 import dev.ferry.agent.source.FileIdentity;
 import dev.ferry.agent.source.Fingerprint;
+import dev.ferry.agent.source.LineBuffer;
 import dev.ferry.agent.source.MultilineBatchSink;
 import dev.ferry.agent.source.NewlineScanner;
 import dev.ferry.parsers.multiline.MultilineAssembler;
@@ -25,14 +26,12 @@ import org.slf4j.LoggerFactory;
  * stream ({@link SegmentTailData}, a "segment" here); offsets are always uncompressed offsets. Every
  * file belongs to a family: the path Path matched, whose rotated siblings hold its older data.
  *
- * <p>Reading: positional reads from {@link #readPos} into a buffer that starts at
- * {@code Buffer_Chunk_Size} and doubles up to {@code Buffer_Max_Size + 1} bytes; each complete line
- * (ending in {@code \n}, a {@code \r} before it stripped) is published with its offset and the offset
- * after its newline. An unfinished last line stays in the buffer until its newline arrives: it is not
- * published at shutdown and its offset is never acknowledged, so a restart reads it whole. A line
- * whose length without its newline exceeds {@code Buffer_Max_Size} is skipped up to its newline and
- * counted; the first one per file is logged (WARN with {@code Skip_Long_Lines On}, ERROR without, since
- * then the skip is a loss nobody asked for).
+ * <p>Reading: positional reads from {@link #readPos()} into a {@link LineBuffer} (the framing
+ * {@code ferry replay} uses too: lines, {@code \r} stripping, {@code Buffer_Max_Size} and long-line
+ * skips); each complete line is published with its offset and the offset after its newline. An
+ * unfinished last line stays in the buffer until its newline arrives: it is not published at shutdown
+ * and its offset is never acknowledged, so a restart reads it whole. A long line skipped is counted.
+ * The unfinished last line of a rotated file let go is published ({@link #publishRemainder}).
  */
 final class TailedFile implements RecordOrigin {
 
@@ -61,14 +60,7 @@ final class TailedFile implements RecordOrigin {
     /** Complete lines taken from the data before {@link #unpublishedOffset()} (handed on, or skipped). */
     private long linesTaken;
 
-    private byte[] buf;
-    private final int maxCapacity;
-    private int start;
-    private int end;
-    private int scanned;
-    private long readPos;
-    private boolean skipping;
-    private boolean longLineLogged;
+    private final LineBuffer lines;
 
     /** Offset up to which bytes were counted as in flight (published, or skipped before a published line). */
     private long accountedNext;
@@ -100,9 +92,8 @@ final class TailedFile implements RecordOrigin {
         this.identity = identity;
         this.id = id;
         this.tag = tag;
-        this.maxCapacity = maxLineSize + 1;
-        this.buf = new byte[Math.min(chunkSize, maxCapacity)];
-        this.readPos = startOffset;
+        this.lines = new LineBuffer(path.toString(), input.config().skipLongLines(), chunkSize, maxLineSize,
+                startOffset);
         this.accountedNext = startOffset;
         this.acked = startOffset;
         this.lastDataNanos = System.nanoTime();
@@ -127,6 +118,7 @@ final class TailedFile implements RecordOrigin {
             wrap.startUnknown();
             return;
         }
+        byte[] buf = lines.array(); // nothing read into it yet: scratch space
         try {
             long pos = 0;
             while (pos < offset) {
@@ -219,12 +211,12 @@ final class TailedFile implements RecordOrigin {
      * larger: how far the data is known to have reached.
      */
     long knownEnd() {
-        return Math.max(lastSize, readPos);
+        return Math.max(lastSize, lines.readPos());
     }
 
     /** Offset of the first byte not handed on yet (the start of an unfinished line in the buffer). */
     long unpublishedOffset() {
-        return skipping ? readPos : offsetOf(start);
+        return lines.unpublishedOffset();
     }
 
     /**
@@ -252,9 +244,9 @@ final class TailedFile implements RecordOrigin {
                 replaced = true;
                 return false;
             }
-            if (readPos > probe.length) {
-                probe = Arrays.copyOf(head, (int) Math.min(PROBE_BYTES, Math.min(head.length, readPos)));
-            } else if (readPos == 0 && head.length > fp.length()) {
+            if (lines.readPos() > probe.length) {
+                probe = Arrays.copyOf(head, (int) Math.min(PROBE_BYTES, Math.min(head.length, lines.readPos())));
+            } else if (lines.readPos() == 0 && head.length > fp.length()) {
                 // found (nearly) empty and not read since: what it holds now is what it will be read as, so
                 // the next look can tell when it is replaced (an OTP wrap file reused while reading is held)
                 identity = identity.withFingerprint(Fingerprint.of(head, head.length));
@@ -278,7 +270,7 @@ final class TailedFile implements RecordOrigin {
 
     /** Bytes the original was seen to have beyond this copy's end, once read to its end; 0 if none. */
     long missingFromCopy() {
-        return expectedEnd > readPos ? expectedEnd - readPos : 0;
+        return expectedEnd > lines.readPos() ? expectedEnd - lines.readPos() : 0;
     }
 
     /** The disk_log wrap generation this reading is of, or null if the file is not a disk_log wrap file. */
@@ -313,7 +305,7 @@ final class TailedFile implements RecordOrigin {
     }
 
     long readPos() {
-        return readPos;
+        return lines.readPos();
     }
 
     long size() throws IOException {
@@ -340,7 +332,7 @@ final class TailedFile implements RecordOrigin {
 
     /** Whether every byte of the file was read and every complete line published. */
     boolean atEof() throws IOException {
-        return scanned == end && size() <= readPos;
+        return lines.scannedAll() && size() <= lines.readPos();
     }
 
     /** Whether the file is read to its end and everything published from it was acknowledged. */
@@ -361,12 +353,12 @@ final class TailedFile implements RecordOrigin {
      */
     boolean poll(long readTimeNanos) throws IOException, InterruptedException {
         ensureId();
-        boolean worked = scanned < end;
+        boolean worked = lines.hasUnscanned();
         if (!publishLines(readTimeNanos)) {
             return worked;
         }
         long size = size();
-        if (size <= readPos) {
+        if (size <= lines.readPos()) {
             return worked;
         }
         if (data.growing()) {
@@ -376,21 +368,21 @@ final class TailedFile implements RecordOrigin {
             // measured before the check passed, so it is the size of this data, not of what replaced it
             lastSize = Math.max(lastSize, size);
         }
-        makeRoom();
-        int n = data.read(buf, end, buf.length - end, readPos);
+        if (lines.makeRoom() >= 0) {
+            input.counters().longLineSkipped();
+        }
+        int n = data.read(lines.array(), lines.end(), lines.free(), lines.readPos());
         if (n <= 0) {
             return worked;
         }
-        readPos += n;
-        end += n;
+        if (lines.filled(n)) {
+            linesTaken++; // a long line skipped up to its newline
+        }
         input.counters().bytesRead(n);
         lastDataNanos = System.nanoTime();
-        if (!identity.fingerprint().complete() && readPos > identity.fingerprint().length()) {
+        if (!identity.fingerprint().complete() && lines.readPos() > identity.fingerprint().length()) {
             byte[] head = data.head();
             identity = identity.withFingerprint(Fingerprint.of(head, head.length));
-        }
-        if (skipping) {
-            skipToNewline();
         }
         ensureId();
         publishLines(readTimeNanos);
@@ -409,12 +401,8 @@ final class TailedFile implements RecordOrigin {
 
     /** Publishes an unfinished last line: used when a rotated file is let go, as it cannot grow any more. */
     void publishRemainder(long readTimeNanos) throws InterruptedException {
-        if (skipping || start == end) {
+        if (!lines.takeRemainder()) {
             return;
-        }
-        int len = end - start;
-        if (buf[end - 1] == '\r') {
-            len--;
         }
         if (id == null) {
             try {
@@ -425,19 +413,18 @@ final class TailedFile implements RecordOrigin {
             }
         }
         LineBatch batch = input.batch();
-        batch.begin(buf, tag, input.decoder(), this, readTimeNanos);
+        batch.begin(lines.array(), tag, input.decoder(), this, readTimeNanos);
         if (multiline != null) {
             multilineSink.into(batch);
-            multiline.accept(buf, start, len, offsetOf(start), readPos, System.nanoTime(), multilineSink);
+            multiline.accept(lines.array(), lines.lineStart(), lines.lineLength(), lines.lineOffset(),
+                    lines.lineNextOffset(), System.nanoTime(), multilineSink);
             multiline.flush(System.nanoTime(), true, multilineSink);
             multilineSink.rethrowInterrupt();
         } else {
-            batch.add(start, len, offsetOf(start), readPos);
+            batch.add(lines.lineStart(), lines.lineLength(), lines.lineOffset(), lines.lineNextOffset());
         }
         publish(batch);
         linesTaken++;
-        start = end;
-        scanned = end;
     }
 
     /** A new reading of the same open file from offset 0, after it was truncated; this one keeps no channel. */
@@ -484,39 +471,31 @@ final class TailedFile implements RecordOrigin {
             return;
         }
         LineBatch batch = input.batch();
-        batch.begin(buf, tag, input.decoder(), this, readTimeNanos);
+        batch.begin(lines.array(), tag, input.decoder(), this, readTimeNanos);
         multilineSink.into(batch);
         multiline.flush(now, force, multilineSink);
         multilineSink.rethrowInterrupt();
         publish(batch);
     }
 
-    private long offsetOf(int index) {
-        return readPos - (end - index);
-    }
-
     /** Publishes complete lines in the buffer; false if Mem_Buf_Limit says to stop reading for now. */
     private boolean publishLines(long readTimeNanos) throws InterruptedException {
         LineBatch batch = input.batch();
+        byte[] buf = lines.array();
         batch.begin(buf, tag, input.decoder(), this, readTimeNanos);
         boolean skipEmpty = input.config().skipEmptyLines();
         long budget = input.memBudget();
-        for (int i = NewlineScanner.indexOf(buf, scanned, end); i >= 0; i = NewlineScanner.indexOf(buf, i + 1, end)) {
-            int len = i - start;
-            if (len > 0 && buf[i - 1] == '\r') {
-                len--;
-            }
-            int from = start;
-            start = i + 1;
-            scanned = start;
+        while (lines.nextLine()) {
+            int from = lines.lineStart();
+            int len = lines.lineLength();
             linesTaken++;
             if (len == 0 && skipEmpty) {
                 continue;
             }
-            long next = offsetOf(i + 1);
+            long next = lines.lineNextOffset();
             if (multiline != null) {
                 multilineSink.into(batch);
-                multiline.accept(buf, from, len, offsetOf(from), next, System.nanoTime(), multilineSink);
+                multiline.accept(buf, from, len, lines.lineOffset(), next, System.nanoTime(), multilineSink);
                 multilineSink.rethrowInterrupt();
                 if (input.held()) {
                     publish(batch);
@@ -526,14 +505,13 @@ final class TailedFile implements RecordOrigin {
             }
             // A full batch goes out; so does one that reaches Mem_Buf_Limit, so reading stops at the
             // line that crossed it, not a batch later (or at the batch after which the spool was full).
-            if (batch.add(from, len, offsetOf(from), next) || next - accountedNext > budget) {
+            if (batch.add(from, len, lines.lineOffset(), next) || next - accountedNext > budget) {
                 publish(batch);
                 if (input.held()) {
                     return false;
                 }
             }
         }
-        scanned = end;
         publish(batch);
         return true;
     }
@@ -552,56 +530,5 @@ final class TailedFile implements RecordOrigin {
         accountedNext = next;
         input.counters().linesRead(batch.size());
         batch.clear();
-    }
-
-    /** Makes room at the end of the buffer: compacts, grows, or gives up on a line that is too long. */
-    private void makeRoom() {
-        if (end < buf.length) {
-            return;
-        }
-        if (start > 0) {
-            System.arraycopy(buf, start, buf, 0, end - start);
-            end -= start;
-            scanned -= start;
-            start = 0;
-            return;
-        }
-        if (buf.length < maxCapacity) {
-            buf = Arrays.copyOf(buf, (int) Math.min(maxCapacity, buf.length * 2L));
-            return;
-        }
-        long at = offsetOf(start);
-        input.counters().longLineSkipped();
-        if (!longLineLogged) {
-            longLineLogged = true;
-            if (input.config().skipLongLines()) {
-                log.warn("Line longer than Buffer_Max_Size skipped; later ones in this file are only counted."
-                        + " path={} offset={} buffer_max_size={}", path, at, maxCapacity - 1);
-            } else {
-                log.error("Line longer than Buffer_Max_Size skipped: its data is lost. Raise Buffer_Max_Size,"
-                        + " or set Skip_Long_Lines On to accept this; later ones in this file are only counted."
-                        + " path={} offset={} buffer_max_size={}", path, at, maxCapacity - 1);
-            }
-        }
-        skipping = true;
-        start = 0;
-        end = 0;
-        scanned = 0;
-    }
-
-    /** While skipping a long line: drops bytes up to and including its newline. */
-    private void skipToNewline() {
-        for (int i = start; i < end; i++) {
-            if (buf[i] == '\n') {
-                skipping = false;
-                linesTaken++;
-                start = i + 1;
-                scanned = start;
-                return;
-            }
-        }
-        start = 0;
-        end = 0;
-        scanned = 0;
     }
 }
