@@ -42,6 +42,8 @@ final class SegmentTailData implements TailData {
     private final long giveUpNanos;
     private SegmentReader reader;
     private boolean ended;
+    /** Ended by damage or a cut given up on, not at the stream's end. */
+    private boolean failed;
     /** The file's size measured just before the current reader was opened. */
     private long openedAtSize;
     private boolean cut;
@@ -218,6 +220,7 @@ final class SegmentTailData implements TailData {
 
     private void fail(String why) {
         ended = true;
+        failed = true;
         counters.corruptSegment();
         log.error("Rotated segment cannot be read to its end; what was read is kept, the rest of it is lost."
                 + " path={} uncompressed_offset={} error={}", path, delivered, why);
@@ -249,6 +252,11 @@ final class SegmentTailData implements TailData {
     @Override
     public boolean startsWith(byte[] prefix) {
         return true;
+    }
+
+    @Override
+    public boolean endedInCut() {
+        return failed;
     }
 
     @Override

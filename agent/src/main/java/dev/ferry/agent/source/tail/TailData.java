@@ -35,6 +35,14 @@ interface TailData {
      */
     boolean startsWith(byte[] prefix) throws IOException;
 
+    /**
+     * Whether the data ended in a cut: a compressed segment cut short for good, or damaged, so that the
+     * bytes after its last newline are a fragment of a line, not a last line without newline.
+     */
+    default boolean endedInCut() {
+        return false;
+    }
+
     /** Whether the data can still grow (a plain file); a compressed segment is complete. */
     boolean growing();
 

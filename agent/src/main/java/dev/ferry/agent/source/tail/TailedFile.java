@@ -31,7 +31,9 @@ import org.slf4j.LoggerFactory;
  * skips); each complete line is published with its offset and the offset after its newline. An
  * unfinished last line stays in the buffer until its newline arrives: it is not published at shutdown
  * and its offset is never acknowledged, so a restart reads it whole. A long line skipped is counted.
- * The unfinished last line of a rotated file let go is published ({@link #publishRemainder}).
+ * The unfinished last line of a rotated file let go is published ({@link #publishRemainder}), unless
+ * the data ended in a cut (a compressed segment cut short or damaged): then it is a fragment, counted
+ * as lost bytes and logged, not published.
  */
 final class TailedFile implements RecordOrigin {
 
@@ -399,8 +401,22 @@ final class TailedFile implements RecordOrigin {
         }
     }
 
-    /** Publishes an unfinished last line: used when a rotated file is let go, as it cannot grow any more. */
+    /**
+     * Publishes an unfinished last line: used when a rotated file is let go, as it cannot grow any more.
+     * If its data ended in a cut (see {@link TailData#endedInCut()}), the line is a fragment: counted as
+     * lost and logged, not published (under the offset the whole line has, it would stand in for it).
+     */
     void publishRemainder(long readTimeNanos) throws InterruptedException {
+        if (data.endedInCut()) {
+            long at = lines.unpublishedOffset();
+            int dropped = lines.dropRemainder();
+            if (dropped > 0) {
+                input.counters().lost(dropped);
+                log.error("The last line read from a segment that ends in a cut is incomplete; it is not shipped"
+                        + " and its data is lost. path={} offset={} bytes={}", path, at, dropped);
+            }
+            return;
+        }
         if (!lines.takeRemainder()) {
             return;
         }

@@ -299,6 +299,29 @@ class TailRotationTest {
     }
 
     @Test
+    void theCutOffLastLineOfADamagedSegmentIsCountedAsLostNotShipped() throws IOException {
+        Path live = dir.resolve("app.log");
+        append(live, numbered("line", 1, 10));
+        RecordingPublisher pub = new RecordingPublisher(true);
+        TailInput in = start(pub);
+        await("the first lines", () -> pub.size() == 10);
+
+        // One whole gzip member whose data ends in the first bytes of line 21, then bytes that are no
+        // gzip member: the segment ends in damage right after "line-000", a fragment of "line-00021".
+        ByteArrayOutputStream damaged = new ByteArrayOutputStream();
+        damaged.write(gzip(numbered("line", 11, 20) + "line-000"));
+        damaged.write("not gzip".getBytes(StandardCharsets.US_ASCII));
+        Files.write(dir.resolve("app.log.0.gz"), damaged.toByteArray());
+        Files.move(live, dir.resolve("app.log.1"));
+        append(live, numbered("line", 21, 30));
+        ackUntil(pub, in, 30);
+
+        assertThat(pub.texts()).containsExactlyElementsOf(numberedList("line", 1, 30));
+        assertThat(in.counters().corruptSegments()).isEqualTo(1);
+        assertThat(in.counters().lostBytes()).isEqualTo("line-000".length());
+    }
+
+    @Test
     void aPartialLineLeftByCopytruncateGoesOutAloneNotJoinedToTheNewData() throws IOException {
         Path live = dir.resolve("app.log");
         append(live, numbered("line", 1, 5) + "part");
