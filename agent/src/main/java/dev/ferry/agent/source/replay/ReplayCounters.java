@@ -11,6 +11,7 @@ public final class ReplayCounters {
     final LongAdder corruptSegments = new LongAdder();
     final LongAdder failedFiles = new LongAdder();
     final LongAdder longLinesSkipped = new LongAdder();
+    final LongAdder cutLinesDropped = new LongAdder();
 
     /** Files (archive members) replayed. */
     public long files() {
@@ -40,5 +41,10 @@ public final class ReplayCounters {
     /** Lines longer than Buffer_Max_Size, skipped. */
     public long longLinesSkipped() {
         return longLinesSkipped.sum();
+    }
+
+    /** Unfinished last lines of segments that end in a cut: fragments, not shipped (their bytes are lost). */
+    public long cutLinesDropped() {
+        return cutLinesDropped.sum();
     }
 }

@@ -1,7 +1,9 @@
 package dev.ferry.agent.source.replay;
 
 import dev.ferry.agent.source.FileIdentity;
+import dev.ferry.agent.source.Fingerprint;
 import dev.ferry.agent.source.Input;
+import dev.ferry.agent.source.LineBuffer;
 import dev.ferry.agent.source.MultilineBatchSink;
 import dev.ferry.agent.source.NewlineScanner;
 import dev.ferry.agent.source.segment.ArchiveWalker;
@@ -18,7 +20,6 @@ import dev.ferry.pipeline.ring.LinePublisher;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
@@ -36,6 +37,12 @@ import org.slf4j.LoggerFactory;
  * tail gives the same files, so outputs with deterministic ids (Elasticsearch) add no duplicate when an
  * archive overlaps what was shipped live, or is replayed twice. Record times are the logs' own (the
  * parser's); the read time stands in only where a line has none.
+ *
+ * <p>Lines are cut by the tail's own {@link LineBuffer}, so the same bytes give the same lines, skips and
+ * offsets: {@code \r} before a newline (and at the end of a last line without one) stripped,
+ * {@code Buffer_Chunk_Size}/{@code Buffer_Max_Size} and long lines skipped whole up to their newline,
+ * counted, the first per file logged. A file's last line without
+ * newline is shipped, unless the segment ends in a cut: then it is a fragment, counted and logged, not shipped.
  *
  * <p>One reading thread; {@link #counters()} and progress are readable from any thread. A corrupt or
  * truncated segment: what can be read is shipped, the error is logged with the file and offset and
@@ -175,83 +182,89 @@ public final class ReplayInput implements Input {
             throws IOException, InterruptedException {
         String path = "/" + member.name();
         String tag = TailTag.expand(config.tagOr(name), path);
-        byte[] buf = new byte[Math.max(64 * 1024, config.bufferChunkSize())];
-        int max = config.bufferMaxSize() + 1;
-        int start = 0;
-        int end = 0;
-        long base = 0; // stream offset of buf[0]
+        LineBuffer lines = new LineBuffer(path, config.skipLongLines(), config.bufferChunkSize(),
+                config.bufferMaxSize(), 0);
+        // The origin id comes from the data's first bytes, as the tail takes it from the file's head:
+        // kept aside, as a long line skipped at the start leaves them in no buffer.
+        byte[] head = new byte[Fingerprint.MAX_BYTES];
+        int headLength = 0;
         ReplayOrigin origin = null;
         MultilineAssembler assembler = multiline == null ? null : MultilineAssembler.create(multiline);
-        boolean eof = false;
+        boolean cut = false;
         counters.files.increment();
-        while (!eof && running) {
-            if (end == buf.length) {
-                if (start > 0) {
-                    System.arraycopy(buf, start, buf, 0, end - start);
-                    end -= start;
-                    base += start;
-                    start = 0;
-                } else if (buf.length < max) {
-                    buf = Arrays.copyOf(buf, Math.min(max, buf.length * 2));
-                } else {
-                    // A line longer than Buffer_Max_Size: skipped whole (as the tail does), counted.
-                    counters.longLinesSkipped.increment();
-                    LOG.error("Line longer than Buffer_Max_Size skipped: its data is lost. file={} offset={} buffer_max_size={}",
-                            path, base, config.bufferMaxSize());
-                    base += end;
-                    start = 0;
-                    end = 0;
-                    continue;
-                }
+        while (running) {
+            if (lines.makeRoom() >= 0) {
+                counters.longLinesSkipped.increment(); // logged by the buffer, the first per file
             }
             int n;
             try {
-                n = reader.read(buf, end, buf.length - end);
+                n = reader.read(lines.array(), lines.end(), lines.free());
             } catch (SegmentCorruptException e) {
                 counters.corruptSegments.increment();
                 LOG.error("Segment is corrupt or truncated; what could be read is shipped. source={} file={} "
                                 + "uncompressed_offset={} error={}", source, member.name(), reader.position(), e.getMessage());
+                cut = true;
                 n = -1;
             }
-            if (n < 0) {
-                eof = true;
-            } else {
-                end += n;
+            boolean eof = n < 0;
+            if (n > 0) {
+                if (headLength < head.length) {
+                    int k = Math.min(n, head.length - headLength);
+                    System.arraycopy(lines.array(), lines.end(), head, headLength, k);
+                    headLength += k;
+                }
+                lines.filled(n);
                 counters.bytesRead.add(n);
                 progress.advance(reader.compressedPosition() >= 0 ? reader.compressedPosition() : reader.position());
             }
-            if (origin == null && (eof || NewlineScanner.indexOf(buf, 0, end) >= 0 || end >= 1024)) {
-                origin = new ReplayOrigin(path, FileIdentity.originId(buf, end));
+            if (origin == null && (eof || headLength == head.length || NewlineScanner.indexOf(head, 0, headLength) >= 0)) {
+                origin = new ReplayOrigin(path, FileIdentity.originId(head, headLength));
             }
             if (origin == null) {
                 continue;
             }
-            batch.begin(buf, tag, decoder, origin, System.currentTimeMillis() * 1_000_000L);
-            for (int i = NewlineScanner.indexOf(buf, start, end); i >= 0; i = NewlineScanner.indexOf(buf, i + 1, end)) {
-                int len = i - start;
-                if (len > 0 && buf[i - 1] == '\r') {
-                    len--;
-                }
-                long off = base + start;
-                long next = base + i + 1;
-                int from = start;
-                start = i + 1;
-                if (len == 0 && config.skipEmptyLines()) {
+            batch.begin(lines.array(), tag, decoder, origin, System.currentTimeMillis() * 1_000_000L);
+            while (lines.nextLine()) {
+                if (lines.lineLength() == 0 && config.skipEmptyLines()) {
                     continue;
                 }
-                add(assembler, buf, from, len, off, next);
+                add(assembler, lines.array(), lines.lineStart(), lines.lineLength(), lines.lineOffset(),
+                        lines.lineNextOffset());
             }
-            if (eof && start < end) {
-                add(assembler, buf, start, end - start, base + start, base + end);
-                start = end;
-            }
-            if (eof && assembler != null) {
-                assembler.flush(System.nanoTime(), true, multilineSink.into(batch));
-                multilineSink.rethrowInterrupt();
+            if (eof) {
+                finish(source, member, lines, cut, assembler);
+                break;
             }
             flush();
         }
         progress.memberDone(member.size());
+    }
+
+    /**
+     * The end of a member: its unfinished last line goes out as the tail's {@code publishRemainder} sends it
+     * (a trailing {@code \r} stripped), unless the data ended in a cut: then it is a fragment of a line, and
+     * under the offset the whole line has it would stand in for it (an Elasticsearch id taken, a later
+     * replay of a good copy refused as a duplicate). It is counted and logged instead, as the tail does.
+     */
+    private void finish(Path source, ArchiveWalker.Member member, LineBuffer lines, boolean cut,
+                        MultilineAssembler assembler) throws InterruptedException {
+        if (cut) {
+            long at = lines.unpublishedOffset();
+            int dropped = lines.dropRemainder();
+            if (dropped > 0) {
+                counters.cutLinesDropped.increment();
+                LOG.error("The last line read from a segment that ends in a cut is incomplete; it is not shipped and"
+                        + " its data is lost. source={} file={} offset={} bytes={}", source, member.name(), at, dropped);
+            }
+        } else if (lines.takeRemainder()) {
+            add(assembler, lines.array(), lines.lineStart(), lines.lineLength(), lines.lineOffset(),
+                    lines.lineNextOffset());
+        }
+        if (assembler != null) {
+            assembler.flush(System.nanoTime(), true, multilineSink.into(batch));
+            multilineSink.rethrowInterrupt();
+        }
+        flush();
     }
 
     private void add(MultilineAssembler assembler, byte[] buf, int from, int len, long off, long next)

@@ -1,0 +1,254 @@
+package dev.ferry.agent.source.replay;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.github.luben.zstd.ZstdOutputStream;
+import dev.ferry.agent.source.FileIdentity;
+import dev.ferry.agent.source.segment.SegmentCorruptException;
+import dev.ferry.agent.source.segment.SegmentReader;
+import dev.ferry.agent.source.segment.SegmentReaderFactory;
+import dev.ferry.agent.source.tail.TailConfig;
+import dev.ferry.agent.source.tail.TailInput;
+import dev.ferry.agent.source.tail.TailTag;
+import dev.ferry.pipeline.config.ConfigEntry;
+import dev.ferry.pipeline.config.ConfigSection;
+import dev.ferry.pipeline.config.SourceLocation;
+import dev.ferry.pipeline.ring.LineBatch;
+import dev.ferry.pipeline.ring.LineDecoder;
+import dev.ferry.pipeline.ring.LinePublisher;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.zip.GZIPOutputStream;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@link ReplayInput} on real files (plain, .gz, .zst, tar, truncated .gz): exact records, offsets, ids
+ * and counters, and the same records as a live {@link TailInput} gives for the same bytes.
+ */
+class ReplayInputTest {
+
+    @TempDir
+    Path dir;
+
+    /** One record as published: its bytes (ISO-8859-1, so that any byte compares), tag, origin and offsets. */
+    record Rec(String bytes, String tag, String path, String id, long offset, long next) {
+    }
+
+    /** Records every line and acknowledges it at once. */
+    static final class Recorder implements LinePublisher {
+        final List<Rec> records = new ArrayList<>();
+
+        @Override
+        public synchronized void publish(LineBatch b) {
+            for (int i = 0; i < b.size(); i++) {
+                records.add(new Rec(new String(b.buffer(), b.start(i), b.length(i), StandardCharsets.ISO_8859_1),
+                        b.tag(), b.origin().path(), b.origin().id(), b.offset(i), b.nextOffset(i)));
+                b.origin().acknowledge(b.nextOffset(i));
+            }
+        }
+
+        synchronized List<Rec> records() {
+            return new ArrayList<>(records);
+        }
+
+        synchronized List<String> texts() {
+            return records.stream().map(Rec::bytes).toList();
+        }
+    }
+
+    private static TailConfig config(String... keyValues) {
+        SourceLocation at = new SourceLocation("test.conf", 1);
+        List<ConfigEntry> entries = new ArrayList<>();
+        entries.add(new ConfigEntry("Name", "tail", at));
+        for (int i = 0; i < keyValues.length; i += 2) {
+            entries.add(new ConfigEntry(keyValues[i], keyValues[i + 1], at));
+        }
+        return TailConfig.from(TailConfig.OPTIONS.bind(new ConfigSection("INPUT", at, entries)));
+    }
+
+    private static final String[] BASE = {"Path", "/nonexistent/app.log", "Tag", "app.*", "Buffer_Chunk_Size", "4k",
+            "Buffer_Max_Size", "32k"};
+
+    /** The base keys with {@code more} over them. */
+    private static String[] with(String... more) {
+        java.util.Map<String, String> kv = new java.util.LinkedHashMap<>();
+        for (String[] a : List.of(BASE, more)) {
+            for (int i = 0; i < a.length; i += 2) {
+                kv.put(a[i], a[i + 1]);
+            }
+        }
+        return kv.entrySet().stream().flatMap(e -> java.util.stream.Stream.of(e.getKey(), e.getValue()))
+                .toArray(String[]::new);
+    }
+
+    /** Replays {@code sources} to their end; returns the input, for its counters, and fills {@code out}. */
+    private static ReplayInput replay(Recorder out, TailConfig config, Path... sources) throws Exception {
+        ReplayInput in = new ReplayInput(List.of(sources), config, "tail.0", new LineDecoder(null, null, null), null,
+                new ReplayProgress(new PrintStream(OutputStream.nullOutputStream()), false, 3_600_000));
+        in.start(out);
+        in.drained().get(30, TimeUnit.SECONDS);
+        in.stopReading();
+        in.close();
+        return in;
+    }
+
+    private static byte[] gzip(byte[] data) throws IOException {
+        ByteArrayOutputStream b = new ByteArrayOutputStream();
+        try (GZIPOutputStream g = new GZIPOutputStream(b)) {
+            g.write(data);
+        }
+        return b.toByteArray();
+    }
+
+    private static byte[] zstd(byte[] data) throws IOException {
+        ByteArrayOutputStream b = new ByteArrayOutputStream();
+        try (OutputStream z = new ZstdOutputStream(b, 3)) {
+            z.write(data);
+        }
+        return b.toByteArray();
+    }
+
+    private static byte[] latin1(String s) {
+        return s.getBytes(StandardCharsets.ISO_8859_1);
+    }
+
+    private static String repeat(char c, int n) {
+        return String.valueOf(c).repeat(n);
+    }
+
+    // A rotated segment: CRLF, an empty line, a 150,000-byte line (over 64 KiB), invalid UTF-8, a
+    // 40,000-byte line (over Buffer_Max_Size 32k, under 64 KiB), and a last line ending in \r without newline.
+    private static final String LONG = "L" + repeat('x', 149_980) + "TAIL-OF-LONG-LINE";
+    private static final String MID = "M" + repeat('y', 39_999);
+    private static final String SEGMENT = "first\r\n\nsecond\n" + LONG + "\nafter-long\nbad \u00ff\u00fe utf8\n" + MID
+            + "\nafter-mid\nlast\r";
+    private static final String ACTIVE = "active-1\nactive-2\n";
+
+    @Test
+    void linesOffsetsSkipsAndCountersAreExactlyTheTails() throws Exception {
+        Path logs = Files.createDirectories(dir.resolve("logs"));
+        Files.write(logs.resolve("app.log.1.gz"), gzip(latin1(SEGMENT)));
+        Files.write(logs.resolve("app.log"), latin1(ACTIVE));
+
+        Recorder replayed = new Recorder();
+        ReplayInput in = replay(replayed, config(with()), logs);
+
+        int afterLong = SEGMENT.indexOf("after-long");
+        int bad = SEGMENT.indexOf("bad ");
+        int afterMid = SEGMENT.indexOf("after-mid");
+        int last = SEGMENT.indexOf("last\r");
+        String id = FileIdentity.originId(latin1("first\r\n"), 7);
+        String tag = "app.app.log";
+        String segTag = "app.app.log.1.gz";
+        assertThat(replayed.records()).containsExactly(
+                new Rec("first", segTag, "/app.log.1.gz", id, 0, 7),
+                new Rec("", segTag, "/app.log.1.gz", id, 7, 8),
+                new Rec("second", segTag, "/app.log.1.gz", id, 8, 15),
+                new Rec("after-long", segTag, "/app.log.1.gz", id, afterLong, afterLong + 11),
+                new Rec("bad \u00ff\u00fe utf8", segTag, "/app.log.1.gz", id, bad, bad + 12),
+                new Rec("after-mid", segTag, "/app.log.1.gz", id, afterMid, afterMid + 10),
+                new Rec("last", segTag, "/app.log.1.gz", id, last, last + 5),
+                new Rec("active-1", tag, "/app.log", FileIdentity.originId(latin1("active-1\n"), 9), 0, 9),
+                new Rec("active-2", tag, "/app.log", FileIdentity.originId(latin1("active-1\n"), 9), 9, 18));
+        assertThat(in.counters().longLinesSkipped()).isEqualTo(2);
+        assertThat(in.counters().records()).isEqualTo(9);
+        assertThat(in.counters().files()).isEqualTo(2);
+        assertThat(in.counters().bytesRead()).isEqualTo(SEGMENT.length() + ACTIVE.length());
+        assertThat(in.counters().corruptSegments()).isZero();
+        assertThat(in.counters().cutLinesDropped()).isZero();
+
+        // The live tail of the same files: the same lines, offsets, ids and skips (its tag and path are
+        // the absolute ones; a capture of / replays with the same).
+        Recorder tailed = new Recorder();
+        TailInput tail = new TailInput(config(with("Path", logs.resolve("app.log").toString(), "Read_from_Head", "On",
+                "Exit_On_Eof", "On", "Rotate_Wait", "1s")), "tail.0", new LineDecoder(null, null, null));
+        try {
+            tail.start(tailed);
+            tail.drained().get(30, TimeUnit.SECONDS);
+        } finally {
+            tail.close();
+        }
+        assertThat(tailed.records()).hasSameSizeAs(replayed.records());
+        for (int i = 0; i < tailed.records().size(); i++) {
+            Rec t = tailed.records().get(i);
+            Rec r = replayed.records().get(i);
+            assertThat(new Rec(t.bytes(), "", t.path().substring(logs.toString().length()), t.id(), t.offset(),
+                    t.next())).isEqualTo(new Rec(r.bytes(), "", r.path(),
+                    r.id(), r.offset(), r.next()));
+        }
+        assertThat(tail.counters().longLinesSkipped()).isEqualTo(in.counters().longLinesSkipped());
+    }
+
+    @Test
+    void plainGzipAndZstdGiveTheSameRecords() throws Exception {
+        byte[] data = latin1(SEGMENT);
+        Path plain = Files.write(dir.resolve("a.log"), data);
+        Path gz = Files.write(dir.resolve("b.log.gz"), gzip(data));
+        Path zst = Files.write(dir.resolve("c.log.zst"), zstd(data));
+        List<List<Rec>> got = new ArrayList<>();
+        for (Path p : List.of(plain, gz, zst)) {
+            Recorder r = new Recorder();
+            replay(r, config(with("Tag", "app")), p);
+            got.add(r.records().stream().map(x -> new Rec(x.bytes(), x.tag(), "", x.id(), x.offset(), x.next())).toList());
+        }
+        assertThat(got.get(0)).hasSize(7);
+        assertThat(got.get(1)).isEqualTo(got.get(0));
+        assertThat(got.get(2)).isEqualTo(got.get(0));
+    }
+
+    private static void add(TarArchiveOutputStream tar, String name, byte[] data) throws IOException {
+        TarArchiveEntry e = new TarArchiveEntry(name);
+        e.setSize(data.length);
+        tar.putArchiveEntry(e);
+        tar.write(data);
+        tar.closeArchiveEntry();
+    }
+
+    @Test
+    void theCutOffLastLineOfATruncatedGzipIsCountedNotShipped() throws Exception {
+        StringBuilder text = new StringBuilder();
+        for (int i = 0; i < 3000; i++) {
+            text.append("msg ").append(i).append('\n');
+        }
+        byte[] whole = gzip(latin1(text.toString()));
+        Path cut = Files.write(dir.resolve("trunc.log.gz"), Arrays.copyOf(whole, whole.length / 2));
+        // What ferry's reader gets from it before the cut, and where its last complete line ends.
+        ByteArrayOutputStream readable = new ByteArrayOutputStream();
+        try (SegmentReader reader = SegmentReaderFactory.open(cut)) {
+            byte[] b = new byte[8192];
+            try {
+                for (int n = reader.read(b, 0, b.length); n >= 0; n = reader.read(b, 0, b.length)) {
+                    readable.write(b, 0, n);
+                }
+            } catch (SegmentCorruptException expected) {
+                // the cut
+            }
+        }
+        String got = readable.toString(StandardCharsets.ISO_8859_1);
+        int complete = got.lastIndexOf('\n') + 1;
+        assertThat(got.length()).isGreaterThan(complete); // the cut is inside a line
+
+        Recorder r = new Recorder();
+        ReplayInput in = replay(r, config(with()), cut);
+
+        List<String> expected = got.substring(0, complete).lines().toList();
+        assertThat(r.texts()).isEqualTo(expected);
+        Rec lastShipped = r.records().get(r.records().size() - 1);
+        assertThat(lastShipped.next()).isEqualTo(complete);
+        assertThat(in.counters().corruptSegments()).isEqualTo(1);
+        assertThat(in.counters().cutLinesDropped()).isEqualTo(1);
+        assertThat(in.counters().records()).isEqualTo(expected.size());
+    }
+}
