@@ -7,6 +7,7 @@ import dev.ferry.agent.source.LineBuffer;
 import dev.ferry.agent.source.MultilineBatchSink;
 import dev.ferry.agent.source.NewlineScanner;
 import dev.ferry.agent.source.segment.ArchiveWalker;
+import dev.ferry.agent.source.segment.RotationName;
 import dev.ferry.agent.source.segment.SegmentCorruptException;
 import dev.ferry.agent.source.segment.SegmentReader;
 import dev.ferry.agent.source.tail.TailConfig;
@@ -41,7 +42,9 @@ import org.slf4j.LoggerFactory;
  * <p>Lines are cut by the tail's own {@link LineBuffer}, so the same bytes give the same lines, skips and
  * offsets: {@code \r} before a newline (and at the end of a last line without one) stripped,
  * {@code Buffer_Chunk_Size}/{@code Buffer_Max_Size} and long lines skipped whole up to their newline,
- * counted, the first per file logged. A file's last line without
+ * counted, the first per file logged. Tags are the tail's: {@code Tag} expanded ({@link TailTag}) with the
+ * path of the family's active file, for a rotated segment too ({@code var/log/app.log.1.gz} in a tar is
+ * tagged as {@code /var/log/app.log}); the records' path is the member's own. A file's last line without
  * newline is shipped, unless the segment ends in a cut: then it is a fragment, counted and logged, not shipped.
  *
  * <p>One reading thread; {@link #counters()} and progress are readable from any thread. A corrupt or
@@ -181,7 +184,7 @@ public final class ReplayInput implements Input {
     private void replay(Path source, ArchiveWalker.Member member, SegmentReader reader)
             throws IOException, InterruptedException {
         String path = "/" + member.name();
-        String tag = TailTag.expand(config.tagOr(name), path);
+        String tag = TailTag.expand(config.tagOr(name), activePath(member));
         LineBuffer lines = new LineBuffer(path, config.skipLongLines(), config.bufferChunkSize(),
                 config.bufferMaxSize(), 0);
         // The origin id comes from the data's first bytes, as the tail takes it from the file's head:
@@ -265,6 +268,15 @@ public final class ReplayInput implements Input {
             multilineSink.rethrowInterrupt();
         }
         flush();
+    }
+
+    /**
+     * The path a live tail tags a member's records with: that of its family's active file (a rotated
+     * segment is tagged with the path it was rotated from, {@code app.log.1.gz} as {@code app.log}).
+     */
+    static String activePath(ArchiveWalker.Member member) {
+        String dir = member.name().substring(0, member.name().length() - member.fileName().length());
+        return "/" + dir + RotationName.parse(member.fileName()).base();
     }
 
     private void add(MultilineAssembler assembler, byte[] buf, int from, int len, long off, long next)

@@ -151,15 +151,14 @@ class ReplayInputTest {
         int last = SEGMENT.indexOf("last\r");
         String id = FileIdentity.originId(latin1("first\r\n"), 7);
         String tag = "app.app.log";
-        String segTag = "app.app.log.1.gz";
         assertThat(replayed.records()).containsExactly(
-                new Rec("first", segTag, "/app.log.1.gz", id, 0, 7),
-                new Rec("", segTag, "/app.log.1.gz", id, 7, 8),
-                new Rec("second", segTag, "/app.log.1.gz", id, 8, 15),
-                new Rec("after-long", segTag, "/app.log.1.gz", id, afterLong, afterLong + 11),
-                new Rec("bad \u00ff\u00fe utf8", segTag, "/app.log.1.gz", id, bad, bad + 12),
-                new Rec("after-mid", segTag, "/app.log.1.gz", id, afterMid, afterMid + 10),
-                new Rec("last", segTag, "/app.log.1.gz", id, last, last + 5),
+                new Rec("first", tag, "/app.log.1.gz", id, 0, 7),
+                new Rec("", tag, "/app.log.1.gz", id, 7, 8),
+                new Rec("second", tag, "/app.log.1.gz", id, 8, 15),
+                new Rec("after-long", tag, "/app.log.1.gz", id, afterLong, afterLong + 11),
+                new Rec("bad \u00ff\u00fe utf8", tag, "/app.log.1.gz", id, bad, bad + 12),
+                new Rec("after-mid", tag, "/app.log.1.gz", id, afterMid, afterMid + 10),
+                new Rec("last", tag, "/app.log.1.gz", id, last, last + 5),
                 new Rec("active-1", tag, "/app.log", FileIdentity.originId(latin1("active-1\n"), 9), 0, 9),
                 new Rec("active-2", tag, "/app.log", FileIdentity.originId(latin1("active-1\n"), 9), 9, 18));
         assertThat(in.counters().longLinesSkipped()).isEqualTo(2);
@@ -184,8 +183,8 @@ class ReplayInputTest {
         for (int i = 0; i < tailed.records().size(); i++) {
             Rec t = tailed.records().get(i);
             Rec r = replayed.records().get(i);
-            assertThat(new Rec(t.bytes(), "", t.path().substring(logs.toString().length()), t.id(), t.offset(),
-                    t.next())).isEqualTo(new Rec(r.bytes(), "", r.path(),
+            assertThat(new Rec(t.bytes(), t.tag(), t.path().substring(logs.toString().length()), t.id(), t.offset(),
+                    t.next())).isEqualTo(new Rec(r.bytes(), TailTag.expand("app.*", logs + "/app.log"), r.path(),
                     r.id(), r.offset(), r.next()));
         }
         assertThat(tail.counters().longLinesSkipped()).isEqualTo(in.counters().longLinesSkipped());
@@ -206,6 +205,24 @@ class ReplayInputTest {
         assertThat(got.get(0)).hasSize(7);
         assertThat(got.get(1)).isEqualTo(got.get(0));
         assertThat(got.get(2)).isEqualTo(got.get(0));
+    }
+
+    @Test
+    void aRotatedMemberOfATarIsTaggedWithItsFamilysActivePath() throws Exception {
+        Path tar = dir.resolve("capture.tar");
+        try (TarArchiveOutputStream out = new TarArchiveOutputStream(Files.newOutputStream(tar))) {
+            add(out, "var/log/app.log.2.gz", gzip(latin1("two\n")));
+            add(out, "var/log/app.log.1", latin1("one\n"));
+            add(out, "var/log/app.log", latin1("zero\n"));
+        }
+        Recorder r = new Recorder();
+        replay(r, config(with()), tar);
+        String tag = TailTag.expand("app.*", "/var/log/app.log");
+        assertThat(tag).isEqualTo("app.var.log.app.log");
+        assertThat(r.records()).extracting(Rec::bytes, Rec::tag, Rec::path).containsExactly(
+                org.assertj.core.groups.Tuple.tuple("two", tag, "/var/log/app.log.2.gz"),
+                org.assertj.core.groups.Tuple.tuple("one", tag, "/var/log/app.log.1"),
+                org.assertj.core.groups.Tuple.tuple("zero", tag, "/var/log/app.log"));
     }
 
     private static void add(TarArchiveOutputStream tar, String name, byte[] data) throws IOException {
