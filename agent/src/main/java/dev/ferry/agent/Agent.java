@@ -39,6 +39,7 @@ public final class Agent {
     private final TopologyPlan plan;
     private final CompletableFuture<String> stopRequest = new CompletableFuture<>();
     private volatile RingCounters counters;
+    private volatile long deadLettered;
 
     public Agent(TopologyPlan plan) {
         this.plan = plan;
@@ -56,6 +57,14 @@ public final class Agent {
     /** The ring's counters once running (null before). */
     public RingCounters counters() {
         return counters;
+    }
+
+    /**
+     * Records the outputs dead-lettered (gave up on, kept aside) during the run: known once {@link #run()}
+     * returned, 0 before. They count in {@link RingCounters#delivered()} too, which counts final answers.
+     */
+    public long deadLettered() {
+        return deadLettered;
     }
 
     /**
@@ -229,6 +238,7 @@ public final class Agent {
             if (counters != null) {
                 // The outputs' final answers: delivered, or dead-lettered (kept aside in the dead-letter file).
                 long deadLettered = outputs.stream().mapToLong(o -> o.output().deadLettered()).sum();
+                this.deadLettered = deadLettered;
                 LOG.info("ferry stopped. records_in={} spooled={} delivered={} dead_lettered={} parse_errors_kept_whole={} "
                         + "dropped_by_filters={} unrouted={} stage_errors={} lost_in_spool={} drained={}",
                         counters.published(), counters.spooled(), counters.delivered() - deadLettered, deadLettered,

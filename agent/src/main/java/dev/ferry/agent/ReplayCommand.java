@@ -17,6 +17,8 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -26,13 +28,18 @@ import picocli.CommandLine.Parameters;
  * filters and outputs, then exits. The archives' files are read with the settings of the configuration's
  * first {@code tail} input, as if they had been tailed; its {@code Path} need not match them.
  *
- * <p>Exit code 0 only when every record read was handed on (delivered or dead-lettered by the outputs)
- * and every file could be read whole; 1 otherwise; 2 for a configuration or command-line error.
+ * <p>Exit code 0 only when every record read was handed on and delivered (none dead-lettered: an offline
+ * shipping job whose records did not reach the destination did not succeed), and every file could be read
+ * whole; 1 otherwise; 2 for a configuration or command-line error. Records no output's {@code Match} takes
+ * are dropped as the live agent drops them: counted in the summary ({@code unrouted}) and warned about,
+ * without failing the replay.
  */
 @Command(name = "replay", mixinStandardHelpOptions = true,
         description = {"Ships captured log archives (directories, .log/.gz/.zst files, .tar/.tar.gz/.tgz/.tar.zst) through the pipeline, then exits.",
                 "Files are read with the settings of the configuration's first tail input (Parser, multiline.parser, Tag); segments of a file family go oldest first."})
 final class ReplayCommand implements Callable<Integer> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ReplayCommand.class);
 
     @Option(names = {"-c", "--config"}, paramLabel = "FILE", required = true, description = "the configuration whose tail settings, filters and outputs to use")
     Path config;
@@ -81,12 +88,25 @@ final class ReplayCommand implements Callable<Integer> {
         boolean drained = agent.run();
         ReplayCounters rc = replay[0].counters();
         RingCounters ring = agent.counters();
+        long deadLettered = agent.deadLettered();
         boolean whole = rc.corruptSegments() == 0 && rc.failedFiles() == 0 && rc.longLinesSkipped() == 0;
-        System.err.printf(Locale.ROOT, "replay summary: files=%d records_read=%d delivered_or_dead_lettered=%d parse_errors_kept_whole=%d"
-                        + " dropped_by_filters=%d unrouted=%d corrupt_segments=%d unreadable_files=%d long_lines_skipped=%d time=%.1fs result=%s%n",
-                rc.files(), rc.records(), ring.delivered(), ring.parseErrors(), ring.dropped(), ring.unrouted(),
-                rc.corruptSegments(), rc.failedFiles(), rc.longLinesSkipped(), (System.nanoTime() - start) / 1e9,
-                drained && whole ? "complete" : !drained ? "INCOMPLETE: not everything read was handed on" : "INCOMPLETE: some data could not be read");
-        return drained && whole ? Main.OK : Main.FAILED;
+        String result = !drained ? "INCOMPLETE: not everything read was handed on"
+                : !whole ? "INCOMPLETE: some data could not be read"
+                : deadLettered > 0 ? "dead_lettered: some records did not reach their destination (see the dead-letter store)"
+                : "complete";
+        if (ring.unrouted() > 0) {
+            // As in the live agent (and Fluent Bit), a record no output matches is dropped; under replay that is
+            // most often a Match written for other tags, so it is said, though it does not fail the replay.
+            LOG.warn("Records matched no output's Match and were dropped, as the live agent drops them. Compare the"
+                    + " outputs' Match with the tags (Tag expanded with each file family's active path). unrouted={}",
+                    ring.unrouted());
+        }
+        System.err.printf(Locale.ROOT, "replay summary: files=%d records_read=%d delivered=%d dead_lettered=%d"
+                        + " parse_errors_kept_whole=%d dropped_by_filters=%d unrouted=%d stage_errors=%d corrupt_segments=%d"
+                        + " cut_lines_dropped=%d unreadable_files=%d long_lines_skipped=%d time=%.1fs result=%s%n",
+                rc.files(), rc.records(), ring.delivered() - deadLettered, deadLettered, ring.parseErrors(),
+                ring.dropped(), ring.unrouted(), ring.stageErrors(), rc.corruptSegments(), rc.cutLinesDropped(),
+                rc.failedFiles(), rc.longLinesSkipped(), (System.nanoTime() - start) / 1e9, result);
+        return drained && whole && deadLettered == 0 ? Main.OK : Main.FAILED;
     }
 }
