@@ -32,7 +32,8 @@ final class OutputRetry {
      */
     static boolean pause(String output, String action, Exception e, int attempt, BooleanSupplier stopping, String waiting) {
         return pause(LOG, "Output failed; retrying, " + waiting + " meanwhile.",
-                "Output failed while ferry was stopping; the records not yet handed on will be sent again at the next start.",
+                "Output failed while ferry was stopping; the records not yet handed on are not acknowledged: a run reads"
+                        + " them again at its next start (or the spool keeps them), a replay counts them as not handed on and exits 1.",
                 "output=" + output + " action=" + action, e, attempt, stopping);
     }
 
