@@ -8,7 +8,7 @@
  *                     ├─ plain ──▶ PlainSegmentReader (FileChannel, seek) | StreamSegmentReader
  *                     ├─ gzip  ──▶ GzipSegmentReader (members, CRC, exact compressed offset)
  *                     ├─ zstd  ──▶ ZstdSegmentReader (frames, skippable frames)
- *                     └─ disk_log internal ──▶ UnsupportedSegmentException
+ *                     └─ disk_log internal, xz, bzip2, zip, 7z, lz4 ──▶ UnsupportedSegmentException
  *                    SegmentReader: position() / skipTo(uncompressed offset) / read / close
  *                     └─▶ SegmentFingerprint: the tail's Fingerprint of the uncompressed head
  *

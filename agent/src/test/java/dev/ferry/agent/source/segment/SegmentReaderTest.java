@@ -16,10 +16,13 @@ import java.io.ByteArrayOutputStream;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.zip.GZIPInputStream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -296,6 +299,31 @@ class SegmentReaderTest {
                 .hasMessage("Segment " + p + " is an Erlang disk_log file in the internal format (terms, not text),"
                         + " which ferry does not read; log with logger_disk_log_h (always external format) or"
                         + " logger_std_h instead");
+    }
+
+    @Test
+    void compressionsAndArchivesFerryDoesNotReadAreRefusedByTheirFirstBytesNotTheirNames() throws IOException {
+        Map<SegmentFormat, byte[]> heads = new LinkedHashMap<>();
+        heads.put(SegmentFormat.XZ, new byte[] {(byte) 0xfd, '7', 'z', 'X', 'Z', 0, 0, 4, (byte) 0xe6, (byte) 0xd6});
+        heads.put(SegmentFormat.BZIP2, "BZh91AY&SY".getBytes(StandardCharsets.US_ASCII));
+        heads.put(SegmentFormat.ZIP, new byte[] {'P', 'K', 3, 4, 20, 0, 0, 0, 8, 0});
+        heads.put(SegmentFormat.SEVEN_ZIP, new byte[] {'7', 'z', (byte) 0xbc, (byte) 0xaf, 0x27, 0x1c, 0, 4, 1, 2});
+        heads.put(SegmentFormat.LZ4, new byte[] {0x04, 0x22, 0x4d, 0x18, 0x64, 0x40, (byte) 0xa7, 0, 0, 0});
+        for (Map.Entry<SegmentFormat, byte[]> e : heads.entrySet()) {
+            Path p = SegmentFiles.write(dir, "app.log.1", e.getValue());
+            assertThat(SegmentFormat.of(p)).isEqualTo(e.getKey());
+            assertThatThrownBy(() -> SegmentReaderFactory.open(p)).isInstanceOf(UnsupportedSegmentException.class)
+                    .hasMessage("Segment " + p + " is " + e.getKey().label() + (e.getKey() == SegmentFormat.ZIP
+                            || e.getKey() == SegmentFormat.SEVEN_ZIP ? " archive" : "-compressed") + " data, which ferry"
+                            + " does not read (it reads plain, gzip and zstd files and tar archives of them); unpack or"
+                            + " recompress it and replay the result");
+            assertThatThrownBy(() -> SegmentReaderFactory.open("a.tar!x", new ByteArrayInputStream(e.getValue())))
+                    .isInstanceOf(UnsupportedSegmentException.class);
+        }
+        // text that merely starts like one of them is text
+        assertThat(SegmentFormat.detect("BZh9 is not bzip2".getBytes(StandardCharsets.US_ASCII), 17))
+                .isEqualTo(SegmentFormat.PLAIN);
+        assertThat(SegmentFormat.detect("PK is a name".getBytes(StandardCharsets.US_ASCII), 12)).isEqualTo(SegmentFormat.PLAIN);
     }
 
     @Test
