@@ -172,4 +172,93 @@ class ReplayIT {
                     .contains("result=complete");
         }
     }
+
+    private byte[] logLines(long first, int count) throws IOException {
+        Path p = dir.resolve("lines-" + first + ".tmp");
+        ErlmcpLogWriter.append(p, first, count);
+        byte[] data = Files.readAllBytes(p);
+        Files.delete(p);
+        return data;
+    }
+
+    @SafeVarargs
+    private Path tarFile(String name, Map<String, byte[]>... members) throws IOException {
+        Path archive = dir.resolve(name);
+        try (TarArchiveOutputStream tar = new TarArchiveOutputStream(Files.newOutputStream(archive))) {
+            for (Map<String, byte[]> m : members) {
+                for (Map.Entry<String, byte[]> e : m.entrySet()) {
+                    add(tar, e.getKey(), e.getValue());
+                }
+            }
+        }
+        return archive;
+    }
+
+    @Test
+    void damagedUnsupportedAndEmptyPathsAreReportedAndEveryOtherFileIsStillReplayedOnce() throws Exception {
+        // a tar cut inside its second member: the first whole, the second up to the cut
+        byte[] a = logLines(1000, 200);
+        Path whole = tarFile("whole.tar", Map.of("a.log", a), Map.of("b.log", logLines(2000, 1000)));
+        long cut = 512 + (a.length + 511) / 512 * 512 + 512 + 100_000;
+        Path broken = dir.resolve("broken.tar");
+        Files.write(broken, java.util.Arrays.copyOf(Files.readAllBytes(whole), (int) cut));
+        Files.delete(whole);
+        // a directory: a log, and a symbolic link to nowhere
+        Path capture = Files.createDirectories(dir.resolve("capture"));
+        Files.write(capture.resolve("application.log"), logLines(0, 500));
+        Files.createSymbolicLink(capture.resolve("dangling.log"), Path.of("/nonexistent/dangling.log"));
+        // xz data, whatever its name; a tar inside a tar; a name twice in a tar; an empty directory
+        Path xz = Files.write(dir.resolve("application.log.2"), new byte[] {(byte) 0xfd, '7', 'z', 'X', 'Z', 0, 0, 4,
+                (byte) 0xe6, (byte) 0xd6, 0x2d, 0x6c});
+        ByteArrayOutputStream inner = new ByteArrayOutputStream();
+        try (TarArchiveOutputStream t = new TarArchiveOutputStream(new GZIPOutputStream(inner))) {
+            add(t, "inner.log", logLines(9000, 10));
+        }
+        Path nested = tarFile("nested.tar", Map.of("inner.tar.gz", inner.toByteArray()), Map.of("ok.log", logLines(3000, 100)));
+        Path dup = tarFile("dup.tar", Map.of("x.log", logLines(4000, 10)), Map.of("x.log", logLines(4010, 10)));
+        Path empty = Files.createDirectories(dir.resolve("empty"));
+
+        try (FerryProcess ferry = FerryProcess.start(dir, Map.of(), "replay", "-c", config().toString(), "--dry-run",
+                broken.toString(), capture.toString(), xz.toString(), nested.toString(), dup.toString(), empty.toString())) {
+            assertThat(ferry.waitFor(Duration.ofSeconds(60))).as(ferry.stderrText()).isEqualTo(1);
+            List<Long> seqs = seqs(ferry.stdoutText());
+            List<Long> expected = new ArrayList<>();
+            for (long i = 1000; i < 1200; i++) {
+                expected.add(i);
+            }
+            int fromB = (int) seqs.stream().filter(q -> q >= 2000 && q < 3000).count();
+            assertThat(fromB).isGreaterThan(100).isLessThan(1000);
+            for (long i = 2000; i < 2000 + fromB; i++) {
+                expected.add(i);
+            }
+            for (long i = 0; i < 500; i++) {
+                expected.add(i);
+            }
+            for (long i = 3000; i < 3100; i++) {
+                expected.add(i);
+            }
+            for (long i = 4000; i < 4020; i++) {
+                expected.add(i);
+            }
+            assertThat(seqs).containsExactlyElementsOf(expected);
+            // the line the cut went through, if it is shipped, is kept whole with a parse error
+            long cutLines = ferry.stdoutText().lines().filter(l -> l.contains("ferry_parse_error")).count();
+            assertThat(cutLines).isLessThanOrEqualTo(1);
+            String err = ferry.stderrText();
+            assertThat(err).contains("Segment is corrupt or truncated; what could be read is shipped. source=" + broken
+                            + " file=b.log")
+                    .contains("error=Segment " + broken + "!b.log is truncated (tar): the archive ends or is damaged after")
+                    .contains("A file cannot be read; it is skipped. source=" + capture + " file=dangling.log"
+                            + " error=java.nio.file.NoSuchFileException: " + capture.resolve("dangling.log")
+                            + ": a symbolic link to /nonexistent/dangling.log, which does not exist")
+                    .contains("A file is in a format ferry does not read; none of it is shipped. source=" + xz
+                            + " file=application.log.2 format=xz")
+                    .contains("A file is in a format ferry does not read; none of it is shipped. source=" + nested
+                            + " file=inner.tar.gz format=tar")
+                    .contains("A PATH holds no log file; nothing is replayed from it. source=" + empty + " kind=directory")
+                    .contains("replay summary: files=6 records_read=" + (expected.size() + cutLines))
+                    .contains("corrupt_segments=1 cut_lines_dropped=").contains(" unreadable_files=4 ")
+                    .contains("result=INCOMPLETE: some data could not be read");
+        }
+    }
 }

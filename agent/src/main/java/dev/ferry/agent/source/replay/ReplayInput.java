@@ -10,6 +10,7 @@ import dev.ferry.agent.source.segment.ArchiveWalker;
 import dev.ferry.agent.source.segment.RotationName;
 import dev.ferry.agent.source.segment.SegmentCorruptException;
 import dev.ferry.agent.source.segment.SegmentReader;
+import dev.ferry.agent.source.segment.UnsupportedSegmentException;
 import dev.ferry.agent.source.tail.TailConfig;
 import dev.ferry.agent.source.tail.TailTag;
 import dev.ferry.parsers.multiline.MultilineAssembler;
@@ -22,6 +23,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
@@ -48,8 +50,11 @@ import org.slf4j.LoggerFactory;
  * newline is shipped, unless the segment ends in a cut: then it is a fragment, counted and logged, not shipped.
  *
  * <p>One reading thread; {@link #counters()} and progress are readable from any thread. A corrupt or
- * truncated segment: what can be read is shipped, the error is logged with the file and offset and
- * counted, and the replay goes on with the next file.
+ * truncated segment or tar archive: what can be read is shipped, the error is logged with the file and
+ * offset and counted ({@code corrupt_segments}), and the replay goes on with the next file. A PATH or a
+ * file that cannot be read, a file in a format ferry does not read (xz, zip, a tar inside an archive...)
+ * and a PATH with no log file in it are logged and counted ({@code unreadable_files}); the other files
+ * and PATHs are still replayed.
  */
 public final class ReplayInput implements Input {
 
@@ -134,10 +139,26 @@ public final class ReplayInput implements Input {
 
     private void run() {
         try {
+            List<Path> listed = new ArrayList<>();
             List<ArchiveWalker> walkers = new ArrayList<>();
             long total = 0;
             for (Path source : sources) {
-                ArchiveWalker w = ArchiveWalker.open(source);
+                ArchiveWalker w;
+                try {
+                    w = ArchiveWalker.open(source);
+                } catch (IOException e) {
+                    counters.failedFiles.increment();
+                    LOG.error("A PATH cannot be read; it is skipped and the other PATHs are replayed. source={} error={}",
+                            source, e.toString());
+                    continue;
+                }
+                if (w.empty()) {
+                    counters.failedFiles.increment();
+                    LOG.error("A PATH holds no log file; nothing is replayed from it. source={} kind={}", source,
+                            w.kind().name().toLowerCase(Locale.ROOT));
+                    continue;
+                }
+                listed.add(source);
                 walkers.add(w);
                 for (ArchiveWalker.Family f : w.families()) {
                     for (ArchiveWalker.Member m : f.members()) {
@@ -147,38 +168,60 @@ public final class ReplayInput implements Input {
             }
             progress.start(total);
             for (int i = 0; i < walkers.size() && running; i++) {
-                Path source = sources.get(i);
-                walkers.get(i).walk(new ArchiveWalker.MemberHandler() {
-                    @Override
-                    public void member(ArchiveWalker.Member member, SegmentReader reader) throws IOException {
-                        if (!running) {
-                            return;
-                        }
-                        try {
-                            replay(source, member, reader);
-                        } catch (InterruptedException e) {
-                            Thread.currentThread().interrupt();
-                            throw new IOException("replay interrupted", e);
-                        }
-                    }
-
-                    @Override
-                    public void unreadable(ArchiveWalker.Member member, IOException error) {
+                Path source = listed.get(i);
+                try {
+                    walk(source, walkers.get(i));
+                } catch (IOException e) {
+                    if (running) {
                         counters.failedFiles.increment();
-                        LOG.error("A file of the archive cannot be read; it is skipped. source={} file={} error={}",
-                                source, member.name(), error.getMessage());
+                        LOG.error("Replay of a PATH stopped: it cannot be read further; the other PATHs are replayed."
+                                + " source={} error={}", source, e.toString());
                     }
-                });
-            }
-        } catch (IOException e) {
-            if (running) {
-                counters.failedFiles.increment();
-                LOG.error("Replay stopped: a source cannot be read. error={}", e.toString());
+                }
             }
         } finally {
             walked = true;
             checkDrained();
         }
+    }
+
+    private void walk(Path source, ArchiveWalker walker) throws IOException {
+        walker.walk(new ArchiveWalker.MemberHandler() {
+            @Override
+            public void member(ArchiveWalker.Member member, SegmentReader reader) throws IOException {
+                if (!running) {
+                    return;
+                }
+                try {
+                    replay(source, member, reader);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IOException("replay interrupted", e);
+                }
+            }
+
+            @Override
+            public void unreadable(ArchiveWalker.Member member, IOException error) {
+                if (!running) {
+                    return;
+                }
+                counters.failedFiles.increment();
+                if (error instanceof UnsupportedSegmentException u) {
+                    LOG.error("A file is in a format ferry does not read; none of it is shipped. source={} file={}"
+                            + " format={} error={}", source, member.name(), u.format().label(), error.getMessage());
+                } else {
+                    LOG.error("A file cannot be read; it is skipped. source={} file={} error={}", source, member.name(),
+                            error.toString());
+                }
+            }
+
+            @Override
+            public void damaged(SegmentCorruptException error) {
+                counters.corruptSegments.increment();
+                LOG.error("Archive is truncated or damaged; the files before the damage were replayed, nothing after it"
+                        + " can be read. source={} error={}", source, error.getMessage());
+            }
+        });
     }
 
     private void replay(Path source, ArchiveWalker.Member member, SegmentReader reader)
