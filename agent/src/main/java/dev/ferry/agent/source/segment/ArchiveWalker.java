@@ -70,8 +70,8 @@ import org.slf4j.LoggerFactory;
  *       {@link MemberHandler#damaged}. Nothing after the damage can be read (tar has no index).</li>
  * </ul>
  * In a directory, symbolic links to directories are followed (a link back to a directory above it is
- * not, and is logged); a file reached by more than one path is listed once, under the path that has
- * no symbolic link in it if there is one.
+ * not, and is logged); a file reached by more than one path (a symbolic or hard link: same device and
+ * inode) is listed once, under the path that has no symbolic link in it, else the first by name.
  *
  * <p>Not thread-safe: one thread walks. Readers handed to the handler are closed by the walker after
  * the handler returns; the handler must not keep them.
@@ -274,7 +274,7 @@ public final class ArchiveWalker {
     private static Listing listDirectory(Path dir) throws IOException {
         Listing out = new Listing();
         Path realRoot = dir.toRealPath();
-        Map<Path, Found> byRealPath = new LinkedHashMap<>();
+        Map<Object, Found> byFile = new LinkedHashMap<>(); // by file key (device and inode), else real path
         Files.walkFileTree(dir, EnumSet.of(FileVisitOption.FOLLOW_LINKS), Integer.MAX_VALUE, new SimpleFileVisitor<>() {
             @Override
             public FileVisitResult preVisitDirectory(Path d, BasicFileAttributes a) {
@@ -297,7 +297,7 @@ public final class ArchiveWalker {
                     try {
                         Path real = p.toRealPath();
                         Found f = new Found(p, name, a, real.equals(realRoot.resolve(dir.relativize(p))));
-                        byRealPath.merge(real, f, ArchiveWalker::preferred);
+                        byFile.merge(a.fileKey() != null ? a.fileKey() : real, f, ArchiveWalker::preferred);
                     } catch (IOException e) {
                         out.problems.add(new Problem(new Member(name, 0, 0), e));
                     }
@@ -316,7 +316,7 @@ public final class ArchiveWalker {
                 return FileVisitResult.CONTINUE;
             }
         });
-        for (Found f : byRealPath.values()) {
+        for (Found f : byFile.values()) {
             Member m = new Member(f.name(), f.attributes().size(), f.attributes().lastModifiedTime().toMillis());
             if (RotationName.parse(m.fileName()).diskLogIndex()) {
                 try {
@@ -335,7 +335,7 @@ public final class ArchiveWalker {
     private static Found preferred(Found a, Found b) {
         Found kept = a.direct() != b.direct() ? (a.direct() ? a : b) : (a.name().compareTo(b.name()) <= 0 ? a : b);
         Found other = kept == a ? b : a;
-        LOG.info("A file is reached twice in a directory (through a symbolic link); it is replayed once. file={}"
+        LOG.info("A file is reached twice in a directory (through a symbolic or hard link); it is replayed once. file={}"
                 + " also_reached_as={}", kept.path(), other.path());
         return kept;
     }

@@ -377,6 +377,7 @@ class ArchiveWalkerTest {
         Path tree = Files.createDirectories(dir.resolve("tree"));
         Files.write(tree.resolve("app.log"), bytes(seg(1, 3)));
         Files.createSymbolicLink(tree.resolve("current.log"), Path.of("app.log"));
+        Files.createLink(tree.resolve("hard.log"), tree.resolve("app.log"));
         Files.createSymbolicLink(tree.resolve("dangling.log"), Path.of("/nonexistent/x.log"));
         Path outside = Files.createDirectories(dir.resolve("outside"));
         Files.write(outside.resolve("other.log"), bytes(seg(10, 2)));
