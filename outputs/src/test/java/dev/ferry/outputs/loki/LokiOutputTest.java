@@ -120,6 +120,8 @@ class LokiOutputTest {
             assertThat(s.line()).isEqualTo("{\"msg\":\"line " + seq + "\"}");
             assertThat(s.metadata()).isEqualTo(Map.of("seq", Integer.toString(seq)));
             assertThat(s.stream()).isEqualTo("{job=\"ferry\", level=\"" + level + "\"}");
+            // Loki 3 holds the stream with the service_name it derived from job.
+            assertThat(s.labels()).isEqualTo("{job=\"ferry\", level=\"" + level + "\", service_name=\"ferry\"}");
             assertThat(s.tenant()).isEqualTo("team-a");
         }
         assertThat(loki.contentTypes).containsOnly("application/x-protobuf");
@@ -284,7 +286,8 @@ class LokiOutputTest {
         });
         assertThat(dead).extracting(d -> (String) d.get("reason")).anySatisfy(r -> assertThat(r)
                 .startsWith("entry too far behind, entry timestamp is: "))
-                .anySatisfy(r -> assertThat(r).startsWith("entry for stream '{job=\"replay\"}' has timestamp too old: "));
+                .anySatisfy(r -> assertThat(r).startsWith("entry for stream '{job=\"replay\", service_name=\"replay\"}' has "
+                        + "timestamp too old: "));
         assertThat(dead).extracting(d -> (Object) ((List<?>) d.get("record")).get(0))
                 .containsExactlyInAnyOrder(Long.toString(NOW - 2 * HOUR), Long.toString(NOW - 200 * HOUR),
                         Long.toString(NOW - 3 * HOUR));
@@ -357,7 +360,7 @@ class LokiOutputTest {
         List<Map<String, Object>> dead = deadLetters();
         assertThat(dead).hasSize(1);
         assertThat((String) dead.get(0).get("reason")).isEqualTo("Max entry size '256' bytes exceeded for stream "
-                + "'{job=\"fluent-bit\"}' while adding an entry with length '310' bytes");
+                + "'{job=\"fluent-bit\", service_name=\"fluent-bit\"}' while adding an entry with length '310' bytes");
     }
 
     @Test
@@ -505,7 +508,8 @@ class LokiOutputTest {
         assertThat(output.counters().delivered.sum()).isEqualTo(150);
         assertThat(loki.stored).hasSize(150);
         assertThat(deadLetters()).hasSize(100).extracting(d -> (String) d.get("reason"))
-                .allSatisfy(r -> assertThat(r).startsWith("entry for stream '{job=\"replay\"}' has timestamp too old: "));
+                .allSatisfy(r -> assertThat(r).startsWith("entry for stream '{job=\"replay\", service_name=\"replay\"}' has "
+                        + "timestamp too old: "));
         assertThat(output.replayOldEntries()).isEqualTo(250);
         // Entries younger than the window are left out on purpose: after a 400 the output sends the rest of
         // the push again, and Loki (which checks the window before it drops identical entries) would refuse
