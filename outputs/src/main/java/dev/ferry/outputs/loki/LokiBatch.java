@@ -114,6 +114,28 @@ public final class LokiBatch {
         return b;
     }
 
+    /**
+     * The entries whose {@code drop} flag is false, one new batch per stream (streams in the order they first
+     * appear, entries in batch order), each with the same retry state.
+     */
+    java.util.List<LokiBatch> withoutByStream(boolean[] drop) {
+        java.util.Map<LokiStream, boolean[]> keep = new java.util.LinkedHashMap<>();
+        for (int i = 0; i < count; i++) {
+            if (!drop[i]) {
+                keep.computeIfAbsent(streams[i], s -> {
+                    boolean[] all = new boolean[count];
+                    Arrays.fill(all, true);
+                    return all;
+                })[i] = false;
+            }
+        }
+        java.util.List<LokiBatch> out = new java.util.ArrayList<>(keep.size());
+        for (boolean[] d : keep.values()) {
+            out.add(without(d));
+        }
+        return out;
+    }
+
     LokiStream stream(int i) {
         return streams[i];
     }

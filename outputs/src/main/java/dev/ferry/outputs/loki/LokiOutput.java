@@ -421,12 +421,18 @@ public final class LokiOutput implements Output {
                         return;
                     }
                     case REJECTED -> {
-                        batch = rejected(batch, r.body());
-                        if (batch == null) {
-                            return;
+                        List<LokiBatch> rest = rejected(batch, r.body());
+                        for (LokiBatch b : rest) {
+                            counters.retried.add(b.count);
                         }
-                        counters.retried.add(batch.count);
-                        continue;
+                        if (rest.size() == 1) {
+                            batch = rest.get(0);
+                            continue;
+                        }
+                        for (LokiBatch b : rest) {
+                            deliver(b);
+                        }
+                        return;
                     }
                     case SPLIT -> {
                         split(batch, r);
@@ -450,10 +456,15 @@ public final class LokiOutput implements Output {
 
     /**
      * Dead-letters the entries a 400 body names, counts delivered those the body shows Loki stored
-     * ({@link LokiRejections#markStored}), and returns the rest to send again, or null when none is left (or
-     * the body named none: then the whole batch is dead-lettered).
+     * ({@link LokiRejections#markStored}), and returns the rest to send again, one push per stream (empty when
+     * none is left, or when the body named none: then the whole batch is dead-lettered).
+     *
+     * <p>One push per stream because Loki 3's ingester answers a push with its LAST stream's result only
+     * ({@code instance.Push}): sent together, a stream whose resent entries Loki already holds (dropped as
+     * identical, so no error) would hide the refusals of a stream before it behind a 204, and those refused
+     * entries would be counted delivered. Alone in its push, each stream's answer is its own.
      */
-    private LokiBatch rejected(LokiBatch batch, String body) {
+    private List<LokiBatch> rejected(LokiBatch batch, String body) {
         List<LokiRejections.Rejection> rejections = LokiRejections.parse(body);
         boolean[] marked = new boolean[batch.count];
         String[] reasons = new String[batch.count];
@@ -475,12 +486,12 @@ public final class LokiOutput implements Output {
             counters.delivered.add(stored);
         }
         if (n + stored == batch.count) {
-            return null;
+            return List.of();
         }
         for (int i = 0; i < batch.count; i++) {
             done[i] |= marked[i];
         }
-        return batch.without(done);
+        return batch.withoutByStream(done);
     }
 
     private void split(LokiBatch batch, LokiService.Response r) throws InterruptedException {

@@ -7,6 +7,7 @@ import java.time.format.DateTimeFormatterBuilder;
 import java.time.temporal.ChronoField;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -31,7 +32,9 @@ import java.util.regex.Pattern;
  * Error parsing labels '{...}' with error: ...                            entry of that stream)
  * </pre>
  * Timestamps are Go's {@code time.Time.String()}; an entry is named by stream and timestamp (or by stream
- * and line length). Loki caps the listed entries ({@code max_returned_stream_errors}, default 10), and an
+ * and line length). Stream names are label sets as Loki holds them, which Loki 3 gives a {@code service_name}
+ * ferry did not send; {@link LokiPrintedLabels} matches them to the batch's streams. A rejection naming a
+ * stream the batch does not have names no entry. Loki caps the listed entries ({@code max_returned_stream_errors}, default 10), and an
  * ingester reports one stream per answer: entries it refused but did not name are sent again with the
  * rest and named by the next answer, so each round dead-letters at least one entry and the loop ends.
  * Entries of an unnamed stream that Loki did store are sent again too (nothing says which they are);
@@ -160,17 +163,17 @@ public final class LokiRejections {
     static int attribute(LokiBatch batch, List<Rejection> rejections, boolean[] marked, String[] reasons) {
         int n = 0;
         for (Rejection r : rejections) {
-            boolean streamKnown = false;
-            if (r.stream != null) {
-                for (int i = 0; i < batch.count && !streamKnown; i++) {
-                    streamKnown = sameStream(batch.stream(i), r.stream);
-                }
+            // A rejection that names a stream counts only for that stream's entries; one naming a stream the
+            // batch does not have names none (never an entry of another stream at the same time).
+            Map<String, String> printed = r.stream == null ? null : LokiPrintedLabels.parse(r.stream);
+            if (r.stream != null && printed == null) {
+                continue;
             }
             for (int i = 0; i < batch.count; i++) {
                 if (marked[i]) {
                     continue;
                 }
-                if (streamKnown && !sameStream(batch.stream(i), r.stream)) {
+                if (printed != null && !LokiPrintedLabels.names(printed, batch.stream(i))) {
                     continue;
                 }
                 boolean hit;
@@ -181,7 +184,7 @@ public final class LokiRejections {
                 } else if (r.maxLine >= 0) {
                     hit = batch.lineLength(i) > r.maxLine;
                 } else {
-                    hit = streamKnown;
+                    hit = printed != null;
                 }
                 if (hit) {
                     marked[i] = true;
@@ -211,12 +214,12 @@ public final class LokiRejections {
         Matcher m = FOR_STREAM.matcher(body);
         while (m.find()) {
             long ignored = Long.parseLong(m.group(1));
-            String printed = m.group(3);
+            Map<String, String> printed = LokiPrintedLabels.parse(m.group(3));
             long outOf = Long.parseLong(m.group(2));
             int named = 0;
             int sent = 0;
             for (int i = 0; i < batch.count; i++) {
-                if (sameStream(batch.stream(i), printed)) {
+                if (LokiPrintedLabels.names(printed, batch.stream(i))) {
                     sent++;
                     if (marked[i]) {
                         named++;
@@ -230,16 +233,12 @@ public final class LokiRejections {
                 continue;
             }
             for (int i = 0; i < batch.count; i++) {
-                if (!marked[i] && !stored[i] && sameStream(batch.stream(i), printed)) {
+                if (!marked[i] && !stored[i] && LokiPrintedLabels.names(printed, batch.stream(i))) {
                     stored[i] = true;
                     n++;
                 }
             }
         }
         return n;
-    }
-
-    private static boolean sameStream(LokiStream s, String printed) {
-        return s.labels.equals(printed) || s.labels.replace(", ", ",").equals(printed.replace(", ", ","));
     }
 }

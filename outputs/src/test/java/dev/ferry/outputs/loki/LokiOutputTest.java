@@ -348,6 +348,51 @@ class LokiOutputTest {
         assertThat(loki.seen).extracting(LokiReceiver.Seen::status).containsExactly(204, 400, 400);
     }
 
+    private void write(String svc, int seq, long time) throws IOException {
+        output.write(TestRecords.json("app", time, "{\"svc\":\"" + svc + "\",\"msg\":\"line " + seq + "\"}"));
+    }
+
+    @Test
+    void refusalsInTwoStreamsLoki3RenamesAreEachDeadLetteredAndNoneCountedDelivered() throws Exception {
+        output(fast(RetryLimit.NONE), "Labels", "job=$svc");
+        write("a", 0, NOW);
+        write("b", 1, NOW);
+        output.flush();
+        write("a", 2, NOW - 2 * HOUR); // too far behind: refused by the ingester
+        write("a", 3, NOW + 1);
+        write("b", 4, NOW - 2 * HOUR - 1); // too far behind (another time than a's: named only by its stream)
+        write("b", 5, NOW + 1);
+        output.flush();
+        assertThat(loki.stored).extracting(s -> s.stream() + "@" + s.timeNanos()).containsExactlyInAnyOrder(
+                "{job=\"a\"}@" + NOW, "{job=\"b\"}@" + NOW, "{job=\"a\"}@" + (NOW + 1), "{job=\"b\"}@" + (NOW + 1));
+        assertThat(deadLetters()).extracting(d -> d.get("target") + "@" + ((List<?>) d.get("record")).get(0))
+                .containsExactlyInAnyOrder("{job=\"a\"}@" + (NOW - 2 * HOUR), "{job=\"b\"}@" + (NOW - 2 * HOUR - 1));
+        assertThat(output.counters().deadLettered.sum()).isEqualTo(2);
+        assertThat(output.counters().delivered.sum()).isEqualTo(4);
+    }
+
+    @Test
+    void afterA400EachStreamGoesAgainAloneSoAnEarlierStreamsRefusalIsNotHiddenBehindA204() throws Exception {
+        output(fast(RetryLimit.NONE), "Labels", "job=$svc");
+        write("a", 0, NOW);
+        write("b", 1, NOW);
+        output.flush();
+        write("a", 2, NOW - 2 * HOUR); // too far behind
+        write("a", 3, NOW + 1);
+        write("b", 4, NOW - 200 * HOUR); // too old: refused by the distributor, so Loki's totals for b are short
+        write("b", 5, NOW - 2 * HOUR); // too far behind
+        write("b", 6, NOW + 1);
+        output.flush();
+        // Sent again together, a's refusal would hide behind b's nil result (Loki 3 answers the last stream's).
+        assertThat(deadLetters()).extracting(d -> d.get("target") + "@" + ((List<?>) d.get("record")).get(0))
+                .containsExactlyInAnyOrder("{job=\"a\"}@" + (NOW - 2 * HOUR), "{job=\"b\"}@" + (NOW - 200 * HOUR),
+                        "{job=\"b\"}@" + (NOW - 2 * HOUR));
+        assertThat(loki.stored).hasSize(4);
+        assertThat(loki.lines()).doesNotHaveDuplicates();
+        assertThat(output.counters().deadLettered.sum()).isEqualTo(3);
+        assertThat(output.counters().delivered.sum()).isEqualTo(4);
+    }
+
     @Test
     void oversizeLineIsDeadLetteredAndTheOthersDelivered() throws Exception {
         loki.maxLineSize = 256;

@@ -78,6 +78,36 @@ class LokiRejectionsTest {
                 true, false, false, false, false, false, false, false);
     }
 
+    @Test
+    void aStreamLoki3NamesWithTheServiceNameItAddedIsTheBatchsStreamAndNoOther() {
+        // Loki 3 adds service_name to a stream without one (pkg/loghttp/push/push.go) and prints that set.
+        LokiBatch b = new LokiBatch(null, 64);
+        LokiStream a = LokiStream.of("job", "a");
+        LokiStream c = LokiStream.of("job", "b");
+        long t = 1_704_103_200_000_000_000L;
+        add(b, a, t, "x");
+        add(b, a, t + 1_000_000_000L, "y");
+        add(b, c, t, "x");
+        String body = "entry with timestamp 2024-01-01 10:00:00 +0000 UTC ignored, reason: 'entry too far behind, entry "
+                + "timestamp is: 2024-01-01T10:00:00Z, oldest acceptable timestamp is: 2024-01-01T11:00:00Z',\nuser 'x', "
+                + "total ignored: 1 out of 2 for stream: {job=\"a\", service_name=\"a\"}";
+        boolean[] marked = new boolean[3];
+        assertThat(LokiRejections.attribute(b, LokiRejections.parse(body), marked, new String[3])).isEqualTo(1);
+        assertThat(marked).containsExactly(true, false, false);
+        boolean[] stored = new boolean[3];
+        assertThat(LokiRejections.markStored(b, body, marked, stored)).isEqualTo(1);
+        assertThat(stored).containsExactly(false, true, false);
+        // A stream the batch does not have names nothing, not the entries of another stream at that time.
+        assertThat(LokiRejections.attribute(b, LokiRejections.parse(body.replace("job=\"a\"", "job=\"z\"")),
+                new boolean[3], new String[3])).isZero();
+        // service_name and __stream_shard__ are left out only where the batch's stream does not have them.
+        assertThat(LokiPrintedLabels.names(LokiPrintedLabels.parse("{__stream_shard__=\"2\", job=\"a\", "
+                + "service_name=\"a\"}"), a)).isTrue();
+        assertThat(LokiPrintedLabels.names(LokiPrintedLabels.parse("{job=\"a\", service_name=\"x\"}"),
+                LokiStream.of("job", "a", "service_name", "a"))).isFalse();
+        assertThat(LokiPrintedLabels.names(LokiPrintedLabels.parse("{job=\"a\", pod=\"p\"}"), a)).isFalse();
+    }
+
     /** @param expected per entry: named, stored */
     private static void assertStored(LokiBatch b, String body, boolean... expected) {
         boolean[] marked = new boolean[b.count];
