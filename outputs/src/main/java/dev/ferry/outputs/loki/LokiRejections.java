@@ -31,6 +31,9 @@ import java.util.regex.Pattern;
  * stream '{job="x"}' has label value too long: '...'                     (and other per-stream errors: every
  * Error parsing labels '{...}' with error: ...                            entry of that stream)
  * </pre>
+ * The distributor's errors come on one line, joined by {@code "; "} ({@code 1 errors like: entry for stream
+ * ...; 1 errors like: stream '...' has label value too long: ...}, in Go map order); the ingester's, one per
+ * line.
  * Timestamps are Go's {@code time.Time.String()}; an entry is named by stream and timestamp (or by stream
  * and line length). Stream names are label sets as Loki holds them, which Loki 3 gives a {@code service_name}
  * ferry did not send; {@link LokiPrintedLabels} matches them to the batch's streams. A rejection naming a
@@ -74,7 +77,13 @@ public final class LokiRejections {
             + "'(\\{.*?\\})' while adding an entry with length '(\\d+)' bytes");
     private static final Pattern LINE_TOO_LONG_OLD = Pattern.compile("max entry size '(\\d+)' for stream '(\\{.*?\\})'"
             + " exceeded");
-    private static final Pattern STREAM_ERROR = Pattern.compile("(?:stream|Error parsing labels) '(\\{.*?\\})'[^\\n]*");
+    /**
+     * A per-stream error, to the end of its line or to the next error of a distributor answer: the distributor
+     * joins its errors on one line as {@code util.GroupedErrors.Error()} does ({@code "; "}, each prefixed
+     * {@code "N errors like: "} when there are several kinds).
+     */
+    private static final Pattern STREAM_ERROR = Pattern.compile("(?:stream|Error parsing labels) '(\\{.*?\\})'"
+            + "(?:(?!; \\d+ errors like: )[^\\n])*");
 
     private static final DateTimeFormatter GO_LOCAL = new DateTimeFormatterBuilder()
             .appendPattern("yyyy-MM-dd HH:mm:ss")

@@ -39,6 +39,22 @@ class LokiRejectionsTest {
     }
 
     @Test
+    void everyErrorOfAOneLineDistributorAnswerIsRead() {
+        // The distributor joins its validation errors with "; " on one line (util.GroupedErrors.Error()).
+        String body = "1 errors like: entry for stream '{job=\"a\"}' has timestamp too old: 2024-01-01 10:00:00 +0000 "
+                + "UTC, oldest acceptable timestamp is: 2024-01-08 10:00:00 +0000 UTC; 1 errors like: stream "
+                + "'{job=\"b\"}' has label value too long: 'x'; 1 errors like: stream '{job=\"c\"}' has 16 label names; "
+                + "limit 15";
+        assertThat(LokiRejections.parse(body)).containsExactly(
+                new Rejection("{job=\"a\"}", 1_704_103_200_000_000_000L, -1, -1, "entry for stream '{job=\"a\"}' has "
+                        + "timestamp too old: 2024-01-01 10:00:00 +0000 UTC, oldest acceptable timestamp is: "
+                        + "2024-01-08 10:00:00 +0000 UTC"),
+                new Rejection("{job=\"b\"}", Long.MIN_VALUE, -1, -1, "stream '{job=\"b\"}' has label value too long: "
+                        + "'x'"),
+                new Rejection("{job=\"c\"}", Long.MIN_VALUE, -1, -1, "stream '{job=\"c\"}' has 16 label names; limit 15"));
+    }
+
+    @Test
     void attributionMatchesStreamAndTimeOrLength() {
         LokiBatch b = new LokiBatch(null, 64);
         LokiStream a = new LokiStream("{job=\"a\"}", new String[] {"job"}, new String[] {"a"});
