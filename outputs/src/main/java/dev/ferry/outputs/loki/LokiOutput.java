@@ -50,12 +50,19 @@ import org.slf4j.LoggerFactory;
  * entries of a push are sent in timestamp order ({@link LokiEncoder}).
  *
  * <p>A 400 is never retried as it is and never dropped: Loki stores the valid entries of a push it answers
- * 400 to, so the rest of the batch is sent again at once (Loki ignores an entry identical, timestamp and
- * line, to one its stream already has, so the resend adds no duplicates) and the named entries are
- * dead-lettered. Where the answer's totals line shows the named entries are all Loki
+ * 400 to, so the rest of the batch is sent again at once, one push per stream (Loki 3 answers a push with
+ * its last stream's result only), and the named entries are dead-lettered. Loki drops a resent entry only
+ * when it is identical (timestamp and line) to its stream's last appended line or to one still in the
+ * stream's head block ({@code chunk_block_size}, 256KB by default): a resend soon after adds no duplicates,
+ * but an entry stored longer ago, or one pushed meanwhile by another worker, is stored again. Where the answer's totals line shows the named entries are all Loki
  * ignored in a stream, the other entries of that stream are counted delivered and not sent again (see
  * {@link LokiRejections#markStored}). A 400 whose body names no entry of the batch dead-letters the whole batch with the body
  * as reason.
+ *
+ * <p>A 429 in the ingester's per-stream form (Loki's per-stream rate limit: {@code entry with timestamp ...
+ * ignored ... total ignored: N out of M for stream: S}) is a partial acceptance: Loki stored the other
+ * entries, so only the named ones are retried (backoff, counted against {@code Retry_Limit}) and the others
+ * are counted delivered. Any other 429 retries the whole batch.
  *
  * <p>Under {@code ferry replay} ({@code replay} true) entries are not sent at each flush: they are held and
  * sent oldest first, one push at a time so each stream reaches Loki in time order ({@link LokiReplayOrder},
@@ -442,6 +449,9 @@ public final class LokiOutput implements Output {
                         error = "HTTP " + r.status() + (r.body().isBlank() ? "" : " " + oneLine(r.body(), 300));
                         retryAfter = LokiRetryPolicy.retryAfterMillis(r.retryAfter(), System.currentTimeMillis());
                         logRetry(r, batch, retryAfter);
+                        if (r.status() == 429) {
+                            batch = rateLimited(batch, r.body());
+                        }
                     }
                 }
             }
@@ -492,6 +502,46 @@ public final class LokiOutput implements Output {
             done[i] |= marked[i];
         }
         return batch.withoutByStream(done);
+    }
+
+    /**
+     * What to send again after a 429: the whole batch, unless the body is the ingester's per-stream form
+     * ({@code entry with timestamp ... ignored ... total ignored: N out of M for stream: S}, {@code stream.go
+     * errorForFailedEntries} answers the per-stream rate limit so): Loki stored the other entries of that
+     * push, so only the named entries go again (and the rest of a named stream when the totals line does not
+     * show the named ones are all Loki ignored of it); the others are counted delivered.
+     */
+    private LokiBatch rateLimited(LokiBatch batch, String body) {
+        List<LokiRejections.Rejection> named = new ArrayList<>();
+        for (LokiRejections.Rejection x : LokiRejections.parse(body)) {
+            if (x.stream() != null && x.timeNanos() != Long.MIN_VALUE) {
+                named.add(x);
+            }
+        }
+        boolean[] again = new boolean[batch.count];
+        if (named.isEmpty() || LokiRejections.attribute(batch, named, again, new String[batch.count]) == 0) {
+            return batch;
+        }
+        boolean[] stored = new boolean[batch.count];
+        LokiRejections.markStored(batch, body, again, stored);
+        boolean[] ofNamedStream = new boolean[batch.count];
+        LokiRejections.markNamedStreams(batch, body, ofNamedStream);
+        boolean[] drop = new boolean[batch.count];
+        int delivered = 0;
+        for (int i = 0; i < batch.count; i++) {
+            again[i] |= ofNamedStream[i] && !stored[i];
+            drop[i] = !again[i];
+            if (drop[i]) {
+                delivered++;
+            }
+        }
+        counters.delivered.add(delivered);
+        if (errorLog.allow("429-partial")) {
+            log.warn("Loki rate-limited part of a push (HTTP 429) and stored the rest; the entries it names are "
+                    + "retried. output={} retried={} stored={} retries={}", name, batch.count - delivered, delivered,
+                    batch.retries);
+        }
+        return batch.without(drop);
     }
 
     private void split(LokiBatch batch, LokiService.Response r) throws InterruptedException {

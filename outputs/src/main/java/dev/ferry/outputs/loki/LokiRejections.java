@@ -250,4 +250,21 @@ public final class LokiRejections {
         }
         return n;
     }
+
+    /**
+     * Marks in {@code out} the entries of {@code batch} whose stream a totals line of {@code body} names
+     * ({@code total ignored: N out of M for stream: S}).
+     */
+    static void markNamedStreams(LokiBatch batch, String body, boolean[] out) {
+        if (body == null) {
+            return;
+        }
+        Matcher m = FOR_STREAM.matcher(body);
+        while (m.find()) {
+            Map<String, String> printed = LokiPrintedLabels.parse(m.group(3));
+            for (int i = 0; i < batch.count; i++) {
+                out[i] |= LokiPrintedLabels.names(printed, batch.stream(i));
+            }
+        }
+    }
 }

@@ -18,7 +18,8 @@ import java.time.format.DateTimeParseException;
  *   <tr><td>413</td><td>request body too large (a proxy, or {@code distributor.max_recv_msg_size})</td>
  *       <td>SPLIT in two halves; a single entry: dead letter</td></tr>
  *   <tr><td>429</td><td>ingestion rate limit (tenant or stream)</td><td>RETRY after {@code Retry-After}
- *       when given, else the backoff</td></tr>
+ *       when given, else the backoff; when the body names entries in the ingester's per-stream form
+ *       (stream rate limit), only those: Loki stored the rest</td></tr>
  *   <tr><td>5xx</td><td>ingester or distributor unavailable</td><td>RETRY</td></tr>
  *   <tr><td>401, 403, 404, other 4xx</td><td>credentials, tenant or path wrong: never an entry's fault,
  *       may be fixed while ferry waits</td><td>RETRY</td></tr>

@@ -394,6 +394,44 @@ class LokiOutputTest {
     }
 
     @Test
+    void a429NamingEntriesInTheIngestersFormRetriesOnlyThoseAndCountsTheOthersDelivered() throws Exception {
+        // Loki's per-stream rate limit (pkg/ingester/stream.go errorForFailedEntries): 429, the other entries stored.
+        long t2 = NOW + 2;
+        loki.script.add(new LokiReceiver.Scripted(429, "entry with timestamp " + LokiReceiver.goTime(t2) + " ignored, "
+                + "reason: 'Per stream rate limit exceeded (limit: 3MB/sec) while attempting to ingest for stream "
+                + "'{job=\"a\", service_name=\"a\"}' totaling 20B, consider splitting a stream via additional labels or "
+                + "contact your Loki administrator to see if the limit can be increased',\nuser 'fake', total ignored: 1 "
+                + "out of 3 for stream: {job=\"a\", service_name=\"a\"}", java.util.Set.of(t2)));
+        output(fast(RetryLimit.parse("3")), "Labels", "job=$svc");
+        write("a", 1, NOW + 1);
+        write("a", 2, t2);
+        write("a", 3, NOW + 3);
+        output.flush();
+        assertThat(loki.seen).extracting(LokiReceiver.Seen::status, LokiReceiver.Seen::entries)
+                .containsExactly(tuple(429, 3), tuple(204, 1));
+        assertThat(loki.stored).extracting(LokiReceiver.Stored::timeNanos).containsExactly(NOW + 1, NOW + 3, t2);
+        assertThat(output.counters().delivered.sum()).isEqualTo(3);
+        assertThat(output.counters().retried.sum()).isEqualTo(1);
+        assertThat(output.counters().failedRequests.sum()).isEqualTo(1);
+        assertThat(output.counters().deadLettered.sum()).isZero();
+    }
+
+    @Test
+    void a429WithoutNamedEntriesRetriesTheWholeBatch() throws Exception {
+        loki.script.add(new LokiReceiver.Scripted(429, "Ingestion rate limit exceeded for user fake (limit: 10 "
+                + "bytes/sec)", java.util.Set.of(NOW + 1, NOW + 2)));
+        output(fast(RetryLimit.parse("3")), "Labels", "job=$svc");
+        write("a", 1, NOW + 1);
+        write("a", 2, NOW + 2);
+        output.flush();
+        assertThat(loki.seen).extracting(LokiReceiver.Seen::status, LokiReceiver.Seen::entries)
+                .containsExactly(tuple(429, 2), tuple(204, 2));
+        assertThat(loki.stored).hasSize(2);
+        assertThat(output.counters().delivered.sum()).isEqualTo(2);
+        assertThat(output.counters().retried.sum()).isEqualTo(2);
+    }
+
+    @Test
     void oversizeLineIsDeadLetteredAndTheOthersDelivered() throws Exception {
         loki.maxLineSize = 256;
         output(fast(RetryLimit.NONE));
