@@ -18,6 +18,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Settings of the Loki output ({@code [OUTPUT] Name loki}), with Fluent Bit's keys and defaults plus
@@ -66,6 +68,8 @@ public record LokiConfig(
         boolean protobuf, boolean gzip, long batchMaxSize, Path deadLetterPath, int maxLabelValues,
         Duration acceptanceWindow, long rateLimit, long replaySortBuffer) {
 
+    private static final Logger LOG = LoggerFactory.getLogger(LokiConfig.class);
+
     public static final OptionTable OPTIONS = new OptionTable("OUTPUT", "loki", List.of(
             OptionSpec.string("Name", "The output plugin: loki.").asRequired(),
             OptionSpec.string("Host", "Loki host name or address.").withDefault("127.0.0.1"),
@@ -96,7 +100,7 @@ public record LokiConfig(
             OptionSpec.string("Retry_Limit", "Retries of a failed push: a number, False or no_limits (forever), "
                     + "or no_retries.").withDefault("1"),
             OptionSpec.choice("Compress", null, List.of("gzip"), "Compress JSON pushes: gzip (protobuf pushes are "
-                    + "always snappy-compressed)."),
+                    + "always snappy-compressed); without push_format it selects JSON, as Fluent Bit sends."),
             OptionSpec.ignoredOption("Header", "extra HTTP headers are not supported yet"),
             OptionSpec.ignoredOption("Buffer_Size", "ferry reads Loki's whole (short) answer"),
             OptionSpec.choice("push_format", "protobuf", List.of("protobuf", "json"),
@@ -186,11 +190,20 @@ public record LokiConfig(
             throw o.error("Retry_Limit", "bad value '" + o.string("Retry_Limit") + "' for key 'Retry_Limit'; allowed: "
                     + RetryLimit.ALLOWED);
         }
-        boolean protobuf = "protobuf".equalsIgnoreCase(o.string("push_format"));
         boolean gzip = o.string("Compress") != null;
-        if (gzip && protobuf) {
-            throw o.error("Compress", "Compress gzip applies to push_format json; protobuf pushes are always "
-                    + "snappy-compressed");
+        boolean protobuf;
+        if (gzip && !o.isSet("push_format")) {
+            // A stock Fluent Bit loki section: Fluent Bit sends JSON, and gzips it with Compress gzip.
+            protobuf = false;
+            LOG.info("A loki output has Compress gzip and no push_format: it pushes JSON compressed with gzip, as "
+                    + "Fluent Bit does (push_format protobuf is snappy-compressed and takes no Compress). "
+                    + "push_format=json compress=gzip");
+        } else {
+            protobuf = "protobuf".equalsIgnoreCase(o.string("push_format"));
+            if (gzip && protobuf) {
+                throw o.error("Compress", "Compress gzip applies to push_format json; protobuf pushes are always "
+                        + "snappy-compressed");
+            }
         }
         long batch = o.size("batch_max_size");
         if (batch < 1024 || batch > 64L << 20) {

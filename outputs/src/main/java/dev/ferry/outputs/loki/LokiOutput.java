@@ -545,6 +545,7 @@ public final class LokiOutput implements Output {
     }
 
     private void split(LokiBatch batch, LokiService.Response r) throws InterruptedException {
+        counters.failedRequests.increment(); // the push failed as a whole (DeliveryCounters: 413 included)
         if (batch.count == 1) {
             boolean[] all = {true};
             deadLetter(batch, all, new String[] {"HTTP 413 " + oneLine(r.body(), 300)}, 413);

@@ -60,9 +60,18 @@ class LokiConfigTest {
 
     @Test
     void gzipOnlyForJson() {
-        assertThatThrownBy(() -> config("Compress", "gzip")).hasMessageContaining("Compress gzip applies to "
-                + "push_format json; protobuf pushes are always snappy-compressed");
+        assertThatThrownBy(() -> config("Compress", "gzip", "push_format", "protobuf")).hasMessageContaining(
+                "Compress gzip applies to push_format json; protobuf pushes are always snappy-compressed");
         assertThat(config("Compress", "gzip", "push_format", "json").gzip()).isTrue();
+    }
+
+    @Test
+    void compressGzipWithoutPushFormatSelectsJsonAsFluentBitSends() {
+        // A stock Fluent Bit loki section (Fluent Bit pushes JSON, gzipped with Compress gzip) must start.
+        LokiConfig c = config("Compress", "gzip");
+        assertThat(c.protobuf()).isFalse();
+        assertThat(c.gzip()).isTrue();
+        assertThat(config().protobuf()).isTrue();
     }
 
     @Test

@@ -432,6 +432,21 @@ class LokiOutputTest {
     }
 
     @Test
+    void a413IsCountedAFailedRequestAndTheHalvesAreDelivered() throws Exception {
+        loki.failStatus = 413;
+        loki.failNext.set(1);
+        output(fast(RetryLimit.NONE), "Labels", "job=$svc");
+        for (int i = 0; i < 4; i++) {
+            write("a", i, NOW + i);
+        }
+        output.flush();
+        assertThat(loki.seen).extracting(LokiReceiver.Seen::status).containsExactly(413, 204, 204);
+        assertThat(loki.stored).hasSize(4);
+        assertThat(output.counters().delivered.sum()).isEqualTo(4);
+        assertThat(output.counters().failedRequests.sum()).isEqualTo(1);
+    }
+
+    @Test
     void oversizeLineIsDeadLetteredAndTheOthersDelivered() throws Exception {
         loki.maxLineSize = 256;
         output(fast(RetryLimit.NONE));
