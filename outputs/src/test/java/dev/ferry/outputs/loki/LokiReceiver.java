@@ -163,6 +163,23 @@ public final class LokiReceiver implements AutoCloseable {
         return seen.stream().filter(x -> x.status() == status).count();
     }
 
+    /**
+     * The stored entries as a Loki query returns them: an entry stored twice (same tenant, stream, time and line;
+     * Loki stores a resent entry again once it is past the stream's last line and its head block) is returned once,
+     * because the querier's merge of chunks and ingesters drops identical entries (pkg/iter heap iterator,
+     * grafana/loki#2302). First arrival order.
+     */
+    public List<Stored> queried() {
+        java.util.Set<List<Object>> seenKeys = new java.util.HashSet<>();
+        List<Stored> out = new ArrayList<>();
+        for (Stored s : stored) {
+            if (seenKeys.add(List.of(String.valueOf(s.tenant()), s.labels(), s.timeNanos(), s.line()))) {
+                out.add(s);
+            }
+        }
+        return out;
+    }
+
     /** Lines stored, in arrival order. */
     public List<String> lines() {
         List<String> out = new ArrayList<>();
