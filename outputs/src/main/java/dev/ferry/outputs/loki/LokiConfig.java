@@ -18,8 +18,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Settings of the Loki output ({@code [OUTPUT] Name loki}), with Fluent Bit's keys and defaults plus
@@ -68,7 +66,6 @@ public record LokiConfig(
         boolean protobuf, boolean gzip, long batchMaxSize, Path deadLetterPath, int maxLabelValues,
         Duration acceptanceWindow, long rateLimit, long replaySortBuffer) {
 
-    private static final Logger LOG = LoggerFactory.getLogger(LokiConfig.class);
 
     public static final OptionTable OPTIONS = new OptionTable("OUTPUT", "loki", List.of(
             OptionSpec.string("Name", "The output plugin: loki.").asRequired(),
@@ -193,11 +190,10 @@ public record LokiConfig(
         boolean gzip = o.string("Compress") != null;
         boolean protobuf;
         if (gzip && !o.isSet("push_format")) {
-            // A stock Fluent Bit loki section: Fluent Bit sends JSON, and gzips it with Compress gzip.
+            // A stock Fluent Bit loki section: Fluent Bit sends JSON, and gzips it with Compress gzip. The output's
+            // "ready" line says push_format=json compress=gzip; nothing is logged here: a configuration is read
+            // before the agent's log is set up (AgentLogging), and a logger made now would fix its format.
             protobuf = false;
-            LOG.info("A loki output has Compress gzip and no push_format: it pushes JSON compressed with gzip, as "
-                    + "Fluent Bit does (push_format protobuf is snappy-compressed and takes no Compress). "
-                    + "push_format=json compress=gzip");
         } else {
             protobuf = "protobuf".equalsIgnoreCase(o.string("push_format"));
             if (gzip && protobuf) {

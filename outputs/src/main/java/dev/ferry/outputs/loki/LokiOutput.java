@@ -151,9 +151,10 @@ public final class LokiOutput implements Output {
             }
         }
         this.lineEncoder = new LokiLineEncoder(config.lineFormat(), config.dropSingleKey(), remove);
-        log.info("Loki output ready. output={} host={} uri={} push_format={} workers={} batch_max_size={} "
+        log.info("Loki output ready. output={} host={} uri={} push_format={} compress={} workers={} batch_max_size={} "
                 + "retry_limit={} rate_limit={} dead_letter_file={}", name, service.hostPort(), config.uri(),
-                config.protobuf() ? "protobuf" : "json", dispatcher.workers(), config.batchMaxSize(),
+                config.protobuf() ? "protobuf" : "json", config.protobuf() ? "snappy" : config.gzip() ? "gzip" : "none",
+                dispatcher.workers(), config.batchMaxSize(),
                 config.retryLimit(), config.rateLimit() <= 0 ? "off" : config.rateLimit() + "B/s",
                 deadLetters.file());
         if (replay) {
