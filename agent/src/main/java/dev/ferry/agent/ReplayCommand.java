@@ -39,8 +39,6 @@ import picocli.CommandLine.Parameters;
                 "Files are read with the settings of the configuration's first tail input (Parser, multiline.parser, Tag); segments of a file family go oldest first."})
 final class ReplayCommand implements Callable<Integer> {
 
-    private static final Logger LOG = LoggerFactory.getLogger(ReplayCommand.class);
-
     @Option(names = {"-c", "--config"}, paramLabel = "FILE", required = true, description = "the configuration whose tail settings, filters and outputs to use")
     Path config;
 
@@ -64,6 +62,8 @@ final class ReplayCommand implements Callable<Integer> {
                 .orElseThrow(() -> new ConfigException(plan.origin() + ": ferry replay reads archives with the settings of an"
                         + " [INPUT] tail section (Parser, multiline.parser, Tag); the configuration has none"));
         AgentLogging.configure(plan.service().logLevel());
+        // Made only now: slf4j-simple fixes its format and level at the first logger (AgentLogging).
+        Logger log = LoggerFactory.getLogger(ReplayCommand.class);
 
         ReplayProgress progress = new ReplayProgress(System.err, System.console() != null, 5_000);
         ReplayInput[] replay = new ReplayInput[1];
@@ -89,7 +89,9 @@ final class ReplayCommand implements Callable<Integer> {
         ReplayCounters rc = replay[0].counters();
         RingCounters ring = agent.counters();
         long deadLettered = agent.deadLettered();
-        boolean whole = rc.corruptSegments() == 0 && rc.failedFiles() == 0 && rc.longLinesSkipped() == 0;
+        // A long line skipped with Skip_Long_Lines On is one the user chose to skip (counted, logged at WARN).
+        boolean whole = rc.corruptSegments() == 0 && rc.failedFiles() == 0
+                && (rc.longLinesSkipped() == 0 || ((TailConfig) tail.config()).skipLongLines());
         String result = !drained ? "INCOMPLETE: not everything read was handed on"
                 : !whole ? "INCOMPLETE: some data could not be read"
                 : deadLettered > 0 ? "dead_lettered: some records did not reach their destination (see the dead-letter store)"
@@ -97,7 +99,7 @@ final class ReplayCommand implements Callable<Integer> {
         if (ring.unrouted() > 0) {
             // As in the live agent (and Fluent Bit), a record no output matches is dropped; under replay that is
             // most often a Match written for other tags, so it is said, though it does not fail the replay.
-            LOG.warn("Records matched no output's Match and were dropped, as the live agent drops them. Compare the"
+            log.warn("Records matched no output's Match and were dropped, as the live agent drops them. Compare the"
                     + " outputs' Match with the tags (Tag expanded with each file family's active path). unrouted={}",
                     ring.unrouted());
         }

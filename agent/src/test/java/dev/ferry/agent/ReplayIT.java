@@ -167,7 +167,8 @@ class ReplayIT {
             assertThat(ferry.waitFor(Duration.ofSeconds(60))).as(ferry.stderrText()).isZero();
             assertThat(ferry.stderrText()).contains("records_read=5000 delivered=0 dead_lettered=0")
                     .contains(" unrouted=5000 ")
-                    .contains("Records matched no output's Match and were dropped, as the live agent drops them.")
+                    .contains("Z [WARN] ReplayCommand - Records matched no output's Match and were dropped, as the live agent drops them.")
+                    .contains("Z [INFO] Agent - ferry started.")
                     .contains("unrouted=5000\n")
                     .contains("result=complete");
         }
@@ -259,6 +260,34 @@ class ReplayIT {
                     .contains("replay summary: files=6 records_read=" + (expected.size() + cutLines))
                     .contains("corrupt_segments=1 cut_lines_dropped=").contains(" unreadable_files=4 ")
                     .contains("result=INCOMPLETE: some data could not be read");
+        }
+    }
+
+    @Test
+    void aSkippedLongLineFailsTheReplayUnlessSkipLongLinesIsOn() throws Exception {
+        Path capture = Files.createDirectories(dir.resolve("long"));
+        ErlmcpLogWriter.append(capture.resolve("application.log"), 0, 100);
+        Files.writeString(capture.resolve("application.log"), "{\"detail\":\"" + "x".repeat(40_000) + "\"}\n",
+                java.nio.file.StandardOpenOption.APPEND);
+        ErlmcpLogWriter.append(capture.resolve("application.log"), 100, 100);
+        for (String skip : List.of("Off", "On")) {
+            Path conf = dir.resolve("long-" + skip + ".conf");
+            Files.writeString(conf, "[INPUT]\n    Name tail\n    Path /var/log/erlmcp/*.log\n    Parser json\n"
+                    + "    Buffer_Max_Size 32k\n    Skip_Long_Lines " + skip + "\n[OUTPUT]\n    Name null\n    Match *\n");
+            try (FerryProcess ferry = FerryProcess.start(dir, Map.of(), "replay", "-c", conf.toString(), capture.toString())) {
+                int exit = ferry.waitFor(Duration.ofSeconds(60));
+                String err = ferry.stderrText();
+                assertThat(err).as(skip).contains("records_read=200 delivered=200 dead_lettered=0")
+                        .contains(" long_lines_skipped=1 ");
+                if (skip.equals("On")) {
+                    // Skip_Long_Lines On: the user accepts that such lines are skipped (counted, logged at WARN).
+                    assertThat(exit).as(err).isZero();
+                    assertThat(err).contains("result=complete");
+                } else {
+                    assertThat(exit).as(err).isEqualTo(1);
+                    assertThat(err).contains("result=INCOMPLETE: some data could not be read");
+                }
+            }
         }
     }
 }
