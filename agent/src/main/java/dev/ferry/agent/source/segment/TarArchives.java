@@ -1,0 +1,68 @@
+package dev.ferry.agent.source.segment;
+
+import java.io.EOFException;
+import java.io.IOException;
+import java.nio.file.Path;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
+
+/**
+ * What {@link TarLister}, {@link TarWalker} and {@link TarMemberStream} share about tar archives:
+ * recognising one, opening it (through its compression), telling a regular file's entry from a link
+ * or device, member names, and how damage found in an archive is described.
+ *
+ * <p>Stateless; may be called from any thread.
+ */
+final class TarArchives {
+
+    private TarArchives() {
+    }
+
+    static boolean isTar(Path file) throws IOException {
+        try (SegmentReader r = SegmentReaderFactory.open(file)) {
+            byte[] h = new byte[SegmentFormat.TAR_HEADER];
+            int n = 0;
+            while (n < h.length) {
+                int k = r.read(h, n, h.length - n);
+                if (k < 0) {
+                    break;
+                }
+                n += k;
+            }
+            return SegmentFormat.isTar(h, n);
+        } catch (UnsupportedSegmentException | SegmentCorruptException e) {
+            return false;
+        }
+    }
+
+    static TarArchiveInputStream openTar(Path file) throws IOException {
+        return new TarArchiveInputStream(SegmentReaderFactory.open(file).asInputStream());
+    }
+
+    /**
+     * Whether a tar entry is a regular file's data. commons-compress's {@code isFile()} is also true for
+     * symbolic and hard links (which have no data of their own) and devices.
+     */
+    static boolean regularFile(TarArchiveEntry e) {
+        return e.isFile() && !e.isSymbolicLink() && !e.isLink() && !e.isCharacterDevice() && !e.isBlockDevice()
+                && !e.isFIFO();
+    }
+
+    static SegmentCorruptException damage(Path archive, long tarOffset, String lastMember, IOException cause) {
+        long compressed = cause instanceof SegmentCorruptException s ? s.compressedOffset() : -1;
+        return new SegmentCorruptException(archive.toString(), SegmentFormat.TAR, reason(cause), tarOffset, compressed,
+                (lastMember == null ? "no member can be read from it" : "nothing can be read after its member " + lastMember)
+                        + " (" + cause.getMessage() + ")", cause);
+    }
+
+    static SegmentCorruptException.Reason reason(IOException e) {
+        boolean truncated = e instanceof EOFException
+                || e instanceof SegmentCorruptException s && s.reason() == SegmentCorruptException.Reason.TRUNCATED
+                || String.valueOf(e.getMessage()).contains("Truncated");
+        return truncated ? SegmentCorruptException.Reason.TRUNCATED : SegmentCorruptException.Reason.CORRUPT;
+    }
+
+    static String stripDot(String name) {
+        return name.startsWith("./") ? name.substring(2) : name;
+    }
+}
