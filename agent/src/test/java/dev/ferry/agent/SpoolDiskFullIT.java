@@ -2,8 +2,7 @@ package dev.ferry.agent;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
+import dev.ferry.pipeline.Tmpfs;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -11,7 +10,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.LongStream;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -36,8 +34,7 @@ class SpoolDiskFullIT {
     @Test
     void aFullDiskUnderTheSpoolPausesTheInputsWithAnErrorAndOnceItHasRoomEveryLineArrivesOnce() throws Exception {
         Path small = Files.createDirectories(dir.resolve("small"));
-        mountTmpfs(small, "24m");
-        try {
+        try (Tmpfs disk = Tmpfs.mount(small, "24m")) {
             Path logs = Files.createDirectories(dir.resolve("logs"));
             Path out = Files.createDirectories(dir.resolve("out"));
             Files.createDirectories(dir.resolve("state"));
@@ -64,7 +61,7 @@ class SpoolDiskFullIT {
                         + "but for Chronicle's index pages").isGreaterThan(MIN_FREE - (1L << 20));
                 assertThat(ferry.isAlive()).isTrue();
 
-                succeeds("mount", "-o", "remount,size=256m", small.toString());
+                disk.resize("256m");
                 assertThat(ferry.waitFor(Duration.ofSeconds(120))).as(ferry.stderrText()).isZero();
                 assertThat(ferry.stderrText())
                         .contains("[ERROR] SpoolStageHandler - The disk under the spool is almost full; the inputs are "
@@ -79,27 +76,6 @@ class SpoolDiskFullIT {
             }
             List<Long> all = LongStream.range(0, LINES).boxed().toList();
             assertThat(FerryProcess.seqs(out.resolve("out"))).as("every line once, in order").containsExactlyElementsOf(all);
-        } finally {
-            succeeds("umount", "-l", small.toString());
         }
-    }
-
-    /** Mounts a tmpfs of {@code size} on {@code at}, or skips the test where that is not allowed. */
-    private static void mountTmpfs(Path at, String size) throws Exception {
-        String problem = run("mount", "-t", "tmpfs", "-o", "size=" + size, "ferry-test", at.toString());
-        Assumptions.assumeTrue(problem == null, () -> "cannot mount a tmpfs to fill (needs root): " + problem
-                + "; the full-disk test is skipped");
-    }
-
-    private static void succeeds(String... command) throws Exception {
-        assertThat(run(command)).as(String.join(" ", command)).isNull();
-    }
-
-    /** Runs a command; null when it exited 0, else its exit code and output. */
-    private static String run(String... command) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-        int code = p.waitFor();
-        return code == 0 ? null : "exit " + code + ": " + output;
     }
 }

@@ -33,7 +33,10 @@ import java.time.Instant;
  *
  * <p>Thread-safe: {@link #append} is synchronized, each call writes its lines with one
  * {@code write} to a file opened in append mode and forces nothing to disk (like the file output).
- * The file and its directory are created on the first dead letter.
+ * The file and its directory are created on the first dead letter. An append is all or nothing: when a
+ * write fails part way (a full disk writes what fits, then fails), the file is cut back to where the
+ * append began, so it holds no torn line, and the caller, which keeps the letters and appends them again
+ * later, writes none of them twice.
  */
 public final class DeadLetterStore implements AutoCloseable {
 
@@ -67,9 +70,19 @@ public final class DeadLetterStore implements AutoCloseable {
             channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                     StandardOpenOption.APPEND);
         }
+        long start = channel.size();
         ByteBuffer b = ByteBuffer.wrap(line.array(), 0, line.length());
-        while (b.hasRemaining()) {
-            channel.write(b);
+        try {
+            while (b.hasRemaining()) {
+                channel.write(b);
+            }
+        } catch (IOException e) {
+            try {
+                channel.truncate(start);
+            } catch (IOException cut) {
+                e.addSuppressed(cut);
+            }
+            throw e;
         }
     }
 
