@@ -1,6 +1,7 @@
 package dev.ferry.outputs.elasticsearch;
 
 import dev.ferry.outputs.RetryLimit;
+import dev.ferry.outputs.NetworkOptions;
 import dev.ferry.outputs.TlsConfig;
 import dev.ferry.pipeline.config.OptionSpec;
 import dev.ferry.pipeline.config.OptionTable;
@@ -123,7 +124,7 @@ public record EsConfig(
             OptionSpec.ignoredOption("AWS_Role_ARN", AWS),
             OptionSpec.ignoredOption("AWS_External_ID", AWS),
             OptionSpec.ignoredOption("AWS_Service_Name", AWS),
-            OptionSpec.ignoredOption("AWS_Profile", AWS)), TlsConfig.options());
+            OptionSpec.ignoredOption("AWS_Profile", AWS)), TlsConfig.options(), NetworkOptions.ignored());
 
     /** Builds and validates the settings from a section bound to {@link #OPTIONS}. */
     public static EsConfig from(Options o) {

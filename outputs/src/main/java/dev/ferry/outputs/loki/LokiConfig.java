@@ -1,6 +1,7 @@
 package dev.ferry.outputs.loki;
 
 import dev.ferry.outputs.RetryLimit;
+import dev.ferry.outputs.NetworkOptions;
 import dev.ferry.outputs.TlsConfig;
 import dev.ferry.outputs.loki.LokiLineEncoder.DropSingleKey;
 import dev.ferry.outputs.loki.LokiLineEncoder.LineFormat;
@@ -114,7 +115,7 @@ public record LokiConfig(
                     + "off for no limit.").withDefault("3MiB"),
             OptionSpec.size("replay_sort_buffer", "32MiB", "Most bytes of entries ferry replay holds to send "
                     + "oldest first (every stream in time order); past it, the older half is sent.")),
-            TlsConfig.options());
+            TlsConfig.options(), NetworkOptions.ignored());
 
     /** Builds and validates the settings from a section bound to {@link #OPTIONS}. */
     public static LokiConfig from(Options o) {

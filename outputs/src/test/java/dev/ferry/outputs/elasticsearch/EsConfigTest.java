@@ -181,6 +181,21 @@ class EsConfigTest {
     }
 
     @Test
+    void fluentBitsNetworkingKeysAreAcceptedWithAWarningThatSaysWhatFerryDoes() {
+        Options o = bind("net.keepalive", "on", "net.connect_timeout", "30", "net.dns.mode", "TCP");
+        assertThat(o.warnings()).containsExactly(
+                "test.conf:5: [OUTPUT] es: key 'net.keepalive' has no effect in ferry (ferry keeps its HTTP connections "
+                        + "alive and pools them per host; a connection that fails or that the server closed is replaced "
+                        + "by a new one)",
+                "test.conf:6: [OUTPUT] es: key 'net.connect_timeout' has no effect in ferry (ferry's HTTP outputs wait "
+                        + "10 s to connect and 60 s for each read, TLS handshake included)",
+                "test.conf:7: [OUTPUT] es: key 'net.dns.mode' has no effect in ferry (host names are resolved by the JVM "
+                        + "with the system's resolver)");
+        assertThatThrownBy(() -> bind("net.keepalives", "on")).isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("test.conf:5: [OUTPUT] es: unknown key 'net.keepalives'");
+    }
+
+    @Test
     void badPortIsAnError() {
         assertThatThrownBy(() -> config("Port", "70000"))
                 .isInstanceOf(ConfigException.class)

@@ -19,6 +19,19 @@ class LokiConfigTest {
     }
 
     @Test
+    void aFluentBitLokiSectionWithNetworkingKeysStartsWithAWarningPerKey() {
+        var o = Sections.bind(LokiConfig.OPTIONS, "Name", "loki", "net.keepalive", "off", "net.tcp_keepalive", "on",
+                "Compress", "gzip");
+        assertThat(o.warnings()).containsExactly(
+                "test.conf:5: [OUTPUT] loki: key 'net.keepalive' has no effect in ferry (ferry keeps its HTTP "
+                        + "connections alive and pools them per host; a connection that fails or that the server closed "
+                        + "is replaced by a new one)",
+                "test.conf:6: [OUTPUT] loki: key 'net.tcp_keepalive' has no effect in ferry (ferry turns TCP keepalive "
+                        + "on for its connections with the system's timings)");
+        assertThat(LokiConfig.from(o).protobuf()).isFalse();
+    }
+
+    @Test
     void defaults() {
         LokiConfig c = config();
         assertThat(c.host()).isEqualTo("127.0.0.1");
