@@ -20,16 +20,8 @@ final class TarArchives {
 
     static boolean isTar(Path file) throws IOException {
         try (SegmentReader r = SegmentReaderFactory.open(file)) {
-            byte[] h = new byte[SegmentFormat.TAR_HEADER];
-            int n = 0;
-            while (n < h.length) {
-                int k = r.read(h, n, h.length - n);
-                if (k < 0) {
-                    break;
-                }
-                n += k;
-            }
-            return SegmentFormat.isTar(h, n);
+            byte[] h = new PeekingSegmentReader(r, SegmentFormat.TAR_HEADER).head(); // closed with r
+            return SegmentFormat.isTar(h, h.length);
         } catch (UnsupportedSegmentException | SegmentCorruptException e) {
             return false;
         }
