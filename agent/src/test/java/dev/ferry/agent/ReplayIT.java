@@ -14,7 +14,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.zip.GZIPOutputStream;
-import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -39,16 +38,8 @@ class ReplayIT {
         Path active = dir.resolve("active.log");
         ErlmcpLogWriter.append(active, 3000, 2000);
         // The active file first: replay must still order the family oldest first.
-        add(tar, "var/log/erlmcp/application.log", Files.readAllBytes(active));
-        add(tar, "var/log/erlmcp/application.log.1.gz", gz.toByteArray());
-    }
-
-    private static void add(TarArchiveOutputStream tar, String name, byte[] data) throws IOException {
-        TarArchiveEntry e = new TarArchiveEntry(name);
-        e.setSize(data.length);
-        tar.putArchiveEntry(e);
-        tar.write(data);
-        tar.closeArchiveEntry();
+        TarMembers.add(tar, "var/log/erlmcp/application.log", Files.readAllBytes(active));
+        TarMembers.add(tar, "var/log/erlmcp/application.log.1.gz", gz.toByteArray());
     }
 
     private Path config() throws IOException {
@@ -188,7 +179,7 @@ class ReplayIT {
         try (TarArchiveOutputStream tar = new TarArchiveOutputStream(Files.newOutputStream(archive))) {
             for (Map<String, byte[]> m : members) {
                 for (Map.Entry<String, byte[]> e : m.entrySet()) {
-                    add(tar, e.getKey(), e.getValue());
+                    TarMembers.add(tar, e.getKey(), e.getValue());
                 }
             }
         }
@@ -213,7 +204,7 @@ class ReplayIT {
                 (byte) 0xe6, (byte) 0xd6, 0x2d, 0x6c});
         ByteArrayOutputStream inner = new ByteArrayOutputStream();
         try (TarArchiveOutputStream t = new TarArchiveOutputStream(new GZIPOutputStream(inner))) {
-            add(t, "inner.log", logLines(9000, 10));
+            TarMembers.add(t, "inner.log", logLines(9000, 10));
         }
         Path nested = tarFile("nested.tar", Map.of("inner.tar.gz", inner.toByteArray()), Map.of("ok.log", logLines(3000, 100)));
         Path dup = tarFile("dup.tar", Map.of("x.log", logLines(4000, 10)), Map.of("x.log", logLines(4010, 10)));

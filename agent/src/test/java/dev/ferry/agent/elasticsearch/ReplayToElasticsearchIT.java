@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.github.luben.zstd.ZstdOutputStream;
 import dev.ferry.agent.ErlmcpLogWriter;
 import dev.ferry.agent.FerryProcess;
+import dev.ferry.agent.TarMembers;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
@@ -16,7 +17,6 @@ import java.time.Duration;
 import java.util.Locale;
 import java.util.stream.Stream;
 import java.util.zip.GZIPOutputStream;
-import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -167,12 +167,7 @@ class ReplayToElasticsearchIT {
         try (TarArchiveOutputStream tar = new TarArchiveOutputStream(compressed);
                 Stream<Path> files = Files.walk(root)) {
             for (Path p : files.filter(Files::isRegularFile).sorted().toList()) {
-                TarArchiveEntry e = new TarArchiveEntry(root.relativize(p).toString());
-                byte[] data = Files.readAllBytes(p);
-                e.setSize(data.length);
-                tar.putArchiveEntry(e);
-                tar.write(data);
-                tar.closeArchiveEntry();
+                TarMembers.add(tar, root.relativize(p).toString(), Files.readAllBytes(p));
             }
         }
         return archive;

@@ -3,6 +3,7 @@ package dev.ferry.agent.source.replay;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.github.luben.zstd.ZstdOutputStream;
+import dev.ferry.agent.TarMembers;
 import dev.ferry.agent.source.FileIdentity;
 import dev.ferry.agent.source.segment.SegmentCorruptException;
 import dev.ferry.agent.source.segment.SegmentReader;
@@ -28,7 +29,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.zip.GZIPOutputStream;
-import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -211,9 +211,9 @@ class ReplayInputTest {
     void aRotatedMemberOfATarIsTaggedWithItsFamilysActivePath() throws Exception {
         Path tar = dir.resolve("capture.tar");
         try (TarArchiveOutputStream out = new TarArchiveOutputStream(Files.newOutputStream(tar))) {
-            add(out, "var/log/app.log.2.gz", gzip(latin1("two\n")));
-            add(out, "var/log/app.log.1", latin1("one\n"));
-            add(out, "var/log/app.log", latin1("zero\n"));
+            TarMembers.add(out, "var/log/app.log.2.gz", gzip(latin1("two\n")));
+            TarMembers.add(out, "var/log/app.log.1", latin1("one\n"));
+            TarMembers.add(out, "var/log/app.log", latin1("zero\n"));
         }
         Recorder r = new Recorder();
         replay(r, config(with()), tar);
@@ -223,14 +223,6 @@ class ReplayInputTest {
                 org.assertj.core.groups.Tuple.tuple("two", tag, "/var/log/app.log.2.gz"),
                 org.assertj.core.groups.Tuple.tuple("one", tag, "/var/log/app.log.1"),
                 org.assertj.core.groups.Tuple.tuple("zero", tag, "/var/log/app.log"));
-    }
-
-    private static void add(TarArchiveOutputStream tar, String name, byte[] data) throws IOException {
-        TarArchiveEntry e = new TarArchiveEntry(name);
-        e.setSize(data.length);
-        tar.putArchiveEntry(e);
-        tar.write(data);
-        tar.closeArchiveEntry();
     }
 
     @Test

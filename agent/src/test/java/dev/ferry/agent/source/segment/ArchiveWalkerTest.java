@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.github.luben.zstd.ZstdOutputStream;
+import dev.ferry.agent.TarMembers;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -102,11 +103,7 @@ class ArchiveWalkerTest {
         ByteArrayOutputStream bo = new ByteArrayOutputStream();
         try (TarArchiveOutputStream tar = new TarArchiveOutputStream(bo)) {
             for (Map.Entry<String, byte[]> e : stored.entrySet()) {
-                TarArchiveEntry te = new TarArchiveEntry(e.getKey());
-                te.setSize(e.getValue().length);
-                tar.putArchiveEntry(te);
-                tar.write(e.getValue());
-                tar.closeArchiveEntry();
+                TarMembers.add(tar, e.getKey(), e.getValue());
             }
         }
         return bo.toByteArray();
