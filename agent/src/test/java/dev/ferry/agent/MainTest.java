@@ -126,6 +126,28 @@ class MainTest {
     }
 
     @Test
+    void checkRefusesAFileOutputWhosePathIsMissingAsRunWould() throws Exception {
+        Path conf = dir.resolve("f.conf");
+        Path missing = dir.resolve("no/such");
+        Files.writeString(conf, "[INPUT]\n    Name tail\n    Path /x\n[OUTPUT]\n    Name file\n    Match *\n"
+                + "    Path " + missing + "\n");
+        assertThat(ferry("check", "-c", conf.toString())).isEqualTo(2);
+        assertThat(err()).isEqualTo("ferry: " + conf + ":7: [OUTPUT] file: Path '" + missing + "' does not exist; create "
+                + "it or set Mkdir on\n");
+        assertThat(missing).doesNotExist();
+    }
+
+    @Test
+    void checkPassesAMissingFileOutputPathWithMkdirWithoutCreatingIt() throws Exception {
+        Path conf = dir.resolve("f.conf");
+        Path missing = dir.resolve("no/such");
+        Files.writeString(conf, "[INPUT]\n    Name tail\n    Path /x\n[OUTPUT]\n    Name file\n    Match *\n"
+                + "    Path " + missing + "\n    Mkdir On\n");
+        assertThat(ferry("check", "-c", conf.toString())).as(err()).isZero();
+        assertThat(missing).doesNotExist();
+    }
+
+    @Test
     void matchAndMatchRegexTogetherIsAnError() throws Exception {
         Path conf = dir.resolve("f.conf");
         Files.writeString(conf, "[INPUT]\n    Name tail\n    Path /x\n[OUTPUT]\n    Name null\n    Match *\n    Match_Regex .*\n");

@@ -1,10 +1,12 @@
 package dev.ferry.outputs.file;
 
 import dev.ferry.pipeline.config.ConfigEntry;
+import dev.ferry.pipeline.config.ConfigException;
 import dev.ferry.pipeline.config.OptionSpec;
 import dev.ferry.pipeline.config.OptionTable;
 import dev.ferry.pipeline.config.Options;
 import dev.ferry.pipeline.config.SourceLocation;
+import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.List;
@@ -77,8 +79,29 @@ public record FileConfig(Path path, String file, Format format, String delimiter
         String labelDelimiter = delimiter(o.string("Label_Delimiter"), ":");
         List<ConfigEntry> pathEntries = o.entries("Path");
         SourceLocation at = pathEntries.isEmpty() ? o.section().location() : pathEntries.get(0).location();
-        return new FileConfig(path, file, format, delimiter, labelDelimiter, FileTemplate.compile(o.string("Template")),
-                o.bool("Mkdir"), at + ": " + o.section().label());
+        FileConfig config = new FileConfig(path, file, format, delimiter, labelDelimiter,
+                FileTemplate.compile(o.string("Template")), o.bool("Mkdir"), at + ": " + o.section().label());
+        config.requireUsableDirectory();
+        return config;
+    }
+
+    /**
+     * Checks, without changing anything, that {@code Path} is a directory, or is missing with {@code Mkdir} on
+     * (then the output creates it when it starts). Run when the configuration is read, so {@code ferry check}
+     * refuses what {@code ferry run} would, and again when the output starts.
+     *
+     * @throws ConfigException with the configuration line if {@code Path} is not usable
+     */
+    void requireUsableDirectory() {
+        if (path == null || Files.isDirectory(path)) {
+            return;
+        }
+        if (Files.exists(path)) {
+            throw new ConfigException(where + ": Path '" + path + "' is not a directory");
+        }
+        if (!mkdir) {
+            throw new ConfigException(where + ": Path '" + path + "' does not exist; create it or set Mkdir on");
+        }
     }
 
     private static String delimiter(String value, String dflt) {

@@ -71,16 +71,10 @@ public final class FileOutput implements Output {
      * @throws ConfigException with the configuration line if it is not usable
      */
     static void prepareDirectory(FileConfig config) {
+        config.requireUsableDirectory();
         Path dir = config.path();
         if (dir == null || Files.isDirectory(dir)) {
             return;
-        }
-        if (Files.exists(dir)) {
-            throw new ConfigException(config.where() + ": Path '" + dir + "' is not a directory");
-        }
-        if (!config.mkdir()) {
-            throw new ConfigException(config.where() + ": Path '" + dir
-                    + "' does not exist; create it or set Mkdir on");
         }
         try {
             Files.createDirectories(dir);
