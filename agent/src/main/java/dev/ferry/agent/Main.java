@@ -10,6 +10,8 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.net.InetAddress;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -163,8 +165,17 @@ public final class Main implements Callable<Integer> {
             if (stateDir == null || Files.isDirectory(stateDir)) {
                 return;
             }
+            if (Files.exists(stateDir)) {
+                throw new ConfigException("--state-dir " + stateDir + ": this is a file, not a folder");
+            }
             try {
                 Files.createDirectories(stateDir);
+            } catch (AccessDeniedException e) {
+                throw new ConfigException("--state-dir " + stateDir + ": the folder cannot be created: permission denied on "
+                        + e.getFile());
+            } catch (FileSystemException e) {
+                throw new ConfigException("--state-dir " + stateDir + ": the folder cannot be created: " + e.getFile()
+                        + (e.getReason() == null ? "" : ": " + e.getReason()));
             } catch (IOException e) {
                 throw new ConfigException("--state-dir " + stateDir + ": the folder cannot be created (" + e + ")");
             }

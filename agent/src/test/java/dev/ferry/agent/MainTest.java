@@ -148,6 +148,20 @@ class MainTest {
     }
 
     @Test
+    void aStateDirThatCannotBeAFolderIsAnErrorNamingIt() throws Exception {
+        Path conf = dir.resolve("f.conf");
+        Files.writeString(conf, "[INPUT]\n    Name tail\n    Path " + dir.resolve("*.log") + "\n[OUTPUT]\n    Name null\n"
+                + "    Match *\n");
+        Path plain = Files.writeString(dir.resolve("plain"), "");
+        assertThat(ferry("run", "-c", conf.toString(), "--state-dir", plain.toString())).isEqualTo(2);
+        assertThat(err()).isEqualTo("ferry: --state-dir " + plain + ": this is a file, not a folder\n");
+        Path under = plain.resolve("state");
+        assertThat(ferry("run", "-c", conf.toString(), "--state-dir", under.toString())).isEqualTo(2);
+        assertThat(err()).endsWith("ferry: --state-dir " + under + ": the folder cannot be created: " + under
+                + ": Not a directory\n");
+    }
+
+    @Test
     void matchAndMatchRegexTogetherIsAnError() throws Exception {
         Path conf = dir.resolve("f.conf");
         Files.writeString(conf, "[INPUT]\n    Name tail\n    Path /x\n[OUTPUT]\n    Name null\n    Match *\n    Match_Regex .*\n");
