@@ -91,9 +91,12 @@ public final class KubernetesFilter implements Filter, AutoCloseable {
     private final AtomicLong apiFailures = new AtomicLong();
     private final AtomicLong excluded = new AtomicLong();
     private final LongSupplier nanoTime;
-    /** Why the API server could not be reached the last time, or null; no pod is asked until {@link #unreachableUntil}. */
-    private volatile KubeApiClient.KubeApiException unreachable;
-    private volatile long unreachableUntil;
+    /** The last time the API server could not be reached, or null: no pod is asked before its back-off ends. */
+    private volatile Unreachable unreachable;
+
+    /** Why the API server could not be reached, and the {@code nanoTime} its back-off ends at (one write, read whole). */
+    private record Unreachable(KubeApiClient.KubeApiException failure, long untilNanos) {
+    }
 
     /**
      * Creates the filter; reads nothing from the network.
@@ -237,14 +240,14 @@ public final class KubernetesFilter implements Filter, AutoCloseable {
         if (api == null) {
             return cache.putFailure(key, new KubeApiClient.KubeApiException(0, apiUnavailable));
         }
-        KubeApiClient.KubeApiException down = unreachable;
-        if (down != null && nanoTime.getAsLong() - unreachableUntil < 0) {
+        Unreachable down = unreachable;
+        if (down != null && nanoTime.getAsLong() - down.untilNanos() < 0) {
             if (failureLog.allow("unreachable")) {
                 LOG.warn("The API server could not be reached a moment ago; pods seen since pass without metadata and "
                         + "are asked when the back-off ends. filter={} pod={} url={} reason=\"{}\"", name, key,
-                        api.podUrl(ref.namespace(), ref.pod()), down.getMessage());
+                        api.podUrl(ref.namespace(), ref.pod()), down.failure().getMessage());
             }
-            return cache.putFailure(key, down);
+            return cache.putFailure(key, down.failure());
         }
         apiRequests.incrementAndGet();
         try {
@@ -252,8 +255,7 @@ public final class KubernetesFilter implements Filter, AutoCloseable {
         } catch (KubeApiClient.KubeApiException failure) {
             apiFailures.incrementAndGet();
             if (failure.status() == 0) {
-                unreachableUntil = nanoTime.getAsLong() + FAILURE_BACKOFF_NANOS;
-                unreachable = failure;
+                unreachable = new Unreachable(failure, nanoTime.getAsLong() + FAILURE_BACKOFF_NANOS);
             }
             if (failureLog.allow(key)) {
                 LOG.warn("Pod metadata could not be fetched from the API server; records of the pod pass without it, "
