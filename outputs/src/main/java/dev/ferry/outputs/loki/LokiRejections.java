@@ -216,15 +216,9 @@ public final class LokiRejections {
      * @return how many entries are marked stored
      */
     static int markStored(LokiBatch batch, String body, boolean[] marked, boolean[] stored) {
-        if (body == null) {
-            return 0;
-        }
         int n = 0;
-        Matcher m = FOR_STREAM.matcher(body);
-        while (m.find()) {
-            long ignored = Long.parseLong(m.group(1));
-            Map<String, String> printed = LokiPrintedLabels.parse(m.group(3));
-            long outOf = Long.parseLong(m.group(2));
+        for (StreamTotals totals : streamTotals(body)) {
+            Map<String, String> printed = totals.printed();
             int named = 0;
             int sent = 0;
             for (int i = 0; i < batch.count; i++) {
@@ -238,7 +232,7 @@ public final class LokiRejections {
             // Named fewer than it ignored: which others it refused is unknown. Received fewer than were sent:
             // the distributor refused some and its errors are not in an ingester's answer. Either way, send
             // the rest of the stream again.
-            if (named == 0 || named < ignored || outOf != sent) {
+            if (named == 0 || named < totals.ignored() || totals.outOf() != sent) {
                 continue;
             }
             for (int i = 0; i < batch.count; i++) {
@@ -256,15 +250,28 @@ public final class LokiRejections {
      * ({@code total ignored: N out of M for stream: S}).
      */
     static void markNamedStreams(LokiBatch batch, String body, boolean[] out) {
+        for (StreamTotals totals : streamTotals(body)) {
+            for (int i = 0; i < batch.count; i++) {
+                out[i] |= LokiPrintedLabels.names(totals.printed(), batch.stream(i));
+            }
+        }
+    }
+
+    /** A totals line of an answer: {@code total ignored: IGNORED out of OUT_OF for stream: PRINTED}. */
+    private record StreamTotals(long ignored, long outOf, Map<String, String> printed) {
+    }
+
+    /** The totals lines of {@code body} (none for a null body), in order. */
+    private static List<StreamTotals> streamTotals(String body) {
+        List<StreamTotals> all = new ArrayList<>();
         if (body == null) {
-            return;
+            return all;
         }
         Matcher m = FOR_STREAM.matcher(body);
         while (m.find()) {
-            Map<String, String> printed = LokiPrintedLabels.parse(m.group(3));
-            for (int i = 0; i < batch.count; i++) {
-                out[i] |= LokiPrintedLabels.names(printed, batch.stream(i));
-            }
+            all.add(new StreamTotals(Long.parseLong(m.group(1)), Long.parseLong(m.group(2)),
+                    LokiPrintedLabels.parse(m.group(3))));
         }
+        return all;
     }
 }
