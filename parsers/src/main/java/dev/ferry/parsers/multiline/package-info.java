@@ -16,10 +16,15 @@
  *   <li>every line read goes to {@code accept(line, off, len, offset, nextOffset, System.nanoTime(), sink)};
  *       the sink publishes each record with {@code offset} / {@code nextOffset} as its positions;</li>
  *   <li>when {@code flushDeadlineNanos()} has passed, {@code flush(now, false, sink)};</li>
- *   <li>when the file is rotated away or deleted and read to its end, at shutdown, and at the end of a
- *       replay, {@code flush(now, true, sink)};</li>
- *   <li>read positions are saved from acknowledged records only, so never past {@code pendingOffset()}:
- *       pending lines are read again after a restart.</li>
+ *   <li>{@code flush(now, true, sink)} when no line can join the pending record any more: the file is
+ *       let go after it was rotated away or deleted and read to its end, or it was truncated or rewritten
+ *       in place (before its new data is read); the input ends at {@code Exit_On_Eof}; the agent stops
+ *       and the input keeps no positions (no {@code DB}, no {@code --state-dir}); and at the end of each
+ *       file of a replay;</li>
+ *   <li>read positions are saved from acknowledged records only, so never past {@code pendingOffset()}.
+ *       An input with a DB does not flush at stop: the pending lines are read again at the next start
+ *       and joined with the lines written meanwhile. A file let go after a read error is not flushed
+ *       either: it is read on from its saved position when it is found again.</li>
  * </ol>
  *
  * <p>Left to the wiring: {@code Parser} of a multiline parser (Fluent Bit parses each line with it

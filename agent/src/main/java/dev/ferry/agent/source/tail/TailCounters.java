@@ -20,6 +20,7 @@ public final class TailCounters {
     private final LongAdder corruptSegments = new LongAdder();
     private final LongAdder segmentsOpened = new LongAdder();
     private final LongAdder positionsNotFound = new LongAdder();
+    private final LongAdder multilineRecordsSplit = new LongAdder();
 
     /** Lines handed to the publisher (empty lines dropped by Skip_Empty_Lines and long lines not counted). */
     public long linesRead() {
@@ -94,6 +95,19 @@ public final class TailCounters {
      */
     public long positionsNotFound() {
         return positionsNotFound.sum();
+    }
+
+    /**
+     * Multiline records emitted early because the next line would have taken them past
+     * {@code max_record_size} (or one line alone was larger): the lines go on in the next record, so one
+     * event arrives as two or more records; nothing is lost. Logged at WARN, at most once a minute.
+     */
+    public long multilineRecordsSplit() {
+        return multilineRecordsSplit.sum();
+    }
+
+    void multilineRecordsSplit(long n) {
+        multilineRecordsSplit.add(n);
     }
 
     void positionNotFound() {

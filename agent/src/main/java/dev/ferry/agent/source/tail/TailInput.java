@@ -5,6 +5,7 @@ import dev.ferry.agent.source.FileKey;
 import dev.ferry.agent.source.Fingerprint;
 import dev.ferry.agent.source.Input;
 import dev.ferry.agent.source.segment.SegmentFormat;
+import dev.ferry.outputs.RateLimitedLog;
 import dev.ferry.pipeline.config.ConfigException;
 import dev.ferry.pipeline.ring.LineDecoder;
 import dev.ferry.parsers.multiline.MultilineParserConfig;
@@ -53,8 +54,8 @@ import org.slf4j.LoggerFactory;
  * <h2>Rotation</h2>
  * A file whose path no longer leads to it (renamed away, deleted) is still read through its open
  * channel, and let go once it has had no new data for {@code Rotate_Wait}; its unfinished last line,
- * which can no longer be completed, is then published. If it turns up under another name that the
- * globs match, it simply goes on under that name. A file that was let go keeps its DB entry until
+ * which can no longer be completed, is then published, and so is a multiline record still pending. If
+ * it turns up under another name that the globs match, it simply goes on under that name. A file that was let go keeps its DB entry until
  * everything published from it is acknowledged; then the entry turns {@code done} (see below).
  *
  * <h2>Rotated siblings ({@code Rotated_Path})</h2>
@@ -119,6 +120,7 @@ public final class TailInput implements Input {
     private final LineBatch batch = new LineBatch(512);
     private final MultilineParserConfig multiline;
     private final CompletableFuture<Void> drained = new CompletableFuture<>();
+    private final RateLimitedLog splitLog = new RateLimitedLog(60_000);
     private final Thread thread;
 
     // the reader thread's state
@@ -236,14 +238,15 @@ public final class TailInput implements Input {
         }
         files.clear();
         log.info("Tail input closed. input={} files_opened={} lines_read={} lost_lines={} lost_bytes={}"
-                + " positions_not_found={} corrupt_segments={}", instanceName, counters.filesOpened(),
-                counters.linesRead(), counters.lostLines(), counters.lostBytes(), counters.positionsNotFound(),
-                counters.corruptSegments());
+                + " positions_not_found={} corrupt_segments={} multiline_records_split={}", instanceName,
+                counters.filesOpened(), counters.linesRead(), counters.lostLines(), counters.lostBytes(),
+                counters.positionsNotFound(), counters.corruptSegments(), counters.multilineRecordsSplit());
     }
 
     /**
      * With {@code Exit_On_Eof}: completes once the first scan is done, every matched file is read to its
-     * end (an unfinished last line counts as the end), and every line published was acknowledged.
+     * end (an unfinished last line counts as the end), and every line published was acknowledged; a
+     * multiline record still pending then is published first (no line can join it any more).
      * Without it, never completes. Completes exceptionally if the reading thread fails.
      */
     @Override
@@ -308,6 +311,21 @@ public final class TailInput implements Input {
     boolean held() {
         LinePublisher p = publisher;
         return overLimit() || (p != null && p.holdsInputs());
+    }
+
+    /**
+     * A file's multiline assembler split {@code n} records at {@code max_record_size}: counted, and logged
+     * at WARN at most once a minute for the input (one event arrives as several records; nothing is lost).
+     */
+    void multilineRecordsSplit(TailedFile f, long n, long offset) {
+        counters.multilineRecordsSplit(n);
+        if (splitLog.allow("split")) {
+            log.warn("A multiline record reached max_record_size and was split: its next lines go on in a new"
+                    + " record, so one event arrives as several; nothing is lost. Raise max_record_size of the"
+                    + " multiline parser to keep such records whole. input={} path={} offset={} max_record_size={}"
+                    + " records_split={}", instanceName, f.file(), offset, multiline.maxRecordSize(),
+                    counters.multilineRecordsSplit());
+        }
     }
 
     void published(long bytes) {
@@ -463,6 +481,7 @@ public final class TailInput implements Input {
                     idle = Math.min(idle * 2, MAX_IDLE_NANOS);
                 }
             }
+            settlePendingRecordsAtStop();
         } catch (InterruptedException e) {
             log.info("Tail input interrupted while the ring was full; stopping. input={}", instanceName);
         } catch (RuntimeException | Error e) {
@@ -470,6 +489,27 @@ public final class TailInput implements Input {
             drained.completeExceptionally(e);
         } finally {
             writeDbIfDirty(true);
+        }
+    }
+
+    /**
+     * At stop, the multiline records still pending. Without a DB positions are not kept, so their lines
+     * could not be read again: they are published now (the ring is drained after this). With a DB they are
+     * left unpublished: the saved position is before them, so the next start reads them again and joins
+     * them with lines written meanwhile, each once; publishing them now would split such a record.
+     */
+    private void settlePendingRecordsAtStop() throws InterruptedException {
+        long readTime = epochNanos();
+        for (TailedFile f : files.values()) {
+            if (!f.hasPendingRecord()) {
+                continue;
+            }
+            if (db == null) {
+                f.flushMultiline(readTime, true);
+            } else {
+                log.info("A multiline record still pending at stop is left for the next start, which reads it"
+                        + " again from the saved position. path={} offset={}", f.file(), f.pendingRecordOffset());
+            }
         }
     }
 
@@ -534,16 +574,33 @@ public final class TailInput implements Input {
             writeDbIfDirty(false);
             lastDbWriteNanos = now;
         }
-        if (config.exitOnEof() && !drained.isDone() && firstScanDone && releasing.isEmpty() && allDrained()) {
-            log.info("Every file is read to its end and delivered. input={} files={}", instanceName, files.size());
-            drained.complete(null);
+        if (config.exitOnEof() && !drained.isDone() && firstScanDone && releasing.isEmpty()) {
+            if (allFiles(TailedFile::atEof)) {
+                // The input ends: no line can join a pending record any more.
+                long readTime = epochNanos();
+                for (TailedFile f : files.values()) {
+                    f.flushMultiline(readTime, true);
+                }
+            }
+            if (allFiles(TailedFile::drained)) {
+                log.info("Every file is read to its end and delivered. input={} files={}", instanceName,
+                        files.size());
+                drained.complete(null);
+            }
         }
     }
 
-    private boolean allDrained() {
+    /** A question about one open file, which reading it may fail to answer. */
+    @FunctionalInterface
+    private interface FileCheck {
+        boolean test(TailedFile f) throws IOException;
+    }
+
+    /** Whether {@code check} holds for every open file; false if one cannot be answered. */
+    private boolean allFiles(FileCheck check) {
         for (TailedFile f : files.values()) {
             try {
-                if (!f.drained()) {
+                if (!check.test(f)) {
                     return false;
                 }
             } catch (IOException e) {
@@ -658,7 +715,11 @@ public final class TailInput implements Input {
         }
     }
 
-    /** Lets a file go; {@code finished} when it rotated and was read to its end (its last partial line goes too). */
+    /**
+     * Lets a file go; {@code finished} when it rotated and was read to its end (its last partial line and
+     * its pending multiline record go too). After a read error ({@code finished} false) a pending record is
+     * not published: its position is saved before it, and the file, found again, is read on from there.
+     */
     private void release(TailedFile f, boolean finished) throws InterruptedException {
         if (finished) {
             f.publishRemainder(epochNanos());

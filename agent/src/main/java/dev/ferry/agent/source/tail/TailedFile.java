@@ -34,6 +34,12 @@ import org.slf4j.LoggerFactory;
  * The unfinished last line of a rotated file let go is published ({@link #publishRemainder}), unless
  * the data ended in a cut (a compressed segment cut short or damaged): then it is a fragment, counted
  * as lost bytes and logged, not published.
+ *
+ * <p>Multiline ({@code multiline.parser}): lines go to the file's assembler, which hands on records.
+ * Lines of a record still pending are not published, so {@link #acked()} (the DB position) stays before
+ * them. The pending record is forced out when the file is let go after rotation ({@link
+ * #publishRemainder}), and when the input ends ({@link #flushMultiline} with {@code force}: at
+ * {@code Exit_On_Eof}, or at stop without a DB); otherwise it waits for its next line or Flush_Timeout.
  */
 final class TailedFile implements RecordOrigin {
 
@@ -75,6 +81,8 @@ final class TailedFile implements RecordOrigin {
     // Multiline: joins lines of this file into records; null without multiline.parser.
     private final MultilineAssembler multiline;
     private final MultilineBatchSink multilineSink;
+    /** The assembler's split records already counted in the input's counters. */
+    private long splitsCounted;
 
     /**
      * @param path where the data is read from (the segment's path for a segment)
@@ -337,9 +345,22 @@ final class TailedFile implements RecordOrigin {
         return lines.scannedAll() && size() <= lines.readPos();
     }
 
-    /** Whether the file is read to its end and everything published from it was acknowledged. */
+    /**
+     * Whether the file is read to its end, no multiline record is pending, and everything published from
+     * it was acknowledged.
+     */
     boolean drained() throws IOException {
-        return atEof() && acked >= accountedNext;
+        return atEof() && !hasPendingRecord() && acked >= accountedNext;
+    }
+
+    /** Whether a multiline record is waiting for more lines (its lines are read, not yet published). */
+    boolean hasPendingRecord() {
+        return multiline != null && multiline.hasPending();
+    }
+
+    /** The offset of the first line of the pending multiline record, or -1 if none is pending. */
+    long pendingRecordOffset() {
+        return multiline == null ? -1 : multiline.pendingOffset();
     }
 
     /** Whether everything published from this file was acknowledged. */
@@ -402,9 +423,11 @@ final class TailedFile implements RecordOrigin {
     }
 
     /**
-     * Publishes an unfinished last line: used when a rotated file is let go, as it cannot grow any more.
-     * If its data ended in a cut (see {@link TailData#endedInCut()}), the line is a fragment: counted as
-     * lost and logged, not published (under the offset the whole line has, it would stand in for it).
+     * Publishes what is left when a rotated file is let go, as it cannot grow any more: its unfinished
+     * last line, then the multiline record still pending (forced out: no line can join it now). If the
+     * data ended in a cut (see {@link TailData#endedInCut()}), the last line is a fragment: counted as
+     * lost and logged, not published (under the offset the whole line has, it would stand in for it); the
+     * pending record, made of complete lines before it, is published all the same.
      */
     void publishRemainder(long readTimeNanos) throws InterruptedException {
         if (data.endedInCut()) {
@@ -415,32 +438,26 @@ final class TailedFile implements RecordOrigin {
                 log.error("The last line read from a segment that ends in a cut is incomplete; it is not shipped"
                         + " and its data is lost. path={} offset={} bytes={}", path, at, dropped);
             }
-            return;
-        }
-        if (!lines.takeRemainder()) {
-            return;
-        }
-        if (id == null) {
-            try {
-                byte[] head = data.head();
-                id = FileIdentity.originId(head, head.length);
-            } catch (IOException e) {
-                id = identity.id();
+        } else if (lines.takeRemainder()) {
+            if (id == null) {
+                try {
+                    byte[] head = data.head();
+                    id = FileIdentity.originId(head, head.length);
+                } catch (IOException e) {
+                    id = identity.id();
+                }
             }
+            LineBatch batch = input.batch();
+            batch.begin(lines.array(), tag, input.decoder(), this, readTimeNanos);
+            if (multiline != null) {
+                acceptLine(batch, lines.lineStart(), lines.lineLength(), lines.lineOffset(), lines.lineNextOffset());
+            } else {
+                batch.add(lines.lineStart(), lines.lineLength(), lines.lineOffset(), lines.lineNextOffset());
+            }
+            publish(batch);
+            linesTaken++;
         }
-        LineBatch batch = input.batch();
-        batch.begin(lines.array(), tag, input.decoder(), this, readTimeNanos);
-        if (multiline != null) {
-            multilineSink.into(batch);
-            multiline.accept(lines.array(), lines.lineStart(), lines.lineLength(), lines.lineOffset(),
-                    lines.lineNextOffset(), System.nanoTime(), multilineSink);
-            multiline.flush(System.nanoTime(), true, multilineSink);
-            multilineSink.rethrowInterrupt();
-        } else {
-            batch.add(lines.lineStart(), lines.lineLength(), lines.lineOffset(), lines.lineNextOffset());
-        }
-        publish(batch);
-        linesTaken++;
+        flushMultiline(readTimeNanos, true);
     }
 
     /** A new reading of the same open file from offset 0, after it was truncated; this one keeps no channel. */
@@ -475,7 +492,7 @@ final class TailedFile implements RecordOrigin {
 
     /**
      * Hands on a multiline record whose Flush_Timeout has passed (no continuation came), or, with
-     * {@code force}, whatever is pending (the file was let go).
+     * {@code force}, whatever is pending (the file was let go, or the input ends).
      */
     void flushMultiline(long readTimeNanos, boolean force) throws InterruptedException {
         // ensureId() ran in poll() before any line reached the assembler.
@@ -510,9 +527,7 @@ final class TailedFile implements RecordOrigin {
             }
             long next = lines.lineNextOffset();
             if (multiline != null) {
-                multilineSink.into(batch);
-                multiline.accept(buf, from, len, lines.lineOffset(), next, System.nanoTime(), multilineSink);
-                multilineSink.rethrowInterrupt();
+                acceptLine(batch, from, len, lines.lineOffset(), next);
                 if (input.held()) {
                     publish(batch);
                     return false;
@@ -530,6 +545,22 @@ final class TailedFile implements RecordOrigin {
         }
         publish(batch);
         return true;
+    }
+
+    /**
+     * Gives the line {@code lines.array()[from, from+len)} to the multiline assembler, whose records join
+     * {@code batch} (or go out at once when joined), and counts the records it split at max_record_size.
+     */
+    private void acceptLine(LineBatch batch, int from, int len, long offset, long nextOffset)
+            throws InterruptedException {
+        multilineSink.into(batch);
+        multiline.accept(lines.array(), from, len, offset, nextOffset, System.nanoTime(), multilineSink);
+        long splits = multiline.counters().oversize();
+        if (splits > splitsCounted) {
+            input.multilineRecordsSplit(this, splits - splitsCounted, offset);
+            splitsCounted = splits;
+        }
+        multilineSink.rethrowInterrupt();
     }
 
     /** Hands the batch to the ring and accounts for it (Mem_Buf_Limit, counters); empties it. */
