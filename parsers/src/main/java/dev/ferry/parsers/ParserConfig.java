@@ -22,7 +22,8 @@ import java.util.regex.PatternSyntaxException;
  * {@code time} (Fluent Bit's default). With neither, the {@code json} format auto-detects the time
  * ({@code timestamp}, {@code time}, {@code @timestamp}; see {@link dev.ferry.parsers.json.JsonParser})
  * and the other formats read none. A {@code Time_Key} without {@code Time_Format} accepts ISO-8601 and
- * epoch numbers (Fluent Bit would read no time).
+ * epoch numbers but always keeps the field: Fluent Bit reads no time then and so keeps the field, and
+ * ferry must not drop a field Fluent Bit keeps ({@link TimeField#removesField}).
  *
  * <p>Immutable and thread-safe.
  *
@@ -60,8 +61,9 @@ public record ParserConfig(
                     + "(?<name>...) becomes a field"),
             OptionSpec.string("Time_Key", "the field holding the record time (default time when Time_Format is set)"),
             OptionSpec.string("Time_Format", "strptime format of the time field, e.g. %Y-%m-%dT%H:%M:%S.%L%z; "
-                    + "without it ISO-8601 and epoch numbers are read"),
-            OptionSpec.bool("Time_Keep", false, "keep the time field in the record after reading the time from it"),
+                    + "without it ISO-8601 and epoch numbers are read and the field is kept"),
+            OptionSpec.bool("Time_Keep", false, "keep the time field in the record after reading the time from it "
+                    + "with Time_Format"),
             OptionSpec.string("Time_Offset", "offset for times without a zone, such as +0200 or -05:30"),
             OptionSpec.bool("Time_Strict", true, "a time that stops matching Time_Format part-way is no time; "
                     + "off reads the fields matched so far"),

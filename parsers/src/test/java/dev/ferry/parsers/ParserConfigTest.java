@@ -79,6 +79,35 @@ class ParserConfigTest {
         assertThat(json(r)).isEqualTo("{\"msg\":\"x\"}");
     }
 
+    /** audit W3: Fluent Bit reads no time without Time_Format and keeps the field; ferry must keep it too. */
+    @Test
+    void keepsTheTimeKeyFieldWhenThereIsNoTimeFormat() {
+        Parser json = ParserFactory.create(config("Name", "j", "Format", "json", "Time_Key", "time"));
+        LogRecord j = record("{\"time\":\"2024-01-01T10:00:00Z\",\"msg\":\"a\"}");
+        assertThat(json.parse(j)).isTrue();
+        assertThat(j.timeNanos()).isEqualTo(nanos("2024-01-01T10:00:00Z"));
+        assertThat(json(j)).isEqualTo("{\"time\":\"2024-01-01T10:00:00Z\",\"msg\":\"a\"}");
+
+        Parser regex = ParserFactory.create(config("Name", "r", "Format", "regex",
+                "Regex", "^(?<time>\\S+) (?<msg>.*)$", "Time_Key", "time"));
+        LogRecord r = record("2024-01-01T10:00:00Z a");
+        assertThat(regex.parse(r)).isTrue();
+        assertThat(r.timeNanos()).isEqualTo(nanos("2024-01-01T10:00:00Z"));
+        assertThat(json(r)).isEqualTo("{\"time\":\"2024-01-01T10:00:00Z\",\"msg\":\"a\"}");
+
+        Parser logfmt = ParserFactory.create(config("Name", "l", "Format", "logfmt", "Time_Key", "ts"));
+        LogRecord l = record("ts=1704103200 msg=a");
+        assertThat(logfmt.parse(l)).isTrue();
+        assertThat(l.timeNanos()).isEqualTo(nanos("2024-01-01T10:00:00Z"));
+        assertThat(json(l)).isEqualTo("{\"ts\":\"1704103200\",\"msg\":\"a\"}");
+
+        Parser ltsv = ParserFactory.create(config("Name", "t", "Format", "ltsv", "Time_Key", "time"));
+        LogRecord t = record("time:2024-01-01T10:00:00Z\tmsg:a");
+        assertThat(ltsv.parse(t)).isTrue();
+        assertThat(t.timeNanos()).isEqualTo(nanos("2024-01-01T10:00:00Z"));
+        assertThat(json(t)).isEqualTo("{\"time\":\"2024-01-01T10:00:00Z\",\"msg\":\"a\"}");
+    }
+
     @Test
     void makesEachFormat() {
         assertThat(ParserFactory.create(config("Name", "a", "Format", "json")).getClass().getSimpleName()).isEqualTo("JsonParser");

@@ -24,8 +24,8 @@ import java.nio.charset.StandardCharsets;
  * {@code skipChildren()}. The scanner accepts exactly RFC 8259 JSON, as jackson's defaults do.
  *
  * <p>Time: with a {@link TimeField} (a configured {@code Time_Key}), that member's value is read with its
- * {@code Time_Format} (or as ISO-8601 / epoch number if none) and the member removed unless
- * {@code Time_Keep}. Without one (the built-in {@code json} parser) the first of {@code timestamp},
+ * {@code Time_Format} and the member removed unless {@code Time_Keep}; with no {@code Time_Format} it
+ * is read as ISO-8601 / epoch number and the member always stays ({@link TimeField#removesField}). Without one (the built-in {@code json} parser) the first of {@code timestamp},
  * {@code time}, {@code @timestamp} whose value is an ISO-8601 string or an epoch number sets the time and
  * stays in the record. A value that is not a time leaves the record's read time and the member alone.
  *
@@ -149,7 +149,7 @@ public final class JsonParser implements Parser {
                 long nanos = readTime(line, timeStart, timeLen, time);
                 if (nanos != TimeFormat.NO_TIME) {
                     record.logTime(nanos);
-                    if (!time.keep()) {
+                    if (time.removesField()) {
                         f.removeAt(timeIdx);
                     }
                 }

@@ -119,7 +119,7 @@ public final class LogfmtParser implements Parser {
             long nanos = time.read(src, off, n);
             if (nanos != TimeFormat.NO_TIME) {
                 record.logTime(nanos);
-                if (!time.keep()) {
+                if (time.removesField()) {
                     return;
                 }
             }

@@ -80,7 +80,7 @@ public final class LtsvParser implements Parser {
             long nanos = time.read(s, start, len);
             if (nanos != TimeFormat.NO_TIME) {
                 record.logTime(nanos);
-                if (!time.keep()) {
+                if (time.removesField()) {
                     return;
                 }
             }

@@ -16,8 +16,8 @@ import java.util.regex.Matcher;
  * Bit). Each named group, in the order the groups open, becomes a text field, or a typed one where
  * {@code Types} names it. With {@code Skip_Empty_Values} (the default) a group that matched nothing or
  * took no part is left out; otherwise it is an empty string. The {@code Time_Key} group sets the record
- * time ({@link TimeField}) and is left out unless {@code Time_Keep}; if it does not read as a time it
- * stays, and the record keeps its read time.
+ * time ({@link TimeField}) and is left out when {@link TimeField#removesField} says so; if it does not
+ * read as a time it stays, and the record keeps its read time.
  *
  * <p>An ASCII line is matched through a byte view, so groups are spans of the line and nothing is
  * decoded; a line with other bytes is decoded as UTF-8 first and its groups are strings.
@@ -107,7 +107,7 @@ public final class RegexParser implements Parser {
                 }
                 if (nanos != TimeFormat.NO_TIME) {
                     record.logTime(nanos);
-                    if (!time.keep()) {
+                    if (time.removesField()) {
                         continue;
                     }
                 }
