@@ -2,6 +2,7 @@ package dev.ferry.parsers;
 
 import dev.ferry.parsers.text.FieldType;
 import dev.ferry.parsers.text.RubyRegex;
+import dev.ferry.parsers.text.SlashedRegex;
 import dev.ferry.parsers.time.TimeField;
 import dev.ferry.parsers.time.TimeFormat;
 import dev.ferry.pipeline.config.ConfigSection;
@@ -57,7 +58,8 @@ public record ParserConfig(
             OptionSpec.string("Name", "the parser's name, as inputs and filters refer to it").asRequired(),
             OptionSpec.choice("Format", null, List.of("json", "regex", "logfmt", "ltsv", "erlmcp", "erlang_report"),
                     "how a line is read").asRequired(),
-            OptionSpec.string("Regex", "for Format regex: the pattern (Ruby/Onigmo syntax); each named group "
+            OptionSpec.string("Regex", "for Format regex: the pattern (Ruby/Onigmo syntax), bare or as "
+                    + "/pattern/ with optional flags i, m, x after the closing slash; each named group "
                     + "(?<name>...) becomes a field"),
             OptionSpec.string("Time_Key", "the field holding the record time (default time when Time_Format is set)"),
             OptionSpec.string("Time_Format", "strptime format of the time field, e.g. %Y-%m-%dT%H:%M:%S.%L%z; "
@@ -98,11 +100,12 @@ public record ParserConfig(
                 throw o.error("Regex", "Format regex needs the key 'Regex' (a pattern with named groups such as "
                         + "(?<message>.*))");
             }
+            SlashedRegex written = SlashedRegex.parse(r);
             try {
-                regex = RubyRegex.compile(r);
+                regex = written.compile();
             } catch (PatternSyntaxException e) {
                 throw o.error("Regex", "invalid Regex: " + e.getDescription()
-                        + (e.getIndex() >= 0 ? " near index " + e.getIndex() : "") + " in '" + r + "'");
+                        + (e.getIndex() >= 0 ? " near index " + e.getIndex() : "") + " in '" + written.pattern() + "'");
             }
             if (regex.names().isEmpty()) {
                 throw o.error("Regex", "Regex has no named group (?<name>...), so records would have no fields");

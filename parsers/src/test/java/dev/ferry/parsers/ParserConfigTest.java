@@ -154,6 +154,25 @@ class ParserConfigTest {
                 .hasMessage("parsers.conf:6: [PARSER] p: invalid Regex: Illegal character range near index 3 in '[a-'");
     }
 
+    /** audit W5: Fluent Bit strips the slashes of /pattern/ and applies the flags after them. */
+    @Test
+    void readsARegexWrittenBetweenSlashesWithItsFlags() {
+        Parser slashed = ParserFactory.create(config("Name", "sl", "Format", "regex",
+                "Regex", "/^(?<level>[A-Z]+) (?<msg>.*)$/"));
+        LogRecord r = record("ERROR boom");
+        assertThat(slashed.parse(r)).isTrue();
+        assertThat(json(r)).isEqualTo("{\"level\":\"ERROR\",\"msg\":\"boom\"}");
+
+        Parser flagged = ParserFactory.create(config("Name", "sl", "Format", "regex",
+                "Regex", "/^(?<level>[a-z]+) (?<msg>.*)$/im"));
+        LogRecord m = record("ERROR boom\n    at a.b(C.java:1)");
+        assertThat(flagged.parse(m)).isTrue();
+        assertThat(json(m)).isEqualTo("{\"level\":\"ERROR\",\"msg\":\"boom\\n    at a.b(C.java:1)\"}");
+
+        assertThatThrownBy(() -> config("Name", "p", "Format", "regex", "Regex", "/^(?<a>x/i"))
+                .hasMessage("parsers.conf:6: [PARSER] p: invalid Regex: Unclosed group near index 7 in '^(?<a>x'");
+    }
+
     @Test
     void rejectsARegexWithoutNamedGroups() {
         assertThatThrownBy(() -> config("Name", "p", "Format", "regex", "Regex", "^(\\S+) (.*)$"))

@@ -1,6 +1,7 @@
 package dev.ferry.parsers.multiline;
 
 import dev.ferry.parsers.text.RubyRegex;
+import dev.ferry.parsers.text.SlashedRegex;
 import dev.ferry.pipeline.config.ConfigEntry;
 import dev.ferry.pipeline.config.ConfigSection;
 import dev.ferry.pipeline.config.OptionSpec;
@@ -30,8 +31,9 @@ import java.util.regex.PatternSyntaxException;
  * The first and last fields are double-quoted state names (a bare word is accepted, as Fluent Bit's
  * tokenizer does); the first may list several states separated by commas. The regex is everything
  * between them, its surrounding quotes removed, written {@code /pattern/} with optional Onigmo flags
- * {@code i}, {@code m} (dot matches newline) and {@code x} after the closing slash, or bare. The pattern
- * is Onigmo syntax, translated by {@link RubyRegex}; it is searched for in the line, not anchored.
+ * {@code i}, {@code m} (dot matches newline) and {@code x} after the closing slash, or bare (read by
+ * {@link SlashedRegex}). The pattern is Onigmo syntax, translated by {@link RubyRegex}; it is searched
+ * for in the line, not anchored.
  *
  * <p>Checked, each with its own message naming {@code file:line}: a rule that is not three fields,
  * a regex Java cannot compile, no rule for {@code start_state}, a next state that no rule starts
@@ -287,24 +289,12 @@ public record MultilineParserConfig(
 
     /** Compiles {@code /pattern/flags} (or a bare pattern) with Onigmo syntax. */
     private static RubyRegex regex(Options o, ConfigEntry e, String written) {
-        String pattern = written;
-        String flags = "";
-        if (written.length() >= 2 && written.charAt(0) == '/') {
-            int close = written.lastIndexOf('/');
-            String after = written.substring(close + 1);
-            if (close > 0 && after.chars().allMatch(c -> c == 'i' || c == 'm' || c == 'x')) {
-                pattern = written.substring(1, close);
-                flags = after;
-            }
-        }
-        // Onigmo's m is Java's s (dot matches newline); i and x are the same
-        String inline = flags.isEmpty() ? "" : "(?" + flags.replace('m', 's') + ")";
+        SlashedRegex regex = SlashedRegex.parse(written);
         try {
-            return RubyRegex.compile(inline + pattern);
+            return regex.compile();
         } catch (PatternSyntaxException ex) {
-            int at = ex.getIndex() >= 0 ? Math.max(0, ex.getIndex() - inline.length()) : -1;
             throw o.error(e, "invalid regex in rule: " + ex.getDescription()
-                    + (at >= 0 ? " near index " + at : "") + " in '" + pattern + "'");
+                    + (ex.getIndex() >= 0 ? " near index " + ex.getIndex() : "") + " in '" + regex.pattern() + "'");
         }
     }
 
