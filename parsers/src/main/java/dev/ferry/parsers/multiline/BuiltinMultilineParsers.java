@@ -16,8 +16,10 @@ import java.util.Optional;
  * multiline.parser} names them:
  *
  * <ul>
- *   <li>{@code java}, {@code go}: Fluent Bit's rules, unchanged (exception stack traces with
- *       {@code at}, {@code Caused by:}, {@code ... N more}; Go panics with their goroutine dumps).</li>
+ *   <li>{@code java}, {@code go}, {@code ruby}: Fluent Bit's rules, unchanged (exception stack traces
+ *       with {@code at}, {@code Caused by:}, {@code ... N more}; Go panics and {@code fatal error:}s with
+ *       their goroutine dumps; Ruby backtraces with their {@code from} lines), as in Fluent Bit's
+ *       {@code src/multiline/flb_ml_parser_java.c}, {@code _go.c} and {@code _ruby.c}.</li>
  *   <li>{@code python}: Fluent Bit's rules plus one for the {@code ^^^^} / {@code ~~~~} marker lines
  *       Python 3.11+ prints under a code line (without it the traceback is cut there).</li>
  *   <li>{@code erlang} (ferry's own): Erlang/OTP reports. A record starts at a report header
@@ -73,12 +75,16 @@ public final class BuiltinMultilineParsers {
         rules.put("go", List.of(
                 rule("start_state", "/\\bpanic: /", "go_after_panic"),
                 rule("start_state", "/http: panic serving/", "go_goroutine"),
+                rule("start_state", "/\\bfatal error: /", "go_after_panic"),
                 rule("go_after_panic", "/^$/", "go_goroutine"),
                 rule("go_after_panic, go_after_signal, go_frame_1", "/^$/", "go_goroutine"),
                 rule("go_after_panic", "/^\\[signal /", "go_after_signal"),
                 rule("go_goroutine", "/^goroutine \\d+ \\[[^\\]]+\\]:$/", "go_frame_1"),
                 rule("go_frame_1", "/^(?:[^\\s.:]+\\.)*[^\\s.():]+\\(|^created by /", "go_frame_2"),
                 rule("go_frame_2", "/^\\s/", "go_frame_1")));
+        rules.put("ruby", List.of(
+                rule("start_state, ruby_start_exception", "/^.+:\\d+:in\\s+.*/", "ruby_after_exception"),
+                rule("ruby_after_exception, ruby", "/^\\s+from\\s+.*:\\d+:in\\s+.*/", "ruby")));
         rules.put("python", List.of(
                 rule("start_state", "/^Traceback \\(most recent call last\\):$/", "python"),
                 rule("python", "/^[\\t ]+File /", "python_code"),

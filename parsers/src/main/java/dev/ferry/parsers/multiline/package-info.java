@@ -4,8 +4,9 @@
  *
  * <pre>
  *  [MULTILINE_PARSER] ──(MultilineParserConfig.from)──▶ MultilineParserConfig ◀── BuiltinMultilineParsers
- *                                                              │                   (java, go, python,
- *                                                  MultilineAssembler.create        erlang, cri, docker)
+ *                                                              │                   (java, go, ruby,
+ *                                                  MultilineAssembler.create        python, erlang, cri,
+ *                                                              │                    docker)
  *                                                              ▼
  *  tail, one file:  line, offset, nextOffset ──accept──▶ MultilineAssembler ──▶ RecordSink.record(bytes,
  *                   timer / rotation / stop ───flush───▶  (Regex | Cri | Docker)        offset, nextOffset)

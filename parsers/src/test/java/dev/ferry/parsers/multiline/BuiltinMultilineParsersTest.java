@@ -83,6 +83,52 @@ class BuiltinMultilineParsersTest {
                 new Out("exit status 2", 197, 211));
     }
 
+    /** audit W6: Fluent Bit's go parser also starts a record at the runtime's "fatal error:". */
+    @Test
+    void goJoinsAFatalErrorWithItsGoroutines() {
+        // the shape of Go 1.21's output for a concurrent map write (no Go toolchain on this machine)
+        String log = "2024/01/01 10:00:00 serving on :8080\n"
+                + "fatal error: concurrent map writes\n"
+                + "\n"
+                + "goroutine 18 [running]:\n"
+                + "main.main.func1()\n"
+                + "\t/app/main.go:9 +0x45\n"
+                + "created by main.main in goroutine 1\n"
+                + "\t/app/main.go:7 +0x4a\n"
+                + "\n"
+                + "goroutine 1 [sleep]:\n"
+                + "time.Sleep(0x3b9aca00)\n"
+                + "\t/usr/local/go/src/runtime/time.go:195 +0x125\n"
+                + "main.main()\n"
+                + "\t/app/main.go:12 +0x5d\n"
+                + "exit status 2\n";
+        assertThat(assemble("go", log)).containsExactly(
+                new Out("2024/01/01 10:00:00 serving on :8080", 0, 37),
+                span(log, "fatal error:", "exit status 2"),
+                new Out("exit status 2", offsetOf(log, "exit status 2"), log.length()));
+        assertThat(span(log, "fatal error:", "exit status 2").text().split("\n")).hasSize(13);
+    }
+
+    /** Fluent Bit's ruby parser (flb_ml_parser_ruby.c), which ferry lacked. */
+    @Test
+    void rubyJoinsABacktraceWithItsFromLines() {
+        // the shape of Ruby 3.3's output for an uncaught exception (no Ruby on this machine)
+        String log = "I, [2024-01-01T10:00:00.000000 #1]  INFO -- : starting\n"
+                + "/app/boom.rb:2:in `parse': invalid value (ArgumentError)\n"
+                + "\tfrom /app/boom.rb:6:in `block in <main>'\n"
+                + "\tfrom /app/boom.rb:5:in `each'\n"
+                + "\tfrom /app/boom.rb:5:in `<main>'\n"
+                + "I, [2024-01-01T10:00:01.000000 #1]  INFO -- : done\n";
+        assertThat(assemble("ruby", log)).containsExactly(
+                span(log, "I, [2024-01-01T10:00:00", "/app/boom.rb:2"),
+                new Out("/app/boom.rb:2:in `parse': invalid value (ArgumentError)\n"
+                        + "\tfrom /app/boom.rb:6:in `block in <main>'\n"
+                        + "\tfrom /app/boom.rb:5:in `each'\n"
+                        + "\tfrom /app/boom.rb:5:in `<main>'", offsetOf(log, "/app/boom.rb:2"),
+                        offsetOf(log, "I, [2024-01-01T10:00:01")),
+                span(log, "I, [2024-01-01T10:00:01", null));
+    }
+
     @Test
     void erlangJoinsOtpReportsWithTheLegacyHeader() {
         String log = resource("otp-legacy-header.log");

@@ -144,7 +144,7 @@ class MultilineParserConfigTest {
     @Test
     void theBuiltInsAreValid() {
         assertThat(BuiltinMultilineParsers.configs().keySet())
-                .containsExactly("java", "go", "python", "erlang", "cri", "docker");
+                .containsExactly("java", "go", "ruby", "python", "erlang", "cri", "docker");
         assertThat(BuiltinMultilineParsers.find("cri").orElseThrow().mode()).isEqualTo(Mode.CRI);
         assertThat(BuiltinMultilineParsers.find("nope")).isEmpty();
     }

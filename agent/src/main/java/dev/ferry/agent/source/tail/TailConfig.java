@@ -120,7 +120,7 @@ public record TailConfig(
                     + " ${name}.N[.gz|.zst] and ${name}-DATE[.gz|.zst]; e.g. ${name}.*, app-*.log.gz"),
             OptionSpec.string("Key", "the key of the unparsed line").withDefault("log"),
             OptionSpec.string("multiline.parser", "the multiline parser that joins lines of one file into records "
-                    + "(built-in java, go, python, erlang, cri, docker, or a [MULTILINE_PARSER] Name)"),
+                    + "(built-in java, go, ruby, python, erlang, cri, docker, or a [MULTILINE_PARSER] Name)"),
             OptionSpec.ignoredOption("Multiline", MULTILINE_WHY),
             OptionSpec.ignoredOption("Multiline_Flush", MULTILINE_WHY),
             OptionSpec.ignoredOption("Parser_Firstline", MULTILINE_WHY),
