@@ -39,16 +39,24 @@ import java.util.regex.PatternSyntaxException;
  * a regex Java cannot compile, no rule for {@code start_state}, a next state that no rule starts
  * from, {@code Flush_Timeout} that is not a duration.
  *
- * <p>{@code Parser}: kept by name only. In Fluent Bit it names a parser applied to every incoming line
- * <em>before</em> the rules, which then match the {@code Key_Content} field; the assembler matches raw
- * lines and does not parse, so whoever wires this decides (see the package docs).
+ * <p>Refused, because ignoring them would change records (Fluent Bit's {@code src/multiline/flb_ml.c}):
+ * <ul>
+ *   <li>{@code Parser}: Fluent Bit parses every line with it before the rules
+ *       ({@code ml_append_try_parser_type_text}), runs the rules on the {@code Key_Content} field and
+ *       writes the joined text back into the first line's fields; ferry's assemblers join raw lines
+ *       and do not parse.</li>
+ *   <li>{@code Key_Content} other than {@code log}: without a {@code Parser} it only names the key the
+ *       joined text goes under ({@code flb_ml_flush_stream_group}); ferry keeps it under {@code log},
+ *       the tail input's only {@code Key}. {@code Key_Content log} is accepted: it is what ferry does.</li>
+ * </ul>
  *
  * <p>Immutable and thread-safe.
  *
  * @param name {@code Name}
  * @param mode how lines are joined: by rules (every user parser), or the built-in CRI / docker modes
- * @param parser {@code Parser}, or null
- * @param keyContent {@code Key_Content} (default {@code log})
+ * @param parser always null: {@code Parser} is refused (see above)
+ * @param keyContent the key the joined text goes under: always {@code log} ({@code Key_Content} other than
+ *     {@code log} is refused)
  * @param flushTimeout {@code Flush_Timeout}: how long a pending record waits for its next line
  * @param maxRecordSize {@code max_record_size} in bytes: a record that would grow past it is emitted
  * @param rules the rules in file order (empty for the CRI and docker modes)
@@ -105,9 +113,10 @@ public record MultilineParserConfig(
                     + "supported").asRequired(),
             OptionSpec.string("Rule", "\"state\" \"/regex/\" \"next_state\": in state, a line matching regex "
                     + "joins the record and moves it to next_state; start_state rules start records").asRepeatable(),
-            OptionSpec.string("Parser", "in Fluent Bit, a parser applied to each line before the rules; kept "
-                    + "by name"),
-            OptionSpec.string("Key_Content", "the field holding the text the rules match and join").withDefault("log"),
+            OptionSpec.string("Parser", "in Fluent Bit, a parser applied to each line before the rules; not "
+                    + "supported (refused)"),
+            OptionSpec.string("Key_Content", "the key the joined text goes under; only log is supported")
+                    .withDefault("log"),
             OptionSpec.string("Flush_Timeout", "how long a record waits for its next line before it is "
                     + "emitted; a bare number means milliseconds, as in Fluent Bit").withDefault("4000"),
             OptionSpec.size("max_record_size", "2MiB", "a record that would grow past this size is emitted "
@@ -155,8 +164,20 @@ public record MultilineParserConfig(
                         + "states: " + String.join(", ", states));
             }
         }
-        String parser = o.isSet("Parser") ? o.string("Parser") : null;
-        return new MultilineParserConfig(name, Mode.REGEX, parser, o.string("Key_Content"), flush, max, rules);
+        if (o.isSet("Parser")) {
+            throw o.error("Parser", "key 'Parser' is not supported: Fluent Bit parses each line with it and runs the "
+                    + "rules on the Key_Content field, ferry runs the rules on the raw line, so lines would be joined "
+                    + "differently and left unparsed. Remove Parser (and Key_Content) and parse the joined record "
+                    + "with the [INPUT] Parser or a parser filter; lines that are themselves JSON or another format "
+                    + "cannot be joined by one of their fields in ferry yet");
+        }
+        String keyContent = o.string("Key_Content");
+        if (!"log".equals(keyContent)) {
+            throw o.error("Key_Content", "Key_Content '" + keyContent + "' is not supported: without Parser it only "
+                    + "names the key the joined text goes under, and ferry keeps it under 'log' (the tail input's "
+                    + "Key); remove Key_Content");
+        }
+        return new MultilineParserConfig(name, Mode.REGEX, null, keyContent, flush, max, rules);
     }
 
     private static RuntimeException ruleError(Options o, Rule r, String message) {

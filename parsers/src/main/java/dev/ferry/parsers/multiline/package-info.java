@@ -28,8 +28,9 @@
  *       either: it is read on from its saved position when it is found again.</li>
  * </ol>
  *
- * <p>Left to the wiring: {@code Parser} of a multiline parser (Fluent Bit parses each line with it
- * first and matches the rules against {@code Key_Content}; the assemblers match the raw line), and a
+ * <p>Not supported: {@code Parser} of a multiline parser (Fluent Bit parses each line with it first and
+ * matches the rules against {@code Key_Content}; the assemblers match the raw line), so
+ * {@link dev.ferry.parsers.multiline.MultilineParserConfig} refuses it. Left to the wiring: a
  * {@code [MULTILINE_PARSER]} with the name of a built-in replacing it.
  */
 package dev.ferry.parsers.multiline;

@@ -72,13 +72,13 @@ class MultilineParserConfigTest {
     }
 
     @Test
-    void readsTimeoutsSizesAndTheParserName() {
+    void readsTimeoutsAndSizes() {
         MultilineParserConfig c = config("Name", "m", "Type", "regex", "Rule", "\"start_state\" \"/a/\" \"start_state\"",
-                "Flush_Timeout", "2s", "max_record_size", "64KiB", "Parser", "json", "Key_Content", "message");
+                "Flush_Timeout", "2s", "max_record_size", "64KiB", "Key_Content", "log");
         assertThat(c.flushTimeout()).isEqualTo(Duration.ofSeconds(2));
         assertThat(c.maxRecordSize()).isEqualTo(64 * 1024);
-        assertThat(c.parser()).isEqualTo("json");
-        assertThat(c.keyContent()).isEqualTo("message");
+        assertThat(c.parser()).isNull();
+        assertThat(c.keyContent()).isEqualTo("log");
         assertThat(config("Name", "m", "Type", "regex", "Rule", "\"start_state\" \"/a/\" \"start_state\"")
                 .flushTimeout()).isEqualTo(Duration.ofMillis(4000));
         assertThat(config("Name", "m", "Type", "regex", "Rule", "\"start_state\" \"/a/\" \"start_state\"",
@@ -96,6 +96,27 @@ class MultilineParserConfigTest {
         fails("ml.conf:4: [MULTILINE_PARSER] m: rule '\" , \" \"/a/\" \"cont\"' is malformed; a state name is empty; "
                         + "expected \"state\" \"/regex/\" \"next_state\"",
                 "Name", "m", "Type", "regex", "Rule", "\" , \" \"/a/\" \"cont\"");
+    }
+
+    /** audit W2: Parser and Key_Content were accepted and silently ignored; ignoring them changes records. */
+    @Test
+    void refusesAParserBecauseTheRulesRunOnTheRawLine() {
+        fails("ml.conf:5: [MULTILINE_PARSER] jtrace: key 'Parser' is not supported: Fluent Bit parses each line "
+                        + "with it and runs the rules on the Key_Content field, ferry runs the rules on the raw line, "
+                        + "so lines would be joined differently and left unparsed. Remove Parser (and Key_Content) "
+                        + "and parse the joined record with the [INPUT] Parser or a parser filter; lines that are "
+                        + "themselves JSON or another format cannot be joined by one of their fields in ferry yet",
+                "Name", "jtrace", "Type", "regex", "Rule", "\"start_state\" \"/^java\\.lang\\./\" \"cont\"",
+                "Parser", "json", "Key_Content", "log", "Rule", "\"cont\" \"/^\\s+at /\" \"cont\"");
+    }
+
+    @Test
+    void refusesAKeyContentOtherThanLog() {
+        fails("ml.conf:5: [MULTILINE_PARSER] m: Key_Content 'message' is not supported: without Parser it only "
+                        + "names the key the joined text goes under, and ferry keeps it under 'log' (the tail "
+                        + "input's Key); remove Key_Content",
+                "Name", "m", "Type", "regex", "Rule", "\"start_state\" \"/a/\" \"start_state\"",
+                "Key_Content", "message");
     }
 
     @Test
