@@ -1,8 +1,8 @@
 package dev.ferry.parsers;
 
+import dev.ferry.parsers.text.ConfiguredRegex;
 import dev.ferry.parsers.text.FieldType;
 import dev.ferry.parsers.text.RubyRegex;
-import dev.ferry.parsers.text.SlashedRegex;
 import dev.ferry.parsers.time.TimeField;
 import dev.ferry.parsers.time.TimeFormat;
 import dev.ferry.pipeline.config.ConfigSection;
@@ -100,12 +100,11 @@ public record ParserConfig(
                 throw o.error("Regex", "Format regex needs the key 'Regex' (a pattern with named groups such as "
                         + "(?<message>.*))");
             }
-            SlashedRegex written = SlashedRegex.parse(r);
             try {
-                regex = written.compile();
+                regex = ConfiguredRegex.compile(r);
             } catch (PatternSyntaxException e) {
                 throw o.error("Regex", "invalid Regex: " + e.getDescription()
-                        + (e.getIndex() >= 0 ? " near index " + e.getIndex() : "") + " in '" + written.pattern() + "'");
+                        + (e.getIndex() >= 0 ? " near index " + e.getIndex() : "") + " in '" + e.getPattern() + "'");
             }
             if (regex.names().isEmpty()) {
                 throw o.error("Regex", "Regex has no named group (?<name>...), so records would have no fields");

@@ -1,7 +1,7 @@
 package dev.ferry.parsers.multiline;
 
 import dev.ferry.parsers.text.RubyRegex;
-import dev.ferry.parsers.text.SlashedRegex;
+import dev.ferry.parsers.text.ConfiguredRegex;
 import dev.ferry.pipeline.config.ConfigEntry;
 import dev.ferry.pipeline.config.ConfigSection;
 import dev.ferry.pipeline.config.OptionSpec;
@@ -32,7 +32,7 @@ import java.util.regex.PatternSyntaxException;
  * tokenizer does); the first may list several states separated by commas. The regex is everything
  * between them, its surrounding quotes removed, written {@code /pattern/} with optional Onigmo flags
  * {@code i}, {@code m} (dot matches newline) and {@code x} after the closing slash, or bare (read by
- * {@link SlashedRegex}). The pattern is Onigmo syntax, translated by {@link RubyRegex}; it is searched
+ * {@link ConfiguredRegex}). The pattern is Onigmo syntax, translated by {@link RubyRegex}; it is searched
  * for in the line, not anchored.
  *
  * <p>Checked, each with its own message naming {@code file:line}: a rule that is not three fields,
@@ -310,12 +310,11 @@ public record MultilineParserConfig(
 
     /** Compiles {@code /pattern/flags} (or a bare pattern) with Onigmo syntax. */
     private static RubyRegex regex(Options o, ConfigEntry e, String written) {
-        SlashedRegex regex = SlashedRegex.parse(written);
         try {
-            return regex.compile();
+            return ConfiguredRegex.compile(written);
         } catch (PatternSyntaxException ex) {
             throw o.error(e, "invalid regex in rule: " + ex.getDescription()
-                    + (ex.getIndex() >= 0 ? " near index " + ex.getIndex() : "") + " in '" + regex.pattern() + "'");
+                    + (ex.getIndex() >= 0 ? " near index " + ex.getIndex() : "") + " in '" + ex.getPattern() + "'");
         }
     }
 

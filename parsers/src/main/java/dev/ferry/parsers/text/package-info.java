@@ -11,7 +11,8 @@
  * Values stay spans of the line wherever they can (an ASCII line through a regex, every logfmt and
  * ltsv value without escapes), so the common case allocates nothing but what the regex engine needs.
  *
- * <p>A configured regex is read by {@link dev.ferry.parsers.text.SlashedRegex} ({@code /pattern/flags}
- * or bare) and compiled by {@link dev.ferry.parsers.text.RubyRegex} (Onigmo syntax to Java).
+ * <p>A configured regex ({@code /pattern/flags} or bare) is compiled by
+ * {@link dev.ferry.parsers.text.ConfiguredRegex}, through {@link dev.ferry.parsers.text.RubyRegex}
+ * (Onigmo syntax to Java).
  */
 package dev.ferry.parsers.text;

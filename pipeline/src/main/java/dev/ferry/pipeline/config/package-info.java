@@ -6,5 +6,8 @@
  *  fluent-bit.conf / .yaml ──(agent.config readers)──▶ Configuration ──▶ ConfigSection
  *     ──(OptionTable.bind)──▶ Options ──(plugin's *Config.from)──▶ typed record ──▶ plugin
  * </pre>
+ *
+ * <p>Also how Fluent Bit writes a regex value, {@code /pattern/flags} or bare
+ * ({@link dev.ferry.pipeline.config.SlashedRegex}), shared by the filters and the parsers.
  */
 package dev.ferry.pipeline.config;

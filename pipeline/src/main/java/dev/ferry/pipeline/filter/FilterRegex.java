@@ -1,5 +1,6 @@
 package dev.ferry.pipeline.filter;
 
+import dev.ferry.pipeline.config.SlashedRegex;
 import java.util.regex.Pattern;
 
 /**
@@ -12,7 +13,7 @@ import java.util.regex.Pattern;
  *   <li>{@code ^} and {@code $} match at line breaks inside a value as well ({@link Pattern#MULTILINE});</li>
  *   <li>a pattern may be written between slashes, {@code /error/}, optionally followed by Ruby flags:
  *       {@code i} (ignore case), {@code m} (dot matches newline, Java's {@code DOTALL}) and {@code x}
- *       (extended, Java's {@code COMMENTS}).</li>
+ *       (extended, Java's {@code COMMENTS}), split as Fluent Bit does ({@link SlashedRegex}).</li>
  * </ul>
  * A pattern that merely starts with a slash and ends in one of those letters after a later slash (such as
  * {@code /usr/mix}) is read as delimited. Onigmo-only syntax (for example {@code \h} as
@@ -29,20 +30,7 @@ public final class FilterRegex {
      * @throws java.util.regex.PatternSyntaxException if it is not a valid regular expression
      */
     public static Pattern compile(String regex) {
-        int flags = Pattern.MULTILINE;
-        String body = regex;
-        int last = regex.lastIndexOf('/');
-        if (regex.length() >= 2 && regex.charAt(0) == '/' && last > 0
-                && regex.substring(last + 1).matches("[imx]*")) {
-            body = regex.substring(1, last);
-            for (char c : regex.substring(last + 1).toCharArray()) {
-                flags |= switch (c) {
-                    case 'i' -> Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE;
-                    case 'm' -> Pattern.DOTALL;
-                    default -> Pattern.COMMENTS;
-                };
-            }
-        }
-        return Pattern.compile(body, flags);
+        SlashedRegex split = SlashedRegex.parse(regex);
+        return Pattern.compile(split.pattern(), Pattern.MULTILINE | split.javaFlags());
     }
 }

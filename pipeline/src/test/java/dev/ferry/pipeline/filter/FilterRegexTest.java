@@ -31,6 +31,10 @@ class FilterRegexTest {
         assertThat(FilterRegex.compile("/a.b/m").matcher("a\nb").find()).isTrue();
         assertThat(FilterRegex.compile("/a.b/").matcher("a\nb").find()).isFalse();
         assertThat(FilterRegex.compile("/a b c/x").matcher("abc").find()).isTrue();
+        // Fluent Bit's check_option accepts 'o' and ignores it, and takes the text as written when a
+        // letter after the last slash is not a flag
+        assertThat(FilterRegex.compile("/ERROR/io").matcher("an error").find()).isTrue();
+        assertThat(FilterRegex.compile("/ERROR/g").matcher("/ERROR/g").find()).isTrue();
     }
 
     @Test

@@ -1,9 +1,8 @@
-package dev.ferry.parsers.text;
+package dev.ferry.pipeline.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.util.regex.PatternSyntaxException;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /** The split of Fluent Bit's {@code str_to_regex} (src/flb_regex.c), case by case. */
@@ -35,23 +34,12 @@ class SlashedRegexTest {
     }
 
     @Test
-    void appliesTheFlagsAsOnigmoMeansThem() {
-        // m: dot matches newline (not Java's MULTILINE)
-        assertThat(SlashedRegex.parse("/^a.b$/m").compile().pattern().matcher("a\nb").find()).isTrue();
-        assertThat(SlashedRegex.parse("/^a.b$/").compile().pattern().matcher("a\nb").find()).isFalse();
-        // i: case folded over Unicode, as Onigmo does in UTF-8
-        assertThat(SlashedRegex.parse("/^élan$/i").compile().pattern().matcher("ÉLAN").find()).isTrue();
-        // x: blanks and comments in the pattern are ignored
-        assertThat(SlashedRegex.parse("/^a b # c\n$/x").compile().pattern().matcher("ab").find()).isTrue();
-    }
-
-    @Test
-    void reportsASyntaxErrorAtItsIndexInThePattern() {
-        assertThatThrownBy(() -> SlashedRegex.parse("/^(ab/i").compile())
-                .isInstanceOfSatisfying(PatternSyntaxException.class, e -> {
-                    assertThat(e.getDescription()).isEqualTo("Unclosed group");
-                    assertThat(e.getIndex()).isEqualTo(4);
-                    assertThat(e.getPattern()).isEqualTo("^(ab");
-                });
+    void givesTheFlagsJavasMeaningOfOnigmos() {
+        SlashedRegex all = SlashedRegex.parse("/a/imx");
+        assertThat(all.javaFlags()).isEqualTo(Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE | Pattern.DOTALL
+                | Pattern.COMMENTS);
+        assertThat(all.inlineFlags()).isEqualTo("(?iusx)");
+        assertThat(SlashedRegex.parse("/a/").javaFlags()).isZero();
+        assertThat(SlashedRegex.parse("/a/").inlineFlags()).isEmpty();
     }
 }

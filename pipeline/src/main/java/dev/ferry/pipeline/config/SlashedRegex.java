@@ -1,12 +1,13 @@
-package dev.ferry.parsers.text;
+package dev.ferry.pipeline.config;
 
-import java.util.regex.PatternSyntaxException;
+import java.util.regex.Pattern;
 
 /**
  * A regex as Fluent Bit lets it be written in a configuration: bare, {@code /pattern/}, or
  * {@code /pattern/flags} with the Onigmo flags {@code i} (ignore case), {@code m} (dot matches newline)
- * and {@code x} (extended); {@code o} is accepted and does nothing. Used by {@code [PARSER] Regex} and
- * {@code [MULTILINE_PARSER] rule}, which both go through Fluent Bit's {@code flb_regex_create}.
+ * and {@code x} (extended); {@code o} is accepted and does nothing. Fluent Bit reads every configured
+ * regex this way ({@code flb_regex_create}: parser {@code Regex}, multiline rules, grep and modify
+ * conditions).
  *
  * <p>The split follows {@code str_to_regex} / {@code check_option} in Fluent Bit's
  * {@code src/flb_regex.c} exactly: a text that starts with {@code /} is cut at its <em>last</em>
@@ -50,29 +51,35 @@ public record SlashedRegex(String pattern, String flags) {
     }
 
     /**
-     * Compiles the pattern with its flags through {@link RubyRegex}. The flags become a leading Java
-     * inline group: Onigmo's {@code m} is Java's {@code s} (dot matches newline), {@code i} is
-     * {@code iu} (Onigmo folds case over all of Unicode in UTF-8, Java only with {@code u}), {@code x}
-     * is {@code x}.
-     *
-     * @throws PatternSyntaxException as {@link RubyRegex#compile} reports it, with the index relative to
-     *     {@link #pattern()}
+     * The flags as {@link Pattern} flags: Onigmo's {@code i} is {@link Pattern#CASE_INSENSITIVE} with
+     * {@link Pattern#UNICODE_CASE} (Onigmo folds case over all of Unicode in UTF-8), {@code m} is
+     * {@link Pattern#DOTALL} (not Java's {@code MULTILINE}), {@code x} is {@link Pattern#COMMENTS}.
      */
-    public RubyRegex compile() {
+    public int javaFlags() {
+        int out = 0;
+        for (int i = 0; i < flags.length(); i++) {
+            out |= switch (flags.charAt(i)) {
+                case 'i' -> Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE;
+                case 'm' -> Pattern.DOTALL;
+                default -> Pattern.COMMENTS;
+            };
+        }
+        return out;
+    }
+
+    /**
+     * The same flags as a leading Java inline group ({@code (?ius)} for {@code im}), or the empty
+     * string when there are none: for compilers that take a pattern text only.
+     */
+    public String inlineFlags() {
         if (flags.isEmpty()) {
-            return RubyRegex.compile(pattern);
+            return "";
         }
         StringBuilder inline = new StringBuilder("(?");
         for (int i = 0; i < flags.length(); i++) {
             char c = flags.charAt(i);
             inline.append(c == 'm' ? "s" : c == 'i' ? "iu" : "x");
         }
-        inline.append(')');
-        try {
-            return RubyRegex.compile(inline + pattern);
-        } catch (PatternSyntaxException e) {
-            int at = e.getIndex() >= 0 ? Math.max(0, e.getIndex() - inline.length()) : -1;
-            throw new PatternSyntaxException(e.getDescription(), pattern, at);
-        }
+        return inline.append(')').toString();
     }
 }

@@ -1,0 +1,33 @@
+package dev.ferry.parsers.text;
+
+import dev.ferry.pipeline.config.SlashedRegex;
+import java.util.regex.PatternSyntaxException;
+
+/**
+ * Compiles a regex as a configuration writes it ({@code [PARSER] Regex}, a {@code [MULTILINE_PARSER]}
+ * rule's regex): bare or {@code /pattern/flags}, split by {@link SlashedRegex}, the pattern translated
+ * by {@link RubyRegex} with the flags as a leading Java inline group. Stateless.
+ */
+public final class ConfiguredRegex {
+
+    private ConfiguredRegex() {
+    }
+
+    /**
+     * Compiles {@code written}.
+     *
+     * @throws PatternSyntaxException as {@link RubyRegex#compile} reports it, with
+     *     {@link PatternSyntaxException#getPattern()} the pattern without slashes and flags and the index
+     *     relative to it
+     */
+    public static RubyRegex compile(String written) {
+        SlashedRegex split = SlashedRegex.parse(written);
+        String inline = split.inlineFlags();
+        try {
+            return RubyRegex.compile(inline + split.pattern());
+        } catch (PatternSyntaxException e) {
+            int at = e.getIndex() >= 0 ? Math.max(0, e.getIndex() - inline.length()) : -1;
+            throw new PatternSyntaxException(e.getDescription(), split.pattern(), at);
+        }
+    }
+}
