@@ -29,11 +29,18 @@ public record TopologyPlan(String origin, ServiceConfig service, ParserRegistry 
     private static final OptionSpec PLUGIN_LOG_LEVEL = OptionSpec.ignoredOption("Log_Level",
             "ferry logs every plugin at the Log_Level of [SERVICE]");
 
+    /**
+     * A plugin's own log_suppress_interval (flb_input.c, flb_filter.c, flb_output.c): Fluent Bit drops a plugin's
+     * log lines that repeat within it. Only ferry's own log differs, never a record.
+     */
+    private static final OptionSpec PLUGIN_LOG_SUPPRESS_INTERVAL = OptionSpec.ignoredOption("log_suppress_interval",
+            "ferry does not suppress a plugin's repeated log lines");
+
     static final List<OptionSpec> COMMON_INPUT = List.of(
             OptionSpec.string("Name", "the plugin").asRequired(),
             OptionSpec.string("Tag", "the tag of the records this input makes"),
             OptionSpec.string("Alias", "the name of this instance in logs and metrics"),
-PLUGIN_LOG_LEVEL,
+            PLUGIN_LOG_LEVEL, PLUGIN_LOG_SUPPRESS_INTERVAL,
             OptionSpec.ignoredOption("Threaded", "every ferry input runs on its own thread"),
             OptionSpec.ignoredOption("storage.type", "the spool is set for the whole agent with storage.path in [SERVICE]"),
             OptionSpec.ignoredOption("storage.pause_on_chunks_overlimit", "inputs always pause when the spool is full; nothing is dropped"),
@@ -44,14 +51,14 @@ PLUGIN_LOG_LEVEL,
             OptionSpec.string("Match", "the tags this filter takes, with * wildcards"),
             OptionSpec.string("Match_Regex", "the tags this filter takes, as a regular expression"),
             OptionSpec.string("Alias", "the name of this instance in logs and metrics"),
-PLUGIN_LOG_LEVEL);
+            PLUGIN_LOG_LEVEL, PLUGIN_LOG_SUPPRESS_INTERVAL);
 
     static final List<OptionSpec> COMMON_OUTPUT = List.of(
             OptionSpec.string("Name", "the plugin").asRequired(),
             OptionSpec.string("Match", "the tags this output takes, with * wildcards"),
             OptionSpec.string("Match_Regex", "the tags this output takes, as a regular expression"),
             OptionSpec.string("Alias", "the name of this instance in logs and metrics"),
-PLUGIN_LOG_LEVEL,
+            PLUGIN_LOG_LEVEL, PLUGIN_LOG_SUPPRESS_INTERVAL,
             OptionSpec.ignoredOption("Retry_Limit", "local outputs are retried until they succeed"),
             OptionSpec.ignoredOption("Workers", "local outputs are written from the ring's output thread"),
             OptionSpec.size("storage.total_limit_size", null, "the most bytes of records this output may have in the disk "
