@@ -42,7 +42,8 @@ import javax.net.ssl.SSLSocketFactory;
  *       is replaced by a fresh one and the request sent once more; any other failure is the caller's
  *       to retry.</li>
  *   <li>TLS from {@link SslContexts}: with {@code tls.verify} on, the certificate must match the host
- *       name ({@code tls.vhost} when set, also sent as SNI); with it off, neither is checked.</li>
+ *       name ({@code tls.vhost} when set, also sent as SNI) unless {@code tls.verify_hostname} is off; with
+ *       {@code tls.verify} off, neither is checked.</li>
  * </ul>
  *
  * <p>Thread-safe: any number of threads may call {@link #post} at once; each uses its own connection.
@@ -123,7 +124,7 @@ public final class BlockingHttpClient implements AutoCloseable {
             } catch (GeneralSecurityException e) {
                 throw new IOException("cannot set up TLS for " + destination + ": " + e.getMessage(), e);
             }
-            this.verifyHost = tlsConfig.verify();
+            this.verifyHost = tlsConfig.verify() && tlsConfig.verifyHostname();
             this.vhost = tlsConfig.vhost();
         } else {
             this.tls = null;

@@ -17,9 +17,12 @@ import java.util.List;
  * @param keyFile client private key (PEM), or null ({@code tls.key_file})
  * @param keyPasswd password of the private key, or null ({@code tls.key_passwd}; secret)
  * @param vhost host name for SNI and verification, or null for the configured host ({@code tls.vhost})
+ * @param verifyHostname whether, with {@code verify}, the certificate must also be for the host name (the
+ *     {@code vhost} when set) ({@code tls.verify_hostname}). ferry's default is on; Fluent Bit's is off, and
+ *     there checks the certificate's CA only, which {@code tls.verify_hostname Off} gives here too
  */
 public record TlsConfig(boolean enabled, boolean verify, String caFile, String caPath, String crtFile,
-        String keyFile, String keyPasswd, String vhost) {
+        String keyFile, String keyPasswd, String vhost, boolean verifyHostname) {
 
     /** The {@code tls.*} options, for a network output's option table. */
     public static List<OptionSpec> options() {
@@ -32,6 +35,9 @@ public record TlsConfig(boolean enabled, boolean verify, String caFile, String c
                 OptionSpec.string("tls.key_file", "Client private key (PEM) for mutual TLS."),
                 OptionSpec.string("tls.key_passwd", "Password of tls.key_file."),
                 OptionSpec.string("tls.vhost", "Host name to send in SNI and to verify, when it differs from Host."),
+                OptionSpec.bool("tls.verify_hostname", true, "With tls.verify, also check that the certificate is "
+                        + "for the host name (tls.vhost when set). On by default in ferry (Fluent Bit: off); Off "
+                        + "checks the certificate's CA only, as Fluent Bit does by default."),
                 OptionSpec.ignoredOption("tls.debug", "TLS library debug level; use the JVM's javax.net.debug"));
     }
 
@@ -44,13 +50,14 @@ public record TlsConfig(boolean enabled, boolean verify, String caFile, String c
             throw o.error("tls.key_file", "tls.key_file is set without tls.crt_file");
         }
         return new TlsConfig(o.bool("tls"), o.bool("tls.verify"), o.string("tls.ca_file"), o.string("tls.ca_path"),
-                o.string("tls.crt_file"), o.string("tls.key_file"), o.string("tls.key_passwd"), o.string("tls.vhost"));
+                o.string("tls.crt_file"), o.string("tls.key_file"), o.string("tls.key_passwd"), o.string("tls.vhost"),
+                o.bool("tls.verify_hostname"));
     }
 
     @Override
     public String toString() {
         return "TlsConfig[enabled=" + enabled + ", verify=" + verify + ", caFile=" + caFile + ", caPath=" + caPath
                 + ", crtFile=" + crtFile + ", keyFile=" + keyFile + ", keyPasswd=" + Secrets.mask(keyPasswd)
-                + ", vhost=" + vhost + "]";
+                + ", vhost=" + vhost + ", verifyHostname=" + verifyHostname + "]";
     }
 }

@@ -274,21 +274,29 @@ class BlockingHttpClientTest {
         BlockingHttpClient.Target t = BlockingHttpClient.post("127.0.0.1", port, "/", List.of());
         byte[] body = bytes("secret");
         // Trusted CA, certificate for 127.0.0.1 and localhost.
-        BlockingHttpClient ok = client(new TlsConfig(true, true, ca.toString(), null, null, null, null, null), 5_000);
+        BlockingHttpClient ok = client(new TlsConfig(true, true, ca.toString(), null, null, null, null, null, true), 5_000);
         assertThat(ok.post(t, body, 0, body.length, BlockingHttpClientTest::text)).isEqualTo("200 tls secret");
         assertThat(ok.post(t, body, 0, body.length, BlockingHttpClientTest::text)).isEqualTo("200 tls secret");
         // The JVM's trust store does not know the certificate.
-        BlockingHttpClient untrusted = client(new TlsConfig(true, true, null, null, null, null, null, null), 5_000);
+        BlockingHttpClient untrusted = client(new TlsConfig(true, true, null, null, null, null, null, null, true), 5_000);
         assertThatThrownBy(() -> untrusted.post(t, body, 0, body.length, BlockingHttpClientTest::text))
                 .isInstanceOf(SSLHandshakeException.class);
         // Trusted, but tls.vhost names a host the certificate is not for.
         BlockingHttpClient wrongName = client(new TlsConfig(true, true, ca.toString(), null, null, null, null,
-                "other.example"), 5_000);
+                "other.example", true), 5_000);
         assertThatThrownBy(() -> wrongName.post(t, body, 0, body.length, BlockingHttpClientTest::text))
                 .isInstanceOf(SSLHandshakeException.class).hasMessageContaining("other.example");
+        // tls.verify_hostname Off (Fluent Bit's default): the CA is checked, the name is not.
+        BlockingHttpClient anyName = client(new TlsConfig(true, true, ca.toString(), null, null, null, null,
+                "other.example", false), 5_000);
+        assertThat(anyName.post(t, body, 0, body.length, BlockingHttpClientTest::text)).isEqualTo("200 tls secret");
+        BlockingHttpClient anyNameUntrusted = client(new TlsConfig(true, true, null, null, null, null, null,
+                "other.example", false), 5_000);
+        assertThatThrownBy(() -> anyNameUntrusted.post(t, body, 0, body.length, BlockingHttpClientTest::text))
+                .isInstanceOf(SSLHandshakeException.class);
         // tls.verify Off: neither the certificate nor the name is checked.
         BlockingHttpClient unverified = client(new TlsConfig(true, false, null, null, null, null, null,
-                "other.example"), 5_000);
+                "other.example", true), 5_000);
         assertThat(unverified.post(t, body, 0, body.length, BlockingHttpClientTest::text)).isEqualTo("200 tls secret");
     }
 

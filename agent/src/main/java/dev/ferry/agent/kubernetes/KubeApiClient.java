@@ -66,7 +66,7 @@ final class KubeApiClient implements AutoCloseable {
         this.token = token;
         this.bufferSize = config.bufferSize();
         TlsConfig tls = new TlsConfig(https, config.tlsVerify(), config.caFile(), config.caPath(), null, null, null,
-                config.tlsVhost());
+                config.tlsVhost(), config.tlsVerifyHostname());
         this.http = new BlockingHttpClient(tls, "kubernetes", CONNECT_TIMEOUT_MILLIS, READ_TIMEOUT_MILLIS);
     }
 

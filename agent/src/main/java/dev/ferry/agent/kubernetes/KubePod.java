@@ -8,11 +8,11 @@ import java.util.Map;
 /**
  * What the {@code kubernetes} filter takes from a Pod object of the API server
  * ({@code GET /api/v1/namespaces/NS/pods/NAME}): {@code metadata.uid}, {@code metadata.labels},
- * {@code metadata.annotations}, {@code spec.nodeName}, {@code status.podIP}, and per container of
+ * {@code metadata.annotations}, {@code metadata.ownerReferences}, {@code spec.nodeName}, {@code status.podIP}, and per container of
  * {@code status.containerStatuses} and {@code status.initContainerStatuses} its {@code containerID},
  * {@code imageID} and {@code image}. Immutable.
  */
-record KubePod(Object uid, Object labels, Object annotations, Object nodeName, Object podIp,
+record KubePod(Object uid, Object labels, Object annotations, Object ownerReferences, Object nodeName, Object podIp,
                Map<String, ContainerStatus> containers) {
 
     /** One entry of {@code status.containerStatuses}; values may be null. */
@@ -40,15 +40,17 @@ record KubePod(Object uid, Object labels, Object annotations, Object nodeName, O
             }
         }
         return new KubePod(metadata.get("uid"), frozen(metadata.get("labels")), frozen(metadata.get("annotations")),
-                spec.get("nodeName"), status.get("podIP"), Collections.unmodifiableMap(containers));
+                frozen(metadata.get("ownerReferences")), spec.get("nodeName"), status.get("podIP"), Collections.unmodifiableMap(containers));
     }
 
     /**
      * The {@code kubernetes} object of a record from container {@code ref.container()} of this pod, with
-     * Fluent Bit's keys in its order: pod_name, namespace_name, pod_id, labels, annotations, host, pod_ip,
-     * container_name, docker_id, container_hash, container_image. Keys without a value are left out.
+     * Fluent Bit's keys in its order: pod_name, namespace_name, pod_id, labels, annotations, ownerReferences
+     * (the API server's key and value, as Fluent Bit's merge_pod_meta copies it), host, pod_ip, container_name,
+     * docker_id, container_hash, container_image. Keys without a value are left out.
      */
-    Map<String, Object> metadata(KubeTagParser.PodRef ref, boolean withLabels, boolean withAnnotations) {
+    Map<String, Object> metadata(KubeTagParser.PodRef ref, boolean withLabels, boolean withAnnotations,
+                                 boolean withOwnerReferences) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("pod_name", ref.pod());
         m.put("namespace_name", ref.namespace());
@@ -58,6 +60,9 @@ record KubePod(Object uid, Object labels, Object annotations, Object nodeName, O
         }
         if (withAnnotations) {
             putIfSet(m, "annotations", annotations);
+        }
+        if (withOwnerReferences) {
+            putIfSet(m, "ownerReferences", ownerReferences);
         }
         putIfSet(m, "host", nodeName);
         putIfSet(m, "pod_ip", podIp);

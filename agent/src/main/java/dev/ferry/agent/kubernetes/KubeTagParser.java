@@ -1,7 +1,10 @@
 package dev.ferry.agent.kubernetes;
 
 import dev.ferry.parsers.text.RubyRegex;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Matcher;
 
 /**
@@ -24,6 +27,23 @@ final class KubeTagParser {
 
     /** Where a record's tag says it came from; container name and id may be null. */
     record PodRef(String namespace, String pod, String container, String dockerId) {
+
+        /**
+         * The {@code kubernetes} object of {@code Use_Tag_For_Meta On}: what the tag names, with Fluent Bit's
+         * keys in its order (merge_meta_from_tag): pod_name, namespace_name, container_name, docker_id.
+         */
+        Map<String, Object> metadata() {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("pod_name", pod);
+            m.put("namespace_name", namespace);
+            if (container != null) {
+                m.put("container_name", container);
+            }
+            if (dockerId != null) {
+                m.put("docker_id", dockerId);
+            }
+            return Collections.unmodifiableMap(m);
+        }
     }
 
     private final String prefix;

@@ -36,6 +36,8 @@ import org.slf4j.LoggerFactory;
  *       (Merge_Log still applies, as in Fluent Bit), counted; a WARN line names the pod, the URL and the
  *       status and reason, at most once a minute per pod; the pod is asked again only after
  *       {@link #FAILURE_BACKOFF_NANOS}.</li>
+ *   <li>{@code Use_Tag_For_Meta On}: a record of a pod gets only what its tag names (pod_name,
+ *       namespace_name, container_name, docker_id), and the API server is never asked.</li>
  *   <li>{@code Dummy_Meta On}: every record gets {@code kubernetes: {"dummy": "<local time>"}} and the API
  *       server is never asked.</li>
  * </ul>
@@ -66,12 +68,17 @@ public final class KubernetesFilter implements Filter, AutoCloseable {
     /** What a tag resolved to, and the last metadata built for it (reused while the cache entry is the same). */
     private static final class TagState {
         final KubeTagParser.PodRef ref;
+        /** The pod's cache key; with Cache_Use_Docker_Id also the container id, as Fluent Bit's cache key has it. */
         final String key;
         volatile Resolved resolved;
+        /** What the tag names: the kubernetes object of Use_Tag_For_Meta On. */
+        final Map<String, Object> tagMetadata;
 
-        TagState(KubeTagParser.PodRef ref) {
+        TagState(KubeTagParser.PodRef ref, boolean withDockerId) {
             this.ref = ref;
-            this.key = ref == null ? null : ref.namespace() + "/" + ref.pod();
+            this.key = ref == null ? null : ref.namespace() + "/" + ref.pod()
+                    + (withDockerId && ref.dockerId() != null ? "/" + ref.dockerId() : "");
+            this.tagMetadata = ref == null ? null : ref.metadata();
         }
     }
 
@@ -115,7 +122,10 @@ public final class KubernetesFilter implements Filter, AutoCloseable {
         this.cache = new KubePodCache(CACHE_CAPACITY, config.metaCacheTtl().toNanos(), FAILURE_BACKOFF_NANOS, nanoTime);
         KubeApiClient client = null;
         String unavailable = null;
-        if (!config.dummyMeta()) {
+        if (config.useTagForMeta()) {
+            LOG.info("The kubernetes filter adds only what the tag names (Use_Tag_For_Meta On); it does not ask the "
+                    + "API server. filter={}", name);
+        } else if (!config.dummyMeta()) {
             boolean https = config.kubeUrl().getScheme().equalsIgnoreCase("https");
             if (https && config.tlsVerify() && config.caPath() == null && !Files.isReadable(Path.of(config.caFile()))) {
                 unavailable = "Kube_CA_File " + config.caFile() + " cannot be read";
@@ -174,8 +184,10 @@ public final class KubernetesFilter implements Filter, AutoCloseable {
                 withoutPod.incrementAndGet();
                 return true;
             }
-            Resolved r = resolve(state);
-            if (r == null) {
+            Resolved r = config.useTagForMeta() ? null : resolve(state);
+            if (config.useTagForMeta()) {
+                metadata = state.tagMetadata;
+            } else if (r == null) {
                 withoutMetadata.incrementAndGet();
                 metadata = null;
             } else {
@@ -213,7 +225,7 @@ public final class KubernetesFilter implements Filter, AutoCloseable {
                 LOG.info("The tag names no pod; its records pass the kubernetes filter unchanged. filter={} tag={} "
                         + "reason=\"{}\" kube_tag_prefix={}", name, t, tags.whyNoPod(t), config.tagPrefix());
             }
-            return new TagState(ref);
+            return new TagState(ref, config.cacheUseDockerId());
         });
     }
 
@@ -228,7 +240,8 @@ public final class KubernetesFilter implements Filter, AutoCloseable {
         }
         Resolved r = state.resolved;
         if (r == null || r.entry() != e) {
-            r = new Resolved(e, e.pod().metadata(state.ref, config.labels(), config.annotations()),
+            r = new Resolved(e, e.pod().metadata(state.ref, config.labels(), config.annotations(),
+                    config.ownerReferences()),
                     KubeProps.from(e.pod().annotations(), state.ref, config.k8sLoggingParser(), config.k8sLoggingExclude(),
                             parsers));
             state.resolved = r;

@@ -110,4 +110,73 @@ class KubernetesConfigTest {
                 .hasMessageStartingWith("test.conf:5: [FILTER] kubernetes: unknown key 'Merge_Logs' (did you mean "
                         + "'Merge_Log'?)");
     }
+
+    /** The warnings binding a kubernetes section with these keys gives. */
+    private static List<String> warnings(String... keyValues) {
+        List<ConfigEntry> entries = new ArrayList<>();
+        entries.add(new ConfigEntry("Name", "kubernetes", new SourceLocation("test.conf", 4)));
+        for (int i = 0; i < keyValues.length; i += 2) {
+            entries.add(new ConfigEntry(keyValues[i], keyValues[i + 1], new SourceLocation("test.conf", 5 + i / 2)));
+        }
+        return KubernetesConfig.OPTIONS.bind(new ConfigSection("FILTER", new SourceLocation("test.conf", 3), entries))
+                .warnings();
+    }
+
+    @Test
+    void fluentBitsOtherKeysAtTheirDefaultsAreAcceptedSilently() {
+        String[] defaults = {"Use_Journal", "Off", "Cache_Use_Docker_Id", "Off", "Use_Tag_For_Meta", "Off",
+                "Owner_References", "Off", "Namespace_Labels", "Off", "Namespace_Annotations", "Off",
+                "Namespace_Metadata_Only", "Off", "Kube_Meta_Namespace_Cache_TTL", "15m", "tls.verify_hostname", "Off",
+                "aws_use_pod_association", "false", "use_pod_association", "false"};
+        assertThat(warnings(defaults)).isEmpty();
+        KubernetesConfig c = config(defaults);
+        assertThat(c.ownerReferences()).isFalse();
+        assertThat(c.cacheUseDockerId()).isFalse();
+        assertThat(c.useTagForMeta()).isFalse();
+        assertThat(c.tlsVerifyHostname()).isFalse();
+        assertThat(config().tlsVerifyHostname()).isTrue();
+        KubernetesConfig on = config("Owner_References", "On", "Cache_Use_Docker_Id", "On", "Use_Tag_For_Meta", "On",
+                "tls.verify_hostname", "On");
+        assertThat(on.ownerReferences()).isTrue();
+        assertThat(on.cacheUseDockerId()).isTrue();
+        assertThat(on.useTagForMeta()).isTrue();
+        assertThat(on.tlsVerifyHostname()).isTrue();
+    }
+
+    @Test
+    void switchesFerryHasNotImplementedAreRefusedOnSayingWhy() {
+        String namespace = "it adds the pod's metadata only, not the namespace's (kubernetes_namespace)";
+        String aws = "it does not ask the CloudWatch agent for pods' services (the aws_entity_* keys)";
+        List<List<String>> cases = List.of(
+                List.of("Use_Journal", "it takes the pod from the tag of container log files (Kube_Tag_Prefix), not "
+                        + "from the CONTAINER_NAME of journald records"),
+                List.of("Namespace_Labels", namespace), List.of("Namespace_Annotations", namespace),
+                List.of("Namespace_Metadata_Only", namespace), List.of("aws_use_pod_association", aws),
+                List.of("use_pod_association", aws));
+        for (List<String> c : cases) {
+            assertThatThrownBy(() -> config("Labels", "On", c.get(0), "On"))
+                    .isInstanceOf(ConfigException.class)
+                    .hasMessage("test.conf:6: [FILTER] kubernetes: " + c.get(0) + " On is not supported yet by "
+                            + "ferry's kubernetes filter; " + c.get(1) + ". Remove the key or set it Off");
+        }
+    }
+
+    @Test
+    void kubeMetaPreloadCacheDirIsRefusedSayingWhy() {
+        assertThatThrownBy(() -> config("Kube_Meta_Preload_Cache_Dir", "/var/lib/meta"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("test.conf:5: [FILTER] kubernetes: Kube_Meta_Preload_Cache_Dir is not supported yet by "
+                        + "ferry's kubernetes filter; it reads no metadata files and asks the API server (Kube_URL) "
+                        + "for each pod. Remove the key");
+    }
+
+    @Test
+    void awsPodAssociationSettingsAreAcceptedWithAWarning() {
+        assertThat(warnings("aws_pod_association_host", "cloudwatch-agent.amazon-cloudwatch", "set_platform", "eks"))
+                .containsExactly(
+                        "test.conf:5: [FILTER] kubernetes: key 'aws_pod_association_host' has no effect in ferry (it "
+                                + "is used only with aws_use_pod_association On, which ferry does not support)",
+                        "test.conf:6: [FILTER] kubernetes: key 'set_platform' has no effect in ferry (it is used only "
+                                + "with aws_use_pod_association On, which ferry does not support)");
+    }
 }

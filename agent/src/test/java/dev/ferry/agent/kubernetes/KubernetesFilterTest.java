@@ -371,4 +371,60 @@ class KubernetesFilterTest {
         assertThat(filtered(f, "anything", "{\"log\":\"x\"}")).matches("\\{\"log\":\"x\",\"kubernetes\":\\{\"dummy\":\"\\w{3} \\w{3} [ \\d]\\d \\d\\d:\\d\\d:\\d\\d \\d{4}\"}}");
         assertThat(api.requests()).isEqualTo(before);
     }
+
+    @Test
+    void ownerReferencesOnAddsThePodsOwnerReferencesAfterItsAnnotations(@TempDir Path dir) throws Exception {
+        KubernetesFilter f = filter(dir, "Owner_References", "On", "Labels", "Off");
+        assertThat(filtered(f, TAG, "{\"log\":\"x\"}")).contains("\"annotations\":{\"kubectl.kubernetes.io/restartedAt\":"
+                + "\"2026-11-30T09:12:44Z\",\"prometheus.io/scrape\":\"true\"},\"ownerReferences\":[{\"apiVersion\":\"apps/v1\","
+                + "\"blockOwnerDeletion\":true,\"controller\":true,\"kind\":\"ReplicaSet\",\"name\":\"erlmcp-7d9f8b6c5\","
+                + "\"uid\":\"0b7f3c2e-5a41-4d8e-9a7b-1c2d3e4f5a6b\"}],\"host\":\"worker-node-3\"");
+        // Off (the default): left out, as in Fluent Bit
+        assertThat(filtered(filter(dir), TAG, "{\"log\":\"x\"}")).doesNotContain("ownerReferences");
+    }
+
+    @Test
+    void cacheUseDockerIdOnAsksAgainForAContainerIdNotSeenBefore(@TempDir Path dir) throws Exception {
+        String path = "/api/v1/namespaces/monitoring/pods/" + POD;
+        String shipperTag = "kube.var.log.containers." + POD + "_" + NS + "_log-shipper-" + SHIPPER_ID + ".log";
+        KubernetesFilter on = filter(dir, "Cache_Use_Docker_Id", "On");
+        int before = api.requests(path);
+        for (int i = 0; i < 10; i++) {
+            assertThat(filtered(on, TAG, "{\"log\":\"x\"}")).contains("\"pod_id\":");
+            assertThat(filtered(on, shipperTag, "{\"log\":\"x\"}")).contains("\"pod_id\":");
+        }
+        assertThat(api.requests(path) - before).isEqualTo(2);
+        KubernetesFilter off = filter(dir, "Cache_Use_Docker_Id", "Off");
+        before = api.requests(path);
+        for (int i = 0; i < 10; i++) {
+            filtered(off, TAG, "{\"log\":\"x\"}");
+            filtered(off, shipperTag, "{\"log\":\"x\"}");
+        }
+        assertThat(api.requests(path) - before).isEqualTo(1);
+    }
+
+    @Test
+    void useTagForMetaAddsWhatTheTagNamesWithoutAskingTheApiServer(@TempDir Path dir) throws Exception {
+        int before = api.requests();
+        // no CA file and no token: Use_Tag_For_Meta needs neither
+        KubernetesFilter f = filter(dir, "Use_Tag_For_Meta", "On", "Kube_CA_File", dir.resolve("none.crt").toString());
+        assertThat(filtered(f, TAG, "{\"log\":\"x\"}")).isEqualTo("{\"log\":\"x\",\"kubernetes\":{\"pod_name\":\"" + POD
+                + "\",\"namespace_name\":\"monitoring\",\"container_name\":\"erlmcp\",\"docker_id\":\"" + ERLMCP_ID + "\"}}");
+        assertThat(filtered(f, "kube.var.log.other.log", "{\"log\":\"x\"}")).isEqualTo("{\"log\":\"x\"}");
+        assertThat(f.recordsWithoutPod()).isEqualTo(1);
+        assertThat(api.requests()).isEqualTo(before);
+    }
+
+    @Test
+    void tlsVerifyHostnameOffChecksTheCaButNotTheName(@TempDir Path dir) throws Exception {
+        // the API server's certificate is for 127.0.0.1 and kubernetes.default.svc, signed by apiserver.crt
+        KubernetesFilter off = filter(dir, "tls.vhost", "other.example", "tls.verify_hostname", "Off");
+        assertThat(filtered(off, TAG, "{\"log\":\"x\"}")).contains("\"pod_id\":");
+        KubernetesFilter on = filter(dir, "tls.vhost", "other.example");
+        String logs = TestLogs.of(() -> assertThat(filtered(on, TAG, "{\"log\":\"x\"}")).isEqualTo("{\"log\":\"x\"}"));
+        assertThat(logs).contains(" status=0 reason=\"TLS handshake failed");
+        KubernetesFilter otherCa = filter(dir, "tls.verify_hostname", "Off", "Kube_CA_File",
+                certs.resolve("other.crt").toString());
+        assertThat(filtered(otherCa, TAG, "{\"log\":\"x\"}")).isEqualTo("{\"log\":\"x\"}");
+    }
 }

@@ -86,6 +86,14 @@ class EsConfigTest {
         assertThat(c.gzip()).isFalse();
         assertThat(c.tls().enabled()).isFalse();
         assertThat(c.tls().verify()).isTrue();
+        assertThat(c.tls().verifyHostname()).isTrue();
+    }
+
+    @Test
+    void tlsVerifyHostnameIsFluentBitsKey() {
+        // Fluent Bit's output key (flb_output.c); Off checks the certificate's CA but not its host name
+        assertThat(config("tls", "on", "tls.verify_hostname", "off").tls().verifyHostname()).isFalse();
+        assertThat(config("tls", "on", "tls.verify_hostname", "on").tls().verifyHostname()).isTrue();
     }
 
     @Test
