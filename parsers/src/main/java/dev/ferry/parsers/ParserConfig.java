@@ -10,6 +10,7 @@ import dev.ferry.pipeline.config.OptionSpec;
 import dev.ferry.pipeline.config.OptionTable;
 import dev.ferry.pipeline.config.Options;
 import java.time.Clock;
+import java.time.ZoneId;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -38,10 +39,16 @@ import java.util.regex.PatternSyntaxException;
  * @param timeStrict {@code Time_Strict}
  * @param types {@code Types}: value types by key
  * @param skipEmptyValues {@code Skip_Empty_Values}
+ * @param timeSystemTimezone {@code Time_System_Timezone}: {@code Time_Format} times without a zone are in the
+ *     system's time zone (daylight saving included) instead of at {@code Time_Offset}, which it overrides, as in
+ *     Fluent Bit (flb_parser.c)
+ * @param logfmtNoBareKeys {@code Logfmt_No_Bare_Keys}: a logfmt line with a key without {@code =} does not
+ *     parse (it is kept whole with the reason, as every line a parser rejects)
  */
 public record ParserConfig(
         String name, Format format, RubyRegex regex, String timeKey, TimeFormat timeFormat, boolean timeKeep,
-        int timeOffsetSeconds, boolean timeStrict, Map<String, FieldType> types, boolean skipEmptyValues) {
+        int timeOffsetSeconds, boolean timeStrict, Map<String, FieldType> types, boolean skipEmptyValues,
+        boolean timeSystemTimezone, boolean logfmtNoBareKeys) {
 
     /** The {@code Format} values. */
     public enum Format {
@@ -72,6 +79,10 @@ public record ParserConfig(
             OptionSpec.string("Types", "value types by key, space-separated key:type with type string, integer, "
                     + "float, bool or hex"),
             OptionSpec.bool("Skip_Empty_Values", true, "leave out fields whose value is empty (regex, ltsv)"),
+            OptionSpec.bool("Time_System_Timezone", false, "read Time_Format times without a zone in the system's "
+                    + "time zone, daylight saving included (overrides Time_Offset)"),
+            OptionSpec.bool("Logfmt_No_Bare_Keys", false, "for Format logfmt: a line with a key without a value "
+                    + "(no '=') does not parse"),
             OptionSpec.ignoredOption("Decode_Field", "decoders are not supported; decode with a filter"),
             OptionSpec.ignoredOption("Decode_Field_As", "decoders are not supported; decode with a filter")));
 
@@ -91,6 +102,14 @@ public record ParserConfig(
 
     /** As {@link #from(Options)}, with the clock formats without a year take the current year from. */
     public static ParserConfig from(Options o, Clock clock) {
+        return from(o, clock, ZoneId.systemDefault());
+    }
+
+    /**
+     * As {@link #from(Options, Clock)}, with {@code systemZone} as the system's time zone
+     * ({@code Time_System_Timezone}).
+     */
+    public static ParserConfig from(Options o, Clock clock, ZoneId systemZone) {
         String name = o.string("Name");
         Format format = Format.valueOf(o.string("Format").toUpperCase(Locale.ROOT));
         RubyRegex regex = null;
@@ -123,7 +142,8 @@ public record ParserConfig(
         TimeFormat timeFormat = null;
         if (o.isSet("Time_Format")) {
             try {
-                timeFormat = TimeFormat.compile(o.string("Time_Format"), offset, strict, clock);
+                timeFormat = TimeFormat.compile(o.string("Time_Format"), offset, strict, clock,
+                        o.bool("Time_System_Timezone") ? systemZone : null);
             } catch (IllegalArgumentException e) {
                 throw o.error("Time_Format", e.getMessage());
             }
@@ -136,7 +156,7 @@ public record ParserConfig(
             throw o.error("Types", e.getMessage());
         }
         return new ParserConfig(name, format, regex, timeKey, timeFormat, o.bool("Time_Keep"), offset, strict, types,
-                o.bool("Skip_Empty_Values"));
+                o.bool("Skip_Empty_Values"), o.bool("Time_System_Timezone"), o.bool("Logfmt_No_Bare_Keys"));
     }
 
     /** How the parser reads the record time, or null if it reads none (or, for json, auto-detects it). */

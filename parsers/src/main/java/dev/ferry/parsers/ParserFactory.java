@@ -24,7 +24,7 @@ public final class ParserFactory {
         return switch (c.format()) {
             case JSON -> new JsonParser(c.name(), c.timeField());
             case REGEX -> new RegexParser(c.name(), c.regex(), c.types(), c.timeField(), c.skipEmptyValues());
-            case LOGFMT -> new LogfmtParser(c.name(), c.types(), c.timeField());
+            case LOGFMT -> new LogfmtParser(c.name(), c.types(), c.timeField(), c.logfmtNoBareKeys());
             case LTSV -> new LtsvParser(c.name(), c.types(), c.timeField(), c.skipEmptyValues());
             case ERLMCP -> new ErlmcpTextParser(c.name());
             case ERLANG_REPORT -> new ErlangReportParser(c.name(), c.timeOffsetSeconds());

@@ -36,6 +36,33 @@ class ParserConfigTest {
     }
 
     @Test
+    void timeSystemTimezoneReadsTimesWithoutAZoneInTheSystemZone() {
+        ConfigSection s = section("Name", "nginx_error", "Format", "regex", "Regex", "^(?<time>[^ ]+ [^ ]+) (?<m>.*)$",
+                "Time_Key", "time", "Time_Format", "%Y/%m/%d %H:%M:%S", "Time_Offset", "+0500",
+                "Time_System_Timezone", "true");
+        ParserConfig c = ParserConfig.from(ParserConfig.OPTIONS.bind(s), java.time.Clock.systemUTC(),
+                java.time.ZoneId.of("America/New_York"));
+        assertThat(c.timeSystemTimezone()).isTrue();
+        LogRecord winter = record("2024/01/15 12:00:00 upstream timed out");
+        assertThat(ParserFactory.create(c).parse(winter)).isTrue();
+        assertThat(winter.timeNanos()).isEqualTo(nanos("2024-01-15T17:00:00Z"));
+        LogRecord summer = record("2024/07/15 12:00:00 upstream timed out");
+        assertThat(ParserFactory.create(c).parse(summer)).isTrue();
+        assertThat(summer.timeNanos()).isEqualTo(nanos("2024-07-15T16:00:00Z"));
+        assertThat(config("Name", "n", "Format", "json").timeSystemTimezone()).isFalse();
+    }
+
+    @Test
+    void logfmtNoBareKeysRejectsALineWithAKeyAlone() {
+        Parser p = ParserFactory.create(config("Name", "strict", "Format", "logfmt", "Logfmt_No_Bare_Keys", "true"));
+        LogRecord r = record("key1=val1 key2=val2 key3");
+        assertThat(p.parse(r)).isFalse();
+        assertThat(r.parseError()).isEqualTo("key 'key3' has no value and Logfmt_No_Bare_Keys is on (parser strict)");
+        LogRecord ok = record("key1=val1 key2=val2 key3");
+        assertThat(ParserFactory.create(config("Name", "lf", "Format", "logfmt")).parse(ok)).isTrue();
+    }
+
+    @Test
     void readsEveryOption() {
         ParserConfig c = config("Name", "app", "Format", "regex", "Regex", "^(?<time>\\S+) (?<n>\\d+)$",
                 "Time_Key", "time", "Time_Format", "%Y-%m-%dT%H:%M:%S", "Time_Keep", "on", "Time_Offset", "-05:00",

@@ -22,6 +22,9 @@ import java.util.Map;
  * (Fluent Bit's logfmt keeps empty values).
  *
  * <p>A line with no pair at all: false, with {@code parseError("no key=value pairs in line (parser NAME)")}.
+ * With {@code Logfmt_No_Bare_Keys}, a line with a key alone (no {@code =}; {@code key=} is fine) is false
+ * too, with {@code parseError("key 'KEY' has no value and Logfmt_No_Bare_Keys is on (parser NAME)")}, as
+ * Fluent Bit's parser then does not parse the line.
  *
  * <p>Stateless and thread-safe.
  */
@@ -31,12 +34,19 @@ public final class LogfmtParser implements Parser {
     private final Map<String, FieldType> types;
     private final TimeField time;
     private final String noPairs;
+    private final boolean noBareKeys;
 
     public LogfmtParser(String name, Map<String, FieldType> types, TimeField time) {
+        this(name, types, time, false);
+    }
+
+    /** @param noBareKeys {@code Logfmt_No_Bare_Keys}: a key without {@code =} fails the line */
+    public LogfmtParser(String name, Map<String, FieldType> types, TimeField time, boolean noBareKeys) {
         this.name = name;
         this.types = Map.copyOf(types);
         this.time = time;
         this.noPairs = "no key=value pairs in line (parser " + name + ")";
+        this.noBareKeys = noBareKeys;
     }
 
     @Override
@@ -65,6 +75,12 @@ public final class LogfmtParser implements Parser {
             String key = new String(s, keyStart, i - keyStart, StandardCharsets.UTF_8);
             pairs++;
             if (i >= end || s[i] != '=') {
+                if (noBareKeys) {
+                    f.clear();
+                    record.parseError("key '" + key + "' has no value and Logfmt_No_Bare_Keys is on (parser "
+                            + name + ")");
+                    return false;
+                }
                 f.append(key, null);
                 continue;
             }

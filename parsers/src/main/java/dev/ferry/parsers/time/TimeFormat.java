@@ -2,6 +2,9 @@ package dev.ferry.parsers.time;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.zone.ZoneRules;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -24,7 +27,8 @@ import java.util.List;
  *
  * <p>As in Fluent Bit: text after the last directive is ignored (so {@code %Y-%m-%dT%H:%M:%S.%L}
  * reads docker's {@code ...123456789Z}); a format without a zone ({@code %z}, {@code %Z}, {@code %s})
- * is read at the {@code Time_Offset}; a format without a year takes the current year (UTC) and, if it
+ * is read at the {@code Time_Offset}, or with {@code Time_System_Timezone} in the local time zone (its offset
+ * at that date, daylight saving included, as Fluent Bit's mktime() does); a format without a year takes the current year (UTC) and, if it
  * has no month and day either, today's date (a format with a year but no date reads January 1). With {@code Time_Strict} off, a value that stops matching
  * part-way is read from the fields matched so far, as Fluent Bit does; with it on (the default) it is
  * no time at all.
@@ -73,10 +77,13 @@ public final class TimeFormat {
     private final boolean hasYear;
     private final boolean hasDate;
     private final Clock clock;
+    /** The local zone's rules for times without a zone ({@code Time_System_Timezone}), or null for the offset. */
+    private final ZoneRules localZone;
 
     private TimeFormat(String pattern, int[] codes, byte[][] literals, int defaultOffsetSeconds, boolean strict,
-            Clock clock) {
+            Clock clock, ZoneRules localZone) {
         this.pattern = pattern;
+        this.localZone = localZone;
         this.codes = codes;
         this.literals = literals;
         this.defaultOffsetSeconds = defaultOffsetSeconds;
@@ -110,6 +117,17 @@ public final class TimeFormat {
      * @throws IllegalArgumentException naming the first unsupported directive
      */
     public static TimeFormat compile(String format, int defaultOffsetSeconds, boolean strict, Clock clock) {
+        return compile(format, defaultOffsetSeconds, strict, clock, null);
+    }
+
+    /**
+     * Compiles a {@code Time_Format} whose times without a zone are in {@code localZone}
+     * ({@code Time_System_Timezone}), or, when it is null, at {@code defaultOffsetSeconds}.
+     *
+     * @throws IllegalArgumentException naming the first unsupported directive
+     */
+    public static TimeFormat compile(String format, int defaultOffsetSeconds, boolean strict, Clock clock,
+            ZoneId localZone) {
         if (format.isEmpty()) {
             throw new IllegalArgumentException("Time_Format is empty");
         }
@@ -119,7 +137,8 @@ public final class TimeFormat {
         emit(format, expand(format), codes, lits, lit);
         flush(lit, codes, lits);
         int[] c = codes.stream().mapToInt(Integer::intValue).toArray();
-        return new TimeFormat(format, c, lits.toArray(new byte[0][]), defaultOffsetSeconds, strict, clock);
+        return new TimeFormat(format, c, lits.toArray(new byte[0][]), defaultOffsetSeconds, strict, clock,
+                localZone == null ? null : localZone.getRules());
     }
 
     /**
@@ -172,6 +191,7 @@ public final class TimeFormat {
         int second = 0;
         int nanos = 0;
         int offset = defaultOffsetSeconds;
+        boolean zoned = false;
         long epoch = Long.MIN_VALUE;
         int step = 0;
         long r;
@@ -244,6 +264,7 @@ public final class TimeFormat {
                 case ZONE -> {
                     if (i < end && (s[i] == 'Z' || s[i] == 'z')) {
                         offset = 0;
+                        zoned = true;
                         i++;
                         break;
                     }
@@ -253,6 +274,7 @@ public final class TimeFormat {
                         break steps;
                     }
                     offset = z;
+                    zoned = true;
                     i = zEnd;
                 }
                 case ZONE_NAME -> {
@@ -264,6 +286,7 @@ public final class TimeFormat {
                         break steps;
                     }
                     offset = 0;
+                    zoned = true;
                 }
                 case MONTH_NAME -> {
                     int m = name(s, i, end, MONTHS);
@@ -334,6 +357,16 @@ public final class TimeFormat {
         if (year == Long.MIN_VALUE) {
             return NO_TIME;
         }
+        if (!zoned && localZone != null) {
+            long asUtc = civilNanos(year, month, day, yday, hour, minute, second, nanos, 0);
+            return asUtc == NO_TIME ? NO_TIME : inLocalZone(asUtc);
+        }
+        return civilNanos(year, month, day, yday, hour, minute, second, nanos, offset);
+    }
+
+    /** The civil time read, at {@code offset} seconds east of UTC, in nanoseconds; {@link #NO_TIME} if invalid. */
+    private static long civilNanos(long year, int month, int day, int yday, int hour, int minute, int second, int nanos,
+            int offset) {
         if (yday >= 0 && month < 0) {
             if (yday < 1 || yday > (Civil.isLeap(year) ? 366 : 365) || hour > 23 || minute > 59 || second > 60) {
                 return NO_TIME;
@@ -343,6 +376,18 @@ public final class TimeFormat {
             return Civil.secondsToNanos(sec, nanos);
         }
         return Civil.toNanos(year, month < 0 ? 1 : month, day < 0 ? 1 : day, hour, minute, second, nanos, offset);
+    }
+
+    /**
+     * {@code localAsUtc} (a civil time read as if at UTC) in the local zone: minus the zone's offset at that
+     * moment, found in two steps (the offset at the time read as UTC, then at the time it gives). A time in a
+     * daylight-saving gap or overlap gets one of the two offsets around the change, as with mktime().
+     */
+    private long inLocalZone(long localAsUtc) {
+        long localSeconds = Math.floorDiv(localAsUtc, 1_000_000_000L);
+        int guess = localZone.getOffset(Instant.ofEpochSecond(localSeconds)).getTotalSeconds();
+        int offset = localZone.getOffset(Instant.ofEpochSecond(localSeconds - guess)).getTotalSeconds();
+        return localAsUtc - offset * 1_000_000_000L;
     }
 
     @Override

@@ -37,4 +37,17 @@ class LogfmtParserTest {
         assertThat(new LogfmtParser("lf", Map.of(), null).parse(r)).isFalse();
         assertThat(r.parseError()).isEqualTo("no key=value pairs in line (parser lf)");
     }
+
+    @Test
+    void withNoBareKeysALineWithAKeyAloneDoesNotParse() {
+        LogfmtParser strict = new LogfmtParser("lf", Map.of(), null, true);
+        LogRecord bare = record("level=info msg=hi flag");
+        assertThat(strict.parse(bare)).isFalse();
+        assertThat(bare.parseError()).isEqualTo("key 'flag' has no value and Logfmt_No_Bare_Keys is on (parser lf)");
+        assertThat(json(bare)).isEqualTo("{}");
+        // key= has a value (empty), as in Fluent Bit
+        LogRecord empty = record("level=info empty=");
+        assertThat(strict.parse(empty)).isTrue();
+        assertThat(json(empty)).isEqualTo("{\"level\":\"info\",\"empty\":null}");
+    }
 }

@@ -82,6 +82,21 @@ class TimeFormatTest {
     }
 
     @Test
+    void timesWithoutAZoneAreInTheLocalZoneWithDaylightSaving() {
+        // Time_System_Timezone: the local zone's offset at that date; Time_Offset (+0500 here) is not used
+        TimeFormat local = TimeFormat.compile("%Y-%m-%d %H:%M:%S", TimeFormat.parseOffset("+0500"), true, JUNE_2024,
+                java.time.ZoneId.of("Europe/Berlin"));
+        assertThat(local.parse("2024-01-15 12:00:00")).isEqualTo(nanos("2024-01-15T11:00:00Z"));
+        assertThat(local.parse("2024-07-15 12:00:00")).isEqualTo(nanos("2024-07-15T10:00:00Z"));
+        assertThat(local.parse("2024-02-30 12:00:00")).isEqualTo(TimeFormat.NO_TIME);
+        // a time with its own zone keeps it
+        TimeFormat zoned = TimeFormat.compile("%Y-%m-%d %H:%M:%S %z", 0, true, JUNE_2024,
+                java.time.ZoneId.of("Europe/Berlin"));
+        assertThat(zoned.parse("2024-07-15 12:00:00 +0000")).isEqualTo(nanos("2024-07-15T12:00:00Z"));
+        assertThat(zoned.parse("2024-07-15 12:00:00 Z")).isEqualTo(nanos("2024-07-15T12:00:00Z"));
+    }
+
+    @Test
     void readsWhatMatchedWhenNotStrict() {
         TimeFormat lenient = TimeFormat.compile("%Y-%m-%d %H:%M:%S", 0, false, JUNE_2024);
         assertThat(lenient.parse("2024-01-01 10:xx")).isEqualTo(nanos("2024-01-01T10:00:00Z"));
