@@ -3,7 +3,6 @@ package dev.ferry.agent.kubernetes;
 import dev.ferry.parsers.text.RubyRegex;
 import java.util.Collections;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 
@@ -73,16 +72,7 @@ final class KubeTagParser {
 
     /** The value of the first group named {@code name} that matched something non-empty, as Fluent Bit takes it. */
     private String group(Matcher m, String name) {
-        List<String> names = regex.names();
-        for (int i = 0; i < names.size(); i++) {
-            if (names.get(i).equals(name)) {
-                String v = m.group(regex.javaNames().get(i));
-                if (v != null && !v.isEmpty()) {
-                    return v;
-                }
-            }
-        }
-        return null;
+        return regex.group(m, name);
     }
 
     /** Why {@code tag} yields no pod, for the log line. */

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 
@@ -29,6 +30,23 @@ public record RubyRegex(String source, Pattern pattern, List<String> names, List
     public RubyRegex {
         names = List.copyOf(names);
         javaNames = List.copyOf(javaNames);
+    }
+
+    /**
+     * What the first group named {@code name} (as configured) matched in {@code m}, skipping groups that matched
+     * nothing or the empty string, as Fluent Bit's regex callbacks (flb_regex_parse) leave those out; null when
+     * none did, or there is no such group.
+     */
+    public String group(Matcher m, String name) {
+        for (int i = 0; i < names.size(); i++) {
+            if (names.get(i).equals(name)) {
+                String v = m.group(javaNames.get(i));
+                if (v != null && !v.isEmpty()) {
+                    return v;
+                }
+            }
+        }
+        return null;
     }
 
     /**

@@ -62,6 +62,7 @@ public final class ReplayInput implements Input {
 
     private final List<Path> sources;
     private final TailConfig config;
+    private final TailTag tagging;
     private final String name;
     private final LineDecoder decoder;
     private final MultilineParserConfig multiline;
@@ -86,6 +87,7 @@ public final class ReplayInput implements Input {
                        MultilineParserConfig multiline, ReplayProgress progress) {
         this.sources = List.copyOf(sources);
         this.config = config;
+        this.tagging = config.tagging(name);
         this.name = name;
         this.decoder = decoder;
         this.multiline = multiline;
@@ -227,7 +229,14 @@ public final class ReplayInput implements Input {
     private void replay(Path source, ArchiveWalker.Member member, SegmentReader reader)
             throws IOException, InterruptedException {
         String path = "/" + member.name();
-        String tag = TailTag.expand(config.tagOr(name), activePath(member));
+        String tag = tagging.of(activePath(member));
+        if (tag == null) {
+            counters.failedFiles.increment();
+            LOG.error("Tag_Regex is not found in a file's path, so its records would have no tag; it is skipped, as the "
+                    + "tail does not read such a file. source={} file={} tag_regex={}", source, member.name(),
+                    tagging.regex().source());
+            return;
+        }
         LineBuffer lines = new LineBuffer(path, config.skipLongLines(), config.bufferChunkSize(),
                 config.bufferMaxSize(), 0);
         // The origin id comes from the data's first bytes, as the tail takes it from the file's head:

@@ -39,7 +39,7 @@ final class RotationHandler {
 
     private final TailInput input;
     private final TailConfig config;
-    private final String tag;
+    private final TailTag tag;
     private final TailCounters counters;
     private final FileDiscovery discovery;
     private final SiblingTracker siblings;
@@ -56,7 +56,7 @@ final class RotationHandler {
      * @param saved DB entries not matched to a file yet (entries matched here are taken out)
      * @param dbDirty set when something the DB holds changed
      */
-    RotationHandler(TailInput input, String tag, FileDiscovery discovery, SiblingTracker siblings,
+    RotationHandler(TailInput input, TailTag tag, FileDiscovery discovery, SiblingTracker siblings,
                     Map<FileKey, TailedFile> files, List<TailedFile> releasing, List<PositionDb.Entry> saved,
                     AtomicBoolean dbDirty) {
         this.input = input;
@@ -379,6 +379,12 @@ final class RotationHandler {
      * files of its family; returns null (logged) if it cannot be opened now.
      */
     private TailedFile openSegment(SiblingTracker.Found s, Path family, long offset, String id, String from) {
+        String familyTag = tag.of(family.toString());
+        if (familyTag == null) {
+            log.debug("Tag_Regex is not found in the path of a rotated segment's file; the segment is not read. "
+                    + "path={} file={}", s.path(), family);
+            return null;
+        }
         TailData data;
         long start;
         SegmentFormat format;
@@ -418,7 +424,7 @@ final class RotationHandler {
         byte[] head = s.head();
         TailedFile f = new TailedFile(input, s.path(), family, true, data,
                 new FileIdentity(s.key(), Fingerprint.of(head, head.length)), id,
-                TailTag.expand(tag, family.toString()), start, config.bufferChunkSize(), config.bufferMaxSize());
+                familyTag, start, config.bufferChunkSize(), config.bufferMaxSize());
         files.put(s.key(), f);
         siblings.enqueue(f);
         counters.segmentOpened();

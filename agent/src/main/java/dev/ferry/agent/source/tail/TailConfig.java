@@ -1,6 +1,7 @@
 package dev.ferry.agent.source.tail;
 
 import dev.ferry.agent.source.segment.RotatedSiblings;
+import dev.ferry.parsers.text.RubyRegex;
 import dev.ferry.pipeline.config.OptionSpec;
 import dev.ferry.pipeline.config.OptionTable;
 import dev.ferry.pipeline.config.Options;
@@ -46,13 +47,15 @@ import java.util.regex.PatternSyntaxException;
  * @param multilineParser the multiline parser's name, or null
  * @param rotatedPath which files in a watched file's directory are its rotated siblings
  *     ({@code Rotated_Path}), where its older data is looked for
+ * @param tagRegex the {@code Tag_Regex} whose named groups fill {@code <name>} in the tag, or null
+ *     (see {@link TailTag})
  */
 public record TailConfig(
         String name, List<String> paths, List<String> excludePaths, Duration refreshInterval,
         boolean readFromHead, Path db, DbSync dbSync, String tag, String pathKey, String offsetKey,
         int bufferChunkSize, int bufferMaxSize, boolean skipLongLines, long memBufLimit, String parser,
         boolean exitOnEof, Duration rotateWait, Duration ignoreOlder, boolean skipEmptyLines, String key,
-        String multilineParser, RotatedSiblings rotatedPath) {
+        String multilineParser, RotatedSiblings rotatedPath, RubyRegex tagRegex) {
 
     /** When the position DB is flushed to the disk (Fluent Bit's {@code DB.sync} values). */
     public enum DbSync {
@@ -75,7 +78,7 @@ public record TailConfig(
     public TailConfig withDb(Path file) {
         return new TailConfig(name, paths, excludePaths, refreshInterval, readFromHead, file, dbSync, tag, pathKey,
                 offsetKey, bufferChunkSize, bufferMaxSize, skipLongLines, memBufLimit, parser, exitOnEof, rotateWait,
-                ignoreOlder, skipEmptyLines, key, multilineParser, rotatedPath);
+                ignoreOlder, skipEmptyLines, key, multilineParser, rotatedPath, tagRegex);
     }
 
     private static final String MULTILINE_WHY = "the old multiline options are not supported; use multiline.parser";
@@ -97,7 +100,10 @@ public record TailConfig(
             OptionSpec.ignoredOption("DB.locking", "ferry's DB is a plain file owned by one input"),
             OptionSpec.ignoredOption("DB.journal_mode", "ferry's DB is a plain file replaced atomically"),
             OptionSpec.string("Tag", "the tag of the records; a * is replaced by the file's path with /"
-                    + " turned into ."),
+                    + " turned into . (with Tag_Regex: each <name> by that group of Tag_Regex)"),
+            OptionSpec.string("Tag_Regex", "a regex (Ruby syntax) searched for in each file's path; its named "
+                    + "groups fill <name> in Tag (_ for a group that matched nothing); a file whose path it is not "
+                    + "found in is not read"),
             OptionSpec.string("Path_Key", "key under which the file path is added to records"),
             OptionSpec.string("Offset_Key", "key under which the line's byte offset is added to records"),
             OptionSpec.size("Buffer_Chunk_Size", "32k", "first size of a file's read buffer"),
@@ -170,7 +176,30 @@ public record TailConfig(
                 blankToNull(o.string("Path_Key")), blankToNull(o.string("Offset_Key")), (int) chunk, (int) max,
                 o.bool("Skip_Long_Lines"), o.size("Mem_Buf_Limit"), blankToNull(o.string("Parser")),
                 o.bool("Exit_On_Eof"), o.duration("Rotate_Wait"), o.duration("Ignore_Older"),
-                o.bool("Skip_Empty_Lines"), key, multiline.isEmpty() ? null : multiline.get(0), rotatedPath(o));
+                o.bool("Skip_Empty_Lines"), key, multiline.isEmpty() ? null : multiline.get(0), rotatedPath(o),
+                tagRegex(o));
+    }
+
+    /** The compiled Tag_Regex, or null; a bad regex, or a Tag with an unclosed {@code <}, is an error. */
+    private static RubyRegex tagRegex(Options o) {
+        String source = blankToNull(o.string("Tag_Regex"));
+        if (source == null) {
+            return null;
+        }
+        RubyRegex regex;
+        try {
+            regex = RubyRegex.compile(source);
+        } catch (PatternSyntaxException e) {
+            throw o.error("Tag_Regex", "invalid Tag_Regex: " + e.getDescription()
+                    + (e.getIndex() >= 0 ? " near index " + e.getIndex() : "") + " in '" + source + "'");
+        }
+        String tag = o.string("Tag");
+        int bad = tag == null ? -1 : TailTag.unclosedBracket(tag);
+        if (bad >= 0) {
+            throw o.error("Tag", "Tag '" + tag + "' has a '<' without its '>' at position " + bad + "; with Tag_Regex "
+                    + "each <name> is replaced by that group of the regex");
+        }
+        return regex;
     }
 
     private static RotatedSiblings rotatedPath(Options o) {
@@ -188,6 +217,11 @@ public record TailConfig(
     /** The tag to use: the configured one, or Fluent Bit's default, the input's instance name. */
     public String tagOr(String instanceName) {
         return tag != null ? tag : instanceName;
+    }
+
+    /** How the tag of each file's records is made ({@link #tagOr} and {@code Tag_Regex}). */
+    public TailTag tagging(String instanceName) {
+        return new TailTag(tagOr(instanceName), tagRegex);
     }
 
     private static void checkGlobs(Options o, String key, List<String> globs) {

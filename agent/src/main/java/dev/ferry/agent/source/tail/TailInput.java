@@ -109,7 +109,9 @@ public final class TailInput implements Input {
 
     private final TailConfig config;
     private final String instanceName;
-    private final String tag;
+    private final TailTag tag;
+    /** Matched files whose path Tag_Regex is not found in (not read); logged once per file per interval. */
+    private final RateLimitedLog untagged = new RateLimitedLog(600_000);
     private LinePublisher publisher;
     private final LineDecoder decoder;
     private final FileDiscovery discovery;
@@ -168,7 +170,7 @@ public final class TailInput implements Input {
         this.config = config;
         this.multiline = multiline;
         this.instanceName = instanceName;
-        this.tag = config.tagOr(instanceName);
+        this.tag = config.tagging(instanceName);
         this.decoder = decoder;
         this.discovery = new FileDiscovery(config.paths(), config.excludePaths(), config.ignoreOlder());
         this.db = config.db() == null ? null : new PositionDb(config.db(), config.dbSync());
@@ -649,6 +651,14 @@ public final class TailInput implements Input {
 
     /** Opens a file Path matches; returns whether it is read now. */
     private boolean open(Path p, FileKey key, boolean initial) {
+        String fileTag = tag.of(p.toString());
+        if (fileTag == null) {
+            if (untagged.allow(p.toString())) {
+                log.error("Tag_Regex is not found in the path of a matched file, so its records would have no tag; "
+                        + "the file is not read (as in Fluent Bit). path={} tag_regex={}", p, tag.regex().source());
+            }
+            return false;
+        }
         FileChannel ch;
         try {
             ch = FileChannel.open(p, StandardOpenOption.READ);
@@ -698,7 +708,7 @@ public final class TailInput implements Input {
                 from = "head";
             }
             TailedFile f = new TailedFile(this, p, p, false, new ChannelTailData(ch, p.toString()), identity, id,
-                    TailTag.expand(tag, p.toString()), startAt, config.bufferChunkSize(), config.bufferMaxSize());
+                    fileTag, startAt, config.bufferChunkSize(), config.bufferMaxSize());
             files.put(key, f);
             counters.fileOpened();
             dbDirty.set(true);

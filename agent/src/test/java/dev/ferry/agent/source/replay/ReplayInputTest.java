@@ -226,6 +226,21 @@ class ReplayInputTest {
     }
 
     @Test
+    void withTagRegexAMemberIsTaggedFromItsPathAndOneItIsNotFoundInIsSkippedAndCounted() throws Exception {
+        Path tar = dir.resolve("pods.tar");
+        try (TarArchiveOutputStream out = new TarArchiveOutputStream(Files.newOutputStream(tar))) {
+            TarMembers.add(out, "var/log/containers/web-1_shop_nginx.log", latin1("GET /\n"));
+            TarMembers.add(out, "var/log/containers/notes.txt", latin1("not a container\n"));
+        }
+        Recorder r = new Recorder();
+        ReplayInput in = replay(r, config(with("Tag", "kube.<namespace_name>.<pod_name>.<container_name>",
+                "Tag_Regex", "(?<pod_name>[^_/]+)_(?<namespace_name>[^_]+)_(?<container_name>[^_]+)\\.log$")), tar);
+        assertThat(r.records()).extracting(Rec::bytes, Rec::tag).containsExactly(
+                org.assertj.core.groups.Tuple.tuple("GET /", "kube.shop.web-1.nginx"));
+        assertThat(in.counters().failedFiles()).isEqualTo(1);
+    }
+
+    @Test
     void theCutOffLastLineOfATruncatedGzipIsCountedNotShipped() throws Exception {
         StringBuilder text = new StringBuilder();
         for (int i = 0; i < 3000; i++) {

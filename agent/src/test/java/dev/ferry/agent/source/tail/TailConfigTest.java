@@ -151,4 +151,20 @@ class TailConfigTest {
                 .isInstanceOf(ConfigException.class)
                 .hasMessageStartingWith("test.conf:1: [INPUT] tail: missing required key 'Path' (");
     }
+
+    @Test
+    void tagRegexIsCompiledAndABadOneIsAnError() {
+        TailConfig c = config("Path", "/var/log/containers/*.log", "Tag", "kube.<namespace_name>.<pod_name>",
+                "Tag_Regex", "(?<pod_name>[^_/]+)_(?<namespace_name>[^_]+)_");
+        assertThat(c.tagRegex().names()).containsExactly("pod_name", "namespace_name");
+        assertThat(c.tagging("tail.0").of("/var/log/containers/web_shop_x.log")).isEqualTo("kube.shop.web");
+        assertThat(config("Path", "/x.log").tagRegex()).isNull();
+        assertThatThrownBy(() -> config("Path", "/x.log", "Tag_Regex", "(?<a>x"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("test.conf:4: [INPUT] tail: invalid Tag_Regex: ");
+        assertThatThrownBy(() -> config("Path", "/x.log", "Tag", "kube.<a", "Tag_Regex", "(?<a>x)"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("test.conf:4: [INPUT] tail: Tag 'kube.<a' has a '<' without its '>' at position 5; with "
+                        + "Tag_Regex each <name> is replaced by that group of the regex");
+    }
 }

@@ -75,6 +75,27 @@ class TailInputTest {
     }
 
     @Test
+    void tagRegexTagsEachFileFromItsPathAndAFileItIsNotFoundInIsNotRead() throws Exception {
+        String id = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
+        Files.createDirectories(dir.resolve("containers"));
+        append(dir.resolve("containers/web-1_shop_nginx-" + id + ".log"), "GET /\nGET /cart\n");
+        append(dir.resolve("containers/notes.log"), "not a container\n");
+        RecordingPublisher pub = new RecordingPublisher(true);
+        String logs = dev.ferry.pipeline.TestLogs.of(() -> {
+            TailInput in = start(pub, "Path", glob("containers/*.log"), "Read_from_Head", "on", "Exit_On_Eof", "on",
+                    "Tag", "kube.<namespace_name>.<pod_name>.<container_name>",
+                    "Tag_Regex", "(?<pod_name>[a-z0-9-]+)_(?<namespace_name>[^_]+)_(?<container_name>.+)-"
+                            + "(?<docker_id>[a-z0-9]{64})\\.log$");
+            assertThat(in.drained()).succeedsWithin(10, TimeUnit.SECONDS);
+            assertThat(in.counters().filesOpened()).isEqualTo(1);
+        });
+        assertThat(pub.texts()).containsExactly("GET /", "GET /cart");
+        assertThat(pub.lines()).extracting(l -> l.tag()).containsOnly("kube.shop.web-1.nginx");
+        assertThat(logs).contains("Tag_Regex is not found in the path of a matched file, so its records would have "
+                + "no tag; the file is not read (as in Fluent Bit). path=" + dir.resolve("containers/notes.log"));
+    }
+
+    @Test
     void excludePathLeavesMatchingFilesAlone() throws IOException {
         append(dir.resolve("app.log"), "keep\n");
         append(dir.resolve("app.log.gz"), "drop\n");
