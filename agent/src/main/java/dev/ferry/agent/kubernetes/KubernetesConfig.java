@@ -161,7 +161,8 @@ public record KubernetesConfig(
                         + unsupported.getValue() + ". Remove the key or set it Off");
             }
         }
-        if (o.isSet("Kube_Meta_Preload_Cache_Dir")) {
+        String preloadDir = o.string("Kube_Meta_Preload_Cache_Dir");
+        if (preloadDir != null && !preloadDir.isBlank()) {
             throw o.error("Kube_Meta_Preload_Cache_Dir", "Kube_Meta_Preload_Cache_Dir is not supported yet by ferry's "
                     + "kubernetes filter; it reads no metadata files and asks the API server (Kube_URL) for each pod. "
                     + "Remove the key");

@@ -168,6 +168,9 @@ class KubernetesConfigTest {
                 .hasMessage("test.conf:5: [FILTER] kubernetes: Kube_Meta_Preload_Cache_Dir is not supported yet by "
                         + "ferry's kubernetes filter; it reads no metadata files and asks the API server (Kube_URL) "
                         + "for each pod. Remove the key");
+        // empty, as a template with an unset variable gives: no directory, as in Fluent Bit
+        assertThat(warnings("Kube_Meta_Preload_Cache_Dir", "")).isEmpty();
+        config("Kube_Meta_Preload_Cache_Dir", "");
     }
 
     @Test
