@@ -240,10 +240,11 @@ public final class Agent {
                 long deadLettered = outputs.stream().mapToLong(o -> o.output().deadLettered()).sum();
                 this.deadLettered = deadLettered;
                 LOG.info("ferry stopped. records_in={} spooled={} delivered={} dead_lettered={} parse_errors_kept_whole={} "
-                        + "dropped_by_filters={} unrouted={} stage_errors={} lost_in_spool={} drained={}",
+                        + "invalid_utf8_repaired={} dropped_by_filters={} unrouted={} stage_errors={} lost_in_spool={} "
+                        + "drained={}",
                         counters.published(), counters.spooled(), counters.delivered() - deadLettered, deadLettered,
-                        counters.parseErrors(), counters.dropped(), counters.unrouted(), counters.stageErrors(), lost,
-                        drained);
+                        counters.parseErrors(), counters.invalidUtf8Repaired(), counters.dropped(), counters.unrouted(),
+                        counters.stageErrors(), lost, drained);
             }
         }
         return drained;

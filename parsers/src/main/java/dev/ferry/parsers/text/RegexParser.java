@@ -20,7 +20,9 @@ import java.util.regex.Matcher;
  * read as a time it stays, and the record keeps its read time.
  *
  * <p>An ASCII line is matched through a byte view, so groups are spans of the line and nothing is
- * decoded; a line with other bytes is decoded as UTF-8 first and its groups are strings.
+ * decoded; a line with other bytes is decoded as UTF-8 first and its groups are strings. Bytes that are
+ * not valid UTF-8 become U+FFFD there and are noted in the fields ({@link RecordFields#decodeText}), so the
+ * ring counts and reports the record.
  *
  * <p>A line the pattern does not match: false, with
  * {@code parseError("line does not match regex of parser NAME")}.
@@ -80,7 +82,7 @@ public final class RegexParser implements Parser {
         RecordFields f = record.fields();
         State st = state.get();
         boolean ascii = AsciiChars.isAscii(line, len);
-        String decoded = ascii ? null : new String(line, 0, len, StandardCharsets.UTF_8);
+        String decoded = ascii ? null : f.decodeText(0, len);
         Matcher m = st.matcher.reset(ascii ? st.chars.reset(line, len) : decoded);
         if (!m.find()) {
             f.clear();

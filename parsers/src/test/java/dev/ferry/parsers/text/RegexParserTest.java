@@ -98,6 +98,21 @@ class RegexParserTest {
         LogRecord r = record("zoë says héllo wörld ✓");
         assertThat(p.parse(r)).isTrue();
         assertThat(json(r)).isEqualTo("{\"user\":\"zoë\",\"msg\":\"héllo\",\"rest\":\" wörld ✓\"}");
+        assertThat(r.fields().invalidUtf8()).isZero();
+    }
+
+    @Test
+    void notesTheInvalidUtf8BytesItsStringsHoldAsReplacementCharacters() {
+        RegexParser p = parser("^(?<level>[A-Z]+) (?<msg>.*)$", Map.of(), null, true);
+        // Latin-1 "café" and a stray byte: the groups are strings, so the record's writer cannot see the bytes
+        LogRecord r = record(new byte[] {'E', ' ', 'c', 'a', 'f', (byte) 0xE9, ' ', (byte) 0x80});
+        assertThat(p.parse(r)).isTrue();
+        assertThat(json(r)).isEqualTo("{\"level\":\"E\",\"msg\":\"caf\uFFFD \uFFFD\"}");
+        assertThat(r.fields().invalidUtf8()).isEqualTo(2);
+        // a line that does not match is kept whole by the caller, whose writer counts the bytes itself
+        LogRecord unmatched = record(new byte[] {'e', ' ', (byte) 0xE9});
+        assertThat(p.parse(unmatched)).isFalse();
+        assertThat(unmatched.fields().invalidUtf8()).isZero();
     }
 
     @Test

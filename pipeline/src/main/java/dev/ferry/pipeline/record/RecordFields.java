@@ -27,6 +27,10 @@ import java.util.Map;
  * the original bytes (the {@linkplain #rawPrefix() raw prefix}); fields after it are appended. So a
  * record that only had fields added is never rebuilt.
  *
+ * <p>Text bytes that are not valid UTF-8 are written, and read as strings, as U+FFFD (JSON must be
+ * UTF-8); the fields note how many there were ({@link #invalidUtf8()}), so the ring counts and reports the
+ * record instead of changing it silently. The check is the one the writer makes anyway, byte by byte.
+ *
  * <p>Not thread-safe: one ring stage owns the record at a time (the Disruptor's sequence barriers give
  * the hand-over its memory ordering).
  */
@@ -54,6 +58,12 @@ public final class RecordFields {
     // mayHave's last key and its quoted UTF-8 bytes.
     private String probeKey;
     private byte[] probeQuoted;
+    // Bytes of the line that were not valid UTF-8 and came out as U+FFFD (see invalidUtf8()): in the strings
+    // parsers decoded (each decodes a span once; added up), in text fields filters read, and in text fields
+    // written (the same fields are read and written again and again: the most at once).
+    private int invalidDecoded;
+    private int invalidRead;
+    private int invalidWritten;
 
     /** Points spans at {@code line}; called by {@link LogRecord} whenever its line changes. */
     void bind(byte[] line) {
@@ -67,6 +77,46 @@ public final class RecordFields {
         size = 0;
         objectStart = -1;
         rawPrefix = 0;
+        invalidDecoded = 0;
+        invalidRead = 0;
+        invalidWritten = 0;
+    }
+
+    /**
+     * How many bytes of the line were not valid UTF-8 and came out as U+FFFD: those in the strings a parser
+     * decoded ({@link #decodeText}), plus the most that one {@link #writeJson} or {@link #writeValue} replaced
+     * in text fields (or that reading text fields as strings replaced, for fields since removed); 0 when none,
+     * or when nothing was decoded, read or written yet. The same fields written once per output do not add
+     * up. The ring's last stage reads it once the record is written, to count and report the repair;
+     * {@link #clear} resets it.
+     */
+    public int invalidUtf8() {
+        return invalidDecoded + Math.max(invalidRead, invalidWritten);
+    }
+
+    /**
+     * Decodes the line's bytes {@code [start, start+len)} as UTF-8, for a parser that makes strings of them
+     * (each span once). Bytes that are not valid UTF-8 become U+FFFD and are counted in {@link #invalidUtf8()}.
+     */
+    public String decodeText(int start, int len) {
+        String s = JsonText.decodeText(raw, start, len);
+        invalidDecoded += replacedIn(s, start, len);
+        return s;
+    }
+
+    /** A text field's value as a string; invalid bytes become U+FFFD and are noted in {@link #invalidUtf8()}. */
+    private String readText(int i) {
+        String s = JsonText.decodeText(raw, starts[i], lengths[i]);
+        invalidRead = Math.max(invalidRead, replacedIn(s, starts[i], lengths[i]));
+        return s;
+    }
+
+    /** How many bytes of {@code raw[start, start+len)} are U+FFFD in {@code decoded}, their decoded string. */
+    private int replacedIn(String decoded, int start, int len) {
+        // Only bytes holding U+FFFD or invalid bytes decode to a string with U+FFFD in it, and only then are
+        // the bytes looked at again. The search is free for a string of Latin-1 characters (U+FFFD cannot be in
+        // one) and a vectorised intrinsic for the others, so valid text pays no second pass over its bytes.
+        return decoded.indexOf('\uFFFD') < 0 ? 0 : Utf8.invalidBytes(raw, start, start + len);
     }
 
     public int size() {
@@ -211,7 +261,7 @@ public final class RecordFields {
         split();
         return switch (forms[i]) {
             case RAW -> JsonValues.parse(raw, starts[i], lengths[i]);
-            case TEXT -> JsonText.decodeText(raw, starts[i], lengths[i]);
+            case TEXT -> readText(i);
             default -> values[i];
         };
     }
@@ -230,7 +280,7 @@ public final class RecordFields {
                 return JsonText.decodeText(raw, starts[i], lengths[i]);
             }
             case TEXT -> {
-                return JsonText.decodeText(raw, starts[i], lengths[i]);
+                return readText(i);
             }
             default -> {
                 Object v = values[i];
@@ -385,25 +435,35 @@ public final class RecordFields {
         } else {
             out.write('{');
         }
+        int replaced = 0;
         for (; i < size; i++) {
             if (i > 0) {
                 out.write(',');
             }
             JsonText.writeString(out, keys[i]);
             out.write(':');
-            writeValue(i, out);
+            replaced += write(i, out);
         }
         out.write('}');
+        invalidWritten = Math.max(invalidWritten, replaced);
     }
 
     /** Writes the value of field {@code i} as JSON. */
     public void writeValue(int i, ByteSink out) {
         split();
+        invalidWritten = Math.max(invalidWritten, write(i, out));
+    }
+
+    /** Writes the value of field {@code i}; returns how many invalid UTF-8 bytes it wrote as U+FFFD. */
+    private int write(int i, ByteSink out) {
         switch (forms[i]) {
             case RAW -> out.write(raw, starts[i], lengths[i]);
-            case TEXT -> JsonText.writeText(out, raw, starts[i], lengths[i]);
+            case TEXT -> {
+                return JsonText.writeText(out, raw, starts[i], lengths[i]);
+            }
             default -> JsonValues.write(out, values[i]);
         }
+        return 0;
     }
 
     /** A copy of the fields as a map (for tests and the slow paths of filters). */

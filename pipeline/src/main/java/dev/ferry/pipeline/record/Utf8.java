@@ -2,7 +2,8 @@ package dev.ferry.pipeline.record;
 
 /**
  * UTF-8 validation of one multi-byte sequence (RFC 3629: no overlong forms, no surrogates, nothing
- * above U+10FFFF), shared by the JSON scanner and the JSON writer. Stateless and thread-safe.
+ * above U+10FFFF), shared by the JSON scanner and the JSON writer, and the count of invalid bytes in a
+ * span (for {@link RecordFields#decodeText}). Stateless and thread-safe.
  */
 public final class Utf8 {
 
@@ -21,6 +22,29 @@ public final class Utf8 {
             return 4;
         }
         return 0;
+    }
+
+    /**
+     * How many bytes of {@code s[off, end)} are not part of a valid UTF-8 sequence: the number of U+FFFD
+     * that {@link JsonText#writeText} writes for them (one per byte).
+     */
+    public static int invalidBytes(byte[] s, int off, int end) {
+        int invalid = 0;
+        int i = off;
+        while (i < end) {
+            if (s[i] >= 0) {
+                i++;
+                continue;
+            }
+            int n = sequenceLength(s, i, end);
+            if (n > 0) {
+                i += n;
+            } else {
+                invalid++;
+                i++;
+            }
+        }
+        return invalid;
     }
 
     /** Length of the valid multi-byte sequence at {@code s[i]} (ending before {@code end}), or 0 if invalid. */

@@ -15,6 +15,8 @@ import java.util.function.BooleanSupplier;
  * retried with a growing pause (up to 5 s) for as long as the ring runs, which holds the ring and so
  * pauses the inputs: nothing is dropped. If the ring is halted while an output is still failing, the
  * positions of the unflushed records are not acknowledged, so they are read again at the next start.
+ * A record whose invalid UTF-8 came out as U+FFFD (parsed or written) is counted and reported
+ * ({@link InvalidUtf8Reporter}).
  */
 final class OutputStageHandler implements EventHandler<RingSlot> {
 
@@ -23,6 +25,7 @@ final class OutputStageHandler implements EventHandler<RingSlot> {
     private final boolean[] dirty;
     private final RingCounters counters;
     private final BooleanSupplier halted;
+    private final InvalidUtf8Reporter invalidUtf8;
 
     private final PendingAcks acks = new PendingAcks();
     private long pendingDelivered;
@@ -34,6 +37,7 @@ final class OutputStageHandler implements EventHandler<RingSlot> {
         this.dirty = new boolean[all.length];
         this.counters = counters;
         this.halted = halted;
+        this.invalidUtf8 = new InvalidUtf8Reporter(counters);
     }
 
     @Override
@@ -52,6 +56,7 @@ final class OutputStageHandler implements EventHandler<RingSlot> {
                         return; // halted while failing: neither this record nor later ones are acknowledged
                     }
                 }
+                invalidUtf8.written(record);
                 pendingDelivered++;
             }
         }

@@ -3,8 +3,9 @@ package dev.ferry.pipeline.ring;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * What the ring counts: records in, lines parsers rejected (kept whole), records dropped by filters,
- * records no output matched, and stage errors. Thread-safe; read at any time for metrics and the shutdown summary.
+ * What the ring counts: records in, lines parsers rejected (kept whole), records whose invalid UTF-8 was
+ * replaced, records dropped by filters, records no output matched, and stage errors. Thread-safe; read at
+ * any time for metrics and the shutdown summary.
  */
 public final class RingCounters {
 
@@ -14,6 +15,7 @@ public final class RingCounters {
     final LongAdder unrouted = new LongAdder();
     final LongAdder delivered = new LongAdder();
     final LongAdder parseErrors = new LongAdder();
+    final LongAdder invalidUtf8Repaired = new LongAdder();
     final LongAdder spooled = new LongAdder();
 
     /** Records appended to the disk spool (when it is on); the outputs deliver them from there. */
@@ -24,6 +26,14 @@ public final class RingCounters {
     /** Lines a parser rejected; they were kept whole under {@code log} with the reason, not lost. */
     public long parseErrors() {
         return parseErrors.sum();
+    }
+
+    /**
+     * Records whose text held bytes that are not valid UTF-8: those bytes were replaced with U+FFFD when
+     * the record was parsed or written, and the record went on. The file still holds the original bytes.
+     */
+    public long invalidUtf8Repaired() {
+        return invalidUtf8Repaired.sum();
     }
 
     /** Records the inputs published into the ring. */

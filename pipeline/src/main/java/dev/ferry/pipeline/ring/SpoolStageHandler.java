@@ -30,7 +30,8 @@ import org.slf4j.LoggerFactory;
  * ({@link SpoolWriter#flush()} returns false) and the stage waits the same way, at the end of the ring
  * batch, until the batch is written: records are acknowledged only once they are in the spool. That pause
  * is an ERROR (someone has to free the disk), repeated every minute while it lasts. Runs on one thread and
- * sees slots in sequence order.
+ * sees slots in sequence order. A record whose invalid UTF-8 came out as U+FFFD (parsed or spooled) is
+ * counted and reported ({@link InvalidUtf8Reporter}); the outputs then read valid UTF-8 from the spool.
  */
 final class SpoolStageHandler implements EventHandler<RingSlot> {
 
@@ -42,6 +43,7 @@ final class SpoolStageHandler implements EventHandler<RingSlot> {
     private final TagRoutes<TagPattern> outputs;
     private final RingCounters counters;
     private final BooleanSupplier halted;
+    private final InvalidUtf8Reporter invalidUtf8;
 
     private final PendingAcks acks = new PendingAcks();
     private boolean abandoned;
@@ -61,6 +63,7 @@ final class SpoolStageHandler implements EventHandler<RingSlot> {
         this.outputs = new TagRoutes<>(outputMatches, m -> m, TagPattern.class);
         this.counters = counters;
         this.halted = halted;
+        this.invalidUtf8 = new InvalidUtf8Reporter(counters);
     }
 
     @Override
@@ -111,6 +114,7 @@ final class SpoolStageHandler implements EventHandler<RingSlot> {
         try {
             writer.append(record);
             counters.spooled.increment();
+            invalidUtf8.written(record);
         } catch (RuntimeException e) {
             counters.stageErrors.increment();
             long now = System.nanoTime();

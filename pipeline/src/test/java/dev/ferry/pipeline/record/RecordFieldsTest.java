@@ -177,6 +177,57 @@ class RecordFieldsTest {
     }
 
     @Test
+    void theInvalidUtf8BytesAWriteReplacedAreNotedOnceHoweverOftenTheFieldsAreWritten() {
+        byte[] line = {'c', 'a', 'f', (byte) 0xE9, ' ', (byte) 0xFF, (byte) 0xFE, '!'};
+        LogRecord r = new LogRecord();
+        r.reset(line, 0, line.length);
+        RecordFields f = r.fields();
+        f.appendText("log", 0, line.length);
+        f.append("n", 1L);
+        assertThat(f.invalidUtf8()).isZero(); // found when written, not before
+        assertThat(f.toString()).isEqualTo("{\"log\":\"caf\uFFFD \uFFFD\uFFFD!\",\"n\":1}");
+        assertThat(f.invalidUtf8()).isEqualTo(3);
+        f.toString(); // a second output writes the same fields
+        f.writeValue(0, new ByteSink(16));
+        assertThat(f.invalidUtf8()).isEqualTo(3);
+        byte[] next = "caf\u00E9 \uFFFD".getBytes(StandardCharsets.UTF_8); // valid, a real U+FFFD included
+        r.reset(next, 0, next.length);
+        assertThat(f.invalidUtf8()).isZero();
+        f.appendText("log", 0, next.length);
+        assertThat(f.toString()).isEqualTo("{\"log\":\"caf\u00E9 \uFFFD\"}");
+        assertThat(f.invalidUtf8()).isZero();
+    }
+
+    @Test
+    void stringsAParserDecodesAddUpAndTextAFilterReadCountsOnceWithItsWrite() {
+        byte[] line = {'a', (byte) 0xE9, 'b', ' ', (byte) 0xE2, (byte) 0x82, ' ', (byte) 0xE2, (byte) 0x82, (byte) 0xAC};
+        LogRecord r = new LogRecord();
+        r.reset(line, 0, line.length);
+        RecordFields f = r.fields();
+        // a parser makes strings of three spans: a valid one, then two with 1 and 2 invalid bytes
+        assertThat(f.decodeText(7, 3)).isEqualTo("\u20AC");
+        assertThat(f.invalidUtf8()).isZero();
+        assertThat(f.decodeText(0, 3)).isEqualTo("a\uFFFDb");
+        assertThat(f.decodeText(4, 2)).isEqualTo("\uFFFD"); // the JDK: one U+FFFD for the cut-short E2 82...
+        assertThat(f.invalidUtf8()).isEqualTo(3); // ...but both of its bytes count, as the writer counts them
+        f.clear();
+        assertThat(f.invalidUtf8()).isZero();
+
+        // a filter reads the text field (the parser filter, say), then it is written, once per output
+        f.appendText("log", 0, line.length);
+        assertThat(f.text("log")).isEqualTo("a\uFFFDb \uFFFD \u20AC");
+        assertThat(f.invalidUtf8()).isEqualTo(3);
+        assertThat(f.toString()).isEqualTo("{\"log\":\"a\uFFFDb \uFFFD\uFFFD \u20AC\"}");
+        f.toString();
+        assertThat(f.invalidUtf8()).isEqualTo(3);
+        // read, then removed before the write (the parser filter replaces it with what it parsed): still counted
+        f.removeAt(0);
+        f.append("msg", "a\uFFFDb");
+        f.toString();
+        assertThat(f.invalidUtf8()).isEqualTo(3);
+    }
+
+    @Test
     void reusingTheSlotClearsEverything() {
         LogRecord r = rawObject("{\"a\":1}", "a", "1");
         r.fields().put("x", "y");

@@ -224,6 +224,27 @@ class RecordRingTest {
         assertThat(ring.counters().delivered()).isEqualTo(4);
     }
 
+    @Test
+    void aRecordWhoseInvalidUtf8TheOutputsReplacedIsCountedOnceHoweverManyOutputsWroteIt() throws Exception {
+        ListOutput a = new ListOutput();
+        ListOutput b = new ListOutput();
+        RecordRing ring = new RecordRing(16, 1, RecordRing.Wait.BLOCKING, List.of(),
+                List.of(new OutputRoute("a", TagPattern.wildcard("*"), a), new OutputRoute("b", TagPattern.wildcard("*"), b)));
+        ring.start();
+        byte[] buf = {'o', 'k', '\n', 'c', 'a', 'f', (byte) 0xE9, '\n', (byte) 0xFF, (byte) 0xFF, '\n'};
+        LineBatch batch = new LineBatch(7);
+        batch.begin(buf, "t", new LineDecoder(null, null, null), new TestOrigin(null), 0);
+        batch.add(0, 2, 0, 3);
+        batch.add(3, 4, 3, 8);
+        batch.add(8, 2, 8, 11);
+        ring.publish(batch);
+        assertThat(ring.drainAndStop(Duration.ofSeconds(30))).isTrue();
+        assertThat(a.flushed).containsExactly("{\"log\":\"ok\"}", "{\"log\":\"caf\uFFFD\"}", "{\"log\":\"\uFFFD\uFFFD\"}");
+        assertThat(b.flushed).isEqualTo(a.flushed);
+        assertThat(ring.counters().invalidUtf8Repaired()).isEqualTo(2);
+        assertThat(ring.counters().delivered()).isEqualTo(3);
+    }
+
     private static long publishedEnd(int n) {
         long end = 0;
         for (int i = 0; i < n; i++) {
