@@ -101,7 +101,7 @@ public final class ErlangReportParser implements Parser {
 
     @Override
     public boolean parse(LogRecord record) {
-        String text = new String(record.line(), 0, record.lineLength(), StandardCharsets.UTF_8);
+        String text = record.fields().decodeText(0, record.lineLength());
         String type;
         String level;
         String time;

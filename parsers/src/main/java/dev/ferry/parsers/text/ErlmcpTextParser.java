@@ -96,26 +96,27 @@ public final class ErlmcpTextParser implements Parser {
             }
             int v = keyEnd + 1;
             int vEnd;
-            String value;
+            boolean quoted = false;
             if (v < end && s[v] == '"' && (vEnd = quotedEnd(s, v + 1, end)) > 0) {
-                value = unquote(s, v + 1, vEnd - 1);
+                quoted = true;
             } else if (v < end && s[v] == '<' && (vEnd = indexOf(s, v, end, (byte) '>') + 1) > 0
                     && (vEnd == end || s[vEnd] == ' ')) {
-                value = new String(s, v, vEnd - v, StandardCharsets.UTF_8);
+                // a pid or ref: taken as it is
             } else {
                 vEnd = v;
                 while (vEnd < end && s[vEnd] != ' ') {
                     vEnd++;
                 }
-                value = new String(s, v, vEnd - v, StandardCharsets.UTF_8);
             }
             if (vEnd < end && s[vEnd] != ' ') {
                 break; // "a"b: not a pair after all; the message starts here
             }
+            // decoded only once it is a pair, so the bytes of a message are counted once, when it is written
+            String value = quoted ? unquote(f, v + 1, vEnd - 1) : f.decodeText(v, vEnd - v);
             if (metadata == null) {
                 metadata = new LinkedHashMap<>();
             }
-            metadata.put(new String(s, i, keyEnd - i, StandardCharsets.UTF_8), value);
+            metadata.put(f.decodeText(i, keyEnd - i), value);
             i = vEnd < end ? vEnd + 1 : end;
         }
         if (metadata != null) {
@@ -184,8 +185,8 @@ public final class ErlmcpTextParser implements Parser {
         return -1;
     }
 
-    private static String unquote(byte[] s, int start, int end) {
-        String raw = new String(s, start, end - start, StandardCharsets.UTF_8);
+    private static String unquote(RecordFields f, int start, int end) {
+        String raw = f.decodeText(start, end - start);
         if (raw.indexOf('\\') < 0) {
             return raw;
         }

@@ -72,7 +72,7 @@ public final class LogfmtParser implements Parser {
             while (i < end && ident(s[i])) {
                 i++;
             }
-            String key = new String(s, keyStart, i - keyStart, StandardCharsets.UTF_8);
+            String key = f.decodeText(keyStart, i - keyStart);
             pairs++;
             if (i >= end || s[i] != '=') {
                 if (noBareKeys) {
@@ -126,7 +126,7 @@ public final class LogfmtParser implements Parser {
         int n = len;
         String text = null;
         if (escaped) {
-            text = unescape(s, start, len);
+            text = unescape(f, start, len);
             src = text.getBytes(StandardCharsets.UTF_8);
             off = 0;
             n = src.length;
@@ -152,9 +152,9 @@ public final class LogfmtParser implements Parser {
         return (b < 0 || b > 0x20) && b != '=' && b != '"';
     }
 
-    private static String unescape(byte[] s, int start, int len) {
+    private static String unescape(RecordFields f, int start, int len) {
         StringBuilder sb = new StringBuilder(len);
-        String raw = new String(s, start, len, StandardCharsets.UTF_8);
+        String raw = f.decodeText(start, len);
         for (int k = 0; k < raw.length(); k++) {
             char c = raw.charAt(k);
             if (c == '\\' && k + 1 < raw.length()) {

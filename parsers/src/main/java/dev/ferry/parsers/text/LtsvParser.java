@@ -5,7 +5,6 @@ import dev.ferry.parsers.time.TimeFormat;
 import dev.ferry.pipeline.record.LogRecord;
 import dev.ferry.pipeline.record.RecordFields;
 import dev.ferry.pipeline.spi.Parser;
-import java.nio.charset.StandardCharsets;
 import java.util.Map;
 
 /**
@@ -58,7 +57,7 @@ public final class LtsvParser implements Parser {
             }
             if (colon > i && colon < fieldEnd) {
                 found++;
-                String key = new String(s, i, colon - i, StandardCharsets.UTF_8);
+                String key = f.decodeText(i, colon - i);
                 int vStart = colon + 1;
                 int vLen = fieldEnd - vStart;
                 if (!(skipEmpty && vLen == 0)) {

@@ -158,4 +158,15 @@ class ErlangReportParserTest {
         assertThat(badDate.timeFromLog()).isFalse();
         assertThat(badDate.fields().text("time")).isEqualTo("31-Feb-2024::10:00:00");
     }
+
+    @Test
+    void countsTheInvalidUtf8BytesOfTheReportItDecodes() {
+        byte[] head = "=INFO REPORT==== 1-Jan-2024::10:00:00 ===\ncaf".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        byte[] text = java.util.Arrays.copyOf(head, head.length + 1);
+        text[head.length] = (byte) 0xE9; // Latin-1 é
+        LogRecord r = record(text);
+        assertThat(parser.parse(r)).as(r.parseError()).isTrue();
+        assertThat(r.fields().invalidUtf8()).isEqualTo(1);
+        assertThat(json(r)).contains("caf\uFFFD");
+    }
 }

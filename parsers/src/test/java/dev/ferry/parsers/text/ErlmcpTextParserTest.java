@@ -96,4 +96,16 @@ class ErlmcpTextParserTest {
             return new String(in.readAllBytes(), StandardCharsets.UTF_8).lines().toList();
         }
     }
+
+    @Test
+    void countsTheInvalidUtf8BytesOfTheMetadataValuesItDecodes() {
+        java.io.ByteArrayOutputStream line = new java.io.ByteArrayOutputStream();
+        line.writeBytes("[2024-01-01T10:00:00Z] info user=jo".getBytes(StandardCharsets.UTF_8));
+        line.writeBytes(new byte[] {(byte) 0xEB, ' ', 'q', '=', '"', (byte) 0xFF, '"'}); // Latin-1 ë, a stray byte
+        LogRecord r = record(line.toByteArray());
+        assertThat(parser.parse(r)).isTrue();
+        assertThat(r.fields().invalidUtf8()).isEqualTo(2);
+        assertThat(json(r)).isEqualTo("{\"time\":\"2024-01-01T10:00:00Z\",\"level\":\"info\","
+                + "\"metadata\":{\"user\":\"jo\uFFFD\",\"q\":\"\uFFFD\"},\"message\":\"\"}");
+    }
 }

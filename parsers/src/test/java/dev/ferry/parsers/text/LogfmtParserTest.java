@@ -50,4 +50,15 @@ class LogfmtParserTest {
         assertThat(strict.parse(empty)).isTrue();
         assertThat(json(empty)).isEqualTo("{\"level\":\"info\",\"empty\":null}");
     }
+
+    @Test
+    void countsTheInvalidUtf8BytesOfTheKeysAndEscapedValuesItDecodes() {
+        // Latin-1 in a key and in an escaped value (both become strings), and in a plain value (a span of the line)
+        LogRecord r = record(new byte[] {'k', (byte) 0xE9, '=', 'v', ' ', 'm', '=', '"', '\\', '"', (byte) 0xFF, '"', ' ',
+            'p', '=', (byte) 0xE9});
+        assertThat(new LogfmtParser("lf", Map.of(), null).parse(r)).isTrue();
+        assertThat(r.fields().invalidUtf8()).isEqualTo(2);
+        assertThat(json(r)).isEqualTo("{\"k\uFFFD\":\"v\",\"m\":\"\\\"\uFFFD\",\"p\":\"\uFFFD\"}");
+        assertThat(r.fields().invalidUtf8()).isEqualTo(3);
+    }
 }

@@ -40,4 +40,12 @@ class LtsvParserTest {
         assertThat(new LtsvParser("lt", Map.of(), null, true).parse(r)).isFalse();
         assertThat(r.parseError()).isEqualTo("no label:value fields in line (parser lt)");
     }
+
+    @Test
+    void countsTheInvalidUtf8BytesOfTheLabelsItDecodes() {
+        LogRecord r = record(new byte[] {'h', (byte) 0xE9, ':', 'x'});
+        assertThat(new LtsvParser("ltsv", Map.of(), null, true).parse(r)).isTrue();
+        assertThat(r.fields().invalidUtf8()).isEqualTo(1);
+        assertThat(json(r)).isEqualTo("{\"h\uFFFD\":\"x\"}");
+    }
 }
