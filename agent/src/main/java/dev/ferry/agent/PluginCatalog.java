@@ -6,6 +6,7 @@ import dev.ferry.agent.source.tail.TailConfig;
 import dev.ferry.agent.source.tail.TailInput;
 import dev.ferry.outputs.discard.NullConfig;
 import dev.ferry.parsers.multiline.MultilineParserConfig;
+import dev.ferry.parsers.multiline.MultilineParserList;
 import dev.ferry.outputs.discard.NullOutput;
 import dev.ferry.outputs.elasticsearch.EsConfig;
 import dev.ferry.outputs.elasticsearch.EsOutput;
@@ -50,9 +51,7 @@ public final class PluginCatalog {
             if (config.parser() != null) {
                 parsers.require(config.parser(), o, "Parser");
             }
-            if (config.multilineParser() != null) {
-                parsers.requireMultiline(config.multilineParser(), o, "multiline.parser");
-            }
+            multiline(config, parsers, o);
             return config;
         }, (config, ctx) -> new TailInput(config, ctx.instanceName(), decoder(config, ctx), multiline(config, ctx))));
 
@@ -100,9 +99,16 @@ public final class PluginCatalog {
         return c;
     }
 
-    /** How a tail input's lines become fields: its Parser, Path_Key and Offset_Key. */
+    /**
+     * How a tail input's records become fields: the record parser of its container multiline format
+     * ({@code multiline.parser cri}, {@code docker}), else its Parser; and Path_Key and Offset_Key.
+     */
     static LineDecoder decoder(TailConfig config, PluginContext ctx) {
-        Parser parser = config.parser() == null ? null : ctx.parsers().require(config.parser(), ctx.options(), "Parser");
+        MultilineParserList multiline = multiline(config, ctx.parsers(), ctx.options());
+        Parser parser = multiline == null ? null : multiline.recordParser();
+        if (parser == null && config.parser() != null) {
+            parser = ctx.parsers().require(config.parser(), ctx.options(), "Parser");
+        }
         return new LineDecoder(parser, config.pathKey(), config.offsetKey());
     }
 
@@ -120,10 +126,38 @@ public final class PluginCatalog {
         return regex;
     }
 
-    /** A tail input's multiline parser, or null. */
-    static MultilineParserConfig multiline(TailConfig config, PluginContext ctx) {
-        return config.multilineParser() == null ? null
-                : ctx.parsers().requireMultiline(config.multilineParser(), ctx.options(), "multiline.parser");
+    /** A tail input's multiline parsers, or null. */
+    static MultilineParserList multiline(TailConfig config, PluginContext ctx) {
+        return multiline(config, ctx.parsers(), ctx.options());
+    }
+
+    /**
+     * A tail input's multiline parsers, or null; an unknown name, or a list ferry cannot read, is an error
+     * at {@code multiline.parser}. A {@code Parser} is refused beside a container format: the format's
+     * own parser reads the records (Fluent Bit ignores {@code Parser} whenever {@code multiline.parser}
+     * is set), so the Parser would change nothing the user expects.
+     */
+    private static MultilineParserList multiline(TailConfig config, ParserRegistry parsers, Options o) {
+        if (config.multilineParsers().isEmpty()) {
+            return null;
+        }
+        List<MultilineParserConfig> resolved = new ArrayList<>();
+        for (String name : config.multilineParsers()) {
+            resolved.add(parsers.requireMultiline(name, o, "multiline.parser"));
+        }
+        MultilineParserList list;
+        try {
+            list = new MultilineParserList(resolved);
+        } catch (IllegalArgumentException e) {
+            throw o.error("multiline.parser", e.getMessage());
+        }
+        if (config.parser() != null && list.recordParser() != null) {
+            throw o.error("Parser", "Parser " + config.parser() + " has no effect with multiline.parser " + list.names()
+                    + ": records are read by the container format itself into time, stream, _p (cri) and log, as "
+                    + "Fluent Bit does (it ignores Parser when multiline.parser is set). Remove Parser; to parse the "
+                    + "application's text in log, use the kubernetes filter's Merge_Log or a parser filter on log");
+        }
+        return list;
     }
 
     private void add(PluginType<?, ?> type) {

@@ -1,9 +1,12 @@
 package dev.ferry.parsers.multiline;
 
+import dev.ferry.parsers.ParserConfig;
+import dev.ferry.parsers.ParserFactory;
 import dev.ferry.parsers.multiline.MultilineParserConfig.Mode;
 import dev.ferry.pipeline.config.ConfigEntry;
 import dev.ferry.pipeline.config.ConfigSection;
 import dev.ferry.pipeline.config.SourceLocation;
+import dev.ferry.pipeline.spi.Parser;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -31,7 +34,8 @@ import java.util.Optional;
  *       timestamp nor {@code =}: indented report lines, {@code ** ...} gen_server lines, free-form message
  *       lines and the blank line OTP writes after a report.</li>
  *   <li>{@code cri}, {@code docker}: partial lines of container runtimes ({@link CriMultilineAssembler},
- *       {@link DockerMultilineAssembler}).</li>
+ *       {@link DockerMultilineAssembler}). Their records are read by their own parser
+ *       ({@link #recordParser}), as Fluent Bit's {@code _ml_cri} and {@code _ml_json_docker} read them.</li>
  * </ul>
  * All use Fluent Bit's flush timeout (4000 ms) and the default {@code max_record_size}. The rule-based
  * ones are declared as configuration sections and go through {@link MultilineParserConfig#OPTIONS}, so
@@ -46,6 +50,19 @@ public final class BuiltinMultilineParsers {
 
     private static final Map<String, MultilineParserConfig> CONFIGS = build();
 
+    /**
+     * The record parsers of the container formats, Fluent Bit's (src/multiline/flb_ml_parser_cri.c and
+     * flb_ml_parser_docker.c): the time is read and kept, not strict, and an empty {@code log} is kept.
+     * {@code (?s)}: Onigmo's {@code .} takes every character but {@code \n}, and a CRI record holds
+     * none, where Java's would stop at a {@code \r}.
+     */
+    private static final Parser CRI_RECORDS = recordParser("multiline.parser cri", "Format", "regex",
+            "Regex", "(?s)^(?<time>.+?) (?<stream>stdout|stderr) (?<_p>F|P) (?<log>.*)$",
+            "Time_Key", "time", "Time_Format", "%Y-%m-%dT%H:%M:%S.%L%z", "Time_Keep", "On", "Time_Strict", "Off",
+            "Skip_Empty_Values", "Off");
+    private static final Parser DOCKER_RECORDS = recordParser("multiline.parser docker", "Format", "json",
+            "Time_Key", "time", "Time_Format", "%Y-%m-%dT%H:%M:%S.%L", "Time_Keep", "On", "Time_Strict", "Off");
+
     private BuiltinMultilineParsers() {
     }
 
@@ -57,6 +74,31 @@ public final class BuiltinMultilineParsers {
     /** The built-in multiline parser named {@code name}, if there is one. */
     public static Optional<MultilineParserConfig> find(String name) {
         return Optional.ofNullable(CONFIGS.get(name));
+    }
+
+    /**
+     * The parser that reads the records of a container format into Fluent Bit's fields: for {@code cri}
+     * {@code time}, {@code stream}, {@code _p}, {@code log}, for {@code docker} the JSON object's members;
+     * the record time from {@code time}. Null for {@link Mode#REGEX}, whose records are text. A line
+     * the format's assembler did not take fails this parser, so it is kept whole under {@code log} with
+     * the reason, and counted. Thread-safe.
+     */
+    public static Parser recordParser(Mode mode) {
+        return switch (mode) {
+            case REGEX -> null;
+            case CRI -> CRI_RECORDS;
+            case DOCKER -> DOCKER_RECORDS;
+        };
+    }
+
+    private static Parser recordParser(String name, String... keyValues) {
+        List<ConfigEntry> entries = new ArrayList<>();
+        SourceLocation at = new SourceLocation(ORIGIN, 0);
+        entries.add(new ConfigEntry("Name", name, at));
+        for (int i = 0; i < keyValues.length; i += 2) {
+            entries.add(new ConfigEntry(keyValues[i], keyValues[i + 1], at));
+        }
+        return ParserFactory.create(ParserConfig.from(new ConfigSection("PARSER", at, entries)));
     }
 
     private static Map<String, MultilineParserConfig> build() {

@@ -13,6 +13,10 @@ package dev.ferry.parsers.multiline;
  *  {"log":"two\n","stream":"stdout","time":"T2"}  ─┴─▶ {"log":"one, two\n","stream":"stdout","time":"T1"}
  * </pre>
  *
+ * This is Fluent Bit's record (flb_ml.c, {@code flb_ml_flush_stream_group}: the first line's fields
+ * with {@code log} replaced by the joined text, trailing {@code \n} included); the {@code docker} record
+ * parser ({@link BuiltinMultilineParsers#recordParser}) reads its fields and its time from {@code time}.
+ *
  * <p>As for {@link CriMultilineAssembler}, records stay in file order: a line of the other stream, or
  * a line that is not such an object, ends the pending record; and a pending record emitted without its
  * last part keeps a {@code log} value without the trailing {@code \n}.
@@ -39,11 +43,9 @@ final class DockerMultilineAssembler extends PendingRecordAssembler {
     }
 
     @Override
-    public void accept(byte[] buf, int off, int len, long offset, long nextOffset, long nowNanos, RecordSink sink) {
-        counters.lines++;
+    boolean offer(byte[] buf, int off, int len, long offset, long nextOffset, long nowNanos, RecordSink sink) {
         if (!scan(buf, off, off + len)) {
-            alone(buf, off, len, offset, nextOffset, sink);
-            return;
+            return false;
         }
         boolean partial = !endsWithNewlineEscape(buf, logStart, logEnd);
         int contentLen = logEnd - logStart;
@@ -56,7 +58,7 @@ final class DockerMultilineAssembler extends PendingRecordAssembler {
         if (pending.isEmpty() && !partial) {
             counters.records++;
             sink.record(buf, off, len, offset, nextOffset);
-            return;
+            return true;
         }
         if (pending.isEmpty()) {
             first.clear();
@@ -76,6 +78,7 @@ final class DockerMultilineAssembler extends PendingRecordAssembler {
             counters.oversize++;
             emitPending(sink);
         }
+        return true;
     }
 
     /** The size of the record the pending parts make. */

@@ -53,6 +53,11 @@ public interface MultilineAssembler {
     /** What this assembler has done; see {@link MultilineCounters} for which thread may read it. */
     MultilineCounters counters();
 
+    /** A new assembler for one file, as {@code parsers} describes: see {@link MultilineParserList}. */
+    static MultilineAssembler create(MultilineParserList parsers) {
+        return parsers.newAssembler();
+    }
+
     /** A new assembler for one file, as {@code config} describes. */
     static MultilineAssembler create(MultilineParserConfig config) {
         return switch (config.mode()) {

@@ -42,6 +42,15 @@ public final class MultilineCounters {
         return oversize;
     }
 
+    /** Adds {@code other}'s counts to these. */
+    void add(MultilineCounters other) {
+        lines += other.lines;
+        records += other.records;
+        joinedLines += other.joinedLines;
+        timeouts += other.timeouts;
+        oversize += other.oversize;
+    }
+
     @Override
     public String toString() {
         return "lines=" + lines + " records=" + records + " joined_lines=" + joinedLines + " timeouts=" + timeouts

@@ -66,8 +66,7 @@ final class RegexMultilineAssembler extends PendingRecordAssembler {
     }
 
     @Override
-    public void accept(byte[] buf, int off, int len, long offset, long nextOffset, long nowNanos, RecordSink sink) {
-        counters.lines++;
+    boolean offer(byte[] buf, int off, int len, long offset, long nextOffset, long nowNanos, RecordSink sink) {
         CharSequence line = text.of(buf, off, len);
         try {
             if (state >= 0) {
@@ -75,7 +74,7 @@ final class RegexMultilineAssembler extends PendingRecordAssembler {
                     if (matchers[r].reset(line).find()) {
                         join(buf, off, len, offset, nextOffset, nowNanos, sink);
                         moveTo(r, sink);
-                        return;
+                        return true;
                     }
                 }
             }
@@ -86,11 +85,10 @@ final class RegexMultilineAssembler extends PendingRecordAssembler {
                     }
                     join(buf, off, len, offset, nextOffset, nowNanos, sink);
                     moveTo(r, sink);
-                    return;
+                    return true;
                 }
             }
-            state = -1;
-            alone(buf, off, len, offset, nextOffset, sink);
+            return false;
         } finally {
             text.release(); // the matchers see the view, which no longer holds the caller's line
         }
@@ -122,8 +120,8 @@ final class RegexMultilineAssembler extends PendingRecordAssembler {
     }
 
     /**
-     * A forced flush resets the state. After a timeout it is kept, as in Fluent Bit: late continuation
-     * lines form a record of their own.
+     * A forced flush, or a line no rule takes, resets the state. After a timeout it is kept, as in
+     * Fluent Bit: late continuation lines form a record of their own.
      */
     @Override
     void forgetState() {

@@ -5,11 +5,12 @@
  * <pre>
  *  [MULTILINE_PARSER] ──(MultilineParserConfig.from)──▶ MultilineParserConfig ◀── BuiltinMultilineParsers
  *                                                              │                   (java, go, ruby,
- *                                                  MultilineAssembler.create        python, erlang, cri,
- *                                                              │                    docker)
- *                                                              ▼
- *  tail, one file:  line, offset, nextOffset ──accept──▶ MultilineAssembler ──▶ RecordSink.record(bytes,
- *                   timer / rotation / stop ───flush───▶  (Regex | Cri | Docker)        offset, nextOffset)
+ *            multiline.parser a, b ──▶ MultilineParserList ◀───┘                    python, erlang, cri, docker)
+ *                                        │ newAssembler()            │ recordParser() (cri, docker)
+ *                                        ▼                           ▼
+ *  tail, one file:  line, offset ──accept──▶ MultilineAssembler ──▶ RecordSink ──▶ ring: record parser
+ *                   timer / rotation / stop ───flush───▶ (Regex | Cri | Docker,      (time, stream, _p, log)
+ *                                                         or FirstClaim of several)
  * </pre>
  *
  * <p>How the tail input uses it (one assembler per open file, on the file's reader thread):
@@ -28,9 +29,11 @@
  *       either: it is read on from its saved position when it is found again.</li>
  * </ol>
  *
- * <p>Not supported: {@code Parser} of a multiline parser (Fluent Bit parses each line with it first and
- * matches the rules against {@code Key_Content}; the assemblers match the raw line), so
- * {@link dev.ferry.parsers.multiline.MultilineParserConfig} refuses it. Left to the wiring: a
- * {@code [MULTILINE_PARSER]} with the name of a built-in replacing it.
+ * <p>The container formats join the runtime's lines and re-emit them in the runtime's format (a CRI
+ * line, a docker JSON object); their record parser then gives Fluent Bit's record, so positions stay
+ * exact spans of bytes. Not supported: {@code Parser} of a {@code [MULTILINE_PARSER]} (Fluent Bit
+ * parses each line with it first and matches the rules against {@code Key_Content}; the regex assembler
+ * matches the raw line), so {@link dev.ferry.parsers.multiline.MultilineParserConfig} refuses it. Left to
+ * the wiring: a {@code [MULTILINE_PARSER]} with the name of a built-in replacing it.
  */
 package dev.ferry.parsers.multiline;

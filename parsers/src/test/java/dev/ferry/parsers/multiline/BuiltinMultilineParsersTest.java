@@ -7,15 +7,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ferry.parsers.multiline.Collected.Out;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** The built-in multiline parsers on real output (see src/test/resources/multiline/gen/README.md). */
 class BuiltinMultilineParsersTest {
 
-    private static List<Out> assemble(String parser, String text) {
+    private static List<Out> assemble(String parsers, String text) {
         Collected out = new Collected();
-        MultilineAssembler a = MultilineAssembler.create(BuiltinMultilineParsers.find(parser).orElseThrow());
+        List<MultilineParserConfig> list = new ArrayList<>();
+        for (String name : parsers.split(", ")) {
+            list.add(BuiltinMultilineParsers.find(name).orElseThrow());
+        }
+        MultilineAssembler a = MultilineAssembler.create(new MultilineParserList(list));
         long end = feed(a, text, 0, 0, out);
         a.flush(0, true, out);
         assertThat(a.hasPending()).isFalse();
@@ -180,7 +185,7 @@ class BuiltinMultilineParsersTest {
     }
 
     @Test
-    void criJoinsPartialLinesIntoOneCriLine() {
+    void criJoinsPartialLinesIntoOneCriLineWithTheFirstPartsPrefix() {
         String log = "2024-01-01T10:00:00.100000000Z stdout P one, \n"
                 + "2024-01-01T10:00:00.200000000Z stdout P two, \n"
                 + "2024-01-01T10:00:00.300000000Z stdout F three\n"
@@ -191,13 +196,14 @@ class BuiltinMultilineParsersTest {
                 + "2024-01-01T10:00:00.700000000Z stdout F\n"
                 + "2024-01-01T10:00:00.800000000Z stdout P:tag pending at the end\n";
         assertThat(assemble("cri", log)).containsExactly(
-                new Out("2024-01-01T10:00:00.100000000Z stdout F one, two, three", 0, 138),
+                new Out("2024-01-01T10:00:00.100000000Z stdout P one, two, three", 0, 138),
                 new Out("2024-01-01T10:00:00.400000000Z stderr F whole", 138, 184),
                 new Out("2024-01-01T10:00:00.500000000Z stdout P cut by", 184, 231),
                 new Out("2024-01-01T10:00:00.600000000Z stderr F the other stream", 231, 288),
                 new Out("not cri", 288, 296),
+                // Fluent Bit's regex wants F or P and a space: these two are not CRI lines, each is a record alone
                 new Out("2024-01-01T10:00:00.700000000Z stdout F", 296, 336),
-                new Out("2024-01-01T10:00:00.800000000Z stdout P pending at the end", 336, 399));
+                new Out("2024-01-01T10:00:00.800000000Z stdout P:tag pending at the end", 336, 399));
     }
 
     @Test
@@ -216,5 +222,23 @@ class BuiltinMultilineParsersTest {
                 new Out("{\"log\":\"ends in a backslash\\\\\",\"stream\":\"stdout\",\"time\":\"T\"}", 273, 334),
                 new Out("{\"log\":\"other stream\\n\",\"stream\":\"stderr\",\"time\":\"T\"}", 334, 388),
                 new Out("not json", 388, 397));
+    }
+
+    /** A list of rule-based parsers: each line goes to the one that takes it (Fluent Bit's java, python, go). */
+    @Test
+    void aListOfRuleParsersJoinsEachTraceWithTheParserThatTakesIt() {
+        String log = "INFO start\n"
+                + "java.lang.IllegalStateException: bad\n"
+                + "\tat a.B.c(B.java:1)\n"
+                + "Traceback (most recent call last):\n"
+                + "  File \"x.py\", line 1, in <module>\n"
+                + "    f()\n"
+                + "ValueError: boom\n"
+                + "INFO end\n";
+        assertThat(assemble("java, python", log)).extracting(Out::text).containsExactly(
+                "INFO start",
+                "java.lang.IllegalStateException: bad\n\tat a.B.c(B.java:1)",
+                "Traceback (most recent call last):\n  File \"x.py\", line 1, in <module>\n    f()\nValueError: boom",
+                "INFO end");
     }
 }

@@ -39,7 +39,7 @@ class PartialLineAssemblersTest {
     void criSplitsARecordAtMaxRecordSize() {
         MultilineAssembler a = assembler(Mode.CRI, 20);
         feed(a, "T1 stdout P 12345\nT2 stdout P 6789\nT3 stdout F end\n", 0, 0, out);
-        assertThat(out.records).containsExactly(new Out("T1 stdout P 12345", 0, 18), new Out("T2 stdout F 6789end", 18, 51));
+        assertThat(out.records).containsExactly(new Out("T1 stdout P 12345", 0, 18), new Out("T2 stdout P 6789end", 18, 51));
         assertThat(a.counters().oversize()).isEqualTo(1);
     }
 

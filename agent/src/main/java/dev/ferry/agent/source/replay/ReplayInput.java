@@ -14,7 +14,7 @@ import dev.ferry.agent.source.segment.UnsupportedSegmentException;
 import dev.ferry.agent.source.tail.TailConfig;
 import dev.ferry.agent.source.tail.TailTag;
 import dev.ferry.parsers.multiline.MultilineAssembler;
-import dev.ferry.parsers.multiline.MultilineParserConfig;
+import dev.ferry.parsers.multiline.MultilineParserList;
 import dev.ferry.pipeline.record.RecordOrigin;
 import dev.ferry.pipeline.ring.LineBatch;
 import dev.ferry.pipeline.ring.LineDecoder;
@@ -65,7 +65,7 @@ public final class ReplayInput implements Input {
     private final TailTag tagging;
     private final String name;
     private final LineDecoder decoder;
-    private final MultilineParserConfig multiline;
+    private final MultilineParserList multiline;
     private final ReplayProgress progress;
     private final CompletableFuture<Void> drained = new CompletableFuture<>();
     private final AtomicLong published = new AtomicLong();
@@ -81,10 +81,10 @@ public final class ReplayInput implements Input {
     /**
      * @param sources what to replay, in order
      * @param config the tail settings the archive's files are read with
-     * @param multiline the multiline parser, or null
+     * @param multiline the multiline parsers, or null
      */
     public ReplayInput(List<Path> sources, TailConfig config, String name, LineDecoder decoder,
-                       MultilineParserConfig multiline, ReplayProgress progress) {
+                       MultilineParserList multiline, ReplayProgress progress) {
         this.sources = List.copyOf(sources);
         this.config = config;
         this.tagging = config.tagging(name);

@@ -8,6 +8,7 @@ import dev.ferry.pipeline.config.Options;
 import java.nio.file.FileSystems;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.regex.PatternSyntaxException;
@@ -19,8 +20,8 @@ import java.util.regex.PatternSyntaxException;
  * skipped up to its newline and counted (Fluent Bit stops reading the file when
  * {@code Skip_Long_Lines} is off); with it off the skip is logged at ERROR, with it on at WARN. When
  * {@code Buffer_Max_Size} is not set it is at least {@code Buffer_Chunk_Size}. {@code multiline.parser}
- * names one multiline parser; Fluent Bit's older multiline options are accepted with a warning and have
- * no effect. {@code Rotated_Path} is ferry's own: Fluent Bit does not read rotated or compressed
+ * names one or more multiline parsers (a comma list, or the key repeated, as in Fluent Bit); Fluent Bit's
+ * older multiline options are accepted with a warning and have no effect. {@code Rotated_Path} is ferry's own: Fluent Bit does not read rotated or compressed
  * siblings. Immutable.
  *
  * @param name the plugin name ({@code tail})
@@ -44,7 +45,7 @@ import java.util.regex.PatternSyntaxException;
  * @param ignoreOlder files last modified longer ago are not picked up; null for no limit
  * @param skipEmptyLines whether empty lines are dropped
  * @param key the key of the unparsed line; only {@code log} is supported
- * @param multilineParser the multiline parser's name, or null
+ * @param multilineParsers the multiline parsers' names in order, without repeats; empty for none
  * @param rotatedPath which files in a watched file's directory are its rotated siblings
  *     ({@code Rotated_Path}), where its older data is looked for
  * @param tagRegex the {@code Tag_Regex} whose named groups fill {@code <name>} in the tag, or null
@@ -55,7 +56,7 @@ public record TailConfig(
         boolean readFromHead, Path db, DbSync dbSync, String tag, String pathKey, String offsetKey,
         int bufferChunkSize, int bufferMaxSize, boolean skipLongLines, long memBufLimit, String parser,
         boolean exitOnEof, Duration rotateWait, Duration ignoreOlder, boolean skipEmptyLines, String key,
-        String multilineParser, RotatedSiblings rotatedPath, RubyRegex tagRegex) {
+        List<String> multilineParsers, RotatedSiblings rotatedPath, RubyRegex tagRegex) {
 
     /** When the position DB is flushed to the disk (Fluent Bit's {@code DB.sync} values). */
     public enum DbSync {
@@ -78,7 +79,7 @@ public record TailConfig(
     public TailConfig withDb(Path file) {
         return new TailConfig(name, paths, excludePaths, refreshInterval, readFromHead, file, dbSync, tag, pathKey,
                 offsetKey, bufferChunkSize, bufferMaxSize, skipLongLines, memBufLimit, parser, exitOnEof, rotateWait,
-                ignoreOlder, skipEmptyLines, key, multilineParser, rotatedPath, tagRegex);
+                ignoreOlder, skipEmptyLines, key, multilineParsers, rotatedPath, tagRegex);
     }
 
     private static final String MULTILINE_WHY = "the old multiline options are not supported; use multiline.parser";
@@ -125,8 +126,9 @@ public record TailConfig(
                     + " from; ${name} is the watched file's name. Default: the OTP and logrotate forms"
                     + " ${name}.N[.gz|.zst] and ${name}-DATE[.gz|.zst]; e.g. ${name}.*, app-*.log.gz"),
             OptionSpec.string("Key", "the key of the unparsed line").withDefault("log"),
-            OptionSpec.string("multiline.parser", "the multiline parser that joins lines of one file into records "
-                    + "(built-in java, go, ruby, python, erlang, cri, docker, or a [MULTILINE_PARSER] Name)"),
+            OptionSpec.string("multiline.parser", "the multiline parsers that join lines of one file into records "
+                    + "(built-in java, go, ruby, python, erlang, cri, docker, or a [MULTILINE_PARSER] Name), comma-separated; "
+                    + "each line goes to the first that takes it").asRepeatable(),
             OptionSpec.ignoredOption("Multiline", MULTILINE_WHY),
             OptionSpec.ignoredOption("Multiline_Flush", MULTILINE_WHY),
             OptionSpec.ignoredOption("Parser_Firstline", MULTILINE_WHY),
@@ -164,11 +166,7 @@ public record TailConfig(
             throw o.error("Key", "Key '" + key + "' is not supported yet; unparsed lines are kept under 'log'");
         }
         String db = o.string("DB");
-        List<String> multiline = o.list("multiline.parser");
-        if (multiline.size() > 1) {
-            throw o.error("multiline.parser", "multiline.parser lists " + multiline.size() + " parsers ("
-                    + String.join(", ", multiline) + "); ferry takes one per input for now: split the input by Path");
-        }
+        List<String> multiline = List.copyOf(new LinkedHashSet<>(o.list("multiline.parser")));
         return new TailConfig(
                 o.string("Name"), List.copyOf(paths), List.copyOf(excludes), o.duration("Refresh_Interval"),
                 o.bool("Read_from_Head"), db == null || db.isEmpty() ? null : Path.of(db),
@@ -176,7 +174,7 @@ public record TailConfig(
                 blankToNull(o.string("Path_Key")), blankToNull(o.string("Offset_Key")), (int) chunk, (int) max,
                 o.bool("Skip_Long_Lines"), o.size("Mem_Buf_Limit"), blankToNull(o.string("Parser")),
                 o.bool("Exit_On_Eof"), o.duration("Rotate_Wait"), o.duration("Ignore_Older"),
-                o.bool("Skip_Empty_Lines"), key, multiline.isEmpty() ? null : multiline.get(0), rotatedPath(o),
+                o.bool("Skip_Empty_Lines"), key, multiline, rotatedPath(o),
                 tagRegex(o));
     }
 

@@ -8,7 +8,7 @@ import dev.ferry.agent.source.segment.SegmentFormat;
 import dev.ferry.outputs.RateLimitedLog;
 import dev.ferry.pipeline.config.ConfigException;
 import dev.ferry.pipeline.ring.LineDecoder;
-import dev.ferry.parsers.multiline.MultilineParserConfig;
+import dev.ferry.parsers.multiline.MultilineParserList;
 import dev.ferry.pipeline.ring.LineBatch;
 import dev.ferry.pipeline.ring.LinePublisher;
 import java.io.IOException;
@@ -120,7 +120,7 @@ public final class TailInput implements Input {
     private final boolean firstStart;
     private final TailCounters counters = new TailCounters();
     private final LineBatch batch = new LineBatch(512);
-    private final MultilineParserConfig multiline;
+    private final MultilineParserList multiline;
     private final CompletableFuture<Void> drained = new CompletableFuture<>();
     private final RateLimitedLog splitLog = new RateLimitedLog(60_000);
     private final Thread thread;
@@ -164,9 +164,9 @@ public final class TailInput implements Input {
     }
 
     /**
-     * @param multiline the multiline parser that joins each file's lines into records, or null
+     * @param multiline the multiline parsers that join each file's lines into records, or null
      */
-    public TailInput(TailConfig config, String instanceName, LineDecoder decoder, MultilineParserConfig multiline) {
+    public TailInput(TailConfig config, String instanceName, LineDecoder decoder, MultilineParserList multiline) {
         this.config = config;
         this.multiline = multiline;
         this.instanceName = instanceName;
@@ -279,8 +279,8 @@ public final class TailInput implements Input {
         return inFlight.get();
     }
 
-    /** The multiline parser of this input, or null. */
-    MultilineParserConfig multiline() {
+    /** The multiline parsers of this input, or null. */
+    MultilineParserList multiline() {
         return multiline;
     }
 

@@ -75,7 +75,14 @@ class TailConfigTest {
 
         assertThat(o.warnings()).containsExactly(
                 "test.conf:5: [INPUT] tail: key 'Docker_Mode' has no effect in ferry (the old multiline options are not supported; use multiline.parser)");
-        assertThat(TailConfig.from(o).multilineParser()).isEqualTo("java");
+        assertThat(TailConfig.from(o).multilineParsers()).containsExactly("java");
+    }
+
+    @Test
+    void multilineParserIsAListAndMayBeRepeatedAsInFluentBit() {
+        assertThat(config("Path", "/x", "multiline.parser", "docker, cri", "multiline.parser", "cri, java")
+                .multilineParsers()).containsExactly("docker", "cri", "java");
+        assertThat(config("Path", "/x").multilineParsers()).isEmpty();
     }
 
     @Test

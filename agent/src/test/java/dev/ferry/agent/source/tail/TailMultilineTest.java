@@ -5,7 +5,6 @@ import static dev.ferry.agent.source.tail.TailTestSupport.await;
 import static dev.ferry.agent.source.tail.TailTestSupport.compress;
 import static dev.ferry.agent.source.tail.TailTestSupport.config;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.ferry.parsers.multiline.BuiltinMultilineParsers;
 import dev.ferry.parsers.multiline.MultilineParserConfig;
@@ -13,6 +12,7 @@ import dev.ferry.pipeline.config.ConfigEntry;
 import dev.ferry.pipeline.config.ConfigException;
 import dev.ferry.pipeline.config.ConfigSection;
 import dev.ferry.pipeline.config.SourceLocation;
+import dev.ferry.parsers.multiline.MultilineParserList;
 import dev.ferry.pipeline.ring.LineDecoder;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -50,12 +50,13 @@ class TailMultilineTest {
             kv.addAll(List.of("multiline.parser", parser));
         }
         TailConfig c = config(kv.toArray(String[]::new));
-        assertThat(c.multilineParser()).isEqualTo(parser);
+        assertThat(c.multilineParsers()).containsExactly(parser);
         return start(pub, BuiltinMultilineParsers.find(parser).orElseThrow(), c);
     }
 
     private TailInput start(RecordingPublisher pub, MultilineParserConfig parser, TailConfig c) {
-        TailInput input = new TailInput(c, "tail.0", new LineDecoder(null, null, null), parser);
+        TailInput input = new TailInput(c, "tail.0", new LineDecoder(null, null, null),
+                MultilineParserList.of(parser));
         inputs.add(input);
         input.start(pub);
         return input;
@@ -214,13 +215,5 @@ class TailMultilineTest {
         assertThat(in.drained()).succeedsWithin(10, TimeUnit.SECONDS);
         assertThat(pub.texts()).containsExactly(record(first), record(second));
         assertThat(in.counters().multilineRecordsSplit()).isEqualTo(1);
-    }
-
-    @Test
-    void moreThanOneMultilineParserIsRefusedWithTheReason() {
-        assertThatThrownBy(() -> config("Path", "/x", "multiline.parser", "docker, cri"))
-                .isInstanceOf(ConfigException.class)
-                .hasMessage("test.conf:4: [INPUT] tail: multiline.parser lists 2 parsers (docker, cri); ferry takes one "
-                        + "per input for now: split the input by Path");
     }
 }
