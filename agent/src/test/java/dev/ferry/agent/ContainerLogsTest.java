@@ -90,4 +90,12 @@ class ContainerLogsTest {
                 + "container formats (cri) with rule-based parsers (java); ferry reads the records of one input either as "
                 + "container lines or as text: list only cri for container logs, or give the other files an input of their own\n");
     }
+
+    @Test
+    void multilineKeyContentIsRefusedAsFluentBitsTailRefusesIt() throws Exception {
+        assertThat(check("    multiline.parser java\n    multiline.key_content log\n")).isEqualTo("ferry: f.conf:5: [INPUT] "
+                + "tail: multiline.key_content is not a key of the tail input (Fluent Bit refuses it there too): it belongs to "
+                + "Fluent Bit's multiline filter, which ferry does not have. tail's multiline.parser joins the lines as read; "
+                + "for container logs use multiline.parser docker, cri, which takes the text from their log field. Remove the key\n");
+    }
 }

@@ -129,6 +129,7 @@ public record TailConfig(
             OptionSpec.string("multiline.parser", "the multiline parsers that join lines of one file into records "
                     + "(built-in java, go, ruby, python, erlang, cri, docker, or a [MULTILINE_PARSER] Name), comma-separated; "
                     + "each line goes to the first that takes it").asRepeatable(),
+            OptionSpec.string("multiline.key_content", "not a key of tail: Fluent Bit's multiline filter has it"),
             OptionSpec.ignoredOption("Multiline", MULTILINE_WHY),
             OptionSpec.ignoredOption("Multiline_Flush", MULTILINE_WHY),
             OptionSpec.ignoredOption("Parser_Firstline", MULTILINE_WHY),
@@ -166,6 +167,12 @@ public record TailConfig(
             throw o.error("Key", "Key '" + key + "' is not supported yet; unparsed lines are kept under 'log'");
         }
         String db = o.string("DB");
+        if (o.isSet("multiline.key_content")) {
+            throw o.error("multiline.key_content", "multiline.key_content is not a key of the tail input (Fluent Bit "
+                    + "refuses it there too): it belongs to Fluent Bit's multiline filter, which ferry does not have. "
+                    + "tail's multiline.parser joins the lines as read; for container logs use multiline.parser "
+                    + "docker, cri, which takes the text from their log field. Remove the key");
+        }
         List<String> multiline = List.copyOf(new LinkedHashSet<>(o.list("multiline.parser")));
         return new TailConfig(
                 o.string("Name"), List.copyOf(paths), List.copyOf(excludes), o.duration("Refresh_Interval"),
