@@ -6,6 +6,7 @@ import dev.ferry.parsers.multiline.MultilineParserConfig.Mode;
 import dev.ferry.pipeline.config.ConfigEntry;
 import dev.ferry.pipeline.config.ConfigSection;
 import dev.ferry.pipeline.config.SourceLocation;
+import dev.ferry.pipeline.record.LogRecord;
 import dev.ferry.pipeline.spi.Parser;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -60,8 +61,9 @@ public final class BuiltinMultilineParsers {
             "Regex", "(?s)^(?<time>.+?) (?<stream>stdout|stderr) (?<_p>F|P) (?<log>.*)$",
             "Time_Key", "time", "Time_Format", "%Y-%m-%dT%H:%M:%S.%L%z", "Time_Keep", "On", "Time_Strict", "Off",
             "Skip_Empty_Values", "Off");
-    private static final Parser DOCKER_RECORDS = recordParser("multiline.parser docker", "Format", "json",
-            "Time_Key", "time", "Time_Format", "%Y-%m-%dT%H:%M:%S.%L", "Time_Keep", "On", "Time_Strict", "Off");
+    private static final Parser DOCKER_RECORDS = new DockerRecords(recordParser("multiline.parser docker",
+            "Format", "json", "Time_Key", "time", "Time_Format", "%Y-%m-%dT%H:%M:%S.%L", "Time_Keep", "On",
+            "Time_Strict", "Off"));
 
     private BuiltinMultilineParsers() {
     }
@@ -89,6 +91,37 @@ public final class BuiltinMultilineParsers {
             case CRI -> CRI_RECORDS;
             case DOCKER -> DOCKER_RECORDS;
         };
+    }
+
+    /**
+     * The docker record parser: the JSON parser, after a check that says "not JSON" of a line that does
+     * not start with {@code {} without building a message. With {@code docker, cri} on a containerd node
+     * every record is a CRI line that docker is asked about first.
+     */
+    private record DockerRecords(Parser json) implements Parser {
+
+        static final String NOT_AN_OBJECT = "not a docker JSON line: it does not start with {";
+
+        @Override
+        public boolean parse(LogRecord record) {
+            byte[] line = record.line();
+            int len = record.lineLength();
+            int i = 0;
+            while (i < len && (line[i] == ' ' || line[i] == '\t' || line[i] == '\r' || line[i] == '\n')) {
+                i++;
+            }
+            if (i == len || line[i] != '{') {
+                record.fields().clear();
+                record.parseError(NOT_AN_OBJECT);
+                return false;
+            }
+            return json.parse(record);
+        }
+
+        @Override
+        public String name() {
+            return json.name();
+        }
     }
 
     private static Parser recordParser(String name, String... keyValues) {

@@ -141,9 +141,13 @@ class ContainerRecordsTest {
     void aLineOfNeitherFormatIsKeptWholeWithBothReasons() {
         List<Decoded> records = run("docker, cri", "plain text\n");
         assertThat(records).extracting(Decoded::json).containsExactly("{\"log\":\"plain text\",\"ferry_parse_error\":"
-                + "\"no parser of multiline.parser docker, cri accepts the line: multiline.parser docker: invalid JSON at "
-                + "byte 0: expected an object, found 'p'; multiline.parser cri: line does not match regex of parser "
+                + "\"no parser of multiline.parser docker, cri accepts the line: multiline.parser docker: not a docker JSON "
+                + "line: it does not start with {; multiline.parser cri: line does not match regex of parser "
                 + "multiline.parser cri\"}");
+        assertThat(run("docker, cri", "{\"log\":1\n")).extracting(Decoded::json).containsExactly("{\"log\":\"{\\\"log\\\":1\","
+                + "\"ferry_parse_error\":\"no parser of multiline.parser docker, cri accepts the line: multiline.parser docker: "
+                + "invalid JSON at byte 8: unexpected end of line where ',' or '}' was expected; multiline.parser cri: line does not "
+                + "match regex of parser multiline.parser cri\"}");
     }
 
     @Test

@@ -21,8 +21,8 @@ import java.util.regex.PatternSyntaxException;
  * {@code Skip_Long_Lines} is off); with it off the skip is logged at ERROR, with it on at WARN. When
  * {@code Buffer_Max_Size} is not set it is at least {@code Buffer_Chunk_Size}. {@code multiline.parser}
  * names one or more multiline parsers (a comma list, or the key repeated, as in Fluent Bit); Fluent Bit's
- * older multiline options are accepted with a warning and have no effect. {@code Rotated_Path} is ferry's own: Fluent Bit does not read rotated or compressed
- * siblings. Immutable.
+ * older multiline options are accepted with a warning and have no effect. {@code Rotated_Path} is
+ * ferry's own: Fluent Bit does not read rotated or compressed siblings. Immutable.
  *
  * @param name the plugin name ({@code tail})
  * @param paths file globs, absolute or relative to the working directory ({@code Path})
