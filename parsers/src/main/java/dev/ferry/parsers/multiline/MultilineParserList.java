@@ -79,4 +79,16 @@ public record MultilineParserList(List<MultilineParserConfig> parsers) {
     public String names() {
         return String.join(", ", parsers.stream().map(MultilineParserConfig::name).toList());
     }
+
+    /**
+     * The parsers' {@code max_record_size} in bytes, for a log line: the number when they all have the same
+     * (always so with one parser), else {@code name=bytes} for each, comma-separated.
+     */
+    public String maxRecordSizes() {
+        long first = parsers.get(0).maxRecordSize();
+        if (parsers.stream().allMatch(c -> c.maxRecordSize() == first)) {
+            return Long.toString(first);
+        }
+        return String.join(",", parsers.stream().map(c -> c.name() + "=" + c.maxRecordSize()).toList());
+    }
 }

@@ -325,7 +325,7 @@ public final class TailInput implements Input {
             log.warn("A multiline record reached max_record_size and was split: its next lines go on in a new"
                     + " record, so one event arrives as several; nothing is lost. Raise max_record_size of the"
                     + " multiline parser to keep such records whole. input={} path={} offset={} max_record_size={}"
-                    + " records_split={}", instanceName, f.file(), offset, multiline.maxRecordSize(),
+                    + " records_split={}", instanceName, f.file(), offset, multiline.maxRecordSizes(),
                     counters.multilineRecordsSplit());
         }
     }
