@@ -116,8 +116,9 @@ public final class OptionTable {
         }
     }
 
+    /** Every key the table accepts, ignored ones too: a section may hold them without an error. */
     private String allowedKeys() {
-        return String.join(", ", specs.stream().filter(s -> !s.ignored()).map(OptionSpec::name)
+        return String.join(", ", specs.stream().map(OptionSpec::name)
                 .sorted(String.CASE_INSENSITIVE_ORDER).toList());
     }
 

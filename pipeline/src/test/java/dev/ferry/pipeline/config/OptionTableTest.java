@@ -49,7 +49,7 @@ class OptionTableTest {
         assertThatThrownBy(() -> TABLE.bind(section("Name", "tail", "Pth", "/x")))
                 .isInstanceOf(ConfigException.class)
                 .hasMessage("fluent-bit.conf:3: [INPUT] tail: unknown key 'Pth' (did you mean 'Path'?); allowed keys: "
-                        + "Add, Buffer_Chunk_Size, DB.sync, Name, Path, Read_from_Head, Refresh_Interval, tls.*");
+                        + "Add, Buffer_Chunk_Size, DB.sync, Inotify_Watcher, Name, Path, Read_from_Head, Refresh_Interval, tls.*");
     }
 
     @Test
