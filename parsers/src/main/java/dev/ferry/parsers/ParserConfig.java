@@ -2,13 +2,13 @@ package dev.ferry.parsers;
 
 import dev.ferry.parsers.text.ConfiguredRegex;
 import dev.ferry.parsers.text.FieldType;
-import dev.ferry.parsers.text.RubyRegex;
 import dev.ferry.parsers.time.TimeField;
 import dev.ferry.parsers.time.TimeFormat;
 import dev.ferry.pipeline.config.ConfigSection;
 import dev.ferry.pipeline.config.OptionSpec;
 import dev.ferry.pipeline.config.OptionTable;
 import dev.ferry.pipeline.config.Options;
+import dev.ferry.pipeline.regex.RubyRegex;
 import java.time.Clock;
 import java.time.ZoneId;
 import java.util.List;

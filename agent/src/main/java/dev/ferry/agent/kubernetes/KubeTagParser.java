@@ -1,6 +1,6 @@
 package dev.ferry.agent.kubernetes;
 
-import dev.ferry.parsers.text.RubyRegex;
+import dev.ferry.pipeline.regex.RubyRegex;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;

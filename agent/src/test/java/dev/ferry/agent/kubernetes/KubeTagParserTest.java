@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ferry.agent.ParserRegistry;
 import dev.ferry.parsers.text.RegexParser;
-import dev.ferry.parsers.text.RubyRegex;
 import dev.ferry.pipeline.config.ConfigEntry;
 import dev.ferry.pipeline.config.ConfigSection;
 import dev.ferry.pipeline.config.SourceLocation;
+import dev.ferry.pipeline.regex.RubyRegex;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;

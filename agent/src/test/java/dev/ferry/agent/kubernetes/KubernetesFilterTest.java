@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ferry.parsers.BuiltinParsers;
 import dev.ferry.parsers.json.JsonParser;
-import dev.ferry.parsers.text.RubyRegex;
 import dev.ferry.pipeline.TestLogs;
 import dev.ferry.pipeline.record.LogRecord;
+import dev.ferry.pipeline.regex.RubyRegex;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;

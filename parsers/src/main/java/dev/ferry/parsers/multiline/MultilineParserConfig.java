@@ -1,6 +1,5 @@
 package dev.ferry.parsers.multiline;
 
-import dev.ferry.parsers.text.RubyRegex;
 import dev.ferry.parsers.text.ConfiguredRegex;
 import dev.ferry.pipeline.config.ConfigEntry;
 import dev.ferry.pipeline.config.ConfigSection;
@@ -9,6 +8,7 @@ import dev.ferry.pipeline.config.OptionTable;
 import dev.ferry.pipeline.config.OptionType;
 import dev.ferry.pipeline.config.Options;
 import dev.ferry.pipeline.config.SourceLocation;
+import dev.ferry.pipeline.regex.RubyRegex;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;

@@ -1,6 +1,7 @@
 package dev.ferry.parsers.text;
 
 import dev.ferry.pipeline.config.SlashedRegex;
+import dev.ferry.pipeline.regex.RubyRegex;
 import java.util.regex.PatternSyntaxException;
 
 /**

@@ -4,6 +4,7 @@ import dev.ferry.parsers.time.TimeField;
 import dev.ferry.parsers.time.TimeFormat;
 import dev.ferry.pipeline.record.LogRecord;
 import dev.ferry.pipeline.record.RecordFields;
+import dev.ferry.pipeline.regex.RubyRegex;
 import dev.ferry.pipeline.spi.Parser;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;

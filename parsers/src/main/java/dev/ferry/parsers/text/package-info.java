@@ -12,7 +12,7 @@
  * ltsv value without escapes), so the common case allocates nothing but what the regex engine needs.
  *
  * <p>A configured regex ({@code /pattern/flags} or bare) is compiled by
- * {@link dev.ferry.parsers.text.ConfiguredRegex}, through {@link dev.ferry.parsers.text.RubyRegex}
+ * {@link dev.ferry.parsers.text.ConfiguredRegex}, through {@link dev.ferry.pipeline.regex.RubyRegex}
  * (Onigmo syntax to Java).
  */
 package dev.ferry.parsers.text;

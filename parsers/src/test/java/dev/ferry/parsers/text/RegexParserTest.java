@@ -9,6 +9,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.ferry.parsers.time.TimeField;
 import dev.ferry.parsers.time.TimeFormat;
 import dev.ferry.pipeline.record.LogRecord;
+import dev.ferry.pipeline.regex.RubyRegex;
 import java.util.Map;
 import java.util.regex.PatternSyntaxException;
 import org.junit.jupiter.api.Test;

@@ -1,4 +1,4 @@
-package dev.ferry.pipeline.filter;
+package dev.ferry.pipeline.regex;
 
 import dev.ferry.pipeline.config.SlashedRegex;
 import java.util.regex.Pattern;

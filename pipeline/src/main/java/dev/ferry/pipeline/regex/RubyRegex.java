@@ -1,4 +1,4 @@
-package dev.ferry.parsers.text;
+package dev.ferry.pipeline.regex;
 
 import java.util.ArrayList;
 import java.util.HashSet;

@@ -1,4 +1,4 @@
-package dev.ferry.pipeline.filter;
+package dev.ferry.pipeline.regex;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

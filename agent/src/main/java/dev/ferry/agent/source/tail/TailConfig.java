@@ -1,10 +1,10 @@
 package dev.ferry.agent.source.tail;
 
 import dev.ferry.agent.source.segment.RotatedSiblings;
-import dev.ferry.parsers.text.RubyRegex;
 import dev.ferry.pipeline.config.OptionSpec;
 import dev.ferry.pipeline.config.OptionTable;
 import dev.ferry.pipeline.config.Options;
+import dev.ferry.pipeline.regex.RubyRegex;
 import java.nio.file.FileSystems;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -1,6 +1,6 @@
 package dev.ferry.agent.source.tail;
 
-import dev.ferry.parsers.text.RubyRegex;
+import dev.ferry.pipeline.regex.RubyRegex;
 import java.util.regex.Matcher;
 
 /**

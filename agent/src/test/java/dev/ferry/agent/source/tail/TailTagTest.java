@@ -2,7 +2,7 @@ package dev.ferry.agent.source.tail;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.ferry.parsers.text.RubyRegex;
+import dev.ferry.pipeline.regex.RubyRegex;
 import org.junit.jupiter.api.Test;
 
 class TailTagTest {

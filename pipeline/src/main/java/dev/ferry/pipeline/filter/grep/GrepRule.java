@@ -15,7 +15,7 @@ import java.util.regex.Pattern;
  *
  * @param exclude true for {@code Exclude}, false for {@code Regex}
  * @param key the field, as a record accessor
- * @param regex compiled with {@link dev.ferry.pipeline.filter.FilterRegex}
+ * @param regex compiled with {@link dev.ferry.pipeline.regex.FilterRegex}
  */
 public record GrepRule(boolean exclude, RecordAccessor key, Pattern regex) {
 

@@ -13,7 +13,7 @@ import java.util.regex.Pattern;
  * or boolean as its JSON text, so {@code Key_value_equals status 200} holds for a numeric 200 (Fluent Bit
  * compares string values only, and matches regexes on strings and booleans only). Regexes are found
  * anywhere in the text ({@link
- * dev.ferry.pipeline.filter.FilterRegex}). Immutable and thread-safe.
+ * dev.ferry.pipeline.regex.FilterRegex}). Immutable and thread-safe.
  */
 public sealed interface ModifyCondition {
 
