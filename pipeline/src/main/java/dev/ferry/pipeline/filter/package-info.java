@@ -18,8 +18,8 @@
  * </ul>
  *
  * Shared here: {@link dev.ferry.pipeline.filter.RecordAccessor} (Fluent Bit's {@code $key['sub'][0]}
- * syntax), {@link dev.ferry.pipeline.filter.FilterRegex} (Fluent Bit's regex conventions on
- * {@code java.util.regex}), {@link dev.ferry.pipeline.filter.RuleArguments} (splitting a rule's value into
- * its arguments) and {@link dev.ferry.pipeline.filter.FieldOrder} (moving fields without losing their form).
+ * syntax), {@link dev.ferry.pipeline.filter.RuleArguments} (splitting a rule's value into its arguments) and
+ * {@link dev.ferry.pipeline.filter.FieldOrder} (moving fields without losing their form). Rule regexes are
+ * compiled by {@link dev.ferry.pipeline.regex.FilterRegex}, which the router's {@code Match_Regex} shares.
  */
 package dev.ferry.pipeline.filter;

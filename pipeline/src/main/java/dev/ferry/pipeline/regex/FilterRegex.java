@@ -4,8 +4,8 @@ import dev.ferry.pipeline.config.SlashedRegex;
 import java.util.regex.Pattern;
 
 /**
- * Compiles the regular expressions of filter rules the way Fluent Bit reads them, onto
- * {@link java.util.regex}.
+ * Compiles the regular expressions of filter rules and of {@code Match_Regex} the way Fluent Bit reads them
+ * ({@code flb_regex_create}), onto {@link java.util.regex}.
  *
  * <p>Fluent Bit uses Onigmo with Ruby syntax, so:
  * <ul>
@@ -16,8 +16,9 @@ import java.util.regex.Pattern;
  *       (extended, Java's {@code COMMENTS}), split as Fluent Bit does ({@link SlashedRegex}).</li>
  * </ul>
  * A pattern that merely starts with a slash and ends in one of those letters after a later slash (such as
- * {@code /usr/mix}) is read as delimited. Onigmo-only syntax (for example {@code \h} as
- * a hex digit) keeps Java's meaning. Stateless.
+ * {@code /usr/mix}) is read as delimited. The pattern itself is Onigmo syntax, translated by {@link RubyRegex}
+ * ({@code \h} is a hex digit, group names may hold {@code _}, {@code (?m)} lets {@code .} match a newline).
+ * Stateless.
  */
 public final class FilterRegex {
 
@@ -31,6 +32,6 @@ public final class FilterRegex {
      */
     public static Pattern compile(String regex) {
         SlashedRegex split = SlashedRegex.parse(regex);
-        return Pattern.compile(split.pattern(), Pattern.MULTILINE | split.javaFlags());
+        return RubyRegex.compile(split.pattern(), Pattern.MULTILINE | split.javaFlags()).pattern();
     }
 }

@@ -15,8 +15,10 @@ import java.util.regex.PatternSyntaxException;
  * <p>Onigmo and Java agree on most syntax. What is translated: group names Java does not allow (Java
  * takes only letters and digits, so {@code (?<user_agent>...)} and {@code (?<log-level>...)} get an
  * internal name, and {@code \k<name>} follows); {@code \h} / {@code \H}, which are hex digits in Onigmo
- * but horizontal space in Java. Everything else is handed to Java as written, and a pattern Java rejects
- * is an error with Java's description, at the position in the pattern as the user wrote it.
+ * but horizontal space in Java; the inline option {@code m} ({@code (?m)}, {@code (?-m)}, {@code (?mi:...)}),
+ * which in Onigmo makes {@code .} match a newline, Java's {@code s} (Java's own {@code m} is about
+ * {@code ^}/{@code $}, a different thing). Everything else is handed to Java as written, and a pattern Java
+ * rejects is an error with Java's description, at the position in the pattern as the user wrote it.
  *
  * <p>Immutable and thread-safe ({@link Pattern} is; matchers are per call).
  *
@@ -55,6 +57,16 @@ public record RubyRegex(String source, Pattern pattern, List<String> names, List
      * @throws PatternSyntaxException as Java reports it, with the index mapped back to {@code regex}
      */
     public static RubyRegex compile(String regex) {
+        return compile(regex, 0);
+    }
+
+    /**
+     * Translates and compiles {@code regex} with {@link Pattern} {@code flags} (the options Fluent Bit takes
+     * from {@code /.../imx} delimiters, already in Java's terms).
+     *
+     * @throws PatternSyntaxException as Java reports it, with the index mapped back to {@code regex}
+     */
+    public static RubyRegex compile(String regex, int flags) {
         StringBuilder out = new StringBuilder(regex.length() + 16);
         List<String> names = new ArrayList<>();
         List<String> javaNames = new ArrayList<>();
@@ -135,11 +147,20 @@ public record RubyRegex(String source, Pattern pattern, List<String> names, List
                     continue;
                 }
             }
+            if (c == '(' && i + 2 < n && regex.charAt(i + 1) == '?') {
+                int end = optionsEnd(regex, i + 2);
+                if (end > i + 2) {
+                    // Onigmo's m (dot matches newline) is Java's s; same length, so no shift
+                    out.append("(?").append(regex.substring(i + 2, end).replace('m', 's')).append(regex.charAt(end));
+                    i = end + 1;
+                    continue;
+                }
+            }
             out.append(c);
             i++;
         }
         try {
-            return new RubyRegex(regex, Pattern.compile(out.toString()), names, javaNames);
+            return new RubyRegex(regex, Pattern.compile(out.toString(), flags), names, javaNames);
         } catch (PatternSyntaxException e) {
             int at = e.getIndex();
             if (at >= 0) {
@@ -151,6 +172,18 @@ public record RubyRegex(String source, Pattern pattern, List<String> names, List
             }
             throw new PatternSyntaxException(e.getDescription(), regex, Math.max(-1, Math.min(at, regex.length())));
         }
+    }
+
+    /**
+     * Where the option letters of an inline option group ({@code (?imx-imx)} or {@code (?imx-imx:}) that start
+     * at {@code from} end, at the {@code )} or {@code :}; {@code from} itself when there is no such group.
+     */
+    private static int optionsEnd(String regex, int from) {
+        int k = from;
+        while (k < regex.length() && "imx-".indexOf(regex.charAt(k)) >= 0) {
+            k++;
+        }
+        return k > from && k < regex.length() && (regex.charAt(k) == ')' || regex.charAt(k) == ':') ? k : from;
     }
 
     private static void shift(List<int[]> shifts, int javaOffset, int delta) {

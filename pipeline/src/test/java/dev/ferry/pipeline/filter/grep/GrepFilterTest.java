@@ -28,6 +28,17 @@ class GrepFilterTest {
         return "{\"a\":\"" + (a ? "yes" : "no") + "\",\"b\":\"" + (b ? "yes" : "no") + "\"}";
     }
 
+    @Test
+    void regexesAreOnigmoSyntax() {
+        // filters audit D3: in Java \h is horizontal space, so "deadbeef" was dropped and "   " kept
+        GrepFilter hex = grep("Regex msg ^\\h+$");
+        assertThat(keeps(hex, "{\"msg\":\"deadbeef\"}")).isTrue();
+        assertThat(keeps(hex, "{\"msg\":\"   \"}")).isFalse();
+        // a group name with '_' is valid in Onigmo; Java refused the whole configuration
+        assertThat(keeps(grep("Regex msg (?<my_word>hel)lo"), "{\"msg\":\"hello\"}")).isTrue();
+        assertThat(keeps(grep("Exclude msg (?m)^a.b$"), "{\"msg\":\"a\\nb\"}")).isFalse();
+    }
+
     @ParameterizedTest(name = "a={0} b={1}: legacy regex {2}, AND regex {3}, OR regex {4}")
     @CsvSource({
         // a,     b,     legacy, AND,   OR   (Regex a yes / Regex b yes: keep?)
