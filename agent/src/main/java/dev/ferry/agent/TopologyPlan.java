@@ -169,21 +169,19 @@ public record TopologyPlan(String origin, ServiceConfig service, ParserRegistry 
             String instance = options.isSet("Alias") ? options.string("Alias") : type.name() + "." + index;
             TagPattern match = null;
             if (!section.kind().equals("INPUT")) {
-                if (options.isSet("Match") && options.isSet("Match_Regex")) {
-                    throw options.error("Match_Regex", "set either 'Match' or 'Match_Regex', not both");
-                }
+                String wildcard = options.isSet("Match") ? options.string("Match") : null;
                 if (options.isSet("Match_Regex")) {
                     try {
-                        match = TagPattern.regex(options.string("Match_Regex"));
+                        match = TagPattern.both(wildcard, options.string("Match_Regex"));
                     } catch (java.util.regex.PatternSyntaxException e) {
                         throw options.error("Match_Regex", "bad value for key 'Match_Regex': " + e.getDescription()
                                 + " at index " + e.getIndex());
                     }
-                } else if (options.isSet("Match")) {
-                    match = TagPattern.wildcard(options.string("Match"));
+                } else if (wildcard != null) {
+                    match = TagPattern.wildcard(wildcard);
                 } else {
                     warnings.add(section.location() + ": " + section.label() + ": no 'Match' or 'Match_Regex'; it takes no records");
-                    match = TagPattern.regex("(?!)");
+                    match = TagPattern.none();
                 }
             }
             out.add(new PlannedPlugin(type, instance, index, options, config, match));

@@ -162,11 +162,29 @@ class MainTest {
     }
 
     @Test
-    void matchAndMatchRegexTogetherIsAnError() throws Exception {
+    void matchAndMatchRegexTogetherTakeATagEitherTakes() throws Exception {
+        // Fluent Bit's router_match tries Match_Regex, then Match (filters audit D6); before, ferry refused the file
         Path conf = dir.resolve("f.conf");
-        Files.writeString(conf, "[INPUT]\n    Name tail\n    Path /x\n[OUTPUT]\n    Name null\n    Match *\n    Match_Regex .*\n");
-        assertThat(ferry("check", "-c", conf.toString())).isEqualTo(2);
-        assertThat(err()).isEqualTo("ferry: " + conf + ":7: [OUTPUT] null: set either 'Match' or 'Match_Regex', not both\n");
+        Files.writeString(conf, "[INPUT]\n    Name tail\n    Path /x\n    Tag kube.a\n[INPUT]\n    Name tail\n    Path /y\n"
+                + "    Tag app.b\n[INPUT]\n    Name tail\n    Path /z\n    Tag other.c\n"
+                + "[OUTPUT]\n    Name null\n    Match app.*\n    Match_Regex ^kube\\.\n");
+        assertThat(ferry("check", "-c", conf.toString())).as(err()).isZero();
+        assertThat(out()).contains("  null.0 (null)  Match app.* or Match_Regex ^kube\\.\n")
+                .contains("tail.0 (tag kube.a) -> filters [] -> outputs [null.0]\n")
+                .contains("tail.1 (tag app.b) -> filters [] -> outputs [null.0]\n")
+                .contains("tail.2 (tag other.c) -> filters [] -> outputs []");
+    }
+
+    @Test
+    void matchRegexMustMatchAtTheStartOfTheTag() throws Exception {
+        // filters audit D2: Fluent Bit's router runs onig_match at the tag's first character
+        Path conf = dir.resolve("f.conf");
+        Files.writeString(conf, "[INPUT]\n    Name tail\n    Path /x\n    Tag app.error.log\n"
+                + "[FILTER]\n    Name modify\n    Match_Regex error\n    Add hit yes\n"
+                + "[FILTER]\n    Name modify\n    Match_Regex app\\.(?<kind_of>error)\n    Add hit2 yes\n"
+                + "[OUTPUT]\n    Name null\n    Match *\n");
+        assertThat(ferry("check", "-c", conf.toString())).as(err()).isZero();
+        assertThat(out()).contains("tail.0 (tag app.error.log) -> filters [modify.1] -> outputs [null.0]\n");
     }
 
     @Test

@@ -90,7 +90,7 @@ public final class QuickFlagsReader {
             sections.add(new ConfigSection(SectionKind.SERVICE.name(), HERE, service));
         }
         for (Plugin plugin : plugins) {
-            if (plugin.kind == SectionKind.OUTPUT && plugin.entries.stream().noneMatch(e -> e.is("Match"))) {
+            if (plugin.kind == SectionKind.OUTPUT && plugin.entries.stream().noneMatch(e -> e.is("Match") || e.is("Match_Regex"))) {
                 plugin.set("Match", "*");
             }
             sections.add(new ConfigSection(plugin.kind.name(), HERE, plugin.entries));

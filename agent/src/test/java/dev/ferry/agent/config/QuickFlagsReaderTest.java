@@ -34,6 +34,13 @@ class QuickFlagsReaderTest {
     }
 
     @Test
+    void anOutputWithAMatchRegexGetsNoMatchStar() {
+        // Match and Match_Regex together take a tag either takes, so a Match * would take every tag
+        Configuration config = reader.read(List.of("-i", "cpu", "-o", "stdout", "-p", "match_regex=^app"));
+        assertThat(config.sections("OUTPUT").get(0).all("Match")).isEmpty();
+    }
+
+    @Test
     void anOutputKeepsItsOwnMatch() {
         Configuration config = reader.read(List.of("-i", "cpu", "-o", "stdout", "-m", "cpu.*"));
 

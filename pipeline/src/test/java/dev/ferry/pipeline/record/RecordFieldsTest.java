@@ -240,24 +240,4 @@ class RecordFieldsTest {
         assertThat(r.parseError()).isNull();
         assertThat(r.fields().toString()).isEqualTo("{}");
     }
-
-    @Test
-    void tagPatternsFollowFluentBitWildcards() {
-        assertThat(TagPattern.wildcard("erlmcp.*").matches("erlmcp.var.log.erlmcp.application.log")).isTrue();
-        assertThat(TagPattern.wildcard("erlmcp.*").matches("other.x")).isFalse();
-        assertThat(TagPattern.wildcard("*").matches("anything")).isTrue();
-        assertThat(TagPattern.wildcard("a.*.log").matches("a.b.c.log")).isTrue();
-        assertThat(TagPattern.wildcard("app").matches("app.x")).isFalse();
-        assertThat(TagPattern.regex("erlmcp\\.(a|b)").matches("erlmcp.b")).isTrue();
-    }
-
-    /** Fluent Bit's router takes a tag when its Match_Regex is found anywhere in it (onig_search), as grep does. */
-    @Test
-    void aMatchRegexIsSearchedForInTheTagAsInFluentBit() {
-        assertThat(TagPattern.regex("^other").matches("other.y")).isTrue();
-        assertThat(TagPattern.regex("other").matches("app.other.y")).isTrue();
-        assertThat(TagPattern.regex("^other").matches("app.other.y")).isFalse();
-        assertThat(TagPattern.regex("^erlmcp\\.a$").matches("erlmcp.ab")).isFalse();
-        assertThat(TagPattern.regex("(?!)").matches("erlmcp.a")).isFalse();
-    }
 }
