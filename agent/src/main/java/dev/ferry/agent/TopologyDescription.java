@@ -73,6 +73,10 @@ final class TopologyDescription {
             TagPattern m = p.match();
             if (m != null) {
                 sb.append("  ").append(m);
+                // a section without Match takes none(), except the one output of a 1:1 plan (TopologyPlan.build)
+                if (!p.options().isSet("Match") && !p.options().isSet("Match_Regex") && m != TagPattern.none()) {
+                    sb.append(" (no Match set; the only output of the only input takes every record, as in Fluent Bit)");
+                }
             }
             sb.append('\n');
             for (ConfigEntry e : p.options().section().entries()) {

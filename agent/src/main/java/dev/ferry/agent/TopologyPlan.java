@@ -70,9 +70,13 @@ public record TopologyPlan(String origin, ServiceConfig service, ParserRegistry 
         ServiceConfig service = ServiceConfig.of(configuration.sections("SERVICE"), warnings);
         ParserRegistry parsers = ParserRegistry.of(configuration.sections("PARSER"),
                 configuration.sections("MULTILINE_PARSER"), warnings);
-        List<PlannedPlugin> inputs = plan(configuration.sections("INPUT"), catalog, COMMON_INPUT, parsers, warnings);
-        List<PlannedPlugin> filters = plan(configuration.sections("FILTER"), catalog, COMMON_FILTER, parsers, warnings);
-        List<PlannedPlugin> outputs = plan(configuration.sections("OUTPUT"), catalog, COMMON_OUTPUT, parsers, warnings);
+        List<PlannedPlugin> inputs = plan(configuration.sections("INPUT"), catalog, COMMON_INPUT, parsers, warnings, null);
+        List<PlannedPlugin> filters = plan(configuration.sections("FILTER"), catalog, COMMON_FILTER, parsers, warnings, null);
+        // Fluent Bit's "quick setup for 1:1" (flb_router_io_set in src/flb_router.c): with exactly one input and
+        // one output, an output with neither Match nor Match_Regex takes Match *. Filters and N:M keep no match.
+        boolean oneToOne = configuration.sections("INPUT").size() == 1 && configuration.sections("OUTPUT").size() == 1;
+        List<PlannedPlugin> outputs = plan(configuration.sections("OUTPUT"), catalog, COMMON_OUTPUT, parsers, warnings,
+                oneToOne ? TagPattern.wildcard("*") : null);
         if (inputs.isEmpty()) {
             throw new ConfigException(configuration.origin() + ": the configuration has no [INPUT] section; ferry would have nothing to read");
         }
@@ -142,12 +146,13 @@ public record TopologyPlan(String origin, ServiceConfig service, ParserRegistry 
     /** The same plan with outputs built from {@code sections} instead ({@code --dry-run}). */
     public TopologyPlan withOutputs(List<ConfigSection> sections, PluginCatalog catalog) {
         List<String> w = new ArrayList<>(warnings);
-        List<PlannedPlugin> planned = plan(sections, catalog, COMMON_OUTPUT, parsers, w);
+        List<PlannedPlugin> planned = plan(sections, catalog, COMMON_OUTPUT, parsers, w, null);
         return new TopologyPlan(origin, service, parsers, inputs, filters, planned, List.copyOf(w), replay);
     }
 
+    /** @param noMatch what a section without Match or Match_Regex takes; null: nothing, with a warning */
     private static List<PlannedPlugin> plan(List<ConfigSection> sections, PluginCatalog catalog, List<OptionSpec> common,
-                                            ParserRegistry parsers, List<String> warnings) {
+                                            ParserRegistry parsers, List<String> warnings, TagPattern noMatch) {
         List<PlannedPlugin> out = new ArrayList<>();
         for (ConfigSection section : sections) {
             String name = section.name();
@@ -179,6 +184,8 @@ public record TopologyPlan(String origin, ServiceConfig service, ParserRegistry 
                     }
                 } else if (wildcard != null) {
                     match = TagPattern.wildcard(wildcard);
+                } else if (noMatch != null) {
+                    match = noMatch;
                 } else {
                     warnings.add(section.location() + ": " + section.label() + ": no 'Match' or 'Match_Regex'; it takes no records");
                     match = TagPattern.none();

@@ -139,6 +139,22 @@ class EndToEndIT {
     }
 
     @Test
+    void oneInputAndOneOutputWithoutMatchShipEveryRecord() throws Exception {
+        // Fluent Bit's 1:1 quick setup (flb_router_io_set): the only output takes Match *; ferry shipped nothing
+        Path log = dir.resolve("in.log");
+        Files.writeString(log, "{\"n\":1}\n{\"n\":2}\n{\"n\":3}\n");
+        Path conf = dir.resolve("nm.conf");
+        Files.writeString(conf, "[INPUT]\n    Name tail\n    Path " + log + "\n    Parser json\n    Read_from_Head On\n"
+                + "    Exit_On_Eof On\n[OUTPUT]\n    Name stdout\n    Format json_lines\n");
+        try (FerryProcess ferry = FerryProcess.start(dir, Map.of(), "-c", conf.toString())) {
+            assertThat(ferry.waitFor(Duration.ofSeconds(60))).as(ferry.stderrText()).isZero();
+            List<Object> ns = ferry.stdoutText().lines().<Object>map(l -> ((Map<?, ?>) JsonValues.parse(l)).get("n")).toList();
+            assertThat(ns).containsExactly(1L, 2L, 3L);
+            assertThat(ferry.stderrText()).doesNotContain("no 'Match'");
+        }
+    }
+
+    @Test
     void checkOfTheSeedConfigurationPrintsTheTopologyAndNoSecret() throws Exception {
         Map<String, String> env = new HashMap<>();
         env.put("HOSTNAME", "node-1");

@@ -188,6 +188,29 @@ class MainTest {
     }
 
     @Test
+    void oneInputAndOneOutputWithoutMatchRouteEverything() throws Exception {
+        // Fluent Bit's flb_router_io_set, "quick setup for 1:1" (filters audit D1); before, nothing was shipped
+        Path conf = dir.resolve("f.conf");
+        Files.writeString(conf, "[INPUT]\n    Name tail\n    Path /x\n    Tag app.log\n[OUTPUT]\n    Name null\n");
+        assertThat(ferry("check", "-c", conf.toString())).as(err()).isZero();
+        assertThat(out()).contains("  null.0 (null)  Match * (no Match set; the only output of the only input takes every "
+                        + "record, as in Fluent Bit)\n")
+                .contains("tail.0 (tag app.log) -> filters [] -> outputs [null.0]\n")
+                .doesNotContain("warnings:");
+    }
+
+    @Test
+    void withMoreThanOneOutputAnOutputWithoutMatchTakesNothing() throws Exception {
+        Path conf = dir.resolve("f.conf");
+        Files.writeString(conf, "[INPUT]\n    Name tail\n    Path /x\n    Tag app.log\n[OUTPUT]\n    Name null\n"
+                + "[OUTPUT]\n    Name null\n    Match other\n");
+        assertThat(ferry("check", "-c", conf.toString())).as(err()).isZero();
+        assertThat(out()).contains("  null.0 (null)  no Match: takes no records\n")
+                .contains("tail.0 (tag app.log) -> filters [] -> outputs []")
+                .contains("  " + conf + ":5: [OUTPUT] null: no 'Match' or 'Match_Regex'; it takes no records\n");
+    }
+
+    @Test
     void theEmbeddedDefaultWithoutAnElasticsearchDistributionSaysWhereItLookedAndHowToGetOne() {
         Path none = dir.resolve("no-elasticsearch");
         assertThat(ferry("run", "--elasticsearch-home", none.toString())).isEqualTo(1);
