@@ -7,7 +7,7 @@ import java.util.regex.PatternSyntaxException;
 /**
  * Compiles a regex as a configuration writes it ({@code [PARSER] Regex}, a {@code [MULTILINE_PARSER]}
  * rule's regex): bare or {@code /pattern/flags}, split by {@link SlashedRegex}, the pattern translated
- * by {@link RubyRegex} with the flags as a leading Java inline group. Stateless.
+ * by {@link RubyRegex} with the flags as {@link java.util.regex.Pattern} flags. Stateless.
  */
 public final class ConfiguredRegex {
 
@@ -23,12 +23,10 @@ public final class ConfiguredRegex {
      */
     public static RubyRegex compile(String written) {
         SlashedRegex split = SlashedRegex.parse(written);
-        String inline = split.inlineFlags();
         try {
-            return RubyRegex.compile(inline + split.pattern());
+            return RubyRegex.compile(split.pattern(), split.javaFlags());
         } catch (PatternSyntaxException e) {
-            int at = e.getIndex() >= 0 ? Math.max(0, e.getIndex() - inline.length()) : -1;
-            throw new PatternSyntaxException(e.getDescription(), split.pattern(), at);
+            throw new PatternSyntaxException(e.getDescription(), split.pattern(), e.getIndex());
         }
     }
 }

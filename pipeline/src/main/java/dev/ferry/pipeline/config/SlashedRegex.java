@@ -66,20 +66,4 @@ public record SlashedRegex(String pattern, String flags) {
         }
         return out;
     }
-
-    /**
-     * The same flags as a leading Java inline group ({@code (?ius)} for {@code im}), or the empty
-     * string when there are none: for compilers that take a pattern text only.
-     */
-    public String inlineFlags() {
-        if (flags.isEmpty()) {
-            return "";
-        }
-        StringBuilder inline = new StringBuilder("(?");
-        for (int i = 0; i < flags.length(); i++) {
-            char c = flags.charAt(i);
-            inline.append(c == 'm' ? "s" : c == 'i' ? "iu" : "x");
-        }
-        return inline.append(')').toString();
-    }
 }

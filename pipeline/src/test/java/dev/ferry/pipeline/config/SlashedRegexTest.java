@@ -38,8 +38,6 @@ class SlashedRegexTest {
         SlashedRegex all = SlashedRegex.parse("/a/imx");
         assertThat(all.javaFlags()).isEqualTo(Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE | Pattern.DOTALL
                 | Pattern.COMMENTS);
-        assertThat(all.inlineFlags()).isEqualTo("(?iusx)");
         assertThat(SlashedRegex.parse("/a/").javaFlags()).isZero();
-        assertThat(SlashedRegex.parse("/a/").inlineFlags()).isEmpty();
     }
 }
