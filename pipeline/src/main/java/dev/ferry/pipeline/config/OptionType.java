@@ -17,7 +17,7 @@ public enum OptionType {
     /** Bytes: a number with an optional unit {@code K/KB/KiB, M/MB/MiB, G/GB/GiB} (1024-based). */
     SIZE("a size such as 32k, 5MB or 1GiB"),
     /**
-     * A time: a number with a unit {@code ms, s, m, h}; a bare number means seconds, as in Fluent Bit's
+     * A time: a number with a unit {@code ms, s, m, h, d}; a bare number means seconds, as in Fluent Bit's
      * own options (new ferry options are documented with units).
      */
     DURATION("a duration such as 500ms, 5s or 1m (a bare number means seconds)"),
@@ -91,6 +91,7 @@ public enum OptionType {
             case "", "s" -> n * 1000;
             case "m" -> n * 60_000;
             case "h" -> n * 3_600_000;
+            case "d" -> n * 86_400_000; // Fluent Bit's flb_utils_time_to_seconds takes d too
             default -> -1;
         };
         return millis < 0 ? null : Duration.ofNanos((long) (millis * 1_000_000));

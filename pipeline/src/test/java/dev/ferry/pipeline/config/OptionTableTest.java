@@ -45,6 +45,16 @@ class OptionTableTest {
     }
 
     @Test
+    void durationsTakeFluentBitsSuffixesIncludingDays() {
+        assertThat(TABLE.bind(section("Name", "tail", "Path", "/x", "Refresh_Interval", "1d"))
+                .duration("Refresh_Interval")).isEqualTo(Duration.ofDays(1));
+        assertThat(TABLE.bind(section("Name", "tail", "Path", "/x", "Refresh_Interval", "2D"))
+                .duration("Refresh_Interval")).isEqualTo(Duration.ofDays(2));
+        assertThat(TABLE.bind(section("Name", "tail", "Path", "/x", "Refresh_Interval", "3H"))
+                .duration("Refresh_Interval")).isEqualTo(Duration.ofHours(3));
+    }
+
+    @Test
     void unknownKeyNamesFileLineSectionAndKeyAndSuggests() {
         assertThatThrownBy(() -> TABLE.bind(section("Name", "tail", "Pth", "/x")))
                 .isInstanceOf(ConfigException.class)
