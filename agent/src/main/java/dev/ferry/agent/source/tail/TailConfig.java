@@ -42,7 +42,7 @@ import java.util.regex.PatternSyntaxException;
  * @param parser the parser name for the assembler to resolve, or null
  * @param exitOnEof whether the agent stops once every file is read and acknowledged
  * @param rotateWait how long a file that left its path is still read after its last data
- * @param ignoreOlder files last modified longer ago are not picked up; null for no limit
+ * @param ignoreOlder files last modified longer ago are not picked up; null for no limit ({@code 0} or unset)
  * @param skipEmptyLines whether empty lines are dropped
  * @param key the key of the unparsed line; only {@code log} is supported
  * @param multilineParsers the multiline parsers' names in order, without repeats; empty for none
@@ -118,7 +118,8 @@ public record TailConfig(
                     + " and everything read is delivered"),
             OptionSpec.duration("Rotate_Wait", "5", "how long a rotated or deleted file is still read"
                     + " after its last data"),
-            OptionSpec.duration("Ignore_Older", null, "do not pick up files last modified longer ago"),
+            OptionSpec.duration("Ignore_Older", null, "do not pick up files last modified longer ago;"
+                    + " 0 (Fluent Bit's default) means no limit"),
             OptionSpec.ignoredOption("Inotify_Watcher", "ferry polls files for changes"),
             OptionSpec.bool("Skip_Empty_Lines", false, "drop empty lines"),
             OptionSpec.string("Rotated_Path", "comma-separated name globs, in the watched file's directory,"
@@ -180,7 +181,7 @@ public record TailConfig(
                 DbSync.valueOf(o.string("DB.sync").toUpperCase(Locale.ROOT)), blankToNull(o.string("Tag")),
                 blankToNull(o.string("Path_Key")), blankToNull(o.string("Offset_Key")), (int) chunk, (int) max,
                 o.bool("Skip_Long_Lines"), o.size("Mem_Buf_Limit"), blankToNull(o.string("Parser")),
-                o.bool("Exit_On_Eof"), o.duration("Rotate_Wait"), o.duration("Ignore_Older"),
+                o.bool("Exit_On_Eof"), o.duration("Rotate_Wait"), ignoreOlder(o),
                 o.bool("Skip_Empty_Lines"), key, multiline, rotatedPath(o),
                 tagRegex(o));
     }
@@ -205,6 +206,12 @@ public record TailConfig(
                     + "each <name> is replaced by that group of the regex");
         }
         return regex;
+    }
+
+    /** {@code Ignore_Older}, or null for no limit: unset or 0, as in Fluent Bit ({@code ignore_older > 0}). */
+    private static Duration ignoreOlder(Options o) {
+        Duration d = o.duration("Ignore_Older");
+        return d == null || d.isZero() ? null : d;
     }
 
     private static RotatedSiblings rotatedPath(Options o) {

@@ -384,4 +384,20 @@ class TailInputTest {
         assertThat(in.drained()).succeedsWithin(10, TimeUnit.SECONDS);
         assertThat(pub.texts()).containsExactly("new");
     }
+
+    @Test
+    void ignoreOlderZeroIsNoLimitAsInFluentBit() throws IOException {
+        append(dir.resolve("old.log"), "old\n");
+        Files.setLastModifiedTime(dir.resolve("old.log"),
+                FileTime.fromMillis(System.currentTimeMillis() - 7_200_000));
+        append(dir.resolve("new.log"), "new\n");
+        RecordingPublisher pub = new RecordingPublisher(true);
+
+        TailInput in = start(pub, "Path", glob("*.log"), "Read_from_Head", "On", "Ignore_Older", "0",
+                "Exit_On_Eof", "On");
+
+        assertThat(in.drained()).succeedsWithin(10, TimeUnit.SECONDS);
+        assertThat(pub.texts()).containsExactlyInAnyOrder("new", "old");
+        assertThat(in.config().ignoreOlder()).isNull();
+    }
 }
