@@ -92,7 +92,7 @@ final class TopologyDescription {
     }
 
     private static String exampleTag(PlannedPlugin input) {
-        String tag = input.options().isSet("Tag") ? input.options().string("Tag") : input.type().name() + "." + input.index();
+        String tag = input.config() instanceof TailConfig tail ? tail.tagOr(input.instanceName()) : input.instanceName();
         if (!tag.contains("*")) {
             return tag;
         }

@@ -171,6 +171,11 @@ public record TopologyPlan(String origin, ServiceConfig service, ParserRegistry 
             warnings.addAll(options.warnings());
             Object config = type.configure().configure(options, parsers);
             int index = out.size();
+            if (config instanceof TailConfig tail && tail.tag() == null) {
+                // Fluent Bit (src/flb_input.c): an input without Tag is tagged with its name, tail.N; an Alias
+                // renames the instance in logs and metrics, never the tag.
+                config = tail.withTag(type.name() + "." + index);
+            }
             String instance = options.isSet("Alias") ? options.string("Alias") : type.name() + "." + index;
             TagPattern match = null;
             if (!section.kind().equals("INPUT")) {

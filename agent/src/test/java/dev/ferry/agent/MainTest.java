@@ -92,6 +92,19 @@ class MainTest {
     }
 
     @Test
+    void anInputWithAnAliasAndNoTagIsTaggedTailNAsInFluentBit() throws Exception {
+        Files.writeString(dir.resolve("app.log"), "one\ntwo\n");
+        Path conf = dir.resolve("f.conf");
+        Files.writeString(conf, "[INPUT]\n    Name tail\n    Path " + dir + "/app.log\n    Alias erlmcp_app\n"
+                + "    Read_from_Head On\n    Exit_On_Eof On\n"
+                + "[OUTPUT]\n    Name file\n    Match tail.*\n    Path " + dir + "\n    File out.txt\n    Format plain\n");
+        assertThat(ferry("check", "-c", conf.toString())).as(err()).isZero();
+        assertThat(out()).contains("  erlmcp_app (tag tail.0) -> filters [] -> outputs [file.0]\n");
+        assertThat(ferry("run", "-c", conf.toString())).as(err()).isZero();
+        assertThat(Files.readString(dir.resolve("out.txt"))).isEqualTo("{\"log\":\"one\"}\n{\"log\":\"two\"}\n");
+    }
+
+    @Test
     void theFluentBitFormTakesAStateDirectoryAndCheckShowsTheDbAndSpoolItGives() throws Exception {
         Path conf = dir.resolve("f.conf");
         Files.writeString(conf, "[INPUT]\n    Name tail\n    Path " + dir + "/*.log\n"

@@ -32,7 +32,8 @@ import java.util.regex.PatternSyntaxException;
  * @param readFromHead whether files present at the very first start are read from their head
  * @param db the position DB file, or null to keep positions in memory only
  * @param dbSync when the DB is flushed to the disk
- * @param tag the tag as configured ({@code *} is expanded per file), or null for the instance name
+ * @param tag the tag as configured ({@code *} is expanded per file), or null when not set; the plan then
+ *     sets Fluent Bit's default, {@code tail.N} (never the {@code Alias})
  * @param pathKey key for the file path in records, or null
  * @param offsetKey key for the line offset in records, or null
  * @param bufferChunkSize bytes of the first read buffer of a file
@@ -226,9 +227,16 @@ public record TailConfig(
         }
     }
 
-    /** The tag to use: the configured one, or Fluent Bit's default, the input's instance name. */
-    public String tagOr(String instanceName) {
-        return tag != null ? tag : instanceName;
+    /** The same settings with tag {@code tag} (the plan gives an input without {@code Tag} Fluent Bit's {@code tail.N}). */
+    public TailConfig withTag(String tag) {
+        return new TailConfig(name, paths, excludePaths, refreshInterval, readFromHead, db, dbSync, tag, pathKey,
+                offsetKey, bufferChunkSize, bufferMaxSize, skipLongLines, memBufLimit, parser, exitOnEof, rotateWait,
+                ignoreOlder, skipEmptyLines, key, multilineParser, rotatedPath);
+    }
+
+    /** The tag to use: the configured (or planned) one, else {@code fallback} (an input built without a plan). */
+    public String tagOr(String fallback) {
+        return tag != null ? tag : fallback;
     }
 
     /** How the tag of each file's records is made ({@link #tagOr} and {@code Tag_Regex}). */

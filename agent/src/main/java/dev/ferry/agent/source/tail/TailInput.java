@@ -153,8 +153,8 @@ public final class TailInput implements Input {
      * Loads the DB (if configured); reads nothing until {@link #start}.
      *
      * @param config the section's settings
-     * @param instanceName the input's instance name ({@code tail.0}): the tag when none is set, and the
-     *     thread's name
+     * @param instanceName the input's instance name ({@code tail.0}, or its Alias): the thread's name, and the
+     *     tag when the config has none (the plan always sets one: Fluent Bit's {@code tail.N} when Tag is unset)
      * @param decoder passed with every line (parser, Path_Key, Offset_Key)
      * @throws ConfigException if the DB file exists and is not a ferry position DB, or its directory
      *     does not exist
