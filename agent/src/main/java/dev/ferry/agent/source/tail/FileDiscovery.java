@@ -23,7 +23,9 @@ import java.util.TreeSet;
  *
  * <p>A {@code Path} glob may hold wildcards in directory parts ({@code /var/log/*}{@code /app*.log});
  * {@code *} stays within one path part as in {@code glob(3)}, {@code **} crosses parts. Relative globs
- * are taken from the working directory. Symbolic links are followed (Kubernetes' {@code
+ * are taken from the working directory, and a leading {@code ~} is the home directory ({@code $HOME}), as
+ * {@code GLOB_TILDE}. As in {@code glob(3)}, a name starting with {@code .} is matched only by a pattern
+ * part starting with {@code .}. Symbolic links are followed (Kubernetes' {@code
  * /var/log/containers/*.log} are links), and a file is reported under the path it was found at.
  * {@code Exclude_Path} globs are matched against the whole path with {@code *} crossing {@code /},
  * as Fluent Bit's {@code fnmatch} does, so {@code *.gz} excludes every {@code .gz} file. The
@@ -34,17 +36,50 @@ import java.util.TreeSet;
  */
 final class FileDiscovery {
 
-    private record Glob(Path base, int depth, PathMatcher matcher) {
+    /**
+     * One Path glob: the directory without wildcards it is walked from, how deep, its matcher, and its
+     * parts below that directory (to tell which leading dots it names).
+     */
+    private record Glob(Path base, int depth, PathMatcher matcher, List<String> below) {
+
+        /**
+         * Whether every name of {@code file} below the base that starts with {@code .} is named with that
+         * dot by the pattern: as {@code glob(3)} without {@code GLOB_PERIOD}, {@code *}, {@code ?} and
+         * {@code [...]} never match a leading dot, so {@code *.log} leaves {@code .hidden.log} alone.
+         */
+        boolean dotsNamed(Path file) {
+            if (!file.startsWith(base)) {
+                return false;
+            }
+            Path rel = base.relativize(file);
+            boolean recursive = depth == Integer.MAX_VALUE;
+            for (int i = 0; i < rel.getNameCount(); i++) {
+                if (!rel.getName(i).toString().startsWith(".")) {
+                    continue;
+                }
+                boolean named = recursive ? below.stream().anyMatch(p -> p.startsWith("."))
+                        : i < below.size() && below.get(i).startsWith(".");
+                if (!named) {
+                    return false;
+                }
+            }
+            return true;
+        }
     }
 
     private final List<Glob> includes = new ArrayList<>();
     private final List<PathMatcher> excludes = new ArrayList<>();
     private final Duration ignoreOlder;
 
-    /** The globs must be valid (checked by {@link TailConfig#from}). */
+    /** The globs must be valid (checked by {@link TailConfig#from}); {@code ~} is the user's home directory. */
     FileDiscovery(List<String> paths, List<String> excludePaths, Duration ignoreOlder) {
+        this(paths, excludePaths, ignoreOlder, home());
+    }
+
+    /** As above, with {@code home} for a leading {@code ~} in a Path glob. */
+    FileDiscovery(List<String> paths, List<String> excludePaths, Duration ignoreOlder, String home) {
         for (String p : paths) {
-            includes.add(glob(p));
+            includes.add(glob(expandTilde(p, home)));
         }
         for (String e : excludePaths) {
             excludes.add(FileSystems.getDefault().getPathMatcher("glob:" + fnmatchStyle(e)));
@@ -65,7 +100,8 @@ final class FileDiscovery {
                         new SimpleFileVisitor<>() {
                             @Override
                             public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
-                                if (attrs.isRegularFile() && g.matcher.matches(file) && !excluded(file)
+                                if (attrs.isRegularFile() && g.matcher.matches(file) && g.dotsNamed(file)
+                                        && !excluded(file)
                                         && !diskLogIndex(file)
                                         && (oldest == null || !attrs.lastModifiedTime().toInstant().isBefore(oldest))) {
                                     found.add(file);
@@ -89,7 +125,7 @@ final class FileDiscovery {
     boolean matches(Path file) {
         Path abs = file.toAbsolutePath().normalize();
         for (Glob g : includes) {
-            if (g.matcher.matches(abs)) {
+            if (g.matcher.matches(abs) && g.dotsNamed(abs)) {
                 return !excluded(abs);
             }
         }
@@ -117,6 +153,20 @@ final class FileDiscovery {
         return false;
     }
 
+    /** The home directory a leading {@code ~} stands for: {@code $HOME}, as glob(3)'s GLOB_TILDE takes it. */
+    private static String home() {
+        String home = System.getenv("HOME");
+        return home == null || home.isEmpty() ? System.getProperty("user.home") : home;
+    }
+
+    /**
+     * {@code ~} or {@code ~/...} with the home directory put in, as Fluent Bit globs Path with
+     * {@code GLOB_TILDE} ({@code ~user} is refused by {@link TailConfig#from}); other globs as they are.
+     */
+    static String expandTilde(String glob, String home) {
+        return glob.equals("~") || glob.startsWith("~/") ? home + glob.substring(1) : glob;
+    }
+
     /** Splits an absolute glob into the directory without wildcards and how deep below it to look. */
     private static Glob glob(String pattern) {
         String abs = Path.of("").toAbsolutePath().resolve(pattern).normalize().toString();
@@ -137,7 +187,7 @@ final class FileDiscovery {
         int baseParts = Math.min(firstWild, parts.length - 1);
         int depth = abs.contains("**") ? Integer.MAX_VALUE : parts.length - baseParts;
         PathMatcher m = FileSystems.getDefault().getPathMatcher("glob:" + abs);
-        return new Glob(Path.of(base.toString()), depth, m);
+        return new Glob(Path.of(base.toString()), depth, m, List.of(parts).subList(baseParts, parts.length));
     }
 
     private static boolean hasWildcard(String part) {

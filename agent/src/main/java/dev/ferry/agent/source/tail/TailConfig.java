@@ -25,7 +25,7 @@ import java.util.regex.PatternSyntaxException;
  * ferry's own: Fluent Bit does not read rotated or compressed siblings. Immutable.
  *
  * @param name the plugin name ({@code tail})
- * @param paths file globs, absolute or relative to the working directory ({@code Path})
+ * @param paths file globs, absolute, relative to the working directory, or under {@code ~} ({@code Path})
  * @param excludePaths globs of files to leave alone, matched against the whole path with {@code *}
  *     crossing {@code /} as in {@code fnmatch} ({@code Exclude_Path})
  * @param refreshInterval how often the globs are scanned again for new files
@@ -246,6 +246,10 @@ public record TailConfig(
 
     private static void checkGlobs(Options o, String key, List<String> globs) {
         for (String g : globs) {
+            if (key.equals("Path") && g.startsWith("~") && !g.equals("~") && !g.startsWith("~/")) {
+                throw o.error(key, "Path '" + g + "' names another user's home directory (~user); ferry expands only"
+                        + " ~ (the home directory, $HOME): write that directory out");
+            }
             try {
                 FileSystems.getDefault().getPathMatcher("glob:" + g);
             } catch (IllegalArgumentException e) {

@@ -153,6 +153,14 @@ class TailConfigTest {
     }
 
     @Test
+    void anotherUsersHomeInPathIsAnError() {
+        assertThatThrownBy(() -> config("Path", "~/a.log, ~erl/logs/*.log"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("test.conf:3: [INPUT] tail: Path '~erl/logs/*.log' names another user's home directory"
+                        + " (~user); ferry expands only ~ (the home directory, $HOME): write that directory out");
+    }
+
+    @Test
     void missingPathIsAnError() {
         assertThatThrownBy(() -> config("Tag", "x"))
                 .isInstanceOf(ConfigException.class)

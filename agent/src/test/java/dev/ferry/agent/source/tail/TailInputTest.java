@@ -111,6 +111,18 @@ class TailInputTest {
     }
 
     @Test
+    void aStarDoesNotMatchDotFilesAsInGlob3() throws IOException {
+        append(dir.resolve("app.log"), "app\n");
+        append(dir.resolve(".hidden.log"), "hidden\n");
+        RecordingPublisher pub = new RecordingPublisher(true);
+
+        TailInput in = start(pub, "Path", glob("*.log"), "Read_from_Head", "on", "Exit_On_Eof", "on");
+
+        assertThat(in.drained()).succeedsWithin(10, TimeUnit.SECONDS);
+        assertThat(pub.texts()).containsExactly("app");
+    }
+
+    @Test
     void withoutReadFromHeadFilesPresentAtStartAreReadFromTheirEnd() throws IOException {
         Path f = dir.resolve("app.log");
         append(f, "old-1\nold-2\n");
