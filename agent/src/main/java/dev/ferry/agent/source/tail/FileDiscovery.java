@@ -133,6 +133,21 @@ final class FileDiscovery {
     }
 
     /**
+     * Whether {@code Ignore_Older} leaves {@code file} alone now: it was last modified longer ago (false
+     * without Ignore_Older, or if it cannot be read).
+     */
+    boolean tooOld(Path file) {
+        if (ignoreOlder == null) {
+            return false;
+        }
+        try {
+            return Files.getLastModifiedTime(file).toInstant().isBefore(Instant.now().minus(ignoreOlder));
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /**
      * Whether {@code file} is the {@code .idx} or {@code .siz} file of an OTP disk_log wrap log (the
      * other one is next to it): binary bookkeeping, never log lines, so a glob like
      * {@code application.log.*} does not pick them up.

@@ -397,9 +397,19 @@ public final class TailInput implements Input {
                 // Files the DB knew and no glob finds any more (deleted, rotated away while ferry was
                 // down): keeping them would grow the DB without end. If one comes back, it is read from
                 // its head: lines sent twice rather than lost.
+                List<PositionDb.Entry> waitingOld = new ArrayList<>();
                 for (PositionDb.Entry e : saved) {
-                    if (!discovery.matches(Path.of(e.path()))) {
+                    Path path = Path.of(e.path());
+                    if (!discovery.matches(path)) {
                         log.info("Position DB entry of a file Path no longer names dropped. path={}", e.path());
+                        continue;
+                    }
+                    if (!files.containsKey(e.key()) && e.key().equals(FileKey.ofOrNull(path)) && discovery.tooOld(path)) {
+                        // Still at its path, only older than Ignore_Older: the position is kept, and when the
+                        // file is written again a scan opens it there, as Fluent Bit finds its DB row.
+                        waitingOld.add(e);
+                        log.info("File older than Ignore_Older left alone; it is read on from its saved position"
+                                + " when it is written again. path={} offset={}", e.path(), e.offset());
                         continue;
                     }
                     counters.positionNotFound();
@@ -416,6 +426,7 @@ public final class TailInput implements Input {
                             ? "the file holds other data now (rewritten in place)" : "deleted or rotated out");
                 }
                 saved.clear();
+                saved.addAll(waitingOld);
                 dbDirty.set(true);
             }
             // Save where the files found at start begin before reading any of them: a crash from here

@@ -11,6 +11,7 @@ import dev.ferry.pipeline.ring.LineDecoder;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -110,6 +111,34 @@ class TailRestartTest {
 
         assertThat(again.drained()).succeedsWithin(10, TimeUnit.SECONDS);
         assertThat(second.texts()).containsExactly("b-1", "b-2");
+    }
+
+    @Test
+    void aFileIdleAcrossARestartUnderIgnoreOlderResumesAtItsSavedOffsetWhenWrittenAgain() throws IOException {
+        Path f = dir.resolve("app.log");
+        append(f, numbered("old", 1, 3));
+        RecordingPublisher first = new RecordingPublisher(true);
+        TailInput in = start(first, "Read_from_Head", "On");
+        assertThat(in.drained()).succeedsWithin(10, TimeUnit.SECONDS);
+        in.close();
+        Files.setLastModifiedTime(f, FileTime.fromMillis(System.currentTimeMillis() - 7_200_000));
+
+        RecordingPublisher second = new RecordingPublisher(true);
+        TailInput idle = start(second, "Read_from_Head", "On", "Ignore_Older", "1h", "Refresh_Interval", "100ms");
+        assertThat(idle.drained()).succeedsWithin(10, TimeUnit.SECONDS);
+        append(f, "new-1\n");
+        await("the line written after the restart", () -> second.texts().contains("new-1"));
+        idle.close();
+        append(f, "new-2\n");
+
+        RecordingPublisher third = new RecordingPublisher(true);
+        TailInput again = start(third, "Read_from_Head", "On", "Ignore_Older", "1h");
+        assertThat(again.drained()).succeedsWithin(10, TimeUnit.SECONDS);
+
+        assertThat(second.texts()).containsExactly("new-1");
+        assertThat(second.lines().get(0).origin().id()).isEqualTo(first.lines().get(0).origin().id());
+        assertThat(idle.counters().positionsNotFound()).isZero();
+        assertThat(third.texts()).containsExactly("new-2");
     }
 
     @Test
