@@ -264,6 +264,11 @@ final class RotationHandler {
             if (s.sibling().active() || (discovery.matches(s.path()) && plain(s.path()))) {
                 continue; // the file disk_log writes now, or one Path reads itself
             }
+            if (discovery.excluded(s.path())) {
+                // Exclude_Path vetoes a sibling as it does a file Path matches: Fluent Bit reads neither.
+                log.debug("Rotated sibling left unread: Exclude_Path matches it. path={} family={}", s.path(), family);
+                continue;
+            }
             byte[] head = s.head();
             if (head == null) {
                 complete = false; // still being compressed, or unreadable: look again later

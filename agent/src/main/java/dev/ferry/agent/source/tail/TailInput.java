@@ -67,7 +67,7 @@ import org.slf4j.LoggerFactory;
  * looks, or while ferry was stopped) is read whole. A family's rotated files are read oldest first,
  * and the live file after them. On the very first start (no DB) rotated history is read only with
  * {@code Read_from_Head On}; without it, it is recorded as done. Siblings that {@code Path} matches
- * itself are left to {@code Path}.
+ * itself are left to {@code Path}; siblings {@code Exclude_Path} matches are not read.
  *
  * <h2>Data replaced in place</h2>
  * A file found shorter than the read offset, or whose first bytes changed (copytruncate, an OTP

@@ -370,6 +370,20 @@ class TailRotationTest {
         assertThat(pub.texts()).containsExactlyElementsOf(numberedList("line", 11, 30));
     }
 
+    @Test
+    void excludePathLeavesRotatedSiblingsUnreadToo() throws IOException {
+        writeCompressed(dir.resolve("app.log.1.gz"), numbered("line", 1, 10).getBytes(StandardCharsets.UTF_8));
+        append(dir.resolve("app.log.2"), numbered("line", 11, 20));
+        append(dir.resolve("app.log.0"), numbered("line", 21, 25));
+        append(dir.resolve("app.log"), numbered("line", 26, 30));
+        RecordingPublisher pub = new RecordingPublisher(true);
+
+        TailInput in = start(pub, "Exclude_Path", "*.gz,*.2", "Exit_On_Eof", "On");
+
+        assertThat(in.drained()).succeedsWithin(10, TimeUnit.SECONDS);
+        assertThat(pub.texts()).containsExactlyElementsOf(numberedList("line", 21, 30));
+    }
+
     private static byte[] gzip(String text) throws IOException {
         ByteArrayOutputStream b = new ByteArrayOutputStream();
         try (GZIPOutputStream g = new GZIPOutputStream(b)) {
