@@ -23,7 +23,8 @@ import java.util.TreeSet;
  *
  * <p>A {@code Path} glob may hold wildcards in directory parts ({@code /var/log/*}{@code /app*.log});
  * {@code *} stays within one path part as in {@code glob(3)}, {@code **} crosses parts. Relative globs
- * are taken from the working directory, and a leading {@code ~} is the home directory ({@code $HOME}), as
+ * are taken from the working directory (files are reported under their absolute paths; {@link #asFound}
+ * gives the name Fluent Bit would use), and a leading {@code ~} is the home directory ({@code $HOME}), as
  * {@code GLOB_TILDE}. As in {@code glob(3)}, a name starting with {@code .} is matched only by a pattern
  * part starting with {@code .}. Symbolic links are followed (Kubernetes' {@code
  * /var/log/containers/*.log} are links), and a file is reported under the path it was found at.
@@ -38,9 +39,10 @@ final class FileDiscovery {
 
     /**
      * One Path glob: the directory without wildcards it is walked from, how deep, its matcher, and its
-     * parts below that directory (to tell which leading dots it names).
+     * parts below that directory (to tell which leading dots it names), and that directory as the
+     * pattern wrote it when the pattern is relative (null when absolute).
      */
-    private record Glob(Path base, int depth, PathMatcher matcher, List<String> below) {
+    private record Glob(Path base, int depth, PathMatcher matcher, List<String> below, Path writtenBase) {
 
         /**
          * Whether every name of {@code file} below the base that starts with {@code .} is named with that
@@ -158,10 +160,35 @@ final class FileDiscovery {
         return other != null && Files.isRegularFile(file.resolveSibling(n.substring(0, n.length() - 4) + other));
     }
 
-    /** Whether an Exclude_Path glob matches {@code file}. */
+    /**
+     * The name {@code glob(3)} gives {@code file} (absolute, as {@link #scan} reports it): for a relative
+     * Path glob, relative as the glob was written ({@code logs/*.log} finds {@code logs/app.log},
+     * {@code ./*.log} finds {@code ./app.log}); otherwise the absolute path. Fluent Bit composes the tag,
+     * fills {@code Path_Key} and matches {@code Exclude_Path} with that name; ferry does too, while it keeps
+     * files, and their DB entries, under their absolute paths. A rotated sibling gets the name of the glob
+     * its watched file was found by.
+     */
+    String asFound(Path file) {
+        Path abs = file.toAbsolutePath().normalize();
+        Glob under = null;
+        for (Glob g : includes) {
+            if (abs.startsWith(g.base) && g.matcher.matches(abs)) {
+                under = g;
+                break;
+            }
+            if (under == null && abs.startsWith(g.base)) {
+                under = g;
+            }
+        }
+        return under == null || under.writtenBase == null ? abs.toString()
+                : under.writtenBase.resolve(under.base.relativize(abs)).toString();
+    }
+
+    /** Whether an Exclude_Path glob matches {@code file} under the name glob(3) gives it ({@link #asFound}). */
     boolean excluded(Path file) {
+        Path name = Path.of(asFound(file));
         for (PathMatcher m : excludes) {
-            if (m.matches(file)) {
+            if (m.matches(name)) {
                 return true;
             }
         }
@@ -202,7 +229,24 @@ final class FileDiscovery {
         int baseParts = Math.min(firstWild, parts.length - 1);
         int depth = abs.contains("**") ? Integer.MAX_VALUE : parts.length - baseParts;
         PathMatcher m = FileSystems.getDefault().getPathMatcher("glob:" + abs);
-        return new Glob(Path.of(base.toString()), depth, m, List.of(parts).subList(baseParts, parts.length));
+        return new Glob(Path.of(base.toString()), depth, m, List.of(parts).subList(baseParts, parts.length),
+                writtenBase(pattern));
+    }
+
+    /** A relative glob's directory without wildcards as written ({@code logs}, {@code .}, empty); null if absolute. */
+    private static Path writtenBase(String pattern) {
+        if (pattern.startsWith("/")) {
+            return null;
+        }
+        String[] parts = pattern.split("/");
+        int firstWild = parts.length;
+        for (int i = 0; i < parts.length; i++) {
+            if (hasWildcard(parts[i])) {
+                firstWild = i;
+                break;
+            }
+        }
+        return Path.of("", List.of(parts).subList(0, Math.min(firstWild, parts.length - 1)).toArray(String[]::new));
     }
 
     private static boolean hasWildcard(String part) {

@@ -384,7 +384,7 @@ final class RotationHandler {
      * files of its family; returns null (logged) if it cannot be opened now.
      */
     private TailedFile openSegment(SiblingTracker.Found s, Path family, long offset, String id, String from) {
-        String familyTag = tag.of(family.toString());
+        String familyTag = tag.of(discovery.asFound(family));
         if (familyTag == null) {
             log.debug("Tag_Regex is not found in the path of a rotated segment's file; the segment is not read. "
                     + "path={} file={}", s.path(), family);

@@ -26,8 +26,9 @@ import java.util.regex.PatternSyntaxException;
  *
  * @param name the plugin name ({@code tail})
  * @param paths file globs, absolute, relative to the working directory, or under {@code ~} ({@code Path})
- * @param excludePaths globs of files to leave alone, matched against the whole path with {@code *}
- *     crossing {@code /} as in {@code fnmatch} ({@code Exclude_Path})
+ * @param excludePaths globs of files to leave alone, matched against the whole path as Path found it
+ *     (relative when the Path glob is) with {@code *} crossing {@code /} as in {@code fnmatch}
+ *     ({@code Exclude_Path})
  * @param refreshInterval how often the globs are scanned again for new files
  * @param readFromHead whether files present at the very first start are read from their head
  * @param db the position DB file, or null to keep positions in memory only
@@ -231,7 +232,7 @@ public record TailConfig(
     public TailConfig withTag(String tag) {
         return new TailConfig(name, paths, excludePaths, refreshInterval, readFromHead, db, dbSync, tag, pathKey,
                 offsetKey, bufferChunkSize, bufferMaxSize, skipLongLines, memBufLimit, parser, exitOnEof, rotateWait,
-                ignoreOlder, skipEmptyLines, key, multilineParser, rotatedPath);
+                ignoreOlder, skipEmptyLines, key, multilineParsers, rotatedPath, tagRegex);
     }
 
     /** The tag to use: the configured (or planned) one, else {@code fallback} (an input built without a plan). */

@@ -297,6 +297,11 @@ public final class TailInput implements Input {
         return decoder;
     }
 
+    /** The name Fluent Bit gives {@code file} (relative if its Path glob is): its records' Path_Key. */
+    String nameAsFound(Path file) {
+        return discovery.asFound(file);
+    }
+
     /** Bytes that may still be published before Mem_Buf_Limit is passed (unbounded without a limit). */
     long memBudget() {
         return config.memBufLimit() > 0 ? config.memBufLimit() - inFlight.get() : Long.MAX_VALUE;
@@ -662,7 +667,7 @@ public final class TailInput implements Input {
 
     /** Opens a file Path matches; returns whether it is read now. */
     private boolean open(Path p, FileKey key, boolean initial) {
-        String fileTag = tag.of(p.toString());
+        String fileTag = tag.of(discovery.asFound(p));
         if (fileTag == null) {
             if (untagged.allow(p.toString())) {
                 log.error("Tag_Regex is not found in the path of a matched file, so its records would have no tag; "

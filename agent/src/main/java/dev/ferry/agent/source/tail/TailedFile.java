@@ -54,6 +54,8 @@ final class TailedFile implements RecordOrigin {
     private volatile Path family;
     private final boolean segment;
     private volatile Path path;
+    /** {@link #path} under the name Fluent Bit gives it (relative if its Path glob is): the records' Path_Key. */
+    private volatile String name;
     private volatile String id;
     private FileIdentity identity;
     private boolean ownsData = true;
@@ -96,6 +98,7 @@ final class TailedFile implements RecordOrigin {
                String id, String tag, long startOffset, int chunkSize, int maxLineSize) {
         this.input = input;
         this.path = path;
+        this.name = input.nameAsFound(path);
         this.family = family;
         this.segment = segment;
         this.data = data;
@@ -149,7 +152,7 @@ final class TailedFile implements RecordOrigin {
 
     @Override
     public String path() {
-        return path.toString();
+        return name;
     }
 
     /** The id fixed at the first published line, see {@link FileIdentity#originId}; before that, the file identity's id. */
@@ -176,6 +179,7 @@ final class TailedFile implements RecordOrigin {
     /** A file Path matches went on under another matched name: that is its family now. */
     void movedTo(Path newPath) {
         path = newPath;
+        name = input.nameAsFound(newPath);
         family = newPath;
     }
 

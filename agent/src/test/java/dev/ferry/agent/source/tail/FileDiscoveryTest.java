@@ -39,4 +39,15 @@ class FileDiscoveryTest {
         assertThat(new FileDiscovery(List.of(dir + "/.*.log", dir + "/.cache/*.log"), List.of(), null).scan())
                 .containsExactly(dir.resolve(".cache/c.log"), dir.resolve(".hidden.log"));
     }
+
+    @Test
+    void aFileFoundByARelativeGlobIsNamedAsGlob3NamesIt() {
+        Path cwd = Path.of("").toAbsolutePath();
+        FileDiscovery d = new FileDiscovery(List.of("logs/*.log", "./*.txt", "/var/log/*.log"), List.of(), null);
+
+        assertThat(d.asFound(cwd.resolve("logs/app.log"))).isEqualTo("logs/app.log");
+        assertThat(d.asFound(cwd.resolve("logs/app.log.1.gz"))).isEqualTo("logs/app.log.1.gz");
+        assertThat(d.asFound(cwd.resolve("a.txt"))).isEqualTo("./a.txt");
+        assertThat(d.asFound(Path.of("/var/log/syslog.log"))).isEqualTo("/var/log/syslog.log");
+    }
 }

@@ -111,6 +111,26 @@ class TailInputTest {
     }
 
     @Test
+    void aRelativePathKeepsItsFilesRelativeForTagPathKeyAndExcludePathAsFluentBit() throws IOException {
+        Files.createDirectories(dir.resolve("logs"));
+        append(dir.resolve("logs/app.log"), "app\n");
+        append(dir.resolve("logs/debug.log"), "dbg\n");
+        String rel = Path.of("").toAbsolutePath().relativize(dir).toString();
+        RecordingPublisher pub = new RecordingPublisher(true);
+
+        TailInput in = start(pub, "Path", rel + "/logs/*.log", "Exclude_Path", rel + "/logs/debug.log", "Tag", "app.*",
+                "Read_from_Head", "on", "Exit_On_Eof", "on", "DB", dir.resolve("pos.db").toString());
+
+        assertThat(in.drained()).succeedsWithin(10, TimeUnit.SECONDS);
+        assertThat(pub.texts()).containsExactly("app");
+        assertThat(pub.lines().get(0).origin().path()).isEqualTo(rel + "/logs/app.log");
+        assertThat(pub.lines().get(0).tag()).isEqualTo(TailTag.expand("app.*", rel + "/logs/app.log"));
+        in.close();
+        assertThat(Files.readString(dir.resolve("pos.db"))).as("the DB keeps the absolute path")
+                .contains("\t" + dir.resolve("logs/app.log") + "\n");
+    }
+
+    @Test
     void aStarDoesNotMatchDotFilesAsInGlob3() throws IOException {
         append(dir.resolve("app.log"), "app\n");
         append(dir.resolve(".hidden.log"), "hidden\n");
