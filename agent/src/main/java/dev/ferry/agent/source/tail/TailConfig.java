@@ -21,7 +21,8 @@ import java.util.regex.PatternSyntaxException;
  * {@code Skip_Long_Lines} is off); with it off the skip is logged at ERROR, with it on at WARN. When
  * {@code Buffer_Max_Size} is not set it is at least {@code Buffer_Chunk_Size}. {@code multiline.parser}
  * names one or more multiline parsers (a comma list, or the key repeated, as in Fluent Bit); Fluent Bit's
- * older multiline options are accepted with a warning and have no effect. {@code Rotated_Path} is
+ * older multiline options are refused when they would join lines ({@code Multiline On}, {@code Docker_Mode
+ * On}) and accepted otherwise. {@code Rotated_Path} is
  * ferry's own: Fluent Bit does not read rotated or compressed siblings. Immutable.
  *
  * @param name the plugin name ({@code tail})
@@ -84,7 +85,8 @@ public record TailConfig(
                 ignoreOlder, skipEmptyLines, key, multilineParsers, rotatedPath, tagRegex);
     }
 
-    private static final String MULTILINE_WHY = "the old multiline options are not supported; use multiline.parser";
+    private static final String MULTILINE_WHY = "it belongs to the old multiline options, and ferry takes only their Off"
+            + " form; use multiline.parser";
 
     /** Every key of {@code [INPUT] tail}. */
     public static final OptionTable OPTIONS = new OptionTable("INPUT", "tail", List.of(
@@ -133,10 +135,12 @@ public record TailConfig(
                     + "(built-in java, go, ruby, python, erlang, cri, docker, or a [MULTILINE_PARSER] Name), comma-separated; "
                     + "each line goes to the first that takes it").asRepeatable(),
             OptionSpec.string("multiline.key_content", "not a key of tail: Fluent Bit's multiline filter has it"),
-            OptionSpec.ignoredOption("Multiline", MULTILINE_WHY),
+            OptionSpec.bool("Multiline", false, "Fluent Bit's old multiline mode; only Off is taken: use"
+                    + " multiline.parser"),
             OptionSpec.ignoredOption("Multiline_Flush", MULTILINE_WHY),
             OptionSpec.ignoredOption("Parser_Firstline", MULTILINE_WHY),
-            OptionSpec.ignoredOption("Docker_Mode", MULTILINE_WHY),
+            OptionSpec.bool("Docker_Mode", false, "Fluent Bit's old Docker mode; only Off is taken: use"
+                    + " multiline.parser docker"),
             OptionSpec.ignoredOption("Docker_Mode_Flush", MULTILINE_WHY),
             OptionSpec.ignoredOption("Docker_Mode_Parser", MULTILINE_WHY),
             OptionSpec.ignoredOption("Threaded", "every tail input has its own thread"),
@@ -168,6 +172,17 @@ public record TailConfig(
         String key = o.string("Key");
         if (!"log".equals(key)) {
             throw o.error("Key", "Key '" + key + "' is not supported yet; unparsed lines are kept under 'log'");
+        }
+        if (o.bool("Multiline")) {
+            // Every physical line would become its own record: stack traces split. Refused rather than ignored.
+            throw o.error("Multiline", "Multiline On (Fluent Bit's old multiline mode, with Parser_Firstline) is not"
+                    + " supported: ferry would ship every line as its own record. Use multiline.parser instead: a"
+                    + " built-in one (java, go, python, erlang) or a [MULTILINE_PARSER] whose start_state rule matches"
+                    + " what Parser_Firstline matched");
+        }
+        if (o.bool("Docker_Mode")) {
+            throw o.error("Docker_Mode", "Docker_Mode On (Fluent Bit's old Docker mode) is not supported: ferry would"
+                    + " ship Docker's split 16 KB lines as separate records. Use multiline.parser docker instead");
         }
         String db = o.string("DB");
         if (o.isSet("multiline.key_content")) {

@@ -70,11 +70,13 @@ class TailConfigTest {
     }
 
     @Test
-    void oldMultilineKeysAreAcceptedWithAWarningAndMultilineParserIsAKey() {
-        var o = bind("Path", "/x", "multiline.parser", "java", "Docker_Mode", "On");
+    void oldMultilineKeysAreAcceptedOffAndMultilineParserIsAKey() {
+        var o = bind("Path", "/x", "multiline.parser", "java", "Docker_Mode", "Off", "Multiline", "Off",
+                "Parser_Firstline", "first");
 
-        assertThat(o.warnings()).containsExactly(
-                "test.conf:5: [INPUT] tail: key 'Docker_Mode' has no effect in ferry (the old multiline options are not supported; use multiline.parser)");
+        assertThat(o.warnings()).containsExactly("test.conf:7: [INPUT] tail: key 'Parser_Firstline' has no effect in"
+                + " ferry (it belongs to the old multiline options, and ferry takes only their Off form; use"
+                + " multiline.parser)");
         assertThat(TailConfig.from(o).multilineParsers()).containsExactly("java");
     }
 
@@ -83,6 +85,25 @@ class TailConfigTest {
         assertThat(config("Path", "/x", "multiline.parser", "docker, cri", "multiline.parser", "cri, java")
                 .multilineParsers()).containsExactly("docker", "cri", "java");
         assertThat(config("Path", "/x").multilineParsers()).isEmpty();
+    }
+
+    @Test
+    void oldMultilineOnIsAnErrorPointingToMultilineParser() {
+        assertThatThrownBy(() -> config("Path", "/x", "Multiline", "On", "Parser_Firstline", "first"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("test.conf:4: [INPUT] tail: Multiline On (Fluent Bit's old multiline mode, with"
+                        + " Parser_Firstline) is not supported: ferry would ship every line as its own record. Use"
+                        + " multiline.parser instead: a built-in one (java, go, python, erlang) or a [MULTILINE_PARSER]"
+                        + " whose start_state rule matches what Parser_Firstline matched");
+    }
+
+    @Test
+    void dockerModeOnIsAnErrorPointingToTheDockerMultilineParser() {
+        assertThatThrownBy(() -> config("Path", "/x", "Docker_Mode", "On"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("test.conf:4: [INPUT] tail: Docker_Mode On (Fluent Bit's old Docker mode) is not"
+                        + " supported: ferry would ship Docker's split 16 KB lines as separate records. Use"
+                        + " multiline.parser docker instead");
     }
 
     @Test
