@@ -105,6 +105,51 @@ class MainTest {
     }
 
     @Test
+    void checkRefusesAFluentBitSqliteDbAsRunDoesWithTheSameMessage() throws Exception {
+        Path db = dir.resolve("flb_kube.db");
+        Files.write(db, "SQLite format 3\0rest".getBytes(StandardCharsets.ISO_8859_1));
+        Path conf = dir.resolve("f.conf");
+        Files.writeString(conf, "[INPUT]\n    Name tail\n    Path " + dir + "/*.log\n    DB " + db + "\n"
+                + "[OUTPUT]\n    Name null\n    Match *\n");
+        String expected = "ferry: " + conf + ":4: [INPUT] tail: DB file " + db + " is not a ferry position DB: it is a"
+                + " SQLite database (Fluent Bit's format), which ferry does not read; point DB at a new file (ferry"
+                + " then starts as on a first start: at the end of the files, or at their head with Read_from_Head"
+                + " On)\n";
+
+        assertThat(ferry("check", "-c", conf.toString())).isEqualTo(2);
+        assertThat(err()).isEqualTo(expected);
+        err.reset();
+        assertThat(ferry("run", "-c", conf.toString())).isEqualTo(2);
+        assertThat(err()).isEqualTo(expected);
+    }
+
+    @Test
+    void storageTypeWarnsAsForEveryInputWithoutContradictingTheSpool() throws Exception {
+        Path conf = dir.resolve("f.conf");
+        Files.writeString(conf, "[SERVICE]\n    storage.path " + dir.resolve("spool") + "\n"
+                + "[INPUT]\n    Name tail\n    Path " + dir + "/*.log\n    storage.type filesystem\n"
+                + "[OUTPUT]\n    Name null\n    Match *\n");
+
+        assertThat(ferry("check", "-c", conf.toString())).as(err()).isZero();
+        assertThat(out()).contains(" spool=" + dir.resolve("spool") + " ")
+                .contains("  " + conf + ":6: [INPUT] tail: key 'storage.type' has no effect in ferry (the"
+                        + " spool is set for the whole agent with storage.path in [SERVICE])\n")
+                .doesNotContain("records wait in the ring");
+    }
+
+    @Test
+    void dbCompareFilenameIsAcceptedWithAWarning() throws Exception {
+        Path conf = dir.resolve("f.conf");
+        Files.writeString(conf, "[INPUT]\n    Name tail\n    Path " + dir + "/*.log\n    DB.compare_filename On\n"
+                + "[OUTPUT]\n    Name null\n    Match *\n");
+
+        assertThat(ferry("check", "-c", conf.toString())).as(err()).isZero();
+        assertThat(out()).contains("  " + conf + ":4: [INPUT] tail: key 'DB.compare_filename' has no effect in ferry"
+                + " (ferry knows a file by the fingerprint of its first bytes and its device and inode, which already"
+                + " tells a reused inode from the file it held)\n");
+    }
+
+    @Test
     void theFluentBitFormTakesAStateDirectoryAndCheckShowsTheDbAndSpoolItGives() throws Exception {
         Path conf = dir.resolve("f.conf");
         Files.writeString(conf, "[INPUT]\n    Name tail\n    Path " + dir + "/*.log\n"

@@ -4,6 +4,7 @@ import dev.ferry.agent.source.FileKey;
 import dev.ferry.agent.source.Fingerprint;
 import dev.ferry.pipeline.io.AtomicFile;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -120,6 +121,40 @@ final class PositionDb {
         return rank << 40 | Math.min(e.offset(), (1L << 40) - 1);
     }
 
+    /**
+     * Why {@code file} is not a ferry position DB (Fluent Bit's SQLite DB, another file), from its first
+     * line only; null if it is one, does not exist, is empty or cannot be read (loading it tells more).
+     * {@code ferry check} asks this, so that it refuses what {@code ferry run} would.
+     */
+    static String foreignReason(Path file) {
+        byte[] start = new byte[64];
+        int n = 0;
+        try (InputStream in = Files.newInputStream(file)) {
+            for (int r; n < start.length && (r = in.read(start, n, start.length - n)) > 0; ) {
+                n += r;
+            }
+        } catch (IOException e) {
+            return null;
+        }
+        String text = new String(start, 0, n, StandardCharsets.UTF_8);
+        int newline = text.indexOf('\n');
+        String first = newline < 0 ? text : text.substring(0, newline);
+        return n == 0 || first.equals(HEADER) || first.equals(HEADER_V1) ? null : foreignReason(text);
+    }
+
+    private static String foreignReason(String start) {
+        return start.startsWith("SQLite format 3")
+                ? "it is a SQLite database (Fluent Bit's format), which ferry does not read"
+                : "its first line is not '" + HEADER + "'";
+    }
+
+    /** The error for a DB file in another format, the same from {@code ferry check} and {@code ferry run}. */
+    static String foreignMessage(Path file, String reason) {
+        return "DB file " + file.toAbsolutePath() + " is not a ferry position DB: " + reason + "; point DB at a new"
+                + " file (ferry then starts as on a first start: at the end of the files, or at their head with"
+                + " Read_from_Head On)";
+    }
+
     /** The saved entries, or null if the DB file does not exist yet. */
     List<Entry> load() throws IOException {
         byte[] bytes;
@@ -132,14 +167,10 @@ final class PositionDb {
         String[] lines = text.split("\n", -1);
         boolean v1 = lines[0].equals(HEADER_V1);
         if (!lines[0].equals(HEADER) && !v1) {
-            if (text.startsWith("SQLite format 3")) {
-                throw new ForeignFormatException("it is a SQLite database (Fluent Bit's format), which ferry"
-                        + " does not read");
-            }
             if (bytes.length == 0) {
                 throw new CorruptException("it is empty");
             }
-            throw new ForeignFormatException("its first line is not '" + HEADER + "'");
+            throw new ForeignFormatException(foreignReason(text));
         }
         List<Entry> out = new ArrayList<>();
         for (int i = 1; i < lines.length; i++) {

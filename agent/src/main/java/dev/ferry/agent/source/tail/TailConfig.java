@@ -104,6 +104,8 @@ public record TailConfig(
                     + " every write"),
             OptionSpec.ignoredOption("DB.locking", "ferry's DB is a plain file owned by one input"),
             OptionSpec.ignoredOption("DB.journal_mode", "ferry's DB is a plain file replaced atomically"),
+            OptionSpec.ignoredOption("DB.compare_filename", "ferry knows a file by the fingerprint of its first"
+                    + " bytes and its device and inode, which already tells a reused inode from the file it held"),
             OptionSpec.string("Tag", "the tag of the records; a * is replaced by the file's path with /"
                     + " turned into . (with Tag_Regex: each <name> by that group of Tag_Regex)"),
             OptionSpec.string("Tag_Regex", "a regex (Ruby syntax) searched for in each file's path; its named "
@@ -142,9 +144,8 @@ public record TailConfig(
             OptionSpec.bool("Docker_Mode", false, "Fluent Bit's old Docker mode; only Off is taken: use"
                     + " multiline.parser docker"),
             OptionSpec.ignoredOption("Docker_Mode_Flush", MULTILINE_WHY),
-            OptionSpec.ignoredOption("Docker_Mode_Parser", MULTILINE_WHY),
-            OptionSpec.ignoredOption("Threaded", "every tail input has its own thread"),
-            OptionSpec.ignoredOption("storage.type", "not implemented yet for tail; records wait in the ring")));
+            OptionSpec.ignoredOption("Docker_Mode_Parser", MULTILINE_WHY)));
+    // Threaded and storage.type are keys every input shares: TopologyPlan.COMMON_INPUT declares them.
 
     /** Builds the typed settings from a bound section; throws a located ConfigException if invalid. */
     public static TailConfig from(Options o) {
@@ -185,6 +186,12 @@ public record TailConfig(
                     + " ship Docker's split 16 KB lines as separate records. Use multiline.parser docker instead");
         }
         String db = o.string("DB");
+        if (db != null && !db.isEmpty()) {
+            String foreign = PositionDb.foreignReason(Path.of(db));
+            if (foreign != null) {
+                throw o.error("DB", PositionDb.foreignMessage(Path.of(db), foreign));
+            }
+        }
         if (o.isSet("multiline.key_content")) {
             throw o.error("multiline.key_content", "multiline.key_content is not a key of the tail input (Fluent Bit "
                     + "refuses it there too): it belongs to Fluent Bit's multiline filter, which ferry does not have. "

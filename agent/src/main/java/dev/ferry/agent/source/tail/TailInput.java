@@ -376,8 +376,7 @@ public final class TailInput implements Input {
             log.info("Position DB loaded. db={} files={}", db.file(), saved.size());
             return false;
         } catch (PositionDb.ForeignFormatException e) {
-            throw new ConfigException("[INPUT] tail: DB file " + db.file() + " is not a ferry position DB: "
-                    + e.getMessage() + "; point DB at a new file");
+            throw new ConfigException("[INPUT] tail: " + PositionDb.foreignMessage(db.file(), e.getMessage()));
         } catch (IOException e) {
             Path aside = db.file().resolveSibling(db.file().getFileName() + ".corrupt");
             log.error("Position DB unreadable; every file is read from its head, so lines already delivered"

@@ -72,12 +72,14 @@ class PositionDbTest {
     void aFluentBitSqliteDbIsRefused() throws IOException {
         Path db = dir.resolve("fb.db");
         Files.write(db, "SQLite format 3\0rest".getBytes(StandardCharsets.ISO_8859_1));
-        TailConfig c = TailTestSupport.config("Path", dir.resolve("*.log").toString(), "DB", db.toString());
+        TailConfig c = TailTestSupport.config("Path", dir.resolve("*.log").toString()).withDb(db);
 
         assertThatThrownBy(() -> new TailInput(c, "tail.0", new LineDecoder(null, null, null)))
                 .isInstanceOf(ConfigException.class)
                 .hasMessage("[INPUT] tail: DB file " + db + " is not a ferry position DB: it is a SQLite database"
-                        + " (Fluent Bit's format), which ferry does not read; point DB at a new file");
+                        + " (Fluent Bit's format), which ferry does not read; point DB at a new file (ferry then"
+                        + " starts as on a first start: at the end of the files, or at their head with"
+                        + " Read_from_Head On)");
     }
 
     @Test
