@@ -15,8 +15,9 @@ import java.util.Locale;
 
 /**
  * A whole configuration, validated: the service settings, the parsers, and every input, filter and
- * output with its typed configuration, in file order. Building a plan starts nothing and touches no
- * file beyond the configuration itself, so {@code ferry check} and {@code ferry run} validate alike.
+ * output with its typed configuration, in file order. Building a plan starts nothing and writes no
+ * file; beyond the configuration it reads only the first line of an existing tail {@code DB} (to refuse
+ * Fluent Bit's SQLite DB), so {@code ferry check} and {@code ferry run} validate alike.
  *
  * <p>Every section is checked against its plugin's options plus the options all plugins of its kind
  * share ({@code Match}, {@code Alias}, ...); the first error stops the build with a located message.
