@@ -85,6 +85,10 @@ public record TailConfig(
                 ignoreOlder, skipEmptyLines, key, multilineParsers, rotatedPath, tagRegex);
     }
 
+    private static final String POLLING = "ferry checks its files for new data at least every 250 ms, and Path"
+            + " for new files every Refresh_Interval";
+    private static final String BATCHES = "ferry reads Buffer_Chunk_Size at a time and pauses on Mem_Buf_Limit";
+
     private static final String MULTILINE_WHY = "it belongs to the old multiline options, and ferry takes only their Off"
             + " form; use multiline.parser";
 
@@ -98,6 +102,8 @@ public record TailConfig(
             OptionSpec.duration("Refresh_Interval", "60", "how often Path is scanned for new files"),
             OptionSpec.bool("Read_from_Head", false, "read files found at the very first start from"
                     + " their head instead of their end (files found later are always read from the head)"),
+            OptionSpec.bool("Read_newly_discovered_files_from_head", true, "Fluent Bit's: read files found after"
+                    + " the first scan from their head; only On (its default) is taken: ferry always does"),
             OptionSpec.string("DB", "file where read positions are kept across restarts"),
             OptionSpec.choice("DB.sync", "normal", List.of("normal", "full", "off", "extra"),
                     "when the DB is flushed to the disk: off never, normal on close, full and extra on"
@@ -127,6 +133,21 @@ public record TailConfig(
             OptionSpec.duration("Ignore_Older", null, "do not pick up files last modified longer ago;"
                     + " 0 (Fluent Bit's default) means no limit"),
             OptionSpec.ignoredOption("Inotify_Watcher", "ferry polls files for changes"),
+            OptionSpec.ignoredOption("Watcher_Interval", POLLING),
+            OptionSpec.ignoredOption("Fstat_Interval", POLLING),
+            OptionSpec.ignoredOption("Progress_Check_Interval", POLLING),
+            OptionSpec.ignoredOption("Progress_Check_Interval_Nsec", POLLING),
+            OptionSpec.ignoredOption("Static_Batch_Size", BATCHES),
+            OptionSpec.ignoredOption("Event_Batch_Size", BATCHES),
+            OptionSpec.ignoredOption("File_Cache_Advise", "ferry leaves the page cache to the kernel"),
+            OptionSpec.ignoredOption("Keep_File_Handle", "ferry keeps each file open while it reads it, and lets it go"
+                    + " Rotate_Wait after it left its path"),
+            OptionSpec.bool("Ignore_Active_Older_Files", false, "Fluent Bit's: also stop reading a file already being"
+                    + " read once it is older than Ignore_Older; only Off is taken"),
+            OptionSpec.bool("Truncate_Long_Lines", false, "Fluent Bit's: ship the first Buffer_Max_Size bytes of a"
+                    + " long line; only Off is taken (ferry skips long lines and counts them)"),
+            OptionSpec.string("Unicode.Encoding", "Fluent Bit's UTF-16 input conversion; not supported"),
+            OptionSpec.string("Generic.Encoding", "Fluent Bit's legacy-encoding input conversion; not supported"),
             OptionSpec.bool("Skip_Empty_Lines", false, "drop empty lines"),
             OptionSpec.string("Rotated_Path", "comma-separated name globs, in the watched file's directory,"
                     + " of its rotated siblings, where data rotated away (and compressed: .gz, .zst) is read"
@@ -184,6 +205,28 @@ public record TailConfig(
         if (o.bool("Docker_Mode")) {
             throw o.error("Docker_Mode", "Docker_Mode On (Fluent Bit's old Docker mode) is not supported: ferry would"
                     + " ship Docker's split 16 KB lines as separate records. Use multiline.parser docker instead");
+        }
+        if (!o.bool("Read_newly_discovered_files_from_head")) {
+            throw o.error("Read_newly_discovered_files_from_head", "Read_newly_discovered_files_from_head Off is not"
+                    + " supported: ferry reads a file found after start from its head, so what was written to it"
+                    + " before it was found (a new file after a rotation, a new pod's log) is not lost; remove the key");
+        }
+        if (o.bool("Ignore_Active_Older_Files")) {
+            throw o.error("Ignore_Active_Older_Files", "Ignore_Active_Older_Files On is not supported: ferry never"
+                    + " stops reading a file it has begun, so nothing written to it is left unread; remove the key"
+                    + " (Ignore_Older still keeps old files from being picked up)");
+        }
+        if (o.bool("Truncate_Long_Lines")) {
+            throw o.error("Truncate_Long_Lines", "Truncate_Long_Lines On is not supported: ferry skips a line longer"
+                    + " than Buffer_Max_Size whole, counted and logged with its file and offset, and never ships part"
+                    + " of one; remove the key, or raise Buffer_Max_Size to ship such lines whole");
+        }
+        for (String encoding : List.of("Unicode.Encoding", "Generic.Encoding")) {
+            if (o.isSet(encoding)) {
+                throw o.error(encoding, encoding + " is not supported: ferry reads files as UTF-8 (bytes that are not"
+                        + " valid UTF-8 are replaced with U+FFFD, counted and logged); convert the files to UTF-8"
+                        + " before ferry reads them, or remove the key");
+            }
         }
         String db = o.string("DB");
         if (db != null && !db.isEmpty()) {

@@ -81,6 +81,45 @@ class TailConfigTest {
     }
 
     @Test
+    void fluentBitsNewerTailKeysAreAcceptedAtTheirDefaultsAndTuningOnesWithAWarning() {
+        var o = bind("Path", "/x", "Read_newly_discovered_files_from_head", "On", "Ignore_Active_Older_Files", "Off",
+                "Truncate_Long_Lines", "Off", "Static_Batch_Size", "50M", "Watcher_Interval", "2s",
+                "File_Cache_Advise", "On", "Keep_File_Handle", "Off");
+
+        assertThat(o.warnings()).containsExactly(
+                "test.conf:7: [INPUT] tail: key 'Static_Batch_Size' has no effect in ferry (ferry reads Buffer_Chunk_Size"
+                        + " at a time and pauses on Mem_Buf_Limit)",
+                "test.conf:8: [INPUT] tail: key 'Watcher_Interval' has no effect in ferry (ferry checks its files for new"
+                        + " data at least every 250 ms, and Path for new files every Refresh_Interval)",
+                "test.conf:9: [INPUT] tail: key 'File_Cache_Advise' has no effect in ferry (ferry leaves the page cache"
+                        + " to the kernel)",
+                "test.conf:10: [INPUT] tail: key 'Keep_File_Handle' has no effect in ferry (ferry keeps each file open"
+                        + " while it reads it, and lets it go Rotate_Wait after it left its path)");
+        assertThat(TailConfig.from(o).paths()).containsExactly("/x");
+    }
+
+    @Test
+    void fluentBitsNewerTailKeysThatWouldChangeWhatIsShippedAreRefusedWithTheReason() {
+        assertThatThrownBy(() -> config("Path", "/x", "Read_newly_discovered_files_from_head", "Off"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("test.conf:4: [INPUT] tail: Read_newly_discovered_files_from_head Off is not supported:"
+                        + " ferry reads a file found after start from its head, so what was written to it before it"
+                        + " was found (a new file after a rotation, a new pod's log) is not lost; remove the key");
+        assertThatThrownBy(() -> config("Path", "/x", "Truncate_Long_Lines", "On"))
+                .hasMessage("test.conf:4: [INPUT] tail: Truncate_Long_Lines On is not supported: ferry skips a line"
+                        + " longer than Buffer_Max_Size whole, counted and logged with its file and offset, and never"
+                        + " ships part of one; remove the key, or raise Buffer_Max_Size to ship such lines whole");
+        assertThatThrownBy(() -> config("Path", "/x", "Ignore_Active_Older_Files", "On"))
+                .hasMessageStartingWith("test.conf:4: [INPUT] tail: Ignore_Active_Older_Files On is not supported:");
+        assertThatThrownBy(() -> config("Path", "/x", "Unicode.Encoding", "UTF-16LE"))
+                .hasMessage("test.conf:4: [INPUT] tail: Unicode.Encoding is not supported: ferry reads files as UTF-8"
+                        + " (bytes that are not valid UTF-8 are replaced with U+FFFD, counted and logged); convert the"
+                        + " files to UTF-8 before ferry reads them, or remove the key");
+        assertThatThrownBy(() -> config("Path", "/x", "Generic.Encoding", "ShiftJIS"))
+                .hasMessageStartingWith("test.conf:4: [INPUT] tail: Generic.Encoding is not supported:");
+    }
+
+    @Test
     void multilineParserIsAListAndMayBeRepeatedAsInFluentBit() {
         assertThat(config("Path", "/x", "multiline.parser", "docker, cri", "multiline.parser", "cri, java")
                 .multilineParsers()).containsExactly("docker", "cri", "java");
