@@ -22,7 +22,10 @@ public final class TailCounters {
     private final LongAdder positionsNotFound = new LongAdder();
     private final LongAdder multilineRecordsSplit = new LongAdder();
 
-    /** Lines handed to the publisher (empty lines dropped by Skip_Empty_Lines and long lines not counted). */
+    /**
+     * Lines read and handed on (empty lines dropped by Skip_Empty_Lines and long lines not counted): one per
+     * line also when a multiline parser joins several into one record.
+     */
     public long linesRead() {
         return linesRead.sum();
     }

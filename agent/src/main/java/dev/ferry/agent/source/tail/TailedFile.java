@@ -558,6 +558,7 @@ final class TailedFile implements RecordOrigin {
     private void acceptLine(LineBatch batch, int from, int len, long offset, long nextOffset)
             throws InterruptedException {
         multilineSink.into(batch);
+        input.counters().linesRead(1);
         multiline.accept(lines.array(), from, len, offset, nextOffset, System.nanoTime(), multilineSink);
         long splits = multiline.counters().oversize();
         if (splits > splitsCounted) {
@@ -579,7 +580,9 @@ final class TailedFile implements RecordOrigin {
         long next = batch.lastNextOffset();
         input.published(next - accountedNext);
         accountedNext = next;
-        input.counters().linesRead(batch.size());
+        if (multiline == null) {
+            input.counters().linesRead(batch.size()); // one record per line (with multiline: counted in acceptLine)
+        }
         batch.clear();
     }
 }

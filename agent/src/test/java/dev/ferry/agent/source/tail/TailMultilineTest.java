@@ -158,6 +158,7 @@ class TailMultilineTest {
         assertThat(in.drained()).succeedsWithin(10, TimeUnit.SECONDS);
         assertThat(pub.texts()).as("every record out when the input says it is drained")
                 .containsExactly(record(INFO), record(TRACE));
+        assertThat(in.counters().linesRead()).as("lines, not records: the trace is three").isEqualTo(4);
         in.close();
 
         RecordingPublisher again = new RecordingPublisher(true);
