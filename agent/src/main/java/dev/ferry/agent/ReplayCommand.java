@@ -106,10 +106,11 @@ final class ReplayCommand implements Callable<Integer> {
         System.err.printf(Locale.ROOT, "replay summary: files=%d records_read=%d delivered=%d dead_lettered=%d"
                         + " parse_errors_kept_whole=%d invalid_utf8_repaired=%d dropped_by_filters=%d unrouted=%d"
                         + " stage_errors=%d corrupt_segments=%d cut_lines_dropped=%d unreadable_files=%d"
-                        + " long_lines_skipped=%d time=%.1fs result=%s%n",
+                        + " long_lines_skipped=%d multiline_records_split=%d time=%.1fs result=%s%n",
                 rc.files(), rc.records(), ring.delivered() - deadLettered, deadLettered, ring.parseErrors(),
                 ring.invalidUtf8Repaired(), ring.dropped(), ring.unrouted(), ring.stageErrors(), rc.corruptSegments(),
-                rc.cutLinesDropped(), rc.failedFiles(), rc.longLinesSkipped(), (System.nanoTime() - start) / 1e9, result);
+                rc.cutLinesDropped(), rc.failedFiles(), rc.longLinesSkipped(), rc.multilineRecordsSplit(),
+                (System.nanoTime() - start) / 1e9, result);
         return drained && whole && deadLettered == 0 ? Main.OK : Main.FAILED;
     }
 }

@@ -130,7 +130,7 @@ class ReplayIT {
             assertThat(ferry.stderrText())
                     .contains("replay summary: files=1 records_read=300 delivered=0 dead_lettered=300 parse_errors_kept_whole=0"
                             + " invalid_utf8_repaired=0 dropped_by_filters=0 unrouted=0 stage_errors=0 corrupt_segments=0 cut_lines_dropped=0"
-                            + " unreadable_files=0 long_lines_skipped=0 time=")
+                            + " unreadable_files=0 long_lines_skipped=0 multiline_records_split=0 time=")
                     .contains("result=dead_lettered: some records did not reach their destination");
         }
     }

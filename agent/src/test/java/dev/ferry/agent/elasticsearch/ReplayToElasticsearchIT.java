@@ -120,7 +120,7 @@ class ReplayToElasticsearchIT {
             assertThat(err).contains("replay summary: files=").contains(" records_read=" + records
                     + " delivered=" + records + " dead_lettered=0 parse_errors_kept_whole=0 invalid_utf8_repaired=0"
                     + " dropped_by_filters=0 unrouted=0"
-                    + " stage_errors=0 corrupt_segments=0 cut_lines_dropped=0 unreadable_files=0 long_lines_skipped=0 time=").contains("result=complete")
+                    + " stage_errors=0 corrupt_segments=0 cut_lines_dropped=0 unreadable_files=0 long_lines_skipped=0 multiline_records_split=0 time=").contains("result=complete")
                     .doesNotContain(es.password());
             assertThat(dir.resolve("dead-letter")).doesNotExist();
             return err;

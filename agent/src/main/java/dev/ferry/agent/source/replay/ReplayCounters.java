@@ -12,6 +12,7 @@ public final class ReplayCounters {
     final LongAdder failedFiles = new LongAdder();
     final LongAdder longLinesSkipped = new LongAdder();
     final LongAdder cutLinesDropped = new LongAdder();
+    final LongAdder multilineRecordsSplit = new LongAdder();
 
     /** Files (archive members) replayed. */
     public long files() {
@@ -46,5 +47,13 @@ public final class ReplayCounters {
     /** Unfinished last lines of segments that end in a cut: fragments, not shipped (their bytes are lost). */
     public long cutLinesDropped() {
         return cutLinesDropped.sum();
+    }
+
+    /**
+     * Multiline records emitted early at {@code max_record_size}: one event arrives as two or more records;
+     * nothing is lost.
+     */
+    public long multilineRecordsSplit() {
+        return multilineRecordsSplit.sum();
     }
 }

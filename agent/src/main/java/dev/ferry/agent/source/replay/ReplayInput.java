@@ -318,6 +318,14 @@ public final class ReplayInput implements Input {
         if (assembler != null) {
             assembler.flush(System.nanoTime(), true, multilineSink.into(batch));
             multilineSink.rethrowInterrupt();
+            long splits = assembler.counters().oversize();
+            if (splits > 0) {
+                counters.multilineRecordsSplit.add(splits);
+                LOG.warn("Multiline records of a file reached max_record_size and were split: their next lines went on"
+                        + " in new records, so such an event arrives as several; nothing is lost. Raise max_record_size"
+                        + " of the multiline parser to keep them whole. source={} file={} max_record_size={}"
+                        + " records_split={}", source, member.name(), multiline.maxRecordSizes(), splits);
+            }
         }
         flush();
     }

@@ -11,6 +11,8 @@ import dev.ferry.agent.source.segment.SegmentReaderFactory;
 import dev.ferry.agent.source.tail.TailConfig;
 import dev.ferry.agent.source.tail.TailInput;
 import dev.ferry.agent.source.tail.TailTag;
+import dev.ferry.parsers.multiline.MultilineParserConfig;
+import dev.ferry.parsers.multiline.MultilineParserList;
 import dev.ferry.pipeline.config.ConfigEntry;
 import dev.ferry.pipeline.config.ConfigSection;
 import dev.ferry.pipeline.config.SourceLocation;
@@ -135,6 +137,31 @@ class ReplayInputTest {
     private static final String SEGMENT = "first\r\n\nsecond\n" + LONG + "\nafter-long\nbad \u00ff\u00fe utf8\n" + MID
             + "\nafter-mid\nlast\r";
     private static final String ACTIVE = "active-1\nactive-2\n";
+
+    @Test
+    void aMultilineRecordSplitAtMaxRecordSizeIsCountedAndNothingIsLost() throws Exception {
+        SourceLocation at = new SourceLocation("parsers.conf", 1);
+        MultilineParserList traces = MultilineParserList.of(MultilineParserConfig.from(new ConfigSection(
+                "MULTILINE_PARSER", at, List.of(new ConfigEntry("Name", "traces", at),
+                        new ConfigEntry("Type", "regex", at), new ConfigEntry("max_record_size", "60", at),
+                        new ConfigEntry("Rule", "\"start_state\" \"/Exception/\" \"cont\"", at),
+                        new ConfigEntry("Rule", "\"cont\" \"/^\\s+at /\" \"cont\"", at)))));
+        String first = "java.lang.IllegalStateException: boom\n\tat a.B.c(B.java:1)\n";
+        String second = "\tat a.B.d(B.java:2)\n";
+        Path f = Files.writeString(dir.resolve("app.log"), first + second);
+        Recorder out = new Recorder();
+        ReplayInput in = new ReplayInput(List.of(f), config(BASE), "tail.0", new LineDecoder(null, null, null), traces,
+                new ReplayProgress(new PrintStream(OutputStream.nullOutputStream()), false, 3_600_000));
+        in.start(out);
+        in.drained().get(30, TimeUnit.SECONDS);
+        in.stopReading();
+        in.close();
+
+        // 60 bytes: the first two lines (57 bytes joined) fit, the third goes on in a record of its own
+        assertThat(out.texts()).containsExactly(first.substring(0, first.length() - 1), second.substring(0,
+                second.length() - 1));
+        assertThat(in.counters().multilineRecordsSplit()).isEqualTo(1);
+    }
 
     @Test
     void linesOffsetsSkipsAndCountersAreExactlyTheTails() throws Exception {
