@@ -17,8 +17,11 @@ import java.util.regex.PatternSyntaxException;
  * internal name, and {@code \k<name>} follows); {@code \h} / {@code \H}, which are hex digits in Onigmo
  * but horizontal space in Java; the inline option {@code m} ({@code (?m)}, {@code (?-m)}, {@code (?mi:...)}),
  * which in Onigmo makes {@code .} match a newline, Java's {@code s} (Java's own {@code m} is about
- * {@code ^}/{@code $}, a different thing). Everything else is handed to Java as written, and a pattern Java
- * rejects is an error with Java's description, at the position in the pattern as the user wrote it.
+ * {@code ^}/{@code $}, a different thing). Every pattern is compiled with {@link Pattern#UNIX_LINES}: in Onigmo
+ * only {@code \n} ends a line, so {@code .} matches carriage return, U+0085, U+2028 and U+2029
+ * and {@code $} does not stop before them, where Java by default would. Everything else is handed to Java as
+ * written, and a pattern Java rejects is an error with Java's description, at the position in the pattern as the
+ * user wrote it.
  *
  * <p>Immutable and thread-safe ({@link Pattern} is; matchers are per call).
  *
@@ -160,7 +163,7 @@ public record RubyRegex(String source, Pattern pattern, List<String> names, List
             i++;
         }
         try {
-            return new RubyRegex(regex, Pattern.compile(out.toString(), flags), names, javaNames);
+            return new RubyRegex(regex, Pattern.compile(out.toString(), flags | Pattern.UNIX_LINES), names, javaNames);
         } catch (PatternSyntaxException e) {
             int at = e.getIndex();
             if (at >= 0) {

@@ -41,6 +41,15 @@ class RubyRegexTest {
     }
 
     @Test
+    void onlyANewlineEndsALineAsInOnigmo() {
+        // Java alone stops . at \r, U+0085, U+2028 and U+2029 and lets $ match before a final \r
+        Matcher m = RubyRegex.compile("^(?<msg>.*)$").pattern().matcher("a\rb\u0085c\u2028d\u2029e\r");
+        assertThat(m.matches()).isTrue();
+        assertThat(m.group("msg")).isEqualTo("a\rb\u0085c\u2028d\u2029e\r");
+        assertThat(RubyRegex.compile("a.b").pattern().matcher("a\rb").find()).isTrue();
+    }
+
+    @Test
     void optionLookalikesAreLeftAlone() {
         assertThat(RubyRegex.compile("[(?m)]").pattern().matcher("m").find()).isTrue();
         assertThat(RubyRegex.compile("\\(?m\\)").pattern().matcher("(m)").find()).isTrue();
