@@ -5,16 +5,13 @@ import dev.ferry.pipeline.record.ByteSink;
 import dev.ferry.pipeline.record.LogRecord;
 import dev.ferry.pipeline.spi.Output;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,9 +28,12 @@ import org.slf4j.LoggerFactory;
  * <p>Start-up: the constructor checks {@code Path}. When it is missing and {@code Mkdir} is off it
  * throws a {@link ConfigException} naming the configuration line; with {@code Mkdir} on it creates it.
  *
- * <p>Failure: an {@link IOException} while opening or writing propagates from {@link #write} or
- * {@link #flush}; the bytes that could not be written are dropped from the buffer (the caller decides
- * about the batch), other files are still written.
+ * <p>Failure: an {@link IOException} while opening or writing (a full disk, a missing directory, no
+ * permission) propagates from {@link #write} or {@link #flush}, and the bytes that could not be written
+ * stay buffered for their file: the ring retries the call (the inputs wait meanwhile), and the retry writes
+ * exactly the missing bytes, so a record is neither lost nor written twice. Other files are still written.
+ * A failing {@link #write} has not buffered its record yet (it first writes out what is pending), so its
+ * retry encodes the record once.
  */
 public final class FileOutput implements Output {
 
@@ -87,10 +87,10 @@ public final class FileOutput implements Output {
     @Override
     public void write(LogRecord record) throws IOException {
         Target t = target(record.tag());
-        encoder.encode(record, t.buffer);
         if (t.buffer.length() >= SPILL_BYTES) {
-            t.drain();
+            t.drain(); // before encoding: if it fails, the retried write encodes the record once
         }
+        encoder.encode(record, t.buffer);
     }
 
     @Override
@@ -164,14 +164,10 @@ public final class FileOutput implements Output {
         if (targets.size() < MAX_OPEN_FILES) {
             return;
         }
-        Iterator<Map.Entry<Path, Target>> it = targets.entrySet().iterator();
-        Target eldest = it.next().getValue();
-        it.remove();
-        try {
-            eldest.drain();
-        } finally {
-            eldest.close();
-        }
+        Target eldest = targets.values().iterator().next();
+        eldest.drain(); // if it fails, the file stays with its bytes and the retried write tries again
+        targets.remove(eldest.file);
+        eldest.close();
     }
 
     private Path resolve(String name) {
@@ -221,17 +217,10 @@ public final class FileOutput implements Output {
             if (buffer.length() == 0) {
                 return;
             }
-            try {
-                if (channel == null || !Files.exists(file)) {
-                    reopen();
-                }
-                ByteBuffer bytes = ByteBuffer.wrap(buffer.array(), 0, buffer.length());
-                while (bytes.hasRemaining()) {
-                    channel.write(bytes);
-                }
-            } finally {
-                buffer.reset();
+            if (channel == null || !Files.exists(file)) {
+                reopen();
             }
+            buffer.drainTo(channel);
         }
 
         private void reopen() throws IOException {

@@ -107,10 +107,55 @@ class FileOutputTest {
                     .isInstanceOf(IOException.class)
                     .hasMessage("cannot open output file '" + dir.resolve("kube/pod-1") + "': directory '"
                             + dir.resolve("kube") + "' does not exist (set Mkdir on to create it)");
-            // The failed batch is not written again by the next flush.
+            // The ring retries the flush: the record is still there, and written once the directory exists.
+            assertThatThrownBy(out::flush).isInstanceOf(IOException.class);
+            Files.createDirectory(dir.resolve("kube"));
+            out.flush();
             out.flush();
         }
-        assertThat(dir.resolve("kube")).doesNotExist();
+        assertThat(read(dir.resolve("kube/pod-1"))).isEqualTo("{\"a\":1}\n");
+    }
+
+    @Test
+    void aFailedFlushKeepsTheRecordsAndItsRetryWritesEachOnce() throws IOException {
+        Path logs = Files.createDirectory(dir.resolve("logs"));
+        try (FileOutput out = new FileOutput(config("Path", logs.toString(), "File", "all.log"))) {
+            out.write(TestRecords.json("a", TestRecords.TIME, "{\"n\":1}"));
+            out.flush();
+            // The directory goes away (an unmounted volume, a cleanup job): the next batch cannot be written.
+            Files.delete(logs.resolve("all.log"));
+            Files.delete(logs);
+            out.write(TestRecords.json("a", TestRecords.TIME, "{\"n\":2}"));
+            out.write(TestRecords.json("b", TestRecords.TIME, "{\"n\":3}"));
+            assertThatThrownBy(out::flush).isInstanceOf(IOException.class)
+                    .hasMessage("cannot open output file '" + logs.resolve("all.log") + "': directory '" + logs
+                            + "' does not exist (set Mkdir on to create it)");
+            assertThatThrownBy(out::flush).isInstanceOf(IOException.class);
+            Files.createDirectory(logs);
+            out.flush();
+            out.flush();
+        }
+        assertThat(read(logs.resolve("all.log"))).isEqualTo(""
+                + "a: [1704103200.123456789, {\"n\":2}]\n"
+                + "b: [1704103200.123456789, {\"n\":3}]\n");
+    }
+
+    @Test
+    void aWriteThatFailsToSpillLosesNothingAndItsRetryEncodesTheRecordOnce() throws IOException {
+        Path logs = Files.createDirectory(dir.resolve("logs"));
+        String big = "x".repeat(FileOutput.SPILL_BYTES);
+        try (FileOutput out = new FileOutput(config("Path", logs.toString(), "Format", "plain"))) {
+            Files.delete(logs);
+            out.write(TestRecords.json("t", TestRecords.TIME, "{\"big\":\"" + big + "\"}"));
+            var small = TestRecords.json("t", TestRecords.TIME, "{\"n\":2}");
+            // The buffer is past SPILL_BYTES: this write must write it out first, and cannot.
+            assertThatThrownBy(() -> out.write(small)).isInstanceOf(IOException.class);
+            assertThatThrownBy(() -> out.write(small)).isInstanceOf(IOException.class);
+            Files.createDirectory(logs);
+            out.write(small);
+            out.flush();
+        }
+        assertThat(read(logs.resolve("t"))).isEqualTo("{\"big\":\"" + big + "\"}\n{\"n\":2}\n");
     }
 
     @Test

@@ -9,6 +9,8 @@ import dev.ferry.outputs.TestRecords;
 import dev.ferry.pipeline.config.ConfigException;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.WritableByteChannel;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 
@@ -91,5 +93,53 @@ class StdoutOutputTest {
                 .isInstanceOf(ConfigException.class)
                 .hasMessage("test.conf:5: [OUTPUT] stdout: bad value 'gelf' for key 'Format'; allowed: one of msgpack, "
                         + "json, json_lines, json_stream");
+    }
+
+    /** A standard output that refuses the first {@code failures} writes, then takes at most 5 bytes a call. */
+    private static final class FlakyChannel implements WritableByteChannel {
+        final ByteArrayOutputStream taken = new ByteArrayOutputStream();
+        int failures;
+
+        FlakyChannel(int failures) {
+            this.failures = failures;
+        }
+
+        @Override
+        public int write(ByteBuffer src) throws IOException {
+            if (failures > 0 && taken.size() > 0) {
+                failures--;
+                throw new IOException("No space left on device");
+            }
+            int n = Math.min(5, src.remaining());
+            byte[] b = new byte[n];
+            src.get(b);
+            taken.write(b, 0, n);
+            return n;
+        }
+
+        @Override
+        public boolean isOpen() {
+            return true;
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+
+    @Test
+    void aFailedFlushKeepsWhatWasNotPrintedAndItsRetryPrintsItOnce() throws IOException {
+        FlakyChannel channel = new FlakyChannel(2);
+        StdoutOutput out = new StdoutOutput(StdoutConfig.from(Sections.bind(StdoutConfig.OPTIONS,
+                "Name", "stdout", "Format", "json", "json_date_key", "off")), channel);
+        out.write(TestRecords.json("app.log", TestRecords.TIME, "{\"log\":\"one\"}"));
+        out.write(TestRecords.json("app.log", TestRecords.TIME, "{\"log\":\"two\"}"));
+        // 5 bytes go out, then the device is full: the ring retries the flush.
+        assertThatThrownBy(out::flush).isInstanceOf(IOException.class).hasMessage("No space left on device");
+        assertThatThrownBy(out::flush).isInstanceOf(IOException.class);
+        out.flush();
+        out.flush();
+        assertThat(channel.taken.toString(StandardCharsets.UTF_8))
+                .isEqualTo("[{\"log\":\"one\"},{\"log\":\"two\"}]\n");
     }
 }

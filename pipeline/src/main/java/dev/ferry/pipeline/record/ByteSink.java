@@ -1,5 +1,8 @@
 package dev.ferry.pipeline.record;
 
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.WritableByteChannel;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
@@ -28,6 +31,26 @@ public final class ByteSink {
 
     public void reset() {
         len = 0;
+    }
+
+    /**
+     * Writes the content to {@code channel} and empties the sink. If the channel fails part-way (a full
+     * disk, a closed pipe), the bytes it took are dropped from the front and the rest stays, so the next
+     * call writes exactly what is missing: nothing twice, nothing lost.
+     *
+     * @throws IOException from the channel; the sink then holds the bytes not written yet
+     */
+    public void drainTo(WritableByteChannel channel) throws IOException {
+        ByteBuffer bytes = ByteBuffer.wrap(buf, 0, len);
+        try {
+            while (bytes.hasRemaining()) {
+                channel.write(bytes);
+            }
+        } finally {
+            int written = bytes.position();
+            System.arraycopy(buf, written, buf, 0, len - written);
+            len -= written;
+        }
     }
 
     /** Cuts the content back to {@code length} bytes (to undo a partly written record). */
