@@ -58,7 +58,8 @@ public record FileConfig(Path path, String file, Format format, String delimiter
             OptionSpec.string("Template", "Line of the template format: {time} is the record time, {key} the "
                     + "value of field key.").withDefault("{time} {message}"),
             OptionSpec.bool("Mkdir", false, "Create Path (and subdirectories for tags) when missing."),
-            OptionSpec.ignoredOption("csv_column_names", "CSV header lines are not written yet")));
+            OptionSpec.bool("csv_column_names", false, "Fluent Bit's: write the keys as a header line when a csv "
+                    + "file starts; only Off is taken (ferry writes no header line)")));
 
     /** Builds the settings from a section bound to {@link #OPTIONS}. */
     public static FileConfig from(Options o) {
@@ -73,6 +74,11 @@ public record FileConfig(Path path, String file, Format format, String delimiter
         String file = o.string("File");
         if (file != null && (file.isEmpty() || file.equals(".") || file.equals(".."))) {
             throw o.error("File", "bad value '" + file + "' for key 'File'; allowed: a file name");
+        }
+        if (o.bool("csv_column_names")) {
+            throw o.error("csv_column_names", "csv_column_names On is not supported: ferry writes no CSV header "
+                    + "line, so a reader expecting one would take the first record for it; remove the key, or use "
+                    + "Format ltsv, whose lines name every value");
         }
         Format format = Format.valueOf(o.string("Format").toUpperCase(Locale.ROOT));
         String delimiter = delimiter(o.string("Delimiter"), format == Format.LTSV ? "\t" : ",");

@@ -202,4 +202,14 @@ class FileOutputTest {
                 .hasMessage("test.conf:6: [OUTPUT] file: bad value ';' for key 'Delimiter'; allowed: one of \\t, tab, "
                         + "space, comma");
     }
+
+    @Test
+    void csvColumnNamesOnIsRefusedBecauseNoHeaderLineIsWritten() {
+        assertThatThrownBy(() -> config("Format", "csv", "csv_column_names", "on"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("test.conf:6: [OUTPUT] file: csv_column_names On is not supported: ferry writes no CSV "
+                        + "header line, so a reader expecting one would take the first record for it; remove the "
+                        + "key, or use Format ltsv, whose lines name every value");
+        assertThat(config("Format", "csv", "csv_column_names", "off").format()).isEqualTo(FileConfig.Format.CSV);
+    }
 }
