@@ -9,6 +9,7 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -23,7 +24,9 @@ import org.slf4j.LoggerFactory;
  * written with a single {@link FileChannel} append per file on {@link #flush()}; there is no fsync, so
  * "with the destination" means with the operating system. At most {@value #MAX_OPEN_FILES} files are
  * kept open; the least recently used one is written out and closed to make room. Before writing, a
- * file that was moved or deleted (rotated away) is opened afresh at its path.
+ * file that was moved or deleted (rotated away) is opened afresh at its path, also when a new file
+ * already stands there (logrotate's {@code create}): the open file and the path's file are compared by
+ * their file key (device and inode), as Fluent Bit, which opens the path at every flush, writes there.
  *
  * <p>Start-up: the constructor checks {@code Path}. When it is missing and {@code Mkdir} is off it
  * throws a {@link ConfigException} naming the configuration line; with {@code Mkdir} on it creates it.
@@ -208,6 +211,8 @@ public final class FileOutput implements Output {
         final Path file;
         final ByteSink buffer = new ByteSink(8 * 1024);
         FileChannel channel;
+        /** The file key (device and inode) of the file {@link #channel} writes, or null if unknown. */
+        Object openedKey;
 
         Target(Path file) {
             this.file = file;
@@ -217,15 +222,31 @@ public final class FileOutput implements Output {
             if (buffer.length() == 0) {
                 return;
             }
-            if (channel == null || !Files.exists(file)) {
+            if (channel == null || !stillAtPath()) {
                 reopen();
             }
             buffer.drainTo(channel);
         }
 
+        /** Whether the file at the path is the one the channel writes (not moved, deleted or replaced). */
+        private boolean stillAtPath() {
+            Object key = fileKey();
+            return key != null && (openedKey == null || key.equals(openedKey));
+        }
+
+        /** The path's file key; null if it is missing, and the empty string where the platform has none. */
+        private Object fileKey() {
+            try {
+                Object key = Files.readAttributes(file, BasicFileAttributes.class).fileKey();
+                return key == null ? "" : key;
+            } catch (IOException e) {
+                return null;
+            }
+        }
+
         private void reopen() throws IOException {
             if (channel != null) {
-                log.info("Reopening a file output's file that was moved or deleted path={}", file);
+                log.info("Reopening a file output's file that was moved, deleted or replaced path={}", file);
                 close();
             }
             Path parent = file.toAbsolutePath().getParent();
@@ -242,6 +263,8 @@ public final class FileOutput implements Output {
             } catch (IOException e) {
                 throw new IOException("cannot open output file '" + file + "': " + e, e);
             }
+            Object key = fileKey();
+            openedKey = "".equals(key) ? null : key;
             log.debug("Opened a file output's file path={}", file);
         }
 

@@ -171,6 +171,21 @@ class FileOutputTest {
     }
 
     @Test
+    void aFileRotatedAwayWithANewOneCreatedInItsPlaceIsWrittenAtItsPath() throws IOException {
+        try (FileOutput out = new FileOutput(config("Path", dir.toString(), "Format", "plain"))) {
+            out.write(TestRecords.json("t", TestRecords.TIME, "{\"a\":1}"));
+            out.flush();
+            // logrotate with 'create': rename, then a new empty file at the path.
+            Files.move(dir.resolve("t"), dir.resolve("t.1"));
+            Files.createFile(dir.resolve("t"));
+            out.write(TestRecords.json("t", TestRecords.TIME, "{\"a\":2}"));
+            out.flush();
+        }
+        assertThat(read(dir.resolve("t.1"))).isEqualTo("{\"a\":1}\n");
+        assertThat(read(dir.resolve("t"))).isEqualTo("{\"a\":2}\n");
+    }
+
+    @Test
     void keepsABoundedNumberOfFilesOpen() throws IOException {
         int tags = FileOutput.MAX_OPEN_FILES + 6;
         try (FileOutput out = new FileOutput(config("Path", dir.toString(), "Format", "plain"))) {
