@@ -63,6 +63,8 @@ public record FileConfig(Path path, String file, Format format, String delimiter
 
     /** Builds the settings from a section bound to {@link #OPTIONS}. */
     public static FileConfig from(Options o) {
+        refuseRecordAccessor(o, "Path", "Path unset or a fixed directory");
+        refuseRecordAccessor(o, "File", "File unset to get a file per tag");
         Path path = null;
         if (o.string("Path") != null) {
             try {
@@ -107,6 +109,20 @@ public record FileConfig(Path path, String file, Format format, String delimiter
         }
         if (!mkdir) {
             throw new ConfigException(where + ": Path '" + path + "' does not exist; create it or set Mkdir on");
+        }
+    }
+
+    /**
+     * Refuses a {@code $} in {@code key}: Fluent Bit's out_file reads it as a record accessor ({@code $TAG},
+     * {@code $kubernetes['namespace_name']}) and writes each record to the file its values name; ferry
+     * would write every record to one file literally named so.
+     */
+    private static void refuseRecordAccessor(Options o, String key, String instead) {
+        String value = o.string(key);
+        if (value != null && value.indexOf('$') >= 0) {
+            throw o.error(key, "'$' in " + key + " '" + value + "' is a record accessor in Fluent Bit (a file per "
+                    + "value, such as $TAG or $kubernetes['namespace_name']); ferry does not support it and would "
+                    + "write every record to one file named literally so; leave " + instead);
         }
     }
 

@@ -227,4 +227,20 @@ class FileOutputTest {
                         + "key, or use Format ltsv, whose lines name every value");
         assertThat(config("Format", "csv", "csv_column_names", "off").format()).isEqualTo(FileConfig.Format.CSV);
     }
+
+    @Test
+    void aRecordAccessorInFileOrPathIsRefusedInsteadOfNamingAFileLiterally() {
+        assertThatThrownBy(() -> config("File", "$TAG.log"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("test.conf:5: [OUTPUT] file: '$' in File '$TAG.log' is a record accessor in Fluent Bit "
+                        + "(a file per value, such as $TAG or $kubernetes['namespace_name']); ferry does not "
+                        + "support it and would write every record to one file named literally so; leave File "
+                        + "unset to get a file per tag");
+        assertThatThrownBy(() -> config("Path", dir + "/$kubernetes['namespace_name']", "Mkdir", "on"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("test.conf:5: [OUTPUT] file: '$' in Path '" + dir
+                        + "/$kubernetes['namespace_name']' is a record accessor in Fluent Bit")
+                .hasMessageEndingWith("; leave Path unset or a fixed directory");
+        assertThat(dir.resolve("$kubernetes['namespace_name']")).doesNotExist();
+    }
 }
