@@ -42,13 +42,17 @@ public record FileConfig(Path path, String file, Format format, String delimiter
         TEMPLATE
     }
 
+    private static final String ROTATE_ONLY = "Fluent Bit uses it only with rotate On, which ferry refuses";
+    private static final String DYNAMIC_ONLY = "Fluent Bit uses it only for destinations with record accessors ($) "
+            + "or strftime placeholders, which ferry refuses";
+
     private static final List<String> DELIMITERS = List.of("\\t", "tab", "space", "comma");
 
     public static final OptionTable OPTIONS = new OptionTable("OUTPUT", "file", List.of(
             OptionSpec.string("Name", "The output plugin: file.").asRequired(),
             OptionSpec.string("Path", "Directory to write files in (default: the working directory)."),
             OptionSpec.string("File", "File name to write every record to (default: the record's tag)."),
-            OptionSpec.choice("Format", "out_file", List.of("out_file", "plain", "csv", "ltsv", "template"),
+            OptionSpec.choice("Format", "out_file", List.of("out_file", "plain", "csv", "ltsv", "template", "msgpack"),
                     "Line format: out_file (tag: [time, {json}]), plain (the JSON record), csv, ltsv or "
                             + "template."),
             OptionSpec.choice("Delimiter", null, DELIMITERS,
@@ -59,7 +63,20 @@ public record FileConfig(Path path, String file, Format format, String delimiter
                     + "value of field key.").withDefault("{time} {message}"),
             OptionSpec.bool("Mkdir", false, "Create Path (and subdirectories for tags) when missing."),
             OptionSpec.bool("csv_column_names", false, "Fluent Bit's: write the keys as a header line when a csv "
-                    + "file starts; only Off is taken (ferry writes no header line)")));
+                    + "file starts; only Off is taken (ferry writes no header line)"),
+            OptionSpec.bool("rotate", false, "Fluent Bit's size-based rotation; only Off is taken (rotate with "
+                    + "logrotate: ferry reopens the path when its file is moved or replaced)"),
+            OptionSpec.ignoredOption("rotate_max_size", ROTATE_ONLY),
+            OptionSpec.ignoredOption("rotate_max_files", ROTATE_ONLY),
+            OptionSpec.ignoredOption("rotate_gzip", ROTATE_ONLY),
+            OptionSpec.bool("enable_strftime", false, "Fluent Bit's strftime placeholders in Path and File; only "
+                    + "Off is taken ('%' stays literal, as with Off in Fluent Bit)"),
+            OptionSpec.bool("atomic_chunks", false, "Fluent Bit's one immutable file per chunk; only Off is taken"),
+            OptionSpec.ignoredOption("max_dynamic_files", DYNAMIC_ONLY),
+            OptionSpec.ignoredOption("on_missing_field", DYNAMIC_ONLY),
+            OptionSpec.ignoredOption("on_limit_reached", DYNAMIC_ONLY),
+            OptionSpec.ignoredOption("fallback_path", DYNAMIC_ONLY),
+            OptionSpec.ignoredOption("fallback_file", DYNAMIC_ONLY)));
 
     /** Builds the settings from a section bound to {@link #OPTIONS}. */
     public static FileConfig from(Options o) {
@@ -81,6 +98,17 @@ public record FileConfig(Path path, String file, Format format, String delimiter
             throw o.error("csv_column_names", "csv_column_names On is not supported: ferry writes no CSV header "
                     + "line, so a reader expecting one would take the first record for it; remove the key, or use "
                     + "Format ltsv, whose lines name every value");
+        }
+        refuseOn(o, "rotate", "ferry does not rotate its output files; rotate them with logrotate (ferry reopens "
+                + "the path when its file is moved or replaced) and remove the key");
+        refuseOn(o, "enable_strftime", "ferry does not expand strftime placeholders and would write to files "
+                + "named literally with '%'; remove the key and use a fixed Path and File");
+        refuseOn(o, "atomic_chunks", "ferry appends lines to one file per tag and publishes no per-chunk files; "
+                + "remove the key");
+        if (o.string("Format").equalsIgnoreCase("msgpack")) {
+            throw o.error("Format", "Format msgpack is not supported: it writes Fluent Bit's raw chunk bytes (for "
+                    + "its developers' test files), which ferry's records are not; use Format plain for a JSON "
+                    + "object per line");
         }
         Format format = Format.valueOf(o.string("Format").toUpperCase(Locale.ROOT));
         String delimiter = delimiter(o.string("Delimiter"), format == Format.LTSV ? "\t" : ",");
@@ -109,6 +137,13 @@ public record FileConfig(Path path, String file, Format format, String delimiter
         }
         if (!mkdir) {
             throw new ConfigException(where + ": Path '" + path + "' does not exist; create it or set Mkdir on");
+        }
+    }
+
+    /** Refuses a Fluent Bit boolean ferry takes only at its default, Off, saying {@code why}. */
+    private static void refuseOn(Options o, String key, String why) {
+        if (o.bool(key)) {
+            throw o.error(key, key + " On is not supported: " + why);
         }
     }
 

@@ -243,4 +243,41 @@ class FileOutputTest {
                 .hasMessageEndingWith("; leave Path unset or a fixed directory");
         assertThat(dir.resolve("$kubernetes['namespace_name']")).doesNotExist();
     }
+
+    @Test
+    void newerFluentBitKeysAreTakenAtTheirDefaultAndRefusedOtherwiseWithTheReason() {
+        assertThat(config("rotate", "off", "enable_strftime", "off", "atomic_chunks", "off").format())
+                .isEqualTo(FileConfig.Format.OUT_FILE);
+        assertThatThrownBy(() -> config("rotate", "on"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("test.conf:5: [OUTPUT] file: rotate On is not supported: ferry does not rotate its "
+                        + "output files; rotate them with logrotate (ferry reopens the path when its file is moved "
+                        + "or replaced) and remove the key");
+        assertThatThrownBy(() -> config("enable_strftime", "on"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("test.conf:5: [OUTPUT] file: enable_strftime On is not supported: ferry does not "
+                        + "expand strftime placeholders and would write to files named literally with '%'; remove "
+                        + "the key and use a fixed Path and File");
+        assertThatThrownBy(() -> config("atomic_chunks", "on"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("test.conf:5: [OUTPUT] file: atomic_chunks On is not supported: ferry appends lines "
+                        + "to one file per tag and publishes no per-chunk files; remove the key");
+        assertThatThrownBy(() -> config("Format", "msgpack"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("test.conf:5: [OUTPUT] file: Format msgpack is not supported: it writes Fluent Bit's "
+                        + "raw chunk bytes (for its developers' test files), which ferry's records are not; use "
+                        + "Format plain for a JSON object per line");
+    }
+
+    @Test
+    void rotationAndDynamicDestinationTuningKeysWarnThatTheyHaveNoEffect() {
+        var options = Sections.bind(FileConfig.OPTIONS, "Name", "file", "rotate_max_size", "10M",
+                "fallback_file", "other.log");
+        assertThat(options.warnings()).containsExactly(
+                "test.conf:5: [OUTPUT] file: key 'rotate_max_size' has no effect in ferry (Fluent Bit uses it only "
+                        + "with rotate On, which ferry refuses)",
+                "test.conf:6: [OUTPUT] file: key 'fallback_file' has no effect in ferry (Fluent Bit uses it only "
+                        + "for destinations with record accessors ($) or strftime placeholders, which ferry "
+                        + "refuses)");
+    }
 }
