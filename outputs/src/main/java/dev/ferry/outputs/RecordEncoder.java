@@ -134,6 +134,16 @@ public final class RecordEncoder {
         }
     }
 
+    /**
+     * Writes field {@code i}'s key as msgpack-c prints a string: quoted, its text raw (a {@code "} or a tab
+     * in the key is not escaped).
+     */
+    public void writeKeyText(RecordFields fields, int i, ByteSink out) {
+        scratch.reset();
+        JsonText.writeString(scratch, fields.key(i));
+        MsgpackText.write(out, scratch);
+    }
+
     /** Writes the record's tag (UTF-8), remembering the last tag's bytes. */
     public void writeTag(LogRecord record, ByteSink out) {
         String tag = record.tag();

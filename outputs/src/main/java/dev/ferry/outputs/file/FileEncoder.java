@@ -3,7 +3,6 @@ package dev.ferry.outputs.file;
 import dev.ferry.outputs.RecordEncoder;
 import dev.ferry.outputs.TimeText;
 import dev.ferry.pipeline.record.ByteSink;
-import dev.ferry.pipeline.record.JsonText;
 import dev.ferry.pipeline.record.LogRecord;
 import dev.ferry.pipeline.record.RecordFields;
 import java.nio.charset.StandardCharsets;
@@ -19,7 +18,7 @@ import java.nio.charset.StandardCharsets;
  *  template   1704103200.123457 hi                      ({time} {log})
  * </pre>
  *
- * Values in csv and ltsv are printed as msgpack-c prints them (strings quoted, not escaped), as Fluent
+ * Values in csv and ltsv, and ltsv's keys, are printed as msgpack-c prints them (strings quoted, not escaped), as Fluent
  * Bit does; like Fluent Bit, csv and ltsv write nothing for a record without fields.
  *
  * <p>Not thread-safe: one output thread owns it. Writes only into the caller's {@link ByteSink}.
@@ -70,7 +69,7 @@ public final class FileEncoder {
                 TimeText.writeFixed6(out, record.timeNanos());
                 for (int i = 0; i < fields.size(); i++) {
                     out.write(delimiter);
-                    JsonText.writeString(out, fields.key(i));
+                    records.writeKeyText(fields, i, out);
                     out.write(labelDelimiter);
                     records.writeValueText(fields, i, true, out);
                 }

@@ -53,6 +53,13 @@ class FileEncoderTest {
     }
 
     @Test
+    void ltsvPrintsKeysRawAsMsgpackCDoes() {
+        // plugins/out_file/file.c ltsv_output prints keys with msgpack_object_print: quoted, not escaped.
+        LogRecord r = TestRecords.fields("t", TestRecords.TIME, "a\"b\tcé", 1);
+        assertThat(encode(r, "Format", "ltsv")).isEqualTo("\"time\":1704103200.123457\t\"a\"b\tcé\":1\n");
+    }
+
+    @Test
     void csvAndLtsvSkipRecordsWithoutFields() {
         LogRecord empty = TestRecords.fields("t", TestRecords.TIME);
         assertThat(encode(empty, "Format", "csv")).isEmpty();
