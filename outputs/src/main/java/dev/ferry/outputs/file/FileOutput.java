@@ -180,7 +180,10 @@ public final class FileOutput implements Output {
     /**
      * Makes a tag a safe relative path, as Fluent Bit does: {@code /} and {@code \} separate
      * directories (empty parts dropped), {@code .} and {@code ..} parts become {@code _}, and any
-     * character other than letters, digits, {@code -}, {@code _} and {@code .} becomes {@code _}.
+     * byte other than ASCII letters, digits, {@code -}, {@code _} and {@code .} becomes {@code _}: Fluent
+     * Bit (plugins/out_file/file.c, sanitize_tag_name) tests each byte with {@code isalnum}, so a
+     * non-ASCII character becomes one {@code _} per UTF-8 byte ({@code é} gives {@code __}), and the file
+     * gets the name Fluent Bit gives it.
      */
     static String sanitizeTag(String tag) {
         StringBuilder out = new StringBuilder(tag.length());
@@ -195,11 +198,17 @@ public final class FileOutput implements Output {
                 out.append('_');
                 continue;
             }
-            for (int i = 0; i < part.length(); i++) {
-                char c = part.charAt(i);
+            for (int i = 0; i < part.length(); ) {
+                int c = part.codePointAt(i);
+                i += Character.charCount(c);
                 boolean safe = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
                         || c == '-' || c == '_' || c == '.';
-                out.append(safe ? c : '_');
+                if (safe) {
+                    out.append((char) c);
+                } else {
+                    int utf8Bytes = c < 0x80 ? 1 : c < 0x800 ? 2 : c < 0x10000 ? 3 : 4;
+                    out.append("____", 0, utf8Bytes);
+                }
             }
         }
         return out.length() == 0 ? "_" : out.toString();

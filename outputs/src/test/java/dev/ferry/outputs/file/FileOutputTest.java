@@ -206,7 +206,9 @@ class FileOutputTest {
                 .isEqualTo("kube.var.log.containers.app-1_ns_c.log");
         assertThat(FileOutput.sanitizeTag("/a//b/")).isEqualTo("a/b");
         assertThat(FileOutput.sanitizeTag("../../etc/passwd")).isEqualTo("_/_/etc/passwd");
-        assertThat(FileOutput.sanitizeTag("a b:c*\u00e9")).isEqualTo("a_b_c__");
+        // One '_' per UTF-8 byte, as Fluent Bit's byte-wise isalnum test: e-acute is 2 bytes, U+65E5 3, U+1F600 4.
+        assertThat(FileOutput.sanitizeTag("a b:c*\u00e9")).isEqualTo("a_b_c___");
+        assertThat(FileOutput.sanitizeTag("\u65e5-\ud83d\ude00")).isEqualTo("___-____");
         assertThat(FileOutput.sanitizeTag("")).isEqualTo("_");
     }
 
