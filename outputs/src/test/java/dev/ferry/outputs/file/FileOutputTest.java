@@ -201,6 +201,27 @@ class FileOutputTest {
     }
 
     @Test
+    void aFileThatCannotBeWrittenWhenEvictedKeepsItsRecords() throws IOException {
+        Path logs = Files.createDirectory(dir.resolve("logs"));
+        int tags = FileOutput.MAX_OPEN_FILES + 1;
+        try (FileOutput out = new FileOutput(config("Path", logs.toString(), "Format", "plain"))) {
+            for (int i = 0; i < tags - 1; i++) {
+                out.write(TestRecords.json("t" + i, TestRecords.TIME, "{\"i\":" + i + "}"));
+            }
+            Files.delete(logs);
+            var last = TestRecords.json("t" + (tags - 1), TestRecords.TIME, "{\"i\":" + (tags - 1) + "}");
+            // Making room means writing t0 out, which fails: t0 stays, and the ring retries this write.
+            assertThatThrownBy(() -> out.write(last)).isInstanceOf(IOException.class);
+            Files.createDirectory(logs);
+            out.write(last);
+            out.flush();
+        }
+        for (int i = 0; i < tags; i++) {
+            assertThat(read(logs.resolve("t" + i))).isEqualTo("{\"i\":" + i + "}\n");
+        }
+    }
+
+    @Test
     void tagsBecomeSafeRelativePaths() {
         assertThat(FileOutput.sanitizeTag("kube.var.log.containers.app-1_ns_c.log"))
                 .isEqualTo("kube.var.log.containers.app-1_ns_c.log");
