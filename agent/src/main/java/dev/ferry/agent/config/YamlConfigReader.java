@@ -41,6 +41,10 @@ import org.yaml.snakeyaml.nodes.Tag;
  *   outputs: [...]          # -&gt; [OUTPUT]
  * </pre>
  *
+ * Fluent Bit's {@code processors} under a plugin and its {@code customs} section are refused (skipping
+ * them would change what is shipped); its {@code plugins} and {@code upstream_servers} sections are skipped
+ * with a warning, since anything that uses them is refused on its own.
+ *
  * Scalars are kept as written ({@code on} stays {@code on}); a map where a value is expected is an error.
  * Line numbers come from SnakeYAML's node marks, so every error and warning names {@code file:line}.
  * Immutable and thread-safe; see {@link FileConfigReader} for what every format shares.
@@ -53,6 +57,24 @@ public final class YamlConfigReader extends FileConfigReader {
     private static final Map<String, SectionKind> PIPELINE =
             Map.of("inputs", SectionKind.INPUT, "filters", SectionKind.FILTER, "outputs", SectionKind.OUTPUT);
     private static final List<String> RULE_KEYS = List.of("state", "regex", "next_state");
+    /**
+     * Fluent Bit top-level sections ferry skips with a warning: whatever would use them is refused on its
+     * own (a plugin from a {@code .so} is an unknown plugin, an output's {@code Upstream} an unknown key), so
+     * skipping the section itself changes nothing that is shipped.
+     */
+    private static final Map<String, String> SKIPPED_TOP_LEVEL = Map.of(
+            "plugins", "ferry cannot load Fluent Bit plugin libraries (.so); a pipeline entry naming one of"
+                    + " their plugins is refused as an unknown plugin",
+            "upstream_servers", "ferry's outputs send to the Host each one names; an output's Upstream key is"
+                    + " refused as an unknown key");
+    /** Fluent Bit top-level sections ferry refuses: skipping them would stop what they do. */
+    private static final Map<String, String> REFUSED_TOP_LEVEL = Map.of(
+            "customs", "ferry has no custom plugins (such as calyptia), and skipping them would stop what they"
+                    + " send; remove the section");
+    private static final String PROCESSORS = "processors";
+    private static final String PROCESSORS_WHY = "key 'processors' is not supported: ferry has no processors,"
+            + " and skipping them would ship the records unchanged; write each one as a filter under"
+            + " pipeline.filters with a Match for the records it is meant for";
 
     /** @param environment the process environment for {@code ${VAR}}, e.g. {@code System.getenv()} */
     public YamlConfigReader(Map<String, String> environment) {
@@ -71,6 +93,15 @@ public final class YamlConfigReader extends FileConfigReader {
         }
         for (NodeTuple entry : top.getValue()) {
             String key = key(entry, file);
+            if (REFUSED_TOP_LEVEL.containsKey(key)) {
+                throw new ConfigException(at(file, entry.getKeyNode()) + ": '" + key + "' is not supported: "
+                        + REFUSED_TOP_LEVEL.get(key));
+            }
+            if (SKIPPED_TOP_LEVEL.containsKey(key)) {
+                context.warnings().add(at(file, entry.getKeyNode()) + ": '" + key + "' is ignored: "
+                        + SKIPPED_TOP_LEVEL.get(key));
+                continue;
+            }
             if (!TOP_LEVEL.contains(key)) {
                 throw new ConfigException(at(file, entry.getKeyNode()) + ": unknown top-level key '" + key
                         + "'; allowed keys: " + String.join(", ", TOP_LEVEL));
@@ -89,7 +120,7 @@ public final class YamlConfigReader extends FileConfigReader {
                 case "parsers" -> sections.addAll(list(SectionKind.PARSER, value, "parsers", file, context));
                 case "multiline_parsers" -> sections.addAll(
                         list(SectionKind.MULTILINE_PARSER, value, "multiline_parsers", file, context));
-                default -> { } // env: read above, before anything that may use it
+                default -> { } // env: read above, before anything that may use it; skipped sections warned above
             }
         }
         return sections;
@@ -167,6 +198,9 @@ public final class YamlConfigReader extends FileConfigReader {
         SectionBuilder section = new SectionBuilder(kind, at(file, node), context.variables());
         for (NodeTuple entry : map.getValue()) {
             String key = scalar(entry.getKeyNode(), file);
+            if (key.equalsIgnoreCase(PROCESSORS) && PIPELINE.containsValue(kind)) {
+                throw ConfigException.at(at(file, entry.getKeyNode()), section.build(), PROCESSORS_WHY);
+            }
             if (kind == SectionKind.MULTILINE_PARSER && key.equalsIgnoreCase("rules")) {
                 rules(section, entry.getValueNode(), file);
             } else {

@@ -214,11 +214,72 @@ class YamlConfigReaderTest {
                 "pipeline:",
                 "  inputs:",
                 "    - name: tail",
-                "      processors:",
-                "        logs: []");
+                "      tls:",
+                "        verify: off");
 
         assertThatThrownBy(() -> reader.read(file)).hasMessage(
-                file + ":4: [INPUT] tail: key 'processors' holds a map; a value is a scalar or a list of scalars");
+                file + ":4: [INPUT] tail: key 'tls' holds a map; a value is a scalar or a list of scalars");
+    }
+
+    @Test
+    void processorsUnderAnInputOrOutputAreRefusedWithTheReason() {
+        Path input = write(dir, "in.yaml",
+                "pipeline:",
+                "  inputs:",
+                "    - name: tail",
+                "      path: /var/log/*.log",
+                "      processors:",
+                "        logs:",
+                "          - name: content_modifier",
+                "            action: insert");
+        Path output = write(dir, "out.yaml",
+                "pipeline:",
+                "  outputs:",
+                "    - name: stdout",
+                "      match: '*'",
+                "      Processors: {logs: [{name: content_modifier}]}");
+
+        assertThatThrownBy(() -> reader.read(input)).hasMessage(processorsError(input, 5, "[INPUT] tail"));
+        assertThatThrownBy(() -> reader.read(output)).hasMessage(processorsError(output, 5, "[OUTPUT] stdout"));
+    }
+
+    private static String processorsError(Path file, int line, String label) {
+        return file + ":" + line + ": " + label + ": key 'processors' is not supported: ferry has no processors,"
+                + " and skipping them would ship the records unchanged; write each one as a filter under"
+                + " pipeline.filters with a Match for the records it is meant for";
+    }
+
+    @Test
+    void customsAreRefusedWithTheReason() {
+        Path file = write(dir, "a.yaml", "customs:", "  - name: calyptia", "    api_key: x");
+
+        assertThatThrownBy(() -> reader.read(file)).hasMessage(file + ":1: 'customs' is not supported: ferry has no"
+                + " custom plugins (such as calyptia), and skipping them would stop what they send; remove the section");
+    }
+
+    @Test
+    void pluginsAndUpstreamServersAreSkippedWithAWarning() {
+        Path file = write(dir, "a.yaml",
+                "plugins:",
+                "  - /opt/plugins/out_gstdout.so",
+                "Upstream_Servers:",
+                "  - name: forward-balancing",
+                "    nodes:",
+                "      - name: node-1",
+                "        host: 127.0.0.1",
+                "pipeline:",
+                "  outputs:",
+                "    - name: stdout",
+                "      match: '*'");
+
+        LoadedConfig loaded = reader.read(file);
+
+        assertThat(loaded.configuration().sections()).extracting(ConfigSection::kind).containsExactly("OUTPUT");
+        assertThat(loaded.warnings()).containsExactly(
+                file + ":1: 'plugins' is ignored: ferry cannot load Fluent Bit plugin libraries (.so); a pipeline"
+                        + " entry naming one of their plugins is refused as an unknown plugin",
+                file + ":3: 'upstream_servers' is ignored: ferry's outputs send to the Host each one names; an"
+                        + " output's Upstream key is refused as an unknown key");
     }
 
     @Test
