@@ -41,8 +41,8 @@ import org.yaml.snakeyaml.nodes.Tag;
  *   outputs: [...]          # -&gt; [OUTPUT]
  * </pre>
  *
- * Fluent Bit's {@code processors} under a plugin and its {@code customs} section are refused (skipping
- * them would change what is shipped); its {@code plugins} and {@code upstream_servers} sections are skipped
+ * Fluent Bit's {@code processors} and {@code routes} under a plugin and its {@code customs} and
+ * {@code stream_processor} sections are refused (skipping them would change what is shipped); its {@code plugins} and {@code upstream_servers} sections are skipped
  * with a warning, since anything that uses them is refused on its own.
  *
  * Scalars are kept as written ({@code on} stays {@code on}); a map where a value is expected is an error.
@@ -70,11 +70,15 @@ public final class YamlConfigReader extends FileConfigReader {
     /** Fluent Bit top-level sections ferry refuses: skipping them would stop what they do. */
     private static final Map<String, String> REFUSED_TOP_LEVEL = Map.of(
             "customs", "ferry has no custom plugins (such as calyptia), and skipping them would stop what they"
-                    + " send; remove the section");
-    private static final String PROCESSORS = "processors";
-    private static final String PROCESSORS_WHY = "key 'processors' is not supported: ferry has no processors,"
-            + " and skipping them would ship the records unchanged; write each one as a filter under"
-            + " pipeline.filters with a Match for the records it is meant for";
+                    + " send; remove the section",
+            "stream_processor", "ferry has no stream processor, and skipping it would drop the records its"
+                    + " tasks create; remove the section");
+    /** Keys of a Fluent Bit YAML plugin entry ferry refuses, with why; skipping them would change what is shipped. */
+    private static final Map<String, String> REFUSED_PLUGIN_KEYS = Map.of(
+            "processors", "ferry has no processors, and skipping them would ship the records unchanged; write"
+                    + " each one as a filter under pipeline.filters with a Match for the records it is meant for",
+            "routes", "ferry routes by Tag and Match only, and skipping routes would send the records to other"
+                    + " outputs; give each output a Match for the records it is meant for");
 
     /** @param environment the process environment for {@code ${VAR}}, e.g. {@code System.getenv()} */
     public YamlConfigReader(Map<String, String> environment) {
@@ -198,8 +202,10 @@ public final class YamlConfigReader extends FileConfigReader {
         SectionBuilder section = new SectionBuilder(kind, at(file, node), context.variables());
         for (NodeTuple entry : map.getValue()) {
             String key = scalar(entry.getKeyNode(), file);
-            if (key.equalsIgnoreCase(PROCESSORS) && PIPELINE.containsValue(kind)) {
-                throw ConfigException.at(at(file, entry.getKeyNode()), section.build(), PROCESSORS_WHY);
+            String refused = REFUSED_PLUGIN_KEYS.get(key.toLowerCase(Locale.ROOT));
+            if (refused != null && PIPELINE.containsValue(kind)) {
+                throw ConfigException.at(at(file, entry.getKeyNode()), section.build(),
+                        "key '" + key + "' is not supported: " + refused);
             }
             if (kind == SectionKind.MULTILINE_PARSER && key.equalsIgnoreCase("rules")) {
                 rules(section, entry.getValueNode(), file);

@@ -240,13 +240,39 @@ class YamlConfigReaderTest {
                 "      Processors: {logs: [{name: content_modifier}]}");
 
         assertThatThrownBy(() -> reader.read(input)).hasMessage(processorsError(input, 5, "[INPUT] tail"));
-        assertThatThrownBy(() -> reader.read(output)).hasMessage(processorsError(output, 5, "[OUTPUT] stdout"));
+        assertThatThrownBy(() -> reader.read(output)).hasMessage(processorsError(output, 5, "[OUTPUT] stdout")
+                .replace("key 'processors'", "key 'Processors'"));
     }
 
     private static String processorsError(Path file, int line, String label) {
         return file + ":" + line + ": " + label + ": key 'processors' is not supported: ferry has no processors,"
                 + " and skipping them would ship the records unchanged; write each one as a filter under"
                 + " pipeline.filters with a Match for the records it is meant for";
+    }
+
+    @Test
+    void routesUnderAnInputAreRefusedWithTheReason() {
+        Path file = write(dir, "a.yaml",
+                "pipeline:",
+                "  inputs:",
+                "    - name: tail",
+                "      path: /var/log/*.log",
+                "      routes:",
+                "        logs:",
+                "          - name: errors",
+                "            to: {outputs: [es]}");
+
+        assertThatThrownBy(() -> reader.read(file)).hasMessage(file + ":5: [INPUT] tail: key 'routes' is not supported:"
+                + " ferry routes by Tag and Match only, and skipping routes would send the records to other outputs;"
+                + " give each output a Match for the records it is meant for");
+    }
+
+    @Test
+    void aStreamProcessorIsRefusedWithTheReason() {
+        Path file = write(dir, "a.yaml", "stream_processor:", "  - name: errors", "    exec: SELECT * FROM TAG:'app';");
+
+        assertThatThrownBy(() -> reader.read(file)).hasMessage(file + ":1: 'stream_processor' is not supported: ferry"
+                + " has no stream processor, and skipping it would drop the records its tasks create; remove the section");
     }
 
     @Test
