@@ -42,7 +42,8 @@ import org.yaml.snakeyaml.nodes.Tag;
  * </pre>
  *
  * Fluent Bit's {@code processors} and {@code routes} under a plugin and its {@code customs} and
- * {@code stream_processor} sections are refused (skipping them would change what is shipped); its {@code plugins} and {@code upstream_servers} sections are skipped
+ * {@code stream_processor} sections are refused (skipping them would change what is shipped); its
+ * {@code plugins} and {@code upstream_servers} sections are skipped
  * with a warning, since anything that uses them is refused on its own.
  *
  * Scalars are kept as written ({@code on} stays {@code on}); a map where a value is expected is an error.
@@ -87,9 +88,17 @@ public final class YamlConfigReader extends FileConfigReader {
 
     @Override
     List<ConfigSection> readSections(Path file, LoadContext context) {
-        Node root = compose(file);
-        if (root == null) {
-            return List.of();
+        List<ConfigSection> sections = new ArrayList<>();
+        for (Node root : compose(file)) {
+            sections.addAll(readDocument(root, file, context));
+        }
+        return sections;
+    }
+
+    /** One YAML document of {@code file}; a file may hold several ({@code ---}), read in order as Fluent Bit does. */
+    private List<ConfigSection> readDocument(Node root, Path file, LoadContext context) {
+        if (root instanceof ScalarNode scalar && Tag.NULL.equals(scalar.getTag())) {
+            return List.of(); // an empty document: a lone '---'
         }
         if (!(root instanceof MappingNode top)) {
             throw new ConfigException(at(file, root) + ": the top level must be a map; allowed keys: "
@@ -130,10 +139,13 @@ public final class YamlConfigReader extends FileConfigReader {
         return sections;
     }
 
-    private static Node compose(Path file) {
+    /** The documents of {@code file}, none for an empty file. */
+    private static List<Node> compose(Path file) {
         String text = ConfigText.read(file);
         try {
-            return new Yaml().compose(new StringReader(text));
+            List<Node> documents = new ArrayList<>();
+            new Yaml().composeAll(new StringReader(text)).forEach(documents::add);
+            return documents;
         } catch (MarkedYAMLException e) {
             Mark mark = e.getProblemMark();
             SourceLocation where = new SourceLocation(file.toString(), mark == null ? 0 : mark.getLine() + 1);

@@ -60,6 +60,29 @@ class YamlConfigReaderTest {
     }
 
     @Test
+    void aFileOfSeveralDocumentsIsReadInOrderAsFluentBitDoes() {
+        Path file = write(dir, "a.yaml",
+                "---",
+                "env:",
+                "  LOGS: /var/log",
+                "service:",
+                "  flush: 1",
+                "---",
+                "---",
+                "pipeline:",
+                "  inputs:",
+                "    - name: tail",
+                "      path: ${LOGS}/*.log");
+
+        LoadedConfig loaded = reader.read(file);
+
+        assertThat(loaded.configuration().sections()).extracting(ConfigSection::kind, s -> s.location().line())
+                .containsExactly(tuple("SERVICE", 5), tuple("INPUT", 10));
+        assertThat(loaded.configuration().sections("INPUT").get(0).first("Path")).hasValue("/var/log/*.log");
+        assertThat(loaded.warnings()).isEmpty();
+    }
+
+    @Test
     void envVariablesComeBeforeTheEnvironmentWhereverEnvStands() {
         Path file = write(dir, "a.yaml",
                 "pipeline:",
