@@ -149,10 +149,26 @@ public final class YamlConfigReader extends FileConfigReader {
         } catch (MarkedYAMLException e) {
             Mark mark = e.getProblemMark();
             SourceLocation where = new SourceLocation(file.toString(), mark == null ? 0 : mark.getLine() + 1);
-            throw new ConfigException(where + ": invalid YAML: " + e.getProblem(), e);
+            throw new ConfigException(where + ": invalid YAML: " + problem(e, text), e);
         } catch (YAMLException e) {
             throw new ConfigException(file + ": invalid YAML: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * SnakeYAML's description of the problem, except for the usual slip of an unquoted {@code *} (a Fluent Bit
+     * {@code Match *} copied into YAML), which YAML reads as an alias and SnakeYAML reports as an
+     * "unexpected character": that one names the line as written and says to quote the value.
+     */
+    private static String problem(MarkedYAMLException e, String text) {
+        boolean alias = "while scanning an alias".equals(e.getContext())
+                || (e.getProblem() != null && e.getProblem().startsWith("found undefined alias"));
+        if (!alias || e.getProblemMark() == null) {
+            return e.getProblem();
+        }
+        String line = text.lines().skip(e.getProblemMark().getLine()).findFirst().orElse("").strip();
+        return "'" + line + "': a value that starts with * is a YAML alias unless it is quoted; write it in"
+                + " quotes, e.g. match: '*'";
     }
 
     private static void env(Node node, Path file, VariableExpander variables) {

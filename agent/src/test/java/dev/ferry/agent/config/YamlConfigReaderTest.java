@@ -163,6 +163,17 @@ class YamlConfigReaderTest {
     }
 
     @Test
+    void errorForAnUnquotedStarSaysToQuoteIt() {
+        Path bare = write(dir, "bare.yaml", "pipeline:", "  outputs:", "    - name: stdout", "      match: *");
+        Path glob = write(dir, "glob.yaml", "pipeline:", "  outputs:", "    - name: stdout", "      match: *.log");
+
+        assertThatThrownBy(() -> reader.read(bare)).hasMessage(bare + ":4: invalid YAML: 'match: *': a value that"
+                + " starts with * is a YAML alias unless it is quoted; write it in quotes, e.g. match: '*'");
+        assertThatThrownBy(() -> reader.read(glob)).hasMessage(glob + ":4: invalid YAML: 'match: *.log': a value that"
+                + " starts with * is a YAML alias unless it is quoted; write it in quotes, e.g. match: '*'");
+    }
+
+    @Test
     void errorForATopLevelThatIsNotAMap() {
         Path file = write(dir, "a.yaml", "- service");
 
