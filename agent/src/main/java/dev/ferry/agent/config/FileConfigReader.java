@@ -7,6 +7,7 @@ import dev.ferry.pipeline.config.Configuration;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -46,10 +47,19 @@ public abstract sealed class FileConfigReader permits ClassicConfigReader, YamlC
      */
     public final LoadedConfig read(Path file) {
         LoadContext context = new LoadContext(environment);
+        defineVariables(file, context);
         List<ConfigSection> sections =
                 new ArrayList<>(context.includes().within(file, null, null, () -> readSections(file, context)));
         sections.addAll(parsersFiles(sections, Includes.directoryOf(file), context));
-        return new LoadedConfig(new Configuration(file.toString(), sections), context.warnings());
+        return new LoadedConfig(new Configuration(file.toString(), sections),
+                List.copyOf(new LinkedHashSet<>(context.warnings())));
+    }
+
+    /**
+     * Sets, before any section is read, the variables a format defines for the whole configuration wherever
+     * they stand; nothing by default (classic {@code @SET} applies from where it is written).
+     */
+    void defineVariables(Path file, LoadContext context) {
     }
 
     /** The sections of {@code file} and of the files it includes, in order; parsers files are not read. */

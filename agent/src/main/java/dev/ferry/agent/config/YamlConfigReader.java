@@ -25,7 +25,8 @@ import org.yaml.snakeyaml.nodes.Tag;
  * The reader of Fluent Bit's YAML configuration format, onto the same sections as the classic one:
  *
  * <pre>
- * env:                      # variables for ${NAME}, ahead of the environment; read first
+ * env:                      # variables for ${NAME}, ahead of the environment; those of every file
+ *                           # (includes too) are read before any section, wherever they stand
  *   CLUSTER: prod
  * includes: [inputs.yaml]   # relative to this file; globs allowed; read where the key stands
  * service:                  # -&gt; [SERVICE]; parsers_file / parsers_files like Parsers_File
@@ -95,6 +96,48 @@ public final class YamlConfigReader extends FileConfigReader {
         return sections;
     }
 
+    /**
+     * Reads the {@code env} sections of {@code file} and of every file it includes, so that a variable is
+     * set for the whole configuration wherever it is defined, as in Fluent Bit, which sets every {@code env}
+     * entry before it applies any property (src/flb_config.c). Within a document {@code env} is read before
+     * {@code includes}; a later definition of a name replaces an earlier one. Shape errors other than in
+     * {@code env} and {@code includes} are left to {@link #readSections}; warnings found here again there are
+     * reported once.
+     */
+    @Override
+    void defineVariables(Path file, LoadContext context) {
+        context.includes().within(file, null, null, () -> {
+            readEnv(file, context);
+            return null;
+        });
+    }
+
+    private void readEnv(Path file, LoadContext context) {
+        for (Node root : compose(file)) {
+            if (!(root instanceof MappingNode top)) {
+                continue;
+            }
+            for (NodeTuple entry : top.getValue()) {
+                if (key(entry, file).equals("env")) {
+                    env(entry.getValueNode(), file, context.variables());
+                }
+            }
+            for (NodeTuple entry : top.getValue()) {
+                if (!key(entry, file).equals("includes")) {
+                    continue;
+                }
+                for (Node item : items(entry.getValueNode())) {
+                    for (Path included : resolve(item, file, context)) {
+                        context.includes().within(included, at(file, item), INCLUDES, () -> {
+                            readEnv(included, context);
+                            return null;
+                        });
+                    }
+                }
+            }
+        }
+    }
+
     /** One YAML document of {@code file}; a file may hold several ({@code ---}), read in order as Fluent Bit does. */
     private List<ConfigSection> readDocument(Node root, Path file, LoadContext context) {
         if (root instanceof ScalarNode scalar && Tag.NULL.equals(scalar.getTag())) {
@@ -119,9 +162,6 @@ public final class YamlConfigReader extends FileConfigReader {
                 throw new ConfigException(at(file, entry.getKeyNode()) + ": unknown top-level key '" + key
                         + "'; allowed keys: " + String.join(", ", TOP_LEVEL));
             }
-            if (key.equals("env")) {
-                env(entry.getValueNode(), file, context.variables());
-            }
         }
         List<ConfigSection> sections = new ArrayList<>();
         for (NodeTuple entry : top.getValue()) {
@@ -133,7 +173,7 @@ public final class YamlConfigReader extends FileConfigReader {
                 case "parsers" -> sections.addAll(list(SectionKind.PARSER, value, "parsers", file, context));
                 case "multiline_parsers" -> sections.addAll(
                         list(SectionKind.MULTILINE_PARSER, value, "multiline_parsers", file, context));
-                default -> { } // env: read above, before anything that may use it; skipped sections warned above
+                default -> { } // env: read by defineVariables, before any file; skipped sections warned above
             }
         }
         return sections;
@@ -183,19 +223,29 @@ public final class YamlConfigReader extends FileConfigReader {
     }
 
     private List<ConfigSection> includes(Node node, Path file, LoadContext context) {
-        List<Node> items = node instanceof SequenceNode seq ? seq.getValue() : List.of(node);
         List<ConfigSection> out = new ArrayList<>();
-        for (Node item : items) {
-            if (!(item instanceof ScalarNode path)) {
-                throw shape(item, file, "includes", "a list of file paths");
-            }
+        for (Node item : items(node)) {
             SourceLocation where = at(file, item);
-            String pattern = context.variables().expand(text(path), where);
-            for (Path included : context.includes().resolve(pattern, file, where, INCLUDES)) {
+            for (Path included : resolve(item, file, context)) {
                 out.addAll(context.includes().within(included, where, INCLUDES, () -> readSections(included, context)));
             }
         }
         return out;
+    }
+
+    /** The items of an {@code includes} value: a list, or one path. */
+    private static List<Node> items(Node node) {
+        return node instanceof SequenceNode seq ? seq.getValue() : List.of(node);
+    }
+
+    /** The files one {@code includes} item names, in the order they are to be read. */
+    private static List<Path> resolve(Node item, Path file, LoadContext context) {
+        if (!(item instanceof ScalarNode path)) {
+            throw shape(item, file, "includes", "a list of file paths");
+        }
+        SourceLocation where = at(file, item);
+        String pattern = context.variables().expand(text(path), where);
+        return context.includes().resolve(pattern, file, where, INCLUDES);
     }
 
     private static List<ConfigSection> pipeline(Node node, Path file, LoadContext context) {

@@ -96,6 +96,26 @@ class YamlConfigReaderTest {
     }
 
     @Test
+    void envOfAnIncludedFileIsSetForTheWholeConfigurationAsInFluentBit() {
+        write(dir, "env.yaml", "env:", "  LOGS: /srv/logs", "  ZONE: set-zone");
+        write(dir, "inputs.yaml", "pipeline:", "  inputs:", "    - name: tail", "      path: ${LOGS}/*.log");
+        Path file = write(dir, "a.yaml",
+                "pipeline:",
+                "  outputs:",
+                "    - name: stdout",
+                "      match: '${ZONE}.*'",
+                "includes:",
+                "  - inputs.yaml",
+                "  - env.yaml");
+
+        LoadedConfig loaded = reader.read(file);
+
+        assertThat(loaded.configuration().sections("INPUT").get(0).first("Path")).hasValue("/srv/logs/*.log");
+        assertThat(loaded.configuration().sections("OUTPUT").get(0).first("Match")).hasValue("set-zone.*");
+        assertThat(loaded.warnings()).isEmpty();
+    }
+
+    @Test
     void anUnsetVariableIsEmptyAndWarns() {
         Path file = write(dir, "a.yaml", "pipeline:", "  outputs:", "    - name: es", "      http_passwd: ${PASSWORD}");
 
