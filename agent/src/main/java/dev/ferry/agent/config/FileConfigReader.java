@@ -57,7 +57,7 @@ public abstract sealed class FileConfigReader permits ClassicConfigReader, YamlC
 
     /**
      * Sets, before any section is read, the variables a format defines for the whole configuration wherever
-     * they stand; nothing by default (classic {@code @SET} applies from where it is written).
+     * they stand; nothing by default (ferry's classic reader applies {@code @SET} from where it is written).
      */
     void defineVariables(Path file, LoadContext context) {
     }
