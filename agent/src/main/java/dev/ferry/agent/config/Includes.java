@@ -13,7 +13,9 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.Deque;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -22,7 +24,8 @@ import java.util.stream.Stream;
  * Include resolution shared by both file readers: classic {@code @INCLUDE path} and YAML {@code includes:}.
  * A path is relative to the directory of the file that names it. A path with glob characters
  * ({@code * ? [ {}) includes every regular file it matches, sorted by path; no match is a warning. A plain
- * path that does not exist is an error, and so is a file that includes itself, directly or through others.
+ * path that does not exist is an error, and so is a file that includes itself, directly or through others;
+ * a format that reads each file once (YAML) also marks what it reads with {@link #readOnce}.
  *
  * <p>One instance tracks the files open in one load; single-threaded.
  */
@@ -31,6 +34,7 @@ final class Includes {
     private static final String GLOB_CHARS = "*?[{";
 
     private final Deque<Open> open = new ArrayDeque<>();
+    private final Map<Path, SourceLocation> includedAt = new HashMap<>();
     private final List<String> warnings;
 
     Includes(List<String> warnings) {
@@ -79,6 +83,21 @@ final class Includes {
             return body.get();
         } finally {
             open.pop();
+        }
+    }
+
+    /**
+     * Records that an include at {@code where} reads {@code file}, for formats that read a file once per load
+     * (YAML: Fluent Bit's src/config_format/flb_cf_yaml.c refuses "file '...' is already included").
+     *
+     * @throws ConfigException {@code where: directive file: already included at first:line; ...}
+     */
+    void readOnce(Path file, SourceLocation where, String directive) {
+        SourceLocation first = includedAt.putIfAbsent(canonical(file), where);
+        if (first != null) {
+            throw new ConfigException(where + ": " + directive + " " + file + ": already included at " + first
+                    + "; a file is read once (Fluent Bit refuses it too), as reading it again would run its"
+                    + " plugins twice");
         }
     }
 

@@ -28,7 +28,7 @@ import org.yaml.snakeyaml.nodes.Tag;
  * env:                      # variables for ${NAME}, ahead of the environment; those of every file
  *                           # (includes too) are read before any section, wherever they stand
  *   CLUSTER: prod
- * includes: [inputs.yaml]   # relative to this file; globs allowed; read where the key stands
+ * includes: [inputs.yaml]   # relative to this file; globs allowed; read where the key stands, each file once
  * service:                  # -&gt; [SERVICE]; parsers_file / parsers_files like Parsers_File
  *   flush: 1
  * parsers: [...]            # list of maps -&gt; [PARSER]
@@ -227,7 +227,10 @@ public final class YamlConfigReader extends FileConfigReader {
         for (Node item : items(node)) {
             SourceLocation where = at(file, item);
             for (Path included : resolve(item, file, context)) {
-                out.addAll(context.includes().within(included, where, INCLUDES, () -> readSections(included, context)));
+                out.addAll(context.includes().within(included, where, INCLUDES, () -> {
+                    context.includes().readOnce(included, where, INCLUDES);
+                    return readSections(included, context);
+                }));
             }
         }
         return out;

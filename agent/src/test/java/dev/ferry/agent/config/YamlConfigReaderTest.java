@@ -421,6 +421,16 @@ class YamlConfigReaderTest {
     }
 
     @Test
+    void errorForAFileIncludedTwiceAsFluentBitRefusesIt() {
+        write(dir.resolve("inputs"), "tail.yaml", "pipeline:", "  inputs:", "    - name: tail", "      path: /var/log/*.log");
+        Path file = write(dir, "a.yaml", "includes:", "  - inputs/tail.yaml", "  - inputs/*.yaml");
+
+        assertThatThrownBy(() -> reader.read(file)).hasMessage(file + ":3: includes: " + dir.resolve("inputs/tail.yaml")
+                + ": already included at " + file + ":2; a file is read once (Fluent Bit refuses it too), as reading"
+                + " it again would run its plugins twice");
+    }
+
+    @Test
     void errorForAMissingParsersFile() {
         Path file = write(dir, "a.yaml", "service:", "  parsers_file: parsers.yaml");
 
