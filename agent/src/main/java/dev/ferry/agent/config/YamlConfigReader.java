@@ -189,20 +189,26 @@ public final class YamlConfigReader extends FileConfigReader {
         } catch (MarkedYAMLException e) {
             Mark mark = e.getProblemMark();
             SourceLocation where = new SourceLocation(file.toString(), mark == null ? 0 : mark.getLine() + 1);
-            throw new ConfigException(where + ": invalid YAML: " + problem(e, text), e);
+            String column = mark == null ? "" : " at column " + (mark.getColumn() + 1);
+            throw new ConfigException(where + ": invalid YAML" + column + ": " + problem(e, text), e);
         } catch (YAMLException e) {
             throw new ConfigException(file + ": invalid YAML: " + e.getMessage(), e);
         }
     }
 
     /**
-     * SnakeYAML's description of the problem, except for the usual slip of an unquoted {@code *} (a Fluent Bit
-     * {@code Match *} copied into YAML), which YAML reads as an alias and SnakeYAML reports as an
-     * "unexpected character": that one names the line as written and says to quote the value.
+     * SnakeYAML's description of the problem, with a hint for two usual slips: a line indented unlike its
+     * siblings ("expected &lt;block end&gt;"), and an unquoted {@code *} (a Fluent Bit {@code Match *} copied
+     * into YAML), which YAML reads as an alias and SnakeYAML reports as an "unexpected character": that one
+     * names the line as written and says to quote the value.
      */
     private static String problem(MarkedYAMLException e, String text) {
         boolean alias = "while scanning an alias".equals(e.getContext())
                 || (e.getProblem() != null && e.getProblem().startsWith("found undefined alias"));
+        if (e.getProblem() != null && e.getProblem().startsWith("expected <block end>")) {
+            return e.getProblem() + "; check the indentation of this line against the lines above: the keys of"
+                    + " one map start in the same column";
+        }
         if (!alias || e.getProblemMark() == null) {
             return e.getProblem();
         }

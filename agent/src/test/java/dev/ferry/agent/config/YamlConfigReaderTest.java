@@ -179,7 +179,9 @@ class YamlConfigReaderTest {
         Path file = write(dir, "a.yaml", "service:", "  flush: 1", " bad: [");
 
         assertThatThrownBy(() -> reader.read(file)).isInstanceOf(ConfigException.class)
-                .hasMessage(file + ":3: invalid YAML: expected <block end>, but found '<block mapping start>'");
+                .hasMessage(file + ":3: invalid YAML at column 2: expected <block end>, but found '<block mapping"
+                        + " start>'; check the indentation of this line against the lines above: the keys of one map"
+                        + " start in the same column");
     }
 
     @Test
@@ -187,9 +189,9 @@ class YamlConfigReaderTest {
         Path bare = write(dir, "bare.yaml", "pipeline:", "  outputs:", "    - name: stdout", "      match: *");
         Path glob = write(dir, "glob.yaml", "pipeline:", "  outputs:", "    - name: stdout", "      match: *.log");
 
-        assertThatThrownBy(() -> reader.read(bare)).hasMessage(bare + ":4: invalid YAML: 'match: *': a value that"
+        assertThatThrownBy(() -> reader.read(bare)).hasMessage(bare + ":4: invalid YAML at column 15: 'match: *': a value that"
                 + " starts with * is a YAML alias unless it is quoted; write it in quotes, e.g. match: '*'");
-        assertThatThrownBy(() -> reader.read(glob)).hasMessage(glob + ":4: invalid YAML: 'match: *.log': a value that"
+        assertThatThrownBy(() -> reader.read(glob)).hasMessage(glob + ":4: invalid YAML at column 15: 'match: *.log': a value that"
                 + " starts with * is a YAML alias unless it is quoted; write it in quotes, e.g. match: '*'");
     }
 
