@@ -336,7 +336,9 @@ public final class YamlConfigReader extends FileConfigReader {
                             "rule key '" + key + "' is not allowed; a rule is {state, regex, next_state}");
                 }
                 if (!(entry.getValueNode() instanceof ScalarNode value)) {
-                    throw nested(section, key, at(file, entry.getKeyNode()));
+                    throw ConfigException.at(at(file, entry.getKeyNode()), section.build(), "rule key '" + key
+                            + "' holds a list or a map; state, regex and next_state are single values (several"
+                            + " states go in one: state: 'cont, more')");
                 }
                 fields.put(key, text(value));
             }

@@ -398,6 +398,16 @@ class YamlConfigReaderTest {
     }
 
     @Test
+    void errorForARuleStateWrittenAsAList() {
+        Path file = write(dir, "a.yaml", "multiline_parsers:", "  - name: java", "    rules:",
+                "      - state: [start_state, cont]", "        regex: '/x/'", "        next_state: cont");
+
+        assertThatThrownBy(() -> reader.read(file)).hasMessage(file + ":4: [MULTILINE_PARSER] java: rule key 'state'"
+                + " holds a list or a map; state, regex and next_state are single values (several states go in one:"
+                + " state: 'cont, more')");
+    }
+
+    @Test
     void errorForAnUnknownRuleKey() {
         Path file = write(dir, "a.yaml", "multiline_parsers:", "  - name: java", "    rules:",
                 "      - state: start_state", "        flags: i");
