@@ -92,8 +92,10 @@ public abstract sealed class FileConfigReader permits ClassicConfigReader, YamlC
             throw ConfigException.at(entry.location(), service, entry.key() + " " + entry.value() + ": no such file "
                     + file + "; paths are relative to the main configuration file's directory");
         }
+        FileConfigReader reader = forFile(file, context.environment());
+        reader.defineVariables(file, context);
         List<ConfigSection> sections = context.includes().within(file, entry.location(), entry.key(),
-                () -> forFile(file, context.environment()).readSections(file, context));
+                () -> reader.readSections(file, context));
         for (ConfigSection section : sections) {
             if (!section.kind().equals(SectionKind.PARSER.name())
                     && !section.kind().equals(SectionKind.MULTILINE_PARSER.name())) {

@@ -162,6 +162,18 @@ class YamlConfigReaderTest {
     }
 
     @Test
+    void aYamlParsersFileMayUseItsOwnEnv() {
+        write(dir, "parsers.yaml", "env:", "  TIME_KEY: ts", "parsers:", "  - name: app", "    format: json",
+                "    time_key: ${TIME_KEY}");
+        Path main = write(dir, "main.yaml", "service:", "  parsers_file: parsers.yaml");
+
+        LoadedConfig loaded = reader.read(main);
+
+        assertThat(loaded.configuration().sections("PARSER").get(0).first("Time_Key")).hasValue("ts");
+        assertThat(loaded.warnings()).isEmpty();
+    }
+
+    @Test
     void parsersFilesMayBeClassicAndRepeat() {
         write(dir, "parsers.conf", "[PARSER]", "    Name json");
         write(dir, "more.yaml", "parsers:", "  - name: syslog");
