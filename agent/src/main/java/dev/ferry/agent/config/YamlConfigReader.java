@@ -274,7 +274,9 @@ public final class YamlConfigReader extends FileConfigReader {
 
     private static List<ConfigSection> list(SectionKind kind, Node node, String what, Path file, LoadContext context) {
         if (!(node instanceof SequenceNode seq)) {
-            throw shape(node, file, what, "a list of maps, one per plugin");
+            throw shape(node, file, what, node instanceof MappingNode
+                    ? "a list of maps, one per plugin; start each one with '- ', as in '- name: tail'"
+                    : "a list of maps, one per plugin");
         }
         List<ConfigSection> out = new ArrayList<>();
         for (Node item : seq.getValue()) {

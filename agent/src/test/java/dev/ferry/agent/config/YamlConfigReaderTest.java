@@ -236,7 +236,8 @@ class YamlConfigReaderTest {
         Path file = write(dir, "a.yaml", "pipeline:", "  inputs:", "    name: tail");
 
         assertThatThrownBy(() -> reader.read(file))
-                .hasMessage(file + ":3: 'inputs' must be a list of maps, one per plugin");
+                .hasMessage(file + ":3: 'inputs' must be a list of maps, one per plugin; start each one with '- ',"
+                        + " as in '- name: tail'");
     }
 
     @Test
