@@ -55,7 +55,7 @@ final class KubeTagParser {
 
     /** The pod {@code tag} names, or null. */
     PodRef parse(String tag) {
-        if (prefix.length() + 1 >= tag.length()) {
+        if (tag.length() <= prefix.length()) {
             return null;
         }
         Matcher m = regex.pattern().matcher(tag).region(prefix.length(), tag.length());
@@ -77,7 +77,7 @@ final class KubeTagParser {
 
     /** Why {@code tag} yields no pod, for the log line. */
     String whyNoPod(String tag) {
-        if (prefix.length() + 1 >= tag.length()) {
+        if (tag.length() <= prefix.length()) {
             return "the tag is not longer than Kube_Tag_Prefix";
         }
         return "the tag after Kube_Tag_Prefix does not match the regex";

@@ -40,6 +40,9 @@ class KubeTagParserTest {
         // not longer than the prefix
         assertThat(DEFAULT.parse("kube.var.log.containers.")).isNull();
         assertThat(DEFAULT.whyNoPod("kube.var.log")).isEqualTo("the tag is not longer than Kube_Tag_Prefix");
+        // one character longer than the prefix is longer (Fluent Bit refuses only tag_len <= prefix_len)
+        assertThat(DEFAULT.whyNoPod("kube.var.log.containers.x"))
+                .isEqualTo("the tag after Kube_Tag_Prefix does not match the regex");
     }
 
     @Test
