@@ -85,7 +85,7 @@ public final class JsonParser implements Parser {
                 return fail(record, 0, "blank line");
             }
             if (line[i] != '{') {
-                return fail(record, i, "expected an object, found " + describe(line[i]));
+                return fail(record, i, "expected an object, found " + describe(line, i, len));
             }
             f.beginRawObject(i);
             i = JsonValueScanner.space(line, i + 1, len);
@@ -225,13 +225,29 @@ public final class JsonParser implements Parser {
         return false;
     }
 
-    private static String describe(byte b) {
+    /** What the line holds at {@code i} instead of an object, for the parse error. */
+    private static String describe(byte[] line, int i, int end) {
+        byte b = line[i];
         return switch (b) {
             case '[' -> "an array";
             case '"' -> "a string";
-            case 't', 'f' -> "a boolean";
-            case 'n' -> "null";
+            case 't' -> literalAt(line, i, end, "true") ? "a boolean" : JsonValueScanner.show(b);
+            case 'f' -> literalAt(line, i, end, "false") ? "a boolean" : JsonValueScanner.show(b);
+            case 'n' -> literalAt(line, i, end, "null") ? "null" : JsonValueScanner.show(b);
             default -> b == '-' || (b >= '0' && b <= '9') ? "a number" : JsonValueScanner.show(b);
         };
+    }
+
+    /** Whether {@code line[i, end)} starts with the JSON literal {@code word} (ASCII). */
+    private static boolean literalAt(byte[] line, int i, int end, String word) {
+        if (end - i < word.length()) {
+            return false;
+        }
+        for (int k = 0; k < word.length(); k++) {
+            if (line[i + k] != word.charAt(k)) {
+                return false;
+            }
+        }
+        return true;
     }
 }

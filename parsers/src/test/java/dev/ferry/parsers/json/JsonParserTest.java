@@ -135,6 +135,11 @@ class JsonParserTest {
         assertRejected("[1,2]", "invalid JSON at byte 0: expected an object, found an array");
         assertRejected(" \"s\"", "invalid JSON at byte 1: expected an object, found a string");
         assertRejected("12", "invalid JSON at byte 0: expected an object, found a number");
+        assertRejected("null", "invalid JSON at byte 0: expected an object, found null");
+        assertRejected("true", "invalid JSON at byte 0: expected an object, found a boolean");
+        // plain text that merely starts like a literal is named by its first character, not as null or a boolean
+        assertRejected("not json at all", "invalid JSON at byte 0: expected an object, found 'n'");
+        assertRejected("failed to start", "invalid JSON at byte 0: expected an object, found 'f'");
     }
 
     @Test
