@@ -62,17 +62,12 @@ final class KubeTagParser {
         if (!m.find()) {
             return null;
         }
-        String pod = group(m, "pod_name");
-        String namespace = group(m, "namespace_name");
+        String pod = regex.group(m, "pod_name");
+        String namespace = regex.group(m, "namespace_name");
         if (pod == null || namespace == null) {
             return null;
         }
-        return new PodRef(namespace, pod, group(m, "container_name"), group(m, "docker_id"));
-    }
-
-    /** The value of the first group named {@code name} that matched something non-empty, as Fluent Bit takes it. */
-    private String group(Matcher m, String name) {
-        return regex.group(m, name);
+        return new PodRef(namespace, pod, regex.group(m, "container_name"), regex.group(m, "docker_id"));
     }
 
     /** Why {@code tag} yields no pod, for the log line. */

@@ -156,10 +156,8 @@ public record KubernetesConfig(
         }
         for (Map.Entry<String, String> unsupported : UNSUPPORTED_WHEN_ON) {
             String key = unsupported.getKey();
-            if (o.bool(key)) {
-                throw o.error(key, key + " On is not supported yet by ferry's kubernetes filter; "
-                        + unsupported.getValue() + ". Remove the key or set it Off");
-            }
+            o.refuseOn(key, key + " On is not supported yet by ferry's kubernetes filter; " + unsupported.getValue()
+                    + ". Remove the key or set it Off");
         }
         String preloadDir = o.string("Kube_Meta_Preload_Cache_Dir");
         if (preloadDir != null && !preloadDir.isBlank()) {

@@ -94,17 +94,16 @@ public record FileConfig(Path path, String file, Format format, String delimiter
         if (file != null && (file.isEmpty() || file.equals(".") || file.equals(".."))) {
             throw o.error("File", "bad value '" + file + "' for key 'File'; allowed: a file name");
         }
-        if (o.bool("csv_column_names")) {
-            throw o.error("csv_column_names", "csv_column_names On is not supported: ferry writes no CSV header "
-                    + "line, so a reader expecting one would take the first record for it; remove the key, or use "
-                    + "Format ltsv, whose lines name every value");
-        }
-        refuseOn(o, "rotate", "ferry does not rotate its output files; rotate them with logrotate (ferry reopens "
-                + "the path when its file is moved or replaced) and remove the key");
-        refuseOn(o, "enable_strftime", "ferry does not expand strftime placeholders and would write to files "
-                + "named literally with '%'; remove the key and use a fixed Path and File");
-        refuseOn(o, "atomic_chunks", "ferry appends lines to one file per tag and publishes no per-chunk files; "
-                + "remove the key");
+        o.refuseOn("csv_column_names", "csv_column_names On is not supported: ferry writes no CSV header "
+                + "line, so a reader expecting one would take the first record for it; remove the key, or use "
+                + "Format ltsv, whose lines name every value");
+        o.refuseOn("rotate", "rotate On is not supported: ferry does not rotate its output files; rotate them with "
+                + "logrotate (ferry reopens the path when its file is moved or replaced) and remove the key");
+        o.refuseOn("enable_strftime", "enable_strftime On is not supported: ferry does not expand strftime "
+                + "placeholders and would write to files named literally with '%'; remove the key and use a fixed "
+                + "Path and File");
+        o.refuseOn("atomic_chunks", "atomic_chunks On is not supported: ferry appends lines to one file per tag "
+                + "and publishes no per-chunk files; remove the key");
         if (o.string("Format").equalsIgnoreCase("msgpack")) {
             throw o.error("Format", "Format msgpack is not supported: it writes Fluent Bit's raw chunk bytes (for "
                     + "its developers' test files), which ferry's records are not; use Format plain for a JSON "
@@ -137,13 +136,6 @@ public record FileConfig(Path path, String file, Format format, String delimiter
         }
         if (!mkdir) {
             throw new ConfigException(where + ": Path '" + path + "' does not exist; create it or set Mkdir on");
-        }
-    }
-
-    /** Refuses a Fluent Bit boolean ferry takes only at its default, Off, saying {@code why}. */
-    private static void refuseOn(Options o, String key, String why) {
-        if (o.bool(key)) {
-            throw o.error(key, key + " On is not supported: " + why);
         }
     }
 

@@ -97,6 +97,16 @@ public final class Options {
         return out;
     }
 
+    /**
+     * Refuses a Fluent Bit switch ferry takes only at Off (Fluent Bit's default): when {@code name} is On,
+     * throws the located error {@code message}, which says why and what to do instead.
+     */
+    public void refuseOn(String name, String message) {
+        if (bool(name)) {
+            throw error(name, message);
+        }
+    }
+
     /** An error about the value of {@code name}, located at its entry (or at the section). */
     public ConfigException error(String name, String message) {
         ConfigEntry e = entry(name);

@@ -213,13 +213,7 @@ final class FileDiscovery {
     private static Glob glob(String pattern) {
         String abs = Path.of("").toAbsolutePath().resolve(pattern).normalize().toString();
         String[] parts = abs.split("/");
-        int firstWild = parts.length;
-        for (int i = 0; i < parts.length; i++) {
-            if (hasWildcard(parts[i])) {
-                firstWild = i;
-                break;
-            }
-        }
+        int firstWild = firstWildcardPart(parts);
         StringBuilder base = new StringBuilder("/");
         for (int i = 0; i < Math.min(firstWild, parts.length - 1); i++) {
             if (!parts[i].isEmpty()) {
@@ -239,14 +233,18 @@ final class FileDiscovery {
             return null;
         }
         String[] parts = pattern.split("/");
-        int firstWild = parts.length;
+        int firstWild = firstWildcardPart(parts);
+        return Path.of("", List.of(parts).subList(0, Math.min(firstWild, parts.length - 1)).toArray(String[]::new));
+    }
+
+    /** The index of the first part holding a wildcard, or {@code parts.length} when none does. */
+    private static int firstWildcardPart(String[] parts) {
         for (int i = 0; i < parts.length; i++) {
             if (hasWildcard(parts[i])) {
-                firstWild = i;
-                break;
+                return i;
             }
         }
-        return Path.of("", List.of(parts).subList(0, Math.min(firstWild, parts.length - 1)).toArray(String[]::new));
+        return parts.length;
     }
 
     private static boolean hasWildcard(String part) {

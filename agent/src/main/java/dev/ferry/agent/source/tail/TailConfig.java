@@ -195,32 +195,24 @@ public record TailConfig(
         if (!"log".equals(key)) {
             throw o.error("Key", "Key '" + key + "' is not supported yet; unparsed lines are kept under 'log'");
         }
-        if (o.bool("Multiline")) {
-            // Every physical line would become its own record: stack traces split. Refused rather than ignored.
-            throw o.error("Multiline", "Multiline On (Fluent Bit's old multiline mode, with Parser_Firstline) is not"
-                    + " supported: ferry would ship every line as its own record. Use multiline.parser instead: a"
-                    + " built-in one (java, go, python, erlang) or a [MULTILINE_PARSER] whose start_state rule matches"
-                    + " what Parser_Firstline matched");
-        }
-        if (o.bool("Docker_Mode")) {
-            throw o.error("Docker_Mode", "Docker_Mode On (Fluent Bit's old Docker mode) is not supported: ferry would"
-                    + " ship Docker's split 16 KB lines as separate records. Use multiline.parser docker instead");
-        }
+        // Every physical line would become its own record: stack traces split. Refused rather than ignored.
+        o.refuseOn("Multiline", "Multiline On (Fluent Bit's old multiline mode, with Parser_Firstline) is not"
+                + " supported: ferry would ship every line as its own record. Use multiline.parser instead: a"
+                + " built-in one (java, go, python, erlang) or a [MULTILINE_PARSER] whose start_state rule matches"
+                + " what Parser_Firstline matched");
+        o.refuseOn("Docker_Mode", "Docker_Mode On (Fluent Bit's old Docker mode) is not supported: ferry would"
+                + " ship Docker's split 16 KB lines as separate records. Use multiline.parser docker instead");
         if (!o.bool("Read_newly_discovered_files_from_head")) {
             throw o.error("Read_newly_discovered_files_from_head", "Read_newly_discovered_files_from_head Off is not"
                     + " supported: ferry reads a file found after start from its head, so what was written to it"
                     + " before it was found (a new file after a rotation, a new pod's log) is not lost; remove the key");
         }
-        if (o.bool("Ignore_Active_Older_Files")) {
-            throw o.error("Ignore_Active_Older_Files", "Ignore_Active_Older_Files On is not supported: ferry never"
-                    + " stops reading a file it has begun, so nothing written to it is left unread; remove the key"
-                    + " (Ignore_Older still keeps old files from being picked up)");
-        }
-        if (o.bool("Truncate_Long_Lines")) {
-            throw o.error("Truncate_Long_Lines", "Truncate_Long_Lines On is not supported: ferry skips a line longer"
-                    + " than Buffer_Max_Size whole, counted and logged with its file and offset, and never ships part"
-                    + " of one; remove the key, or raise Buffer_Max_Size to ship such lines whole");
-        }
+        o.refuseOn("Ignore_Active_Older_Files", "Ignore_Active_Older_Files On is not supported: ferry never"
+                + " stops reading a file it has begun, so nothing written to it is left unread; remove the key"
+                + " (Ignore_Older still keeps old files from being picked up)");
+        o.refuseOn("Truncate_Long_Lines", "Truncate_Long_Lines On is not supported: ferry skips a line longer"
+                + " than Buffer_Max_Size whole, counted and logged with its file and offset, and never ships part"
+                + " of one; remove the key, or raise Buffer_Max_Size to ship such lines whole");
         for (String encoding : List.of("Unicode.Encoding", "Generic.Encoding")) {
             if (o.isSet(encoding)) {
                 throw o.error(encoding, encoding + " is not supported: ferry reads files as UTF-8 (bytes that are not"
