@@ -60,6 +60,16 @@ public final class JsonParser implements Parser {
         return name;
     }
 
+    /**
+     * Whether {@code line[0, len)} starts with {@code {} after JSON whitespace: the first check {@link #parse}
+     * makes, for a caller that asks other formats first and wants no error message built for a line that is
+     * not an object.
+     */
+    public static boolean startsWithObject(byte[] line, int len) {
+        int i = JsonValueScanner.space(line, 0, len);
+        return i < len && line[i] == '{';
+    }
+
     @Override
     public boolean parse(LogRecord record) {
         byte[] line = record.line();

@@ -2,6 +2,7 @@ package dev.ferry.parsers.multiline;
 
 import dev.ferry.parsers.ParserConfig;
 import dev.ferry.parsers.ParserFactory;
+import dev.ferry.parsers.json.JsonParser;
 import dev.ferry.parsers.multiline.MultilineParserConfig.Mode;
 import dev.ferry.pipeline.config.ConfigEntry;
 import dev.ferry.pipeline.config.ConfigSection;
@@ -104,13 +105,7 @@ public final class BuiltinMultilineParsers {
 
         @Override
         public boolean parse(LogRecord record) {
-            byte[] line = record.line();
-            int len = record.lineLength();
-            int i = 0;
-            while (i < len && (line[i] == ' ' || line[i] == '\t' || line[i] == '\r' || line[i] == '\n')) {
-                i++;
-            }
-            if (i == len || line[i] != '{') {
+            if (!JsonParser.startsWithObject(record.line(), record.lineLength())) {
                 record.fields().clear();
                 record.parseError(NOT_AN_OBJECT);
                 return false;
