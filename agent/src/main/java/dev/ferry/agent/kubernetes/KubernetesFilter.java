@@ -184,21 +184,23 @@ public final class KubernetesFilter implements Filter, AutoCloseable {
                 withoutPod.incrementAndGet();
                 return true;
             }
-            Resolved r = config.useTagForMeta() ? null : resolve(state);
             if (config.useTagForMeta()) {
                 metadata = state.tagMetadata;
-            } else if (r == null) {
-                withoutMetadata.incrementAndGet();
-                metadata = null;
             } else {
-                metadata = r.metadata();
-                if (r.props() != KubeProps.NONE) {
-                    String stream = record.fields().text("stream");
-                    if (r.props().excludes(stream)) {
-                        excluded.incrementAndGet();
-                        return false;
+                Resolved r = resolve(state);
+                if (r == null) {
+                    withoutMetadata.incrementAndGet();
+                    metadata = null;
+                } else {
+                    metadata = r.metadata();
+                    if (r.props() != KubeProps.NONE) {
+                        String stream = record.fields().text("stream");
+                        if (r.props().excludes(stream)) {
+                            excluded.incrementAndGet();
+                            return false;
+                        }
+                        annotated = r.props().parser(stream);
                     }
-                    annotated = r.props().parser(stream);
                 }
             }
         }
