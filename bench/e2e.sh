@@ -36,6 +36,8 @@
 # also gives the minor page faults (the spool's memory map takes one per new 4 KiB page; on this kind's VM
 # each costs much more than on bare metal) and context switches.
 # The run fails unless ferry's summary says every line was delivered.
+# ferry starts as users get it: through the launcher, so with the class-data sharing archive next to the jar
+# when there is one (agent/target/ferry.jsa after mvn package; FERRY_JAR=X uses X's .jsa; FERRY_CDS=off none).
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/.." && pwd)"
