@@ -24,6 +24,9 @@ final class AgentLogging {
         // GiB on a busy disk) and its disk-space polls: its warnings stay, its chatter only at debug.
         boolean verbose = level.equals("debug") || level.equals("trace");
         setIfAbsent("org.slf4j.simpleLogger.log.net.openhft", verbose ? level : "warn");
+        // ferry pins no threads and ships without JNA (see the root pom), so Chronicle's thread-affinity library
+        // warns at every start that its JNA implementations are unusable and takes the no-op one: not news.
+        setIfAbsent("org.slf4j.simpleLogger.log.net.openhft.affinity", verbose ? level : "error");
     }
 
     private static void setIfAbsent(String key, String value) {

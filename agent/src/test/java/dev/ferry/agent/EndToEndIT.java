@@ -155,6 +155,23 @@ class EndToEndIT {
     }
 
     @Test
+    void aCleanRunWithTheSpoolLogsNoWarning() throws Exception {
+        // Libraries must not alarm operators at every start: Chronicle's thread-affinity library warned twice that
+        // its JNA implementations were unusable once JNA was left out of the jar.
+        Path log = dir.resolve("clean.log");
+        Files.writeString(log, "{\"n\":1}\n{\"n\":2}\n");
+        Path conf = dir.resolve("clean.conf");
+        Files.writeString(conf, "[INPUT]\n    Name tail\n    Path " + log + "\n    Parser json\n    Read_from_Head On\n"
+                + "    Exit_On_Eof On\n    DB " + dir.resolve("clean.db") + "\n[OUTPUT]\n    Name stdout\n    Match *\n"
+                + "    Format json_lines\n");
+        try (FerryProcess ferry = FerryProcess.start(dir, Map.of(), "-c", conf.toString())) {
+            assertThat(ferry.waitFor(Duration.ofSeconds(60))).as(ferry.stderrText()).isZero();
+            assertThat(ferry.stdoutText().lines()).hasSize(2);
+            assertThat(ferry.stderrText()).contains("Spool opened").doesNotContain("[WARN]").doesNotContain("[ERROR]");
+        }
+    }
+
+    @Test
     void checkOfTheSeedConfigurationPrintsTheTopologyAndNoSecret() throws Exception {
         Map<String, String> env = new HashMap<>();
         env.put("HOSTNAME", "node-1");
