@@ -43,6 +43,20 @@ class PackagingTest {
     }
 
     @Test
+    void theImageWritesItsClassDataSharingArchiveForTheJarItRuns() throws Exception {
+        // An archive only fits the jar at the path it was written for, and the launcher looks for it next to
+        // FERRY_JAR; the script must be in the image (it is run there, with the image's JRE) beside the launcher.
+        String image = Files.readString(ROOT.resolve("packaging/Containerfile"));
+        Matcher jar = Pattern.compile("\nENV FERRY_JAR=(\\S+)\n").matcher(image);
+        assertThat(jar.find()).as("the image sets FERRY_JAR").isTrue();
+        assertThat(image).contains("\nCOPY packaging/cds-archive.sh /opt/ferry/cds-archive.sh\n")
+                .contains("\nCOPY ferry /opt/ferry/ferry\n")
+                .contains("\nRUN /opt/ferry/cds-archive.sh " + jar.group(1) + "\n");
+        assertThat(image.indexOf("RUN /opt/ferry/cds-archive.sh")).as("the archive is written after the jar is copied")
+                .isGreaterThan(image.indexOf("COPY agent/target/ferry.jar " + jar.group(1)));
+    }
+
+    @Test
     @SuppressWarnings("unchecked")
     void theDaemonSetMountsTheStateFolderFromTheNodeAndLeavesRoomAboveTheHeap() throws Exception {
         List<Map<String, Object>> docs = new ArrayList<>();
