@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.TextStyle;
+import java.time.temporal.IsoFields;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -19,7 +20,8 @@ import java.util.Locale;
 public final class StrftimeFormat {
 
     /** The directives this class formats, as a configuration error lists them. */
-    public static final String SUPPORTED = "%Y %y %m %d %e %H %I %M %S %j %a %A %b %B %h %p %F %T %s %z %Z %%";
+    public static final String SUPPORTED = "%Y %y %C %G %g %m %d %e %H %k %I %l %M %S %j %U %W %V %u %w %a %A %b %B "
+            + "%h %p %F %D %T %R %s %z %Z %n %t %%";
 
     private final String pattern;
     private final List<Object> parts;
@@ -66,6 +68,11 @@ public final class StrftimeFormat {
         return new StrftimeFormat(pattern, parts);
     }
 
+    /** Whether the pattern has no directive: it formats to the same text at every time. */
+    public boolean constant() {
+        return parts.stream().allMatch(p -> p instanceof String);
+    }
+
     /** Formats the UTC time {@code epochSeconds}. */
     public String format(long epochSeconds) {
         ZonedDateTime t = Instant.ofEpochSecond(epochSeconds).atZone(ZoneOffset.UTC);
@@ -78,19 +85,26 @@ public final class StrftimeFormat {
             switch ((Character) p) {
                 case 'Y' -> out.append(t.getYear());
                 case 'y' -> pad(out, t.getYear() % 100, 2);
+                case 'C' -> pad(out, t.getYear() / 100, 2);
+                case 'G' -> out.append(t.get(IsoFields.WEEK_BASED_YEAR));
+                case 'g' -> pad(out, t.get(IsoFields.WEEK_BASED_YEAR) % 100, 2);
                 case 'm' -> pad(out, t.getMonthValue(), 2);
                 case 'd' -> pad(out, t.getDayOfMonth(), 2);
-                case 'e' -> {
-                    if (t.getDayOfMonth() < 10) {
-                        out.append(' ');
-                    }
-                    out.append(t.getDayOfMonth());
-                }
+                case 'e' -> padSpace(out, t.getDayOfMonth());
                 case 'H' -> pad(out, t.getHour(), 2);
+                case 'k' -> padSpace(out, t.getHour());
                 case 'I' -> pad(out, t.getHour() % 12 == 0 ? 12 : t.getHour() % 12, 2);
+                case 'l' -> padSpace(out, t.getHour() % 12 == 0 ? 12 : t.getHour() % 12);
                 case 'M' -> pad(out, t.getMinute(), 2);
                 case 'S' -> pad(out, t.getSecond(), 2);
                 case 'j' -> pad(out, t.getDayOfYear(), 3);
+                // Weeks as C's strftime counts them: %U from the first Sunday, %W from the first Monday
+                // (days before it are week 00), %V the ISO 8601 week (with its year %G).
+                case 'U' -> pad(out, (t.getDayOfYear() - 1 + 7 - sundayBased(t)) / 7, 2);
+                case 'W' -> pad(out, (t.getDayOfYear() - 1 + 7 - (t.getDayOfWeek().getValue() - 1)) / 7, 2);
+                case 'V' -> pad(out, t.get(IsoFields.WEEK_OF_WEEK_BASED_YEAR), 2);
+                case 'u' -> out.append(t.getDayOfWeek().getValue());
+                case 'w' -> out.append(sundayBased(t));
                 case 'a' -> out.append(t.getDayOfWeek().getDisplayName(TextStyle.SHORT, Locale.ENGLISH));
                 case 'A' -> out.append(t.getDayOfWeek().getDisplayName(TextStyle.FULL, Locale.ENGLISH));
                 case 'b', 'h' -> out.append(t.getMonth().getDisplayName(TextStyle.SHORT, Locale.ENGLISH));
@@ -102,6 +116,18 @@ public final class StrftimeFormat {
                     out.append('-');
                     pad(out, t.getDayOfMonth(), 2);
                 }
+                case 'D' -> {
+                    pad(out, t.getMonthValue(), 2);
+                    out.append('/');
+                    pad(out, t.getDayOfMonth(), 2);
+                    out.append('/');
+                    pad(out, t.getYear() % 100, 2);
+                }
+                case 'R' -> {
+                    pad(out, t.getHour(), 2);
+                    out.append(':');
+                    pad(out, t.getMinute(), 2);
+                }
                 case 'T' -> {
                     pad(out, t.getHour(), 2);
                     out.append(':');
@@ -112,10 +138,25 @@ public final class StrftimeFormat {
                 case 's' -> out.append(epochSeconds);
                 case 'z' -> out.append("+0000");
                 case 'Z' -> out.append("UTC");
+                case 'n' -> out.append('\n');
+                case 't' -> out.append('\t');
                 default -> throw new IllegalStateException("compiled an unsupported directive " + p);
             }
         }
         return out.toString();
+    }
+
+    /** The day of the week with Sunday as 0, as C's {@code tm_wday}. */
+    private static int sundayBased(ZonedDateTime t) {
+        return t.getDayOfWeek().getValue() % 7;
+    }
+
+    /** {@code v} in two characters, a space before a single digit ({@code %e}, {@code %k}, {@code %l}). */
+    private static void padSpace(StringBuilder out, int v) {
+        if (v < 10) {
+            out.append(' ');
+        }
+        out.append(v);
     }
 
     private static void pad(StringBuilder out, int v, int width) {

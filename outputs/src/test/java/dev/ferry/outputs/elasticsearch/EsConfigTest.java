@@ -159,10 +159,19 @@ class EsConfigTest {
     }
 
     @Test
+    void weeklyIndicesAreAccepted() {
+        // 2024-01-01 is in week 01 (%W, Monday first) and ISO week 01 of 2024; were refused before.
+        assertThat(config("Logstash_Format", "on", "Logstash_DateFormat", "%Y.%W").logstashDateFormat()
+                .format(1_704_103_200L)).isEqualTo("2024.01");
+        assertThat(config("Logstash_Format", "on", "Logstash_DateFormat", "%G.%V").logstashDateFormat()
+                .format(1_704_103_200L)).isEqualTo("2024.01");
+    }
+
+    @Test
     void unsupportedDateDirectiveIsAnError() {
-        assertThatThrownBy(() -> config("Logstash_Format", "on", "Logstash_DateFormat", "%Y.%m.%k"))
+        assertThatThrownBy(() -> config("Logstash_Format", "on", "Logstash_DateFormat", "%Y.%m.%q"))
                 .isInstanceOf(ConfigException.class)
-                .hasMessage("test.conf:6: [OUTPUT] es: unsupported directive '%k' in Logstash_DateFormat '%Y.%m.%k'; "
+                .hasMessage("test.conf:6: [OUTPUT] es: unsupported directive '%q' in Logstash_DateFormat '%Y.%m.%q'; "
                         + "supported: " + StrftimeFormat.SUPPORTED);
         assertThatThrownBy(() -> config("Time_Key_Format", "%Y-%m-%dT%H:%M:%S%"))
                 .isInstanceOf(ConfigException.class)

@@ -20,8 +20,28 @@ class StrftimeFormatTest {
     }
 
     @Test
+    void formatsWeeksCenturiesAndShortFormsAsGlibcDoes() {
+        // Expected texts from GNU date (TZ=UTC date -d @SECONDS '+...'), which uses glibc's strftime.
+        assertThat(StrftimeFormat.compile("%C|%G|%g|%k|%l|%U|%W|%V|%u|%w|%D|%R").format(T))
+                .isEqualTo("20|2024|24|13| 1|00|01|01|1|1|01/01/24|13:04");
+        long sundayNewYear = 1_672_531_200L; // 2023-01-01T00:00:00Z, a Sunday in ISO week 52 of 2022
+        assertThat(StrftimeFormat.compile("%U|%W|%V|%G|%g|%u|%w|%k|%l").format(sundayNewYear))
+                .isEqualTo("01|00|52|2022|22|7|0| 0|12");
+        long leapYearEnd = 1_609_390_800L; // 2020-12-31T05:00:00Z, ISO week 53
+        assertThat(StrftimeFormat.compile("%Y.%U|%W|%V|%G|%j").format(leapYearEnd)).isEqualTo("2020.52|52|53|2020|366");
+        assertThat(StrftimeFormat.compile("a%nb%tc").format(T)).isEqualTo("a\nb\tc");
+    }
+
+    @Test
+    void knowsWhetherItIsConstant() {
+        assertThat(StrftimeFormat.compile("erlmcp-logs").constant()).isTrue();
+        assertThat(StrftimeFormat.compile("100%%").constant()).isTrue();
+        assertThat(StrftimeFormat.compile("logs-%Y").constant()).isFalse();
+    }
+
+    @Test
     void rejectsUnsupportedDirectives() {
-        assertThatThrownBy(() -> StrftimeFormat.compile("%Y.%k")).hasMessage("'%k'");
+        assertThatThrownBy(() -> StrftimeFormat.compile("%Y.%L")).hasMessage("'%L'");
         assertThatThrownBy(() -> StrftimeFormat.compile("%Y%")).hasMessage("'%' at the end");
     }
 }
