@@ -118,13 +118,15 @@ public record EsConfig(
                     + "records Elasticsearch rejected or that ran out of retries are kept.").withDefault("dead-letter"),
             OptionSpec.string("dead_letter.index", "Index the dead letters are also indexed into (besides the "
                     + "file), with the record as a string, its target index, status and reason. Not in Fluent Bit."),
-            OptionSpec.ignoredOption("AWS_Auth", AWS),
+            OptionSpec.bool("AWS_Auth", false, "AWS SigV4 request signing: not supported, only Off is accepted."),
             OptionSpec.ignoredOption("AWS_Region", AWS),
             OptionSpec.ignoredOption("AWS_STS_Endpoint", AWS),
             OptionSpec.ignoredOption("AWS_Role_ARN", AWS),
             OptionSpec.ignoredOption("AWS_External_ID", AWS),
             OptionSpec.ignoredOption("AWS_Service_Name", AWS),
-            OptionSpec.ignoredOption("AWS_Profile", AWS)), TlsConfig.options(), NetworkOptions.ignored());
+            OptionSpec.ignoredOption("AWS_Profile", AWS),
+            OptionSpec.string("upstream", "Fluent Bit's file of Elasticsearch nodes: not supported; list the nodes in "
+                    + "Host.")), TlsConfig.options(), NetworkOptions.ignored());
 
     /** Builds and validates the settings from a section bound to {@link #OPTIONS}. */
     public static EsConfig from(Options o) {
@@ -142,6 +144,15 @@ public record EsConfig(
                     port = Long.parseLong(cloud[1]);
                 }
             }
+        }
+        // Unsigned requests are refused by Amazon OpenSearch (403): nothing would be indexed.
+        o.refuseOn("AWS_Auth", "AWS_Auth On is not supported: ferry cannot sign requests with AWS SigV4, so Amazon "
+                + "OpenSearch would refuse every request; use the domain's fine-grained access control with "
+                + "HTTP_User/HTTP_Passwd, or HTTP_API_Key, and set AWS_Auth Off");
+        if (o.isSet("upstream")) {
+            throw o.error("upstream", "upstream (a file of Elasticsearch nodes) is not supported: list the nodes in Host "
+                    + "instead, comma-separated (host or host:port); ferry sends to one and fails over to the next when "
+                    + "it cannot be reached");
         }
         EsAuth auth = auth(o);
         WriteOperation op = WriteOperation.valueOf(o.string("Write_Operation").toUpperCase(Locale.ROOT));
@@ -246,8 +257,10 @@ public record EsConfig(
         try {
             return StrftimeFormat.compile(pattern);
         } catch (IllegalArgumentException e) {
+            String fraction = key.equals("Time_Key_Format") ? "; the fraction of a second is added after it (.123Z, "
+                    + "or nanoseconds with Time_Key_Nanos On), as in Fluent Bit" : "";
             throw o.error(key, "unsupported directive " + e.getMessage() + " in " + key + " '" + pattern
-                    + "'; supported: " + StrftimeFormat.SUPPORTED);
+                    + "'; supported: " + StrftimeFormat.SUPPORTED + fraction);
         }
     }
 

@@ -115,11 +115,30 @@ class EsConfigTest {
     }
 
     @Test
-    void awsKeysAreAcceptedWithWarnings() {
-        Options o = bind("AWS_Auth", "On", "AWS_Region", "us-east-1");
-        assertThat(o.warnings()).hasSize(2);
-        assertThat(o.warnings().get(0)).isEqualTo("test.conf:5: [OUTPUT] es: key 'AWS_Auth' has no effect in ferry "
+    void awsKeysBesideAwsAuthOffAreAcceptedWithWarnings() {
+        Options o = bind("AWS_Auth", "Off", "AWS_Region", "us-east-1");
+        assertThat(o.warnings()).containsExactly("test.conf:6: [OUTPUT] es: key 'AWS_Region' has no effect in ferry "
                 + "(AWS request signing is not supported; use HTTP_API_Key or HTTP_User)");
+        assertThat(EsConfig.from(o).host()).isEqualTo("127.0.0.1");
+    }
+
+    @Test
+    void awsAuthOnIsRefused() {
+        // Unsigned requests are refused by Amazon OpenSearch: every record would be retried, then dead-lettered.
+        assertThatThrownBy(() -> config("AWS_Auth", "On", "AWS_Region", "us-east-1"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("test.conf:5: [OUTPUT] es: AWS_Auth On is not supported: ferry cannot sign requests with "
+                        + "AWS SigV4, so Amazon OpenSearch would refuse every request; use the domain's fine-grained "
+                        + "access control with HTTP_User/HTTP_Passwd, or HTTP_API_Key, and set AWS_Auth Off");
+    }
+
+    @Test
+    void upstreamIsRefusedWithWhatToDoInstead() {
+        assertThatThrownBy(() -> config("upstream", "/etc/fluent-bit/es-nodes.conf"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("test.conf:5: [OUTPUT] es: upstream (a file of Elasticsearch nodes) is not supported: "
+                        + "list the nodes in Host instead, comma-separated (host or host:port); ferry sends to one and "
+                        + "fails over to the next when it cannot be reached");
     }
 
     @Test
@@ -173,10 +192,11 @@ class EsConfigTest {
                 .isInstanceOf(ConfigException.class)
                 .hasMessage("test.conf:6: [OUTPUT] es: unsupported directive '%q' in Logstash_DateFormat '%Y.%m.%q'; "
                         + "supported: " + StrftimeFormat.SUPPORTED);
-        assertThatThrownBy(() -> config("Time_Key_Format", "%Y-%m-%dT%H:%M:%S%"))
+        assertThatThrownBy(() -> config("Time_Key_Format", "%Y-%m-%dT%H:%M:%S.%L"))
                 .isInstanceOf(ConfigException.class)
-                .hasMessage("test.conf:5: [OUTPUT] es: unsupported directive '%' at the end in Time_Key_Format "
-                        + "'%Y-%m-%dT%H:%M:%S%'; supported: " + StrftimeFormat.SUPPORTED);
+                .hasMessage("test.conf:5: [OUTPUT] es: unsupported directive '%L' in Time_Key_Format "
+                        + "'%Y-%m-%dT%H:%M:%S.%L'; supported: " + StrftimeFormat.SUPPORTED + "; the fraction of a "
+                        + "second is added after it (.123Z, or nanoseconds with Time_Key_Nanos On), as in Fluent Bit");
     }
 
     @Test
