@@ -459,4 +459,40 @@ class ElasticsearchDeliveryIT {
             assertThat(dir.resolve("dead-letter")).doesNotExist(); // not given up on: retried until stopped
         }
     }
+
+    /**
+     * (f) {@code Generate_ID On} (as conf/fluent-bit.conf sets it) with a parser that takes the time out of the
+     * line: the same message logged at 50 different seconds is 50 documents, because the id hashes the document
+     * with its {@code @timestamp}, as Fluent Bit's does (es.c); before, the 49 repeats got the first one's id and
+     * were answered 409, counted as already there. {@code Index} is a strftime pattern of the record's time.
+     */
+    @Test
+    void theSameMessageAtOtherTimesIsAnotherDocumentWithGenerateId() throws Exception {
+        try (BufferedWriter w = Files.newBufferedWriter(logs().resolve("application.log"), StandardCharsets.UTF_8)) {
+            for (int s = 0; s < 50; s++) {
+                w.write(String.format("2024-01-01T10:00:%02d health check ok%n", s));
+            }
+        }
+        Path conf = dir.resolve("fluent-bit.conf");
+        Files.writeString(conf, "[SERVICE]\n    Flush 1\n    Grace 10\n"
+                + "\n[PARSER]\n    Name plain\n    Format regex\n    Regex ^(?<time>\\S+) (?<msg>.*)$\n"
+                + "    Time_Key time\n    Time_Format %Y-%m-%dT%H:%M:%S\n"
+                + "\n[INPUT]\n    Name tail\n    Path " + logs() + "/*.log\n    Read_from_Head On\n    Exit_On_Eof On\n"
+                + "    DB " + dir.resolve("ferry.db") + "\n    Parser plain\n"
+                + "\n[OUTPUT]\n    Name es\n    Match *\n    Host 127.0.0.1\n    Port " + es.port() + "\n"
+                + "    HTTP_User " + ElasticsearchNode.USER + "\n    HTTP_Passwd ${ES_PASSWORD}\n"
+                + "    Index " + index + "-%Y.%m\n    Generate_ID On\n    Retry_Limit False\n"
+                + "    dead_letter.path " + dir.resolve("dead-letter") + "\n");
+        String monthly = index + "-2024.01";
+        es.deleteIndex(monthly);
+        try (FerryProcess ferry = FerryProcess.start(dir, EsIts.env(es.password()), "-c", conf.toString())) {
+            assertThat(ferry.waitFor(Duration.ofSeconds(120))).as(ferry.stderrText()).isZero();
+            String err = ferry.stderrText();
+            assertThat(es.count(monthly)).as(err).isEqualTo(50);
+            assertThat(closedCounter(err, "already_present")).as(err).isZero();
+            assertThat(closedCounter(err, "dead_lettered")).isZero();
+        } finally {
+            es.deleteIndex(monthly);
+        }
+    }
 }

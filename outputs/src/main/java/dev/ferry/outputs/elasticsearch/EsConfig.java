@@ -7,6 +7,7 @@ import dev.ferry.pipeline.config.OptionSpec;
 import dev.ferry.pipeline.config.OptionTable;
 import dev.ferry.pipeline.config.OptionType;
 import dev.ferry.pipeline.config.Options;
+import dev.ferry.pipeline.filter.RecordAccessor;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -24,10 +25,12 @@ import java.util.Locale;
  * @param host the host to send to ({@code Host}, or the one {@code Cloud_ID} names)
  * @param port the port ({@code Port}, or the one {@code Cloud_ID} names, else 443 with Cloud_ID)
  * @param path a URL path prefix before {@code /_bulk}, or null ({@code Path})
- * @param index the index when not in Logstash format ({@code Index})
+ * @param index the index when not in Logstash format ({@code Index}), a strftime pattern as in Fluent Bit
+ *     ({@code app-%Y.%m.%d}), formatted with the record's time like the Logstash date
  * @param logstashFormat whether the index is {@code prefix-date} ({@code Logstash_Format})
  * @param logstashPrefix the index prefix in Logstash format ({@code Logstash_Prefix})
- * @param logstashPrefixKey a record key whose value replaces the prefix, or null
+ * @param logstashPrefixKey the record accessor ({@code $kubernetes['namespace_name']}, or a key, to which
+ *     Fluent Bit prepends {@code $}) whose value replaces the prefix, or null
  * @param logstashPrefixSeparator between prefix and date ({@code Logstash_Prefix_Separator})
  * @param logstashDateFormat the date part of the index ({@code Logstash_DateFormat})
  * @param currentTimeIndex whether the index date is the current time rather than the record's
@@ -37,7 +40,8 @@ import java.util.Locale;
  * @param includeTagKey whether to add the tag to each document ({@code Include_Tag_Key})
  * @param tagKey the key of the tag ({@code Tag_Key})
  * @param generateId whether to make each document's id from its content ({@code Generate_ID})
- * @param idKey a record key whose value is the document id, or null ({@code Id_Key})
+ * @param idKey the record accessor ({@code id}, {@code $id}, {@code $meta['id']}) whose value is the document
+ *     id, or null ({@code Id_Key})
  * @param writeOperation the bulk action ({@code Write_Operation})
  * @param replaceDots whether dots in keys become underscores ({@code Replace_Dots})
  * @param pipeline an ingest pipeline to send documents through, or null ({@code Pipeline})
@@ -56,10 +60,10 @@ import java.util.Locale;
  *     null for the file only
  */
 public record EsConfig(
-        String host, int port, String path, String index, boolean logstashFormat, String logstashPrefix,
-        String logstashPrefixKey, String logstashPrefixSeparator, StrftimeFormat logstashDateFormat,
+        String host, int port, String path, StrftimeFormat index, boolean logstashFormat, String logstashPrefix,
+        RecordAccessor logstashPrefixKey, String logstashPrefixSeparator, StrftimeFormat logstashDateFormat,
         boolean currentTimeIndex, String timeKey, StrftimeFormat timeKeyFormat, boolean timeKeyNanos,
-        boolean includeTagKey, String tagKey, boolean generateId, String idKey, WriteOperation writeOperation,
+        boolean includeTagKey, String tagKey, boolean generateId, RecordAccessor idKey, WriteOperation writeOperation,
         boolean replaceDots, String pipeline, EsAuth auth, boolean traceOutput, boolean traceError, RetryLimit retryLimit, int workers, boolean gzip, TlsConfig tls,
         long bulkMaxSize, java.nio.file.Path deadLetterPath, String deadLetterIndex) {
 
@@ -77,11 +81,13 @@ public record EsConfig(
                     + "host:port) fails over to the next host when one cannot be reached.").withDefault("127.0.0.1"),
             OptionSpec.integer("Port", 9200, "Elasticsearch TCP port."),
             OptionSpec.string("Path", "URL path prefix, for Elasticsearch behind a reverse proxy."),
-            OptionSpec.string("Index", "Index to write to when Logstash_Format is off.").withDefault("fluent-bit"),
+            OptionSpec.string("Index", "Index to write to when Logstash_Format is off; strftime directives "
+                    + "(app-%Y.%m.%d) take the record's time (UTC).").withDefault("fluent-bit"),
             OptionSpec.ignoredOption("Type", "mapping types were removed in Elasticsearch 8"),
             OptionSpec.bool("Logstash_Format", false, "Write to daily indices named Logstash_Prefix-date."),
             OptionSpec.string("Logstash_Prefix", "Index prefix in Logstash format.").withDefault("logstash"),
-            OptionSpec.string("Logstash_Prefix_Key", "Record key whose value is used as the index prefix."),
+            OptionSpec.string("Logstash_Prefix_Key", "Record accessor ($kubernetes['namespace_name'], or a key) whose "
+                    + "value is the index prefix; Logstash_Prefix when the record has no such value."),
             OptionSpec.string("Logstash_Prefix_Separator", "Between the prefix and the date.").withDefault("-"),
             OptionSpec.string("Logstash_DateFormat", "strftime pattern of the index date (UTC).")
                     .withDefault("%Y.%m.%d"),
@@ -93,7 +99,7 @@ public record EsConfig(
             OptionSpec.bool("Include_Tag_Key", false, "Add the record's tag under Tag_Key."),
             OptionSpec.string("Tag_Key", "Key of the tag when Include_Tag_Key is on.").withDefault("_flb-key"),
             OptionSpec.bool("Generate_ID", false, "Make document ids from the content, so resends do not duplicate."),
-            OptionSpec.string("Id_Key", "Record key whose value is the document id."),
+            OptionSpec.string("Id_Key", "Record accessor (a key, $key or $key['sub']) whose value is the document id."),
             OptionSpec.choice("Write_Operation", "create", List.of("create", "index", "update", "upsert"),
                     "Bulk action: create, index, update or upsert (update and upsert need Id_Key or Generate_ID)."),
             OptionSpec.bool("Replace_Dots", false, "Replace dots in keys with underscores."),
@@ -156,8 +162,11 @@ public record EsConfig(
         }
         EsAuth auth = auth(o);
         WriteOperation op = WriteOperation.valueOf(o.string("Write_Operation").toUpperCase(Locale.ROOT));
-        if ((op == WriteOperation.UPDATE || op == WriteOperation.UPSERT)
-                && o.string("Id_Key") == null && !o.bool("Generate_ID")) {
+        RecordAccessor idKey = accessor(o, "Id_Key", o.string("Id_Key"));
+        String prefixKey = o.string("Logstash_Prefix_Key");
+        RecordAccessor logstashPrefixKey = accessor(o, "Logstash_Prefix_Key",
+                prefixKey == null || prefixKey.startsWith("$") ? prefixKey : "$" + prefixKey);
+        if ((op == WriteOperation.UPDATE || op == WriteOperation.UPSERT) && idKey == null && !o.bool("Generate_ID")) {
             throw o.error("Write_Operation", "Write_Operation " + op.name().toLowerCase(Locale.ROOT)
                     + " needs Id_Key or Generate_ID to name the documents");
         }
@@ -171,11 +180,11 @@ public record EsConfig(
             throw o.error("Workers", "bad value '" + o.string("Workers") + "' for key 'Workers'; allowed: a number "
                     + "from 0 to 256");
         }
-        return new EsConfig(host, (int) port, o.string("Path"), o.string("Index"), o.bool("Logstash_Format"),
-                o.string("Logstash_Prefix"), o.string("Logstash_Prefix_Key"), o.string("Logstash_Prefix_Separator"),
+        return new EsConfig(host, (int) port, o.string("Path"), strftime(o, "Index"), o.bool("Logstash_Format"),
+                o.string("Logstash_Prefix"), logstashPrefixKey, o.string("Logstash_Prefix_Separator"),
                 strftime(o, "Logstash_DateFormat"), o.bool("Current_Time_Index"), o.string("Time_Key"),
                 strftime(o, "Time_Key_Format"), o.bool("Time_Key_Nanos"), o.bool("Include_Tag_Key"),
-                o.string("Tag_Key"), o.bool("Generate_ID"), o.string("Id_Key"), op, o.bool("Replace_Dots"),
+                o.string("Tag_Key"), o.bool("Generate_ID"), idKey, op, o.bool("Replace_Dots"),
                 o.string("Pipeline"), auth, o.bool("Trace_Output"),
                 o.bool("Trace_Error"), retry, (int) workers, o.string("Compress") != null, TlsConfig.from(o),
                 bulkMaxSize(o), java.nio.file.Path.of(o.string("dead_letter.path")), deadLetterIndex(o));
@@ -261,6 +270,19 @@ public record EsConfig(
                     + "or nanoseconds with Time_Key_Nanos On), as in Fluent Bit" : "";
             throw o.error(key, "unsupported directive " + e.getMessage() + " in " + key + " '" + pattern
                     + "'; supported: " + StrftimeFormat.SUPPORTED + fraction);
+        }
+    }
+
+    /** A record accessor, or null when {@code text} is null; bad syntax is an error at {@code key}. */
+    private static RecordAccessor accessor(Options o, String key, String text) {
+        if (text == null) {
+            return null;
+        }
+        try {
+            return RecordAccessor.compile(text);
+        } catch (IllegalArgumentException e) {
+            // The message form of the loki output's keys (LokiConfig.accessor).
+            throw o.error(key, "invalid record accessor '" + o.string(key) + "' in " + key + ": " + e.getMessage());
         }
     }
 

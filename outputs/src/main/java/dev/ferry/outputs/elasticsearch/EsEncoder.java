@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import dev.ferry.outputs.Murmur3;
 import dev.ferry.outputs.TimeText;
+import dev.ferry.pipeline.filter.RecordAccessor;
 import dev.ferry.pipeline.record.ByteSink;
 import dev.ferry.pipeline.record.JsonText;
 import dev.ferry.pipeline.record.LogRecord;
@@ -28,11 +29,12 @@ import java.util.Locale;
  *
  * <p><b>Document ids</b> ({@code _id}), in this order of precedence:
  * <ol>
- *   <li>{@code Id_Key}: the text of that field, when the record has it;</li>
+ *   <li>{@code Id_Key} (a record accessor): the value it finds, when it is a string that is not empty, a
+ *       number or a boolean;</li>
  *   <li>{@code Generate_ID On}: Fluent Bit's meaning, a hash of the content: MurmurHash3 x64 128 of the
- *       record's fields as JSON (before {@code Time_Key}/{@code Tag_Key} are added), written as a UUID
- *       ({@code 8-4-4-4-12} lower-case hex of h1 then h2, big-endian), e.g.
- *       {@code 1d2c2b8e-0f55-4b9b-...};</li>
+ *       document line as sent ({@code Time_Key} and {@code Tag_Key} included, as Fluent Bit hashes them, so
+ *       the same line at another time is another document), written as a UUID ({@code 8-4-4-4-12}
+ *       lower-case hex of h1 then h2, big-endian), e.g. {@code 1d2c2b8e-0f55-4b9b-...};</li>
  *   <li>otherwise, for a record with an origin: where the line came from,
  *       {@code <origin id>:<offset>} (e.g. {@code fp-6fc6ca04320260b8-1024:4096}), readable and stable
  *       across restarts because the origin id names the file's data, not its path. An origin id longer
@@ -43,14 +45,17 @@ import java.util.Locale;
  *   <li>a record without origin: the content hash, as with {@code Generate_ID}.</li>
  * </ol>
  *
- * <p><b>Index</b>: {@code Index}, or with {@code Logstash_Format} {@code prefix + separator + date},
- * the prefix from the {@code Logstash_Prefix_Key} field when present (a leading {@code $} is dropped),
- * the date from the record's own time ({@code Current_Time_Index} for the time of encoding).
+ * <p><b>Index</b>: {@code Index} (a strftime pattern, as in Fluent Bit), or with {@code Logstash_Format}
+ * {@code prefix + separator + date}, the prefix the value the {@code Logstash_Prefix_Key} record accessor
+ * finds (a string that is not empty, a number or a boolean; at most 128 characters, as Fluent Bit takes),
+ * else {@code Logstash_Prefix}. Dates are the record's own time ({@code Current_Time_Index} for the time
+ * of encoding), in UTC.
  *
  * <p><b>Document</b>: {@code {"<Time_Key>":"<Time_Key_Format>.<millis|nanos>Z","<Tag_Key>":"tag",...}}
  * then the record's fields, the original JSON bytes copied where filters left them unchanged (never
- * rebuilt through a tree). The time key is left out when the record already has a field of that name,
- * because Elasticsearch rejects duplicate keys. {@code Replace_Dots} rewrites keys at every depth with
+ * rebuilt through a tree). The time key and the tag key are each left out when the record already has a
+ * field of that name, because Elasticsearch rejects duplicate keys (Fluent Bit writes both, and the document
+ * is refused). {@code Replace_Dots} rewrites keys at every depth with
  * a streaming copy, only for records whose JSON contains a dot at all. {@code update} wraps the
  * document as {@code {"doc":...}}, {@code upsert} as {@code {"doc":...,"doc_as_upsert":true}}.
  *
@@ -61,14 +66,19 @@ public final class EsEncoder {
 
     private static final byte[] HEX = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
     private static final JsonFactory JSON = new JsonFactory();
+    /** The most characters of a Logstash_Prefix_Key value used as the prefix, as in Fluent Bit (es.c). */
+    private static final int MAX_PREFIX = 128;
 
     private final EsConfig config;
     private final byte[] actionOpen;
     private final byte[] actionClose;
+    /** The index when it is the same for every record (Index without strftime directive), else null. */
+    private final String fixedIndex;
     private final byte[] fixedIndexJson;
     private final byte[] timeKeyOpen;
     private final byte[] tagKeyOpen;
     private final ByteSink fieldsJson = new ByteSink(1024);
+    private final ByteSink document = new ByteSink(1024);
     private final long[] hash = new long[2];
 
     // Caches: the index name per (prefix, second), the time key text per second, the last origin's id form.
@@ -102,7 +112,8 @@ public final class EsEncoder {
         }
         close.writeAscii("}}\n");
         this.actionClose = Arrays.copyOf(close.array(), close.length());
-        this.fixedIndexJson = jsonString(config.index());
+        this.fixedIndex = !config.logstashFormat() && config.index().constant() ? config.index().format(0) : null;
+        this.fixedIndexJson = fixedIndex == null ? null : jsonString(fixedIndex);
         this.timeKeyOpen = config.timeKey() == null ? null : keyOpen(config.timeKey());
         this.tagKeyOpen = config.includeTagKey() ? keyOpen(config.tagKey()) : null;
     }
@@ -114,16 +125,18 @@ public final class EsEncoder {
     public void encode(LogRecord record, ByteSink out) {
         RecordFields fields = record.fields();
         RecordOrigin origin = record.origin();
-        // The fields' JSON goes through a scratch buffer only when it must be known before the action
-        // line (content-hash id) or rewritten (Replace_Dots); otherwise it is copied once, into out.
-        boolean scratch = config.replaceDots() || config.generateId() || origin == null;
-        if (scratch) {
+        String keyId = config.idKey() == null ? null : scalarText(config.idKey(), record);
+        boolean contentId = keyId == null && (config.generateId() || origin == null);
+        if (config.replaceDots()) {
             fieldsJson.reset();
-            if (config.replaceDots()) {
-                writeReplacingDots(fields);
-            } else {
-                fields.writeJson(fieldsJson);
-            }
+            writeReplacingDots(fields);
+        }
+        // A content id hashes the document as it is sent, Time_Key and Tag_Key included, as Fluent Bit does
+        // (es.c): the same line at another time is another document. So the document is built first, in a
+        // scratch buffer; otherwise it is written once, straight into out.
+        if (contentId) {
+            document.reset();
+            writeDocument(record, fields, document);
         }
 
         // Action line.
@@ -131,7 +144,20 @@ public final class EsEncoder {
         byte[] indexJson = indexJson(record);
         out.write(indexJson);
         out.writeAscii(",\"_id\":");
-        writeId(record, fields, origin, out);
+        if (keyId != null) {
+            JsonText.writeString(out, keyId);
+        } else if (contentId) {
+            Murmur3.hash(document.array(), 0, document.length(), hash);
+            out.write('"');
+            writeUuid(hash[0], hash[1], out);
+            out.write('"');
+        } else {
+            out.write('"');
+            out.write(originIdText(origin));
+            out.write(':');
+            TimeText.writeLong(out, record.offset());
+            out.write('"');
+        }
         out.write(actionClose);
 
         // Document line.
@@ -141,40 +167,10 @@ public final class EsEncoder {
         if (wrap) {
             out.writeAscii("{\"doc\":");
         }
-        boolean first = true;
-        if (timeKeyOpen != null && !fields.mayHave(config.timeKey())) {
-            out.write('{');
-            out.write(timeKeyOpen);
-            writeTime(record.timeNanos(), out);
-            first = false;
-        }
-        if (tagKeyOpen != null) {
-            out.write(first ? '{' : ',');
-            out.write(tagKeyOpen);
-            out.write(tagJson(record.tag()));
-            first = false;
-        }
-        if (first) {
-            // Nothing of ours: the fields' JSON is the document.
-            if (scratch) {
-                out.write(fieldsJson.array(), 0, fieldsJson.length());
-            } else {
-                fields.writeJson(out);
-            }
+        if (contentId) {
+            out.write(document.array(), 0, document.length());
         } else {
-            // The fields' JSON is "{...}": its '{' becomes the comma after our members.
-            int at = out.length();
-            if (scratch) {
-                out.write(fieldsJson.array(), 0, fieldsJson.length());
-            } else {
-                fields.writeJson(out);
-            }
-            if (out.length() - at > 2) {
-                out.array()[at] = ',';
-            } else {
-                out.truncate(at);
-                out.write('}');
-            }
+            writeDocument(record, fields, out);
         }
         if (op == EsConfig.WriteOperation.UPSERT) {
             out.writeAscii(",\"doc_as_upsert\":true}");
@@ -182,6 +178,62 @@ public final class EsEncoder {
             out.write('}');
         }
         out.write('\n');
+    }
+
+    /**
+     * Writes the document: Time_Key and Tag_Key, each unless the record has a field of that name (Elasticsearch
+     * refuses a document with a key twice; the record's own field is kept), then the record's fields.
+     */
+    private void writeDocument(LogRecord record, RecordFields fields, ByteSink out) {
+        boolean first = true;
+        if (timeKeyOpen != null && !fields.mayHave(config.timeKey())) {
+            out.write('{');
+            out.write(timeKeyOpen);
+            writeTime(record.timeNanos(), out);
+            first = false;
+        }
+        if (tagKeyOpen != null && !fields.mayHave(config.tagKey())) {
+            out.write(first ? '{' : ',');
+            out.write(tagKeyOpen);
+            out.write(tagJson(record.tag()));
+            first = false;
+        }
+        if (first) {
+            // Nothing of ours: the fields' JSON is the document.
+            writeFields(fields, out);
+            return;
+        }
+        // The fields' JSON is "{...}": its '{' becomes the comma after our members.
+        int at = out.length();
+        writeFields(fields, out);
+        if (out.length() - at > 2) {
+            out.array()[at] = ',';
+        } else {
+            out.truncate(at);
+            out.write('}');
+        }
+    }
+
+    /** The record's fields as JSON: rewritten by Replace_Dots into {@code fieldsJson}, or copied as they are. */
+    private void writeFields(RecordFields fields, ByteSink out) {
+        if (config.replaceDots()) {
+            out.write(fieldsJson.array(), 0, fieldsJson.length());
+        } else {
+            fields.writeJson(out);
+        }
+    }
+
+    /**
+     * The text of the value {@code accessor} finds: a string that is not empty, or a number or boolean as its
+     * JSON text; null when the record has no such value, or it is null, empty, an object or an array (no usable
+     * id or index prefix: the caller falls back).
+     */
+    private static String scalarText(RecordAccessor accessor, LogRecord record) {
+        Object v = accessor.get(record);
+        if (v instanceof String s) {
+            return s.isEmpty() ? null : s;
+        }
+        return v instanceof Number || v instanceof Boolean ? accessor.text(record) : null;
     }
 
     /** The index of the last encoded record (a cached string: no allocation per record). */
@@ -195,23 +247,17 @@ public final class EsEncoder {
     }
 
     private byte[] indexJson(LogRecord record) {
-        if (!config.logstashFormat()) {
-            lastIndex = config.index();
+        if (fixedIndexJson != null) {
+            lastIndex = fixedIndex;
             return fixedIndexJson;
         }
-        String prefix = config.logstashPrefix();
-        String key = config.logstashPrefixKey();
-        if (key != null) {
-            String k = key.startsWith("$") ? key.substring(1) : key;
-            String v = record.fields().text(k);
-            if (v != null) {
-                prefix = v;
-            }
-        }
+        String prefix = config.logstashFormat() ? logstashPrefix(record) : "";
         long second = TimeText.epochSeconds(config.currentTimeIndex() ? System.currentTimeMillis() * 1_000_000L
                 : record.timeNanos());
         if (second != cachedIndexSecond || !prefix.equals(cachedPrefix)) {
-            String name = prefix + config.logstashPrefixSeparator() + config.logstashDateFormat().format(second);
+            String name = config.logstashFormat()
+                    ? prefix + config.logstashPrefixSeparator() + config.logstashDateFormat().format(second)
+                    : config.index().format(second);
             if (cachedIndex == null || !cachedIndex.equals(name)) {
                 cachedIndex = name;
                 cachedIndexJson = jsonString(name);
@@ -223,27 +269,18 @@ public final class EsEncoder {
         return cachedIndexJson;
     }
 
-    /** Writes the {@code _id}; the content hash reads {@code fieldsJson}, which encode filled for it. */
-    private void writeId(LogRecord record, RecordFields fields, RecordOrigin origin, ByteSink out) {
-        if (config.idKey() != null) {
-            int i = fields.indexOf(config.idKey());
-            if (i >= 0) {
-                JsonText.writeString(out, fields.text(i));
-                return;
+    /**
+     * The index prefix in Logstash format: the value {@code Logstash_Prefix_Key} finds (its first 128 characters,
+     * as Fluent Bit takes), else {@code Logstash_Prefix}.
+     */
+    private String logstashPrefix(LogRecord record) {
+        if (config.logstashPrefixKey() != null) {
+            String v = scalarText(config.logstashPrefixKey(), record);
+            if (v != null) {
+                return v.length() > MAX_PREFIX ? v.substring(0, MAX_PREFIX) : v;
             }
         }
-        if (config.generateId() || origin == null) {
-            Murmur3.hash(fieldsJson.array(), 0, fieldsJson.length(), hash);
-            out.write('"');
-            writeUuid(hash[0], hash[1], out);
-            out.write('"');
-            return;
-        }
-        out.write('"');
-        out.write(originIdText(origin));
-        out.write(':');
-        TimeText.writeLong(out, record.offset());
-        out.write('"');
+        return config.logstashPrefix();
     }
 
     private byte[] originIdText(RecordOrigin origin) {

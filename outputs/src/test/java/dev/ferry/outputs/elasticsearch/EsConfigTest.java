@@ -52,7 +52,7 @@ class EsConfigTest {
         EsConfig c = EsConfig.from(o);
         assertThat(c.host()).isEqualTo("elasticsearch-service.elasticsearch.svc.cluster.local");
         assertThat(c.port()).isEqualTo(9200);
-        assertThat(c.index()).isEqualTo("erlmcp-logs");
+        assertThat(c.index()).hasToString("erlmcp-logs");
         assertThat(c.logstashFormat()).isTrue();
         assertThat(c.logstashPrefix()).isEqualTo("erlmcp");
         assertThat(c.logstashDateFormat().format(1_704_103_200L)).isEqualTo("2024.01.01");
@@ -69,7 +69,7 @@ class EsConfigTest {
         assertThat(c.host()).isEqualTo("127.0.0.1");
         assertThat(c.port()).isEqualTo(9200);
         assertThat(c.path()).isNull();
-        assertThat(c.index()).isEqualTo("fluent-bit");
+        assertThat(c.index()).hasToString("fluent-bit");
         assertThat(c.logstashFormat()).isFalse();
         assertThat(c.logstashPrefix()).isEqualTo("logstash");
         assertThat(c.logstashPrefixSeparator()).isEqualTo("-");
@@ -142,6 +142,19 @@ class EsConfigTest {
     }
 
     @Test
+    void idKeyAndPrefixKeyAreRecordAccessors() {
+        EsConfig c = config("Id_Key", "$meta['id']", "Logstash_Prefix_Key", "kubernetes");
+        assertThat(c.idKey().key()).isEqualTo("meta");
+        assertThat(c.idKey().nested()).isTrue();
+        // Fluent Bit prepends the '$' a Logstash_Prefix_Key lacks (es_conf.c config_set_ra_prefix_key).
+        assertThat(c.logstashPrefixKey()).hasToString("$kubernetes");
+        assertThatThrownBy(() -> config("Logstash_Prefix_Key", "$kubernetes['namespace_name'"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("test.conf:5: [OUTPUT] es: invalid record accessor '$kubernetes['namespace_name'' in "
+                        + "Logstash_Prefix_Key: expected ']' at position 28");
+    }
+
+    @Test
     void secretsAreNeverPrinted() {
         EsConfig c = config("HTTP_User", "elastic", "HTTP_Passwd", "s3cret", "tls.key_passwd", "k3ypass",
                 "tls.crt_file", "/c", "tls.key_file", "/k");
@@ -197,6 +210,10 @@ class EsConfigTest {
                 .hasMessage("test.conf:5: [OUTPUT] es: unsupported directive '%L' in Time_Key_Format "
                         + "'%Y-%m-%dT%H:%M:%S.%L'; supported: " + StrftimeFormat.SUPPORTED + "; the fraction of a "
                         + "second is added after it (.123Z, or nanoseconds with Time_Key_Nanos On), as in Fluent Bit");
+        assertThatThrownBy(() -> config("Index", "logs-%Y.%i"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("test.conf:5: [OUTPUT] es: unsupported directive '%i' in Index 'logs-%Y.%i'; "
+                        + "supported: " + StrftimeFormat.SUPPORTED);
     }
 
     @Test

@@ -129,12 +129,83 @@ class EsEncoderTest {
                 "\n{\"m\":\"2024-01-01T10:00:00.123Z\",\"_flb-key\":\"t\"}\n");
     }
 
+    private static String action(String bulk) {
+        return bulk.substring(0, bulk.indexOf('\n'));
+    }
+
     @Test
-    void theSameContentGetsTheSameGeneratedId() {
+    void generatedIdsHashTheDocumentWithItsTimeAsFluentBitDoes() {
         EsConfig c = config("Generate_ID", "On");
-        String a = encode(c, List.of(TestRecords.json("t", T1, "{\"m\":1}")));
-        String b = encode(c, List.of(TestRecords.json("other", T2, "{\"m\":1}")));
-        assertThat(a.substring(0, a.indexOf('\n'))).isEqualTo(b.substring(0, b.indexOf('\n')));
+        // A resend of the same record (same content, same time) is the same document, whatever its tag...
+        assertThat(action(encode(c, List.of(TestRecords.json("t", T1, "{\"log\":\"disk full\"}")))))
+                .isEqualTo(action(encode(c, List.of(TestRecords.json("other", T1, "{\"log\":\"disk full\"}")))));
+        // ...but the same line logged at another time is another document, not a 409 that drops it.
+        List<LogRecord> twice = List.of(withOrigin(TestRecords.json("t", T1, "{\"log\":\"disk full\"}"), 0),
+                withOrigin(TestRecords.json("t", T2, "{\"log\":\"disk full\"}"), 100));
+        List<String> ids = encode(c, twice).lines().filter(l -> l.startsWith("{\"create\"")).toList();
+        assertThat(ids).hasSize(2);
+        assertThat(ids.get(0)).isNotEqualTo(ids.get(1));
+        // With Include_Tag_Key the tag is part of the document, so of the hash, as in Fluent Bit.
+        EsConfig tagged = config("Generate_ID", "On", "Include_Tag_Key", "On");
+        assertThat(action(encode(tagged, List.of(TestRecords.json("a", T1, "{\"m\":1}")))))
+                .isNotEqualTo(action(encode(tagged, List.of(TestRecords.json("b", T1, "{\"m\":1}")))));
+    }
+
+    @Test
+    void logstashPrefixKeyIsARecordAccessorWithThePrefixAsFallback() {
+        EsConfig c = config("Logstash_Format", "On", "Logstash_Prefix", "logs",
+                "Logstash_Prefix_Key", "$kubernetes['namespace_name']");
+        List<LogRecord> records = List.of(
+                TestRecords.json("t", T1, "{\"kubernetes\":{\"namespace_name\":\"payments\"},\"m\":1}"),
+                TestRecords.json("t", T1, "{\"kubernetes\":{\"pod_name\":\"p\"},\"m\":2}"),
+                TestRecords.json("t", T1, "{\"kubernetes\":{\"namespace_name\":\"\"},\"m\":3}"),
+                TestRecords.json("t", T1, "{\"kubernetes\":{\"namespace_name\":{\"x\":1}},\"m\":4}"),
+                TestRecords.json("t", T1, "{\"kubernetes\":{\"namespace_name\":null},\"m\":5}"),
+                TestRecords.json("t", T1, "{\"kubernetes\":{\"namespace_name\":42},\"m\":6}"),
+                TestRecords.json("t", T1, "{\"m\":7}"));
+        List<String> indices = encode(c, records).lines().filter(l -> l.startsWith("{\"create\""))
+                .map(l -> l.substring(l.indexOf("_index\":\"") + 9, l.indexOf("\",\"_id"))).toList();
+        assertThat(indices).containsExactly("payments-2024.01.01", "logs-2024.01.01", "logs-2024.01.01",
+                "logs-2024.01.01", "logs-2024.01.01", "42-2024.01.01", "logs-2024.01.01");
+        // A key without '$' is a top-level key (Fluent Bit prepends the '$'); values past 128 characters are cut.
+        EsConfig plain = config("Logstash_Format", "On", "Logstash_Prefix_Key", "app");
+        String longName = "a".repeat(130);
+        assertThat(encode(plain, List.of(TestRecords.json("t", T1, "{\"app\":\"" + longName + "\"}"))))
+                .startsWith("{\"create\":{\"_index\":\"" + "a".repeat(128) + "-2024.01.01\"");
+    }
+
+    @Test
+    void idKeyIsARecordAccessor() {
+        EsConfig c = config("Id_Key", "$meta['id']", "Write_Operation", "update");
+        LogRecord r = withOrigin(TestRecords.json("t", T1, "{\"meta\":{\"id\":\"order-17\"},\"state\":\"paid\"}"), 3);
+        assertThat(action(encode(c, List.of(r))))
+                .isEqualTo("{\"update\":{\"_index\":\"fluent-bit\",\"_id\":\"order-17\"}}");
+        // $id is the top-level id, as in Fluent Bit; an empty value is no id (origin id instead).
+        EsConfig dollar = config("Id_Key", "$id");
+        assertThat(action(encode(dollar, List.of(withOrigin(TestRecords.json("t", T1, "{\"id\":\"x1\"}"), 3)))))
+                .isEqualTo("{\"create\":{\"_index\":\"fluent-bit\",\"_id\":\"x1\"}}");
+        assertThat(action(encode(dollar, List.of(withOrigin(TestRecords.json("t", T1, "{\"id\":\"\"}"), 3)))))
+                .isEqualTo("{\"create\":{\"_index\":\"fluent-bit\",\"_id\":\"fp-6fc6ca04320260b8-1024:3\"}}");
+    }
+
+    @Test
+    void indexIsAStrftimePatternOfTheRecordTime() {
+        EsConfig c = config("Index", "app-%Y.%m.%d");
+        assertThat(encode(c, records()).lines().filter(l -> l.startsWith("{\"create\"")).toList()).containsExactly(
+                "{\"create\":{\"_index\":\"app-2024.01.01\",\"_id\":\"fp-6fc6ca04320260b8-1024:0\"}}",
+                "{\"create\":{\"_index\":\"app-2024.01.02\",\"_id\":\"fp-6fc6ca04320260b8-1024:4096\"}}",
+                "{\"create\":{\"_index\":\"app-2024.01.01\",\"_id\":\"a7b560a6-76e5-de26-25ad-f855c89fd835\"}}");
+        EsEncoder e = new EsEncoder(c);
+        e.encode(records().get(1), new ByteSink(256));
+        assertThat(e.lastIndex()).isEqualTo("app-2024.01.02");
+    }
+
+    @Test
+    void anExistingTagKeyIsNotAddedTwice() {
+        LogRecord r = withOrigin(TestRecords.json("app.a", T1, "{\"tag\":\"mine\",\"m\":1}"), 7);
+        assertThat(encode(config("Include_Tag_Key", "On", "Tag_Key", "tag"), List.of(r))).isEqualTo(
+                "{\"create\":{\"_index\":\"fluent-bit\",\"_id\":\"fp-6fc6ca04320260b8-1024:7\"}}\n"
+                        + "{\"@timestamp\":\"2024-01-01T10:00:00.123Z\",\"tag\":\"mine\",\"m\":1}\n");
     }
 
     @Test
