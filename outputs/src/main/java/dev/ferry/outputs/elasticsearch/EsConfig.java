@@ -97,7 +97,8 @@ public record EsConfig(
                     .withDefault("%Y-%m-%dT%H:%M:%S"),
             OptionSpec.bool("Time_Key_Nanos", false, "Write the time with nanoseconds instead of milliseconds."),
             OptionSpec.bool("Include_Tag_Key", false, "Add the record's tag under Tag_Key."),
-            OptionSpec.string("Tag_Key", "Key of the tag when Include_Tag_Key is on.").withDefault("_flb-key"),
+            // flb-key is Fluent Bit's default in its code (es.h FLB_ES_DEFAULT_TAG_KEY); its docs say _flb-key.
+            OptionSpec.string("Tag_Key", "Key of the tag when Include_Tag_Key is on.").withDefault("flb-key"),
             OptionSpec.bool("Generate_ID", false, "Make document ids from the content, so resends do not duplicate."),
             OptionSpec.string("Id_Key", "Record accessor (a key, $key or $key['sub']) whose value is the document id."),
             OptionSpec.choice("Write_Operation", "create", List.of("create", "index", "update", "upsert"),
@@ -236,7 +237,11 @@ public record EsConfig(
         return new EsAuth(user, password, apiKey, cloudAuth);
     }
 
-    /** Host and port from an Elastic Cloud ID {@code name:base64(domain[:port]$es_id$kibana_id)}. */
+    /**
+     * Host and port from an Elastic Cloud ID {@code name:base64(domain[:port]$es_id[:port]$kibana_id)}: the port
+     * after the Elasticsearch id when there is one (Elastic's port override, which Fluent Bit reads:
+     * es_conf_parse.c extract_cloud_host), else after the domain, else 443.
+     */
     private static String[] cloudHost(Options o) {
         String id = o.string("Cloud_ID");
         String bad = "bad value '" + id + "' for key 'Cloud_ID'; allowed: an Elastic Cloud ID (name:base64 text)";
@@ -251,14 +256,18 @@ public record EsConfig(
         if (parts.length < 2 || parts[0].isEmpty() || parts[1].isEmpty()) {
             throw o.error("Cloud_ID", bad);
         }
-        String domain = parts[0];
-        String port = "443";
-        int p = domain.lastIndexOf(':');
-        if (p > 0 && domain.substring(p + 1).matches("\\d{1,5}")) {
-            port = domain.substring(p + 1);
-            domain = domain.substring(0, p);
+        String[] domain = splitPort(parts[0], "443");
+        String[] es = splitPort(parts[1], domain[1]);
+        return new String[] {es[0] + "." + domain[0], es[1]};
+    }
+
+    /** {@code name[:port]} as {name, port}, {@code dflt} for a missing port. */
+    private static String[] splitPort(String text, String dflt) {
+        int p = text.lastIndexOf(':');
+        if (p > 0 && text.substring(p + 1).matches("\\d{1,5}")) {
+            return new String[] {text.substring(0, p), text.substring(p + 1)};
         }
-        return new String[] {parts[1] + "." + domain, port};
+        return new String[] {text, dflt};
     }
 
     private static StrftimeFormat strftime(Options o, String key) {

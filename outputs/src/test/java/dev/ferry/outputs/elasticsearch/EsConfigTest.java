@@ -77,7 +77,7 @@ class EsConfigTest {
         assertThat(c.timeKey()).isEqualTo("@timestamp");
         assertThat(c.timeKeyFormat()).hasToString("%Y-%m-%dT%H:%M:%S");
         assertThat(c.timeKeyNanos()).isFalse();
-        assertThat(c.tagKey()).isEqualTo("_flb-key");
+        assertThat(c.tagKey()).isEqualTo("flb-key"); // es.h FLB_ES_DEFAULT_TAG_KEY (Fluent Bit's docs say _flb-key)
         assertThat(c.includeTagKey()).isFalse();
         assertThat(c.writeOperation()).isEqualTo(EsConfig.WriteOperation.CREATE);
         assertThat(c.auth()).isEqualTo(EsAuth.NONE);
@@ -292,6 +292,11 @@ class EsConfigTest {
         String withPort = "prod:" + Base64.getEncoder().encodeToString(
                 "eu-west-1.aws.found.io:9243$abc123$kib456".getBytes(StandardCharsets.UTF_8));
         assertThat(config("Cloud_ID", withPort).port()).isEqualTo(9243);
+        // The port after the Elasticsearch id overrides (Fluent Bit reads it there, es_conf_parse.c).
+        String esPort = "prod:" + Base64.getEncoder().encodeToString(
+                "eu-west-1.aws.found.io$abc123:9244$kib456".getBytes(StandardCharsets.UTF_8));
+        assertThat(config("Cloud_ID", esPort).host()).isEqualTo("abc123.eu-west-1.aws.found.io");
+        assertThat(config("Cloud_ID", esPort).port()).isEqualTo(9244);
         assertThat(config("Cloud_ID", id, "Host", "es.internal").host()).isEqualTo("es.internal");
     }
 

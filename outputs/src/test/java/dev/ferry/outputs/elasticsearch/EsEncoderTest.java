@@ -126,7 +126,7 @@ class EsEncoderTest {
                         + "{ \"m\" : 1 }\n");
         // Time and tag keys before an empty record.
         assertThat(encode(config("Time_Key", "m", "Include_Tag_Key", "On"), List.of(empty))).endsWith(
-                "\n{\"m\":\"2024-01-01T10:00:00.123Z\",\"_flb-key\":\"t\"}\n");
+                "\n{\"m\":\"2024-01-01T10:00:00.123Z\",\"flb-key\":\"t\"}\n");
     }
 
     private static String action(String bulk) {
