@@ -26,9 +26,15 @@ import org.slf4j.LoggerFactory;
  * {@code awaitAll} waits (ferry stopping while the destination is down): workers are interrupted and
  * {@code awaitAll} throws promptly, so nothing is acknowledged.
  *
+ * <p>Lanes ({@link #submit(Object, int)}): there are as many lanes as workers, and a lane delivers one batch
+ * at a time, in the order the batches were submitted to it. An output that must keep a destination's order
+ * (Loki's streams) submits all the batches of one stream on one lane; {@link #submit(Object)} hands a batch
+ * to any free worker.
+ *
  * <p>A batch whose records could not be given a final answer (the dead-letter file could not be written,
  * or the delivery failed unexpectedly) is {@linkplain #carry carried}: it stays here and is submitted
- * again by the next {@link #submitCarried}, and {@link #throwIfCarried} makes the flush fail meanwhile.
+ * again by the next {@link #submitCarried}, on no lane (its order was lost when it failed), and
+ * {@link #throwIfCarried} makes the flush fail meanwhile.
  *
  * @param <B> the output's batch type
  */
@@ -47,6 +53,8 @@ public final class BatchDispatcher<B> {
     private final Delivery<B> delivery;
     private final ExecutorService workers;
     private final Semaphore slots;
+    /** One permit per lane: held while a batch of that lane is in flight. */
+    private final Semaphore[] lanes;
     private final int size;
     private final AtomicInteger pending = new AtomicInteger();
     private final Object done = new Object();
@@ -71,6 +79,10 @@ public final class BatchDispatcher<B> {
             return t;
         });
         this.slots = new Semaphore(size);
+        this.lanes = new Semaphore[size];
+        for (int i = 0; i < size; i++) {
+            lanes[i] = new Semaphore(1);
+        }
     }
 
     /** How many batches may be in flight. */
@@ -89,15 +101,27 @@ public final class BatchDispatcher<B> {
 
     /** Hands {@code batch} to a worker, waiting for a free one. */
     public void submit(B batch) throws IOException {
+        submit(batch, -1);
+    }
+
+    /**
+     * Hands {@code batch} to a worker once the batches submitted before it on {@code lane} have their final
+     * answers, so a lane's batches are delivered one at a time, in the order submitted.
+     *
+     * @param lane from 0 to {@link #workers()} - 1; -1 for none (any free worker, at once)
+     */
+    public void submit(B batch, int lane) throws IOException {
+        Semaphore laneSlot = lane < 0 ? null : lanes[lane];
+        if (laneSlot != null) {
+            acquire(laneSlot);
+        }
         try {
-            while (!slots.tryAcquire(100, TimeUnit.MILLISECONDS)) {
-                if (closed) {
-                    throw new IOException("the " + destination + " output " + name + " was closed while waiting to send");
-                }
+            acquire(slots);
+        } catch (IOException e) {
+            if (laneSlot != null) {
+                laneSlot.release();
             }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted while waiting to send to " + destination, e);
+            throw e;
         }
         pending.incrementAndGet();
         try {
@@ -112,6 +136,9 @@ public final class BatchDispatcher<B> {
                 } catch (RuntimeException | Error e) {
                     failedUnexpectedly(batch, e);
                 } finally {
+                    if (laneSlot != null) {
+                        laneSlot.release();
+                    }
                     slots.release();
                     pending.decrementAndGet();
                     synchronized (done) {
@@ -120,9 +147,26 @@ public final class BatchDispatcher<B> {
                 }
             });
         } catch (RejectedExecutionException e) {
+            if (laneSlot != null) {
+                laneSlot.release();
+            }
             slots.release();
             pending.decrementAndGet();
             throw new IOException("the " + destination + " output " + name + " is closed", e);
+        }
+    }
+
+    /** Takes a permit of {@code s}, waiting while the dispatcher is open. */
+    private void acquire(Semaphore s) throws IOException {
+        try {
+            while (!s.tryAcquire(100, TimeUnit.MILLISECONDS)) {
+                if (closed) {
+                    throw new IOException("the " + destination + " output " + name + " was closed while waiting to send");
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while waiting to send to " + destination, e);
         }
     }
 

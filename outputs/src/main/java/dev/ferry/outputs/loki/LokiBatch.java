@@ -36,6 +36,7 @@ public final class LokiBatch {
     private String[][] metadata = new String[256][];
     private final RecordOrigins origins = new RecordOrigins();
     private LokiStream lastStream;
+    private boolean severalStreams;
 
     /**
      * @param tenant the {@code X-Scope-OrgID} of every entry, or null
@@ -82,6 +83,7 @@ public final class LokiBatch {
         bytes += lengths[count] + 16;
         if (stream != lastStream) {
             bytes += stream.labelsUtf8.length;
+            severalStreams |= lastStream != null;
             lastStream = stream;
         }
         if (metadata != null) {
@@ -134,6 +136,11 @@ public final class LokiBatch {
             out.add(without(d));
         }
         return out;
+    }
+
+    /** Whether the entries belong to more than one stream. */
+    boolean severalStreams() {
+        return severalStreams;
     }
 
     LokiStream stream(int i) {

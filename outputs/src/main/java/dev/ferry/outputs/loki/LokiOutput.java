@@ -30,7 +30,8 @@ import org.slf4j.LoggerFactory;
  *
  * <pre>
  *  ring output thread                                   worker threads (Workers, default 2)
- *  write(record) ─LokiLabels─▶ stream ─LokiLineEncoder─▶ LokiBatch ─full─▶ deliver:
+ *  write(record) ─LokiLabels─▶ stream ─LokiLineEncoder─▶ LokiBatch ─full─▶ deliver, one push per stream:
+ *                          (per tenant and the stream's lane)  ─▶ lane's worker, one batch at a time
  *  flush() ──────────────────────────────────────────▶ last batch ─▶   LokiEncoder (protobuf+snappy | json)
  *          ◀── returns when every entry is final ────────────────┐     LokiRateLimiter (rate_limit)
  *                                                                 │     LokiService: POST /loki/api/v1/push
@@ -39,9 +40,14 @@ import org.slf4j.LoggerFactory;
  *                                      └──▶ 413: halves
  * </pre>
  *
- * <p>Threads: {@link #write} and {@link #flush} are called by the ring's single output thread. A batch
- * (one per tenant) that reaches {@code batch_max_size} bytes of lines is handed to a worker at once; at
- * most {@code Workers} pushes are in flight ({@link BatchDispatcher}). {@link #flush} hands over the open
+ * <p>Threads: {@link #write} and {@link #flush} are called by the ring's single output thread. A stream
+ * always goes through the same one of {@code Workers} lanes ({@link LokiStream#lane}); a batch (one per
+ * tenant and lane) that reaches {@code batch_max_size} bytes of lines is handed to its lane, which sends its
+ * batches one at a time in the order written ({@link BatchDispatcher#submit(Object, int)}), so a stream's
+ * entries reach Loki in the order sent, as a Loki with {@code unordered_writes: false} needs, and a retry or
+ * a resend after a 400 is never overtaken by a newer push of its stream. Each stream of a batch goes in a
+ * push of its own ({@link #deliver}: Loki 3 answers a push with its last stream's result only). At most
+ * {@code Workers} pushes are in flight. {@link #flush} hands over the open
  * batches and returns only when every record written so far has a final answer: delivered, or written to
  * the dead-letter file (named in Loki's 400 answer, with Loki's reason; or still failing after
  * {@code Retry_Limit} retries: "retry limit reached: last error").
@@ -50,14 +56,17 @@ import org.slf4j.LoggerFactory;
  * entries of a push are sent in timestamp order ({@link LokiEncoder}).
  *
  * <p>A 400 is never retried as it is and never dropped: Loki stores the valid entries of a push it answers
- * 400 to, so the rest of the batch is sent again at once, one push per stream (Loki 3 answers a push with
- * its last stream's result only), and the named entries are dead-lettered. Loki drops a resent entry only
- * when it is identical (timestamp and line) to its stream's last appended line or to one still in the
- * stream's head block ({@code chunk_block_size}, 256KB by default): a resend soon after adds no duplicates,
- * but an entry stored longer ago, or one pushed meanwhile by another worker, is stored again. Where the answer's totals line shows the named entries are all Loki
- * ignored in a stream, the other entries of that stream are counted delivered and not sent again (see
- * {@link LokiRejections#markStored}). A 400 whose body names no entry of the batch dead-letters the whole batch with the body
- * as reason.
+ * 400 to, so the rest of the push is sent again at once and the named entries are dead-lettered. Loki drops
+ * a resent entry only when it is identical (timestamp and line) to its stream's last appended line or to one
+ * still in the stream's head block ({@code chunk_block_size}, 256KB by default): a resend soon after adds no
+ * duplicates, but an entry stored longer ago is stored again. Where the answer's totals line shows the named
+ * entries are all Loki ignored in the stream, the others are counted delivered and not sent again (see
+ * {@link LokiRejections#markStored}). A 400 whose body names no entry of the push dead-letters the whole push
+ * with the body as reason.
+ *
+ * <p>A bug met while sending (a RuntimeException) carries to the next flush only the entries that have no
+ * final answer yet, never one already dead-lettered or counted delivered ({@link #deliverStream}); that
+ * flush fails and its records stay unacknowledged until then.
  *
  * <p>A 429 in the ingester's per-stream form (Loki's per-stream rate limit: {@code entry with timestamp ...
  * ignored ... total ignored: N out of M for stream: S}) is a partial acceptance: Loki stored the other
@@ -98,7 +107,11 @@ public final class LokiOutput implements Output {
     private final LokiLabels.Scratch scratch = new LokiLabels.Scratch();
     private final LokiLineEncoder lineEncoder;
     private final List<MetadataRule> metadata = new ArrayList<>();
-    private final Map<String, LokiBatch> open = new HashMap<>();
+    /**
+     * The batches being filled, per lane ({@link LokiStream#lane}) and tenant ("" for none): a stream's entries
+     * always go to its lane, whose batches the dispatcher delivers one at a time in order. One lane under replay.
+     */
+    private final List<Map<String, LokiBatch>> openByLane = new ArrayList<>();
     private final ThreadLocal<LokiEncoder> encoders = ThreadLocal.withInitial(LokiEncoder::new);
     private final ThreadLocal<ByteSink> bodies = ThreadLocal.withInitial(() -> new ByteSink(64 * 1024));
     /** Null unless replaying. */
@@ -133,6 +146,9 @@ public final class LokiOutput implements Output {
         this.deadLetters = new DeadLetterStore(config.deadLetterPath().resolve(name + ".ndjson"));
         this.warnings = new DeadLetterWarnings(name, "Loki", counters, deadLetters.file());
         this.dispatcher = new BatchDispatcher<>(name, "Loki", Math.max(1, config.workers()), this::deliver);
+        for (int lane = replay ? 1 : dispatcher.workers(); lane > 0; lane--) {
+            openByLane.add(new HashMap<>());
+        }
         this.rateLimiter = new LokiRateLimiter(config.rateLimit(), config.batchMaxSize());
         this.streams = new LokiStreams(name, config.maxLabelValues());
         // Keys whose values went to labels or structured metadata leave the line (Fluent Bit's remove_keys_derived).
@@ -216,6 +232,8 @@ public final class LokiOutput implements Output {
         String labels = config.labels().build(record, scratch);
         LokiStream stream = streams.intern(labels, scratch);
         String key = tenant == null ? "" : tenant;
+        int lane = openByLane.size() == 1 ? 0 : stream.lane(openByLane.size());
+        Map<String, LokiBatch> open = openByLane.get(lane);
         LokiBatch b = open.get(key);
         if (b == null && tenant != null && LokiTenantId.problem(tenant) != null) {
             refuseTenant(record, tenant, stream);
@@ -242,7 +260,7 @@ public final class LokiOutput implements Output {
             }
         } else if (b.bytes >= config.batchMaxSize()) {
             open.remove(key);
-            dispatcher.submit(b);
+            dispatcher.submit(b, lane);
         }
     }
 
@@ -253,12 +271,15 @@ public final class LokiOutput implements Output {
         }
         dispatcher.submitCarried();
         if (replayOrder == null) {
-            for (LokiBatch b : open.values()) {
-                if (b.count > 0) {
-                    dispatcher.submit(b);
+            for (int lane = 0; lane < openByLane.size(); lane++) {
+                Map<String, LokiBatch> open = openByLane.get(lane);
+                for (LokiBatch b : open.values()) {
+                    if (b.count > 0) {
+                        dispatcher.submit(b, lane);
+                    }
                 }
+                open.clear();
             }
-            open.clear();
         }
         dispatcher.awaitAll();
         warnings.maybeWarn(false);
@@ -275,6 +296,7 @@ public final class LokiOutput implements Output {
             throw new IOException("the Loki output " + name + " is closed; the entries it held are not sent");
         }
         List<LokiBatch> pushes = new ArrayList<>();
+        Map<String, LokiBatch> open = openByLane.get(0);
         for (LokiBatch b : open.values()) {
             if (b.count > 0) {
                 pushes.addAll(replayOrder.releaseAll(b));
@@ -293,7 +315,7 @@ public final class LokiOutput implements Output {
     private void releaseOlderHalf() throws IOException {
         List<LokiBatch> pushes = new ArrayList<>();
         LokiBatch[] keep = new LokiBatch[1];
-        for (Map.Entry<String, LokiBatch> e : open.entrySet()) {
+        for (Map.Entry<String, LokiBatch> e : openByLane.get(0).entrySet()) {
             pushes.addAll(replayOrder.releaseOlderHalf(e.getValue(), keep));
             e.setValue(keep[0]);
         }
@@ -320,7 +342,7 @@ public final class LokiOutput implements Output {
         if (replayOrder != null) {
             long held;
             try {
-                held = open.values().stream().mapToInt(LokiBatch::count).sum();
+                held = openByLane.get(0).values().stream().mapToInt(LokiBatch::count).sum();
             } catch (RuntimeException e) {
                 held = -1; // the output thread is still writing (a drain that timed out): how many is not known
             }
@@ -377,109 +399,132 @@ public final class LokiOutput implements Output {
         return n == 0 ? null : n == out.length ? out : java.util.Arrays.copyOf(out, n);
     }
 
-    /** Sends {@code batch} until each of its entries is delivered or dead-lettered. Runs on a worker. */
+    /**
+     * Sends {@code batch} until each of its entries is delivered or dead-lettered, each stream in a push of its
+     * own (streams in the order they first appear). Runs on a worker.
+     *
+     * <p>One stream per push because Loki 3's ingester answers a push with its LAST stream's result only
+     * ({@code pkg/ingester/instance.go Push}: "the returned error only reflects what happened to the last stream
+     * in the request"): sent together, the refusals of every other stream would come back as a 204 and those
+     * entries be counted delivered, in neither Loki nor the dead-letter file. Alone in its push, each stream's
+     * answer is its own.
+     */
     private void deliver(LokiBatch batch) throws InterruptedException {
+        if (!batch.severalStreams()) {
+            deliverStream(batch);
+            return;
+        }
+        for (LokiBatch one : batch.withoutByStream(new boolean[batch.count])) {
+            deliverStream(one);
+        }
+    }
+
+    /**
+     * Sends {@code batch}, the entries of one stream, until each is delivered or dead-lettered. As it goes,
+     * {@code batch} becomes the entries still without a final answer (after a 400, what Loki did not name; after a
+     * per-stream 429, what it did): if a bug throws, those are the ones carried to the next flush, never one
+     * already dead-lettered or counted delivered.
+     */
+    private void deliverStream(LokiBatch batch) throws InterruptedException {
         LokiEncoder encoder = encoders.get();
         ByteSink body = bodies.get();
-        while (true) {
-            if (closed) {
-                throw new InterruptedException("closed");
-            }
-            body.reset();
-            byte[] payload;
-            int length;
-            if (config.protobuf()) {
-                encoder.encodeProtobuf(batch, body);
-                length = encoder.snappy(body.array(), body.length());
-                payload = encoder.compressed();
-            } else {
-                encoder.encodeJson(batch, body);
-                payload = body.array();
-                length = body.length();
-                if (config.gzip()) {
-                    try {
-                        payload = HttpClients.gzip(payload, length);
-                    } catch (IOException e) {
-                        throw new IllegalStateException("gzip into memory failed", e);
-                    }
-                    length = payload.length;
-                }
-            }
-            rateLimiter.acquire(batch.bytes);
-            LokiService.Response r = null;
-            String error;
-            long retryAfter = -1;
-            try {
-                r = service.send(payload, length, batch.tenant);
-                error = null;
-            } catch (java.io.IOException e) {
-                error = e.getMessage();
+        try {
+            while (true) {
                 if (closed) {
                     throw new InterruptedException("closed");
                 }
-                if (errorLog.allow("unreachable")) {
-                    log.error("Loki cannot be reached; retrying. output={} host={} retries={} error={}", name,
-                            service.hostPort(), batch.retries, e.getMessage());
-                }
-            }
-            if (r != null) {
-                switch (LokiRetryPolicy.forStatus(r.status())) {
-                    case DELIVERED -> {
-                        counters.delivered.add(batch.count);
-                        return;
-                    }
-                    case REJECTED -> {
-                        List<LokiBatch> rest = rejected(batch, r.body());
-                        for (LokiBatch b : rest) {
-                            counters.retried.add(b.count);
+                body.reset();
+                byte[] payload;
+                int length;
+                if (config.protobuf()) {
+                    encoder.encodeProtobuf(batch, body);
+                    length = encoder.snappy(body.array(), body.length());
+                    payload = encoder.compressed();
+                } else {
+                    encoder.encodeJson(batch, body);
+                    payload = body.array();
+                    length = body.length();
+                    if (config.gzip()) {
+                        try {
+                            payload = HttpClients.gzip(payload, length);
+                        } catch (IOException e) {
+                            throw new IllegalStateException("gzip into memory failed", e);
                         }
-                        if (rest.size() == 1) {
-                            batch = rest.get(0);
+                        length = payload.length;
+                    }
+                }
+                rateLimiter.acquire(batch.bytes);
+                LokiService.Response r = null;
+                String error;
+                long retryAfter = -1;
+                try {
+                    r = service.send(payload, length, batch.tenant);
+                    error = null;
+                } catch (java.io.IOException e) {
+                    error = e.getMessage();
+                    if (closed) {
+                        throw new InterruptedException("closed");
+                    }
+                    if (errorLog.allow("unreachable")) {
+                        log.error("Loki cannot be reached; retrying. output={} host={} retries={} error={}", name,
+                                service.hostPort(), batch.retries, e.getMessage());
+                    }
+                }
+                if (r != null) {
+                    switch (LokiRetryPolicy.forStatus(r.status())) {
+                        case DELIVERED -> {
+                            counters.delivered.add(batch.count);
+                            return;
+                        }
+                        case REJECTED -> {
+                            LokiBatch rest = rejected(batch, r.body());
+                            if (rest == null) {
+                                return;
+                            }
+                            counters.retried.add(rest.count);
+                            batch = rest;
                             continue;
                         }
-                        for (LokiBatch b : rest) {
-                            deliver(b);
+                        case SPLIT -> {
+                            split(batch, r);
+                            return;
                         }
-                        return;
-                    }
-                    case SPLIT -> {
-                        split(batch, r);
-                        return;
-                    }
-                    case RETRY -> {
-                        error = "HTTP " + r.status() + (r.body().isBlank() ? "" : " " + oneLine(r.body(), 300));
-                        retryAfter = LokiRetryPolicy.retryAfterMillis(r.retryAfter(), System.currentTimeMillis());
-                        logRetry(r, batch, retryAfter);
-                        if (r.status() == 429) {
-                            batch = rateLimited(batch, r.body());
+                        case RETRY -> {
+                            error = "HTTP " + r.status() + (r.body().isBlank() ? "" : " " + oneLine(r.body(), 300));
+                            retryAfter = LokiRetryPolicy.retryAfterMillis(r.retryAfter(), System.currentTimeMillis());
+                            logRetry(r, batch, retryAfter);
+                            if (r.status() == 429) {
+                                batch = rateLimited(batch, r.body());
+                            }
                         }
                     }
                 }
+                counters.failedRequests.increment();
+                batch.lastError = error;
+                batch.lastStatus = r == null ? 0 : r.status();
+                if (!retryLater(batch, retryAfter)) {
+                    return;
+                }
             }
-            counters.failedRequests.increment();
-            batch.lastError = error;
-            batch.lastStatus = r == null ? 0 : r.status();
-            if (!retryLater(batch, retryAfter)) {
-                return;
-            }
+        } catch (RuntimeException e) {
+            // A bug: batch holds the entries without a final answer, never one already dead-lettered or delivered.
+            dispatcher.failedUnexpectedly(batch, e);
         }
     }
 
     /**
      * Dead-letters the entries a 400 body names, counts delivered those the body shows Loki stored
-     * ({@link LokiRejections#markStored}), and returns the rest to send again, one push per stream (empty when
-     * none is left, or when the body named none: then the whole batch is dead-lettered).
-     *
-     * <p>One push per stream because Loki 3's ingester answers a push with its LAST stream's result only
-     * ({@code instance.Push}): sent together, a stream whose resent entries Loki already holds (dropped as
-     * identical, so no error) would hide the refusals of a stream before it behind a 204, and those refused
-     * entries would be counted delivered. Alone in its push, each stream's answer is its own.
+     * ({@link LokiRejections#markStored}), and returns the rest to send again (null when none is left, or when
+     * the body named none: then the whole batch is dead-lettered). The body is read whole before anything is
+     * written or counted, so a failure while reading it leaves {@code batch} untouched.
      */
-    private List<LokiBatch> rejected(LokiBatch batch, String body) {
+    private LokiBatch rejected(LokiBatch batch, String body) {
         List<LokiRejections.Rejection> rejections = LokiRejections.parse(body);
         boolean[] marked = new boolean[batch.count];
         String[] reasons = new String[batch.count];
+        boolean[] done = new boolean[batch.count];
         int n = LokiRejections.attribute(batch, rejections, marked, reasons);
+        int stored = 0;
         if (n == 0) {
             String reason = "HTTP 400 " + oneLine(body, 1000);
             java.util.Arrays.fill(marked, true);
@@ -489,20 +534,20 @@ public final class LokiOutput implements Output {
                 log.error("Loki refused a push and its answer names no entry; the whole batch goes to the dead-letter "
                         + "file. output={} entries={} answer={}", name, batch.count, oneLine(body, 300));
             }
+        } else {
+            stored = LokiRejections.markStored(batch, body, marked, done);
         }
         deadLetter(batch, marked, reasons, 400);
-        boolean[] done = new boolean[batch.count];
-        int stored = LokiRejections.markStored(batch, body, marked, done);
         if (stored > 0) {
             counters.delivered.add(stored);
         }
         if (n + stored == batch.count) {
-            return List.of();
+            return null;
         }
         for (int i = 0; i < batch.count; i++) {
             done[i] |= marked[i];
         }
-        return batch.withoutByStream(done);
+        return batch.without(done);
     }
 
     /**
@@ -559,8 +604,8 @@ public final class LokiOutput implements Output {
         }
         log.warn("Loki refused a push as too large (HTTP 413); sending it in two halves. output={} entries={} "
                 + "hint=lower batch_max_size", name, batch.count);
-        deliver(batch.without(first));
-        deliver(batch.without(second));
+        deliverStream(batch.without(first));
+        deliverStream(batch.without(second));
     }
 
     private void logRetry(LokiService.Response r, LokiBatch batch, long retryAfter) {

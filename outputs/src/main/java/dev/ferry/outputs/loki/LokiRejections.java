@@ -40,10 +40,11 @@ import java.util.regex.Pattern;
  * stream the batch does not have names no entry. Loki caps the listed entries ({@code max_returned_stream_errors}, default 10), and an
  * ingester reports one stream per answer: entries it refused but did not name are sent again with the
  * rest and named by the next answer, so each round dead-letters at least one entry and the loop ends.
- * Entries of an unnamed stream that Loki did store are sent again too (nothing says which they are);
- * Loki drops an identical entry it holds, but when newer entries of that stream arrived meanwhile (another
- * worker's push) it may refuse it as too far behind, and ferry dead-letters an entry Loki holds: the
- * dead letters can over-count what Loki lacks, never under-count it.
+ * Entries Loki did store but that the answer does not show stored are sent again too (nothing says which
+ * they are); Loki drops an identical entry it holds, but when the push reached further ahead than Loki's
+ * window behind it, Loki may refuse it as too far behind, and ferry dead-letters an entry Loki holds: the
+ * dead letters can over-count what Loki lacks, never under-count it. (The output sends one stream per push,
+ * and a stream's pushes one at a time, so no other push of the stream comes between.)
  *
  * <p>The ingester's totals line ({@code total ignored: N out of M for stream: S}) tells whether the named
  * entries are all it refused in stream S: if they are, and M is every entry of S in the push (the

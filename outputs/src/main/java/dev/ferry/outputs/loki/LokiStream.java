@@ -29,6 +29,15 @@ public final class LokiStream {
         return new LokiStream(s.canonical(), s.sortedNames(), s.sortedValues());
     }
 
+    /**
+     * The lane ({@link dev.ferry.outputs.BatchDispatcher#submit(Object, int)}) of this stream among {@code lanes}:
+     * always the same for one label set, so a stream's pushes go one at a time and in order.
+     */
+    int lane(int lanes) {
+        int h = labels.hashCode();
+        return Math.floorMod(h ^ (h >>> 16), lanes);
+    }
+
     /** The canonical label text. */
     public String labels() {
         return labels;

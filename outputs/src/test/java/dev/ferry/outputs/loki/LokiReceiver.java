@@ -92,6 +92,9 @@ public final class LokiReceiver implements AutoCloseable {
     public volatile int headBlockBytes = 256 * 1024;
     // Loki: limits_config.reject_old_samples_max_age (168h by default).
     public volatile long maxAgeNanos = 168L * 3600 * 1_000_000_000L;
+    // Loki: limits_config.unordered_writes (true by default); false: an entry older than its stream's newest is
+    // refused as chunkenc.ErrOutOfOrder ("entry out of order", pkg/ingester/stream.go validateEntries).
+    public volatile boolean unorderedWrites = true;
     // Loki: ingester out-of-order window, max_chunk_age / 2 (2h / 2 = 1h by default).
     public volatile long outOfOrderWindowNanos = 3600L * 1_000_000_000L;
     // Loki: limits_config.max_line_size (256KB by default; 0 = no limit).
@@ -308,6 +311,10 @@ public final class LokiReceiver implements AutoCloseable {
                 continue;
             }
             Long high = newest.get(key);
+            if (!unorderedWrites && high != null && e.timeNanos() < high) {
+                failed.add("entry with timestamp " + goTime(e.timeNanos()) + " ignored, reason: 'entry out of order',");
+                continue;
+            }
             // Loki: unordered writes accept entries down to highest timestamp - max_chunk_age/2.
             if (high != null && e.timeNanos() < high - outOfOrderWindowNanos) {
                 failed.add("entry with timestamp " + goTime(e.timeNanos()) + " ignored, reason: 'entry too far "
