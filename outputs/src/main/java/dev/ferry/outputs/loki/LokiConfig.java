@@ -5,6 +5,7 @@ import dev.ferry.outputs.NetworkOptions;
 import dev.ferry.outputs.TlsConfig;
 import dev.ferry.outputs.loki.LokiLineEncoder.DropSingleKey;
 import dev.ferry.outputs.loki.LokiLineEncoder.LineFormat;
+import dev.ferry.pipeline.config.ConfigEntry;
 import dev.ferry.pipeline.config.OptionSpec;
 import dev.ferry.pipeline.config.OptionTable;
 import dev.ferry.pipeline.config.OptionType;
@@ -59,13 +60,15 @@ import java.util.Map;
  * @param rateLimit the most bytes per second pushed ({@code rate_limit}, 3MiB; 0 for no limit)
  * @param replaySortBuffer the most bytes {@code ferry replay} holds to send in time order
  *     ({@code replay_sort_buffer}, 32MiB; see {@link LokiReplayOrder})
+ * @param headers extra HTTP headers of every push ({@code Header}), as name, value, name, value...; their values
+ *     may be secrets ({@code Header Authorization ...}): {@link #describe} shows the names only
  */
 public record LokiConfig(
         String host, int port, String uri, String tenantId, RecordAccessor tenantIdKey, LokiLabels labels,
         List<RecordAccessor> removeKeys, DropSingleKey dropSingleKey, LineFormat lineFormat,
         List<String> structuredMetadata, LokiAuth auth, TlsConfig tls, int workers, RetryLimit retryLimit,
         boolean protobuf, boolean gzip, long batchMaxSize, Path deadLetterPath, int maxLabelValues,
-        Duration acceptanceWindow, long rateLimit, long replaySortBuffer) {
+        Duration acceptanceWindow, long rateLimit, long replaySortBuffer, List<String> headers) {
 
 
     public static final OptionTable OPTIONS = new OptionTable("OUTPUT", "loki", List.of(
@@ -99,7 +102,9 @@ public record LokiConfig(
                     + "or no_retries.").withDefault("1"),
             OptionSpec.choice("Compress", null, List.of("gzip"), "Compress JSON pushes: gzip (protobuf pushes are "
                     + "always snappy-compressed); without push_format it selects JSON, as Fluent Bit sends."),
-            OptionSpec.ignoredOption("Header", "extra HTTP headers are not supported yet"),
+            OptionSpec.string("Header", "Extra HTTP header of every push, 'Name value' (the key repeated for more); "
+                    + "X-Scope-OrgID sets the tenant as Tenant_ID does, Authorization the credentials as "
+                    + "HTTP_User or Bearer_Token do.").asRepeatable(),
             OptionSpec.ignoredOption("Buffer_Size", "ferry reads Loki's whole (short) answer"),
             OptionSpec.choice("push_format", "protobuf", List.of("protobuf", "json"),
                     "Push body: protobuf (snappy, as Loki's own clients send) or json."),
@@ -178,6 +183,48 @@ public record LokiConfig(
         if (token != null && user != null) {
             throw o.error("Bearer_Token", "HTTP_User and Bearer_Token are both set; use one of them");
         }
+        List<String> headers = new ArrayList<>();
+        for (ConfigEntry e : o.entries("Header")) {
+            String h = e.value().trim();
+            int sp = 0;
+            while (sp < h.length() && !Character.isWhitespace(h.charAt(sp))) {
+                sp++;
+            }
+            String name = h.substring(0, sp);
+            String value = h.substring(sp).trim();
+            // The value may be a secret: messages name the header only.
+            if (value.isEmpty() || !name.matches("[!#$%&'*+.^_`|~0-9A-Za-z-]+")) {
+                throw o.error(e, "invalid Header '" + name + "'; allowed: a header name and its value, such as "
+                        + "'Header X-Env prod'");
+            }
+            if (value.chars().anyMatch(Character::isISOControl)) {
+                throw o.error(e, "the value of Header " + name + " holds a control character");
+            }
+            switch (name.toLowerCase(Locale.ROOT)) {
+                case "x-scope-orgid" -> {
+                    if ((tenantId != null && !tenantId.isEmpty()) || tenantKey != null) {
+                        throw o.error(e, "Header X-Scope-OrgID and Tenant_ID (or Tenant_ID_Key) both set the tenant; use "
+                                + "one of them");
+                    }
+                    if (LokiTenantId.problem(value) != null) {
+                        throw o.error(e, "bad value for Header X-Scope-OrgID: Loki refuses it: "
+                                + LokiTenantId.problem(value));
+                    }
+                    tenantId = value; // sent per push as the tenant, as Tenant_ID is
+                }
+                case "authorization" -> {
+                    if (user != null || token != null) {
+                        throw o.error(e, "Header Authorization and " + (user != null ? "HTTP_User" : "Bearer_Token")
+                                + " both set the credentials; use one of them");
+                    }
+                    headers.addAll(List.of(name, value));
+                }
+                case "content-type", "content-encoding", "content-length", "transfer-encoding", "host", "connection",
+                        "user-agent" -> throw o.error(e, "Header " + name + " is set by ferry itself (the push's "
+                        + "format, compression and connection; see push_format and Compress)");
+                default -> headers.addAll(List.of(name, value));
+            }
+        }
         long workers = o.integer("Workers");
         if (workers < 0 || workers > 256) {
             throw o.error("Workers", "bad value '" + o.string("Workers") + "' for key 'Workers'; allowed: a number "
@@ -226,7 +273,7 @@ public record LokiConfig(
                 List.copyOf(remove), drop, LineFormat.valueOf(o.string("Line_Format").toUpperCase(Locale.ROOT)),
                 o.list("Structured_Metadata"), new LokiAuth(user, password, token), TlsConfig.from(o), (int) workers,
                 retry, protobuf, gzip, batch, Path.of(o.string("dead_letter.path")), (int) maxValues, window,
-                rateLimit(o), sortBuffer);
+                rateLimit(o), sortBuffer, List.copyOf(headers));
     }
 
     /** The settings as {@code key=value} lines for {@code ferry check}, secrets masked. */
@@ -239,7 +286,7 @@ public record LokiConfig(
                 + dropSingleKey.name().toLowerCase(Locale.ROOT));
         out.add("labels=" + (labels.isFixed() ? "fixed" : "from records") + " remove_keys=" + removeKeys
                 + " structured_metadata=" + structuredMetadata);
-        out.add("auth=" + auth);
+        out.add("auth=" + auth + " headers=" + headerNames());
         out.add("tls=" + tls);
         out.add("retry_limit=" + retryLimit + " workers=" + workers + " batch_max_size=" + batchMaxSize
                 + " rate_limit=" + (rateLimit <= 0 ? "off" : rateLimit + "B/s"));
@@ -247,6 +294,15 @@ public record LokiConfig(
                 + " replay_sort_buffer=" + replaySortBuffer);
         out.add("dead_letter.path=" + deadLetterPath);
         return out;
+    }
+
+    /** The names of {@link #headers}, never their values. */
+    private List<String> headerNames() {
+        List<String> names = new ArrayList<>();
+        for (int i = 0; i < headers.size(); i += 2) {
+            names.add(headers.get(i));
+        }
+        return names;
     }
 
     private static RecordAccessor accessor(Options o, String key, String text) {

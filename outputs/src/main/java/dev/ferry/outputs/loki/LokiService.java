@@ -18,7 +18,7 @@ import java.util.List;
  * Headers: {@code User-Agent: ferry}; {@code Content-Type: application/x-protobuf} (body
  * snappy-compressed, as Loki expects) or {@code application/json} (with {@code Content-Encoding: gzip}
  * under {@code Compress gzip}); {@code Authorization} from {@link LokiAuth} (built once, never logged);
- * {@code X-Scope-OrgID} with the batch's tenant.
+ * {@code X-Scope-OrgID} with the batch's tenant; the {@code Header} ones (values never logged).
  *
  * <p>Thread-safe: any number of threads may call {@link #send} at once, each on its own connection. A
  * thread interrupted in {@link #send} abandons the request at once; {@link #close} closes every
@@ -49,6 +49,7 @@ public final class LokiService implements AutoCloseable {
         if (authorization != null) {
             headers.addAll(List.of("Authorization", authorization));
         }
+        headers.addAll(config.headers());
         this.target = BlockingHttpClient.post(config.host(), config.port(), uriPath, headers);
         boolean tls = config.tls() != null && config.tls().enabled();
         this.uri = (tls ? "https://" : "http://") + target + uriPath;

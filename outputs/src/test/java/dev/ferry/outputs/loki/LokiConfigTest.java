@@ -108,4 +108,31 @@ class LokiConfigTest {
                 .hasMessageContaining("tenant ID is too long: max 150 characters");
         assertThat(config("Tenant_ID", "Team_1.prod-(eu)!*'").tenantId()).isEqualTo("Team_1.prod-(eu)!*'");
     }
+
+    @Test
+    void headersAreSentAsFluentBitSendsThemAndTheirValuesAreNeverShown() {
+        LokiConfig c = config("Header", "X-Env prod", "Header", "Authorization Bearer hunter2");
+        assertThat(c.headers()).containsExactly("X-Env", "prod", "Authorization", "Bearer hunter2");
+        assertThat(String.join("\n", c.describe())).contains("headers=[X-Env, Authorization]")
+                .doesNotContain("hunter2");
+        // X-Scope-OrgID is the tenant, checked and sent as Tenant_ID is.
+        assertThat(config("Header", "X-Scope-OrgID team-b").tenantId()).isEqualTo("team-b");
+        assertThat(config("Header", "X-Scope-OrgID team-b").headers()).isEmpty();
+    }
+
+    @Test
+    void headerValidationRules() {
+        assertThatThrownBy(() -> config("Header", "X-Env")).hasMessageContaining(
+                "invalid Header 'X-Env'; allowed: a header name and its value, such as 'Header X-Env prod'");
+        assertThatThrownBy(() -> config("Tenant_ID", "a", "Header", "X-Scope-OrgID b")).hasMessageContaining(
+                "Header X-Scope-OrgID and Tenant_ID (or Tenant_ID_Key) both set the tenant; use one of them");
+        assertThatThrownBy(() -> config("Header", "X-Scope-OrgID a b")).hasMessageContaining(
+                "bad value for Header X-Scope-OrgID: Loki refuses it: tenant ID 'a b' contains unsupported character ' '");
+        assertThatThrownBy(() -> config("Bearer_Token", "hunter2", "Header", "Authorization Basic hunter3"))
+                .hasMessageContaining("Header Authorization and Bearer_Token both set the credentials; use one of them")
+                .message().doesNotContain("hunter");
+        assertThatThrownBy(() -> config("Header", "Content-Type text/plain")).hasMessageContaining(
+                "Header Content-Type is set by ferry itself (the push's format, compression and connection; see "
+                        + "push_format and Compress)");
+    }
 }

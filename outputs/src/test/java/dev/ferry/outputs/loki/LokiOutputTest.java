@@ -161,6 +161,16 @@ class LokiOutputTest {
     }
 
     @Test
+    void headersGoWithEveryPushAndXScopeOrgIdIsTheTenant() throws Exception {
+        output(fast(RetryLimit.NONE), "Header", "X-Scope-OrgID team-b", "Header", "Authorization Bearer t0ken");
+        write(0, NOW, "info");
+        output.flush();
+        assertThat(loki.stored).extracting(LokiReceiver.Stored::tenant).containsExactly("team-b");
+        assertThat(loki.authorizations).containsExactly("Bearer t0ken");
+        assertThat(output.counters().delivered.sum()).isEqualTo(1);
+    }
+
+    @Test
     void jsonPushWithGzip() throws Exception {
         output(fast(RetryLimit.NONE), "push_format", "json", "Compress", "gzip", "HTTP_User", "u", "HTTP_Passwd", "p");
         for (int i = 0; i < 20; i++) {

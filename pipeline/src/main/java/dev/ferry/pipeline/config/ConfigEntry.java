@@ -43,10 +43,27 @@ public record ConfigEntry(String key, String value, SourceLocation location) {
         return false;
     }
 
-    /** The value as it may be shown in logs and {@code ferry check}: {@code *****} for secrets. */
+    /**
+     * The value as it may be shown in logs and {@code ferry check}: {@code *****} for secrets. A {@code Header}
+     * (an HTTP output's {@code Header Name value}) shows its name and {@code *****} for a value that is
+     * credentials: {@code Authorization}, {@code Proxy-Authorization}, {@code Cookie}, or a name with a secret
+     * word ({@code X-Api-Key}, {@code X-Auth-Token}).
+     */
     public String displayValue() {
         if (secret()) {
             return value.isEmpty() ? "(empty)" : "*****";
+        }
+        if (is("Header")) {
+            String v = value.trim();
+            int sp = 0;
+            while (sp < v.length() && !Character.isWhitespace(v.charAt(sp))) {
+                sp++;
+            }
+            String name = v.substring(0, sp);
+            String n = name.toLowerCase(Locale.ROOT).replace('-', '_');
+            if (sp < v.length() && (n.contains("auth") || n.equals("cookie") || n.endsWith("key") || secretName(n))) {
+                return name + " *****";
+            }
         }
         return value;
     }

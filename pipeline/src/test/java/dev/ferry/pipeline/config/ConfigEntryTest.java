@@ -27,4 +27,16 @@ class ConfigEntryTest {
         assertThat(entry("HTTP_User", "elastic").toString()).isEqualTo("fluent-bit.conf:9: HTTP_User elastic");
         assertThat(entry("Kube_Token_File", "/var/run/secrets/token").secret()).isFalse();
     }
+
+    @Test
+    void aHeaderCarryingCredentialsShowsItsNameOnly() {
+        for (String header : new String[] {"Authorization Bearer hunter2", "Proxy-Authorization Basic hunter2",
+                "X-Api-Key hunter2", "X-Auth-Token hunter2", "Cookie session=hunter2"}) {
+            ConfigEntry e = entry("Header", header);
+            String name = header.substring(0, header.indexOf(' '));
+            assertThat(e.displayValue()).as(header).isEqualTo(name + " *****");
+            assertThat(e.toString()).as(header).isEqualTo("fluent-bit.conf:9: Header " + name + " *****");
+        }
+        assertThat(entry("Header", "X-Env prod").displayValue()).isEqualTo("X-Env prod");
+    }
 }
