@@ -43,6 +43,8 @@ import java.util.Map;
  * @param dropSingleKey {@code Drop_Single_Key}: off, on or raw
  * @param lineFormat {@code Line_Format}: json or key_value
  * @param structuredMetadata {@code Structured_Metadata} items ({@code name=value} or {@code name=$accessor})
+ * @param structuredMetadataMaps {@code Structured_Metadata_Map_Keys}: maps whose members become structured
+ *     metadata ({@link LokiStructuredMetadata})
  * @param auth basic auth or bearer token
  * @param tls the TLS settings ({@code tls.*})
  * @param workers how many pushes are in flight at once ({@code Workers})
@@ -66,8 +68,8 @@ import java.util.Map;
 public record LokiConfig(
         String host, int port, String uri, String tenantId, RecordAccessor tenantIdKey, LokiLabels labels,
         List<RecordAccessor> removeKeys, DropSingleKey dropSingleKey, LineFormat lineFormat,
-        List<String> structuredMetadata, LokiAuth auth, TlsConfig tls, int workers, RetryLimit retryLimit,
-        boolean protobuf, boolean gzip, long batchMaxSize, Path deadLetterPath, int maxLabelValues,
+        List<String> structuredMetadata, List<RecordAccessor> structuredMetadataMaps, LokiAuth auth, TlsConfig tls,
+        int workers, RetryLimit retryLimit, boolean protobuf, boolean gzip, long batchMaxSize, Path deadLetterPath, int maxLabelValues,
         Duration acceptanceWindow, long rateLimit, long replaySortBuffer, List<String> headers) {
 
 
@@ -93,7 +95,8 @@ public record LokiConfig(
             OptionSpec.bool("Auto_Kubernetes_Labels", false, "Add every kubernetes.labels member as a label."),
             OptionSpec.string("Structured_Metadata", "Structured metadata of each entry: name=value or "
                     + "name=$record['accessor'], comma-separated.").asRepeatable(),
-            OptionSpec.ignoredOption("Structured_Metadata_Map_Keys", "not supported yet; use Structured_Metadata"),
+            OptionSpec.string("Structured_Metadata_Map_Keys", "Record accessors of maps ($kubernetes['labels']) each "
+                    + "of whose members becomes structured metadata of the entry, comma-separated.").asRepeatable(),
             OptionSpec.string("HTTP_User", "Basic-auth user."),
             OptionSpec.string("HTTP_Passwd", "Basic-auth password (needs HTTP_User)."),
             OptionSpec.string("Bearer_Token", "Bearer token sent as Authorization: Bearer (not with HTTP_User)."),
@@ -161,6 +164,15 @@ public record LokiConfig(
             if (v.startsWith("$")) {
                 accessor(o, "Structured_Metadata", v);
             }
+        }
+        List<RecordAccessor> metadataMaps = new ArrayList<>();
+        for (String item : o.list("Structured_Metadata_Map_Keys")) {
+            if (!item.startsWith("$")) {
+                throw o.error("Structured_Metadata_Map_Keys", "invalid item '" + item + "' in "
+                        + "Structured_Metadata_Map_Keys; allowed: a record accessor of a map, such as "
+                        + "$kubernetes['labels']");
+            }
+            metadataMaps.add(accessor(o, "Structured_Metadata_Map_Keys", item));
         }
         DropSingleKey drop;
         String d = o.string("Drop_Single_Key");
@@ -271,7 +283,7 @@ public record LokiConfig(
         }
         return new LokiConfig(o.string("Host"), (int) port, o.string("Uri"), tenantId, tenantKey, labels,
                 List.copyOf(remove), drop, LineFormat.valueOf(o.string("Line_Format").toUpperCase(Locale.ROOT)),
-                o.list("Structured_Metadata"), new LokiAuth(user, password, token), TlsConfig.from(o), (int) workers,
+                o.list("Structured_Metadata"), List.copyOf(metadataMaps), new LokiAuth(user, password, token), TlsConfig.from(o), (int) workers,
                 retry, protobuf, gzip, batch, Path.of(o.string("dead_letter.path")), (int) maxValues, window,
                 rateLimit(o), sortBuffer, List.copyOf(headers));
     }
@@ -285,7 +297,8 @@ public record LokiConfig(
                 + " line_format=" + lineFormat.name().toLowerCase(Locale.ROOT) + " drop_single_key="
                 + dropSingleKey.name().toLowerCase(Locale.ROOT));
         out.add("labels=" + (labels.isFixed() ? "fixed" : "from records") + " remove_keys=" + removeKeys
-                + " structured_metadata=" + structuredMetadata);
+                + " structured_metadata=" + structuredMetadata + " structured_metadata_map_keys="
+                + structuredMetadataMaps);
         out.add("auth=" + auth + " headers=" + headerNames());
         out.add("tls=" + tls);
         out.add("retry_limit=" + retryLimit + " workers=" + workers + " batch_max_size=" + batchMaxSize

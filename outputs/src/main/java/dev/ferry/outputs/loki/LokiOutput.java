@@ -90,9 +90,6 @@ public final class LokiOutput implements Output {
 
     private static final Logger log = LoggerFactory.getLogger(LokiOutput.class);
 
-    private record MetadataRule(String name, String fixed, RecordAccessor accessor) {
-    }
-
     private final LokiConfig config;
     private final String name;
     private final LokiService service;
@@ -106,7 +103,7 @@ public final class LokiOutput implements Output {
     private final LokiStreams streams;
     private final LokiLabels.Scratch scratch = new LokiLabels.Scratch();
     private final LokiLineEncoder lineEncoder;
-    private final List<MetadataRule> metadata = new ArrayList<>();
+    private final LokiStructuredMetadata metadata;
     /**
      * The batches being filled, per lane ({@link LokiStream#lane}) and tenant ("" for none): a stream's entries
      * always go to its lane, whose batches the dispatcher delivers one at a time in order. One lane under replay.
@@ -152,20 +149,10 @@ public final class LokiOutput implements Output {
         this.rateLimiter = new LokiRateLimiter(config.rateLimit(), config.batchMaxSize());
         this.streams = new LokiStreams(name, config.maxLabelValues());
         // Keys whose values went to labels or structured metadata leave the line (Fluent Bit's remove_keys_derived).
+        this.metadata = new LokiStructuredMetadata(config.structuredMetadata(), config.structuredMetadataMaps());
         List<RecordAccessor> remove = new ArrayList<>(config.removeKeys());
         remove.addAll(config.labels().keysToRemove());
-        for (String item : config.structuredMetadata()) {
-            int eq = item.indexOf('=');
-            String key = item.substring(0, eq).trim();
-            String value = item.substring(eq + 1).trim();
-            if (value.startsWith("$")) {
-                RecordAccessor a = RecordAccessor.compile(value);
-                metadata.add(new MetadataRule(key, null, a));
-                remove.add(a);
-            } else {
-                metadata.add(new MetadataRule(key, value, null));
-            }
-        }
+        remove.addAll(metadata.keysToRemove());
         this.lineEncoder = new LokiLineEncoder(config.lineFormat(), config.dropSingleKey(), remove);
         log.info("Loki output ready. output={} host={} uri={} push_format={} compress={} workers={} batch_max_size={} "
                 + "retry_limit={} rate_limit={} dead_letter_file={}", name, service.hostPort(), config.uri(),
@@ -252,7 +239,7 @@ public final class LokiOutput implements Output {
             throw e;
         }
         RecordOrigin origin = record.origin();
-        b.add(start, stream, record.timeNanos(), metadata(record), record.tag(), origin == null ? null : origin.id(),
+        b.add(start, stream, record.timeNanos(), metadata.of(record), record.tag(), origin == null ? null : origin.id(),
                 record.offset());
         if (replayOrder != null) {
             if (replayOrder.full(open.values())) {
@@ -367,7 +354,7 @@ public final class LokiOutput implements Output {
         LokiBatch one = new LokiBatch(tenant, 1024);
         lineEncoder.encode(record, one.lines);
         RecordOrigin origin = record.origin();
-        one.add(0, stream, record.timeNanos(), metadata(record), record.tag(), origin == null ? null : origin.id(),
+        one.add(0, stream, record.timeNanos(), metadata.of(record), record.tag(), origin == null ? null : origin.id(),
                 record.offset());
         deadLetter(one, new boolean[] {true}, new String[] {"not sent: Loki refuses the tenant of "
                 + config.tenantIdKey() + ": " + LokiTenantId.problem(tenant)}, 0);
@@ -381,22 +368,6 @@ public final class LokiOutput implements Output {
             }
         }
         return config.tenantId();
-    }
-
-    private String[] metadata(LogRecord record) {
-        if (metadata.isEmpty()) {
-            return null;
-        }
-        String[] out = new String[metadata.size() * 2];
-        int n = 0;
-        for (MetadataRule m : metadata) {
-            String v = m.fixed != null ? m.fixed : m.accessor.text(record);
-            if (v != null && !v.isEmpty()) {
-                out[n++] = m.name;
-                out[n++] = v;
-            }
-        }
-        return n == 0 ? null : n == out.length ? out : java.util.Arrays.copyOf(out, n);
     }
 
     /**

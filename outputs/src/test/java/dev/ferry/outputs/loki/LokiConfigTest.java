@@ -135,4 +135,13 @@ class LokiConfigTest {
                 "Header Content-Type is set by ferry itself (the push's format, compression and connection; see "
                         + "push_format and Compress)");
     }
+
+    @Test
+    void structuredMetadataMapKeysTakesRecordAccessorsOnly() {
+        assertThat(config("Structured_Metadata_Map_Keys", "$kubernetes['labels'], $tags").structuredMetadataMaps())
+                .extracting(Object::toString).containsExactly("$kubernetes['labels']", "$tags");
+        assertThatThrownBy(() -> config("Structured_Metadata_Map_Keys", "kubernetes")).hasMessageContaining(
+                "invalid item 'kubernetes' in Structured_Metadata_Map_Keys; allowed: a record accessor of a map, such "
+                        + "as $kubernetes['labels']");
+    }
 }

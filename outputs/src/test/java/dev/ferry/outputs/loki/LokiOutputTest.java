@@ -171,6 +171,22 @@ class LokiOutputTest {
     }
 
     @Test
+    void structuredMetadataMapKeysTurnEachMemberOfTheMapIntoMetadataAndTakeTheMapOutOfTheLine() throws Exception {
+        output(fast(RetryLimit.NONE), "Structured_Metadata_Map_Keys", "$k8s['labels']",
+                "Structured_Metadata", "env=prod");
+        output.write(TestRecords.json("app", NOW, "{\"msg\":\"hi\",\"k8s\":{\"labels\":{\"app\":\"web\","
+                + "\"tier\":3,\"app.kubernetes.io/part-of\":\"shop\"},\"pod\":\"p1\"}}"));
+        output.write(TestRecords.json("app", NOW + 1, "{\"msg\":\"no labels\"}"));
+        output.flush();
+        // Fluent Bit's pack_maps: names sanitized as label names, a value that is not a string as JSON; the
+        // Structured_Metadata items after the maps' members.
+        assertThat(loki.stored).extracting(LokiReceiver.Stored::line, LokiReceiver.Stored::metadata).containsExactly(
+                tuple("{\"msg\":\"hi\",\"k8s\":{\"pod\":\"p1\"}}", Map.of("app", "web", "tier", "3",
+                        "app_kubernetes_io_part_of", "shop", "env", "prod")),
+                tuple("{\"msg\":\"no labels\"}", Map.of("env", "prod")));
+    }
+
+    @Test
     void jsonPushWithGzip() throws Exception {
         output(fast(RetryLimit.NONE), "push_format", "json", "Compress", "gzip", "HTTP_User", "u", "HTTP_Passwd", "p");
         for (int i = 0; i < 20; i++) {
