@@ -93,8 +93,9 @@ public record LokiConfig(
             OptionSpec.choice("Line_Format", "json", List.of("json", "key_value"),
                     "The line: the record as JSON, or key=value pairs."),
             OptionSpec.bool("Auto_Kubernetes_Labels", false, "Add every kubernetes.labels member as a label."),
-            OptionSpec.string("Structured_Metadata", "Structured metadata of each entry: name=value or "
-                    + "name=$record['accessor'], comma-separated.").asRepeatable(),
+            OptionSpec.string("Structured_Metadata", "Structured metadata of each entry: name=value, "
+                    + "name=$record['accessor'] or $record['accessor'] (named by its path), comma-separated.")
+                    .asRepeatable(),
             OptionSpec.string("Structured_Metadata_Map_Keys", "Record accessors of maps ($kubernetes['labels']) each "
                     + "of whose members becomes structured metadata of the entry, comma-separated.").asRepeatable(),
             OptionSpec.string("HTTP_User", "Basic-auth user."),
@@ -155,10 +156,15 @@ public record LokiConfig(
             remove.add(accessor(o, "Remove_Keys", k));
         }
         for (String item : o.list("Structured_Metadata")) {
+            if (item.startsWith("$")) {
+                // Fluent Bit's parse_kv: a bare accessor, named by its path (LokiLabels.normalizedName).
+                accessor(o, "Structured_Metadata", item);
+                continue;
+            }
             int eq = item.indexOf('=');
             if (eq <= 0 || eq == item.length() - 1) {
                 throw o.error("Structured_Metadata", "invalid key value pair '" + item + "' in Structured_Metadata; "
-                        + "allowed: name=value or name=$record['accessor']");
+                        + "allowed: name=value, name=$record['accessor'] or $record['accessor']");
             }
             String v = item.substring(eq + 1).trim();
             if (v.startsWith("$")) {

@@ -13,8 +13,9 @@ import java.util.Map;
  * The structured metadata of a record's Loki entry, as Fluent Bit's out_loki builds it
  * ({@code pack_structured_metadata} in {@code plugins/out_loki/loki.c}): first every member of each map that
  * {@code Structured_Metadata_Map_Keys} names (a member's name sanitized as a label name is, a value that is
- * not a string as its JSON text), then the {@code Structured_Metadata} items ({@code name=value}, or
- * {@code name=$accessor}, left out when the record has no value for it). Immutable; any thread.
+ * not a string as its JSON text), then the {@code Structured_Metadata} items ({@code name=value},
+ * {@code name=$accessor}, or a bare {@code $accessor} named by its path as {@code Label_Keys} are; one with an
+ * accessor is left out when the record has no value for it). Immutable; any thread.
  */
 final class LokiStructuredMetadata {
 
@@ -33,6 +34,12 @@ final class LokiStructuredMetadata {
         this.maps = List.copyOf(maps);
         keysToRemove.addAll(maps);
         for (String item : items) {
+            if (item.startsWith("$")) {
+                RecordAccessor a = RecordAccessor.compile(item);
+                this.items.add(new Item(LokiLabels.normalizedName(item), null, a));
+                keysToRemove.add(a);
+                continue;
+            }
             int eq = item.indexOf('=');
             String name = item.substring(0, eq).trim();
             String value = item.substring(eq + 1).trim();

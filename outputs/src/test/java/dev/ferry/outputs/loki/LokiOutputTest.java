@@ -187,6 +187,16 @@ class LokiOutputTest {
     }
 
     @Test
+    void aBareAccessorInStructuredMetadataIsNamedByItsPathAsInFluentBit() throws Exception {
+        output(fast(RetryLimit.NONE), "Structured_Metadata", "$pod, $k8s['ns']");
+        output.write(TestRecords.json("app", NOW, "{\"msg\":\"hi\",\"pod\":\"p1\",\"k8s\":{\"ns\":\"x\","
+                + "\"node\":\"n\"}}"));
+        output.flush();
+        assertThat(loki.stored).extracting(LokiReceiver.Stored::line, LokiReceiver.Stored::metadata).containsExactly(
+                tuple("{\"msg\":\"hi\",\"k8s\":{\"node\":\"n\"}}", Map.of("pod", "p1", "k8s_ns", "x")));
+    }
+
+    @Test
     void jsonPushWithGzip() throws Exception {
         output(fast(RetryLimit.NONE), "push_format", "json", "Compress", "gzip", "HTTP_User", "u", "HTTP_Passwd", "p");
         for (int i = 0; i < 20; i++) {
