@@ -5,7 +5,8 @@ import dev.ferry.outputs.Secrets;
 
 /**
  * How the {@code loki} output authenticates: basic auth ({@code HTTP_User}/{@code HTTP_Passwd}) or a bearer
- * token ({@code Bearer_Token}), as Fluent Bit does (basic auth wins when both are set). Immutable.
+ * token ({@code Bearer_Token}), as Fluent Bit does; {@link LokiConfig#from} refuses both at once (Fluent Bit
+ * would send basic auth). Immutable.
  *
  * <p>Holds secrets: {@link #toString()} shows {@code *****} for the password and the token, and nothing else
  * in ferry prints them.

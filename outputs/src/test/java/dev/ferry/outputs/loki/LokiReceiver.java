@@ -84,7 +84,9 @@ public final class LokiReceiver implements AutoCloseable {
 
     /** The Loki whose behaviour is reproduced; set before the first push. */
     public volatile Version version = Version.LOKI_3;
-    // Loki 3: limits_config.discover_service_name (pkg/validation/limits.go default list).
+    // Loki 3: limits_config.discover_service_name, the default list of grafana/loki pkg/validation/limits.go
+    // (Limits.RegisterFlags) as of commit d26352e5; Loki before it (e.g. commit 012354ef) lacks app_name. The output
+    // does not depend on it: LokiPrintedLabels ignores a service_name Loki added, whatever its value.
     public volatile List<String> discoverServiceName = List.of("service", "app", "application", "app_name", "name",
             "app_kubernetes_io_name", "container", "container_name", "k8s_container_name", "component", "workload",
             "job", "k8s_job_name");
