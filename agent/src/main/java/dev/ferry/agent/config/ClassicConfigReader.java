@@ -27,8 +27,16 @@ import java.util.Map;
  *
  * Section kinds are case-insensitive and must be one of {@link SectionKind}. An {@code @INCLUDE} ends
  * the current section: the included file starts its own, and a key after the include needs a new header.
- * Indentation is not significant. Immutable and thread-safe; see {@link FileConfigReader} for what every
- * format shares.
+ * Indentation is not significant.
+ *
+ * <p>An {@code @SET} holds for the whole configuration, wherever it is written, and the last {@code @SET} of a
+ * name wins: values are expanded only once the file and everything it includes have been read, as in Fluent
+ * Bit, whose reader only collects {@code @SET} lines and which runs them all before it applies any property
+ * (src/config_format/flb_cf_fluentbit.c, src/flb_config.c {@code flb_config_load_config_format}). What is
+ * read while the file is read, an {@code @INCLUDE} path and an {@code @SET} value, is expanded from the
+ * variables set above it (Fluent Bit expands neither).
+ *
+ * <p>Immutable and thread-safe; see {@link FileConfigReader} for what every format shares.
  */
 public final class ClassicConfigReader extends FileConfigReader {
 
@@ -42,9 +50,15 @@ public final class ClassicConfigReader extends FileConfigReader {
 
     @Override
     List<ConfigSection> readSections(Path file, LoadContext context) {
-        List<ConfigSection> sections = new ArrayList<>();
-        SectionBuilder current = null;
+        List<SectionBuilder> sections = new ArrayList<>();
+        collect(file, context, sections);
+        return sections.stream().map(SectionBuilder::build).toList();
+    }
+
+    /** Adds the sections of {@code file} and of the files it includes, in order, with values as written. */
+    private void collect(Path file, LoadContext context, List<SectionBuilder> sections) {
         List<String> lines = ConfigText.read(file).lines().toList();
+        SectionBuilder current = null;
         for (int i = 0; i < lines.size(); i++) {
             SourceLocation where = new SourceLocation(file.toString(), i + 1);
             String line = lines.get(i).strip();
@@ -52,15 +66,14 @@ public final class ClassicConfigReader extends FileConfigReader {
                 continue;
             }
             if (line.startsWith("[")) {
-                close(current, sections);
                 current = new SectionBuilder(header(line, where), where, context.variables());
+                sections.add(current);
             } else if (line.startsWith("@")) {
                 String[] directive = splitFirst(line);
                 switch (directive[0].toUpperCase(Locale.ROOT)) {
                     case INCLUDE -> {
-                        close(current, sections);
                         current = null;
-                        sections.addAll(include(directive[1], file, where, context));
+                        include(directive[1], file, where, context, sections);
                     }
                     case SET -> set(directive[1], where, context.variables());
                     default -> throw new ConfigException(where + ": unknown directive " + directive[0]
@@ -75,8 +88,6 @@ public final class ClassicConfigReader extends FileConfigReader {
                 current.add(keyValue[0], keyValue[1], where);
             }
         }
-        close(current, sections);
-        return sections;
     }
 
     private static SectionKind header(String line, SourceLocation where) {
@@ -88,16 +99,18 @@ public final class ClassicConfigReader extends FileConfigReader {
                 where + ": unknown section [" + name + "]; allowed sections: " + SectionKind.allowed()));
     }
 
-    private List<ConfigSection> include(String rawPath, Path file, SourceLocation where, LoadContext context) {
+    private void include(String rawPath, Path file, SourceLocation where, LoadContext context,
+            List<SectionBuilder> sections) {
         if (rawPath.isEmpty()) {
             throw new ConfigException(where + ": " + INCLUDE + " needs a file path; write " + INCLUDE + " path/to/file.conf");
         }
         String pattern = context.variables().expand(rawPath, where);
-        List<ConfigSection> out = new ArrayList<>();
         for (Path included : context.includes().resolve(pattern, file, where, INCLUDE)) {
-            out.addAll(context.includes().within(included, where, INCLUDE, () -> readSections(included, context)));
+            context.includes().within(included, where, INCLUDE, () -> {
+                collect(included, context, sections);
+                return null;
+            });
         }
-        return out;
     }
 
     private static void set(String assignment, SourceLocation where, VariableExpander variables) {
@@ -107,12 +120,6 @@ public final class ClassicConfigReader extends FileConfigReader {
         }
         variables.set(assignment.substring(0, eq).strip(),
                 variables.expand(assignment.substring(eq + 1).strip(), where));
-    }
-
-    private static void close(SectionBuilder current, List<ConfigSection> sections) {
-        if (current != null) {
-            sections.add(current.build());
-        }
     }
 
     /** {@code [first token, rest of the line stripped]}; the rest is empty if there is only one token. */

@@ -57,7 +57,8 @@ public abstract sealed class FileConfigReader permits ClassicConfigReader, YamlC
 
     /**
      * Sets, before any section is read, the variables a format defines for the whole configuration wherever
-     * they stand; nothing by default (ferry's classic reader applies {@code @SET} from where it is written).
+     * they stand; nothing by default (the classic reader needs no pass of its own: it expands values only once
+     * the file and its includes have been read, so every {@code @SET} is known by then).
      */
     void defineVariables(Path file, LoadContext context) {
     }

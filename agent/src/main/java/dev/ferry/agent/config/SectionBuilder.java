@@ -8,9 +8,11 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Collects the entries of one section as a file reader meets them, expanding variables in each value.
- * Shared by both file readers so that "a key needs a value" is decided, and worded, once.
- * Single-threaded; used for one section and then discarded.
+ * Collects the entries of one section as a file reader meets them, and expands the variables in their values
+ * when the section is built, not when a value is read: the classic reader builds its sections only once every
+ * {@code @SET} of the configuration is known, as Fluent Bit expands values only after it has run every
+ * {@code @SET} (see {@link ClassicConfigReader}). Shared by both file readers so that "a key needs a value" is
+ * decided, and worded, once. Single-threaded; used for one section and then discarded.
  */
 final class SectionBuilder {
 
@@ -26,19 +28,28 @@ final class SectionBuilder {
     }
 
     /**
-     * Adds {@code key} with {@code rawValue} expanded.
+     * Adds {@code key} with {@code rawValue}, expanded by {@link #build}.
      *
      * @throws ConfigException if the value is blank as written (an unset variable is not blank as written)
      */
     void add(String key, String rawValue, SourceLocation where) {
         if (rawValue.isBlank()) {
-            throw ConfigException.at(where, build(), "key '" + key + "' has no value; every key needs a value");
+            throw ConfigException.at(where, asWritten(), "key '" + key + "' has no value; every key needs a value");
         }
-        entries.add(new ConfigEntry(key, variables.expand(rawValue, where), where));
+        entries.add(new ConfigEntry(key, rawValue, where));
     }
 
-    /** The section so far; also used to label errors found before the section is complete. */
+    /** The section with every value expanded from the variables as they are now. */
     ConfigSection build() {
+        List<ConfigEntry> expanded = new ArrayList<>(entries.size());
+        for (ConfigEntry e : entries) {
+            expanded.add(new ConfigEntry(e.key(), variables.expand(e.value(), e.location()), e.location()));
+        }
+        return new ConfigSection(kind.name(), location, expanded);
+    }
+
+    /** The section so far with its values as written, to label errors found before it is complete. */
+    ConfigSection asWritten() {
         return new ConfigSection(kind.name(), location, entries);
     }
 }

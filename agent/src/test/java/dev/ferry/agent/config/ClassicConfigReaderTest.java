@@ -71,6 +71,26 @@ class ClassicConfigReaderTest {
     }
 
     @Test
+    void aSetHoldsForTheWholeConfigurationAndTheLastOneWins() {
+        write(dir, "late.conf", "@SET SITE=site-b");
+        Path file = write(dir, "a.conf",
+                "[INPUT]",
+                "    Name dummy",
+                "    Tag  ${ZONE}.${SITE}.${LATE}",
+                "@SET ZONE=zone-a",
+                "@INCLUDE late.conf",
+                "@SET LATE=late-${ZONE}",
+                "@SET SITE=site-a");
+
+        LoadedConfig loaded = reader.read(file);
+
+        // Fluent Bit runs every @SET before it applies any property (src/flb_config.c), so a @SET below its use,
+        // or in a file included later, counts, and the last @SET of a name wins
+        assertThat(loaded.configuration().sections().get(0).first("Tag")).hasValue("zone-a.site-a.late-zone-a");
+        assertThat(loaded.warnings()).isEmpty();
+    }
+
+    @Test
     void anUnsetVariableIsEmptyAndWarns() {
         Path file = write(dir, "a.conf", "[OUTPUT]", "    Name es", "    HTTP_Passwd ${PASSWORD}");
 
