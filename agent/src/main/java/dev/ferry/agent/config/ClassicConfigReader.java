@@ -27,7 +27,9 @@ import java.util.Map;
  *
  * Section kinds are case-insensitive and must be one of {@link SectionKind}. An {@code @INCLUDE} ends
  * the current section: the included file starts its own, and a key after the include needs a new header.
- * Indentation is not significant.
+ * A file is included once per configuration: Fluent Bit refuses a file read twice (flb_cf_fluentbit.c keeps
+ * the inode of every file read), and reading it again would run its plugins twice. Indentation is not
+ * significant.
  *
  * <p>An {@code @SET} holds for the whole configuration, wherever it is written, and the last {@code @SET} of a
  * name wins: values are expanded only once the file and everything it includes have been read, as in Fluent
@@ -107,6 +109,7 @@ public final class ClassicConfigReader extends FileConfigReader {
         String pattern = context.variables().expand(rawPath, where);
         for (Path included : context.includes().resolve(pattern, file, where, INCLUDE)) {
             context.includes().within(included, where, INCLUDE, () -> {
+                context.includes().readOnce(included, where, INCLUDE);
                 collect(included, context, sections);
                 return null;
             });

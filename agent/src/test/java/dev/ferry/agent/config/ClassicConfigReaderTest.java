@@ -245,6 +245,17 @@ class ClassicConfigReaderTest {
     }
 
     @Test
+    void errorForAFileIncludedTwice() {
+        Path outputs = write(dir, "outputs.conf", "[OUTPUT]", "    Name stdout", "    Match *");
+        write(dir, "more.conf", "# the outputs again", "@INCLUDE outputs.conf");
+        Path file = write(dir, "a.conf", "@INCLUDE outputs.conf", "@INCLUDE more.conf");
+
+        assertThatThrownBy(() -> reader.read(file)).hasMessage(dir.resolve("more.conf") + ":2: @INCLUDE " + outputs
+                + ": already included at " + file + ":1; a file is read once (Fluent Bit refuses it too), as reading"
+                + " it again would run its plugins twice");
+    }
+
+    @Test
     void errorForAMissingParsersFile() {
         Path file = write(dir, "a.conf", "[SERVICE]", "    Parsers_File parsers.conf");
 
