@@ -15,7 +15,7 @@ import java.util.Map;
  * <pre>
  * # comment (may be indented)
  * &#64;SET    CLUSTER=prod              # a variable for ${CLUSTER}, ahead of the environment
- * &#64;INCLUDE inputs/*.conf            # relative to this file; globs read every match, sorted
+ * &#64;INCLUDE inputs/*.conf            # relative to the main file; globs read every match, sorted
  * [SERVICE]
  *     Flush        1
  *     Parsers_File parsers.conf      # may repeat; relative to the main file
@@ -75,7 +75,7 @@ public final class ClassicConfigReader extends FileConfigReader {
                 switch (directive[0].toUpperCase(Locale.ROOT)) {
                     case INCLUDE -> {
                         current = null;
-                        include(directive[1], file, where, context, sections);
+                        include(directive[1], where, context, sections);
                     }
                     case SET -> set(directive[1], where, context.variables());
                     default -> throw new ConfigException(where + ": unknown directive " + directive[0]
@@ -101,13 +101,12 @@ public final class ClassicConfigReader extends FileConfigReader {
                 where + ": unknown section [" + name + "]; allowed sections: " + SectionKind.allowed()));
     }
 
-    private void include(String rawPath, Path file, SourceLocation where, LoadContext context,
-            List<SectionBuilder> sections) {
+    private void include(String rawPath, SourceLocation where, LoadContext context, List<SectionBuilder> sections) {
         if (rawPath.isEmpty()) {
             throw new ConfigException(where + ": " + INCLUDE + " needs a file path; write " + INCLUDE + " path/to/file.conf");
         }
         String pattern = context.variables().expand(rawPath, where);
-        for (Path included : context.includes().resolve(pattern, file, where, INCLUDE)) {
+        for (Path included : context.includes().resolveFromMain(pattern, context.mainDirectory(), where, INCLUDE)) {
             context.includes().within(included, where, INCLUDE, () -> {
                 context.includes().readOnce(included, where, INCLUDE);
                 collect(included, context, sections);

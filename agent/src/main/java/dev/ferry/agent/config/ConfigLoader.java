@@ -45,9 +45,9 @@ public final class ConfigLoader {
      */
     public LoadedConfig loadFlags(List<String> args) {
         Configuration flags = new QuickFlagsReader().read(args);
-        LoadContext context = new LoadContext(environment);
+        LoadContext context = new LoadContext(environment, Path.of(""));
         List<ConfigSection> sections = new ArrayList<>(flags.sections());
-        sections.addAll(FileConfigReader.parsersFiles(flags.sections(), Path.of(""), context));
+        sections.addAll(FileConfigReader.parsersFiles(flags.sections(), context));
         return new LoadedConfig(new Configuration(flags.origin(), sections), context.warnings());
     }
 }

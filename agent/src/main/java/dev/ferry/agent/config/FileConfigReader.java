@@ -16,7 +16,8 @@ import java.util.Map;
  * A reader of one configuration file format; the variants differ only in how one file becomes sections.
  * What they share is done here once: the load context (variables, includes, warnings) and the
  * {@code Parsers_File} step, which reads every {@code Parsers_File} (or YAML {@code parsers_files}) named
- * in a {@code [SERVICE]} section, relative to the main file's directory, and appends its {@code [PARSER]}
+ * in a {@code [SERVICE]} section, found as Fluent Bit finds it ({@link Includes#fromMain}: the working directory,
+ * then the main file's directory), and appends its {@code [PARSER]}
  * and {@code [MULTILINE_PARSER]} sections. A parsers file is read in the format its extension says, so a
  * YAML configuration can use the usual classic {@code parsers.conf}.
  *
@@ -46,11 +47,11 @@ public abstract sealed class FileConfigReader permits ClassicConfigReader, YamlC
      * @throws dev.ferry.pipeline.config.ConfigException for the first thing in the way, naming file and line
      */
     public final LoadedConfig read(Path file) {
-        LoadContext context = new LoadContext(environment);
+        LoadContext context = new LoadContext(environment, Includes.mainDirectoryOf(file));
         defineVariables(file, context);
         List<ConfigSection> sections =
                 new ArrayList<>(context.includes().within(file, null, null, () -> readSections(file, context)));
-        sections.addAll(parsersFiles(sections, Includes.directoryOf(file), context));
+        sections.addAll(parsersFiles(sections, context));
         return new LoadedConfig(new Configuration(file.toString(), sections),
                 List.copyOf(new LinkedHashSet<>(context.warnings())));
     }
@@ -66,12 +67,8 @@ public abstract sealed class FileConfigReader permits ClassicConfigReader, YamlC
     /** The sections of {@code file} and of the files it includes, in order; parsers files are not read. */
     abstract List<ConfigSection> readSections(Path file, LoadContext context);
 
-    /**
-     * The sections of every parsers file named in the {@code [SERVICE]} sections of {@code sections}.
-     *
-     * @param baseDir the directory relative parsers-file paths are resolved against
-     */
-    static List<ConfigSection> parsersFiles(List<ConfigSection> sections, Path baseDir, LoadContext context) {
+    /** The sections of every parsers file named in the {@code [SERVICE]} sections of {@code sections}. */
+    static List<ConfigSection> parsersFiles(List<ConfigSection> sections, LoadContext context) {
         List<ConfigSection> out = new ArrayList<>();
         for (ConfigSection service : sections) {
             if (!service.kind().equals(SectionKind.SERVICE.name())) {
@@ -79,7 +76,7 @@ public abstract sealed class FileConfigReader permits ClassicConfigReader, YamlC
             }
             for (ConfigEntry entry : service.entries()) {
                 if (entry.is("Parsers_File") || entry.is("parsers_files")) {
-                    out.addAll(parsersFile(entry, service, baseDir, context));
+                    out.addAll(parsersFile(entry, service, context));
                 }
             }
         }
@@ -87,11 +84,11 @@ public abstract sealed class FileConfigReader permits ClassicConfigReader, YamlC
     }
 
     private static List<ConfigSection> parsersFile(
-            ConfigEntry entry, ConfigSection service, Path baseDir, LoadContext context) {
-        Path file = baseDir.resolve(entry.value());
+            ConfigEntry entry, ConfigSection service, LoadContext context) {
+        Path file = Includes.fromMain(entry.value(), context.mainDirectory());
         if (!Files.isRegularFile(file)) {
             throw ConfigException.at(entry.location(), service, entry.key() + " " + entry.value() + ": no such file "
-                    + file + "; paths are relative to the main configuration file's directory");
+                    + file + "; " + Includes.FROM_MAIN);
         }
         FileConfigReader reader = forFile(file, context.environment());
         reader.defineVariables(file, context);

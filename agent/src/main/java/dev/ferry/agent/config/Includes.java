@@ -22,7 +22,11 @@ import java.util.stream.Stream;
 
 /**
  * Include resolution shared by both file readers: classic {@code @INCLUDE path} and YAML {@code includes:}.
- * A path is relative to the directory of the file that names it. A path with glob characters
+ * A YAML path is relative to the directory of the file that names it. A classic path, and a parsers file, is
+ * found where Fluent Bit finds it: as given (absolute, or relative to the working directory) when that exists,
+ * else relative to the directory of the main configuration file, whichever file names it
+ * (src/config_format/flb_cf_fluentbit.c read_config, src/flb_parser.c flb_parser_conf_file); a classic glob
+ * is relative to the main file's directory (read_glob). A path with glob characters
  * ({@code * ? [ {}) includes every regular file it matches, sorted by path; no match is a warning. A plain
  * path that does not exist is an error, and so is a file that includes itself, directly or through others;
  * a format that reads each file once (YAML) also marks what it reads with {@link #readOnce}.
@@ -41,23 +45,63 @@ final class Includes {
         this.warnings = warnings;
     }
 
+    /** How a main-relative path is looked up, for messages. */
+    static final String FROM_MAIN = "a relative path is looked up in the working directory, then in the main"
+            + " configuration file's directory, as Fluent Bit does";
+
     /**
-     * The files {@code pattern} names, in the order they are to be read.
+     * The files {@code pattern} names, relative to the directory of {@code includingFile}, in the order they
+     * are to be read (YAML {@code includes:}).
      *
      * @param directive how the user wrote the include, for messages: {@code @INCLUDE} or {@code includes:}
      * @throws ConfigException if a plain path names no regular file
      */
     List<Path> resolve(String pattern, Path includingFile, SourceLocation where, String directive) {
-        Path dir = directoryOf(includingFile);
-        Path path = dir.resolve(pattern);
-        if (pattern.chars().noneMatch(c -> GLOB_CHARS.indexOf(c) >= 0)) {
-            if (!Files.isRegularFile(path)) {
-                throw new ConfigException(where + ": " + directive + " " + pattern + ": no such file " + path
-                        + "; paths are relative to the including file's directory");
-            }
-            return List.of(path);
+        Path path = directoryOf(includingFile).resolve(pattern);
+        return matches(pattern, path, path, where, directive, "paths are relative to the including file's directory");
+    }
+
+    /**
+     * The files {@code pattern} names as Fluent Bit's classic reader finds them, in the order they are to be
+     * read: a plain path by {@link #fromMain}, a glob relative to {@code mainDir}.
+     *
+     * @throws ConfigException if a plain path names no regular file
+     */
+    List<Path> resolveFromMain(String pattern, Path mainDir, SourceLocation where, String directive) {
+        return matches(pattern, fromMain(pattern, mainDir), mainDir.resolve(pattern), where, directive, FROM_MAIN);
+    }
+
+    /**
+     * The file Fluent Bit opens for {@code path}: the path as given if it exists (absolute, or relative to
+     * the working directory), else {@code path} in {@code mainDir}.
+     */
+    static Path fromMain(String path, Path mainDir) {
+        Path given = Path.of(path);
+        return given.isAbsolute() || Files.exists(given) ? given : mainDir.resolve(given);
+    }
+
+    /**
+     * The directory of the main configuration file, symbolic links resolved, as Fluent Bit takes it
+     * ({@code realpath}); the directory as named if the file cannot be resolved.
+     */
+    static Path mainDirectoryOf(Path mainFile) {
+        try {
+            return directoryOf(mainFile.toRealPath());
+        } catch (IOException e) {
+            return directoryOf(mainFile);
         }
-        List<Path> matches = glob(path, where, directive + " " + pattern);
+    }
+
+    private List<Path> matches(String pattern, Path plain, Path glob, SourceLocation where, String directive,
+            String rule) {
+        if (pattern.chars().noneMatch(c -> GLOB_CHARS.indexOf(c) >= 0)) {
+            if (!Files.isRegularFile(plain)) {
+                throw new ConfigException(where + ": " + directive + " " + pattern + ": no such file " + plain
+                        + "; " + rule);
+            }
+            return List.of(plain);
+        }
+        List<Path> matches = glob(glob, where, directive + " " + pattern);
         if (matches.isEmpty()) {
             warnings.add(where + ": " + directive + " " + pattern + " matches no files");
         }

@@ -102,8 +102,10 @@ class ClassicConfigReaderTest {
     }
 
     @Test
-    void includesAreRelativeToTheIncludingFile() {
-        write(dir, "sub/outputs.conf", "@INCLUDE deeper/stdout.conf");
+    void includesAreRelativeToTheMainFileAlsoInIncludedFiles() {
+        // Fluent Bit looks a relative @INCLUDE up in the working directory, then in the main file's directory,
+        // whichever file holds it (src/config_format/flb_cf_fluentbit.c read_config, root_path)
+        write(dir, "sub/outputs.conf", "@INCLUDE sub/deeper/stdout.conf");
         write(dir, "sub/deeper/stdout.conf", "[OUTPUT]", "    Name stdout");
         Path main = write(dir, "main.conf",
                 "[INPUT]",
@@ -114,6 +116,26 @@ class ClassicConfigReaderTest {
 
         assertThat(reader.read(main).configuration().sections()).extracting(ConfigSection::kind, ConfigSection::name)
                 .containsExactly(tuple("INPUT", "dummy"), tuple("OUTPUT", "stdout"), tuple("FILTER", "grep"));
+    }
+
+    @Test
+    void errorForAnIncludeRelativeToTheIncludingFile() {
+        write(dir, "sub/deeper/stdout.conf", "[OUTPUT]", "    Name stdout");
+        Path outputs = write(dir, "sub/outputs.conf", "@INCLUDE deeper/stdout.conf");
+        Path main = write(dir, "main.conf", "@INCLUDE sub/outputs.conf");
+
+        assertThatThrownBy(() -> reader.read(main)).hasMessage(outputs + ":1: @INCLUDE deeper/stdout.conf: no such"
+                + " file " + dir.resolve("deeper/stdout.conf") + "; a relative path is looked up in the working"
+                + " directory, then in the main configuration file's directory, as Fluent Bit does");
+    }
+
+    @Test
+    void aGlobInAnIncludedFileIsRelativeToTheMainFile() {
+        write(dir, "conf.d/inputs/a.conf", "[INPUT]", "    Name a");
+        write(dir, "conf.d/all.conf", "@INCLUDE conf.d/inputs/*.conf");
+        Path main = write(dir, "main.conf", "@INCLUDE conf.d/all.conf");
+
+        assertThat(reader.read(main).configuration().sections()).extracting(ConfigSection::name).containsExactly("a");
     }
 
     @Test
@@ -232,7 +254,8 @@ class ClassicConfigReaderTest {
         Path file = write(dir, "a.conf", "# first", "@INCLUDE missing.conf");
 
         assertThatThrownBy(() -> reader.read(file)).hasMessage(file + ":2: @INCLUDE missing.conf: no such file "
-                + dir.resolve("missing.conf") + "; paths are relative to the including file's directory");
+                + dir.resolve("missing.conf") + "; a relative path is looked up in the working directory, then in the"
+                + " main configuration file's directory, as Fluent Bit does");
     }
 
     @Test
@@ -260,7 +283,8 @@ class ClassicConfigReaderTest {
         Path file = write(dir, "a.conf", "[SERVICE]", "    Parsers_File parsers.conf");
 
         assertThatThrownBy(() -> reader.read(file)).hasMessage(file + ":2: [SERVICE]: Parsers_File parsers.conf: no such"
-                + " file " + dir.resolve("parsers.conf") + "; paths are relative to the main configuration file's directory");
+                + " file " + dir.resolve("parsers.conf") + "; a relative path is looked up in the working directory,"
+                + " then in the main configuration file's directory, as Fluent Bit does");
     }
 
     @Test

@@ -460,7 +460,8 @@ class YamlConfigReaderTest {
         Path file = write(dir, "a.yaml", "service:", "  parsers_file: parsers.yaml");
 
         assertThatThrownBy(() -> reader.read(file)).hasMessage(file + ":2: [SERVICE]: parsers_file parsers.yaml: no such"
-                + " file " + dir.resolve("parsers.yaml") + "; paths are relative to the main configuration file's directory");
+                + " file " + dir.resolve("parsers.yaml") + "; a relative path is looked up in the working directory,"
+                + " then in the main configuration file's directory, as Fluent Bit does");
     }
 
     @Test
