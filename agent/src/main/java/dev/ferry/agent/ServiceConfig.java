@@ -55,7 +55,7 @@ public record ServiceConfig(Duration flush, Duration grace, String logLevel, int
             OptionSpec.ignoredOption("Daemon", "run ferry under systemd or as a container instead"),
             OptionSpec.ignoredOption("Log_File", "ferry logs to stderr; let systemd or the container runtime keep it"),
             OptionSpec.ignoredOption("Plugins_File", "ferry's plugins are built in"),
-            OptionSpec.ignoredOption("Streams_File", "stream processing is not supported"),
+            OptionSpec.string("Streams_File", "Fluent Bit's stream processor tasks; refused: ferry has no stream processor"),
             OptionSpec.ignoredOption("HTTP_Server", "the metrics and health server is not implemented yet"),
             OptionSpec.ignoredOption("HTTP_Listen", "the metrics and health server is not implemented yet"),
             OptionSpec.ignoredOption("HTTP_Port", "the metrics and health server is not implemented yet"),
@@ -87,6 +87,11 @@ public record ServiceConfig(Duration flush, Duration grace, String logLevel, int
     }
 
     public static ServiceConfig from(Options o) {
+        if (o.isSet("Streams_File")) {
+            throw o.error("Streams_File", "Streams_File is not supported: ferry has no stream processor, and"
+                    + " ignoring the file would drop the records its tasks create (CREATE STREAM ... WITH (tag=...));"
+                    + " remove the key");
+        }
         long slots = o.integer("ring.slots");
         if (slots < 16 || slots > (1 << 22) || Long.bitCount(slots) != 1) {
             throw o.error("ring.slots", "bad value '" + slots + "' for key 'ring.slots'; allowed: a power of two from 16 to 4194304");

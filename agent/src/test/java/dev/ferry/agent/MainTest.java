@@ -124,6 +124,18 @@ class MainTest {
     }
 
     @Test
+    void aStreamsFileIsRefusedAsIgnoringItWouldDropTheRecordsItsTasksCreate() throws Exception {
+        Path conf = dir.resolve("f.conf");
+        Files.writeString(conf, "[SERVICE]\n    Streams_File streams.conf\n"
+                + "[INPUT]\n    Name tail\n    Path /x\n[OUTPUT]\n    Name null\n    Match *\n");
+
+        assertThat(ferry("check", "-c", conf.toString())).isEqualTo(2);
+        assertThat(err()).isEqualTo("ferry: " + conf + ":2: [SERVICE]: Streams_File is not supported: ferry has no"
+                + " stream processor, and ignoring the file would drop the records its tasks create (CREATE STREAM ..."
+                + " WITH (tag=...)); remove the key\n");
+    }
+
+    @Test
     void storageTypeWarnsAsForEveryInputWithoutContradictingTheSpool() throws Exception {
         Path conf = dir.resolve("f.conf");
         Files.writeString(conf, "[SERVICE]\n    storage.path " + dir.resolve("spool") + "\n"
