@@ -1,6 +1,6 @@
 package dev.ferry.agent;
 
-import dev.ferry.pipeline.config.ConfigException;
+import dev.ferry.pipeline.config.ConfigEntry;
 import dev.ferry.pipeline.config.ConfigSection;
 import dev.ferry.pipeline.config.OptionSpec;
 import dev.ferry.pipeline.config.OptionTable;
@@ -11,6 +11,7 @@ import dev.ferry.pipeline.spool.SpoolCompression;
 import dev.ferry.pipeline.spool.SpoolSync;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
@@ -111,16 +112,20 @@ public record ServiceConfig(Duration flush, Duration grace, String logLevel, int
                 o.size("storage.min_free"));
     }
 
-    /** Reads the configuration's {@code [SERVICE]} section; more than one is an error. */
+    /**
+     * Reads the configuration's {@code [SERVICE]} sections as one: Fluent Bit adds the keys of a second
+     * {@code [SERVICE]} to the first (src/config_format/flb_config_format.c flb_cf_section_create), as when an
+     * included file holds one. A key set in two of them is refused as set twice, with both places.
+     */
     public static ServiceConfig of(List<ConfigSection> services, List<String> warnings) {
         if (services.isEmpty()) {
             return defaults();
         }
-        if (services.size() > 1) {
-            throw new ConfigException(services.get(1).location() + ": [SERVICE]: a configuration has one [SERVICE] section; the first is at "
-                    + services.get(0).location());
+        List<ConfigEntry> entries = new ArrayList<>();
+        for (ConfigSection service : services) {
+            entries.addAll(service.entries());
         }
-        Options o = OPTIONS.bind(services.get(0));
+        Options o = OPTIONS.bind(new ConfigSection("SERVICE", services.get(0).location(), entries));
         warnings.addAll(o.warnings());
         return from(o);
     }

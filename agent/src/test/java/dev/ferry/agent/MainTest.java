@@ -136,6 +136,29 @@ class MainTest {
     }
 
     @Test
+    void twoServiceSectionsAreOneAsInFluentBit() throws Exception {
+        Path service = dir.resolve("service.conf");
+        Files.writeString(service, "[SERVICE]\n    Grace 3\n");
+        Path conf = dir.resolve("f.conf");
+        Files.writeString(conf, "[SERVICE]\n    Flush 2\n@INCLUDE service.conf\n"
+                + "[INPUT]\n    Name tail\n    Path /x\n[OUTPUT]\n    Name null\n    Match *\n");
+
+        assertThat(ferry("check", "-c", conf.toString())).as(err()).isZero();
+        assertThat(out()).contains("service: flush=2000ms grace=3000ms ");
+    }
+
+    @Test
+    void aKeySetInTwoServiceSectionsIsSetTwice() throws Exception {
+        Path conf = dir.resolve("f.conf");
+        Files.writeString(conf, "[SERVICE]\n    Flush 2\n[INPUT]\n    Name tail\n    Path /x\n"
+                + "[OUTPUT]\n    Name null\n    Match *\n[SERVICE]\n    flush 5\n");
+
+        assertThat(ferry("check", "-c", conf.toString())).isEqualTo(2);
+        assertThat(err()).isEqualTo("ferry: " + conf + ":10: [SERVICE]: key 'flush' is set twice (first at " + conf
+                + ":2); it takes one value\n");
+    }
+
+    @Test
     void storageTypeWarnsAsForEveryInputWithoutContradictingTheSpool() throws Exception {
         Path conf = dir.resolve("f.conf");
         Files.writeString(conf, "[SERVICE]\n    storage.path " + dir.resolve("spool") + "\n"
