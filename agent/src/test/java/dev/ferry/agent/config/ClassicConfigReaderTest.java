@@ -9,6 +9,7 @@ import dev.ferry.pipeline.config.ConfigEntry;
 import dev.ferry.pipeline.config.ConfigException;
 import dev.ferry.pipeline.config.ConfigSection;
 import dev.ferry.pipeline.config.SourceLocation;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -49,6 +50,18 @@ class ClassicConfigReaderTest {
         assertThat(loaded.configuration().sections("FILTER").get(0).all("Add"))
                 .extracting(ConfigEntry::value).containsExactly("host one", "cluster two");
         assertThat(loaded.warnings()).isEmpty();
+    }
+
+    @Test
+    void aByteOrderMarkAndCrlfLineEndsAreRead() throws Exception {
+        Path file = dir.resolve("windows.conf");
+        Files.writeString(file, "\uFEFF[INPUT]\r\n    Name dummy\r\n    Tag  app   \r\n");
+
+        ConfigSection input = reader.read(file).configuration().sections().get(0);
+
+        assertThat(input.kind()).isEqualTo("INPUT");
+        assertThat(input.entries()).extracting(ConfigEntry::key, ConfigEntry::value)
+                .containsExactly(tuple("Name", "dummy"), tuple("Tag", "app"));
     }
 
     @Test
