@@ -25,7 +25,9 @@ import java.util.Map;
  *     Add   host ${HOSTNAME}         # keys may repeat
  * </pre>
  *
- * Section kinds are case-insensitive and must be one of {@link SectionKind}. An {@code @INCLUDE} ends
+ * Section kinds are case-insensitive and must be one of {@link SectionKind}, or Fluent Bit's {@code [PLUGINS]},
+ * skipped with its keys after a warning, or {@code [CUSTOM]}, refused with the reason ({@link
+ * UnsupportedSections}, as in the YAML reader). An {@code @INCLUDE} ends
  * the current section: the included file starts its own, and a key after the include needs a new header.
  * A file is included once per configuration: Fluent Bit refuses a file read twice (flb_cf_fluentbit.c keeps
  * the inode of every file read), and reading it again would run its plugins twice. Indentation is not
@@ -61,6 +63,7 @@ public final class ClassicConfigReader extends FileConfigReader {
     private void collect(Path file, LoadContext context, List<SectionBuilder> sections) {
         List<String> lines = ConfigText.read(file).lines().toList();
         SectionBuilder current = null;
+        boolean skipping = false;
         for (int i = 0; i < lines.size(); i++) {
             SourceLocation where = new SourceLocation(file.toString(), i + 1);
             String line = lines.get(i).strip();
@@ -68,20 +71,25 @@ public final class ClassicConfigReader extends FileConfigReader {
                 continue;
             }
             if (line.startsWith("[")) {
-                current = new SectionBuilder(header(line, where), where, context.variables());
-                sections.add(current);
+                String name = headerName(line, where);
+                skipping = skipped(name, where, context);
+                current = skipping ? null : new SectionBuilder(kind(name, where), where, context.variables());
+                if (current != null) {
+                    sections.add(current);
+                }
             } else if (line.startsWith("@")) {
                 String[] directive = splitFirst(line);
                 switch (directive[0].toUpperCase(Locale.ROOT)) {
                     case INCLUDE -> {
                         current = null;
+                        skipping = false;
                         include(directive[1], where, context, sections);
                     }
                     case SET -> set(directive[1], where, context.variables());
                     default -> throw new ConfigException(where + ": unknown directive " + directive[0]
                             + "; allowed directives: " + INCLUDE + ", " + SET);
                 }
-            } else {
+            } else if (!skipping) {
                 String[] keyValue = splitFirst(line);
                 if (current == null) {
                     throw new ConfigException(where + ": key '" + keyValue[0] + "' is outside any section; put it under"
@@ -92,13 +100,35 @@ public final class ClassicConfigReader extends FileConfigReader {
         }
     }
 
-    private static SectionKind header(String line, SourceLocation where) {
+    private static String headerName(String line, SourceLocation where) {
         if (!line.endsWith("]")) {
             throw new ConfigException(where + ": section header '" + line + "' is not closed; write it as [KIND]");
         }
-        String name = line.substring(1, line.length() - 1).strip();
+        return line.substring(1, line.length() - 1).strip();
+    }
+
+    private static SectionKind kind(String name, SourceLocation where) {
         return SectionKind.parse(name).orElseThrow(() -> new ConfigException(
                 where + ": unknown section [" + name + "]; allowed sections: " + SectionKind.allowed()));
+    }
+
+    /**
+     * Whether the section {@code name} is one of Fluent Bit's that ferry skips, with its keys (after a warning).
+     *
+     * @throws ConfigException if it is one ferry refuses
+     */
+    private static boolean skipped(String name, SourceLocation where, LoadContext context) {
+        String yamlName = UnsupportedSections.yamlName(name);
+        if (yamlName == null) {
+            return false;
+        }
+        String refused = UnsupportedSections.REFUSED.get(yamlName);
+        if (refused != null) {
+            throw new ConfigException(where + ": section [" + name + "] is not supported: " + refused);
+        }
+        context.warnings().add(where + ": section [" + name + "] is ignored, with its keys: "
+                + UnsupportedSections.SKIPPED.get(yamlName));
+        return true;
     }
 
     private void include(String rawPath, SourceLocation where, LoadContext context, List<SectionBuilder> sections) {

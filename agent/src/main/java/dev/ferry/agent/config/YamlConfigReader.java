@@ -59,22 +59,6 @@ public final class YamlConfigReader extends FileConfigReader {
     private static final Map<String, SectionKind> PIPELINE =
             Map.of("inputs", SectionKind.INPUT, "filters", SectionKind.FILTER, "outputs", SectionKind.OUTPUT);
     private static final List<String> RULE_KEYS = List.of("state", "regex", "next_state");
-    /**
-     * Fluent Bit top-level sections ferry skips with a warning: whatever would use them is refused on its
-     * own (a plugin from a {@code .so} is an unknown plugin, an output's {@code Upstream} an unknown key), so
-     * skipping the section itself changes nothing that is shipped.
-     */
-    private static final Map<String, String> SKIPPED_TOP_LEVEL = Map.of(
-            "plugins", "ferry cannot load Fluent Bit plugin libraries (.so); a pipeline entry naming one of"
-                    + " their plugins is refused as an unknown plugin",
-            "upstream_servers", "ferry's outputs send to the Host each one names; an output's Upstream key is"
-                    + " refused as an unknown key");
-    /** Fluent Bit top-level sections ferry refuses: skipping them would stop what they do. */
-    private static final Map<String, String> REFUSED_TOP_LEVEL = Map.of(
-            "customs", "ferry has no custom plugins (such as calyptia), and skipping them would stop what they"
-                    + " send; remove the section",
-            "stream_processor", "ferry has no stream processor, and skipping it would drop the records its"
-                    + " tasks create; remove the section");
     /** Keys of a Fluent Bit YAML plugin entry ferry refuses, with why; skipping them would change what is shipped. */
     private static final Map<String, String> REFUSED_PLUGIN_KEYS = Map.of(
             "processors", "ferry has no processors, and skipping them would ship the records unchanged; write"
@@ -149,13 +133,13 @@ public final class YamlConfigReader extends FileConfigReader {
         }
         for (NodeTuple entry : top.getValue()) {
             String key = key(entry, file);
-            if (REFUSED_TOP_LEVEL.containsKey(key)) {
+            if (UnsupportedSections.REFUSED.containsKey(key)) {
                 throw new ConfigException(at(file, entry.getKeyNode()) + ": '" + key + "' is not supported: "
-                        + REFUSED_TOP_LEVEL.get(key));
+                        + UnsupportedSections.REFUSED.get(key));
             }
-            if (SKIPPED_TOP_LEVEL.containsKey(key)) {
+            if (UnsupportedSections.SKIPPED.containsKey(key)) {
                 context.warnings().add(at(file, entry.getKeyNode()) + ": '" + key + "' is ignored: "
-                        + SKIPPED_TOP_LEVEL.get(key));
+                        + UnsupportedSections.SKIPPED.get(key));
                 continue;
             }
             if (!TOP_LEVEL.contains(key)) {

@@ -208,6 +208,27 @@ class ClassicConfigReaderTest {
     }
 
     @Test
+    void aCustomSectionIsRefusedWithTheReason() {
+        Path file = write(dir, "a.conf", "[INPUT]", "    Name dummy", "[custom]", "    Name calyptia");
+
+        assertThatThrownBy(() -> reader.read(file)).hasMessage(file + ":3: section [custom] is not supported: ferry has"
+                + " no custom plugins (such as calyptia), and skipping them would stop what they send; remove the section");
+    }
+
+    @Test
+    void aPluginsSectionIsSkippedWithItsKeysAndAWarning() {
+        Path file = write(dir, "a.conf", "[PLUGINS]", "    Path /opt/out_gstdout.so", "[INPUT]", "    Name dummy");
+
+        LoadedConfig loaded = reader.read(file);
+
+        assertThat(loaded.configuration().sections()).extracting(ConfigSection::kind, ConfigSection::name)
+                .containsExactly(tuple("INPUT", "dummy"));
+        assertThat(loaded.warnings()).containsExactly(file + ":1: section [PLUGINS] is ignored, with its keys: ferry"
+                + " cannot load Fluent Bit plugin libraries (.so); a pipeline entry naming one of their plugins is"
+                + " refused as an unknown plugin");
+    }
+
+    @Test
     void errorForAnUnclosedSectionHeader() {
         Path file = write(dir, "a.conf", "[INPUT");
 
