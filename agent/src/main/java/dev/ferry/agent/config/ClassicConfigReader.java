@@ -13,25 +13,33 @@ import java.util.Map;
  * The reader of Fluent Bit's classic configuration format:
  *
  * <pre>
- * # comment (may be indented)
- * &#64;SET    CLUSTER=prod              # a variable for ${CLUSTER}, ahead of the environment
- * &#64;INCLUDE inputs/*.conf            # relative to the main file; globs read every match, sorted
+ * # a comment: a line whose first character after the indentation is #
+ * &#64;SET CLUSTER=prod
+ * &#64;INCLUDE inputs/*.conf
  * [SERVICE]
  *     Flush        1
- *     Parsers_File parsers.conf      # may repeat; relative to the main file
+ *     Parsers_File parsers.conf
  * [FILTER]
  *     Name  modify
- *     Add   cluster ${CLUSTER}       # key = first token, value = rest of the line
- *     Add   host ${HOSTNAME}         # keys may repeat
+ *     Add   cluster ${CLUSTER}
+ *     Add   host ${HOSTNAME}
  * </pre>
  *
- * Section kinds are case-insensitive and must be one of {@link SectionKind}, or Fluent Bit's {@code [PLUGINS]},
+ * A key is the first word of its line and its value the rest, trimmed; a {@code #} after a value is part of
+ * the value, as in Fluent Bit ({@code Tag app # x} is the tag {@code app # x}). Keys may repeat (such as
+ * {@code Add}); whether a key takes several values is the plugin's to say. {@code @SET} defines a variable
+ * for {@code ${NAME}}, ahead of the environment; {@code Parsers_File} may repeat; relative {@code @INCLUDE}
+ * and {@code Parsers_File} paths are found as described in {@link Includes}, and a glob reads every match,
+ * sorted.
+ *
+ * <p>Section kinds are case-insensitive and must be one of {@link SectionKind}, or Fluent Bit's {@code [PLUGINS]},
  * skipped with its keys after a warning, or {@code [CUSTOM]}, refused with the reason ({@link
  * UnsupportedSections}, as in the YAML reader). An {@code @INCLUDE} ends
  * the current section: the included file starts its own, and a key after the include needs a new header.
  * A file is included once per configuration: Fluent Bit refuses a file read twice (flb_cf_fluentbit.c keeps
  * the inode of every file read), and reading it again would run its plugins twice. Indentation is not
- * significant.
+ * significant: Fluent Bit takes the first key line's indentation for the whole file and refuses a line indented
+ * otherwise (check_indent: a key at column 0, a tab for spaces); ferry reads such a line as what it says.
  *
  * <p>An {@code @SET} holds for the whole configuration, wherever it is written, and the last {@code @SET} of a
  * name wins: values are expanded only once the file and everything it includes have been read, as in Fluent
