@@ -79,7 +79,7 @@ public final class ClassicConfigReader extends FileConfigReader {
                 continue;
             }
             if (line.startsWith("[")) {
-                String name = headerName(line, where);
+                String name = headerName(line, where, context);
                 skipping = skipped(name, where, context);
                 current = skipping ? null : new SectionBuilder(kind(name, where), where, context.variables());
                 if (current != null) {
@@ -108,11 +108,22 @@ public final class ClassicConfigReader extends FileConfigReader {
         }
     }
 
-    private static String headerName(String line, SourceLocation where) {
-        if (!line.endsWith("]")) {
+    /**
+     * The name between the brackets of a header line. Fluent Bit reads a header up to its first {@code ]} and
+     * ignores the rest of the line (flb_cf_fluentbit.c), so {@code [INPUT]  # app logs} is read too; text after
+     * it other than a comment is also ignored, with a warning.
+     */
+    private static String headerName(String line, SourceLocation where, LoadContext context) {
+        int end = line.indexOf(']');
+        if (end < 0) {
             throw new ConfigException(where + ": section header '" + line + "' is not closed; write it as [KIND]");
         }
-        return line.substring(1, line.length() - 1).strip();
+        String rest = line.substring(end + 1).strip();
+        if (!rest.isEmpty() && !rest.startsWith("#")) {
+            context.warnings().add(where + ": '" + rest + "' after the section header " + line.substring(0, end + 1)
+                    + " is ignored, as Fluent Bit ignores it; a comment goes on its own line");
+        }
+        return line.substring(1, end).strip();
     }
 
     private static SectionKind kind(String name, SourceLocation where) {

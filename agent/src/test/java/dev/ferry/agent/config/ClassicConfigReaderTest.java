@@ -229,6 +229,18 @@ class ClassicConfigReaderTest {
     }
 
     @Test
+    void textAfterASectionHeaderIsIgnoredAsInFluentBit() {
+        Path file = write(dir, "a.conf", "[INPUT]   # the app's logs", "    Name dummy", "[OUTPUT] stdout", "    Name null");
+
+        LoadedConfig loaded = reader.read(file);
+
+        assertThat(loaded.configuration().sections()).extracting(ConfigSection::kind, ConfigSection::name)
+                .containsExactly(tuple("INPUT", "dummy"), tuple("OUTPUT", "null"));
+        assertThat(loaded.warnings()).containsExactly(file + ":3: 'stdout' after the section header [OUTPUT] is"
+                + " ignored, as Fluent Bit ignores it; a comment goes on its own line");
+    }
+
+    @Test
     void errorForAnUnclosedSectionHeader() {
         Path file = write(dir, "a.conf", "[INPUT");
 
