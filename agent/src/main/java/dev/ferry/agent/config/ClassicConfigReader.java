@@ -34,8 +34,9 @@ import java.util.Map;
  *
  * <p>Section kinds are case-insensitive and must be one of {@link SectionKind}, or Fluent Bit's {@code [PLUGINS]},
  * skipped with its keys after a warning, or {@code [CUSTOM]}, refused with the reason ({@link
- * UnsupportedSections}, as in the YAML reader). An {@code @INCLUDE} ends
- * the current section: the included file starts its own, and a key after the include needs a new header.
+ * UnsupportedSections}, as in the YAML reader). Each file has its own current section, as in Fluent Bit
+ * (flb_cf_fluentbit.c read_config): an included file's keys need a header in that file, and a key after an
+ * {@code @INCLUDE} line belongs to the section open before it.
  * A file is included once per configuration: Fluent Bit refuses a file read twice (flb_cf_fluentbit.c keeps
  * the inode of every file read), and reading it again would run its plugins twice. Indentation is not
  * significant: Fluent Bit takes the first key line's indentation for the whole file and refuses a line indented
@@ -88,11 +89,7 @@ public final class ClassicConfigReader extends FileConfigReader {
             } else if (line.startsWith("@")) {
                 String[] directive = splitFirst(line);
                 switch (directive[0].toUpperCase(Locale.ROOT)) {
-                    case INCLUDE -> {
-                        current = null;
-                        skipping = false;
-                        include(directive[1], where, context, sections);
-                    }
+                    case INCLUDE -> include(directive[1], where, context, sections);
                     case SET -> set(directive[1], where, context.variables());
                     default -> throw new ConfigException(where + ": unknown directive " + directive[0]
                             + "; allowed directives: " + INCLUDE + ", " + SET);

@@ -257,11 +257,22 @@ class ClassicConfigReaderTest {
     }
 
     @Test
-    void aKeyAfterAnIncludeNeedsANewHeader() {
+    void aKeyAfterAnIncludeBelongsToTheSectionOpenBeforeIt() {
+        // Fluent Bit reads each file with its own current section (flb_cf_fluentbit.c read_config)
         write(dir, "b.conf", "[INPUT]", "    Name b");
         Path file = write(dir, "a.conf", "[INPUT]", "    Name a", "@INCLUDE b.conf", "    Tag a");
 
-        assertThatThrownBy(() -> reader.read(file)).hasMessageStartingWith(file + ":4: key 'Tag' is outside any section");
+        assertThat(reader.read(file).configuration().sections())
+                .extracting(ConfigSection::name, s -> s.first("Tag").orElse("-"))
+                .containsExactly(tuple("a", "a"), tuple("b", "-"));
+    }
+
+    @Test
+    void errorForAKeyAtTheTopOfAnIncludedFile() {
+        Path b = write(dir, "b.conf", "    Tag b");
+        Path file = write(dir, "a.conf", "[INPUT]", "    Name a", "@INCLUDE b.conf");
+
+        assertThatThrownBy(() -> reader.read(file)).hasMessageStartingWith(b + ":1: key 'Tag' is outside any section");
     }
 
     @Test
