@@ -64,13 +64,16 @@ public final class ClassicConfigReader extends FileConfigReader {
     @Override
     List<ConfigSection> readSections(Path file, LoadContext context) {
         List<SectionBuilder> sections = new ArrayList<>();
-        collect(file, context, sections);
+        collect(file, ConfigText.read(file), context, sections);
         return sections.stream().map(SectionBuilder::build).toList();
     }
 
-    /** Adds the sections of {@code file} and of the files it includes, in order, with values as written. */
-    private void collect(Path file, LoadContext context, List<SectionBuilder> sections) {
-        List<String> lines = ConfigText.read(file).lines().toList();
+    /**
+     * Adds the sections of {@code file}, whose content is {@code text}, and of the files it includes, in order,
+     * with values as written.
+     */
+    private void collect(Path file, String text, LoadContext context, List<SectionBuilder> sections) {
+        List<String> lines = text.lines().toList();
         SectionBuilder current = null;
         boolean skipping = false;
         for (int i = 0; i < lines.size(); i++) {
@@ -155,9 +158,18 @@ public final class ClassicConfigReader extends FileConfigReader {
         for (Path included : context.includes().resolveFromMain(pattern, context.mainDirectory(), where, INCLUDE)) {
             context.includes().within(included, where, INCLUDE, () -> {
                 context.includes().readOnce(included, where, INCLUDE);
-                collect(included, context, sections);
+                collect(included, includedText(included, pattern, where), context, sections);
                 return null;
             });
+        }
+    }
+
+    /** The content of an included file; a file that cannot be read is an error at the include line. */
+    private static String includedText(Path included, String pattern, SourceLocation where) {
+        try {
+            return ConfigText.read(included);
+        } catch (ConfigException e) {
+            throw new ConfigException(where + ": " + INCLUDE + " " + pattern + ": " + e.getMessage(), e);
         }
     }
 

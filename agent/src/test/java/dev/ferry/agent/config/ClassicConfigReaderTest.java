@@ -316,6 +316,16 @@ class ClassicConfigReaderTest {
     }
 
     @Test
+    void errorForAnIncludedFileThatCannotBeReadNamesTheIncludeLine() throws Exception {
+        Path latin1 = dir.resolve("latin1.conf");
+        Files.write(latin1, new byte[] {'#', ' ', (byte) 0xE9, '\n'});
+        Path file = write(dir, "a.conf", "# first", "@INCLUDE latin1.conf");
+
+        assertThatThrownBy(() -> reader.read(file)).hasMessage(file + ":2: @INCLUDE latin1.conf: cannot read"
+                + " configuration file " + latin1 + ": it is not UTF-8 text");
+    }
+
+    @Test
     void errorForAnIncludeCycle() {
         Path a = write(dir, "a.conf", "@INCLUDE b.conf");
         Path b = write(dir, "b.conf", "[INPUT]", "    Name b", "@INCLUDE a.conf");
