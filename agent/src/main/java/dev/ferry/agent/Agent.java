@@ -97,8 +97,15 @@ public final class Agent {
                 filters.add(new FilterRoute(p.instanceName(), p.match(), f));
             }
             ServiceConfig s = plan.service();
-            Path spoolPath = plan.spoolPath();
-            if (spoolPath != null) {
+            // ferry replay keeps no positions, so it has no use for a spool; and the configuration's spool is the
+            // live agent's: records it still owes and its outputs' places, which a replay must neither ship nor move.
+            Path spoolPath = plan.replay() ? null : plan.spoolPath();
+            if (plan.replay()) {
+                if (plan.spoolPath() != null) {
+                    LOG.info("ferry replay does not use the configuration's disk spool, which belongs to the live agent;"
+                            + " records wait in memory between the ring and the outputs. spool={}", plan.spoolPath());
+                }
+            } else if (spoolPath != null) {
                 spool = Spool.open(new SpoolConfig(spoolPath, s.storageSync(), s.storageDiskLimit(), s.storageCompress(),
                         s.storageMinFree()));
             } else if (!s.storageOff()) {

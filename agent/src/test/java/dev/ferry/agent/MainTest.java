@@ -105,6 +105,25 @@ class MainTest {
     }
 
     @Test
+    void replayLeavesTheLiveAgentsSpoolAlone() throws Exception {
+        // The live agent's configuration: its DB puts the spool in state/ferry-spool, where a running (or stopped)
+        // agent keeps the records it still owes and its outputs' places.
+        Path state = Files.createDirectories(dir.resolve("state"));
+        Path archived = Files.writeString(dir.resolve("archived.log"), "one\ntwo\n");
+        Path conf = dir.resolve("f.conf");
+        Files.writeString(conf, "[INPUT]\n    Name tail\n    Path /var/log/app/*.log\n    DB " + state.resolve("tail.db")
+                + "\n[OUTPUT]\n    Name file\n    Match *\n    Path " + dir + "\n    File out.txt\n    Format plain\n");
+        int[] exit = new int[1];
+        String logs = dev.ferry.pipeline.TestLogs.of(() -> exit[0] = ferry("replay", "-c", conf.toString(), archived.toString()));
+        assertThat(exit[0]).as(err()).isZero();
+        assertThat(Files.readString(dir.resolve("out.txt"))).isEqualTo("{\"log\":\"one\"}\n{\"log\":\"two\"}\n");
+        assertThat(state.resolve("ferry-spool")).doesNotExist();
+        assertThat(logs).contains("ferry replay does not use the configuration's disk spool, which belongs to the live"
+                + " agent; records wait in memory between the ring and the outputs. spool=" + state.resolve("ferry-spool"));
+        assertThat(logs).contains(" records_read=2 delivered=2 ");
+    }
+
+    @Test
     void checkRefusesAFluentBitSqliteDbAsRunDoesWithTheSameMessage() throws Exception {
         Path db = dir.resolve("flb_kube.db");
         Files.write(db, "SQLite format 3\0rest".getBytes(StandardCharsets.ISO_8859_1));
