@@ -148,7 +148,7 @@ public final class ArchiveWalker {
         if (Files.isDirectory(source)) {
             return new ArchiveWalker(source, SourceKind.DIRECTORY, DirectoryLister.list(source));
         }
-        if (TarArchives.isTar(source)) {
+        if (TarArchives.isTar(source) || TarArchives.isEmptyTar(source)) {
             return new ArchiveWalker(source, SourceKind.TAR, TarLister.list(source));
         }
         BasicFileAttributes a = Files.readAttributes(source, BasicFileAttributes.class);
@@ -189,9 +189,33 @@ public final class ArchiveWalker {
         for (Family f : families) {
             for (Member m : f.members()) {
                 Path p = kind == SourceKind.FILE ? source : source.resolve(m.name());
+                if (kind == SourceKind.DIRECTORY && emptyTar(handler, m, p)) {
+                    continue;
+                }
                 hand(handler, m, () -> SegmentReaderFactory.open(p));
             }
         }
+    }
+
+    /**
+     * Reports a file of a directory that is an empty tar archive ({@link TarArchives#isEmptyTar}) as a tar inside
+     * a directory, which {@link #hand} cannot tell from its head; false for any other file (and for one that cannot
+     * be read, which {@link #hand} then reports).
+     */
+    private static boolean emptyTar(MemberHandler handler, Member m, Path p) throws IOException {
+        SegmentFormat outer;
+        try {
+            if (!TarArchives.isEmptyTar(p)) {
+                return false;
+            }
+            outer = SegmentFormat.of(p);
+        } catch (InterruptedIOException | ClosedByInterruptException e) {
+            throw e;
+        } catch (IOException e) {
+            return false;
+        }
+        handler.unreadable(m, new UnsupportedSegmentException(p.toString(), outer, SegmentFormat.TAR));
+        return true;
     }
 
     /** Opens a member's reader for {@link #hand}. */

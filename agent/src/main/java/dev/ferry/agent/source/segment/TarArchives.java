@@ -27,6 +27,29 @@ final class TarArchives {
         }
     }
 
+    /**
+     * Whether a file's data (decompressed) is an empty tar archive: zero bytes only, in whole 512-byte blocks,
+     * at least the two zero blocks that end an archive. {@code tar cf x.tar --files-from /dev/null} writes 10,240
+     * such bytes and no header, so {@link #isTar} does not see a tar; read as text, it would be one line of NUL
+     * characters. A log file that only starts with zero bytes (as a crash can leave one) has other bytes after
+     * them and is not one. Reads up to the first byte that is not zero.
+     */
+    static boolean isEmptyTar(Path file) throws IOException {
+        try (SegmentReader r = SegmentReaderFactory.open(file)) {
+            byte[] buf = new byte[SegmentFormat.TAR_HEADER];
+            for (int n; (n = r.read(buf, 0, buf.length)) >= 0; ) {
+                for (int i = 0; i < n; i++) {
+                    if (buf[i] != 0) {
+                        return false;
+                    }
+                }
+            }
+            return r.position() >= 2L * SegmentFormat.TAR_HEADER && r.position() % SegmentFormat.TAR_HEADER == 0;
+        } catch (UnsupportedSegmentException | SegmentCorruptException e) {
+            return false;
+        }
+    }
+
     static TarArchiveInputStream openTar(Path file) throws IOException {
         return new TarArchiveInputStream(SegmentReaderFactory.open(file).asInputStream());
     }

@@ -268,6 +268,26 @@ class ReplayInputTest {
     }
 
     @Test
+    void anEmptyTarArchiveIsReportedAsHoldingNoLogFileNotShippedAsALineOfZeroBytes() throws Exception {
+        // What `tar cf empty.tar --files-from /dev/null` writes: 10,240 zero bytes and no header.
+        byte[] emptyTar = new byte[10_240];
+        Path tar = Files.write(dir.resolve("empty.tar"), emptyTar);
+        Path tgz = Files.write(dir.resolve("empty.tar.gz"), gzip(emptyTar));
+        Path logs = Files.createDirectories(dir.resolve("logs"));
+        Files.write(logs.resolve("old.tar"), emptyTar);
+        Files.writeString(logs.resolve("app.log"), "one\n");
+        // A log that only starts with zero bytes (a crash can leave them) is read as the tail reads it.
+        Files.write(logs.resolve("crashed.log"), latin1("\0".repeat(1024) + "after\n"));
+        Recorder r = new Recorder();
+
+        ReplayInput in = replay(r, config(with()), tar, tgz, logs);
+
+        assertThat(r.texts()).containsExactly("one", "\0".repeat(1024) + "after");
+        assertThat(in.counters().files()).isEqualTo(2);
+        assertThat(in.counters().failedFiles()).isEqualTo(3); // the two PATHs and the member of logs
+    }
+
+    @Test
     void theCutOffLastLineOfATruncatedGzipIsCountedNotShipped() throws Exception {
         StringBuilder text = new StringBuilder();
         for (int i = 0; i < 3000; i++) {
