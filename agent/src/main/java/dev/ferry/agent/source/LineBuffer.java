@@ -48,7 +48,7 @@ public final class LineBuffer {
     private long lineNext;
 
     /**
-     * @param path the file, for the log
+     * @param path the file, for the log ({@code archive!member} for a member of an archive)
      * @param skipLongLines {@code Skip_Long_Lines}: only the log level of a skip depends on it
      * @param startOffset the uncompressed offset the first byte read will have
      */
@@ -208,18 +208,23 @@ public final class LineBuffer {
     }
 
     /**
-     * Drops an unfinished last line that must not be handed on (the data ends in a cut: it is a fragment);
-     * its offset is {@link #unpublishedOffset()} before the call.
+     * Drops the unfinished last line of data that ends in a cut (a truncated or damaged segment): it is a
+     * fragment, which must not be handed on (under the offset the whole line has, it would stand in for it).
+     * Logs it at ERROR with the path, its offset and size, one message for the tail and {@code ferry replay};
+     * the caller counts it.
      *
      * @return how many bytes were dropped; 0 if none, or a long line was being skipped (counted already)
      */
-    public int dropRemainder() {
+    public int dropCutRemainder() {
         if (skipping || start == end) {
             return 0;
         }
+        long at = unpublishedOffset();
         int n = end - start;
         start = end;
         scanned = end;
+        log.error("The last line read from a segment that ends in a cut is incomplete; it is not shipped and its data"
+                + " is lost. path={} offset={} bytes={}", path, at, n);
         return n;
     }
 

@@ -237,7 +237,8 @@ public final class ReplayInput implements Input {
                     tagging.regex().source());
             return;
         }
-        LineBuffer lines = new LineBuffer(path, config.skipLongLines(), config.bufferChunkSize(),
+        // Its log lines (a long line skipped, a cut line dropped) name the file as given, or archive!member.
+        LineBuffer lines = new LineBuffer(reader.name(), config.skipLongLines(), config.bufferChunkSize(),
                 config.bufferMaxSize(), 0);
         // The origin id comes from the data's first bytes, as the tail takes it from the file's head:
         // kept aside, as a long line skipped at the start leaves them in no buffer.
@@ -304,12 +305,8 @@ public final class ReplayInput implements Input {
     private void finish(Path source, ArchiveWalker.Member member, LineBuffer lines, boolean cut,
                         MultilineAssembler assembler) throws InterruptedException {
         if (cut) {
-            long at = lines.unpublishedOffset();
-            int dropped = lines.dropRemainder();
-            if (dropped > 0) {
+            if (lines.dropCutRemainder() > 0) {
                 counters.cutLinesDropped.increment();
-                LOG.error("The last line read from a segment that ends in a cut is incomplete; it is not shipped and"
-                        + " its data is lost. source={} file={} offset={} bytes={}", source, member.name(), at, dropped);
             }
         } else if (lines.takeRemainder()) {
             add(assembler, lines.array(), lines.lineStart(), lines.lineLength(), lines.lineOffset(),

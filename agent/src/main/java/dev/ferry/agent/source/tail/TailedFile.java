@@ -435,12 +435,9 @@ final class TailedFile implements RecordOrigin {
      */
     void publishRemainder(long readTimeNanos) throws InterruptedException {
         if (data.endedInCut()) {
-            long at = lines.unpublishedOffset();
-            int dropped = lines.dropRemainder();
+            int dropped = lines.dropCutRemainder();
             if (dropped > 0) {
                 input.counters().lost(dropped);
-                log.error("The last line read from a segment that ends in a cut is incomplete; it is not shipped"
-                        + " and its data is lost. path={} offset={} bytes={}", path, at, dropped);
             }
         } else if (lines.takeRemainder()) {
             if (id == null) {

@@ -13,6 +13,7 @@ import dev.ferry.agent.source.tail.TailInput;
 import dev.ferry.agent.source.tail.TailTag;
 import dev.ferry.parsers.multiline.MultilineParserConfig;
 import dev.ferry.parsers.multiline.MultilineParserList;
+import dev.ferry.pipeline.TestLogs;
 import dev.ferry.pipeline.config.ConfigEntry;
 import dev.ferry.pipeline.config.ConfigSection;
 import dev.ferry.pipeline.config.SourceLocation;
@@ -312,8 +313,13 @@ class ReplayInputTest {
         assertThat(got.length()).isGreaterThan(complete); // the cut is inside a line
 
         Recorder r = new Recorder();
-        ReplayInput in = replay(r, config(with()), cut);
+        ReplayInput[] replayed = new ReplayInput[1];
+        String logs = TestLogs.of(() -> replayed[0] = replay(r, config(with()), cut));
+        ReplayInput in = replayed[0];
 
+        // The tail's own message (LineBuffer.dropCutRemainder), naming the file as given.
+        assertThat(logs).contains("The last line read from a segment that ends in a cut is incomplete; it is not shipped"
+                + " and its data is lost. path=" + cut + " offset=" + complete + " bytes=" + (got.length() - complete));
         List<String> expected = got.substring(0, complete).lines().toList();
         assertThat(r.texts()).isEqualTo(expected);
         Rec lastShipped = r.records().get(r.records().size() - 1);
