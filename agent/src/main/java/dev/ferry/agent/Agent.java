@@ -114,7 +114,7 @@ public final class Agent {
             }
             // Every input publishes from one thread of its own, so one input means one producer.
             ring = new RecordRing(s.ringSlots(), s.ringWorkers(), s.ringWait(), filters, outputs, plan.inputs().size() == 1,
-                    spool == null ? null : spool.writer());
+                    spool == null ? null : spool.writer(), plan.replay());
             counters = ring.counters();
             if (spool != null) {
                 // Readers are registered before the first append, so none misses a record.

@@ -25,16 +25,40 @@ final class OutputRetry {
     }
 
     /**
+     * Where the records an output has not taken wait while it fails, and what becomes of them if ferry stops
+     * meanwhile: what the log tells the operator, which differs between a run and a replay.
+     */
+    enum Holder {
+        /** The ring writes to the outputs directly: it holds, so the inputs are paused. */
+        INPUTS("Output failed; retrying, inputs are paused meanwhile.",
+                "Output failed while ferry was stopping; the records not yet handed on are not acknowledged, so an"
+                        + " input that keeps its positions (a DB, or --state-dir) reads them again at its next start."),
+        /** The output reads the disk spool, which keeps what it has not taken. */
+        SPOOL("Output failed; retrying, the spool keeps the records meanwhile.",
+                "Output failed while ferry was stopping; the spool keeps the records not yet handed on for the next"
+                        + " start."),
+        /** {@code ferry replay}: the ring holds, so the replay reads no further; it keeps no positions. */
+        REPLAY("Output failed; retrying, the replay reads no further meanwhile.",
+                "Output failed while the replay was stopping; the records not yet handed on are counted as not"
+                        + " handed on and the replay exits 1. A replay keeps no positions: run it again to ship them.");
+
+        private final String retrying;
+        private final String givenUp;
+
+        Holder(String retrying, String givenUp) {
+            this.retrying = retrying;
+            this.givenUp = givenUp;
+        }
+    }
+
+    /**
      * Waits before attempt {@code attempt + 1} of an output's write or flush.
      *
-     * @param waiting what is paused meanwhile, for the log ("inputs are paused", "the spool keeps the records")
+     * @param holder where the records wait meanwhile, for the log
      * @return false if {@code stopping} says to give up (nothing is acknowledged then)
      */
-    static boolean pause(String output, String action, Exception e, int attempt, BooleanSupplier stopping, String waiting) {
-        return pause(LOG, "Output failed; retrying, " + waiting + " meanwhile.",
-                "Output failed while ferry was stopping; the records not yet handed on are not acknowledged: a run reads"
-                        + " them again at its next start (or the spool keeps them), a replay counts them as not handed on and exits 1.",
-                "output=" + output + " action=" + action, e, attempt, stopping);
+    static boolean pause(String output, String action, Exception e, int attempt, BooleanSupplier stopping, Holder holder) {
+        return pause(LOG, holder.retrying, holder.givenUp, "output=" + output + " action=" + action, e, attempt, stopping);
     }
 
     /**

@@ -14,7 +14,8 @@ import java.util.function.BooleanSupplier;
  * <p>Runs on one thread and sees slots in sequence order. An output that fails to write or flush is
  * retried with a growing pause (up to 5 s) for as long as the ring runs, which holds the ring and so
  * pauses the inputs: nothing is dropped. If the ring is halted while an output is still failing, the
- * positions of the unflushed records are not acknowledged, so they are read again at the next start.
+ * positions of the unflushed records are not acknowledged, so they are read again at the next start (a
+ * replay counts them as not handed on).
  * A record whose invalid UTF-8 came out as U+FFFD (parsed or written) is counted and reported
  * ({@link InvalidUtf8Reporter}).
  */
@@ -25,13 +26,16 @@ final class OutputStageHandler implements EventHandler<RingSlot> {
     private final boolean[] dirty;
     private final RingCounters counters;
     private final BooleanSupplier halted;
+    private final OutputRetry.Holder holder;
     private final InvalidUtf8Reporter invalidUtf8;
 
     private final PendingAcks acks = new PendingAcks();
     private long pendingDelivered;
     private boolean abandoned;
 
-    OutputStageHandler(List<OutputRoute> outputs, RingCounters counters, BooleanSupplier halted) {
+    /** @param holder who holds the records while an output fails ({@code INPUTS}, or {@code REPLAY}), for the log */
+    OutputStageHandler(List<OutputRoute> outputs, RingCounters counters, BooleanSupplier halted, OutputRetry.Holder holder) {
+        this.holder = holder;
         this.outputs = new TagRoutes<>(outputs, OutputRoute::match, OutputRoute.class);
         this.all = outputs.toArray(new OutputRoute[0]);
         this.dirty = new boolean[all.length];
@@ -107,7 +111,7 @@ final class OutputStageHandler implements EventHandler<RingSlot> {
 
     /** Waits before the next attempt; false if the ring was halted meanwhile. */
     private boolean pause(OutputRoute target, String what, Exception e, int attempt) {
-        if (!OutputRetry.pause(target.name(), what, e, attempt, halted, "inputs are paused")) {
+        if (!OutputRetry.pause(target.name(), what, e, attempt, halted, holder)) {
             abandoned = true;
             return false;
         }

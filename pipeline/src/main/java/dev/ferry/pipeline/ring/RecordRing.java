@@ -92,6 +92,15 @@ public final class RecordRing implements LinePublisher {
      */
     public RecordRing(int slots, int workers, Wait wait, List<FilterRoute> filters, List<OutputRoute> outputs,
                       boolean singleProducer, SpoolWriter spool) {
+        this(slots, workers, wait, filters, outputs, singleProducer, spool, false);
+    }
+
+    /**
+     * @param replay whether {@code ferry replay} runs the ring: an output that fails then logs that the replay
+     *     waits, and what stopping meanwhile means for a replay (it keeps no positions)
+     */
+    public RecordRing(int slots, int workers, Wait wait, List<FilterRoute> filters, List<OutputRoute> outputs,
+                      boolean singleProducer, SpoolWriter spool, boolean replay) {
         if (Integer.bitCount(slots) != 1) {
             throw new IllegalArgumentException("ring size must be a power of two: " + slots);
         }
@@ -104,7 +113,8 @@ public final class RecordRing implements LinePublisher {
         spoolStage = spool == null ? null : new SpoolStageHandler(spool,
                 outputs.stream().map(OutputRoute::match).toList(), counters, () -> halted);
         EventHandler<RingSlot> output = spoolStage == null
-                ? new OutputStageHandler(outputs, counters, () -> halted)
+                ? new OutputStageHandler(outputs, counters, () -> halted,
+                        replay ? OutputRetry.Holder.REPLAY : OutputRetry.Holder.INPUTS)
                 : spoolStage;
         if (workers <= 1) {
             // One thread does both stages: no hand-over between stages, and no stage waiting on another

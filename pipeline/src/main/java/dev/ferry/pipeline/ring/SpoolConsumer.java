@@ -206,7 +206,7 @@ public final class SpoolConsumer implements AutoCloseable {
                 route.output().write(record);
                 return true;
             } catch (IOException | RuntimeException ex) {
-                if (!OutputRetry.pause(route.name(), "write", ex, attempt, () -> stopping, "the spool keeps the records")) {
+                if (!OutputRetry.pause(route.name(), "write", ex, attempt, () -> stopping, OutputRetry.Holder.SPOOL)) {
                     return false;
                 }
             }
@@ -223,7 +223,7 @@ public final class SpoolConsumer implements AutoCloseable {
                 counters.delivered.add(written);
                 return true;
             } catch (IOException | RuntimeException ex) {
-                if (!OutputRetry.pause(route.name(), "flush", ex, attempt, () -> stopping, "the spool keeps the records")) {
+                if (!OutputRetry.pause(route.name(), "flush", ex, attempt, () -> stopping, OutputRetry.Holder.SPOOL)) {
                     return false;
                 }
             }

@@ -7,7 +7,9 @@ import dev.ferry.pipeline.record.RecordOrigin;
 import dev.ferry.pipeline.record.TagPattern;
 import dev.ferry.pipeline.spi.Output;
 import dev.ferry.pipeline.spi.Parser;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -16,6 +18,7 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.Test;
 
 class RecordRingTest {
@@ -175,6 +178,40 @@ class RecordRingTest {
         assertThat(ring.drainAndStop(Duration.ofSeconds(30))).isTrue();
         assertThat(out.flushed).hasSize(40).doesNotHaveDuplicates();
         assertThat(origin.acked.get()).isEqualTo(publishedEnd(40));
+    }
+
+    @Test
+    void underReplayAFailingOutputSaysTheReplayWaitsAndWhatStoppingMeansForAReplay() throws Exception {
+        ListOutput out = new ListOutput();
+        out.failFlushes.set(Integer.MAX_VALUE);
+        TestOrigin origin = new TestOrigin(out);
+        RecordRing ring = new RecordRing(16, 1, RecordRing.Wait.BLOCKING, List.of(),
+                List.of(new OutputRoute("file.0", TagPattern.wildcard("*"), out)), true, null, true);
+        String givenUp = "Output failed while the replay was stopping; the records not yet handed on are counted as not"
+                + " handed on and the replay exits 1. A replay keeps no positions: run it again to ship them."
+                + " output=file.0 action=flush error=java.io.IOException: disk on fire";
+        // slf4j-simple prints to the System.err of the moment; the ring's thread gives up after the halt.
+        PrintStream stderr = System.err;
+        ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
+        String logs;
+        try {
+            ring.start();
+            publishLines(ring, "t", origin, new LineDecoder(null, null, null), 3);
+            assertThat(ring.drainAndStop(Duration.ofMillis(500))).isFalse();
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (!captured.toString(StandardCharsets.UTF_8).contains(givenUp) && System.nanoTime() < deadline) {
+                LockSupport.parkNanos(10_000_000);
+            }
+        } finally {
+            System.setErr(stderr);
+            logs = captured.toString(StandardCharsets.UTF_8);
+            stderr.print(logs);
+        }
+        assertThat(logs).contains("Output failed; retrying, the replay reads no further meanwhile. output=file.0"
+                + " action=flush attempt=1 retry_in=100ms error=java.io.IOException: disk on fire").contains(givenUp)
+                .doesNotContain("inputs are paused").doesNotContain("next start");
+        assertThat(origin.acks).isEmpty();
     }
 
     @Test
