@@ -20,10 +20,14 @@ import dev.ferry.pipeline.ring.LineBatch;
 import dev.ferry.pipeline.ring.LineDecoder;
 import dev.ferry.pipeline.ring.LinePublisher;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
@@ -54,7 +58,8 @@ import org.slf4j.LoggerFactory;
  * offset and counted ({@code corrupt_segments}), and the replay goes on with the next file. A PATH or a
  * file that cannot be read, a file in a format ferry does not read (xz, zip, a tar inside an archive...)
  * and a PATH with no log file in it are logged and counted ({@code unreadable_files}); the other files
- * and PATHs are still replayed.
+ * and PATHs are still replayed. A file or directory given twice (as two PATHs, or as a PATH and inside a
+ * directory PATH) is replayed once.
  */
 public final class ReplayInput implements Input {
 
@@ -72,6 +77,8 @@ public final class ReplayInput implements Input {
     private final AtomicLong acknowledged = new AtomicLong();
     private final ReplayCounters counters = new ReplayCounters();
     private final LineBatch batch = new LineBatch(512);
+    /** Files replayed, and tar and directory PATHs walked, by device and inode: to the path they were read as. */
+    private final Map<Object, String> replayedFiles = new HashMap<>();
     private final MultilineBatchSink multilineSink = new MultilineBatchSink(this::publishAndClear);
     private LinePublisher publisher;
     private volatile boolean running = true;
@@ -160,6 +167,9 @@ public final class ReplayInput implements Input {
                             w.kind().name().toLowerCase(Locale.ROOT));
                     continue;
                 }
+                if (w.kind() != ArchiveWalker.SourceKind.FILE && givenBefore(source, source)) {
+                    continue; // a FILE is checked when its turn comes: it may be in a directory given before it
+                }
                 listed.add(source);
                 walkers.add(w);
                 for (ArchiveWalker.Family f : w.families()) {
@@ -187,11 +197,39 @@ public final class ReplayInput implements Input {
         }
     }
 
+    /**
+     * Whether the file or directory at {@code p} (same device and inode) was replayed already, given as another
+     * PATH or found in a directory PATH, as with {@code logs/ logs/app.log} or a PATH given twice: it is replayed
+     * once, and the second is logged. Records it as replayed otherwise (also if it cannot be told, so that the
+     * reading reports what is wrong with it).
+     */
+    private boolean givenBefore(Path source, Path p) {
+        Object key;
+        try {
+            BasicFileAttributes a = Files.readAttributes(p, BasicFileAttributes.class);
+            key = a.fileKey() != null ? a.fileKey() : p.toRealPath();
+        } catch (IOException e) {
+            return false;
+        }
+        String first = replayedFiles.putIfAbsent(key, p.toString());
+        if (first == null) {
+            return false;
+        }
+        LOG.info("A file or directory was given more than once (as a PATH, or inside a directory PATH); it is replayed"
+                + " once. source={} path={} replayed_as={}", source, p, first);
+        return true;
+    }
+
     private void walk(Path source, ArchiveWalker walker) throws IOException {
         walker.walk(new ArchiveWalker.MemberHandler() {
             @Override
             public void member(ArchiveWalker.Member member, SegmentReader reader) throws IOException {
                 if (!running) {
+                    return;
+                }
+                Path file = walker.fileOf(member);
+                if (file != null && givenBefore(source, file)) {
+                    progress.memberDone(member.size());
                     return;
                 }
                 try {

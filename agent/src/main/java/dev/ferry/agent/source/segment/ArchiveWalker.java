@@ -166,6 +166,15 @@ public final class ArchiveWalker {
         return families;
     }
 
+    /** The file a member is read from: the source itself, or a file of the source directory; null in a tar. */
+    public Path fileOf(Member m) {
+        return switch (kind) {
+            case FILE -> source;
+            case DIRECTORY -> source.resolve(m.name());
+            case TAR -> null;
+        };
+    }
+
     /**
      * Whether the source holds nothing to hand over or report: no log file, no file that cannot be
      * read, no damage (an empty directory, a tar of only directories or links).
@@ -188,7 +197,7 @@ public final class ArchiveWalker {
         }
         for (Family f : families) {
             for (Member m : f.members()) {
-                Path p = kind == SourceKind.FILE ? source : source.resolve(m.name());
+                Path p = fileOf(m);
                 if (kind == SourceKind.DIRECTORY && emptyTar(handler, m, p)) {
                     continue;
                 }

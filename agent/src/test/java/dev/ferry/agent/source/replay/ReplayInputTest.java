@@ -289,6 +289,28 @@ class ReplayInputTest {
     }
 
     @Test
+    void aFileOrArchiveGivenTwiceAsAPathOrInsideADirectoryPathIsReplayedOnce() throws Exception {
+        Path logs = Files.createDirectories(dir.resolve("logs"));
+        Files.writeString(logs.resolve("a.log"), "a1\na2\n");
+        Files.writeString(logs.resolve("b.log"), "b1\n");
+        Path single = Files.writeString(dir.resolve("single.log"), "s1\n");
+        Path tar = dir.resolve("capture.tar");
+        try (TarArchiveOutputStream out = new TarArchiveOutputStream(Files.newOutputStream(tar))) {
+            TarMembers.add(out, "t.log", latin1("t1\n"));
+        }
+        Recorder r = new Recorder();
+
+        // As a shell gives them for `ferry replay logs/a.log logs single.log ./single.log capture.tar capture.tar
+        // logs/`: a file before its directory, a file twice, an archive twice, a directory twice.
+        ReplayInput in = replay(r, config(with()), logs.resolve("a.log"), logs, single, dir.resolve("./single.log"),
+                tar, tar, dir.resolve("logs/"));
+
+        assertThat(r.texts()).containsExactly("a1", "a2", "b1", "s1", "t1");
+        assertThat(in.counters().files()).isEqualTo(4);
+        assertThat(in.counters().failedFiles()).isZero();
+    }
+
+    @Test
     void theCutOffLastLineOfATruncatedGzipIsCountedNotShipped() throws Exception {
         StringBuilder text = new StringBuilder();
         for (int i = 0; i < 3000; i++) {
