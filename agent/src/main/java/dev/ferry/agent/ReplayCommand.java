@@ -26,7 +26,8 @@ import picocli.CommandLine.Parameters;
 /**
  * {@code ferry replay -c FILE PATH...}: ships captured log archives through the configuration's parsers,
  * filters and outputs, then exits. The archives' files are read with the settings of the configuration's
- * first {@code tail} input, as if they had been tailed; its {@code Path} need not match them.
+ * first {@code tail} input (or the one {@code --input} names), as if they had been tailed; its {@code Path}
+ * need not match them.
  *
  * <p>Exit code 0 only when every record read was handed on and delivered (none dead-lettered: an offline
  * shipping job whose records did not reach the destination did not succeed), and every file could be read
@@ -36,7 +37,7 @@ import picocli.CommandLine.Parameters;
  */
 @Command(name = "replay", mixinStandardHelpOptions = true,
         description = {"Ships captured log archives (directories, .log/.gz/.zst files, .tar/.tar.gz/.tgz/.tar.zst) through the pipeline, then exits.",
-                "Files are read with the settings of the configuration's first tail input (Parser, multiline.parser, Tag); segments of a file family go oldest first."})
+                "Files are read with the settings of the configuration's first tail input (Parser, multiline.parser, Tag), or of the one --input names; segments of a file family go oldest first."})
 final class ReplayCommand implements Callable<Integer> {
 
     @Option(names = {"-c", "--config"}, paramLabel = "FILE", required = true, description = "the configuration whose tail settings, filters and outputs to use")
@@ -44,6 +45,10 @@ final class ReplayCommand implements Callable<Integer> {
 
     @Option(names = "--dry-run", description = "print what would be sent to stdout (JSON lines) instead of the configured outputs")
     boolean dryRun;
+
+    @Option(names = "--input", paramLabel = "NAME", description = "the tail input whose settings to use, by its Alias"
+            + " or tail.N as ferry check shows it (default: the first tail input)")
+    String input;
 
     @Parameters(arity = "1..*", paramLabel = "PATH", description = "directories, log files or archives to replay")
     List<Path> paths;
@@ -58,12 +63,25 @@ final class ReplayCommand implements Callable<Integer> {
         LoadedConfig loaded = new ConfigLoader(Main.environment()).load(config);
         PluginCatalog catalog = PluginCatalog.standard();
         TopologyPlan plan = TopologyPlan.build(loaded.configuration(), loaded.warnings(), catalog);
-        PlannedPlugin tail = plan.inputs().stream().filter(p -> p.type().name().equals("tail")).findFirst()
-                .orElseThrow(() -> new ConfigException(plan.origin() + ": ferry replay reads archives with the settings of an"
-                        + " [INPUT] tail section (Parser, multiline.parser, Tag); the configuration has none"));
+        List<PlannedPlugin> tails = plan.inputs().stream().filter(p -> p.type().name().equals("tail")).toList();
+        if (tails.isEmpty()) {
+            throw new ConfigException(plan.origin() + ": ferry replay reads archives with the settings of an"
+                    + " [INPUT] tail section (Parser, multiline.parser, Tag); the configuration has none");
+        }
+        List<String> tailNames = tails.stream().map(PlannedPlugin::instanceName).toList();
+        PlannedPlugin tail = input == null ? tails.get(0) : tails.stream().filter(p -> p.instanceName().equals(input))
+                .findFirst().orElseThrow(() -> new ConfigException("--input " + input + ": " + plan.origin()
+                        + " has no tail input of that name; its tail inputs are " + String.join(", ", tailNames)));
         AgentLogging.configure(plan.service().logLevel());
         // Made only now: slf4j-simple fixes its format and level at the first logger (AgentLogging).
         Logger log = LoggerFactory.getLogger(ReplayCommand.class);
+        if (input == null && tails.size() > 1) {
+            // Each tail input has its own Tag, Parser and multiline settings: the wrong ones tag and parse every file
+            // wrongly, so the choice is said.
+            log.warn("The configuration has more than one tail input; every file is read with the settings (Tag, Parser,"
+                    + " multiline.parser) of the first. Name another with --input. input={} tail_inputs={}",
+                    tail.instanceName(), String.join(",", tailNames));
+        }
 
         ReplayProgress progress = new ReplayProgress(System.err, System.console() != null, 5_000);
         ReplayInput[] replay = new ReplayInput[1];

@@ -124,6 +124,32 @@ class MainTest {
     }
 
     @Test
+    void replayWithTwoTailInputsWarnsWhichItUsesAndInputChoosesAnother() throws Exception {
+        Path archived = Files.writeString(dir.resolve("console.log"), "{\"msg\":\"up\"}\n");
+        Path conf = dir.resolve("f.conf");
+        Files.writeString(conf, "[INPUT]\n    Name tail\n    Path /var/log/app/*.log\n    Tag app\n"
+                + "[INPUT]\n    Name tail\n    Path /var/log/console/*.log\n    Tag console\n    Parser json\n"
+                + "[OUTPUT]\n    Name file\n    Match console\n    Path " + dir + "\n    File out.txt\n    Format plain\n");
+        int[] exit = new int[1];
+        String logs = dev.ferry.pipeline.TestLogs.of(() -> exit[0] = ferry("replay", "-c", conf.toString(), archived.toString()));
+        assertThat(exit[0]).as(err()).isZero();
+        assertThat(logs).contains("The configuration has more than one tail input; every file is read with the settings"
+                + " (Tag, Parser, multiline.parser) of the first. Name another with --input. input=tail.0"
+                + " tail_inputs=tail.0,tail.1").contains(" unrouted=1 ");
+        assertThat(dir.resolve("out.txt")).doesNotExist();
+
+        logs = dev.ferry.pipeline.TestLogs.of(() -> exit[0] = ferry("replay", "-c", conf.toString(), "--input", "tail.1",
+                archived.toString()));
+        assertThat(exit[0]).as(err()).isZero();
+        assertThat(logs).doesNotContain("more than one tail input");
+        assertThat(Files.readString(dir.resolve("out.txt"))).isEqualTo("{\"msg\":\"up\"}\n");
+
+        assertThat(ferry("replay", "-c", conf.toString(), "--input", "tail.2", archived.toString())).isEqualTo(2);
+        assertThat(err()).contains("ferry: --input tail.2: " + conf + " has no tail input of that name; its tail inputs"
+                + " are tail.0, tail.1");
+    }
+
+    @Test
     void checkRefusesAFluentBitSqliteDbAsRunDoesWithTheSameMessage() throws Exception {
         Path db = dir.resolve("flb_kube.db");
         Files.write(db, "SQLite format 3\0rest".getBytes(StandardCharsets.ISO_8859_1));
