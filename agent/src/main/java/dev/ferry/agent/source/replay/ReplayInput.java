@@ -232,11 +232,14 @@ public final class ReplayInput implements Input {
                     progress.memberDone(member.size());
                     return;
                 }
+                progress.memberStarted(reader.name());
                 try {
                     replay(source, member, reader);
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                     throw new IOException("replay interrupted", e);
+                } finally {
+                    progress.memberDone(member.size());
                 }
             }
 
@@ -246,6 +249,7 @@ public final class ReplayInput implements Input {
                     return;
                 }
                 counters.failedFiles.increment();
+                progress.memberDone(member.size());
                 if (error instanceof UnsupportedSegmentException u) {
                     LOG.error("A file is in a format ferry does not read; none of it is shipped. source={} file={}"
                             + " format={} error={}", source, member.name(), u.format().label(), error.getMessage());
@@ -331,7 +335,6 @@ public final class ReplayInput implements Input {
             }
             flush();
         }
-        progress.memberDone(member.size());
     }
 
     /**

@@ -6,7 +6,7 @@ import java.util.function.LongSupplier;
 
 /**
  * Shows how far a replay is: bytes read of the total (as stored: compressed sizes for compressed
- * files), records, records per second and the time left. On a terminal it redraws one line with a bar;
+ * files), records, records per second, the time left and the file being read. On a terminal it redraws one line with a bar;
  * otherwise it prints a plain line at most every {@code plainEveryMillis}.
  *
  * <p>Called from the replay thread only; prints to the given stream (stderr).
@@ -20,9 +20,13 @@ public final class ReplayProgress {
     private long total;
     private long doneMembers;
     private long current;
+    /** The file being read ({@code archive!member} in an archive), or null between files. */
+    private String file;
     private long startNanos;
     private long lastPrint;
     private boolean started;
+    /** Length of the line drawn last on a terminal. */
+    private int drawnLength;
 
     public ReplayProgress(PrintStream out, boolean terminal, long plainEveryMillis) {
         this.out = out;
@@ -42,6 +46,11 @@ public final class ReplayProgress {
         started = true;
     }
 
+    /** A file starts: later lines name it. */
+    void memberStarted(String name) {
+        file = name;
+    }
+
     /** The position in the current file (bytes as stored). */
     void advance(long positionInMember) {
         current = positionInMember;
@@ -52,9 +61,11 @@ public final class ReplayProgress {
         }
     }
 
+    /** A file was read, or reported unreadable: its size counts as done either way, so the end shows 100%. */
     void memberDone(long memberSize) {
         doneMembers += memberSize;
         current = 0;
+        file = null;
     }
 
     /** Prints the last state (once the replay ends). */
@@ -73,11 +84,15 @@ public final class ReplayProgress {
         double fraction = total == 0 ? 1 : (double) done / total;
         String eta = fraction <= 0 ? "?" : String.format(Locale.ROOT, "%.0fs", secs / fraction - secs);
         String text = String.format(Locale.ROOT, "replay: %3.0f%% %s of %s, %,d records, %,.0f records/s, ETA %s",
-                fraction * 100, mb(done), mb(total), recs, rate, last ? "0s" : eta);
+                fraction * 100, mb(done), mb(total), recs, rate, last ? "0s" : eta)
+                + (file == null || last ? "" : ", file " + file);
         if (terminal) {
             int width = 30;
             int filled = (int) Math.round(fraction * width);
-            out.print("\r[" + "#".repeat(filled) + " ".repeat(width - filled) + "] " + text + (last ? "\n" : ""));
+            String line = "[" + "#".repeat(filled) + " ".repeat(width - filled) + "] " + text;
+            // Blanks over the rest of a longer line drawn before (a longer file name).
+            out.print("\r" + line + " ".repeat(Math.max(0, drawnLength - line.length())) + (last ? "\n" : ""));
+            drawnLength = line.length();
         } else {
             out.println(text);
         }

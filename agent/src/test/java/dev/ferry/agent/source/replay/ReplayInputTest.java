@@ -311,6 +311,26 @@ class ReplayInputTest {
     }
 
     @Test
+    void progressNamesTheFileBeingReadAndEndsAtAHundredPercentWhenAFileIsUnreadable() throws Exception {
+        Path logs = Files.createDirectories(dir.resolve("logs"));
+        Files.writeString(logs.resolve("a.log"), "a1\n");
+        // xz data: refused and counted, its size in the total all the same.
+        Files.write(logs.resolve("b.log.xz"), new byte[] {(byte) 0xfd, '7', 'z', 'X', 'Z', 0, 1, 2, 3, 4, 5, 6, 7, 8, 9});
+        ByteArrayOutputStream shown = new ByteArrayOutputStream();
+        ReplayInput in = new ReplayInput(List.of(logs), config(with()), "tail.0", new LineDecoder(null, null, null), null,
+                new ReplayProgress(new PrintStream(shown, true, StandardCharsets.UTF_8), false, 0));
+        in.start(new Recorder());
+        in.drained().get(30, TimeUnit.SECONDS);
+        in.stopReading();
+        in.close();
+
+        List<String> lines = shown.toString(StandardCharsets.UTF_8).lines().toList();
+        assertThat(lines.get(0)).startsWith("replay: ").endsWith(", file " + logs.resolve("a.log"));
+        assertThat(lines.get(lines.size() - 1)).startsWith("replay: 100% ").doesNotContain(", file ");
+        assertThat(in.counters().failedFiles()).isEqualTo(1);
+    }
+
+    @Test
     void theCutOffLastLineOfATruncatedGzipIsCountedNotShipped() throws Exception {
         StringBuilder text = new StringBuilder();
         for (int i = 0; i < 3000; i++) {
