@@ -37,7 +37,10 @@ import picocli.CommandLine.Parameters;
  */
 @Command(name = "replay", mixinStandardHelpOptions = true,
         description = {"Ships captured log archives (directories, .log/.gz/.zst files, .tar/.tar.gz/.tgz/.tar.zst) through the pipeline, then exits.",
-                "Files are read with the settings of the configuration's first tail input (Parser, multiline.parser, Tag), or of the one --input names; segments of a file family go oldest first."})
+                "Files are read with the settings of the configuration's first tail input (Parser, multiline.parser, Tag), or of the one --input names; segments of a file family go oldest first."},
+        footer = {"", "Exit codes: 0 every file was read whole and every record delivered; 1 some data could not be read,"
+                + " was not handed on, or was dead-lettered (the summary's result= says which); 2 the configuration or"
+                + " command line is wrong."})
 final class ReplayCommand implements Callable<Integer> {
 
     @Option(names = {"-c", "--config"}, paramLabel = "FILE", required = true, description = "the configuration whose tail settings, filters and outputs to use")

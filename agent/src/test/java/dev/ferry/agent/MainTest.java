@@ -124,6 +124,14 @@ class MainTest {
     }
 
     @Test
+    void replayHelpGivesTheExitCodes() {
+        assertThat(ferry("replay", "--help")).isZero();
+        assertThat(out().replaceAll("\\s+", " ")).contains("--input=NAME").contains("Exit codes: 0 every file was read whole"
+                + " and every record delivered; 1 some data could not be read, was not handed on, or was dead-lettered"
+                + " (the summary's result= says which); 2 the configuration or command line is wrong.");
+    }
+
+    @Test
     void replayWithTwoTailInputsWarnsWhichItUsesAndInputChoosesAnother() throws Exception {
         Path archived = Files.writeString(dir.resolve("console.log"), "{\"msg\":\"up\"}\n");
         Path conf = dir.resolve("f.conf");
