@@ -59,8 +59,11 @@ final class ReplayCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         for (Path p : paths) {
-            if (!Files.exists(p)) {
-                throw new ConfigException("replay: " + p + " does not exist");
+            // A dangling symbolic link goes on: the replay reports it as a PATH it cannot read, and replays the others.
+            if (!Files.exists(p) && !Files.isSymbolicLink(p)) {
+                boolean pattern = p.toString().chars().anyMatch(c -> c == '*' || c == '?' || c == '[');
+                throw new ConfigException("replay: " + p + " does not exist" + (pattern
+                        ? " (a pattern no file matches: the shell passed it on as it is)" : ""));
             }
         }
         LoadedConfig loaded = new ConfigLoader(Main.environment()).load(config);

@@ -124,6 +124,27 @@ class MainTest {
     }
 
     @Test
+    void replayOfAPatternNothingMatchesIsACommandLineErrorAndADanglingLinkIsReportedWhileTheOthersAreReplayed()
+            throws Exception {
+        Path conf = dir.resolve("f.conf");
+        Files.writeString(conf, "[INPUT]\n    Name tail\n    Path /var/log/app/*.log\n"
+                + "[OUTPUT]\n    Name file\n    Match *\n    Path " + dir + "\n    File out.txt\n    Format plain\n");
+        assertThat(ferry("replay", "-c", conf.toString(), dir + "/old/*.gz")).isEqualTo(2);
+        assertThat(err()).contains("ferry: replay: " + dir + "/old/*.gz does not exist (a pattern no file matches: the"
+                + " shell passed it on as it is)");
+
+        Path link = Files.createSymbolicLink(dir.resolve("current.log"), dir.resolve("gone.log"));
+        Path archived = Files.writeString(dir.resolve("archived.log"), "one\n");
+        int[] exit = new int[1];
+        String logs = dev.ferry.pipeline.TestLogs.of(() -> exit[0] = ferry("replay", "-c", conf.toString(), link.toString(),
+                archived.toString()));
+        assertThat(exit[0]).isEqualTo(1);
+        assertThat(logs).contains("A PATH cannot be read; it is skipped and the other PATHs are replayed. source=" + link)
+                .contains(" unreadable_files=1 ").contains("result=INCOMPLETE: some data could not be read");
+        assertThat(Files.readString(dir.resolve("out.txt"))).isEqualTo("{\"log\":\"one\"}\n");
+    }
+
+    @Test
     void replayHelpGivesTheExitCodes() {
         assertThat(ferry("replay", "--help")).isZero();
         assertThat(out().replaceAll("\\s+", " ")).contains("--input=NAME").contains("Exit codes: 0 every file was read whole"
