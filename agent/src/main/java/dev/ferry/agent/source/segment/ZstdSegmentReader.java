@@ -1,5 +1,6 @@
 package dev.ferry.agent.source.segment;
 
+import com.github.luben.zstd.Zstd;
 import com.github.luben.zstd.ZstdDecompressCtx;
 import com.github.luben.zstd.ZstdException;
 import dev.ferry.agent.source.segment.SegmentCorruptException.Reason;
@@ -114,7 +115,7 @@ public final class ZstdSegmentReader extends AbstractSegmentReader {
             frameDone = ctx.decompressDirectByteBufferStream(out, src);
         } catch (ZstdException e) {
             out.position(0).limit(0);
-            throw fail(Reason.CORRUPT, "frame " + (frames + 1) + " cannot be decoded (" + e.getMessage() + ")", e);
+            throw fail(Reason.CORRUPT, "frame " + (frames + 1) + " cannot be decoded (" + reason(e) + ")", e);
         }
         int used = src.position() - before;
         consumed += used;
@@ -130,6 +131,16 @@ public final class ZstdSegmentReader extends AbstractSegmentReader {
             }
         }
         out.flip();
+    }
+
+    /**
+     * zstd's reason for an error. zstd-jni 1.5.7's exception names error code N with ZSTD_getErrorName(N), which
+     * takes a function's result, that is -N: so every decoding error read "No error detected" (a checksum
+     * mismatch, which {@code zstd -d} calls "Restored data doesn't match checksum", included).
+     */
+    private static String reason(ZstdException e) {
+        long code = e.getErrorCode();
+        return code > 0 ? Zstd.getErrorName(-code) : e.getMessage();
     }
 
     private boolean refill() throws IOException {

@@ -214,6 +214,18 @@ class SegmentReaderTest {
     }
 
     @Test
+    void aZstdChecksumMismatchIsReportedWithZstdsReason() throws IOException {
+        byte[] z = zstd(Arrays.copyOfRange(data, 0, 1000), true);
+        z[z.length - 1] ^= 1; // the frame's content checksum
+        try (SegmentReader r = open("sum.zst", z)) {
+            SegmentFiles.Result res = readAll(r);
+            assertThat(res.error()).isInstanceOf(SegmentCorruptException.class)
+                    .hasMessageContaining("is corrupt (zstd): frame 1 cannot be decoded (Restored data doesn't match"
+                            + " checksum).");
+        }
+    }
+
+    @Test
     void gzipPaddedWithZerosIsAcceptedGarbageIsCorrupt() throws IOException {
         try (SegmentReader r = open("pad.gz", concat(gz, new byte[512]))) {
             assertThat(readAll(r).error()).isNull();
