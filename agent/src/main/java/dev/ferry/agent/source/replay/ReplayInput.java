@@ -77,8 +77,8 @@ public final class ReplayInput implements Input {
     private final AtomicLong acknowledged = new AtomicLong();
     private final ReplayCounters counters = new ReplayCounters();
     private final LineBatch batch = new LineBatch(512);
-    /** Files replayed, and tar and directory PATHs walked, by device and inode: to the path they were read as. */
-    private final Map<Object, String> replayedFiles = new HashMap<>();
+    /** Files replayed, and tar and directory PATHs walked, by device and inode. */
+    private final Map<Object, Replayed> replayedFiles = new HashMap<>();
     private final MultilineBatchSink multilineSink = new MultilineBatchSink(this::publishAndClear);
     private LinePublisher publisher;
     private volatile boolean running = true;
@@ -211,12 +211,12 @@ public final class ReplayInput implements Input {
         } catch (IOException e) {
             return false;
         }
-        String first = replayedFiles.putIfAbsent(key, p.toString());
+        Replayed first = replayedFiles.putIfAbsent(key, new Replayed(source, p));
         if (first == null) {
             return false;
         }
         LOG.info("A file or directory was given more than once (as a PATH, or inside a directory PATH); it is replayed"
-                + " once. source={} path={} replayed_as={}", source, p, first);
+                + " once. source={} path={} replayed_from_source={} replayed_as={}", source, p, first.source(), first.path());
         return true;
     }
 
@@ -412,6 +412,10 @@ public final class ReplayInput implements Input {
         if (walked && acknowledged.get() >= published.get()) {
             drained.complete(null);
         }
+    }
+
+    /** Where a file or PATH kept in {@link #replayedFiles} was first met: its PATH, and its path. */
+    private record Replayed(Path source, Path path) {
     }
 
     /** A replayed file: acknowledgements only count towards the end of the replay (no positions are kept). */
