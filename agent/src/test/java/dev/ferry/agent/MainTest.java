@@ -145,6 +145,23 @@ class MainTest {
     }
 
     @Test
+    void replayNamesTheFileAsGivenWhenItRepairsInvalidUtf8() throws Exception {
+        Path logs = Files.createDirectories(dir.resolve("capture"));
+        Files.write(logs.resolve("latin.log"), "ok\ncaf\u00e9\n".getBytes(StandardCharsets.ISO_8859_1));
+        Path conf = dir.resolve("f.conf");
+        Files.writeString(conf, "[INPUT]\n    Name tail\n    Path /var/log/app/*.log\n    Path_Key path\n"
+                + "[OUTPUT]\n    Name file\n    Match *\n    Path " + dir + "\n    File out.txt\n    Format plain\n");
+        int[] exit = new int[1];
+        String logs2 = dev.ferry.pipeline.TestLogs.of(() -> exit[0] = ferry("replay", "-c", conf.toString(), logs.toString()));
+        assertThat(exit[0]).as(err()).isZero();
+        assertThat(logs2).contains("(the file still holds the original bytes). file=" + logs.resolve("latin.log")
+                + " offset=3 bytes_replaced=1 invalid_utf8_repaired=1");
+        // The records' path stays the member's own.
+        assertThat(Files.readString(dir.resolve("out.txt"))).isEqualTo("{\"log\":\"ok\",\"path\":\"/latin.log\"}\n"
+                + "{\"log\":\"caf\ufffd\",\"path\":\"/latin.log\"}\n");
+    }
+
+    @Test
     void replayHelpGivesTheExitCodes() {
         assertThat(ferry("replay", "--help")).isZero();
         assertThat(out().replaceAll("\\s+", " ")).contains("--input=NAME").contains("Exit codes: 0 every file was read whole"

@@ -13,6 +13,14 @@ public interface RecordOrigin {
     String path();
 
     /**
+     * Where the data is, for log lines: {@link #path()}, unless the input knows better (a file of {@code ferry
+     * replay} as it was given, or {@code archive!member}, where its records' path is the member's own).
+     */
+    default String location() {
+        return path();
+    }
+
+    /**
      * A stable identity of the data (not of the path): the same bytes keep the same identity across
      * renames, restarts and compression, so document ids derived from it are stable.
      */

@@ -40,7 +40,7 @@ final class InvalidUtf8Reporter {
             LOG.warn("A line held bytes that are not valid UTF-8; they were replaced with U+FFFD and the record went on "
                     + "(the file still holds the original bytes). file={} offset={} bytes_replaced={} "
                     + "invalid_utf8_repaired={} (logged at most once a minute; the stop summary gives the total)",
-                    origin == null ? "-" : origin.path(), record.offset(), replaced, counters.invalidUtf8Repaired());
+                    origin == null ? "-" : origin.location(), record.offset(), replaced, counters.invalidUtf8Repaired());
         }
     }
 }

@@ -123,7 +123,7 @@ final class SpoolStageHandler implements EventHandler<RingSlot> {
                 RecordOrigin origin = record.origin();
                 String tag = record.tag();
                 LOG.error("A record could not be written to the spool; it is not delivered (counted in stage_errors). "
-                        + "file={} offset={} tag={} error={}", origin == null ? "-" : origin.path(), record.offset(),
+                        + "file={} offset={} tag={} error={}", origin == null ? "-" : origin.location(), record.offset(),
                         tag.length() <= 200 ? tag : tag.substring(0, 200) + "...", e.getMessage());
             }
         }

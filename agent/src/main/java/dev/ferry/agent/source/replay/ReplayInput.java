@@ -316,7 +316,7 @@ public final class ReplayInput implements Input {
                 progress.advance(reader.compressedPosition() >= 0 ? reader.compressedPosition() : reader.position());
             }
             if (origin == null && (eof || headLength == head.length || NewlineScanner.indexOf(head, 0, headLength) >= 0)) {
-                origin = new ReplayOrigin(path, FileIdentity.originId(head, headLength));
+                origin = new ReplayOrigin(path, reader.name(), FileIdentity.originId(head, headLength));
             }
             if (origin == null) {
                 continue;
@@ -421,18 +421,26 @@ public final class ReplayInput implements Input {
     /** A replayed file: acknowledgements only count towards the end of the replay (no positions are kept). */
     private final class ReplayOrigin implements RecordOrigin {
         private final String path;
+        private final String location;
         private final String id;
         long published;
         private long acked;
 
-        ReplayOrigin(String path, String id) {
+        ReplayOrigin(String path, String location, String id) {
             this.path = path;
+            this.location = location;
             this.id = id;
         }
 
         @Override
         public String path() {
             return path;
+        }
+
+        /** The file as given, or {@code archive!member}: with several PATHs, the member path alone is ambiguous. */
+        @Override
+        public String location() {
+            return location;
         }
 
         @Override
