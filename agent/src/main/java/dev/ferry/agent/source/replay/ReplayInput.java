@@ -200,8 +200,8 @@ public final class ReplayInput implements Input {
     /**
      * Whether the file or directory at {@code p} (same device and inode) was replayed already, given as another
      * PATH or found in a directory PATH, as with {@code logs/ logs/app.log} or a PATH given twice: it is replayed
-     * once, and the second is logged. Records it as replayed otherwise (also if it cannot be told, so that the
-     * reading reports what is wrong with it).
+     * once, and the second is logged. Records it otherwise; one whose attributes cannot be read is not recorded
+     * and goes on, so that reading it reports what is wrong with it.
      */
     private boolean givenBefore(Path source, Path p) {
         Object key;

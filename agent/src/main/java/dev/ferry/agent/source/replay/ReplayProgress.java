@@ -6,8 +6,8 @@ import java.util.function.LongSupplier;
 
 /**
  * Shows how far a replay is: bytes read of the total (as stored: compressed sizes for compressed
- * files), records, records per second, the time left and the file being read. On a terminal it redraws one line with a bar;
- * otherwise it prints a plain line at most every {@code plainEveryMillis}.
+ * files), records, records per second, the time left and the file being read. On a terminal it redraws
+ * one line with a bar; otherwise it prints a plain line at most every {@code plainEveryMillis}.
  *
  * <p>Called from the replay thread only; prints to the given stream (stderr).
  */
