@@ -1,5 +1,8 @@
 package dev.ferry.agent;
 
+import dev.ferry.agent.http.HttpServerConfig;
+import dev.ferry.agent.http.MetricsSnapshot;
+import dev.ferry.agent.http.MonitoringServer;
 import dev.ferry.agent.source.Input;
 import dev.ferry.parsers.BuiltinParsers;
 import dev.ferry.pipeline.ring.FilterRoute;
@@ -7,6 +10,7 @@ import dev.ferry.pipeline.ring.OutputRoute;
 import dev.ferry.pipeline.ring.RecordRing;
 import dev.ferry.pipeline.ring.RingCounters;
 import dev.ferry.pipeline.ring.SpoolConsumer;
+import dev.ferry.pipeline.spi.DeliveryStats;
 import dev.ferry.pipeline.spi.Filter;
 import dev.ferry.pipeline.spi.Output;
 import dev.ferry.pipeline.spool.Spool;
@@ -18,6 +22,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -87,7 +92,16 @@ public final class Agent {
         boolean drained = false;
         boolean ended = false;
         CompletableFuture<String> broken = new CompletableFuture<>();
+        MonitoringServer http = null;
         try {
+            // Bound before anything is read, so a port in use stops ferry at start with nothing to undo.
+            HttpServerConfig httpConfig = plan.service().http();
+            if (httpConfig.enabled() && plan.replay()) {
+                LOG.info("HTTP_Server is not started by ferry replay (a running ferry may hold the port). address={}",
+                        httpConfig.address());
+            } else if (httpConfig.enabled()) {
+                http = MonitoringServer.bind(httpConfig);
+            }
             for (PlannedPlugin p : plan.outputs()) {
                 Output o = p.create(plan.parsers(), plan.service(), plan.replay());
                 outputs.add(new OutputRoute(p.instanceName(), p.match(), o));
@@ -134,6 +148,9 @@ public final class Agent {
             ring.start();
             for (Input in : inputs) {
                 in.start(ring);
+            }
+            if (http != null) {
+                http.start(metricsOf(List.copyOf(inputs), List.copyOf(outputs), counters));
             }
             LOG.info("ferry started. config={} inputs={} filters={} outputs={} ring_slots={} ring_workers={}",
                     plan.origin(), inputs.size(), filters.size(), outputs.size(), s.ringSlots(), s.ringWorkers());
@@ -238,6 +255,10 @@ public final class Agent {
             for (Input in : inputs) {
                 safely("close input " + in.name(), in::close);
             }
+            if (http != null) {
+                MonitoringServer h = http;
+                safely("stop the HTTP server", h::close);
+            }
             // Records a damaged spool document took were not handed on, and a part that failed stopped the
             // run: either way it did not deliver everything.
             long lost = consumers.stream().mapToLong(c -> c.reader().lostEntries()).sum();
@@ -255,6 +276,30 @@ public final class Agent {
             }
         }
         return drained;
+    }
+
+    /**
+     * What the monitoring server reads at each request: the inputs' and outputs' own counts and the ring's, read
+     * where they are kept. An output's processed records are those the ring flushed to it minus those it
+     * dead-lettered; its errors are its failed requests plus the ring's failed writes and flushes to it.
+     */
+    private static Supplier<MetricsSnapshot> metricsOf(List<Input> inputs, List<OutputRoute> outputs, RingCounters ring) {
+        return () -> {
+            List<MetricsSnapshot.InputMetrics> in = new ArrayList<>();
+            for (Input i : inputs) {
+                in.add(new MetricsSnapshot.InputMetrics(i.name(), i.stats()));
+            }
+            List<MetricsSnapshot.OutputMetrics> out = new ArrayList<>();
+            for (OutputRoute o : outputs) {
+                DeliveryStats d = o.output().deliveryStats();
+                long deadLettered = o.output().deadLettered();
+                out.add(new MetricsSnapshot.OutputMetrics(o.name(), Math.max(0, o.counters().flushed() - deadLettered),
+                        o.counters().failures() + (d == null ? 0 : d.failedRequests()), d == null ? 0 : d.retries(),
+                        d == null ? 0 : d.retriesFailed(), d == null ? 0 : d.retriedRecords(), deadLettered));
+            }
+            return new MetricsSnapshot(in, out, new MetricsSnapshot.RingMetrics(ring.spooled(), ring.parseErrors(),
+                    ring.invalidUtf8Repaired(), ring.dropped(), ring.unrouted(), ring.stageErrors()));
+        };
     }
 
     /** The time left until {@code deadline} (System.nanoTime), never negative. */

@@ -1,5 +1,6 @@
 package dev.ferry.agent;
 
+import dev.ferry.agent.http.HttpServerConfig;
 import dev.ferry.pipeline.config.ConfigEntry;
 import dev.ferry.pipeline.config.ConfigSection;
 import dev.ferry.pipeline.config.OptionSpec;
@@ -38,10 +39,12 @@ import java.util.Locale;
  *     written zstd-compressed
  * @param storageMinFree {@code storage.min_free} (ferry's own key): the bytes the spool leaves free on its
  *     filesystem; below it, the inputs pause
+ * @param http the monitoring server ({@code HTTP_Server} and the keys after it)
  */
 public record ServiceConfig(Duration flush, Duration grace, String logLevel, int ringSlots, int ringWorkers,
                             RecordRing.Wait ringWait, Path storagePath, boolean storageOff, SpoolSync storageSync,
-                            long storageDiskLimit, SpoolCompression storageCompress, long storageMinFree) {
+                            long storageDiskLimit, SpoolCompression storageCompress, long storageMinFree,
+                            HttpServerConfig http) {
 
     public static final OptionTable OPTIONS = new OptionTable("SERVICE", "service", List.of(
             OptionSpec.duration("Flush", "1", "flush interval of network outputs (file-like outputs flush every ring batch)"),
@@ -57,13 +60,13 @@ public record ServiceConfig(Duration flush, Duration grace, String logLevel, int
             OptionSpec.ignoredOption("Log_File", "ferry logs to stderr; let systemd or the container runtime keep it"),
             OptionSpec.ignoredOption("Plugins_File", "ferry's plugins are built in"),
             OptionSpec.string("Streams_File", "Fluent Bit's stream processor tasks; refused: ferry has no stream processor"),
-            OptionSpec.ignoredOption("HTTP_Server", "the metrics and health server is not implemented yet"),
-            OptionSpec.ignoredOption("HTTP_Listen", "the metrics and health server is not implemented yet"),
-            OptionSpec.ignoredOption("HTTP_Port", "the metrics and health server is not implemented yet"),
-            OptionSpec.ignoredOption("Health_Check", "the metrics and health server is not implemented yet"),
-            OptionSpec.ignoredOption("HC_Errors_Count", "the metrics and health server is not implemented yet"),
-            OptionSpec.ignoredOption("HC_Retry_Failure_Count", "the metrics and health server is not implemented yet"),
-            OptionSpec.ignoredOption("HC_Period", "the metrics and health server is not implemented yet"),
+            OptionSpec.bool("HTTP_Server", false, "serve build info, uptime, metrics (JSON and Prometheus) and health over HTTP"),
+            OptionSpec.string("HTTP_Listen", "the address the HTTP server binds").withDefault("0.0.0.0"),
+            OptionSpec.integer("HTTP_Port", 2020, "the HTTP server's TCP port"),
+            OptionSpec.bool("Health_Check", false, "serve /api/v1/health: 500 when the outputs failed too often in HC_Period"),
+            OptionSpec.integer("HC_Errors_Count", 5, "output errors within HC_Period above which /api/v1/health answers 500"),
+            OptionSpec.integer("HC_Retry_Failure_Count", 5, "batches out of retries within HC_Period above which /api/v1/health answers 500"),
+            OptionSpec.integer("HC_Period", 60, "the health check's period, in seconds"),
             OptionSpec.string("storage.path", "directory of the disk spool between the ring and the outputs; unset: "
                     + TopologyPlan.DEFAULT_SPOOL_FOLDER + " in the folder of the first tail input's DB, or no spool when no "
                     + "input has a DB; off: no spool"),
@@ -109,7 +112,29 @@ public record ServiceConfig(Duration flush, Duration grace, String logLevel, int
                 (int) slots, (int) workers, RecordRing.Wait.valueOf(o.string("ring.wait").toUpperCase(Locale.ROOT)),
                 storage.isEmpty() || off ? null : Path.of(storage), off, SpoolSync.parse(o.string("storage.sync")),
                 o.size("storage.disk_limit"), SpoolCompression.parse(o.string("storage.compress")),
-                o.size("storage.min_free"));
+                o.size("storage.min_free"), http(o));
+    }
+
+    private static HttpServerConfig http(Options o) {
+        long port = o.integer("HTTP_Port");
+        if (port < 0 || port > 65535) {
+            throw o.error("HTTP_Port", "bad value '" + port + "' for key 'HTTP_Port'; allowed: 0 to 65535");
+        }
+        String listen = o.string("HTTP_Listen").trim();
+        if (listen.isEmpty()) {
+            throw o.error("HTTP_Listen", "key 'HTTP_Listen' is empty; give an address such as 0.0.0.0 or 127.0.0.1");
+        }
+        for (String key : List.of("HC_Errors_Count", "HC_Retry_Failure_Count")) {
+            if (o.integer(key) < 0) {
+                throw o.error(key, "bad value '" + o.integer(key) + "' for key '" + key + "'; allowed: 0 or more");
+            }
+        }
+        long period = o.integer("HC_Period");
+        if (period < 1) {
+            throw o.error("HC_Period", "bad value '" + period + "' for key 'HC_Period'; allowed: 1 or more (seconds)");
+        }
+        return new HttpServerConfig(o.bool("HTTP_Server"), listen, (int) port, o.bool("Health_Check"),
+                o.integer("HC_Errors_Count"), o.integer("HC_Retry_Failure_Count"), Duration.ofSeconds(period));
     }
 
     /**

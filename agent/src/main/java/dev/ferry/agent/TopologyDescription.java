@@ -29,6 +29,11 @@ final class TopologyDescription {
                 .append(s.ringWait().name().toLowerCase(Locale.ROOT)).append(" spool=")
                 .append(plan.spoolPath() == null ? "off" : plan.spoolPath() + " storage.compress="
                         + s.storageCompress().name().toLowerCase(Locale.ROOT)).append('\n');
+        if (s.http().enabled()) {
+            sb.append("http_server: ").append(s.http().address()).append(" health_check=");
+            sb.append(s.http().healthCheck() ? "on (HC_Errors_Count=" + s.http().errorsCount() + " HC_Retry_Failure_Count="
+                    + s.http().retryFailureCount() + " HC_Period=" + s.http().period().toSeconds() + "s)" : "off").append('\n');
+        }
         sb.append("parsers: ").append(String.join(", ", plan.parsers().names())).append('\n');
         section(sb, "inputs", plan.inputs());
         section(sb, "filters", plan.filters());

@@ -250,6 +250,41 @@ class MainTest {
     }
 
     @Test
+    void checkShowsTheHttpServerWithItsHealthCheckAndNoWarningAboutIt() throws Exception {
+        Path conf = dir.resolve("f.conf");
+        Files.writeString(conf, "[SERVICE]\n    HTTP_Server On\n    HTTP_Port 2021\n    Health_Check On\n    HC_Errors_Count 3\n"
+                + "    HC_Period 30\n[INPUT]\n    Name tail\n    Path " + dir + "/*.log\n[OUTPUT]\n    Name null\n    Match *\n");
+
+        assertThat(ferry("check", "-c", conf.toString())).as(err()).isZero();
+        assertThat(out()).contains("\nhttp_server: 0.0.0.0:2021 health_check=on (HC_Errors_Count=3 HC_Retry_Failure_Count=5 "
+                + "HC_Period=30s)\n").doesNotContain("HTTP_Server").doesNotContain("not implemented");
+    }
+
+    @Test
+    void checkShowsNoHttpServerByDefault() throws Exception {
+        Path conf = dir.resolve("f.conf");
+        Files.writeString(conf, "[INPUT]\n    Name tail\n    Path " + dir + "/*.log\n[OUTPUT]\n    Name null\n    Match *\n");
+
+        assertThat(ferry("check", "-c", conf.toString())).as(err()).isZero();
+        assertThat(out()).doesNotContain("http_server");
+    }
+
+    @Test
+    void anHttpPortOutOfRangeAndAZeroHcPeriodAreErrorsNamingTheKey() throws Exception {
+        Path conf = dir.resolve("f.conf");
+        Files.writeString(conf, "[SERVICE]\n    HTTP_Server On\n    HTTP_Port 70000\n[INPUT]\n    Name tail\n    Path " + dir
+                + "/*.log\n[OUTPUT]\n    Name null\n    Match *\n");
+        assertThat(ferry("check", "-c", conf.toString())).isEqualTo(2);
+        assertThat(err()).contains(conf + ":3: [SERVICE]").contains("bad value '70000' for key 'HTTP_Port'; allowed: 0 to 65535\n");
+
+        err.reset();
+        Files.writeString(conf, "[SERVICE]\n    HC_Period 0\n[INPUT]\n    Name tail\n    Path " + dir
+                + "/*.log\n[OUTPUT]\n    Name null\n    Match *\n");
+        assertThat(ferry("check", "-c", conf.toString())).isEqualTo(2);
+        assertThat(err()).contains("bad value '0' for key 'HC_Period'; allowed: 1 or more (seconds)\n");
+    }
+
+    @Test
     void storageTypeWarnsAsForEveryInputWithoutContradictingTheSpool() throws Exception {
         Path conf = dir.resolve("f.conf");
         Files.writeString(conf, "[SERVICE]\n    storage.path " + dir.resolve("spool") + "\n"

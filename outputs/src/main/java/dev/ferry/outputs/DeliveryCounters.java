@@ -1,5 +1,6 @@
 package dev.ferry.outputs;
 
+import dev.ferry.pipeline.spi.DeliveryStats;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -8,7 +9,7 @@ import java.util.concurrent.atomic.LongAdder;
  * <p>Thread-safe: any thread adds and any thread reads ({@link LongAdder}s; a read while others add
  * may miss the latest additions, never counts one twice).
  */
-public final class DeliveryCounters {
+public final class DeliveryCounters implements DeliveryStats {
 
     /** Records the destination confirmed (including {@link #alreadyPresent}). */
     public final LongAdder delivered = new LongAdder();
@@ -20,6 +21,30 @@ public final class DeliveryCounters {
     public final LongAdder failedRequests = new LongAdder();
     /** Records the destination already had (a resend of a document with the same id: 409 on create). */
     public final LongAdder alreadyPresent = new LongAdder();
+    /** Requests (batches) scheduled again after a failure. */
+    public final LongAdder retriedRequests = new LongAdder();
+    /** Batches dead-lettered because the retry limit was reached. */
+    public final LongAdder retryLimitsReached = new LongAdder();
+
+    @Override
+    public long failedRequests() {
+        return failedRequests.sum();
+    }
+
+    @Override
+    public long retries() {
+        return retriedRequests.sum();
+    }
+
+    @Override
+    public long retriesFailed() {
+        return retryLimitsReached.sum();
+    }
+
+    @Override
+    public long retriedRecords() {
+        return retried.sum();
+    }
 
     @Override
     public String toString() {

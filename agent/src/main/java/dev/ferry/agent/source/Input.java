@@ -15,6 +15,14 @@ public interface Input extends AutoCloseable {
     /** The input's name in logs and metrics ({@code tail.0} or its Alias). */
     String name();
 
+    /**
+     * What the input counts, for the monitoring server: records read (Fluent Bit's {@code records}), bytes read,
+     * and what could not be read. Any thread may ask. The default reports nothing read.
+     */
+    default InputStats stats() {
+        return InputStats.NONE;
+    }
+
     /** Starts reading on the input's own thread(s). */
     void start(LinePublisher publisher);
 

@@ -98,6 +98,11 @@ public final class EsOutput implements Output {
     }
 
     @Override
+    public dev.ferry.pipeline.spi.DeliveryStats deliveryStats() {
+        return counters;
+    }
+
+    @Override
     public long deadLettered() {
         return counters.deadLettered.sum();
     }
@@ -345,11 +350,13 @@ public final class EsOutput implements Output {
     private boolean retryLater(BulkChunk c) throws InterruptedException {
         long next = c.retries + 1L;
         if (!schedule.allows(next)) {
+            counters.retryLimitsReached.increment();
             deadLetterAll(c, "retry limit reached: ");
             return false;
         }
         c.retries++;
         counters.retried.add(c.count);
+        counters.retriedRequests.increment();
         long delay = schedule.delayMillis(next);
         if (delay > 0) {
             Thread.sleep(delay);

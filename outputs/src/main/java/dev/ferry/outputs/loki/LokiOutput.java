@@ -173,6 +173,11 @@ public final class LokiOutput implements Output {
     }
 
     @Override
+    public dev.ferry.pipeline.spi.DeliveryStats deliveryStats() {
+        return counters;
+    }
+
+    @Override
     public long deadLettered() {
         return counters.deadLettered.sum();
     }
@@ -603,6 +608,7 @@ public final class LokiOutput implements Output {
     private boolean retryLater(LokiBatch batch, long retryAfterMillis) throws InterruptedException {
         long next = batch.retries + 1L;
         if (!schedule.allows(next)) {
+            counters.retryLimitsReached.increment();
             boolean[] all = new boolean[batch.count];
             String[] reasons = new String[batch.count];
             java.util.Arrays.fill(all, true);
@@ -612,6 +618,7 @@ public final class LokiOutput implements Output {
         }
         batch.retries++;
         counters.retried.add(batch.count);
+        counters.retriedRequests.increment();
         long delay = retryAfterMillis >= 0
                 ? retryAfterMillis + ThreadLocalRandom.current().nextLong(retryAfterMillis / 10 + 1)
                 : schedule.delayMillis(next);

@@ -24,6 +24,7 @@ final class OutputStageHandler implements EventHandler<RingSlot> {
     private final TagRoutes<OutputRoute> outputs;
     private final OutputRoute[] all;
     private final boolean[] dirty;
+    private final long[] written;
     private final RingCounters counters;
     private final BooleanSupplier halted;
     private final OutputRetry.Holder holder;
@@ -39,6 +40,7 @@ final class OutputStageHandler implements EventHandler<RingSlot> {
         this.outputs = new TagRoutes<>(outputs, OutputRoute::match, OutputRoute.class);
         this.all = outputs.toArray(new OutputRoute[0]);
         this.dirty = new boolean[all.length];
+        this.written = new long[all.length];
         this.counters = counters;
         this.halted = halted;
         this.invalidUtf8 = new InvalidUtf8Reporter(counters);
@@ -96,6 +98,8 @@ final class OutputStageHandler implements EventHandler<RingSlot> {
                 try {
                     all[i].output().flush();
                     dirty[i] = false;
+                    all[i].counters().flushed.add(written[i]);
+                    written[i] = 0;
                     break;
                 } catch (IOException | RuntimeException e) {
                     if (!pause(all[i], "flush", e, attempt)) {
@@ -111,6 +115,7 @@ final class OutputStageHandler implements EventHandler<RingSlot> {
 
     /** Waits before the next attempt; false if the ring was halted meanwhile. */
     private boolean pause(OutputRoute target, String what, Exception e, int attempt) {
+        target.counters().failures.increment();
         if (!OutputRetry.pause(target.name(), what, e, attempt, halted, holder)) {
             abandoned = true;
             return false;
@@ -122,6 +127,7 @@ final class OutputStageHandler implements EventHandler<RingSlot> {
         for (int i = 0; i < all.length; i++) {
             if (all[i] == target) {
                 dirty[i] = true;
+                written[i]++;
                 return;
             }
         }

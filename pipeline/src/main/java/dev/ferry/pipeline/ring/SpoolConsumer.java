@@ -206,6 +206,7 @@ public final class SpoolConsumer implements AutoCloseable {
                 route.output().write(record);
                 return true;
             } catch (IOException | RuntimeException ex) {
+                route.counters().failures.increment();
                 if (!OutputRetry.pause(route.name(), "write", ex, attempt, () -> stopping, OutputRetry.Holder.SPOOL)) {
                     return false;
                 }
@@ -221,8 +222,10 @@ public final class SpoolConsumer implements AutoCloseable {
             try {
                 route.output().flush();
                 counters.delivered.add(written);
+                route.counters().flushed.add(written);
                 return true;
             } catch (IOException | RuntimeException ex) {
+                route.counters().failures.increment();
                 if (!OutputRetry.pause(route.name(), "flush", ex, attempt, () -> stopping, OutputRetry.Holder.SPOOL)) {
                     return false;
                 }

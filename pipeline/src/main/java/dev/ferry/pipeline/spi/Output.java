@@ -37,6 +37,14 @@ public interface Output extends AutoCloseable {
         return 0;
     }
 
+    /**
+     * What this output counts of its own requests (failed requests, retries), or null for an output that sends
+     * no requests of its own (stdout, file, null): the ring's {@code RouteCounters} cover those. Any thread may ask.
+     */
+    default DeliveryStats deliveryStats() {
+        return null;
+    }
+
     @Override
     void close() throws IOException;
 }

@@ -4,6 +4,7 @@ import dev.ferry.agent.source.FileIdentity;
 import dev.ferry.agent.source.FileKey;
 import dev.ferry.agent.source.Fingerprint;
 import dev.ferry.agent.source.Input;
+import dev.ferry.agent.source.InputStats;
 import dev.ferry.agent.source.segment.SegmentFormat;
 import dev.ferry.outputs.RateLimitedLog;
 import dev.ferry.pipeline.config.ConfigException;
@@ -254,6 +255,12 @@ public final class TailInput implements Input {
     @Override
     public CompletableFuture<Void> drained() {
         return drained;
+    }
+
+    @Override
+    public InputStats stats() {
+        return new InputStats(counters.linesRead(), counters.bytesRead(), counters.lostLines(),
+                counters.lostBytes(), counters.longLinesSkipped());
     }
 
     public TailCounters counters() {
