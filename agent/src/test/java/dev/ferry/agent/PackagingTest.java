@@ -64,8 +64,8 @@ class PackagingTest {
             docs.add((Map<String, Object>) d);
         }
         assertThat(docs).extracting(d -> d.get("kind"))
-                .containsExactly("Namespace", "ServiceAccount", "ClusterRole", "ClusterRoleBinding", "DaemonSet");
-        Map<String, Object> pod = (Map<String, Object>) ((Map<String, Object>) ((Map<String, Object>) docs.get(4)
+                .containsExactly("Namespace", "ConfigMap", "ServiceAccount", "ClusterRole", "ClusterRoleBinding", "DaemonSet");
+        Map<String, Object> pod = (Map<String, Object>) ((Map<String, Object>) ((Map<String, Object>) docs.get(5)
                 .get("spec")).get("template")).get("spec");
         Map<String, Object> container = ((List<Map<String, Object>>) pod.get("containers")).get(0);
         List<Map<String, Object>> env = (List<Map<String, Object>>) container.get("env");
@@ -82,5 +82,41 @@ class PackagingTest {
         assertThat(limit).endsWith("Mi");
         assertThat(Long.parseLong(limit.replace("Mi", ""))).as("memory limit (MiB) against the launcher's heap")
                 .isGreaterThanOrEqualTo(heapMiB * 2);
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void theDaemonSetsLivenessProbeAsksTheHealthEndpointThatItsConfigurationTurnsOn(@org.junit.jupiter.api.io.TempDir Path dir)
+            throws Exception {
+        List<Map<String, Object>> docs = new ArrayList<>();
+        for (Object d : new Yaml().loadAll(Files.readString(ROOT.resolve("packaging/kubernetes/daemonset.yaml")))) {
+            docs.add((Map<String, Object>) d);
+        }
+        Map<String, Object> pod = (Map<String, Object>) ((Map<String, Object>) ((Map<String, Object>) docs.get(5)
+                .get("spec")).get("template")).get("spec");
+        Map<String, Object> container = ((List<Map<String, Object>>) pod.get("containers")).get(0);
+        assertThat((List<Map<String, Object>>) container.get("ports"))
+                .containsExactly(Map.of("name", "http", "containerPort", 2020, "protocol", "TCP"));
+        assertThat((Map<String, Object>) ((Map<String, Object>) container.get("livenessProbe")).get("httpGet"))
+                .isEqualTo(Map.of("path", "/api/v1/health", "port", "http"));
+        List<String> args = (List<String>) container.get("args");
+        assertThat(args).containsExactly("run", "-c", "/etc/ferry-service/ferry.conf");
+        String mountName = ((List<Map<String, Object>>) container.get("volumeMounts")).stream()
+                .filter(m -> "/etc/ferry-service".equals(m.get("mountPath"))).map(m -> (String) m.get("name")).findFirst().orElseThrow();
+        assertThat((List<Map<String, Object>>) pod.get("volumes")).anySatisfy(v -> assertThat(v)
+                .containsEntry("name", mountName).containsEntry("configMap", Map.of("name", "ferry-service")));
+
+        // The ConfigMap's ferry.conf, including the repository's conf/fluent-bit.conf where the pod mounts it, is
+        // what ferry check accepts, with the HTTP server and its health check on.
+        String service = (String) ((Map<String, Object>) docs.get(1).get("data")).get("ferry.conf");
+        assertThat(service).contains("@INCLUDE /etc/ferry/fluent-bit.conf");
+        Path conf = dir.resolve("ferry.conf");
+        Files.writeString(conf, service.replace("/etc/ferry/fluent-bit.conf", ROOT.resolve("conf/fluent-bit.conf").toString()));
+        dev.ferry.agent.config.LoadedConfig loaded = new dev.ferry.agent.config.ConfigLoader(
+                Map.of("HOSTNAME", "node-1", "ELASTICSEARCH_PASSWORD", "x")).load(conf);
+        TopologyPlan plan = TopologyPlan.build(loaded.configuration(), loaded.warnings(), PluginCatalog.standard());
+        assertThat(plan.service().http()).isEqualTo(new dev.ferry.agent.http.HttpServerConfig(true, "0.0.0.0", 2020, true, 5, 5,
+                java.time.Duration.ofSeconds(60)));
+        assertThat(plan.outputs()).extracting(PlannedPlugin::instanceName).containsExactly("es.0");
     }
 }
