@@ -66,7 +66,7 @@ public record ServiceConfig(Duration flush, Duration grace, String logLevel, int
             OptionSpec.bool("Health_Check", false, "serve /api/v1/health: 500 when the outputs failed too often in HC_Period"),
             OptionSpec.integer("HC_Errors_Count", 5, "output errors within HC_Period above which /api/v1/health answers 500"),
             OptionSpec.integer("HC_Retry_Failure_Count", 5, "batches out of retries within HC_Period above which /api/v1/health answers 500"),
-            OptionSpec.integer("HC_Period", 60, "the health check's period, in seconds"),
+            OptionSpec.integer("HC_Period", 60, "the health check's window, in seconds: errors older than this stop counting"),
             OptionSpec.string("storage.path", "directory of the disk spool between the ring and the outputs; unset: "
                     + TopologyPlan.DEFAULT_SPOOL_FOLDER + " in the folder of the first tail input's DB, or no spool when no "
                     + "input has a DB; off: no spool"),
@@ -117,8 +117,8 @@ public record ServiceConfig(Duration flush, Duration grace, String logLevel, int
 
     private static HttpServerConfig http(Options o) {
         long port = o.integer("HTTP_Port");
-        if (port < 0 || port > 65535) {
-            throw o.error("HTTP_Port", "bad value '" + port + "' for key 'HTTP_Port'; allowed: 0 to 65535");
+        if (port < 1 || port > 65535) { // Fluent Bit refuses 0 too (flb_hs_create)
+            throw o.error("HTTP_Port", "bad value '" + port + "' for key 'HTTP_Port'; allowed: 1 to 65535");
         }
         String listen = o.string("HTTP_Listen").trim();
         if (listen.isEmpty()) {

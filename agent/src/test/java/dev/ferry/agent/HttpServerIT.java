@@ -84,7 +84,7 @@ class HttpServerIT {
     }
 
     @Test
-    void healthAnswers500AfterMoreOutputErrorsThanHcErrorsCountWithinAPeriodThenOkInTheNextPeriod() throws Exception {
+    void healthAnswers500AfterMoreOutputErrorsThanHcErrorsCountWithinHcPeriodThenOkOnceTheyAreOlder() throws Exception {
         int port = freePort();
         int closed = freePort();
         Path log = dir.resolve("app.log");
@@ -102,7 +102,7 @@ class HttpServerIT {
                 return health.get() != null && health.get().statusCode() == 500;
             }, () -> "health: " + health.get() + "\nstderr:\n" + FerryProcess.tail(ferry.stderrText()));
             assertThat(health.get().body()).isEqualTo("error\n");
-            // one record, 4 attempts (Retry_Limit 3), then dead-lettered: no more errors, so the next period is healthy
+            // one record, 4 attempts (Retry_Limit 3), then dead-lettered: no more errors, healthy once they are HC_Period old
             FerryProcess.await(Duration.ofSeconds(60), () -> {
                 health.set(getOrNull(port, "/api/v1/health"));
                 return health.get() != null && health.get().statusCode() == 200;

@@ -275,7 +275,7 @@ class MainTest {
         Files.writeString(conf, "[SERVICE]\n    HTTP_Server On\n    HTTP_Port 70000\n[INPUT]\n    Name tail\n    Path " + dir
                 + "/*.log\n[OUTPUT]\n    Name null\n    Match *\n");
         assertThat(ferry("check", "-c", conf.toString())).isEqualTo(2);
-        assertThat(err()).contains(conf + ":3: [SERVICE]").contains("bad value '70000' for key 'HTTP_Port'; allowed: 0 to 65535\n");
+        assertThat(err()).contains(conf + ":3: [SERVICE]").contains("bad value '70000' for key 'HTTP_Port'; allowed: 1 to 65535\n");
 
         err.reset();
         Files.writeString(conf, "[SERVICE]\n    HC_Period 0\n[INPUT]\n    Name tail\n    Path " + dir

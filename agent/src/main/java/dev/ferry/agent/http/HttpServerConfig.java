@@ -9,10 +9,10 @@ import java.time.Duration;
  * @param listen {@code HTTP_Listen}, the address to bind (0.0.0.0: every interface)
  * @param port {@code HTTP_Port}
  * @param healthCheck {@code Health_Check}: whether {@code /api/v1/health} is served
- * @param errorsCount {@code HC_Errors_Count}: more output errors than this within a period is unhealthy
- * @param retryFailureCount {@code HC_Retry_Failure_Count}: more batches out of retries than this within a period
+ * @param errorsCount {@code HC_Errors_Count}: more output errors than this within the last period is unhealthy
+ * @param retryFailureCount {@code HC_Retry_Failure_Count}: more batches out of retries than this within the last period
  *     is unhealthy
- * @param period {@code HC_Period}: the health check's period (whole seconds, as in Fluent Bit)
+ * @param period {@code HC_Period}: the health check's window (whole seconds, as in Fluent Bit)
  */
 public record HttpServerConfig(boolean enabled, String listen, int port, boolean healthCheck, long errorsCount,
                                long retryFailureCount, Duration period) {

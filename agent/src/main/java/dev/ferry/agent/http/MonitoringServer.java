@@ -20,10 +20,12 @@ import org.slf4j.LoggerFactory;
  * {@code /} (build info), {@code /api/v1/uptime}, {@code /api/v1/metrics} (JSON),
  * {@code /api/v1/metrics/prometheus} and, with {@code Health_Check On}, {@code /api/v1/health} ({@code 200 ok}
  * or {@code 500 error}). Without {@code Health_Check}, Fluent Bit registers no health endpoint
- * ({@code src/http_server/api/v1/register.c}); ferry answers it 404. Any other path is 404.
+ * ({@code src/http_server/api/v1/register.c}) and answers 404, as for any other path ({@code flb_hs_request_handler}
+ * in {@code src/http_server/flb_hs.c}; Fluent Bit before its own HTTP server, on monkey, answered any unknown path
+ * with the build info).
  *
  * <p>Built on the JDK's {@code com.sun.net.httpserver} (module {@code jdk.httpserver}): one request thread, and
- * one timer thread for the health check's periods, both daemons. {@link #bind} listens at once, so a port in use
+ * one timer thread that samples the health check's counts every second, both daemons. {@link #bind} listens at once, so a port in use
  * stops ferry at start (exit 2) before it reads anything; {@link #start} serves; {@link #close} stops both
  * threads. Counts are read from {@code metrics} at each request: nothing is copied or counted here.
  */
@@ -68,21 +70,15 @@ public final class MonitoringServer implements AutoCloseable {
         }
     }
 
-    /** The port listened on (HTTP_Port, or the one the system chose for HTTP_Port 0). */
-    public int port() {
-        return server.getAddress().getPort();
-    }
-
     /** Starts answering requests, with counts read from {@code source} at each request; called once. */
     public void start(Supplier<MetricsSnapshot> source) {
         this.metrics = source;
         server.setExecutor(Executors.newSingleThreadExecutor(r -> daemon(r, "ferry-http")));
         server.createContext("/", this::handle);
         if (config.healthCheck()) {
-            HealthCheck check = new HealthCheck(config.errorsCount(), config.retryFailureCount());
-            check.startPeriod(source.get());
-            long period = config.period().toMillis();
-            timer.scheduleAtFixedRate(() -> check.startPeriod(metrics.get()), period, period, TimeUnit.MILLISECONDS);
+            HealthCheck check = new HealthCheck(config.errorsCount(), config.retryFailureCount(), config.period().toSeconds());
+            check.sample(source.get());
+            timer.scheduleAtFixedRate(() -> check.sample(metrics.get()), 1, 1, TimeUnit.SECONDS);
             health = check;
         }
         server.start();

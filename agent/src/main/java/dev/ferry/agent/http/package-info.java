@@ -6,7 +6,7 @@
  *  TailCounters ─┐
  *  RingCounters ─┼─ Agent.metricsOf ──▶ MetricsSnapshot ──▶ PrometheusText  /api/v1/metrics/prometheus
  *  RouteCounters ┤   (read per request)       │           └▶ MetricsJson     /api/v1/metrics, /, /api/v1/uptime
- *  DeliveryStats ┘                            └▶ HealthCheck (baseline per HC_Period) ─▶ /api/v1/health
+ *  DeliveryStats ┘                            └▶ HealthCheck (1 s samples, HC_Period window) ─▶ /api/v1/health
  * </pre>
  *
  * <p>Nothing here counts: every number is read where the pipeline keeps it.

@@ -171,13 +171,16 @@ class RecordRingTest {
         ListOutput out = new ListOutput();
         out.failFlushes.set(2);
         TestOrigin origin = new TestOrigin(out);
-        RecordRing ring = new RecordRing(16, 1, RecordRing.Wait.BLOCKING, List.of(),
-                List.of(new OutputRoute("list", TagPattern.wildcard("*"), out)));
+        OutputRoute route = new OutputRoute("list", TagPattern.wildcard("*"), out);
+        RecordRing ring = new RecordRing(16, 1, RecordRing.Wait.BLOCKING, List.of(), List.of(route));
         ring.start();
         publishLines(ring, "t", origin, new LineDecoder(null, null, null), 40);
         assertThat(ring.drainAndStop(Duration.ofSeconds(30))).isTrue();
         assertThat(out.flushed).hasSize(40).doesNotHaveDuplicates();
         assertThat(origin.acked.get()).isEqualTo(publishedEnd(40));
+        // what the monitoring server reports for this output: records flushed, and the failed flushes
+        assertThat(route.counters().flushed()).isEqualTo(40);
+        assertThat(route.counters().failures()).isEqualTo(2);
     }
 
     @Test

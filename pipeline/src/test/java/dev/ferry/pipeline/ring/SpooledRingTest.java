@@ -165,6 +165,7 @@ class SpooledRingTest {
             assertThat(consumer.drain(Duration.ofSeconds(30), () -> false)).isTrue();
             consumer.close();
             assertThat(out.delivered).as("each once").hasSize(n).doesNotHaveDuplicates();
+            assertThat(route.counters().flushed()).as("records flushed to this output, for its metrics").isEqualTo(n);
         }
     }
 
