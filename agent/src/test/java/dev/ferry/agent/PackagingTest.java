@@ -86,7 +86,7 @@ class PackagingTest {
 
     @Test
     @SuppressWarnings("unchecked")
-    void theDaemonSetsLivenessProbeAsksTheHealthEndpointThatItsConfigurationTurnsOn(@org.junit.jupiter.api.io.TempDir Path dir)
+    void theDaemonSetsLivenessProbeAsksTheUptimeEndpointOfTheServerItsConfigurationTurnsOn(@org.junit.jupiter.api.io.TempDir Path dir)
             throws Exception {
         List<Map<String, Object>> docs = new ArrayList<>();
         for (Object d : new Yaml().loadAll(Files.readString(ROOT.resolve("packaging/kubernetes/daemonset.yaml")))) {
@@ -98,7 +98,8 @@ class PackagingTest {
         assertThat((List<Map<String, Object>>) container.get("ports"))
                 .containsExactly(Map.of("name", "http", "containerPort", 2020, "protocol", "TCP"));
         assertThat((Map<String, Object>) ((Map<String, Object>) container.get("livenessProbe")).get("httpGet"))
-                .isEqualTo(Map.of("path", "/api/v1/health", "port", "http"));
+                .as("liveness asks whether ferry answers, not /api/v1/health: an Elasticsearch outage is no reason to restart")
+                .isEqualTo(Map.of("path", "/api/v1/uptime", "port", "http"));
         List<String> args = (List<String>) container.get("args");
         assertThat(args).containsExactly("run", "-c", "/etc/ferry-service/ferry.conf");
         String mountName = ((List<Map<String, Object>>) container.get("volumeMounts")).stream()
