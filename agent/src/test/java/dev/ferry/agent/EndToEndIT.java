@@ -111,6 +111,7 @@ class EndToEndIT {
                     "ferry: stopping Elasticsearch");
             String err = ferry.stderrText();
             assertThat(err).contains("Elasticsearch output closed. output=es.0 delivered=300 ").contains("drained=true");
+            assertThat(err).as("the embedded default's own configuration warns about nothing").doesNotContain("[WARN]");
             assertThat(err + ferry.stdoutText()).doesNotContainPattern("demo-[A-Za-z0-9_-]{24}"); // the password
             // The node is gone and so is the demo folder (logs, node data).
             assertThat(Files.exists(Path.of(generated.group(1)))).as(generated.group(1)).isFalse();
