@@ -1,5 +1,6 @@
 package dev.ferry.agent.config;
 
+import dev.ferry.pipeline.config.ConfigEntry;
 import dev.ferry.pipeline.config.ConfigException;
 import dev.ferry.pipeline.config.ConfigSection;
 import dev.ferry.pipeline.config.SourceLocation;
@@ -90,7 +91,7 @@ public final class ClassicConfigReader extends FileConfigReader {
                     sections.add(current);
                 }
             } else if (line.startsWith("@")) {
-                String[] directive = splitFirst(line);
+                String[] directive = ConfigEntry.splitFirstWord(line);
                 switch (directive[0].toUpperCase(Locale.ROOT)) {
                     case INCLUDE -> include(directive[1], where, context, sections);
                     case SET -> set(directive[1], where, context.variables());
@@ -98,7 +99,7 @@ public final class ClassicConfigReader extends FileConfigReader {
                             + "; allowed directives: " + INCLUDE + ", " + SET);
                 }
             } else if (!skipping) {
-                String[] keyValue = splitFirst(line);
+                String[] keyValue = ConfigEntry.splitFirstWord(line);
                 if (current == null) {
                     throw new ConfigException(where + ": key '" + keyValue[0] + "' is outside any section; put it under"
                             + " a section header, one of [" + SectionKind.allowed().replace(", ", "], [") + "]");
@@ -180,14 +181,5 @@ public final class ClassicConfigReader extends FileConfigReader {
         }
         variables.set(assignment.substring(0, eq).strip(),
                 variables.expand(assignment.substring(eq + 1).strip(), where));
-    }
-
-    /** {@code [first token, rest of the line stripped]}; the rest is empty if there is only one token. */
-    private static String[] splitFirst(String line) {
-        int space = 0;
-        while (space < line.length() && !Character.isWhitespace(line.charAt(space))) {
-            space++;
-        }
-        return new String[] {line.substring(0, space), line.substring(space).strip()};
     }
 }

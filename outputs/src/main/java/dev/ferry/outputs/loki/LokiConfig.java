@@ -203,13 +203,9 @@ public record LokiConfig(
         }
         List<String> headers = new ArrayList<>();
         for (ConfigEntry e : o.entries("Header")) {
-            String h = e.value().trim();
-            int sp = 0;
-            while (sp < h.length() && !Character.isWhitespace(h.charAt(sp))) {
-                sp++;
-            }
-            String name = h.substring(0, sp);
-            String value = h.substring(sp).trim();
+            String[] header = ConfigEntry.splitFirstWord(e.value().strip());
+            String name = header[0];
+            String value = header[1];
             // The value may be a secret: messages name the header only.
             if (value.isEmpty() || !name.matches("[!#$%&'*+.^_`|~0-9A-Za-z-]+")) {
                 throw o.error(e, "invalid Header '" + name + "'; allowed: a header name and its value, such as "

@@ -54,18 +54,27 @@ public record ConfigEntry(String key, String value, SourceLocation location) {
             return value.isEmpty() ? "(empty)" : "*****";
         }
         if (is("Header")) {
-            String v = value.trim();
-            int sp = 0;
-            while (sp < v.length() && !Character.isWhitespace(v.charAt(sp))) {
-                sp++;
-            }
-            String name = v.substring(0, sp);
+            String[] header = splitFirstWord(value.strip());
+            String name = header[0];
             String n = name.toLowerCase(Locale.ROOT).replace('-', '_');
-            if (sp < v.length() && (n.contains("auth") || n.equals("cookie") || n.endsWith("key") || secretName(n))) {
+            if (!header[1].isEmpty() && (n.contains("auth") || n.equals("cookie") || n.endsWith("key") || secretName(n))) {
                 return name + " *****";
             }
         }
         return value;
+    }
+
+    /**
+     * {@code [first word, rest]} of {@code text}: the characters up to the first whitespace, and what follows,
+     * stripped (empty when nothing follows). A classic configuration line is a key and its value this way, and
+     * a {@code Header} value a header name and the header's value.
+     */
+    public static String[] splitFirstWord(String text) {
+        int space = 0;
+        while (space < text.length() && !Character.isWhitespace(text.charAt(space))) {
+            space++;
+        }
+        return new String[] {text.substring(0, space), text.substring(space).strip()};
     }
 
     @Override

@@ -134,9 +134,11 @@ public final class ZstdSegmentReader extends AbstractSegmentReader {
     }
 
     /**
-     * zstd's reason for an error. zstd-jni 1.5.7's exception names error code N with ZSTD_getErrorName(N), which
-     * takes a function's result, that is -N: so every decoding error read "No error detected" (a checksum
-     * mismatch, which {@code zstd -d} calls "Restored data doesn't match checksum", included).
+     * zstd's reason for an error. In its streaming decompression (the call used here), zstd-jni (1.5.6-8, the
+     * version ferry uses) names error code N with ZSTD_getErrorName(N), which takes a function's result, that is
+     * -N: so every decoding error read "No error detected" (a checksum mismatch, which {@code zstd -d} calls
+     * "Restored data doesn't match checksum", included). Its byte-array calls, which the spool's
+     * {@code SpoolDocumentUnpacker} uses, name the error rightly.
      */
     private static String reason(ZstdException e) {
         long code = e.getErrorCode();
