@@ -284,15 +284,7 @@ public record EsConfig(
 
     /** A record accessor, or null when {@code text} is null; bad syntax is an error at {@code key}. */
     private static RecordAccessor accessor(Options o, String key, String text) {
-        if (text == null) {
-            return null;
-        }
-        try {
-            return RecordAccessor.compile(text);
-        } catch (IllegalArgumentException e) {
-            // The message form of the loki output's keys (LokiConfig.accessor).
-            throw o.error(key, "invalid record accessor '" + o.string(key) + "' in " + key + ": " + e.getMessage());
-        }
+        return text == null ? null : RecordAccessor.compileOption(o, key, o.string(key), text);
     }
 
     private static long bulkMaxSize(Options o) {

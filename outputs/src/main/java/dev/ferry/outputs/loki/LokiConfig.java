@@ -321,11 +321,7 @@ public record LokiConfig(
     }
 
     private static RecordAccessor accessor(Options o, String key, String text) {
-        try {
-            return RecordAccessor.compile(text);
-        } catch (IllegalArgumentException e) {
-            throw o.error(key, "invalid record accessor '" + text + "' in " + key + ": " + e.getMessage());
-        }
+        return RecordAccessor.compileOption(o, key, text, text);
     }
 
     @SuppressWarnings("unchecked")

@@ -1,5 +1,6 @@
 package dev.ferry.pipeline.filter;
 
+import dev.ferry.pipeline.config.Options;
 import dev.ferry.pipeline.record.ByteSink;
 import dev.ferry.pipeline.record.JsonValues;
 import dev.ferry.pipeline.record.LogRecord;
@@ -30,6 +31,21 @@ public final class RecordAccessor {
         this.text = text;
         this.key = key;
         this.path = path;
+    }
+
+    /**
+     * Compiles {@code text}, the record accessor a plugin's configuration key {@code key} gives; bad syntax is an
+     * error at that key, {@code invalid record accessor 'WRITTEN' in KEY: REASON}.
+     *
+     * @param written the value as the user wrote it, for the message ({@code text} may add to it, as the es
+     *     output prepends {@code $} to a plain {@code Logstash_Prefix_Key})
+     */
+    public static RecordAccessor compileOption(Options o, String key, String written, String text) {
+        try {
+            return compile(text);
+        } catch (IllegalArgumentException e) {
+            throw o.error(key, "invalid record accessor '" + written + "' in " + key + ": " + e.getMessage());
+        }
     }
 
     /**
