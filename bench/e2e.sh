@@ -176,6 +176,10 @@ read -r wall user sys rss_kb minor_faults invol_cs vol_cs < "$run/time"
 if [ -z "$replay" ] && [ "$spool" = on ] && ! grep -q 'Spool opened' "$run/log"; then
   echo "e2e: the spool should be on (tail DB set), but ferry did not open one" >&2; exit 1
 fi
+if [ -z "$replay" ] && [ "$spool" = on ]; then
+  # How many of the spool's documents had to be written to disk, and how many the outputs had before that.
+  grep -o 'documents_written=[0-9]* documents_delivered_from_memory=[0-9]*' "$run/log" | sed 's/^/e2e: spool: /' || true
+fi
 delivered=$(grep -o 'delivered=[0-9]*' "$run/log" | tail -1 | cut -d= -f2)
 if [ "$delivered" != "$total" ]; then
   echo "e2e: expected $total lines delivered, ferry reported '${delivered:-nothing}'" >&2

@@ -16,6 +16,7 @@ import dev.ferry.pipeline.spi.Output;
 import dev.ferry.pipeline.spool.Spool;
 import dev.ferry.pipeline.spool.SpoolConfig;
 import dev.ferry.pipeline.spool.SpoolReader;
+import dev.ferry.pipeline.spool.SpoolWriter;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -38,6 +39,13 @@ import org.slf4j.LoggerFactory;
  * <p>{@link #run()} is called from one thread; {@link #stop()} from any.
  */
 public final class Agent {
+
+    /**
+     * An output's spool consumer commits every this many ring sizes of records (16,384 by default): an es output then
+     * fills its bulk requests and keeps its Workers busy while it reads on, so it keeps up with the ring and the spool
+     * holds the records in memory (with 4,096, 15,512 of 16,018 documents had to be written).
+     */
+    static final int CONSUMER_BATCH_RING_SLOTS = 4;
 
     private static final Logger LOG = LoggerFactory.getLogger(Agent.class);
 
@@ -131,13 +139,13 @@ public final class Agent {
                     spool == null ? null : spool.writer(), plan.replay());
             counters = ring.counters();
             if (spool != null) {
+                spool.writer().holdInMemory(spoolMemory(plan));
                 // Readers are registered before the first append, so none misses a record.
                 for (int i = 0; i < outputs.size(); i++) {
                     long limit = plan.outputs().get(i).options().size("storage.total_limit_size");
                     SpoolReader reader = spool.reader(readerName(outputs.get(i).name()), limit);
-                    // Batches as large as the ring's largest, so an output gets requests as large as without the spool.
                     consumers.add(new SpoolConsumer(outputs.get(i), reader, BuiltinParsers.get("json"), counters,
-                            s.ringSlots()));
+                            CONSUMER_BATCH_RING_SLOTS * s.ringSlots()));
                 }
                 spool.warnOfUnregisteredReaders();
                 consumers.forEach(SpoolConsumer::start);
@@ -305,6 +313,22 @@ public final class Agent {
     /** The time left until {@code deadline} (System.nanoTime), never negative. */
     private static Duration until(long deadline) {
         return Duration.ofNanos(Math.max(0, deadline - System.nanoTime()));
+    }
+
+    /**
+     * The bytes of spool documents held in memory before they are written to disk: the writer's default
+     * ({@link dev.ferry.pipeline.spool.SpoolWriter#DEFAULT_MEMORY_BYTES}), or half the smallest
+     * {@code Mem_Buf_Limit} of the inputs. Their records' positions are acknowledged only once they are delivered or
+     * written, so with more than an input's Mem_Buf_Limit held that input would pause until they are a second old.
+     */
+    static long spoolMemory(TopologyPlan plan) {
+        long bytes = SpoolWriter.DEFAULT_MEMORY_BYTES;
+        for (PlannedPlugin p : plan.inputs()) {
+            if (p.options().isSet("Mem_Buf_Limit")) {
+                bytes = Math.min(bytes, p.options().size("Mem_Buf_Limit") / 2);
+            }
+        }
+        return bytes;
     }
 
     /** A spool reader name from an output's name (letters, digits, dot, dash, underscore). */

@@ -13,10 +13,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The ring's last stage when the disk spool is on: appends every record some output takes to the spool
- * (its JSON encoded once, into the writer's batch), and at the end of each ring batch writes the batch
- * to the spool ({@link SpoolWriter#flush()}, which syncs it with {@code storage.sync full}) and only then
- * acknowledges the records' positions to the inputs. The outputs read
- * the spool on their own threads ({@link SpoolConsumer}), so a slow or dead output never holds the ring.
+ * (its JSON encoded once, into the writer's batch), and at the end of each ring batch hands the batch to
+ * the spool with the records' positions ({@link SpoolWriter#flush(Runnable)}): the spool acknowledges them
+ * to the inputs once the records are delivered to every output or written to disk (synced with
+ * {@code storage.sync full}). The outputs read the spool on their own threads ({@link SpoolConsumer}), so a
+ * slow or dead output never holds the ring.
  *
  * <p>When the spool is full ({@code storage.total_limit_size} of an output, or the spool's disk cap) the
  * stage waits for room, which holds the ring and so pauses the inputs: the log files are the buffer and
@@ -26,9 +27,9 @@ import org.slf4j.LoggerFactory;
  * the ring passes on to the inputs ({@link LinePublisher#holdsInputs()}) so that they stop reading before
  * the ring is full.
  *
- * <p>When the filesystem under the spool is down to {@code storage.min_free}, the writer holds its batch
- * ({@link SpoolWriter#flush()} returns false) and the stage waits the same way, at the end of the ring
- * batch, until the batch is written: records are acknowledged only once they are in the spool. That pause
+ * <p>When the filesystem under the spool is down to {@code storage.min_free} and the spool's memory is full, the
+ * writer holds its documents ({@link SpoolWriter#flush(Runnable)} returns false) and the stage waits the same way,
+ * at the end of the ring batch, until they are written (or delivered): records are acknowledged only then. That pause
  * is an ERROR (someone has to free the disk), repeated every minute while it lasts. Runs on one thread and
  * sees slots in sequence order. A record whose invalid UTF-8 came out as U+FFFD (parsed or spooled) is
  * counted and reported ({@link InvalidUtf8Reporter}); the outputs then read valid UTF-8 from the spool.
@@ -77,11 +78,10 @@ final class SpoolStageHandler implements EventHandler<RingSlot> {
                 counters.unrouted.increment();
             } else {
                 while (!writer.hasRoom()) {
-                    // The outputs must see what is held here to commit and make room. Once it is in the spool its
-                    // positions move on: a stop during the pause would otherwise read it again at the next start.
-                    if (writer.flush()) {
-                        acks.acknowledgeAll();
-                    }
+                    // The outputs must see what is held here to commit and make room. Once it is delivered or on
+                    // disk its positions move on: a stop during the pause would otherwise read it again at the next
+                    // start.
+                    writer.flush(acks.detach());
                     if (!pauseForRoom(record)) {
                         return;
                     }
@@ -95,13 +95,14 @@ final class SpoolStageHandler implements EventHandler<RingSlot> {
             acks.remember(origin, record.nextOffset());
         }
         if (endOfBatch) {
-            while (!writer.flush()) {
+            boolean written = writer.flush(acks.detach());
+            while (!written) {
                 if (!pauseForRoom(record)) {
                     return;
                 }
+                written = writer.flush(null);
             }
             resumed();
-            acks.acknowledgeAll();
         }
     }
 
@@ -133,7 +134,7 @@ final class SpoolStageHandler implements EventHandler<RingSlot> {
      * One round of a pause for room (the spool full, or its disk down to storage.min_free): says so, then
      * waits up to 200 ms for room.
      *
-     * @return false when the ring is halted: the stage gives up, and what it has not written to the spool is
+     * @return false when the ring is halted: the stage gives up, and what it has not handed to the spool is
      *     not acknowledged and is read again at the next start
      */
     private boolean pauseForRoom(LogRecord record) throws InterruptedException {

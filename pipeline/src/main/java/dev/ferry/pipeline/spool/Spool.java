@@ -265,8 +265,28 @@ public final class Spool implements AutoCloseable {
         }
     }
 
-    /** Called by a reader after it persisted a commit: deletes fully consumed cycles, wakes the writer. */
+    /**
+     * The lowest committed sequence among the registered readers: the records before it are delivered to every
+     * output. {@code Long.MIN_VALUE} when none is registered: then every document is kept for the readers to come.
+     */
+    long minCommittedSequence() {
+        SpoolReader[] rs = readers;
+        if (rs.length == 0) {
+            return Long.MIN_VALUE;
+        }
+        long min = Long.MAX_VALUE;
+        for (SpoolReader r : rs) {
+            min = Math.min(min, r.committedSequence());
+        }
+        return min;
+    }
+
+    /**
+     * Called by a reader after it persisted a commit: drops the held documents every reader has committed (their
+     * records' input positions move on), deletes fully consumed cycles, wakes the writer.
+     */
     void afterCommit() {
+        writer.tail().dropDelivered();
         deleteConsumedCycles();
         synchronized (room) {
             room.notifyAll();
@@ -390,7 +410,8 @@ public final class Spool implements AutoCloseable {
             }
         }
         if (damaged.isEmpty()) {
-            return new long[] {readable[0], readable[1], lastIndex};
+            long[] next = pastReaderPositions(readable[0], readable[1]);
+            return new long[] {next[0], next[1], lastIndex};
         }
         // Damaged heads that follow on from the last readable document (oldest first) say how far their records went.
         long sequence = readable[0];
@@ -405,16 +426,25 @@ public final class Spool implements AutoCloseable {
             }
             sequence += records;
         }
-        long bytes = readable[1];
+        long[] next = pastReaderPositions(sequence, readable[1]);
+        sequence = next[0];
+        long bytes = next[1];
+        LOG.warn("The spool ends with {} document(s) that do not read (a crash or a bad disk): the spool goes on after them, "
+                + "and each output passes them and counts the records it loses. path={} problem=\"{}\" nextSequence={}",
+                damaged.size(), config.path(), problem, sequence);
+        return new long[] {sequence, bytes, lastIndex};
+    }
+
+    // {sequence, bytes} moved past every reader's committed position: documents every reader committed while the
+    // writer held them in memory were never written, so a position can be past the last document (and a damaged end
+    // can hide records a reader committed); no sequence may be handed out twice.
+    private long[] pastReaderPositions(long sequence, long bytes) {
         for (Path f : readerPositionFiles()) {
             ReaderPosition p = ReaderPosition.read(f);
             sequence = Math.max(sequence, p.sequence());
             bytes = Math.max(bytes, p.bytes());
         }
-        LOG.warn("The spool ends with {} document(s) that do not read (a crash or a bad disk): the spool goes on after them, "
-                + "and each output passes them and counts the records it loses. path={} problem=\"{}\" nextSequence={}",
-                damaged.size(), config.path(), problem, sequence);
-        return new long[] {sequence, bytes, lastIndex};
+        return new long[] {sequence, bytes};
     }
 
     // A document of a newer format is not damage: it stops the open (a downgrade must not pass its records).
@@ -461,9 +491,12 @@ public final class Spool implements AutoCloseable {
 
     @Override
     public void close() {
-        writer.close();
-        queue.close();
-        LOG.info("Spool closed. path={} appended={} diskBytes={}", config.path(), writer.appendedEntries(),
-                diskBytes());
+        try {
+            writer.close();
+        } finally {
+            queue.close();
+        }
+        LOG.info("Spool closed. path={} appended={} diskBytes={} documents_written={} documents_delivered_from_memory={}",
+                config.path(), writer.appendedEntries(), diskBytes(), writer.tail().written(), writer.tail().dropped());
     }
 }

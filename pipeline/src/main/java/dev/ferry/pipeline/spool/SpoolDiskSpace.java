@@ -24,7 +24,8 @@ import java.nio.file.Path;
  * at every document would be about 16,000 {@code statvfs} calls per 2M lines of bench/e2e.sh (the ring's
  * end-of-batch documents included; strace counted 3,247 for 400,000 lines), 2.2 µs each on a local disk
  * here but a network round trip each on NFS; this way it is about 13 for 400,000 lines. While the disk is
- * low, every {@link #allows} asks. Not thread-safe: used by the writer's thread.
+ * low, every {@link #allows} asks. Thread-safe (the appending thread asks it, and so does whichever thread writes the
+ * spool's held documents).
  */
 final class SpoolDiskSpace {
 
@@ -62,7 +63,7 @@ final class SpoolDiskSpace {
      * filesystem when the last answer is too old (see above) or said no. Remembers the answer for
      * {@link #isLow()}.
      */
-    boolean allows(long bytes) {
+    synchronized boolean allows(long bytes) {
         long now = System.nanoTime();
         if (!low && unchecked + bytes <= budget && now - checkedAt < RECHECK_NANOS) {
             unchecked += bytes;
@@ -77,12 +78,12 @@ final class SpoolDiskSpace {
     }
 
     /** Whether the last {@link #allows} said no (no system call). */
-    boolean isLow() {
+    synchronized boolean isLow() {
         return low;
     }
 
     /** The bytes free for ferry at the last {@link #allows}, or -1 before the first. */
-    long lastUsable() {
+    synchronized long lastUsable() {
         return lastUsable;
     }
 

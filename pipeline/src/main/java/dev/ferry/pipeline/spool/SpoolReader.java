@@ -26,9 +26,11 @@ import org.slf4j.LoggerFactory;
  * uncommitted bytes are at its limit, so a consumer that waits for a full batch before committing
  * must keep its batches below the limit.
  *
- * <p>Reading copies one document at a time out of the mapped file into a reused heap buffer (restoring a
- * compressed one into a second buffer, {@link SpoolDocumentUnpacker}), and hands out its records one by
- * one as views into it: nothing is allocated per entry.
+ * <p>Reading copies one document at a time into a reused heap buffer, from the spool's
+ * {@linkplain SpoolMemoryTail memory tail} when it still holds it (documents not yet written to disk), else out of
+ * the mapped file (restoring a compressed one into a second buffer, {@link SpoolDocumentUnpacker}), and hands out
+ * its records one by one as views into it: nothing is allocated per entry. A document read from memory and written
+ * to disk afterwards is passed by its head when the tailer meets it.
  *
  * <p>A damaged document (its head, its zstd frame or one of its records does not read) does not stop the
  * reader (one of a format version newer than this release reads does: see {@link #next()}): its bytes are kept in {@code damaged/} ({@link Spool#keepDamaged}), an ERROR says which document
@@ -47,11 +49,13 @@ public final class SpoolReader implements AutoCloseable {
     private final Path positionFile;
     private final boolean fsync;
     private final SpoolEntry entry = new SpoolEntry();
+    private final SpoolMemoryTail memory;
     private ExcerptTailer tailer;
 
     // The current document as copied out of the queue (raw), and as read: raw itself, or the unpacker's
     // buffer when it was compressed. Then the records left, where the next one starts, and its sequence
-    // and bytes-before. Entries below skipBelow were committed before a restart or rewind.
+    // and bytes-before. skipBelow is the first sequence not handed out: entries below it were handed out, or
+    // committed before a restart or rewind. memoryIndex is the index hint of a document copied from memory.
     private byte[] raw = new byte[SpoolEntryFormat.TARGET_DOCUMENT_BYTES + 16 * 1024];
     private int rawLength;
     private SpoolDocumentUnpacker unpacker;
@@ -63,6 +67,7 @@ public final class SpoolReader implements AutoCloseable {
     private long docSequence;
     private long docBytes;
     private long skipBelow;
+    private long memoryIndex;
     // After damaged documents, the first sequence not handed out (-1: none) and the first damaged document's
     // index, until the next readable document closes the gap. (docSequence is -1 from placing the reader to
     // its first readable document.)
@@ -99,6 +104,9 @@ public final class SpoolReader implements AutoCloseable {
         this.committedIndex = position.index();
         this.committedSequence = position.sequence();
         this.committedBytes = position.bytes();
+        this.memory = spool.writer().tail();
+        this.skipBelow = position.sequence();
+        this.docSequence = -1;
     }
 
     public String name() {
@@ -135,6 +143,7 @@ public final class SpoolReader implements AutoCloseable {
             docSequence++;
             docBytes += size;
             if (entry.sequence() >= skipBelow) {
+                skipBelow = entry.sequence() + 1;
                 push(entry.sequence(), docIndex, docBytes);
                 return entry;
             }
@@ -172,6 +181,9 @@ public final class SpoolReader implements AutoCloseable {
         head = 0;
         count = 0;
         docLeft = 0;
+        skipBelow = committedSequence;
+        docSequence = -1;
+        lostFrom = -1;
         if (tailer != null) {
             position(tailer);
         }
@@ -252,12 +264,25 @@ public final class SpoolReader implements AutoCloseable {
         return t;
     }
 
-    // Copies the next readable document into doc, passing damaged ones; false if there is none yet.
+    // Copies the next readable document into doc, from memory or from disk, passing damaged ones and those read
+    // from memory before they were written; false if there is none yet.
     private boolean readDocument() {
         while (true) {
+            long writtenBefore = memory.written();
+            if (memory.copyHolding(skipBelow, this)) {
+                begin(memoryIndex);
+                return true;
+            }
             long index = copyNextDocument();
             if (index == -1) {
+                if (memory.copyFirstAfter(skipBelow, writtenBefore, this)) {
+                    begin(memoryIndex);
+                    return true;
+                }
                 return false;
+            }
+            if (readBefore()) {
+                continue;
             }
             String damage = unpack(index);
             if (damage != null) {
@@ -267,20 +292,50 @@ public final class SpoolReader implements AutoCloseable {
                         : "no head", docSequence);
                 continue;
             }
-            docIndex = index;
-            docLeft = SpoolEntryFormat.getInt(doc, SpoolEntryFormat.COUNT_AT);
-            docPos = SpoolEntryFormat.DOCUMENT_HEAD;
-            docSequence = SpoolEntryFormat.getLong(doc, SpoolEntryFormat.FIRST_SEQUENCE_AT);
-            docBytes = SpoolEntryFormat.getLong(doc, SpoolEntryFormat.BYTES_BEFORE_AT);
-            if (lostFrom >= 0) {
-                countLost(index);
-            }
-            if (resumedPastDeletion) {
-                resumedPastDeletion = false;
-                countDeleted(index);
-            }
+            begin(index);
             return true;
         }
+    }
+
+    // Starts handing out the records of the readable document in doc.
+    private void begin(long index) {
+        docIndex = index;
+        docLeft = SpoolEntryFormat.getInt(doc, SpoolEntryFormat.COUNT_AT);
+        docPos = SpoolEntryFormat.DOCUMENT_HEAD;
+        docSequence = SpoolEntryFormat.getLong(doc, SpoolEntryFormat.FIRST_SEQUENCE_AT);
+        docBytes = SpoolEntryFormat.getLong(doc, SpoolEntryFormat.BYTES_BEFORE_AT);
+        if (lostFrom >= 0) {
+            countLost(index);
+        }
+        if (resumedPastDeletion) {
+            resumedPastDeletion = false;
+            countDeleted(index);
+        }
+    }
+
+    // Whether the document in raw, by its head, holds only records before skipBelow: read from memory before it
+    // was written, or committed before a restart. Passed without restoring it.
+    private boolean readBefore() {
+        if (SpoolEntryFormat.headProblem(raw, rawLength) != null) {
+            return false;
+        }
+        long first = SpoolEntryFormat.getLong(raw, SpoolEntryFormat.FIRST_SEQUENCE_AT);
+        return first + SpoolEntryFormat.getInt(raw, SpoolEntryFormat.COUNT_AT) <= skipBelow;
+    }
+
+    /**
+     * Copies a document the memory tail holds (uncompressed, current format) into this reader's buffer; called by
+     * {@link SpoolMemoryTail} under its monitor, on this reader's thread.
+     */
+    void takeFromMemory(byte[] src, int length, long indexHint) {
+        if (length > raw.length) {
+            raw = new byte[Math.max(length, raw.length * 2)];
+        }
+        System.arraycopy(src, 0, raw, 0, length);
+        rawLength = length;
+        doc = raw;
+        docLength = length;
+        memoryIndex = indexHint;
     }
 
     // Copies the next document as stored into raw; its index, or -1 if there is none yet.
@@ -391,9 +446,6 @@ public final class SpoolReader implements AutoCloseable {
     // skipped by sequence as they are read.
     private void position(ExcerptTailer t) {
         long committed = committedIndex();
-        skipBelow = committedSequence;
-        docSequence = -1;
-        lostFrom = -1;
         // When the committed document's cycle file is gone (deleted once every reader had committed past
         // it), every document still on disk comes after it: start at the first.
         resumedPastDeletion = false;

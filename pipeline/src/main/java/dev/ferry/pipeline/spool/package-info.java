@@ -3,9 +3,12 @@
  * appends to, and that each output consumes at its own pace with its own committed position.
  *
  * <pre>
- *  ring spool stage ──append(LogRecord)──▶ SpoolWriter ──flush() at the end of each ring batch──▶
- *                                          one Chronicle document per batch ──▶ storage.path/*.cq4 (5-minute cycles)
- *        ▲ hasRoom()/awaitRoom(): pause the inputs                │
+ *  ring spool stage ──append(LogRecord)──▶ SpoolWriter ──flush(acks) at the end of each ring batch──▶
+ *                          SpoolMemoryTail: the newest documents, in memory; dropped once every reader committed
+ *                          them, else written (full, a second old, close) by SpoolDocumentWriter ──▶
+ *                          one Chronicle document per batch ──▶ storage.path/*.cq4 (5-minute cycles)
+ *                          (the records' input positions are acknowledged when their document leaves the tail)
+ *        ▲ hasRoom()/awaitRoom(): pause the inputs                │ readers read the tail, then the disk
  *        │ when an output or the disk is over its limit           ├──▶ SpoolReader "es.0" ──next()/commit()──▶ output thread
  *        │                                                        └──▶ SpoolReader "file.0" ─next()/commit()──▶ output thread
  *        └──────────── readers' commits wake the writer; a cycle file every reader committed past is deleted

@@ -1,5 +1,6 @@
 package dev.ferry.pipeline.spool;
 
+import static dev.ferry.pipeline.spool.WriteThrough.writeThrough;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.concurrent.locks.LockSupport;
@@ -36,7 +37,7 @@ public final class SpoolChildMain {
     }
 
     private static void append(Path dir, int n) {
-        try (Spool spool = Spool.open(new SpoolConfig(dir, SpoolSync.NORMAL, 0))) {
+        try (Spool spool = writeThrough(Spool.open(new SpoolConfig(dir, SpoolSync.NORMAL, 0)))) {
             spool.reader("out", 0);
             for (int i = 0; i < n; i++) {
                 entry(spool.writer(), i);
@@ -47,7 +48,7 @@ public final class SpoolChildMain {
     }
 
     private static void read(Path dir) {
-        try (Spool spool = Spool.open(new SpoolConfig(dir, SpoolSync.NORMAL, 0))) {
+        try (Spool spool = writeThrough(Spool.open(new SpoolConfig(dir, SpoolSync.NORMAL, 0)))) {
             SpoolReader reader = spool.reader("out", 0);
             int n = 0;
             while (reader.next() != null) {
@@ -60,7 +61,7 @@ public final class SpoolChildMain {
     }
 
     private static void stream(Path dir) {
-        Spool spool = Spool.open(new SpoolConfig(dir, SpoolSync.FULL, 0));
+        Spool spool = writeThrough(Spool.open(new SpoolConfig(dir, SpoolSync.FULL, 0)));
         SpoolReader reader = spool.reader("out", 0);
         Thread t = new Thread(() -> {
             while (true) {
@@ -88,7 +89,7 @@ public final class SpoolChildMain {
     }
 
     private static void partial(Path dir, int n) {
-        try (Spool spool = Spool.open(new SpoolConfig(dir, SpoolSync.FULL, 0))) {
+        try (Spool spool = writeThrough(Spool.open(new SpoolConfig(dir, SpoolSync.FULL, 0)))) {
             spool.reader("out", 0);
             for (int i = 0; i < n; i++) {
                 entry(spool.writer(), i);

@@ -1,5 +1,6 @@
 package dev.ferry.pipeline.spool;
 
+import static dev.ferry.pipeline.spool.WriteThrough.writeThrough;
 import static dev.ferry.pipeline.spool.SpoolTest.add;
 import static dev.ferry.pipeline.spool.SpoolTest.append;
 import static dev.ferry.pipeline.spool.SpoolTest.drain;
@@ -31,7 +32,7 @@ class SpoolCompressionTest {
     private final SetTimeProvider clock = new SetTimeProvider(1_780_000_000_000L * 1_000_000L);
 
     private Spool open(SpoolCompression compression) {
-        return Spool.open(new SpoolConfig(dir, SpoolSync.NORMAL, 0, compression), TestRollCycles.TEST_SECONDLY, clock);
+        return writeThrough(Spool.open(new SpoolConfig(dir, SpoolSync.NORMAL, 0, compression), TestRollCycles.TEST_SECONDLY, clock));
     }
 
     private SingleChronicleQueue rawQueue() {
@@ -197,7 +198,7 @@ class SpoolCompressionTest {
                     + "library did not load. path=" + plain + " error=\"Cannot unpack libzstd-jni-").contains(fix + "\"\n")
                     .contains("Spool opened. path=" + plain + " sync=normal compress=off ");
         }
-        try (Spool spool = Spool.open(new SpoolConfig(plain, SpoolSync.NORMAL, 0))) {
+        try (Spool spool = writeThrough(Spool.open(new SpoolConfig(plain, SpoolSync.NORMAL, 0)))) {
             SpoolReader reader = spool.reader("out", 0);
             int n = 0;
             for (SpoolEntry e = reader.next(); e != null; e = reader.next()) {
@@ -210,7 +211,7 @@ class SpoolCompressionTest {
         // Compressed documents, first the last one, then an earlier one, in a JVM without the library.
         Path packed = dir.resolve("packed");
         long firstIndex;
-        try (Spool spool = Spool.open(new SpoolConfig(packed, SpoolSync.NORMAL, 0))) {
+        try (Spool spool = writeThrough(Spool.open(new SpoolConfig(packed, SpoolSync.NORMAL, 0)))) {
             spool.reader("out", 0);
             addAll(spool.writer(), lines(0, 20));
             firstIndex = spool.writer().lastIndex();
@@ -221,7 +222,7 @@ class SpoolCompressionTest {
                             + ") is zstd-compressed and " + noLibrary)
                     .endsWith(fix);
         }
-        try (Spool spool = Spool.open(new SpoolConfig(packed, SpoolSync.NORMAL, 0))) {
+        try (Spool spool = writeThrough(Spool.open(new SpoolConfig(packed, SpoolSync.NORMAL, 0)))) {
             append(spool.writer(), "{}"); // too small to compress: the last document is a plain one
         }
         try (ChildJvm child = ChildJvm.start(noTmp, e -> true, SpoolChildMain.class, "read", packed.toString())) {

@@ -1,5 +1,6 @@
 package dev.ferry.pipeline.spool;
 
+import static dev.ferry.pipeline.spool.WriteThrough.writeThrough;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
@@ -29,7 +30,7 @@ class SpoolCrashTest {
                     .mapToLong(l -> Long.parseLong(l.substring(9))).max().orElseThrow();
         }
 
-        try (Spool spool = Spool.open(new SpoolConfig(dir, SpoolSync.FULL, 0))) {
+        try (Spool spool = writeThrough(Spool.open(new SpoolConfig(dir, SpoolSync.FULL, 0)))) {
             SpoolReader reader = spool.reader("out", 0);
             long committed = reader.committedSequence();
             assertThat(committed).as("the reader committed in the child").isPositive();
@@ -62,7 +63,7 @@ class SpoolCrashTest {
                     .as("child stderr: %s", child.stderr()).isNotNull();
             child.kill();
         }
-        try (Spool spool = Spool.open(new SpoolConfig(dir, SpoolSync.FULL, 0))) {
+        try (Spool spool = writeThrough(Spool.open(new SpoolConfig(dir, SpoolSync.FULL, 0)))) {
             SpoolReader reader = spool.reader("out", 0);
             assertThat(spool.writer().nextSequence()).isEqualTo(20);
             List<Long> read = new ArrayList<>();

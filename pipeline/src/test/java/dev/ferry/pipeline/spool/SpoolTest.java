@@ -1,5 +1,6 @@
 package dev.ferry.pipeline.spool;
 
+import static dev.ferry.pipeline.spool.WriteThrough.writeThrough;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -34,7 +35,7 @@ class SpoolTest {
     private final SetTimeProvider clock = new SetTimeProvider(1_780_000_000_000L * 1_000_000L);
 
     private Spool open(SpoolSync sync, long diskLimit) {
-        return Spool.open(new SpoolConfig(dir, sync, diskLimit), TestRollCycles.TEST_SECONDLY, clock);
+        return writeThrough(Spool.open(new SpoolConfig(dir, sync, diskLimit), TestRollCycles.TEST_SECONDLY, clock));
     }
 
     /** Appends one record as a document of its own. */
@@ -490,8 +491,8 @@ class SpoolTest {
             append(spool.writer(), "{\"i\":0}");
         }
         long beyondFree = Files.getFileStore(dir).getUsableSpace() + (1L << 40);
-        try (Spool spool = Spool.open(new SpoolConfig(dir, SpoolSync.NORMAL, 0, SpoolCompression.ZSTD, beyondFree),
-                TestRollCycles.TEST_SECONDLY, clock)) {
+        try (Spool spool = writeThrough(Spool.open(new SpoolConfig(dir, SpoolSync.NORMAL, 0, SpoolCompression.ZSTD, beyondFree),
+                TestRollCycles.TEST_SECONDLY, clock))) {
             SpoolReader r = spool.reader("es", 0);
             SpoolWriter w = spool.writer();
             assertThat(drain(r)).containsExactly("{\"i\":0}");
@@ -500,7 +501,8 @@ class SpoolTest {
             add(w, "{\"i\":1}");
             add(w, "{\"i\":2}");
             assertThat(w.flush()).as("held, not written").isFalse();
-            assertThat(r.next()).as("nothing reached the spool").isNull();
+            assertThat(spool.writer().tail().written()).as("nothing reached the disk").isZero();
+            assertThat(r.next().jsonString()).as("held in memory, the outputs can still deliver it").isEqualTo("{\"i\":1}");
             assertThat(w.hasRoom()).isFalse();
             assertThat(w.diskProblem()).matches(java.util.regex.Pattern.quote("path=" + dir + " free=") + "\\d+"
                     + java.util.regex.Pattern.quote(" min_free=" + beyondFree + " held=") + "[1-9]\\d*");
@@ -512,7 +514,7 @@ class SpoolTest {
     void aNewSpoolIsNotCreatedBelowMinFreeAndSaysWhy() throws Exception {
         Path fresh = dir.resolve("fresh");
         long beyondFree = Files.getFileStore(dir).getUsableSpace() + (1L << 40);
-        assertThatThrownBy(() -> Spool.open(new SpoolConfig(fresh, SpoolSync.NORMAL, 0, SpoolCompression.ZSTD, beyondFree)))
+        assertThatThrownBy(() -> writeThrough(Spool.open(new SpoolConfig(fresh, SpoolSync.NORMAL, 0, SpoolCompression.ZSTD, beyondFree))))
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageStartingWith("cannot create the spool in " + fresh + ": its filesystem has ")
                 .hasMessageEndingWith(" bytes free, less than storage.min_free (" + beyondFree
@@ -602,7 +604,7 @@ class SpoolTest {
 
     @Test
     void theDefaultRollCycleNamesFilesAsChronicleDoes() throws Exception {
-        try (Spool spool = Spool.open(new SpoolConfig(dir, SpoolSync.NORMAL, 0))) {
+        try (Spool spool = writeThrough(Spool.open(new SpoolConfig(dir, SpoolSync.NORMAL, 0)))) {
             append(spool.writer(), "{}");
             assertThat(cycleFiles()).containsExactly(spool.cycleFileName(spool.cycleOf(spool.writer().lastIndex())));
             assertThat(RollCycles.FIVE_MINUTELY.lengthInMillis()).isEqualTo(300_000);
