@@ -16,7 +16,6 @@ import dev.ferry.pipeline.spi.Output;
 import dev.ferry.pipeline.spool.Spool;
 import dev.ferry.pipeline.spool.SpoolConfig;
 import dev.ferry.pipeline.spool.SpoolReader;
-import dev.ferry.pipeline.spool.SpoolWriter;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -316,13 +315,13 @@ public final class Agent {
     }
 
     /**
-     * The bytes of spool documents held in memory before they are written to disk: the writer's default
-     * ({@link dev.ferry.pipeline.spool.SpoolWriter#DEFAULT_MEMORY_BYTES}), or half the smallest
+     * The bytes of spool documents held in memory before they are written to disk: {@code storage.write_behind}, at
+     * most half the smallest
      * {@code Mem_Buf_Limit} of the inputs. Their records' positions are acknowledged only once they are delivered or
      * written, so with more than an input's Mem_Buf_Limit held that input would pause until they are a second old.
      */
     static long spoolMemory(TopologyPlan plan) {
-        long bytes = SpoolWriter.DEFAULT_MEMORY_BYTES;
+        long bytes = plan.service().storageWriteBehind();
         for (PlannedPlugin p : plan.inputs()) {
             if (p.options().isSet("Mem_Buf_Limit")) {
                 bytes = Math.min(bytes, p.options().size("Mem_Buf_Limit") / 2);

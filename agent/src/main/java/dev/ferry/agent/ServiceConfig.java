@@ -10,6 +10,7 @@ import dev.ferry.pipeline.config.SourceLocation;
 import dev.ferry.pipeline.ring.RecordRing;
 import dev.ferry.pipeline.spool.SpoolCompression;
 import dev.ferry.pipeline.spool.SpoolSync;
+import dev.ferry.pipeline.spool.SpoolWriter;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -39,12 +40,15 @@ import java.util.Locale;
  *     written zstd-compressed
  * @param storageMinFree {@code storage.min_free} (ferry's own key): the bytes the spool leaves free on its
  *     filesystem; below it, the inputs pause
+ * @param storageWriteBehind {@code storage.write_behind} (ferry's own key): the bytes of the newest records the
+ *     spool holds in memory before it writes them (what every output delivers meanwhile is never written); 0 writes
+ *     every batch at once
  * @param http the monitoring server ({@code HTTP_Server} and the keys after it)
  */
 public record ServiceConfig(Duration flush, Duration grace, String logLevel, int ringSlots, int ringWorkers,
                             RecordRing.Wait ringWait, Path storagePath, boolean storageOff, SpoolSync storageSync,
                             long storageDiskLimit, SpoolCompression storageCompress, long storageMinFree,
-                            HttpServerConfig http) {
+                            long storageWriteBehind, HttpServerConfig http) {
 
     public static final OptionTable OPTIONS = new OptionTable("SERVICE", "service", List.of(
             OptionSpec.duration("Flush", "1", "flush interval of network outputs (file-like outputs flush every ring batch)"),
@@ -80,6 +84,10 @@ public record ServiceConfig(Duration flush, Duration grace, String logLevel, int
             OptionSpec.size("storage.min_free", "128MiB", "the free space the spool leaves on its filesystem; when a "
                     + "write would leave less, the inputs pause until there is room (a full disk would crash the "
                     + "memory-mapped spool)"),
+            OptionSpec.size("storage.write_behind", (SpoolWriter.DEFAULT_MEMORY_BYTES >> 20) + "MiB", "the newest records "
+                    + "the spool holds in memory, where the outputs read them, before it writes them to disk (what every "
+                    + "output delivers meanwhile is never written; the rest is written when this is full or a second "
+                    + "old); at most half the smallest Mem_Buf_Limit; 0: every batch is written at once"),
             OptionSpec.ignoredOption("storage.*", "ferry's spool has no such setting"),
             OptionSpec.ignoredOption("Hot_Reload", "restart ferry to apply a new configuration"),
             OptionSpec.ignoredOption("Coro_Stack_Size", "ferry has no coroutines"),
@@ -112,7 +120,7 @@ public record ServiceConfig(Duration flush, Duration grace, String logLevel, int
                 (int) slots, (int) workers, RecordRing.Wait.valueOf(o.string("ring.wait").toUpperCase(Locale.ROOT)),
                 storage.isEmpty() || off ? null : Path.of(storage), off, SpoolSync.parse(o.string("storage.sync")),
                 o.size("storage.disk_limit"), SpoolCompression.parse(o.string("storage.compress")),
-                o.size("storage.min_free"), http(o));
+                o.size("storage.min_free"), o.size("storage.write_behind"), http(o));
     }
 
     private static HttpServerConfig http(Options o) {

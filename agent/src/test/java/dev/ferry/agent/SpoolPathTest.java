@@ -54,6 +54,18 @@ class SpoolPathTest {
     }
 
     @Test
+    void theSpoolHolds32MiBInMemoryOrStorageWriteBehindAtMostHalfTheSmallestMemBufLimit() throws Exception {
+        String db = "    DB " + dir.resolve("tail.db") + "\n";
+        assertThat(Agent.spoolMemory(plan("", db))).isEqualTo(32L << 20);
+        assertThat(Agent.spoolMemory(plan("    storage.write_behind 8MiB\n", db))).isEqualTo(8L << 20);
+        assertThat(Agent.spoolMemory(plan("    storage.write_behind 0\n", db))).isZero();
+        // conf/fluent-bit.conf's Mem_Buf_Limit 5MB: the input would pause on what the spool holds unacknowledged
+        assertThat(Agent.spoolMemory(plan("", db + "    Mem_Buf_Limit 5MB\n"))).isEqualTo((5L << 20) / 2); // sizes are 1024-based, as in Fluent Bit
+        assertThat(Agent.spoolMemory(plan("    storage.write_behind 1MiB\n", db + "    Mem_Buf_Limit 5MB\n")))
+                .isEqualTo(1L << 20);
+    }
+
+    @Test
     void theSpoolIsZstdCompressedUnlessStorageCompressIsOff() throws Exception {
         String db = "    DB " + dir.resolve("tail.db") + "\n";
         assertThat(plan("", db).service().storageCompress()).isEqualTo(SpoolCompression.ZSTD);

@@ -90,7 +90,7 @@ public final class Spool implements AutoCloseable {
         this.cycleNames = DateTimeFormatter.ofPattern(rollCycle.format()).withZone(ZoneOffset.UTC);
         this.readersDir = config.path().resolve(READERS_DIR);
         long[] last = lastEntry();
-        this.writer = new SpoolWriter(this, queue, config.sync(), compression, disk, last[0], last[1], last[2]);
+        this.writer = new SpoolWriter(this, queue, config.sync(), compression, disk, last[0], last[1], last[2], last[3]);
         this.retainedFrom = firstEntry()[1];
     }
 
@@ -218,11 +218,12 @@ public final class Spool implements AutoCloseable {
     }
 
     /**
-     * Entry bytes in the cycle files still on disk: from the oldest kept entry to the end. Chronicle's
-     * index pages (a few hundred KiB per file) are not counted, nor the sparse space it maps ahead.
+     * Entry bytes in the cycle files still on disk: from the oldest kept entry to the end of the last one written
+     * (documents the outputs had before they had to be written count where they fall between written ones).
+     * Chronicle's index pages (a few hundred KiB per file) are not counted, nor the sparse space it maps ahead.
      */
     public long diskBytes() {
-        return writer.bytesEnd() - retainedFrom;
+        return Math.max(0, writer.tail().writtenBytesEnd() - retainedFrom);
     }
 
     /** Cycle files deleted since the spool was opened. */
@@ -236,7 +237,8 @@ public final class Spool implements AutoCloseable {
 
     boolean hasRoom(long bytesEnd) {
         long cap = config.diskLimitBytes();
-        if (cap > 0 && bytesEnd - retainedFrom >= cap) {
+        // What the memory holds may have to be written: it counts against the cap too.
+        if (cap > 0 && diskBytes() + (bytesEnd - writer.tail().leftBytesEnd()) >= cap) {
             return false;
         }
         for (SpoolReader r : readers) {
@@ -362,7 +364,8 @@ public final class Spool implements AutoCloseable {
         }
     }
 
-    // {next sequence, bytes end, last document's index}; {0, 0, -1} for an empty spool. Damaged documents at
+    // {next sequence, bytes end, last document's index, bytes end of the last readable document}; {0, 0, -1, 0}
+    // for an empty spool. Damaged documents at
     // the end (a power loss with storage.sync normal, a bad disk) are passed, as the readers pass them: the
     // counters go on from the last document that reads, past the damaged ones whose heads still agree with
     // it, and past every reader's committed position, so no sequence is handed out twice.
@@ -411,7 +414,7 @@ public final class Spool implements AutoCloseable {
         }
         if (damaged.isEmpty()) {
             long[] next = pastReaderPositions(readable[0], readable[1]);
-            return new long[] {next[0], next[1], lastIndex};
+            return new long[] {next[0], next[1], lastIndex, readable[1]};
         }
         // Damaged heads that follow on from the last readable document (oldest first) say how far their records went.
         long sequence = readable[0];
@@ -432,7 +435,7 @@ public final class Spool implements AutoCloseable {
         LOG.warn("The spool ends with {} document(s) that do not read (a crash or a bad disk): the spool goes on after them, "
                 + "and each output passes them and counts the records it loses. path={} problem=\"{}\" nextSequence={}",
                 damaged.size(), config.path(), problem, sequence);
-        return new long[] {sequence, bytes, lastIndex};
+        return new long[] {sequence, bytes, lastIndex, readable[1]};
     }
 
     // {sequence, bytes} moved past every reader's committed position: documents every reader committed while the

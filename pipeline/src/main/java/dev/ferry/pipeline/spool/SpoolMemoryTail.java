@@ -18,15 +18,16 @@ import java.util.function.LongSupplier;
  * <p>Thread-safe: every method takes the tail's monitor. The writer's thread adds documents and writes those over
  * the capacity; readers' threads copy documents and drop those every reader has committed; a write-behind thread
  * writes old ones. Acknowledgements run under the monitor, so they never run on two threads at once. Buffers are
- * the tail's own (copied in and out), kept in a pool with their holders once their document has left: nothing is
- * allocated per document once warm.
+ * the tail's own (copied in and out); those of full documents are kept in a pool once their document has left, so a
+ * spool that is busy allocates nothing per document once warm (a small end-of-batch document gets a buffer of its size).
  */
 final class SpoolMemoryTail {
 
     /** A document older than this is written to disk even when the tail has room. */
     static final long MAX_AGE_NANOS = 1_000_000_000L;
 
-    private static final int BUFFER_BYTES = SpoolEntryFormat.TARGET_DOCUMENT_BYTES + 16 * 1024;
+    private static final int BUFFER_BYTES = SpoolEntryFormat.TARGET_DOCUMENT_BYTES + 4096;
+    private static final int SMALL_BYTES = BUFFER_BYTES / 2;
 
     /** Writes one document to the queue (on the calling thread); returns its index, or -1 when the disk has no room. */
     interface Sink {
@@ -38,6 +39,7 @@ final class SpoolMemoryTail {
         int length;
         long first;
         long end;
+        long bytesEnd;
         long indexHint;
         long bornNanos;
         Runnable acks;
@@ -49,6 +51,10 @@ final class SpoolMemoryTail {
     private long capacity = SpoolWriter.DEFAULT_MEMORY_BYTES;
     private long heldBytes;
     private long lastIndex;
+    /** The bytes end of the last document written: documents dropped unwritten take no disk. */
+    private volatile long writtenBytesEnd;
+    /** The bytes end of the last document that left the tail, written or dropped: what follows is held (or not flushed). */
+    private volatile long leftBytesEnd;
     private long dropped;
     private long written;
 
@@ -56,10 +62,14 @@ final class SpoolMemoryTail {
      * @param minCommitted the lowest committed sequence among the registered readers (Long.MIN_VALUE when there are
      *     none): documents that end at or before it are delivered everywhere
      * @param lastIndex the index of the last document already in the queue, or -1
+     * @param writtenBytesEnd the bytes end of the last document already in the queue (0 for none)
+     * @param bytesEnd the writer's bytes end: nothing is held yet
      */
-    SpoolMemoryTail(LongSupplier minCommitted, long lastIndex) {
+    SpoolMemoryTail(LongSupplier minCommitted, long lastIndex, long writtenBytesEnd, long bytesEnd) {
         this.minCommitted = minCommitted;
         this.lastIndex = lastIndex;
+        this.writtenBytesEnd = writtenBytesEnd;
+        this.leftBytesEnd = bytesEnd;
     }
 
     /** Sets the bytes of documents the tail holds before it writes the oldest; 0 writes each at once. */
@@ -72,29 +82,38 @@ final class SpoolMemoryTail {
     }
 
     /**
-     * Adds a copy of a whole document (records {@code first} to {@code end - 1}) with the acknowledgements to run
+     * Adds a copy of a whole document (records {@code first} to {@code end - 1}, ending at {@code bytesEnd} record
+     * bytes) with the acknowledgements to run
      * when it leaves the tail (null: none), then writes documents to {@code sink} while the tail holds more than its
      * capacity.
      *
      * @return false when a document over the capacity could not be written (the disk has no room): it stays in
      *     the tail, and so do its acknowledgements
      */
-    synchronized boolean add(byte[] doc, int length, long first, long end, Runnable acks, Sink sink) {
-        Doc d = pool.pollFirst();
-        if (d == null) {
+    synchronized boolean add(byte[] doc, int length, long first, long end, long bytesEnd, Runnable acks, Sink sink) {
+        Doc d;
+        byte[] b;
+        if (length <= SMALL_BYTES) {
+            // An end-of-batch document of a few records (an agent that keeps up writes many): a buffer of its size.
             d = new Doc();
-        }
-        byte[] b = d.bytes;
-        if (b == null || b.length < length) {
-            // One size for the documents the writer cuts at about 64 KiB, so a buffer fits any document but one of a
-            // huge record; an end-of-batch document of a few records takes as much of the capacity.
-            b = new byte[Math.max(length, BUFFER_BYTES)];
+            b = new byte[(length + 1023) & ~1023];
+        } else {
+            // The documents the writer cuts at 64 KiB: one pooled size that fits them but one of a huge record.
+            d = pool.pollFirst();
+            if (d == null) {
+                d = new Doc();
+            }
+            b = d.bytes;
+            if (b == null || b.length < length) {
+                b = new byte[Math.max(length, BUFFER_BYTES)];
+            }
         }
         System.arraycopy(doc, 0, b, 0, length);
         d.bytes = b;
         d.length = length;
         d.first = first;
         d.end = end;
+        d.bytesEnd = bytesEnd;
         d.indexHint = lastIndex;
         d.bornNanos = System.nanoTime();
         d.acks = acks;
@@ -197,6 +216,16 @@ final class SpoolMemoryTail {
         return true;
     }
 
+    /** The record bytes end of the last document written to the queue (any thread; no lock). */
+    long writtenBytesEnd() {
+        return writtenBytesEnd;
+    }
+
+    /** The record bytes end of the last document that left the tail, written or dropped (any thread; no lock). */
+    long leftBytesEnd() {
+        return leftBytesEnd;
+    }
+
     /** The index of the last document written to the queue, or -1. */
     synchronized long lastIndex() {
         return lastIndex;
@@ -223,6 +252,7 @@ final class SpoolMemoryTail {
                 return false;
             }
             lastIndex = index;
+            writtenBytesEnd = d.bytesEnd;
             written++;
             leave(d);
         }
@@ -232,9 +262,12 @@ final class SpoolMemoryTail {
     private void leave(Doc d) {
         docs.pollFirst();
         heldBytes -= d.bytes.length;
+        leftBytesEnd = d.bytesEnd;
         Runnable acks = d.acks;
         d.acks = null;
-        pool.addLast(d);
+        if (d.bytes.length >= BUFFER_BYTES) {
+            pool.addLast(d);
+        }
         if (acks != null) {
             acks.run();
         }

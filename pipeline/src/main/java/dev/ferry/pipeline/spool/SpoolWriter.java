@@ -34,10 +34,11 @@ import org.slf4j.LoggerFactory;
 public final class SpoolWriter {
 
     /**
-     * The bytes of documents held in memory by default. Held there, most documents are delivered before they have to
-     * be written: bench/e2e.sh --output es, 2 M lines, consumer batches of 16,384 records: 1,319 of 15,804 documents
-     * written, 7.45 CPU-s, peak RSS 167 MB, against 10.7-12.5 CPU-s when every document is written (same hour); with
-     * 64 MiB none was written, 7.18 CPU-s, but peak RSS 225 MB.
+     * The bytes of documents held in memory by default ({@code storage.write_behind}). Held there, most documents are
+     * delivered before they have to be written: bench/e2e.sh --output es, 2 M lines, the es consumer committing every
+     * 16,384 records: 994 to 2,243 of about 15,800 documents written, 6.64-6.89 CPU-s, peak RSS 186 MB, against
+     * 8.98-9.56 CPU-s and 131-133 MB when every document is written (alternated runs). 64 MiB wrote none, but peak
+     * RSS went to 225 MB, over the 200 MB the agent keeps to.
      */
     public static final long DEFAULT_MEMORY_BYTES = 32L << 20;
 
@@ -64,13 +65,13 @@ public final class SpoolWriter {
     private volatile long bytesEnd;
 
     SpoolWriter(Spool spool, SingleChronicleQueue queue, SpoolSync sync, SpoolCompression compression,
-            SpoolDiskSpace disk, long nextSequence, long bytesEnd, long lastIndex) {
+            SpoolDiskSpace disk, long nextSequence, long bytesEnd, long lastIndex, long lastWrittenBytesEnd) {
         this.spool = spool;
         this.queue = queue;
         this.sync = sync;
         this.compression = compression;
         this.disk = disk;
-        this.tail = new SpoolMemoryTail(spool::minCommittedSequence, lastIndex);
+        this.tail = new SpoolMemoryTail(spool::minCommittedSequence, lastIndex, lastWrittenBytesEnd, bytesEnd);
         this.nextSequence = nextSequence;
         this.bytesEnd = bytesEnd;
     }
@@ -146,7 +147,7 @@ public final class SpoolWriter {
         byte[] doc = batch.array();
         int length = batch.length();
         long first = SpoolEntryFormat.getLong(doc, SpoolEntryFormat.FIRST_SEQUENCE_AT);
-        boolean written = tail.add(doc, length, first, nextSequence, acks, w);
+        boolean written = tail.add(doc, length, first, nextSequence, bytesEnd, acks, w);
         batch.clear();
         startWriteBehind();
         return written;

@@ -93,7 +93,7 @@ class SpoolMemoryTailTest {
         try (Spool spool = open()) {
             SpoolReader r = spool.reader("es", 0);
             SpoolWriter w = spool.writer();
-            w.holdInMemory(2L * (SpoolEntryFormat.TARGET_DOCUMENT_BYTES + 16 * 1024)); // two documents' buffers
+            w.holdInMemory(2 * 1024); // two small documents' buffers (1 KiB each)
             for (int i = 0; i < 4; i++) {
                 add(w, "{\"i\":" + i + "}");
                 w.flush(ack("batch " + i));
@@ -130,7 +130,7 @@ class SpoolMemoryTailTest {
         try (Spool spool = open()) {
             SpoolReader r = spool.reader("es", 0);
             SpoolWriter w = spool.writer();
-            w.holdInMemory(SpoolEntryFormat.TARGET_DOCUMENT_BYTES + 16 * 1024); // one document's buffer
+            w.holdInMemory(1024); // one small document's buffer
             add(w, "{\"i\":0}");
             w.flush();
             assertThat(r.next().jsonString()).as("from memory").isEqualTo("{\"i\":0}");
@@ -142,6 +142,31 @@ class SpoolMemoryTailTest {
             assertThat(drain(r)).as("the first passed on disk by its head").containsExactly("{\"i\":1}", "{\"i\":2}");
             r.rewind();
             assertThat(drain(r)).containsExactly("{\"i\":0}", "{\"i\":1}", "{\"i\":2}");
+        }
+    }
+
+    @Test
+    void documentsDeliveredFromMemoryTakeNoPartOfTheDiskCap() {
+        try (Spool spool = Spool.open(new SpoolConfig(dir, SpoolSync.NORMAL, 4096), TestRollCycles.TEST_SECONDLY, clock)) {
+            SpoolReader r = spool.reader("es", 0);
+            SpoolWriter w = spool.writer();
+            long last = -1;
+            for (int i = 0; i < 1000; i++) { // about 50 KB of records through a spool capped at 4 KiB
+                add(w, "{\"i\":" + i + "}");
+                if (i % 10 == 9) {
+                    w.flush();
+                    assertThat(w.hasRoom()).as("at %d", i).isTrue();
+                    for (SpoolEntry e = r.next(); e != null; e = r.next()) {
+                        last = e.sequence();
+                    }
+                    r.commit(last);
+                }
+            }
+            assertThat(last).isEqualTo(999);
+            assertThat(spool.diskBytes()).isZero();
+            assertThat(w.tail().written()).isZero();
+            add(w, "{\"big\":\"" + "x".repeat(5000) + "\"}");
+            assertThat(w.hasRoom()).as("held, it may still have to be written").isFalse();
         }
     }
 

@@ -396,6 +396,12 @@ class SpoolTest {
                 spool.writer().flush();
                 reader.next();
             }
+            for (int i = 0; i < 200; i++) { // and a full document (its buffer is pooled)
+                spool.writer().append(record);
+            }
+            spool.writer().flush();
+            while (reader.next() != null) {
+            }
             long t = Thread.currentThread().getId();
             long before = threads.getThreadAllocatedBytes(t);
             for (int i = 0; i < 10_000; i++) {
