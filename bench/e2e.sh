@@ -3,12 +3,14 @@
 # lines per CPU-second and peak RSS.
 #
 #   bench/e2e.sh [--files 4] [--lines 500000] [--output null|file|es|loki] [--workers 1] [--no-spool]
-#                [--spool-compress zstd|off] [--replay gz|zst] [--threads]
+#                [--spool-compress zstd|off] [--write-behind SIZE] [--replay gz|zst] [--threads]
 #
 # The tail input has a DB (in a temporary folder), so the Chronicle Queue disk spool is on between the
 # ring and the output, as users get it: storage.path defaults to ferry-spool next to the DB, storage.sync
 # normal, storage.compress zstd (--spool-compress off writes the spool's records as they are). --no-spool sets
-# storage.path off (records wait in memory; --spool is accepted and is the default).
+# storage.path off (records wait in memory; --spool is accepted and is the default). --write-behind SIZE sets
+# storage.write_behind (what the spool holds in memory before it writes; default 32MiB, 0: write every batch); the
+# run prints how many spool documents were written and how many the output had from memory.
 #
 # --replay gz|zst measures `ferry replay` instead of the tail: the workload's files are put in one tar
 # compressed with gzip (level 6) or zstd (level 3), made once next to the workload
@@ -41,7 +43,7 @@
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/.." && pwd)"
-files=4; lines=500000; output=null; workers=1; spool=on; compress=zstd; replay=; threads=
+files=4; lines=500000; output=null; workers=1; spool=on; compress=zstd; replay=; threads=; write_behind=
 while [ $# -gt 0 ]; do
   case "$1" in
     --files) files=$2; shift 2;;
@@ -51,9 +53,10 @@ while [ $# -gt 0 ]; do
     --spool) spool=on; shift;;
     --no-spool) spool=off; shift;;
     --spool-compress) compress=$2; shift 2;;
+    --write-behind) write_behind=$2; shift 2;;
     --replay) replay=$2; shift 2;;
     --threads) threads=on; shift;;
-    *) echo "usage: $0 [--files N] [--lines N] [--output null|file|es|loki] [--workers N] [--no-spool] [--spool-compress zstd|off] [--replay gz|zst] [--threads]" >&2; exit 2;;
+    *) echo "usage: $0 [--files N] [--lines N] [--output null|file|es|loki] [--workers N] [--no-spool] [--spool-compress zstd|off] [--write-behind SIZE] [--replay gz|zst] [--threads]" >&2; exit 2;;
   esac
 done
 # ferry replay keeps no positions, so it gets no default spool.
@@ -114,6 +117,7 @@ cat > "$run/bench.conf" <<CONF
     Log_Level    info
     ring.workers $workers
 $( [ "$spool" = off ] && printf '    storage.path off\n' || printf '    storage.compress %s\n' "$compress" )
+$( [ -n "$write_behind" ] && printf '    storage.write_behind %s\n' "$write_behind" || true )
 
 [INPUT]
     Name           tail
