@@ -19,6 +19,14 @@ final class TopologyDescription {
     private TopologyDescription() {
     }
 
+    // A byte count as the configuration would write it: MiB or KiB when it is a whole number of them.
+    private static String size(long bytes) {
+        if (bytes > 0 && bytes % (1 << 20) == 0) {
+            return (bytes >> 20) + "MiB";
+        }
+        return bytes > 0 && bytes % 1024 == 0 ? (bytes >> 10) + "KiB" : Long.toString(bytes);
+    }
+
     static String describe(TopologyPlan plan) {
         StringBuilder sb = new StringBuilder();
         sb.append("configuration ").append(plan.origin()).append(" is valid\n");
@@ -28,7 +36,8 @@ final class TopologyDescription {
                 .append(" ring.workers=").append(s.ringWorkers()).append(" ring.wait=")
                 .append(s.ringWait().name().toLowerCase(Locale.ROOT)).append(" spool=")
                 .append(plan.spoolPath() == null ? "off" : plan.spoolPath() + " storage.compress="
-                        + s.storageCompress().name().toLowerCase(Locale.ROOT)).append('\n');
+                        + s.storageCompress().name().toLowerCase(Locale.ROOT) + " storage.write_behind="
+                        + size(Agent.spoolMemory(plan))).append('\n');
         if (s.http().enabled()) {
             sb.append("http_server: ").append(s.http().address()).append(" health_check=");
             sb.append(s.http().healthCheck() ? "on (HC_Errors_Count=" + s.http().errorsCount() + " HC_Retry_Failure_Count="

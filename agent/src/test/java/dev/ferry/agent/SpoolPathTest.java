@@ -33,7 +33,7 @@ class SpoolPathTest {
         TopologyPlan plan = plan("", "    DB " + dir.resolve("state/tail.db") + "\n");
         assertThat(plan.spoolPath()).isEqualTo(dir.resolve("state").resolve("ferry-spool"));
         assertThat(TopologyDescription.describe(plan))
-                .contains(" spool=" + dir.resolve("state/ferry-spool") + " storage.compress=zstd\n");
+                .contains(" spool=" + dir.resolve("state/ferry-spool") + " storage.compress=zstd storage.write_behind=32MiB\n");
     }
 
     @Test
@@ -60,7 +60,9 @@ class SpoolPathTest {
         assertThat(Agent.spoolMemory(plan("    storage.write_behind 8MiB\n", db))).isEqualTo(8L << 20);
         assertThat(Agent.spoolMemory(plan("    storage.write_behind 0\n", db))).isZero();
         // conf/fluent-bit.conf's Mem_Buf_Limit 5MB: the input would pause on what the spool holds unacknowledged
-        assertThat(Agent.spoolMemory(plan("", db + "    Mem_Buf_Limit 5MB\n"))).isEqualTo((5L << 20) / 2); // sizes are 1024-based, as in Fluent Bit
+        TopologyPlan limited = plan("", db + "    Mem_Buf_Limit 5MB\n");
+        assertThat(Agent.spoolMemory(limited)).isEqualTo((5L << 20) / 2); // sizes are 1024-based, as in Fluent Bit
+        assertThat(TopologyDescription.describe(limited)).contains(" storage.write_behind=2560KiB\n");
         assertThat(Agent.spoolMemory(plan("    storage.write_behind 1MiB\n", db + "    Mem_Buf_Limit 5MB\n")))
                 .isEqualTo(1L << 20);
     }
@@ -71,7 +73,8 @@ class SpoolPathTest {
         assertThat(plan("", db).service().storageCompress()).isEqualTo(SpoolCompression.ZSTD);
         TopologyPlan off = plan("    storage.compress Off\n", db);
         assertThat(off.service().storageCompress()).isEqualTo(SpoolCompression.OFF);
-        assertThat(TopologyDescription.describe(off)).contains(" spool=" + dir.resolve("ferry-spool") + " storage.compress=off\n");
+        assertThat(TopologyDescription.describe(off)).contains(" spool=" + dir.resolve("ferry-spool")
+                + " storage.compress=off storage.write_behind=32MiB\n");
         assertThatThrownBy(() -> plan("    storage.compress lz4\n", db)).isInstanceOf(ConfigException.class)
                 .hasMessage(dir.resolve("ferry.conf") + ":3: [SERVICE]: bad value 'lz4' for key 'storage.compress'; allowed: one of zstd, off");
     }
