@@ -83,9 +83,8 @@ final class SpoolMemoryTail {
 
     /**
      * Adds a copy of a whole document (records {@code first} to {@code end - 1}, ending at {@code bytesEnd} record
-     * bytes) with the acknowledgements to run
-     * when it leaves the tail (null: none), then writes documents to {@code sink} while the tail holds more than its
-     * capacity.
+     * bytes) with the acknowledgements to run when it leaves the tail (null: none), then writes documents to
+     * {@code sink} while the tail holds more than its capacity.
      *
      * @return false when a document over the capacity could not be written (the disk has no room): it stays in
      *     the tail, and so do its acknowledgements
@@ -265,7 +264,7 @@ final class SpoolMemoryTail {
         leftBytesEnd = d.bytesEnd;
         Runnable acks = d.acks;
         d.acks = null;
-        if (d.bytes.length >= BUFFER_BYTES) {
+        if (d.bytes.length == BUFFER_BYTES) { // not a small document's, nor a huge record's
             pool.addLast(d);
         }
         if (acks != null) {
