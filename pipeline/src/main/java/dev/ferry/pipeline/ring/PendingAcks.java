@@ -5,8 +5,9 @@ import java.util.Arrays;
 
 /**
  * The furthest position reached in each origin during one ring batch, acknowledged together once the
- * batch is safe (flushed to the outputs, or, {@link #detach()}ed, once the spool has it delivered or on disk). A batch touches few origins, so a linear
- * scan beats a map. Owned by the ring's last stage thread; not thread-safe.
+ * batch is safe (flushed to the outputs, or, {@link #detach()}ed, once the spool has it delivered or on
+ * disk). A batch touches few origins, so a linear scan beats a map. Owned by the ring's last stage
+ * thread; not thread-safe.
  */
 final class PendingAcks {
 

@@ -365,10 +365,10 @@ public final class Spool implements AutoCloseable {
     }
 
     // {next sequence, bytes end, last document's index, bytes end of the last readable document}; {0, 0, -1, 0}
-    // for an empty spool. Damaged documents at
-    // the end (a power loss with storage.sync normal, a bad disk) are passed, as the readers pass them: the
-    // counters go on from the last document that reads, past the damaged ones whose heads still agree with
-    // it, and past every reader's committed position, so no sequence is handed out twice.
+    // for an empty spool. Damaged documents at the end (a power loss with storage.sync normal, a bad disk) are
+    // passed, as the readers pass them: the counters go on from the last document that reads, past the damaged
+    // ones whose heads still agree with it, and past every reader's committed position, so no sequence is
+    // handed out twice.
     private long[] lastEntry() {
         List<byte[]> damaged = new ArrayList<>(); // heads of the damaged documents at the end, newest first
         String problem = null;

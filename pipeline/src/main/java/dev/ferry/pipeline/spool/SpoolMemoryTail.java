@@ -77,10 +77,6 @@ final class SpoolMemoryTail {
         capacity = Math.max(0, bytes);
     }
 
-    synchronized long capacity() {
-        return capacity;
-    }
-
     /**
      * Adds a copy of a whole document (records {@code first} to {@code end - 1}, ending at {@code bytesEnd} record
      * bytes) with the acknowledgements to run when it leaves the tail (null: none), then writes documents to
