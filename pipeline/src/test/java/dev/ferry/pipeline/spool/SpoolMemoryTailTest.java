@@ -4,6 +4,8 @@ import static dev.ferry.pipeline.spool.SpoolTest.add;
 import static dev.ferry.pipeline.spool.SpoolTest.drain;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.ferry.pipeline.TestLogs;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -168,6 +170,26 @@ class SpoolMemoryTailTest {
             add(w, "{\"big\":\"" + "x".repeat(5000) + "\"}");
             assertThat(w.hasRoom()).as("held, it may still have to be written").isFalse();
         }
+    }
+
+    @Test
+    void whatIsHeldWhenTheDiskIsFullAtCloseIsNotAcknowledgedAndTheWarningSaysItIsReadAgain() throws Exception {
+        try (Spool spool = open()) { // made while the disk had room
+            spool.reader("es", 0);
+        }
+        long beyondFree = Files.getFileStore(dir).getUsableSpace() + (1L << 40);
+        String log = TestLogs.of(() -> {
+            try (Spool spool = Spool.open(new SpoolConfig(dir, SpoolSync.NORMAL, 0, SpoolCompression.ZSTD, beyondFree),
+                    TestRollCycles.TEST_SECONDLY, clock)) {
+                spool.reader("es", 0);
+                add(spool.writer(), "{\"i\":0}");
+                spool.writer().flush(ack("held at close"));
+            }
+        });
+        assertThat(acked).as("not delivered, not on disk: its file is read again").isEmpty();
+        assertThat(log).contains("WARN dev.ferry.pipeline.spool.SpoolWriter - The spool's last documents were not written: its "
+                + "disk is down to storage.min_free. Their records are read again from their files at the next start. path="
+                + dir + " documents_held=1\n");
     }
 
     @Test
