@@ -1,6 +1,9 @@
 package dev.ferry.outputs;
 
+import dev.ferry.pipeline.spi.PendingFlush;
 import java.io.IOException;
+import java.nio.file.Path;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -19,10 +22,15 @@ import org.slf4j.LoggerFactory;
  * <pre>
  *  output thread: submit(b) ──waits for a free slot──▶ worker: delivery.deliver(b) (retries inside)
  *                 awaitAll() ◀── returns when no batch is in flight ─┘
+ *                 submitted(..).await() ◀── when the batches submitted before it have their answers
  * </pre>
  *
- * <p>Threads: {@link #submit}, {@link #submitCarried} and {@link #awaitAll} are called by one thread (the
- * ring's output thread); {@link #carry} by workers; {@link #close} from any thread, also while
+ * <p>Each batch gets the next number (a ticket) when it is submitted; {@link #submitted} is a
+ * {@link PendingFlush} for the batches numbered so far, so the output thread can submit the next ones while
+ * those are answered (the spool's consumer does).
+ *
+ * <p>Threads: {@link #submit}, {@link #submitCarried}, {@link #submitted} and {@link #awaitAll} are called by
+ * one thread (the ring's output thread); {@link #carry} by workers; {@link #close} from any thread, also while
  * {@code awaitAll} waits (ferry stopping while the destination is down): workers are interrupted and
  * {@code awaitAll} throws promptly, so nothing is acknowledged.
  *
@@ -33,8 +41,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A batch whose records could not be given a final answer (the dead-letter file could not be written,
  * or the delivery failed unexpectedly) is {@linkplain #carry carried}: it stays here and is submitted
- * again by the next {@link #submitCarried}, on no lane (its order was lost when it failed), and
- * {@link #throwIfCarried} makes the flush fail meanwhile.
+ * again by the next {@link #submitCarried}, on no lane (its order was lost when it failed) and with its
+ * ticket, and {@link #throwIfCarried} makes the flush fail meanwhile.
  *
  * @param <B> the output's batch type
  */
@@ -56,11 +64,22 @@ public final class BatchDispatcher<B> {
     /** One permit per lane: held while a batch of that lane is in flight. */
     private final Semaphore[] lanes;
     private final int size;
-    private final AtomicInteger pending = new AtomicInteger();
     private final Object done = new Object();
-    private final ConcurrentLinkedQueue<B> carried = new ConcurrentLinkedQueue<>();
-    private final ConcurrentLinkedQueue<String> carriedErrors = new ConcurrentLinkedQueue<>();
+    /**
+     * The tickets of the batches in flight, with how many of each (a carried batch sent again keeps its
+     * ticket); under {@link #done}.
+     */
+    private final TreeMap<Long, Integer> inFlight = new TreeMap<>();
+    /** The ticket of the batch a worker is delivering, for {@link #carry}. */
+    private final ThreadLocal<Long> delivering = new ThreadLocal<>();
+    private final ConcurrentLinkedQueue<Carried<B>> carried = new ConcurrentLinkedQueue<>();
+    /** The last ticket given; the submitting thread's only. */
+    private long lastTicket;
     private volatile boolean closed;
+
+    /** A batch without a final answer, its ticket, and why. */
+    private record Carried<B>(long ticket, B batch, String error) {
+    }
 
     /**
      * @param name the output instance name (thread names, messages)
@@ -111,6 +130,10 @@ public final class BatchDispatcher<B> {
      * @param lane from 0 to {@link #workers()} - 1; -1 for none (any free worker, at once)
      */
     public void submit(B batch, int lane) throws IOException {
+        submit(batch, lane, ++lastTicket);
+    }
+
+    private void submit(B batch, int lane, long ticket) throws IOException {
         Semaphore laneSlot = lane < 0 ? null : lanes[lane];
         if (laneSlot != null) {
             acquire(laneSlot);
@@ -123,27 +146,28 @@ public final class BatchDispatcher<B> {
             }
             throw e;
         }
-        pending.incrementAndGet();
+        synchronized (done) {
+            inFlight.merge(ticket, 1, Integer::sum);
+        }
         try {
             workers.execute(() -> {
+                delivering.set(ticket);
                 try {
                     delivery.deliver(batch);
                 } catch (InterruptedException e) {
-                    // Closing: the records stay unacknowledged. Marked closed before pending drops, or a flush in
-                    // awaitAll could see nothing pending and return as if they were delivered (the output may set
+                    // Closing: the records stay unacknowledged. Marked closed before the ticket leaves inFlight, or a
+                    // flush could see nothing in flight and return as if they were delivered (the output may set
                     // its own flag and close its client before it closes this dispatcher).
                     closed = true;
                 } catch (RuntimeException | Error e) {
                     failedUnexpectedly(batch, e);
                 } finally {
+                    delivering.remove();
                     if (laneSlot != null) {
                         laneSlot.release();
                     }
                     slots.release();
-                    pending.decrementAndGet();
-                    synchronized (done) {
-                        done.notifyAll();
-                    }
+                    answered(ticket);
                 }
             });
         } catch (RejectedExecutionException e) {
@@ -151,8 +175,16 @@ public final class BatchDispatcher<B> {
                 laneSlot.release();
             }
             slots.release();
-            pending.decrementAndGet();
+            answered(ticket);
             throw new IOException("the " + destination + " output " + name + " is closed", e);
+        }
+    }
+
+    // The batch with this ticket left its worker (a carried one is in the carried queue by then).
+    private void answered(long ticket) {
+        synchronized (done) {
+            inFlight.computeIfPresent(ticket, (t, n) -> n == 1 ? null : n - 1);
+            done.notifyAll();
         }
     }
 
@@ -180,18 +212,34 @@ public final class BatchDispatcher<B> {
         carry(batch, e.toString());
     }
 
-    /** Keeps {@code batch} (records without a final answer) until the next {@link #submitCarried}. */
+    /**
+     * Keeps {@code batch} (records without a final answer) until the next {@link #submitCarried}. Called by the
+     * worker delivering the batch that held those records, whose ticket it keeps.
+     */
     public void carry(B batch, String error) {
-        carriedErrors.add(error);
-        carried.add(batch);
+        Long ticket = delivering.get();
+        carried.add(new Carried<>(ticket == null ? 0 : ticket, batch, error));
     }
 
     /** Submits the carried batches again (the start of a flush). */
     public void submitCarried() throws IOException {
-        for (B b = carried.poll(); b != null; b = carried.poll()) {
-            submit(b);
+        for (Carried<B> c = carried.poll(); c != null; c = carried.poll()) {
+            submit(c.batch(), -1, c.ticket());
         }
-        carriedErrors.clear();
+    }
+
+    /**
+     * The batches submitted so far, to wait on: its {@link PendingFlush#await} returns once each has its final
+     * answer, calling {@code answered} first (the output's dead-letter warnings), and throws as
+     * {@link #awaitAll} and {@link #throwIfCarried} do, for those batches only.
+     */
+    public PendingFlush submitted(Runnable answered, Path deadLetterFile) {
+        long through = lastTicket;
+        return () -> {
+            awaitThrough(through);
+            answered.run();
+            throwIfCarried(through, deadLetterFile);
+        };
     }
 
     /**
@@ -200,8 +248,12 @@ public final class BatchDispatcher<B> {
      * @throws IOException if the dispatcher was closed before that (the records are not acknowledged)
      */
     public void awaitAll() throws IOException {
+        awaitThrough(Long.MAX_VALUE);
+    }
+
+    private void awaitThrough(long ticket) throws IOException {
         synchronized (done) {
-            while (pending.get() > 0 && !closed) {
+            while (!inFlight.isEmpty() && inFlight.firstKey() <= ticket && !closed) {
                 try {
                     done.wait(100);
                 } catch (InterruptedException e) {
@@ -218,10 +270,16 @@ public final class BatchDispatcher<B> {
     }
 
     /** Throws if batches are carried (after {@link #awaitAll}): their records have no final answer yet. */
-    public void throwIfCarried(java.nio.file.Path deadLetterFile) throws IOException {
-        if (!carried.isEmpty()) {
-            throw new IOException("records have no final answer yet and are sent again (dead-letter file "
-                    + deadLetterFile + "): " + carriedErrors.peek());
+    public void throwIfCarried(Path deadLetterFile) throws IOException {
+        throwIfCarried(Long.MAX_VALUE, deadLetterFile);
+    }
+
+    private void throwIfCarried(long ticket, Path deadLetterFile) throws IOException {
+        for (Carried<B> c : carried) {
+            if (c.ticket() <= ticket) {
+                throw new IOException("records have no final answer yet and are sent again (dead-letter file "
+                        + deadLetterFile + "): " + c.error());
+            }
         }
     }
 

@@ -10,6 +10,7 @@ import dev.ferry.outputs.RetrySchedule;
 import dev.ferry.pipeline.record.LogRecord;
 import dev.ferry.pipeline.record.RecordOrigin;
 import dev.ferry.pipeline.spi.Output;
+import dev.ferry.pipeline.spi.PendingFlush;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,15 +29,17 @@ import org.slf4j.LoggerFactory;
  *          ◀── returns when every chunk is final ┘ retries: RetrySchedule (backoff, full jitter, Retry_Limit)
  * </pre>
  *
- * <p>Threads: {@link #write} and {@link #flush} are called by the ring's single output thread.
- * {@code write} encodes into the current chunk; a chunk that reaches {@code bulk_max_size} is handed to a
- * worker at once, so sending overlaps encoding; at most {@code Workers} chunks are in flight (write
- * waits for a free worker). {@link #flush} hands over the last chunk and returns only when every record
- * written so far has a final answer: delivered (201, or 409 on its own id: already there), or written
- * to the dead-letter file (rejected by Elasticsearch, or still failing after {@code Retry_Limit}
- * retries: "retry limit reached: last error"). Items answered 429/5xx are sent again alone in a new
- * bulk request after a backoff; a whole request that fails (connection, timeout, 5xx, 429, 413...) is
- * sent again whole (a 413 of several records is split in two first).
+ * <p>Threads: {@link #write}, {@link #flush} and {@link #startFlush} are called by the ring's single output
+ * thread. {@code write} encodes into the current chunk; a chunk that reaches {@code bulk_max_size} is
+ * handed to a worker at once, so sending overlaps encoding; at most {@code Workers} chunks are in flight
+ * (write waits for a free worker). {@link #flush} hands over the last chunk and returns only when every
+ * record written so far has a final answer ({@link #startFlush} hands it over and returns at once; the
+ * spool's consumer encodes the next records while its {@code await} waits for those answers): delivered
+ * (201, or 409 on its own id: already there), or written to the dead-letter file (rejected by
+ * Elasticsearch, or still failing after {@code Retry_Limit} retries: "retry limit reached: last error").
+ * Items answered 429/5xx are sent again alone in a new bulk request after a backoff; a whole request that
+ * fails (connection, timeout, 5xx, 429, 413...) is sent again whole (a 413 of several records is split in
+ * two first).
  *
  * <p>{@link #close} may be called from another thread while flush is blocked retrying (ferry is stopping
  * and the endpoint is down): workers are interrupted, and {@code flush} throws an {@link IOException}
@@ -139,6 +142,11 @@ public final class EsOutput implements Output {
 
     @Override
     public void flush() throws IOException {
+        startFlush().await();
+    }
+
+    @Override
+    public PendingFlush startFlush() throws IOException {
         if (closed) {
             throw new IOException("the Elasticsearch output " + name + " is closed; the records are not acknowledged");
         }
@@ -148,9 +156,7 @@ public final class EsOutput implements Output {
             current = null;
             submit(c);
         }
-        dispatcher.awaitAll();
-        warnings.maybeWarn(false);
-        dispatcher.throwIfCarried(deadLetters.file());
+        return dispatcher.submitted(() -> warnings.maybeWarn(false), deadLetters.file());
     }
 
     @Override

@@ -13,6 +13,7 @@ import dev.ferry.pipeline.record.ByteSink;
 import dev.ferry.pipeline.record.LogRecord;
 import dev.ferry.pipeline.record.RecordOrigin;
 import dev.ferry.pipeline.spi.Output;
+import dev.ferry.pipeline.spi.PendingFlush;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -40,17 +41,19 @@ import org.slf4j.LoggerFactory;
  *                                      └──▶ 413: halves
  * </pre>
  *
- * <p>Threads: {@link #write} and {@link #flush} are called by the ring's single output thread. A stream
- * always goes through the same one of {@code Workers} lanes ({@link LokiStream#lane}); a batch (one per
- * tenant and lane) that reaches {@code batch_max_size} bytes of lines is handed to its lane, which sends its
- * batches one at a time in the order written ({@link BatchDispatcher#submit(Object, int)}), so a stream's
- * entries reach Loki in the order sent, as a Loki with {@code unordered_writes: false} needs, and a retry or
- * a resend after a 400 is never overtaken by a newer push of its stream. Each stream of a batch goes in a
- * push of its own ({@link #deliver}: Loki 3 answers a push with its last stream's result only). At most
- * {@code Workers} pushes are in flight. {@link #flush} hands over the open
- * batches and returns only when every record written so far has a final answer: delivered, or written to
- * the dead-letter file (named in Loki's 400 answer, with Loki's reason; or still failing after
- * {@code Retry_Limit} retries: "retry limit reached: last error").
+ * <p>Threads: {@link #write}, {@link #flush} and {@link #startFlush} are called by the ring's single output
+ * thread. A stream always goes through the same one of {@code Workers} lanes ({@link LokiStream#lane}); a
+ * batch (one per tenant and lane) that reaches {@code batch_max_size} bytes of lines is handed to its lane,
+ * which sends its batches one at a time in the order written ({@link BatchDispatcher#submit(Object, int)}),
+ * so a stream's entries reach Loki in the order sent, as a Loki with {@code unordered_writes: false} needs,
+ * and a retry or a resend after a 400 is never overtaken by a newer push of its stream. Each stream of a
+ * batch goes in a push of its own ({@link #deliver}: Loki 3 answers a push with its last stream's result
+ * only). At most {@code Workers} pushes are in flight. {@link #flush} hands over the open batches and
+ * returns only when every record written so far has a final answer: delivered, or written to the
+ * dead-letter file (named in Loki's 400 answer, with Loki's reason; or still failing after
+ * {@code Retry_Limit} retries: "retry limit reached: last error"). {@link #startFlush} hands them over and
+ * returns at once; its {@code await} waits for those answers while the spool's consumer writes the next
+ * records.
  *
  * <p>Entry timestamps are the records' own times ({@link LogRecord#timeNanos()}); within a stream the
  * entries of a push are sent in timestamp order ({@link LokiEncoder}).
@@ -258,6 +261,11 @@ public final class LokiOutput implements Output {
 
     @Override
     public void flush() throws IOException {
+        startFlush().await();
+    }
+
+    @Override
+    public PendingFlush startFlush() throws IOException {
         if (closed) {
             throw new IOException("the Loki output " + name + " is closed; the records are not acknowledged");
         }
@@ -273,9 +281,7 @@ public final class LokiOutput implements Output {
                 open.clear();
             }
         }
-        dispatcher.awaitAll();
-        warnings.maybeWarn(false);
-        dispatcher.throwIfCarried(deadLetters.file());
+        return dispatcher.submitted(() -> warnings.maybeWarn(false), deadLetters.file());
     }
 
     /** Under replay, sends every held entry oldest first; returns when each has a final answer. */

@@ -3,7 +3,9 @@ package dev.ferry.pipeline.ring;
 import dev.ferry.pipeline.record.LogRecord;
 import dev.ferry.pipeline.record.RecordOrigin;
 import dev.ferry.pipeline.record.TagPattern;
+import dev.ferry.pipeline.spi.Output;
 import dev.ferry.pipeline.spi.Parser;
+import dev.ferry.pipeline.spi.PendingFlush;
 import dev.ferry.pipeline.spool.SpoolEntry;
 import dev.ferry.pipeline.spool.SpoolReader;
 import java.io.IOException;
@@ -20,11 +22,13 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Feeds one output from the disk spool on a thread of its own: reads the entries the output's
- * {@code Match} takes, writes them, flushes every {@code batch} entries (and whenever it has caught up),
- * and only then commits the reader's position: everything before it has a final answer from the output
- * (delivered or dead-lettered). A failing output is retried with a growing pause while the spool keeps
- * the records; the ring and the inputs go on until the output's {@code storage.total_limit_size} is
- * reached.
+ * {@code Match} takes, writes them, starts a flush every {@code batch} entries (and whenever it has caught
+ * up), and commits the reader's position after a batch only once that flush is answered: everything before
+ * it has a final answer from the output (delivered or dead-lettered). One batch's flush is answered while
+ * the next batch is read and written ({@link Output#startFlush}): its answer is awaited when the next one
+ * starts, or when the consumer has caught up. A failing output is retried with a growing pause while the
+ * spool keeps the records; the ring and the inputs go on until the output's {@code storage.total_limit_size}
+ * is reached.
  *
  * <p>An entry becomes a {@link LogRecord} again with the tag, time and origin the entry carries and its
  * JSON as the line; the JSON is split into fields by the given parser only when the output asks for a
@@ -64,6 +68,12 @@ public final class SpoolConsumer implements AutoCloseable {
     private volatile long drainAsked;
     private volatile long drainAnswered;
     private final CompletableFuture<Throwable> failed = new CompletableFuture<>();
+    /** The batch whose flush was started and not yet awaited, or null; the consumer thread's only. */
+    private Flushing flushing;
+
+    /** A batch whose flush was started: what to wait on, the sequence to commit after it, its records. */
+    private record Flushing(PendingFlush pending, long last, long written) {
+    }
 
     /**
      * @param json a JSON parser (ferry's {@code json}) to read entries back into records
@@ -133,12 +143,15 @@ public final class SpoolConsumer implements AutoCloseable {
                 SpoolEntry e = reader.next();
                 if (e == null) {
                     if (last >= 0) {
-                        if (!flush(pending) || !commit(last)) {
+                        if (!startFlush(last, pending)) {
                             return;
                         }
                         pending = 0;
                         visited = 0;
                         last = -1;
+                    }
+                    if (flushing != null && !settle()) {
+                        return;
                     }
                     drainAnswered = asked;
                     LockSupport.parkNanos(IDLE_PARK_NANOS);
@@ -154,7 +167,7 @@ public final class SpoolConsumer implements AutoCloseable {
                     pending++;
                 }
                 if (visited >= batch) {
-                    if (!flush(pending) || !commit(last)) {
+                    if (!startFlush(last, pending)) {
                         return;
                     }
                     pending = 0;
@@ -214,23 +227,66 @@ public final class SpoolConsumer implements AutoCloseable {
         }
     }
 
-    private boolean flush(long written) {
-        if (written == 0) {
-            return true;
-        }
-        for (int attempt = 0; ; attempt++) {
+    /**
+     * Starts the flush of the batch read up to {@code last} ({@code written} records of it went to the output),
+     * then settles the batch before it, so that one batch's answers come while the next is read.
+     *
+     * @return false when ferry is stopping first
+     */
+    private boolean startFlush(long last, long written) {
+        PendingFlush pending = PendingFlush.DONE;
+        for (int attempt = 0; written > 0; attempt++) {
             try {
-                route.output().flush();
-                counters.delivered.add(written);
-                route.counters().flushed.add(written);
-                return true;
+                pending = route.output().startFlush();
+                break;
             } catch (IOException | RuntimeException ex) {
-                route.counters().failures.increment();
-                if (!OutputRetry.pause(route.name(), "flush", ex, attempt, () -> stopping, OutputRetry.Holder.SPOOL)) {
+                if (!flushFailed(ex, attempt)) {
                     return false;
                 }
             }
         }
+        if (flushing != null && !settle()) {
+            return false;
+        }
+        flushing = new Flushing(pending, last, written);
+        return true;
+    }
+
+    /**
+     * Waits for the answers of the started flush and commits its batch. When they fail, the output is flushed
+     * whole (which sends what had no final answer again) until that succeeds.
+     *
+     * @return false when ferry is stopping first
+     */
+    private boolean settle() {
+        Flushing f = flushing;
+        for (int attempt = 0; ; attempt++) {
+            try {
+                if (attempt == 0) {
+                    f.pending().await();
+                } else {
+                    route.output().flush();
+                }
+                break;
+            } catch (IOException | RuntimeException ex) {
+                if (!flushFailed(ex, attempt)) {
+                    return false;
+                }
+            }
+        }
+        counters.delivered.add(f.written());
+        route.counters().flushed.add(f.written());
+        if (!commit(f.last())) {
+            return false;
+        }
+        flushing = null;
+        return true;
+    }
+
+    // Counts a failed flush and pauses before the next attempt; false when ferry is stopping.
+    private boolean flushFailed(Exception ex, int attempt) {
+        route.counters().failures.increment();
+        return OutputRetry.pause(route.name(), "flush", ex, attempt, () -> stopping, OutputRetry.Holder.SPOOL);
     }
 
     /**

@@ -20,6 +20,17 @@ public interface Output extends AutoCloseable {
     void flush() throws IOException;
 
     /**
+     * Hands everything written so far to the destination as {@link #flush} does, but returns without waiting
+     * for the answers; {@link PendingFlush#await} waits for them. The spool's consumer writes the next records
+     * meanwhile, so an output that sends over the network is not idle while its requests are answered. The
+     * default flushes at once.
+     */
+    default PendingFlush startFlush() throws IOException {
+        flush();
+        return PendingFlush.DONE;
+    }
+
+    /**
      * Called once when the run ends, after the last {@link #flush} and before {@link #close}, from the
      * thread that stops the agent. An output that holds flushed records back (the Loki output under
      * {@code ferry replay} orders entries by time before sending them) sends them now and returns when

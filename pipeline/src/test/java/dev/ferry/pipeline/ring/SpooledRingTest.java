@@ -9,9 +9,11 @@ import dev.ferry.pipeline.record.RecordOrigin;
 import dev.ferry.pipeline.record.TagPattern;
 import dev.ferry.pipeline.spi.Output;
 import dev.ferry.pipeline.spi.Parser;
+import dev.ferry.pipeline.spi.PendingFlush;
 import dev.ferry.pipeline.spool.Spool;
 import dev.ferry.pipeline.spool.SpoolConfig;
 import dev.ferry.pipeline.spool.SpoolSync;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,8 +21,12 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -142,9 +148,10 @@ class SpooledRingTest {
                 consumer.start();
                 input(ring, new CountingOrigin(), n, new AtomicLong()).join(TimeUnit.SECONDS.toMillis(60));
                 Thread.sleep(1000); // a few retries
-                // What it had read when it first committed: a batch (256) or less if it had caught up with the ring.
+                // What it had flushed when it first committed: the batch it commits (256 or less if it had caught up
+                // with the ring), and the next one, whose flush starts before the first is committed.
                 int before = out.delivered.size();
-                assertThat(before).isBetween(1, 256);
+                assertThat(before).isBetween(1, 512);
                 Thread.sleep(500);
                 assertThat(out.delivered).as("the output waits for the save").hasSize(before);
                 assertThat(consumer.failed()).as("the consumer goes on").isNotDone();
@@ -262,6 +269,142 @@ class SpooledRingTest {
             assertThat(ring.counters().spooled()).isEqualTo(n);
             assertThat(ring.counters().delivered()).isEqualTo(n);
             assertThat(ring.holdsInputs()).as("room again: the inputs may read").isFalse();
+        }
+    }
+
+    /**
+     * An output whose started flushes are answered when the test says so ({@link #answer}): it records what was
+     * written, how many flushes were started, and the whole flushes the consumer asks for after a failed answer.
+     */
+    static final class HeldAnswersOutput implements Output {
+        final List<String> written = Collections.synchronizedList(new ArrayList<>());
+        final List<CompletableFuture<Void>> answers = new CopyOnWriteArrayList<>();
+        final AtomicInteger wholeFlushes = new AtomicInteger();
+
+        @Override
+        public void write(LogRecord record) {
+            written.add(record.fields().text("log"));
+        }
+
+        @Override
+        public PendingFlush startFlush() {
+            CompletableFuture<Void> answer = new CompletableFuture<>();
+            answers.add(answer);
+            return () -> {
+                try {
+                    answer.get();
+                } catch (ExecutionException e) {
+                    throw new IOException(e.getCause().getMessage(), e.getCause());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IOException("interrupted", e);
+                }
+            };
+        }
+
+        @Override
+        public void flush() {
+            wholeFlushes.incrementAndGet();
+        }
+
+        /** Waits until {@code n} flushes were started. */
+        CompletableFuture<Void> answer(int n) throws InterruptedException {
+            for (int i = 0; i < 500 && answers.size() < n; i++) {
+                Thread.sleep(10);
+            }
+            assertThat(answers).hasSizeGreaterThanOrEqualTo(n);
+            return answers.get(n - 1);
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+
+    /** Spools "line 0" to "line n-1" through a ring, which is then stopped: they are all in the spool. */
+    private static void spoolLines(Spool spool, OutputRoute route, int n) throws Exception {
+        RecordRing ring = new RecordRing(64, 1, RecordRing.Wait.BLOCKING, List.of(), List.of(route), true,
+                spool.writer());
+        ring.start();
+        input(ring, new CountingOrigin(), n, new AtomicLong()).join(TimeUnit.SECONDS.toMillis(60));
+        assertThat(ring.drainAndStop(Duration.ofSeconds(30))).isTrue();
+    }
+
+    /**
+     * While the flush of one batch is answered the consumer reads and writes the next batch, and no further; a
+     * batch's position is committed only once its flush is answered, and in order.
+     */
+    @Test
+    void theNextBatchIsWrittenWhileAFlushIsAnsweredAndCommittedOnlyAfterItsAnswer() throws Exception {
+        HeldAnswersOutput out = new HeldAnswersOutput();
+        int n = 1_000;
+        try (Spool spool = Spool.open(new SpoolConfig(dir.resolve("spool"), SpoolSync.NORMAL, 0))) {
+            OutputRoute route = new OutputRoute("out", TagPattern.wildcard("*"), out);
+            var reader = spool.reader("out", 0);
+            spoolLines(spool, route, n);
+            RingCounters counters = new RingCounters();
+            SpoolConsumer consumer = new SpoolConsumer(route, reader, LOG_ONLY, counters, 256);
+            consumer.start();
+
+            CompletableFuture<Void> first = out.answer(2);
+            Thread.sleep(300); // it would read on here if it did not wait
+            assertThat(out.written).as("two batches: the one answered and the next").hasSize(512);
+            assertThat(out.answers).hasSize(2);
+            assertThat(reader.committedEntries()).isZero();
+
+            out.answers.get(0).complete(null);
+            out.answer(3);
+            for (int i = 0; i < 100 && reader.committedEntries() < 256; i++) {
+                Thread.sleep(10);
+            }
+            assertThat(reader.committedEntries()).as("the first batch, once answered").isEqualTo(256);
+            assertThat(out.written).hasSize(768);
+
+            out.answers.get(2).complete(null); // the third batch's answer comes before the second's
+            Thread.sleep(300);
+            assertThat(reader.committedEntries()).as("in order: the second batch is not answered").isEqualTo(256);
+
+            out.answers.get(1).complete(null);
+            out.answer(4).complete(null); // the last 232 records: it has caught up, and waits for both
+            assertThat(consumer.drain(Duration.ofSeconds(30), () -> false)).isTrue();
+            consumer.close();
+            assertThat(reader.committedEntries()).isEqualTo(n);
+            assertThat(out.written).hasSize(n).doesNotHaveDuplicates();
+            assertThat(out.written.get(n - 1)).isEqualTo("line " + (n - 1));
+            assertThat(route.counters().flushed()).isEqualTo(n);
+            assertThat(counters.delivered()).isEqualTo(n);
+            assertThat(out.wholeFlushes).as("every answer succeeded").hasValue(0);
+            assertThat(first).isDone();
+        }
+    }
+
+    /**
+     * A started flush whose answer fails (records without a final answer) is followed by whole flushes, with the
+     * outputs' backoff, until one succeeds; only then is its batch committed, and the failure is counted and logged.
+     */
+    @Test
+    void aFlushWhoseAnswerFailsIsFlushedWholeBeforeItsBatchIsCommitted() throws Exception {
+        HeldAnswersOutput out = new HeldAnswersOutput();
+        int n = 300;
+        try (Spool spool = Spool.open(new SpoolConfig(dir.resolve("spool"), SpoolSync.NORMAL, 0))) {
+            OutputRoute route = new OutputRoute("out", TagPattern.wildcard("*"), out);
+            var reader = spool.reader("out", 0);
+            spoolLines(spool, route, n);
+            SpoolConsumer consumer = new SpoolConsumer(route, reader, LOG_ONLY, new RingCounters(), 256);
+            String log = TestLogs.of(() -> {
+                consumer.start();
+                out.answer(1).completeExceptionally(new IOException("records have no final answer yet and are sent "
+                        + "again (dead-letter file /dl/out.ndjson): disk full"));
+                out.answer(2).complete(null);
+                assertThat(consumer.drain(Duration.ofSeconds(30), () -> false)).isTrue();
+                consumer.close();
+            });
+            assertThat(out.wholeFlushes).hasValue(1);
+            assertThat(reader.committedEntries()).isEqualTo(n);
+            assertThat(route.counters().failures()).isEqualTo(1);
+            assertThat(log).contains("ERROR dev.ferry.pipeline.ring.OutputRetry - Output failed; retrying, the spool keeps "
+                    + "the records meanwhile. output=out action=flush attempt=1 retry_in=100ms error=java.io.IOException: "
+                    + "records have no final answer yet and are sent again (dead-letter file /dl/out.ndjson): disk full\n");
         }
     }
 }
