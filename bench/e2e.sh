@@ -171,7 +171,7 @@ else
   wait "$time_pid" || { cat "$run/log" >&2; exit 1; }
   wait "$sampler_pid"
 fi
-if [ -n "$replay" ] && ! grep -q "replay summary: files=$files records_read=$total delivered_or_dead_lettered=$total .*result=complete" "$run/log"; then
+if [ -n "$replay" ] && ! grep -q "replay summary: files=$files records_read=$total delivered=$total dead_lettered=0 .*result=complete" "$run/log"; then
   echo "e2e: the replay summary does not say all $total lines were read and handed on" >&2
   grep 'replay summary' "$run/log" >&2 || tail -20 "$run/log" >&2
   exit 1
