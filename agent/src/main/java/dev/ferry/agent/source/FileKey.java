@@ -52,4 +52,16 @@ public record FileKey(String value) {
     public String toString() {
         return value;
     }
+
+    // equals and hashCode written out: a record's generated ones are bound through method handles at their first
+    // call, which spins classes at every start.
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof FileKey k && value.equals(k.value);
+    }
+
+    @Override
+    public int hashCode() {
+        return value.hashCode();
+    }
 }

@@ -83,6 +83,18 @@ public record Fingerprint(long hash, int length) {
         return length == MAX_BYTES;
     }
 
+    // equals and hashCode written out: a record's generated ones are bound through method handles at their first
+    // call, which spins classes at every start.
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Fingerprint f && hash == f.hash && length == f.length;
+    }
+
+    @Override
+    public int hashCode() {
+        return Long.hashCode(hash) * 31 + length;
+    }
+
     /** {@code <16 hex digits of the hash>-<length>}, for example {@code 3f0c9a7e12b45d60-1024}. */
     @Override
     public String toString() {

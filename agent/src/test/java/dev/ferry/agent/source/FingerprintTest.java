@@ -8,6 +8,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -63,6 +65,17 @@ class FingerprintTest {
         assertThat(f.toString()).matches("[0-9a-f]{16}-6");
         assertThat(Fingerprint.parse(f.toString())).isEqualTo(f);
         assertThat(new FileIdentity(new FileKey("1:2"), f).id()).isEqualTo("fp-" + f);
+    }
+
+    /** Their equals and hashCode are written out (see the records); as map and set keys they go by value. */
+    @Test
+    void fingerprintsAndFileKeysAreKeysByValue() {
+        Fingerprint f = Fingerprint.of("hello\n".getBytes(StandardCharsets.UTF_8), 6);
+
+        assertThat(Map.of(f, "a")).containsKey(Fingerprint.parse(f.toString()));
+        assertThat(new Fingerprint(f.hash(), 5)).isNotEqualTo(f);
+        assertThat(new Fingerprint(f.hash() + 1, 6)).isNotEqualTo(f);
+        assertThat(Set.of(new FileKey("803:1a"))).contains(new FileKey("803:1a")).doesNotContain(new FileKey("803:1b"));
     }
 
     @Test

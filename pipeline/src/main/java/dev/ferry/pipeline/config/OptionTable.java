@@ -69,7 +69,7 @@ public final class OptionTable {
                         + "' has no effect in ferry (" + spec.description() + ")");
                 continue;
             }
-            int prev = seen.indexOf(spec);
+            int prev = indexOf(seen, spec);
             if (prev >= 0 && !spec.repeatable() && !spec.name().endsWith(".*")) {
                 throw ConfigException.at(e.location(), section, "key '" + e.key() + "' is set twice (first at "
                         + firstSeen.get(prev).location() + "); it takes one value");
@@ -79,12 +79,25 @@ public final class OptionTable {
             checkValue(section, spec, e);
         }
         for (OptionSpec spec : specs) {
-            if (spec.required() && !seen.contains(spec)) {
+            if (spec.required() && indexOf(seen, spec) < 0) {
                 throw ConfigException.at(section.location(), section,
                         "missing required key '" + spec.name() + "' (" + spec.description() + ")");
             }
         }
         return new Options(this, section, warnings);
+    }
+
+    /**
+     * Where {@code spec} (one of this table's) is in {@code seen}, or -1. By identity: a record's equals is bound
+     * at its first call through method handles, which spins classes at every start.
+     */
+    private static int indexOf(List<OptionSpec> seen, OptionSpec spec) {
+        for (int i = 0; i < seen.size(); i++) {
+            if (seen.get(i) == spec) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     /** The spec for {@code key}, or null. */
