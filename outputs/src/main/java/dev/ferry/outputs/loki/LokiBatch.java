@@ -14,12 +14,13 @@ import java.util.Arrays;
  * <p>Package-private mutators are the output's; {@link #addEntry} is for benchmarks and tools.
  *
  * <p>Owned by one thread at a time: the output thread while it fills it, then the worker that sends it
- * (handed over through the executor, which orders the memory).
+ * (handed over through the executor, which orders the memory), then, once each of its entries has a final
+ * answer, the output thread again, which refills it ({@link #reuse}; handed back through a concurrent queue).
  */
 public final class LokiBatch {
 
     /** The tenant ({@code X-Scope-OrgID}) of every entry, or null for none. */
-    final String tenant;
+    String tenant;
     final ByteSink lines;
     int count;
     /** Retries already made for these entries. */
@@ -29,11 +30,11 @@ public final class LokiBatch {
     int lastStatus;
     /** Bytes of the push before compression, roughly: lines, labels of new streams, 16 per entry. */
     long bytes;
-    private int[] starts = new int[256];
-    private int[] lengths = new int[256];
-    private long[] times = new long[256];
-    private LokiStream[] streams = new LokiStream[256];
-    private String[][] metadata = new String[256][];
+    private int[] starts;
+    private int[] lengths;
+    private long[] times;
+    private LokiStream[] streams;
+    private String[][] metadata;
     private final RecordOrigins origins = new RecordOrigins();
     private LokiStream lastStream;
     private boolean severalStreams;
@@ -43,8 +44,51 @@ public final class LokiBatch {
      * @param capacity initial bytes for the lines
      */
     public LokiBatch(String tenant, int capacity) {
+        this(tenant, capacity, 256);
+    }
+
+    /**
+     * @param capacity initial bytes for the lines
+     * @param entries initial room for entries
+     */
+    LokiBatch(String tenant, int capacity, int entries) {
         this.tenant = tenant;
         this.lines = new ByteSink(capacity);
+        int n = Math.max(16, entries);
+        starts = new int[n];
+        lengths = new int[n];
+        times = new long[n];
+        streams = new LokiStream[n];
+        metadata = new String[n][];
+    }
+
+    /** Bytes of all the lines. */
+    int linesLength() {
+        return lines.length();
+    }
+
+    /** Bytes the lines buffer holds without growing. */
+    int linesCapacity() {
+        return lines.array().length;
+    }
+
+    /**
+     * Empties the batch for {@code tenant}'s entries, keeping its buffers (a pooled batch): no line, no retry
+     * state, and no reference to the entries' metadata, streams or origins.
+     */
+    void reuse(String tenant) {
+        Arrays.fill(metadata, 0, count, null);
+        Arrays.fill(streams, 0, count, null);
+        origins.clear(count);
+        this.tenant = tenant;
+        lines.reset();
+        count = 0;
+        retries = 0;
+        lastError = null;
+        lastStatus = 0;
+        bytes = 0;
+        lastStream = null;
+        severalStreams = false;
     }
 
     /** Adds an entry whose line is {@code line} (UTF-8); for benchmarks and tools outside the output. */
@@ -102,9 +146,20 @@ public final class LokiBatch {
         origins.copy(count - 1, src.origins, i);
     }
 
-    /** A new batch with the entries whose {@code drop} flag is false, and the same retry state. */
+    /**
+     * A new batch with the entries whose {@code drop} flag is false, and the same retry state; sized for them, so
+     * that splitting a full batch by stream copies its lines once and grows nothing.
+     */
     LokiBatch without(boolean[] drop) {
-        LokiBatch b = new LokiBatch(tenant, Math.max(1024, lines.length()));
+        int kept = 0;
+        int keptBytes = 0;
+        for (int i = 0; i < count; i++) {
+            if (!drop[i]) {
+                kept++;
+                keptBytes += lengths[i];
+            }
+        }
+        LokiBatch b = new LokiBatch(tenant, Math.max(64, keptBytes), kept);
         for (int i = 0; i < count; i++) {
             if (!drop[i]) {
                 b.appendFrom(this, i);

@@ -21,6 +21,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ThreadLocalRandom;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -119,6 +120,11 @@ public final class LokiOutput implements Output {
     /** Null unless replaying. */
     private final LokiReplayAge replayAge;
     private volatile boolean closed;
+    /** Delivered batches kept for reuse ({@link #recycle}, {@link #newBatch}). */
+    private final ConcurrentLinkedQueue<LokiBatch> pool = new ConcurrentLinkedQueue<>();
+    /** Bytes of lines and entries of the last batch that reached batch_max_size (0: none yet); output thread only. */
+    private int fullLines;
+    private int fullEntries;
     /** Under replay: times the held entries passed replay_sort_buffer (output thread only). */
     private long replayReleases;
 
@@ -235,8 +241,7 @@ public final class LokiOutput implements Output {
             return;
         }
         if (b == null) {
-            // Starts small and grows: a batch is allocated per flush, and most flushes carry far less than the limit.
-            b = new LokiBatch(tenant, (int) Math.min(config.batchMaxSize() + 1024, 64 * 1024));
+            b = newBatch(tenant);
             open.put(key, b);
         }
         int start = b.lines.length();
@@ -255,7 +260,37 @@ public final class LokiOutput implements Output {
             }
         } else if (b.bytes >= config.batchMaxSize()) {
             open.remove(key);
+            fullLines = b.linesLength();
+            fullEntries = b.count;
             dispatcher.submit(b, lane);
+        }
+    }
+
+    /**
+     * A batch to fill: one a worker has delivered ({@link #recycle}), or a new one sized like the last batch that
+     * filled up (its lines and entries), or small (64 KiB) when none has. Most flushes of a live tail carry far less
+     * than batch_max_size, while a backlog fills batch after batch; each of those grew its buffers from small by
+     * doubling (4 MiB allocated for every 1 MiB push) before batches were sized and kept.
+     */
+    private LokiBatch newBatch(String tenant) {
+        LokiBatch b = pool.poll();
+        if (b != null) {
+            b.reuse(tenant);
+            return b;
+        }
+        if (fullEntries == 0) {
+            return new LokiBatch(tenant, (int) Math.min(config.batchMaxSize() + 1024, 64 * 1024));
+        }
+        return new LokiBatch(tenant, fullLines + 4096, fullEntries + fullEntries / 8);
+    }
+
+    /**
+     * Keeps a delivered batch for {@link #newBatch}: every entry has its final answer and nothing refers to it any
+     * more. At most a batch per worker and two more are kept, and only those of at least 64 KiB.
+     */
+    private void recycle(LokiBatch b) {
+        if (b.linesCapacity() >= 64 * 1024 && pool.size() < dispatcher.workers() + 2) {
+            pool.add(b);
         }
     }
 
@@ -393,10 +428,14 @@ public final class LokiOutput implements Output {
      */
     private void deliver(LokiBatch batch) throws InterruptedException {
         if (!batch.severalStreams()) {
-            deliverStream(batch);
+            if (deliverStream(batch)) {
+                recycle(batch);
+            }
             return;
         }
-        for (LokiBatch one : batch.withoutByStream(new boolean[batch.count])) {
+        List<LokiBatch> streams = batch.withoutByStream(new boolean[batch.count]);
+        recycle(batch); // its entries are copied into the batches of its streams
+        for (LokiBatch one : streams) {
             deliverStream(one);
         }
     }
@@ -406,8 +445,11 @@ public final class LokiOutput implements Output {
      * {@code batch} becomes the entries still without a final answer (after a 400, what Loki did not name; after a
      * per-stream 429, what it did): if a bug throws, those are the ones carried to the next flush, never one
      * already dead-lettered or counted delivered.
+     *
+     * @return false if {@code first} itself was carried (it is kept for the next flush, so not to be reused)
      */
-    private void deliverStream(LokiBatch batch) throws InterruptedException {
+    private boolean deliverStream(LokiBatch first) throws InterruptedException {
+        LokiBatch batch = first;
         LokiEncoder encoder = encoders.get();
         ByteSink body = bodies.get();
         try {
@@ -456,12 +498,12 @@ public final class LokiOutput implements Output {
                     switch (LokiRetryPolicy.forStatus(r.status())) {
                         case DELIVERED -> {
                             counters.delivered.add(batch.count);
-                            return;
+                            return true;
                         }
                         case REJECTED -> {
                             LokiBatch rest = rejected(batch, r.body());
                             if (rest == null) {
-                                return;
+                                return true;
                             }
                             counters.retried.add(rest.count);
                             batch = rest;
@@ -469,7 +511,7 @@ public final class LokiOutput implements Output {
                         }
                         case SPLIT -> {
                             split(batch, r);
-                            return;
+                            return true;
                         }
                         case RETRY -> {
                             error = "HTTP " + r.status() + (r.body().isBlank() ? "" : " " + oneLine(r.body(), 300));
@@ -485,12 +527,13 @@ public final class LokiOutput implements Output {
                 batch.lastError = error;
                 batch.lastStatus = r == null ? 0 : r.status();
                 if (!retryLater(batch, retryAfter)) {
-                    return;
+                    return true;
                 }
             }
         } catch (RuntimeException e) {
             // A bug: batch holds the entries without a final answer, never one already dead-lettered or delivered.
             dispatcher.failedUnexpectedly(batch, e);
+            return batch != first;
         }
     }
 
