@@ -229,7 +229,9 @@ public final class SpoolConsumer implements AutoCloseable {
 
     /**
      * Starts the flush of the batch read up to {@code last} ({@code written} records of it went to the output),
-     * then settles the batch before it, so that one batch's answers come while the next is read.
+     * then settles the batch before it, so that one batch's answers come while the next is read. A flush that was
+     * answered before it returned ({@link PendingFlush#DONE}: stdout, file, null) is settled at once, so such an
+     * output's position is never a batch behind what it wrote.
      *
      * @return false when ferry is stopping first
      */
@@ -249,7 +251,7 @@ public final class SpoolConsumer implements AutoCloseable {
             return false;
         }
         flushing = new Flushing(pending, last, written);
-        return true;
+        return pending != PendingFlush.DONE || settle();
     }
 
     /**
