@@ -316,9 +316,9 @@ public final class Agent {
 
     /**
      * The bytes of spool documents held in memory before they are written to disk: {@code storage.write_behind}, at
-     * most half the smallest
-     * {@code Mem_Buf_Limit} of the inputs. Their records' positions are acknowledged only once they are delivered or
-     * written, so with more than an input's Mem_Buf_Limit held that input would pause until they are a second old.
+     * most half the smallest {@code Mem_Buf_Limit} of the inputs. Their records' positions are acknowledged only once
+     * they are delivered or written, so with more than an input's Mem_Buf_Limit held that input would pause until
+     * they are a second old.
      */
     static long spoolMemory(TopologyPlan plan) {
         long bytes = plan.service().storageWriteBehind();

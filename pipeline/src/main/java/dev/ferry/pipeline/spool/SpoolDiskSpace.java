@@ -24,8 +24,9 @@ import java.nio.file.Path;
  * at every document would be about 16,000 {@code statvfs} calls per 2M lines of bench/e2e.sh (the ring's
  * end-of-batch documents included; strace counted 3,247 for 400,000 lines), 2.2 µs each on a local disk
  * here but a network round trip each on NFS; this way it is about 13 for 400,000 lines. While the disk is
- * low, every {@link #allows} asks. Thread-safe (the appending thread asks it, and so does whichever thread writes the
- * spool's held documents).
+ * low, every {@link #allows} asks. Thread-safe: {@link #allows} is synchronized (the appending thread asks it, and so
+ * does whichever thread writes the spool's held documents); {@link #isLow()}, which the writer asks for every record,
+ * reads a volatile and takes no lock.
  */
 final class SpoolDiskSpace {
 
@@ -35,8 +36,8 @@ final class SpoolDiskSpace {
     private final Path path;
     private final FileStore store;
     private final long minFreeBytes;
-    private boolean low;
-    private long lastUsable = -1;
+    private volatile boolean low;
+    private volatile long lastUsable = -1;
     /** When the filesystem was last asked (System.nanoTime). */
     private long checkedAt;
     /** Bytes allowed since then, and how many may be before asking again. */
@@ -78,12 +79,12 @@ final class SpoolDiskSpace {
     }
 
     /** Whether the last {@link #allows} said no (no system call). */
-    synchronized boolean isLow() {
+    boolean isLow() {
         return low;
     }
 
     /** The bytes free for ferry at the last {@link #allows}, or -1 before the first. */
-    synchronized long lastUsable() {
+    long lastUsable() {
         return lastUsable;
     }
 

@@ -19,7 +19,8 @@ import java.util.function.LongSupplier;
  * the capacity; readers' threads copy documents and drop those every reader has committed; a write-behind thread
  * writes old ones. Acknowledgements run under the monitor, so they never run on two threads at once. Buffers are
  * the tail's own (copied in and out); those of full documents are kept in a pool once their document has left, so a
- * spool that is busy allocates nothing per document once warm (a small end-of-batch document gets a buffer of its size).
+ * spool that is busy allocates nothing per document once warm (a small end-of-batch document gets a buffer of its
+ * size).
  */
 final class SpoolMemoryTail {
 

@@ -328,9 +328,7 @@ public final class SpoolReader implements AutoCloseable {
      * {@link SpoolMemoryTail} under its monitor, on this reader's thread.
      */
     void takeFromMemory(byte[] src, int length, long indexHint) {
-        if (length > raw.length) {
-            raw = new byte[Math.max(length, raw.length * 2)];
-        }
+        rawFits(length);
         System.arraycopy(src, 0, raw, 0, length);
         rawLength = length;
         doc = raw;
@@ -346,12 +344,17 @@ public final class SpoolReader implements AutoCloseable {
             }
             Bytes<?> in = dc.wire().bytes();
             int n = (int) in.readRemaining();
-            if (n > raw.length) {
-                raw = new byte[Math.max(n, raw.length * 2)];
-            }
+            rawFits(n);
             in.read(raw, 0, n);
             rawLength = n;
             return dc.index();
+        }
+    }
+
+    // Makes raw hold at least n bytes (its content is about to be replaced).
+    private void rawFits(int n) {
+        if (n > raw.length) {
+            raw = new byte[Math.max(n, raw.length * 2)];
         }
     }
 

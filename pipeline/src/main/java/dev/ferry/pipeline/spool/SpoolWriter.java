@@ -78,8 +78,9 @@ public final class SpoolWriter {
 
     /**
      * Sets how many bytes of documents the spool holds in memory before it writes the oldest to disk
-     * ({@link #DEFAULT_MEMORY_BYTES} by default; 0 writes each document at once). Their records' input positions wait meanwhile, so keep it below an input's
-     * {@code Mem_Buf_Limit}, which would otherwise pause reading until the documents are a second old.
+     * ({@link #DEFAULT_MEMORY_BYTES} by default; 0 writes each document at once). Their records' input positions
+     * wait meanwhile, so keep it below an input's {@code Mem_Buf_Limit}, which would otherwise pause reading until
+     * the documents are a second old.
      */
     public void holdInMemory(long bytes) {
         tail.capacity(bytes);
@@ -251,7 +252,7 @@ public final class SpoolWriter {
                 Thread.currentThread().interrupt();
             }
         }
-        try (SpoolDocumentWriter last = new SpoolDocumentWriter(queue, disk, sync, compression)) {
+        try (SpoolDocumentWriter last = newDocumentWriter()) {
             if (!tail.writeOld(last, true)) {
                 LOG.warn("The spool's last documents were not written: its disk is down to storage.min_free. Their records "
                         + "are read again from their files at the next start. path={} documents_held={}", spool.path(),
@@ -268,10 +269,15 @@ public final class SpoolWriter {
     private SpoolDocumentWriter documents() {
         SpoolDocumentWriter w = documents;
         if (w == null) {
-            w = new SpoolDocumentWriter(queue, disk, sync, compression);
+            w = newDocumentWriter();
             documents = w;
         }
         return w;
+    }
+
+    // A document writer for the calling thread (Chronicle's appenders are bound to the thread that creates them).
+    private SpoolDocumentWriter newDocumentWriter() {
+        return new SpoolDocumentWriter(queue, disk, sync, compression);
     }
 
     // The thread that writes documents a second old while the ring is idle (a dead output must not hold the
@@ -288,7 +294,7 @@ public final class SpoolWriter {
 
     private void writeBehind() {
         long lastError = 0;
-        try (SpoolDocumentWriter w = new SpoolDocumentWriter(queue, disk, sync, compression)) {
+        try (SpoolDocumentWriter w = newDocumentWriter()) {
             while (!closing) {
                 LockSupport.parkNanos(WRITE_BEHIND_TICK_NANOS);
                 try {
