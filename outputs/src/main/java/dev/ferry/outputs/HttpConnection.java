@@ -12,7 +12,8 @@ import java.util.Arrays;
 /**
  * One keep-alive HTTP/1.1 connection: writes a request (head and {@code Content-Length} body) and reads
  * the answer ({@code Content-Length}, {@code chunked}, or up to the end of the connection). It owns its
- * socket and a response buffer that grows to the largest answer read and is reused.
+ * socket, a response buffer that grows to the largest answer read and is reused, and likewise a buffer for
+ * requests small enough to be written whole.
  *
  * <p>Used by one thread at a time (a {@link BlockingHttpClient} hands it out); not thread-safe.
  * {@link #close} and {@link #closeIfWriteStalled} may be called from any thread and make a blocked read
@@ -40,6 +41,8 @@ final class HttpConnection implements AutoCloseable {
     private int headStart;
     private int headEnd;
     private byte[] body = new byte[16 * 1024];
+    /** A request whose body is at most WRITE_SLICE, assembled to go out in one write; grown to the largest, reused. */
+    private byte[] request = new byte[0];
     private boolean reusable = true;
     private long exchanges;
     /** When the current write last made progress (System.nanoTime), or 0 when not writing. */
@@ -76,10 +79,14 @@ final class HttpConnection implements AutoCloseable {
             byte[] cl = ("Content-Length: " + len + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
             writingSince = System.nanoTime();
             if (len <= WRITE_SLICE) {
-                byte[] all = Arrays.copyOf(requestHead, requestHead.length + cl.length + len);
-                System.arraycopy(cl, 0, all, requestHead.length, cl.length);
-                System.arraycopy(body, off, all, requestHead.length + cl.length, len);
-                out.write(all);
+                int n = requestHead.length + cl.length + len;
+                if (request.length < n) {
+                    request = new byte[Math.max(n, Math.min(request.length * 2, WRITE_SLICE + head.length))];
+                }
+                System.arraycopy(requestHead, 0, request, 0, requestHead.length);
+                System.arraycopy(cl, 0, request, requestHead.length, cl.length);
+                System.arraycopy(body, off, request, requestHead.length + cl.length, len);
+                out.write(request, 0, n);
             } else {
                 byte[] h = Arrays.copyOf(requestHead, requestHead.length + cl.length);
                 System.arraycopy(cl, 0, h, requestHead.length, cl.length);

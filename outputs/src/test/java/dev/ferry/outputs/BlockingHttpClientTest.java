@@ -85,6 +85,22 @@ class BlockingHttpClientTest {
     }
 
     @Test
+    void requestsOfChangingSizesOnOneConnectionCarryExactlyTheirOwnBytes() throws Exception {
+        // A request up to 256 KiB is assembled in a buffer the connection keeps; a smaller one after a larger
+        // must send no byte left over from it (the server would read them as the start of another request).
+        RawServer server = start(new RawServer(RawServer.Mode.ANSWER));
+        BlockingHttpClient c = client(null, 5_000);
+        BlockingHttpClient.Target t = BlockingHttpClient.post("127.0.0.1", server.port(), "/push", List.of());
+        for (int size : new int[] {3_000, 10, 200_000, 5, 262_144, 1}) {
+            byte[] body = bytes(String.valueOf((char) ('a' + size % 26)).repeat(size));
+            assertThat(c.post(t, body, 0, body.length, BlockingHttpClientTest::text))
+                    .isEqualTo("200 got " + new String(body, StandardCharsets.UTF_8));
+        }
+        assertThat(server.accepted.get()).isEqualTo(1);
+        assertThat(server.requests).hasSize(6);
+    }
+
+    @Test
     void headersAddedPerRequestFollowTheTargetsOwn() throws Exception {
         RawServer server = start(new RawServer(RawServer.Mode.ANSWER));
         BlockingHttpClient c = client(null, 5_000);

@@ -28,8 +28,13 @@ final class BulkChunk {
     private int[] statuses = new int[256];
     private final RecordOrigins origins = new RecordOrigins();
 
-    BulkChunk(int capacity) {
-        body = new ByteSink(capacity);
+    /**
+     * @param capacity the body's first capacity
+     * @param fullCapacity what a full body usually needs (the bulk size limit plus one record): the body grows to
+     *     that, not to the next power of two (a 5 MiB limit would take 8 MiB per chunk)
+     */
+    BulkChunk(int capacity, int fullCapacity) {
+        body = new ByteSink(capacity, fullCapacity);
     }
 
     void clear() {

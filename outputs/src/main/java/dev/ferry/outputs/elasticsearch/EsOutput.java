@@ -174,7 +174,8 @@ public final class EsOutput implements Output {
 
     private BulkChunk takeChunk() {
         BulkChunk c = pool.poll();
-        return c != null ? c : new BulkChunk(Math.min(chunkBytes + 64 * 1024, 1 << 20));
+        int full = (int) Math.min(Integer.MAX_VALUE - 8, chunkBytes + 64L * 1024);
+        return c != null ? c : new BulkChunk(Math.min(full, 1 << 20), full);
     }
 
     private void release(BulkChunk c) {

@@ -16,9 +16,21 @@ public final class ByteSink {
 
     private byte[] buf;
     private int len;
+    /** Growth by doubling stops here once, so a buffer filled to a known size is not left up to twice as big. */
+    private final int fullCapacity;
 
     public ByteSink(int initialCapacity) {
+        this(initialCapacity, 0);
+    }
+
+    /**
+     * A sink that usually fills to about {@code fullCapacity} bytes (a bulk request's size limit plus one record):
+     * it starts at {@code initialCapacity} and doubles, but to no more than {@code fullCapacity} while it is
+     * smaller; past that it doubles again.
+     */
+    public ByteSink(int initialCapacity, int fullCapacity) {
         buf = new byte[Math.max(16, initialCapacity)];
+        this.fullCapacity = fullCapacity;
     }
 
     public byte[] array() {
@@ -118,6 +130,8 @@ public final class ByteSink {
     }
 
     private void grow(int need) {
-        buf = Arrays.copyOf(buf, Math.max(buf.length * 2, len + need));
+        int doubled = buf.length * 2;
+        int next = buf.length < fullCapacity ? Math.min(doubled, fullCapacity) : doubled;
+        buf = Arrays.copyOf(buf, Math.max(next, len + need));
     }
 }
