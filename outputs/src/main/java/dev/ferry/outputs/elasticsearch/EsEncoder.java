@@ -23,7 +23,7 @@ import java.util.Locale;
  * Turns records into Elasticsearch bulk NDJSON: for each record an action line and a document line.
  *
  * <pre>
- * {"create":{"_index":"logs-2024.01.01","_id":"fp-6fc6ca04320260b8-1024:4096"}}
+ * {"create":{"_index":"logs-2024.01.01","_id":"fp-6fc6ca04320260b8-1024:4096:5c1f09a2"}}
  * {"@timestamp":"2024-01-01T10:00:00.123Z","log":"hi","n":1}
  * </pre>
  *
@@ -36,8 +36,12 @@ import java.util.Locale;
  *       the same line at another time is another document), written as a UUID ({@code 8-4-4-4-12}
  *       lower-case hex of h1 then h2, big-endian), e.g. {@code 1d2c2b8e-0f55-4b9b-...};</li>
  *   <li>otherwise, for a record with an origin: where the line came from,
- *       {@code <origin id>:<offset>} (e.g. {@code fp-6fc6ca04320260b8-1024:4096}), readable and stable
- *       across restarts because the origin id names the file's data, not its path. An origin id longer
+ *       {@code <origin id>:<offset>:<line hash>} (e.g. {@code fp-6fc6ca04320260b8-1024:4096:5c1f09a2}), readable
+ *       and stable across restarts because the origin id names the file's data, not its path. The line hash is
+ *       the CRC-32C of the line as read, 8 hex digits ({@link LogRecord#lineHash()}): the origin id is taken
+ *       from a file's first line, so two files that begin with the same line share it, and without the hash
+ *       their lines at equal offsets would take one id, the second answered 409 and lost. A record with no
+ *       line hash (read back from a spool an earlier ferry wrote) has {@code <origin id>:<offset>}. An origin id longer
  *       than 200 characters or with characters other than {@code [A-Za-z0-9._-]} is replaced by the
  *       base64url (no padding) of the MurmurHash3 x64 128 of its UTF-8 bytes (22 characters). With
  *       {@code create}, a resend of the same line gets 409 {@code version_conflict_engine_exception},
@@ -156,6 +160,10 @@ public final class EsEncoder {
             out.write(originIdText(origin));
             out.write(':');
             TimeText.writeLong(out, record.offset());
+            if (record.lineHash() != LogRecord.NO_LINE_HASH) {
+                out.write(':');
+                writeHex32(record.lineHash(), out);
+            }
             out.write('"');
         }
         out.write(actionClose);
@@ -319,6 +327,13 @@ public final class EsEncoder {
             raw[8 + i] = (byte) (h[1] >>> (8 * i));
         }
         return java.util.Base64.getUrlEncoder().withoutPadding().encode(raw);
+    }
+
+    /** Writes the low 32 bits of {@code v} as 8 lower-case hex digits. */
+    static void writeHex32(long v, ByteSink out) {
+        for (int shift = 28; shift >= 0; shift -= 4) {
+            out.write(HEX[(int) (v >>> shift) & 0xf]);
+        }
     }
 
     /** Writes h1 and h2 as {@code 8-4-4-4-12} lower-case hex (32 digits, h1 first). */

@@ -101,6 +101,22 @@ class EsEncoderTest {
     }
 
     @Test
+    void theIdOfAHashedLineEndsInItsHash() {
+        // Two files that begin with the same line share the origin id; their lines at offset 7 differ in the hash.
+        LogRecord a = withOrigin(TestRecords.json("t", T1, "{\"m\":1}"), 7);
+        a.hashLine();
+        LogRecord b = withOrigin(TestRecords.json("t", T1, "{\"m\":2}"), 7);
+        b.lineHash(0x0000beefL);
+        java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
+        crc.update("{\"m\":1}".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        assertThat(encode(config(), List.of(a, b))).isEqualTo(
+                "{\"create\":{\"_index\":\"fluent-bit\",\"_id\":\"fp-6fc6ca04320260b8-1024:7:"
+                        + String.format("%08x", crc.getValue()) + "\"}}\n{\"@timestamp\":\"2024-01-01T10:00:00.123Z\",\"m\":1}\n"
+                        + "{\"create\":{\"_index\":\"fluent-bit\",\"_id\":\"fp-6fc6ca04320260b8-1024:7:0000beef\"}}\n"
+                        + "{\"@timestamp\":\"2024-01-01T10:00:00.123Z\",\"m\":2}\n");
+    }
+
+    @Test
     void anExistingTimeKeyIsNotAddedTwice() {
         LogRecord r = withOrigin(TestRecords.json("t", T1, "{\"@timestamp\":\"mine\",\"m\":1}"), 7);
         assertThat(encode(config(), List.of(r))).isEqualTo(

@@ -1,6 +1,7 @@
 package dev.ferry.pipeline.record;
 
 import java.util.Arrays;
+import java.util.zip.CRC32C;
 
 /**
  * One log record: the line as it was read, its fields, its tag, its time and where it came from.
@@ -14,6 +15,9 @@ import java.util.Arrays;
  */
 public final class LogRecord {
 
+    /** The {@link #lineHash()} of a record whose line was not hashed. */
+    public static final long NO_LINE_HASH = -1;
+
     private byte[] line = new byte[512];
     private int lineLength;
     private final RecordFields fields = new RecordFields();
@@ -21,6 +25,7 @@ public final class LogRecord {
     private RecordOrigin origin;
     private long offset;
     private long nextOffset;
+    private long lineHash = NO_LINE_HASH;
     private long timeNanos;
     private boolean timeFromLog;
     private String parseError;
@@ -43,6 +48,7 @@ public final class LogRecord {
         origin = null;
         offset = 0;
         nextOffset = 0;
+        lineHash = NO_LINE_HASH;
         timeNanos = 0;
         timeFromLog = false;
         parseError = null;
@@ -93,6 +99,27 @@ public final class LogRecord {
 
     public long nextOffset() {
         return nextOffset;
+    }
+
+    /**
+     * The CRC-32C of the line as it was read (0 to 2^32-1), or {@link #NO_LINE_HASH}. With the origin and the
+     * offset it says which line a record is: two files whose first lines are the same have the same origin id,
+     * and their lines at the same offset differ in this.
+     */
+    public long lineHash() {
+        return lineHash;
+    }
+
+    /** Sets {@link #lineHash()} (a record read back from the spool carries the one taken when it was read). */
+    public void lineHash(long hash) {
+        lineHash = hash;
+    }
+
+    /** Sets {@link #lineHash()} from the line as it is now. */
+    public void hashLine() {
+        CRC32C crc = new CRC32C();
+        crc.update(line, 0, lineLength);
+        lineHash = crc.getValue();
     }
 
     /** Record time in nanoseconds since the epoch. */

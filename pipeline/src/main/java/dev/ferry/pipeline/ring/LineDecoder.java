@@ -7,7 +7,8 @@ import java.util.concurrent.atomic.LongAdder;
 
 /**
  * How one input's lines become record fields: its parser (or none), and the keys it adds
- * ({@code Path_Key}, {@code Offset_Key}). Runs on the ring's parse stage.
+ * ({@code Path_Key}, {@code Offset_Key}). Runs on the ring's parse stage. A line with an origin is hashed
+ * first ({@link LogRecord#hashLine}), before any parser sees it.
  *
  * <p>A line the parser rejects is kept whole under {@code log} (Fluent Bit's key for unparsed lines),
  * with the parser's reason under {@value #PARSE_ERROR_KEY}, and is counted in {@link #parseErrors()}.
@@ -45,6 +46,9 @@ public final class LineDecoder {
      * @return false if the parser rejected the line (it is then kept whole under {@code log})
      */
     public boolean decode(LogRecord record) {
+        if (record.origin() != null) {
+            record.hashLine();
+        }
         RecordFields f = record.fields();
         boolean ok = true;
         if (parser == null) {

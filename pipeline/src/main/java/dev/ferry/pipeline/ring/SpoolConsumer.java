@@ -196,6 +196,7 @@ public final class SpoolConsumer implements AutoCloseable {
             origins.clear();
         }
         record.origin(origin, e.offset(), e.nextOffset());
+        record.lineHash(e.lineHash());
     }
 
     // Splits the loaded record's JSON into fields; the record keeps the time the spool carried.

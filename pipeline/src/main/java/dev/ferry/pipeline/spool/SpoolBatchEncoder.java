@@ -71,16 +71,22 @@ final class SpoolBatchEncoder {
      *
      * @param keyMask the record's {@link dev.ferry.pipeline.record.RecordFields#keyMask()}, or
      *     {@link dev.ferry.pipeline.record.RecordFields#UNKNOWN_KEYS} to write none
+     * @param lineHash the record's {@link dev.ferry.pipeline.record.LogRecord#lineHash()}, or
+     *     {@link dev.ferry.pipeline.record.LogRecord#NO_LINE_HASH} to write none
      * @return where the record starts, for {@link #endRecord}
      * @throws IllegalArgumentException if the tag or origin id is longer than 65535 UTF-8 bytes; nothing
      *     is written then
      */
     int beginRecord(String tag, long timeNanos, boolean timeFromLog, String originId, long offset, long nextOffset,
-            long keyMask) {
+            long keyMask, long lineHash) {
         int flags = timeFromLog ? FLAG_TIME_FROM_LOG : 0;
         boolean masked = keyMask != dev.ferry.pipeline.record.RecordFields.UNKNOWN_KEYS;
         if (masked) {
             flags |= FLAG_KEY_MASK;
+        }
+        boolean hashed = lineHash != dev.ferry.pipeline.record.LogRecord.NO_LINE_HASH;
+        if (hashed) {
+            flags |= SpoolEntryFormat.FLAG_LINE_HASH;
         }
         boolean sameTag = docTag != null && docTag.equals(tag);
         if (sameTag) {
@@ -106,6 +112,10 @@ final class SpoolBatchEncoder {
         if (masked) {
             int m = buf.reserve(SpoolEntryFormat.KEY_MASK_BYTES);
             SpoolEntryFormat.putLong(buf.array(), m, keyMask);
+        }
+        if (hashed) {
+            int h = buf.reserve(SpoolEntryFormat.LINE_HASH_BYTES);
+            SpoolEntryFormat.putInt(buf.array(), h, (int) lineHash);
         }
         if (!sameTag) {
             writeString(tagBytes.bytes);

@@ -1,6 +1,7 @@
 package dev.ferry.pipeline.spool;
 
 import dev.ferry.pipeline.record.ByteSink;
+import dev.ferry.pipeline.record.LogRecord;
 import dev.ferry.pipeline.record.RecordFields;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -24,6 +25,7 @@ public final class SpoolEntry {
     private long offset;
     private long nextOffset;
     private long keyMask = RecordFields.UNKNOWN_KEYS;
+    private long lineHash = LogRecord.NO_LINE_HASH;
     private final CachedString tag = new CachedString();
     private final CachedString originId = new CachedString();
     private boolean hasOrigin;
@@ -81,6 +83,14 @@ public final class SpoolEntry {
      */
     public long keyMask() {
         return keyMask;
+    }
+
+    /**
+     * The record's {@link LogRecord#lineHash()} as it was spooled, or {@link LogRecord#NO_LINE_HASH} (a record
+     * with no origin, or spooled by a ferry that kept none).
+     */
+    public long lineHash() {
+        return lineHash;
     }
 
     /**
@@ -144,6 +154,15 @@ public final class SpoolEntry {
             p += SpoolEntryFormat.KEY_MASK_BYTES;
         } else {
             keyMask = RecordFields.UNKNOWN_KEYS;
+        }
+        if ((flags & SpoolEntryFormat.FLAG_LINE_HASH) != 0) {
+            if (p + SpoolEntryFormat.LINE_HASH_BYTES > recordEnd) {
+                throw corrupt(index, sequence, "a line hash past the record's end");
+            }
+            lineHash = Integer.toUnsignedLong(SpoolEntryFormat.getInt(doc, p));
+            p += SpoolEntryFormat.LINE_HASH_BYTES;
+        } else {
+            lineHash = LogRecord.NO_LINE_HASH;
         }
         if ((flags & SpoolEntryFormat.FLAG_SAME_TAG) == 0) {
             p = readString(tag, doc, p, recordEnd, index, sequence);

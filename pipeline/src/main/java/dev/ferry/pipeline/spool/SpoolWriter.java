@@ -88,7 +88,8 @@ public final class SpoolWriter {
 
     /**
      * Adds a record to the current batch: its fields as JSON ({@code fields().writeJson}), their
-     * {@link RecordFields#keyMask() key mask}, tag, time, origin id and offsets. The record stays the caller's.
+     * {@link RecordFields#keyMask() key mask}, tag, time, origin id, offsets and line hash. The record stays the
+     * caller's.
      *
      * @return the record's sequence number
      * @throws IllegalArgumentException if the tag or origin id is longer than 65535 UTF-8 bytes; nothing
@@ -97,7 +98,7 @@ public final class SpoolWriter {
     public long append(LogRecord record) {
         RecordOrigin origin = record.origin();
         int at = begin(record.tag(), record.timeNanos(), record.timeFromLog(), origin == null ? null : origin.id(),
-                record.offset(), record.nextOffset(), record.fields().keyMask());
+                record.offset(), record.nextOffset(), record.fields().keyMask(), record.lineHash());
         try {
             record.fields().writeJson(batch.sink());
         } catch (RuntimeException e) {
@@ -118,7 +119,8 @@ public final class SpoolWriter {
      */
     public long append(byte[] json, int off, int len, String tag, long timeNanos, boolean timeFromLog,
             String originId, long offset, long nextOffset) {
-        int at = begin(tag, timeNanos, timeFromLog, originId, offset, nextOffset, RecordFields.UNKNOWN_KEYS);
+        int at = begin(tag, timeNanos, timeFromLog, originId, offset, nextOffset, RecordFields.UNKNOWN_KEYS,
+                LogRecord.NO_LINE_HASH);
         batch.sink().write(json, off, len);
         return end(at);
     }
@@ -155,11 +157,11 @@ public final class SpoolWriter {
     }
 
     private int begin(String tag, long timeNanos, boolean timeFromLog, String originId, long offset, long nextOffset,
-            long keyMask) {
+            long keyMask, long lineHash) {
         if (batch.isEmpty()) {
             batch.begin(nextSequence, bytesEnd);
         }
-        return batch.beginRecord(tag, timeNanos, timeFromLog, originId, offset, nextOffset, keyMask);
+        return batch.beginRecord(tag, timeNanos, timeFromLog, originId, offset, nextOffset, keyMask, lineHash);
     }
 
     private long end(int at) {

@@ -154,7 +154,8 @@ class SpoolCompressionTest {
 
     @Test
     void aVersion3DocumentFromTheReleaseBeforeIsReadAndResumedFromThenFollowedByCompressedOnes() {
-        // Version 3, as the release before wrote it, is version 4 uncompressed but for its first byte.
+        // Version 3, as an earlier release wrote it, is an uncompressed document of today's but for its first byte
+        // (these records have no origin, so no line hash either).
         byte[] version3 = firstDocument(SpoolCompression.OFF, 10);
         version3[0] = 3;
         SpoolEntryFormat.putLong(version3, SpoolEntryFormat.FIRST_SEQUENCE_AT, 10);
@@ -171,7 +172,7 @@ class SpoolCompressionTest {
             assertThat(drain(reader)).containsExactlyElementsOf(expected);
         }
         assertThat(rawDocuments()).extracting(d -> (int) d[0] * 10 + d[SpoolEntryFormat.COMPRESSION_AT])
-                .as("version and compression of each document").containsExactly(40, 30, 41);
+                .as("version and compression of each document").containsExactly(50, 30, 51);
     }
 
     @Test
@@ -258,7 +259,7 @@ class SpoolCompressionTest {
         }
         corrupt(2, at + 3, 0x5A);
         // Document 3 (records 60-79): its head no longer reads (format version 0).
-        corrupt(3, 0, 4);
+        corrupt(3, 0, SpoolEntryFormat.VERSION);
         List<byte[]> damaged = rawDocuments();
         assertThat(damaged.get(1)).isNotEqualTo(stored.get(1));
 
@@ -281,7 +282,7 @@ class SpoolCompressionTest {
                 + Long.toHexString(indexes.get(2)) + " is damaged: record 45 declares a record of ")
                 .contains(" head=\"15 records from sequence 45 on, after 5 read\"");
         assertThat(log).contains("reader=out index=0x" + Long.toHexString(indexes.get(3)) + " reason=\"it has format version 0, "
-                + "compression 0, 20 records and " + stored.get(3).length + " bytes; expected version 2 to 4\"");
+                + "compression 0, 20 records and " + stored.get(3).length + " bytes; expected version 2 to 5\"");
         assertThat(log).as("the two damaged documents in a row leave one gap")
                 .contains("reader=out lost=35 sequences=45-79 damaged=0x" + Long.toHexString(indexes.get(2)) + " next=0x"
                         + Long.toHexString(indexes.get(4)) + "\n");
@@ -372,28 +373,28 @@ class SpoolCompressionTest {
             addAll(spool.writer(), lines(20, 30));
         }
         long index = documentIndexes().get(1);
-        corrupt(1, 0, 4 ^ 5); // version 5, as a later release might write
+        corrupt(1, 0, 5 ^ 6); // version 6, as a later release might write
         try (Spool spool = open(SpoolCompression.OFF)) {
             SpoolReader reader = spool.reader("out", 0);
             for (int i = 0; i < 10; i++) {
                 assertThat(reader.next().jsonString()).isEqualTo(erlmcpLine(i));
             }
-            String newer = "spool document at index 0x" + Long.toHexString(index) + " has format version 5, newer than this "
-                    + "ferry reads (2 to 4): run the ferry release that wrote it, or move the folder away (" + dir.toAbsolutePath() + ")";
+            String newer = "spool document at index 0x" + Long.toHexString(index) + " has format version 6, newer than this "
+                    + "ferry reads (2 to 5): run the ferry release that wrote it, or move the folder away (" + dir.toAbsolutePath() + ")";
             assertThatThrownBy(reader::next).isInstanceOf(IllegalStateException.class).hasMessage(newer);
             assertThatThrownBy(reader::next).as("it stays before the document").hasMessage(newer);
             assertThat(reader.damagedDocuments()).isZero();
             assertThat(dir.resolve("damaged")).doesNotExist();
         }
-        corrupt(0, 0, 4 ^ 5);
+        corrupt(0, 0, 5 ^ 6);
         assertThatThrownBy(() -> open(SpoolCompression.OFF)).isInstanceOf(IllegalStateException.class)
-                .hasMessage("spool " + dir + ": the document at index 0x" + Long.toHexString(index - 1) + " has format version 5, "
-                        + "newer than this ferry reads (2 to 4): run the ferry release that wrote it, or move the folder away or "
+                .hasMessage("spool " + dir + ": the document at index 0x" + Long.toHexString(index - 1) + " has format version 6, "
+                        + "newer than this ferry reads (2 to 5): run the ferry release that wrote it, or move the folder away or "
                         + "set another storage.path");
-        corrupt(2, 0, 4 ^ 5);
+        corrupt(2, 0, 5 ^ 6);
         assertThatThrownBy(() -> open(SpoolCompression.OFF)).as("the last document, found first").isInstanceOf(IllegalStateException.class)
-                .hasMessage("spool " + dir + ": the document at index 0x" + Long.toHexString(index + 1) + " has format version 5, "
-                        + "newer than this ferry reads (2 to 4): run the ferry release that wrote it, or move the folder away or "
+                .hasMessage("spool " + dir + ": the document at index 0x" + Long.toHexString(index + 1) + " has format version 6, "
+                        + "newer than this ferry reads (2 to 5): run the ferry release that wrote it, or move the folder away or "
                         + "set another storage.path");
     }
 
@@ -404,7 +405,7 @@ class SpoolCompressionTest {
             addAll(spool.writer(), lines(0, 10));
             addAll(spool.writer(), lines(10, 20));
         }
-        corrupt(0, 0, 4); // version 0
+        corrupt(0, 0, SpoolEntryFormat.VERSION); // version 0
         // The copy cannot be kept (a file where the folder should be, as a full disk would fail it): the
         // document is still passed, counted and logged, with why there is no copy.
         java.nio.file.Files.writeString(dir.resolve(Spool.DAMAGED_DIR), "in the way");

@@ -138,6 +138,32 @@ class SpoolTest {
     }
 
     @Test
+    void aLineHashIsSpooledWithItsRecordAndOnlyWithIt() {
+        try (Spool spool = open(SpoolSync.NORMAL, 0)) {
+            SpoolReader reader = spool.reader("out", 0);
+            LogRecord hashed = TestRecords.json("{\"m\":1}");
+            hashed.origin(new FixedOrigin("fp-abc-0"), 0, 8);
+            hashed.lineHash(0xF00DBEEFL);
+            LogRecord plain = TestRecords.json("{\"m\":2}");
+            plain.origin(new FixedOrigin("fp-abc-0"), 8, 16);
+            spool.writer().append(hashed);
+            spool.writer().append(plain);
+            spool.writer().flush();
+
+            SpoolEntry e = reader.next();
+            assertThat(e.lineHash()).as("all 32 bits, unsigned").isEqualTo(0xF00DBEEFL);
+            assertThat(e.jsonString()).isEqualTo("{\"m\":1}");
+            assertThat(e.size()).isEqualTo(SpoolEntryFormat.RECORD_HEAD + SpoolEntryFormat.KEY_MASK_BYTES
+                    + SpoolEntryFormat.LINE_HASH_BYTES + 2 + 0 + 2 + "fp-abc-0".length() + "{\"m\":1}".length());
+            e = reader.next();
+            assertThat(e.lineHash()).isEqualTo(LogRecord.NO_LINE_HASH);
+            assertThat(e.originId()).isEqualTo("fp-abc-0");
+            assertThat(e.jsonString()).isEqualTo("{\"m\":2}");
+            assertThat(reader.next()).isNull();
+        }
+    }
+
+    @Test
     void aVersion2DocumentFromTheReleaseBeforeIsReadAndAppendedTo() {
         // Version 2 as the previous release wrote it: no key mask bit, no mask bytes.
         byte[] json = "{\"i\":7}".getBytes(StandardCharsets.UTF_8);
