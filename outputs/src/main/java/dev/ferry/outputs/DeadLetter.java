@@ -11,7 +11,9 @@ package dev.ferry.outputs;
  * @param tag the record's tag
  * @param originId the stable id of the data it was read from, or null
  * @param offset the offset of its line in that data, or -1 without origin
+ * @param lineHash the {@link dev.ferry.pipeline.record.LogRecord#lineHash()} of its line, or
+ *     {@code LogRecord.NO_LINE_HASH}
  */
 public record DeadLetter(byte[] recordJson, String target, int status, String reason, long timeMillis, String tag,
-                         String originId, long offset) {
+                         String originId, long offset, long lineHash) {
 }

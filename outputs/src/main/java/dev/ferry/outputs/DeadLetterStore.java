@@ -2,6 +2,7 @@ package dev.ferry.outputs;
 
 import dev.ferry.pipeline.record.ByteSink;
 import dev.ferry.pipeline.record.JsonText;
+import dev.ferry.pipeline.record.LogRecord;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -22,6 +23,7 @@ import java.time.Instant;
  *  "tag":"erlmcp.app",                   the record's tag
  *  "origin":"fp-6fc6ca04320260b8-1024",  the stable id of the data it was read from, or null
  *  "offset":4096,                         the offset of its line in that data, or -1
+ *  "line_hash":"5c1f09a2",               the CRC-32C of its line as read, as in its document id, or null
  *  "target":"logs-2024.01.01",           where it was going (index, stream)
  *  "status":400,                          the destination's status for it, 0 if none
  *  "reason":"mapper_parsing_exception: failed to parse field [n]",
@@ -112,6 +114,14 @@ public final class DeadLetterStore implements AutoCloseable {
         }
         out.writeAscii(",\"offset\":");
         out.writeAscii(Long.toString(d.offset()));
+        out.writeAscii(",\"line_hash\":");
+        if (d.lineHash() == LogRecord.NO_LINE_HASH) {
+            out.writeAscii("null");
+        } else {
+            out.write('"');
+            RecordOrigins.writeLineHash(d.lineHash(), out);
+            out.write('"');
+        }
         out.writeAscii(",\"target\":");
         JsonText.writeString(out, d.target() == null ? "" : d.target());
         out.writeAscii(",\"status\":");

@@ -1,10 +1,12 @@
 package dev.ferry.outputs;
 
+import dev.ferry.pipeline.record.ByteSink;
+import dev.ferry.pipeline.record.LogRecord;
 import java.util.Arrays;
 
 /**
- * Where each record of an output's batch came from (its tag, origin id and offset), kept by position in
- * the batch so that a record given up on becomes a {@link DeadLetter} that names its source line.
+ * Where each record of an output's batch came from (its tag, origin id, offset and line hash), kept by
+ * position in the batch so that a record given up on becomes a {@link DeadLetter} that names its source line.
  *
  * <p>Owned by the batch it belongs to, and like it by one thread at a time.
  */
@@ -13,27 +15,40 @@ public final class RecordOrigins {
     private String[] tags = new String[256];
     private String[] originIds = new String[256];
     private long[] offsets = new long[256];
+    private long[] lineHashes = new long[256];
+
+    /** Writes a {@link LogRecord#lineHash()} as it appears in document ids and dead letters: 8 lower-case hex digits. */
+    public static void writeLineHash(long hash, ByteSink out) {
+        for (int shift = 28; shift >= 0; shift -= 4) {
+            out.write(HEX[(int) (hash >>> shift) & 0xf]);
+        }
+    }
+
+    private static final byte[] HEX = {'0', '1', '2', '3', '4', '5', '6', '7', '8', '9', 'a', 'b', 'c', 'd', 'e', 'f'};
 
     /**
      * Sets record {@code i}'s origin; {@code i} is at most the number already set (a batch appends).
      *
      * @param originId the stable id of the data the record was read from, or null
+     * @param lineHash the record's {@link LogRecord#lineHash()}
      */
-    public void set(int i, String tag, String originId, long offset) {
+    public void set(int i, String tag, String originId, long offset, long lineHash) {
         if (i == tags.length) {
             int n = i * 2;
             tags = Arrays.copyOf(tags, n);
             originIds = Arrays.copyOf(originIds, n);
             offsets = Arrays.copyOf(offsets, n);
+            lineHashes = Arrays.copyOf(lineHashes, n);
         }
         tags[i] = tag;
         originIds[i] = originId;
         offsets[i] = offset;
+        lineHashes[i] = lineHash;
     }
 
     /** Sets record {@code i}'s origin to that of record {@code j} of {@code src}. */
     public void copy(int i, RecordOrigins src, int j) {
-        set(i, src.tags[j], src.originIds[j], src.offsets[j]);
+        set(i, src.tags[j], src.originIds[j], src.offsets[j], src.lineHashes[j]);
     }
 
     /** Forgets the first {@code count} records (drops the references, so a pooled batch holds no strings). */
@@ -51,6 +66,6 @@ public final class RecordOrigins {
     public DeadLetter letter(int i, byte[] recordJson, String target, int status, String reason, long timeMillis) {
         String originId = originIds[i];
         return new DeadLetter(recordJson, target, status, reason, timeMillis, tags[i], originId,
-                originId == null ? -1 : offsets[i]);
+                originId == null ? -1 : offsets[i], originId == null ? LogRecord.NO_LINE_HASH : lineHashes[i]);
     }
 }

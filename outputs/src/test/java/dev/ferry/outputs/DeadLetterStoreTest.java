@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.ferry.pipeline.Tmpfs;
+import dev.ferry.pipeline.record.LogRecord;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,15 +24,16 @@ class DeadLetterStoreTest {
             store.append(List.of(
                     new DeadLetter("{\"n\":\"x\",\"m\":1}".getBytes(StandardCharsets.UTF_8), "logs-2024.01.01", 400,
                             "HTTP 400 mapper_parsing_exception: failed to parse field [n] of type [long]",
-                            1_704_103_200_123L, "app.log", "fp-6fc6ca04320260b8-1024", 4096)));
+                            1_704_103_200_123L, "app.log", "fp-6fc6ca04320260b8-1024", 4096, 0x0000beefL)));
             store.append(List.of(new DeadLetter("{}".getBytes(StandardCharsets.UTF_8), "fluent-bit", 0,
-                    "retry limit reached: 127.0.0.1:9: connection refused \"x\"", 1_704_103_201_000L, "t", null, -1)));
+                    "retry limit reached: 127.0.0.1:9: connection refused \"x\"", 1_704_103_201_000L, "t", null, -1,
+                    LogRecord.NO_LINE_HASH)));
         }
         assertThat(Files.readAllLines(file)).containsExactly(
                 "{\"time\":\"2024-01-01T10:00:00.123Z\",\"tag\":\"app.log\",\"origin\":\"fp-6fc6ca04320260b8-1024\","
-                        + "\"offset\":4096,\"target\":\"logs-2024.01.01\",\"status\":400,\"reason\":\"HTTP 400 "
+                        + "\"offset\":4096,\"line_hash\":\"0000beef\",\"target\":\"logs-2024.01.01\",\"status\":400,\"reason\":\"HTTP 400 "
                         + "mapper_parsing_exception: failed to parse field [n] of type [long]\",\"record\":{\"n\":\"x\",\"m\":1}}",
-                "{\"time\":\"2024-01-01T10:00:01Z\",\"tag\":\"t\",\"origin\":null,\"offset\":-1,\"target\":\"fluent-bit\","
+                "{\"time\":\"2024-01-01T10:00:01Z\",\"tag\":\"t\",\"origin\":null,\"offset\":-1,\"line_hash\":null,\"target\":\"fluent-bit\","
                         + "\"status\":0,\"reason\":\"retry limit reached: 127.0.0.1:9: connection refused \\\"x\\\"\","
                         + "\"record\":{}}");
     }
@@ -70,7 +72,7 @@ class DeadLetterStoreTest {
         for (int i = first; i < first + count; i++) {
             out.add(new DeadLetter(("{\"line\":\"" + "x".repeat(1000) + "\"}").getBytes(StandardCharsets.UTF_8),
                     "{job=\"erlmcp\"}", 400, "entry too far behind", 1_704_103_200_000L + i, "erlmcp.app",
-                    "fp-6fc6ca04320260b8-1024", i));
+                    "fp-6fc6ca04320260b8-1024", i, LogRecord.NO_LINE_HASH));
         }
         return out;
     }

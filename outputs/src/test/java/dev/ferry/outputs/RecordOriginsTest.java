@@ -2,6 +2,7 @@ package dev.ferry.outputs;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.ferry.pipeline.record.LogRecord;
 import org.junit.jupiter.api.Test;
 
 class RecordOriginsTest {
@@ -10,7 +11,7 @@ class RecordOriginsTest {
     void aLetterNamesItsRecordsOriginPastTheFirstGrowth() {
         RecordOrigins origins = new RecordOrigins();
         for (int i = 0; i < 1000; i++) {
-            origins.set(i, "tag-" + i, i % 2 == 0 ? "fp-" + i : null, i * 10L);
+            origins.set(i, "tag-" + i, i % 2 == 0 ? "fp-" + i : null, i * 10L, i);
         }
 
         DeadLetter even = origins.letter(600, new byte[] {'{', '}'}, "idx", 400, "mapping", 5L);
@@ -19,15 +20,17 @@ class RecordOriginsTest {
         assertThat(even.tag()).isEqualTo("tag-600");
         assertThat(even.originId()).isEqualTo("fp-600");
         assertThat(even.offset()).isEqualTo(6000L);
+        assertThat(even.lineHash()).isEqualTo(600L);
         assertThat(odd.originId()).isNull();
         assertThat(odd.offset()).as("no origin, no offset").isEqualTo(-1L);
+        assertThat(odd.lineHash()).as("no origin, no line hash").isEqualTo(LogRecord.NO_LINE_HASH);
     }
 
     @Test
     void copyTakesAnotherBatchsRecord() {
         RecordOrigins src = new RecordOrigins();
-        src.set(0, "a", "fp-a", 7L);
-        src.set(1, "b", "fp-b", 9L);
+        src.set(0, "a", "fp-a", 7L, 0xaL);
+        src.set(1, "b", "fp-b", 9L, 0xbL);
         RecordOrigins dst = new RecordOrigins();
 
         dst.copy(0, src, 1);
@@ -36,5 +39,6 @@ class RecordOriginsTest {
         assertThat(l.tag()).isEqualTo("b");
         assertThat(l.originId()).isEqualTo("fp-b");
         assertThat(l.offset()).isEqualTo(9L);
+        assertThat(l.lineHash()).isEqualTo(0xbL);
     }
 }

@@ -298,7 +298,8 @@ class ElasticsearchDeliveryIT {
                 @SuppressWarnings("unchecked")
                 Map<String, Object> record = (Map<String, Object>) JsonValues.parse((String) letter.get("record"));
                 indexedSeqs.add(assertRejectedForTheMapping(letter, record));
-                assertThat(hit.get("_id")).isEqualTo(letter.get("origin") + ":" + letter.get("offset"));
+                assertThat(hit.get("_id")).as("the id the document itself had")
+                        .isEqualTo(letter.get("origin") + ":" + letter.get("offset") + ":" + letter.get("line_hash"));
             }
             assertExactlyOnce(indexedSeqs, bad);
         } finally {
@@ -313,6 +314,7 @@ class ElasticsearchDeliveryIT {
         assertThat((String) letter.get("reason")).startsWith("HTTP 400 document_parsing_exception: ")
                 .contains("failed to parse field [fields.status] of type [integer]");
         assertThat((String) letter.get("origin")).isNotBlank();
+        assertThat((String) letter.get("line_hash")).matches("[0-9a-f]{8}");
         @SuppressWarnings("unchecked")
         Map<String, Object> fields = (Map<String, Object>) record.get("fields");
         assertThat(fields).containsEntry("status", "abc");

@@ -3,6 +3,7 @@ package dev.ferry.outputs.elasticsearch;
 import dev.ferry.outputs.DeadLetter;
 import dev.ferry.outputs.RecordOrigins;
 import dev.ferry.pipeline.record.ByteSink;
+import dev.ferry.pipeline.record.LogRecord;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
@@ -47,7 +48,7 @@ final class BulkChunk {
     }
 
     /** Records the meta data of the record whose lines were just written from {@code start}. */
-    void add(int start, int docStart, String index, String tag, String originId, long offset) {
+    void add(int start, int docStart, String index, String tag, String originId, long offset, long lineHash) {
         if (count == starts.length) {
             int n = count * 2;
             starts = Arrays.copyOf(starts, n);
@@ -59,7 +60,7 @@ final class BulkChunk {
         starts[count] = start;
         docStarts[count] = docStart;
         indexes[count] = index;
-        origins.set(count, tag, originId, offset);
+        origins.set(count, tag, originId, offset, lineHash);
         count++;
     }
 
@@ -73,7 +74,7 @@ final class BulkChunk {
         int start = body.length();
         int s = src.starts[i];
         body.write(src.body.array(), s, src.end(i) - s);
-        add(start, start + (src.docStarts[i] - s), src.indexes[i], null, null, -1);
+        add(start, start + (src.docStarts[i] - s), src.indexes[i], null, null, -1, LogRecord.NO_LINE_HASH);
         origins.copy(count - 1, src.origins, i);
         errors[count - 1] = src.errors[i];
         statuses[count - 1] = src.statuses[i];

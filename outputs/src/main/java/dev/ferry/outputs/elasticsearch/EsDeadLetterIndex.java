@@ -3,8 +3,10 @@ package dev.ferry.outputs.elasticsearch;
 import dev.ferry.outputs.DeadLetter;
 import dev.ferry.outputs.DeadLetterStore;
 import dev.ferry.outputs.RateLimitedLog;
+import dev.ferry.outputs.RecordOrigins;
 import dev.ferry.pipeline.record.ByteSink;
 import dev.ferry.pipeline.record.JsonText;
+import dev.ferry.pipeline.record.LogRecord;
 import java.io.IOException;
 import java.util.List;
 import java.util.concurrent.atomic.LongAdder;
@@ -27,7 +29,8 @@ import org.slf4j.LoggerFactory;
  *  "record":"{\"log\":...}"}
  * </pre>
  *
- * <p>Action: {@code create}, with {@code _id} {@code origin:offset} when the record has an origin, so a
+ * <p>Action: {@code create}, with {@code _id} {@code origin:offset:line_hash} ({@code origin:offset} for a record
+ * with no line hash) when the record has an origin, so a
  * record given up again (a replay, a restart before its position was saved) stays one document: a 409
  * counts as indexed. Without an origin Elasticsearch picks the id.
  *
@@ -144,7 +147,16 @@ public final class EsDeadLetterIndex {
         JsonText.writeString(out, index);
         if (d.originId() != null) {
             out.writeAscii(",\"_id\":");
-            JsonText.writeString(out, d.originId() + ":" + d.offset());
+            // As the document's own id (EsEncoder), from the origin id as it is.
+            ByteSink id = new ByteSink(64);
+            id.writeUtf8(d.originId());
+            id.write(':');
+            id.writeAscii(Long.toString(d.offset()));
+            if (d.lineHash() != LogRecord.NO_LINE_HASH) {
+                id.write(':');
+                RecordOrigins.writeLineHash(d.lineHash(), id);
+            }
+            JsonText.writeString(out, id.toString());
         }
         out.writeAscii("}}\n{");
         DeadLetterStore.writeMembers(d, out);

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import dev.ferry.outputs.Murmur3;
+import dev.ferry.outputs.RecordOrigins;
 import dev.ferry.outputs.TimeText;
 import dev.ferry.pipeline.filter.RecordAccessor;
 import dev.ferry.pipeline.record.ByteSink;
@@ -162,7 +163,7 @@ public final class EsEncoder {
             TimeText.writeLong(out, record.offset());
             if (record.lineHash() != LogRecord.NO_LINE_HASH) {
                 out.write(':');
-                writeHex32(record.lineHash(), out);
+                RecordOrigins.writeLineHash(record.lineHash(), out);
             }
             out.write('"');
         }
@@ -327,13 +328,6 @@ public final class EsEncoder {
             raw[8 + i] = (byte) (h[1] >>> (8 * i));
         }
         return java.util.Base64.getUrlEncoder().withoutPadding().encode(raw);
-    }
-
-    /** Writes the low 32 bits of {@code v} as 8 lower-case hex digits. */
-    static void writeHex32(long v, ByteSink out) {
-        for (int shift = 28; shift >= 0; shift -= 4) {
-            out.write(HEX[(int) (v >>> shift) & 0xf]);
-        }
     }
 
     /** Writes h1 and h2 as {@code 8-4-4-4-12} lower-case hex (32 digits, h1 first). */

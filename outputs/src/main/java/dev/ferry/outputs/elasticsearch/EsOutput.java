@@ -133,7 +133,7 @@ public final class EsOutput implements Output {
         }
         RecordOrigin origin = record.origin();
         c.add(start, encoder.lastDocumentStart(), encoder.lastIndex(), record.tag(),
-                origin == null ? null : origin.id(), record.offset());
+                origin == null ? null : origin.id(), record.offset(), record.lineHash());
         if (c.body.length() >= chunkBytes) {
             current = null;
             submit(c);

@@ -3,6 +3,7 @@ package dev.ferry.outputs.loki;
 import dev.ferry.outputs.DeadLetter;
 import dev.ferry.outputs.RecordOrigins;
 import dev.ferry.pipeline.record.ByteSink;
+import dev.ferry.pipeline.record.LogRecord;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
@@ -95,7 +96,7 @@ public final class LokiBatch {
     public void addEntry(LokiStream stream, long timeNanos, byte[] line, String[] metadata) {
         int start = lines.length();
         lines.write(line);
-        add(start, stream, timeNanos, metadata, null, null, -1);
+        add(start, stream, timeNanos, metadata, null, null, -1, LogRecord.NO_LINE_HASH);
     }
 
     /** How many entries. */
@@ -109,7 +110,7 @@ public final class LokiBatch {
      * @param metadata structured metadata as name, value, name, value...; or null
      */
     void add(int start, LokiStream stream, long timeNanos, String[] metadata, String tag, String originId,
-            long offset) {
+            long offset, long lineHash) {
         if (count == starts.length) {
             int n = count * 2;
             starts = Arrays.copyOf(starts, n);
@@ -123,7 +124,7 @@ public final class LokiBatch {
         times[count] = timeNanos;
         streams[count] = stream;
         this.metadata[count] = metadata;
-        origins.set(count, tag, originId, offset);
+        origins.set(count, tag, originId, offset, lineHash);
         bytes += lengths[count] + 16;
         if (stream != lastStream) {
             bytes += stream.labelsUtf8.length;
@@ -142,7 +143,7 @@ public final class LokiBatch {
     void appendFrom(LokiBatch src, int i) {
         int start = lines.length();
         lines.write(src.lines.array(), src.starts[i], src.lengths[i]);
-        add(start, src.streams[i], src.times[i], src.metadata[i], null, null, -1);
+        add(start, src.streams[i], src.times[i], src.metadata[i], null, null, -1, LogRecord.NO_LINE_HASH);
         origins.copy(count - 1, src.origins, i);
     }
 

@@ -253,7 +253,7 @@ public final class LokiOutput implements Output {
         }
         RecordOrigin origin = record.origin();
         b.add(start, stream, record.timeNanos(), metadata.of(record), record.tag(), origin == null ? null : origin.id(),
-                record.offset());
+                record.offset(), record.lineHash());
         if (replayOrder != null) {
             if (replayOrder.full(open.values())) {
                 releaseOlderHalf();
@@ -401,7 +401,7 @@ public final class LokiOutput implements Output {
         lineEncoder.encode(record, one.lines);
         RecordOrigin origin = record.origin();
         one.add(0, stream, record.timeNanos(), metadata.of(record), record.tag(), origin == null ? null : origin.id(),
-                record.offset());
+                record.offset(), record.lineHash());
         deadLetter(one, new boolean[] {true}, new String[] {"not sent: Loki refuses the tenant of "
                 + config.tenantIdKey() + ": " + LokiTenantId.problem(tenant)}, 0);
     }

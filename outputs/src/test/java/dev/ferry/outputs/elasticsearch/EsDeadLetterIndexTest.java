@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ferry.outputs.DeadLetter;
 import dev.ferry.pipeline.record.ByteSink;
+import dev.ferry.pipeline.record.LogRecord;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 
@@ -24,11 +25,11 @@ class EsDeadLetterIndexTest {
     void aLetterWithAnOriginIsCreatedUnderOriginAndOffsetWithTheRecordAsAString() {
         DeadLetter d = new DeadLetter("{\"n\":\"x\",\"msg\":\"a \\\"q\\\" é\"}".getBytes(StandardCharsets.UTF_8),
                 "logs-2024.01.01", 400, "HTTP 400 document_parsing_exception: failed to parse field [n] of type [long]",
-                1_704_103_200_123L, "app.log", "fp-6fc6ca04320260b8-1024", 4096);
+                1_704_103_200_123L, "app.log", "fp-6fc6ca04320260b8-1024", 4096, 0x5c1f09a2L);
         assertThat(encode(d)).isEqualTo(
-                "{\"create\":{\"_index\":\"ferry-dead-letters\",\"_id\":\"fp-6fc6ca04320260b8-1024:4096\"}}\n"
+                "{\"create\":{\"_index\":\"ferry-dead-letters\",\"_id\":\"fp-6fc6ca04320260b8-1024:4096:5c1f09a2\"}}\n"
                         + "{\"time\":\"2024-01-01T10:00:00.123Z\",\"tag\":\"app.log\",\"origin\":\"fp-6fc6ca04320260b8-1024\","
-                        + "\"offset\":4096,\"target\":\"logs-2024.01.01\",\"status\":400,\"reason\":\"HTTP 400 "
+                        + "\"offset\":4096,\"line_hash\":\"5c1f09a2\",\"target\":\"logs-2024.01.01\",\"status\":400,\"reason\":\"HTTP 400 "
                         + "document_parsing_exception: failed to parse field [n] of type [long]\","
                         + "\"record\":\"{\\\"n\\\":\\\"x\\\",\\\"msg\\\":\\\"a \\\\\\\"q\\\\\\\" é\\\"}\"}\n");
     }
@@ -36,9 +37,19 @@ class EsDeadLetterIndexTest {
     @Test
     void aLetterWithoutOriginLetsElasticsearchPickTheId() {
         DeadLetter d = new DeadLetter("{}".getBytes(StandardCharsets.UTF_8), "fluent-bit", 0,
-                "retry limit reached: 127.0.0.1:9: connection refused", 1_704_103_201_000L, "t", null, -1);
+                "retry limit reached: 127.0.0.1:9: connection refused", 1_704_103_201_000L, "t", null, -1,
+                LogRecord.NO_LINE_HASH);
         assertThat(encode(d)).isEqualTo("{\"create\":{\"_index\":\"ferry-dead-letters\"}}\n"
-                + "{\"time\":\"2024-01-01T10:00:01Z\",\"tag\":\"t\",\"origin\":null,\"offset\":-1,\"target\":\"fluent-bit\","
+                + "{\"time\":\"2024-01-01T10:00:01Z\",\"tag\":\"t\",\"origin\":null,\"offset\":-1,\"line_hash\":null,\"target\":\"fluent-bit\","
                 + "\"status\":0,\"reason\":\"retry limit reached: 127.0.0.1:9: connection refused\",\"record\":\"{}\"}\n");
+    }
+
+    @Test
+    void aLetterWithAnOriginButNoLineHashKeepsTheOlderId() {
+        // A record read back from a spool an earlier ferry wrote: its document id had no line hash either.
+        DeadLetter d = new DeadLetter("{}".getBytes(StandardCharsets.UTF_8), "logs", 400, "r", 1_704_103_201_000L, "t",
+                "fp-1", 30, LogRecord.NO_LINE_HASH);
+        assertThat(encode(d)).startsWith("{\"create\":{\"_index\":\"ferry-dead-letters\",\"_id\":\"fp-1:30\"}}\n")
+                .contains("\"offset\":30,\"line_hash\":null,");
     }
 }

@@ -199,7 +199,7 @@ class EsOutputTest {
         assertThat(out.counters().retried.sum()).isEqualTo(2);
         assertThat(out.counters().deadLettered.sum()).isEqualTo(1);
         assertThat(deadLetters()).singleElement().satisfies(line -> assertThat(line)
-                .contains("\"origin\":\"fp-1\",\"offset\":30,\"target\":\"fluent-bit\",\"status\":400,"
+                .contains("\"origin\":\"fp-1\",\"offset\":30,\"line_hash\":null,\"target\":\"fluent-bit\",\"status\":400,"
                         + "\"reason\":\"HTTP 400 mapper_parsing_exception: reason 3\",\"record\":"
                         + "{\"@timestamp\":\"2024-01-01T10:00:00.123Z\",\"seq\":3}}"));
     }
@@ -250,7 +250,7 @@ class EsOutputTest {
         assertThat(out.counters().delivered.sum()).isEqualTo(3);
         assertThat(out.counters().deadLettered.sum()).isEqualTo(1);
         assertThat(deadLetters()).singleElement().satisfies(line -> assertThat(line)
-                .contains("\"offset\":20,\"target\":\"fluent-bit\",\"status\":400,\"reason\":\"HTTP 400 "
+                .contains("\"offset\":20,\"line_hash\":null,\"target\":\"fluent-bit\",\"status\":400,\"reason\":\"HTTP 400 "
                         + "action_request_validation_exception: Validation Failed: 1: id [" + "x".repeat(600)
                         + "] is too long, must be no longer than 512 bytes but was: 600;\""));
     }

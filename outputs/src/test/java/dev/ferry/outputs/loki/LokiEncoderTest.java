@@ -24,7 +24,7 @@ class LokiEncoderTest {
     private static void add(LokiBatch b, LokiStream s, long t, String line, String... md) {
         int start = b.lines.length();
         b.lines.writeUtf8(line);
-        b.add(start, s, t, md.length == 0 ? null : md, "tag", null, -1);
+        b.add(start, s, t, md.length == 0 ? null : md, "tag", null, -1, dev.ferry.pipeline.record.LogRecord.NO_LINE_HASH);
     }
 
     private static byte[] protobuf(LokiBatch b) {

@@ -142,6 +142,6 @@ class LokiRejectionsTest {
     private static void add(LokiBatch b, LokiStream s, long t, String line) {
         int start = b.lines.length();
         b.lines.writeUtf8(line);
-        b.add(start, s, t, null, "t", null, -1);
+        b.add(start, s, t, null, "t", null, -1, dev.ferry.pipeline.record.LogRecord.NO_LINE_HASH);
     }
 }
