@@ -12,6 +12,8 @@ import java.util.Arrays;
  */
 public final class RecordOrigins {
 
+    private static final byte[] HEX = {'0', '1', '2', '3', '4', '5', '6', '7', '8', '9', 'a', 'b', 'c', 'd', 'e', 'f'};
+
     private String[] tags = new String[256];
     private String[] originIds = new String[256];
     private long[] offsets = new long[256];
@@ -23,8 +25,6 @@ public final class RecordOrigins {
             out.write(HEX[(int) (hash >>> shift) & 0xf]);
         }
     }
-
-    private static final byte[] HEX = {'0', '1', '2', '3', '4', '5', '6', '7', '8', '9', 'a', 'b', 'c', 'd', 'e', 'f'};
 
     /**
      * Sets record {@code i}'s origin; {@code i} is at most the number already set (a batch appends).
