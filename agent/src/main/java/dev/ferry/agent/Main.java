@@ -6,6 +6,8 @@ import dev.ferry.agent.demo.EmbeddedDefault;
 import dev.ferry.agent.demo.LocalElasticsearch;
 import dev.ferry.pipeline.config.ConfigEntry;
 import dev.ferry.pipeline.config.ConfigException;
+import dev.ferry.pipeline.spool.Spool;
+import dev.ferry.pipeline.spool.SpoolSync;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.PrintWriter;
@@ -46,6 +48,12 @@ public final class Main implements Callable<Integer> {
 
     private static final Set<String> QUICK_FLAGS = Set.of("-i", "-o", "-F", "-p", "-t", "-m", "-R", "-f");
 
+    /**
+     * Whether this JVM is ferry's own process ({@link #main}), not a test running the command line in-process:
+     * only then may a run make process-wide choices such as {@link Spool#withoutNativeSync}.
+     */
+    private static volatile boolean ownProcess;
+
     public static void main(String[] args) {
         // Before any other class loads: no dependency may phone home (Chronicle Queue reports usage otherwise).
         System.setProperty("chronicle.analytics.disable", "true");
@@ -53,6 +61,7 @@ public final class Main implements Callable<Integer> {
         // The spool keeps storage.min_free free itself and pauses the inputs below it (SpoolDiskSpace); Chronicle's
         // own monitor thread would only add an ERROR every 10 s that "the JVM may crash" at its 5% threshold.
         System.setProperty("chronicle.disk.monitor.disable", "true");
+        ownProcess = true;
         System.exit(execute(args, System.out, System.err));
     }
 
@@ -247,6 +256,11 @@ public final class Main implements Callable<Integer> {
 
         private static int runAgent(TopologyPlan plan) throws Exception {
             AgentLogging.configure(plan.service().logLevel());
+            // No spool of this run syncs (storage.sync normal, or none), so Chronicle needs no native calls. After
+            // the logging is configured: Spool's logger would otherwise start it with its defaults.
+            if (ownProcess && (plan.spoolPath() == null || plan.service().storageSync() != SpoolSync.FULL)) {
+                Spool.withoutNativeSync();
+            }
             Agent agent = new Agent(plan);
             StopSignals.install(agent);
             return agent.run() ? OK : FAILED;

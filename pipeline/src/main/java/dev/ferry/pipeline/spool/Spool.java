@@ -69,6 +69,8 @@ public final class Spool implements AutoCloseable {
      */
     static final long BLOCK_SIZE = 4L << 20;
     private static final Pattern READER_NAME = Pattern.compile("[A-Za-z0-9._-]{1,100}");
+    /** Set by {@link #withoutNativeSync}: a spool with {@code storage.sync full} can no longer be opened. */
+    private static volatile boolean nativeSyncOff;
 
     private final SpoolConfig config;
     private final SingleChronicleQueue queue;
@@ -95,6 +97,18 @@ public final class Spool implements AutoCloseable {
     }
 
     /**
+     * For a process none of whose spools will sync ({@code storage.sync normal}), called before the first Chronicle
+     * class loads: Chronicle then binds no native POSIX calls. Otherwise its first use loads jnr-ffi and generates
+     * its call stubs at every start (about 0.2 CPU-s; bench/e2e.sh --output es --files 1 --lines 10, 6 runs
+     * alternated: 1.00-1.21 CPU-s against 1.12-1.55), and a spool only ever calls them for {@code msync}, which
+     * {@code storage.sync full} needs. Opening a spool with {@code storage.sync full} afterwards fails.
+     */
+    public static void withoutNativeSync() {
+        net.openhft.posix.PosixAPI.useNoOpPosixApi();
+        nativeSyncOff = true;
+    }
+
+    /**
      * Opens (or creates) the spool in {@code config.path()} with 5-minute roll cycles. Damaged documents do
      * not stop it, at the end of the spool either (a WARN says so; the readers pass them); a document of a
      * newer format, or a compressed last document without zstd's native library, does.
@@ -105,6 +119,10 @@ public final class Spool implements AutoCloseable {
 
     /** Opens the spool with a given roll cycle and clock (tests use short cycles and a set clock). */
     static Spool open(SpoolConfig config, RollCycle rollCycle, TimeProvider clock) {
+        if (config.sync() == SpoolSync.FULL && nativeSyncOff) {
+            throw new IllegalStateException("cannot open the spool in " + config.path() + " with storage.sync full: "
+                    + "this process turned Chronicle's native msync off (Spool.withoutNativeSync)");
+        }
         try {
             Files.createDirectories(config.path().resolve(READERS_DIR));
         } catch (IOException e) {

@@ -20,6 +20,9 @@ import net.openhft.chronicle.wire.DocumentContext;
  *       and prints {@code partial}, and waits to be killed.
  *   <li>{@code read DIR}: reads every entry as the reader {@code out} and prints {@code read N}, or
  *       {@code error: MESSAGE} if the spool refuses to open or to read.
+ *   <li>{@code nosync DIR N}: {@link Spool#withoutNativeSync}, then appends N entries with sync normal, reads them
+ *       back and prints {@code read N} and {@code posix CLASS} (the POSIX binding Chronicle has), then tries to open
+ *       the spool with sync full and prints {@code refused: MESSAGE}.
  * </ul>
  */
 public final class SpoolChildMain {
@@ -32,6 +35,7 @@ public final class SpoolChildMain {
             case "stream" -> stream(dir);
             case "partial" -> partial(dir, Integer.parseInt(args[2]));
             case "read" -> read(dir);
+            case "nosync" -> noSync(dir, Integer.parseInt(args[2]));
             default -> throw new IllegalArgumentException(mode);
         }
     }
@@ -45,6 +49,28 @@ public final class SpoolChildMain {
             spool.writer().flush();
         }
         System.out.println("done");
+    }
+
+    private static void noSync(Path dir, int n) {
+        Spool.withoutNativeSync();
+        try (Spool spool = writeThrough(Spool.open(new SpoolConfig(dir, SpoolSync.NORMAL, 0)))) {
+            SpoolReader reader = spool.reader("out", 0);
+            for (int i = 0; i < n; i++) {
+                entry(spool.writer(), i);
+            }
+            spool.writer().flush();
+            int read = 0;
+            while (reader.next() != null) {
+                read++;
+            }
+            System.out.println("read " + read);
+        }
+        System.out.println("posix " + net.openhft.posix.PosixAPI.posix().getClass().getSimpleName());
+        try {
+            Spool.open(new SpoolConfig(dir, SpoolSync.FULL, 0)).close();
+        } catch (IllegalStateException e) {
+            System.out.println("refused: " + e.getMessage());
+        }
     }
 
     private static void read(Path dir) {
