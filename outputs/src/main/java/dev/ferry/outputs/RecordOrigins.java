@@ -27,6 +27,19 @@ public final class RecordOrigins {
     }
 
     /**
+     * Writes what follows the origin id in the id of a record's document: {@code :<offset>}, then
+     * {@code :<line hash>} when the record has one ({@link LogRecord#NO_LINE_HASH}: a record from an older spool).
+     */
+    public static void writeIdPlace(long offset, long lineHash, ByteSink out) {
+        out.write(':');
+        TimeText.writeLong(out, offset);
+        if (lineHash != LogRecord.NO_LINE_HASH) {
+            out.write(':');
+            writeLineHash(lineHash, out);
+        }
+    }
+
+    /**
      * Sets record {@code i}'s origin; {@code i} is at most the number already set (a batch appends).
      *
      * @param originId the stable id of the data the record was read from, or null

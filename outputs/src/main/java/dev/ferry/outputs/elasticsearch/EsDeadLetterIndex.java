@@ -6,7 +6,6 @@ import dev.ferry.outputs.RateLimitedLog;
 import dev.ferry.outputs.RecordOrigins;
 import dev.ferry.pipeline.record.ByteSink;
 import dev.ferry.pipeline.record.JsonText;
-import dev.ferry.pipeline.record.LogRecord;
 import java.io.IOException;
 import java.util.List;
 import java.util.concurrent.atomic.LongAdder;
@@ -147,15 +146,11 @@ public final class EsDeadLetterIndex {
         JsonText.writeString(out, index);
         if (d.originId() != null) {
             out.writeAscii(",\"_id\":");
-            // As the document's own id (EsEncoder), from the origin id as it is.
+            // The document's own id after its origin id, which is taken as it is here (EsEncoder replaces one that
+            // is long or has other characters than [A-Za-z0-9._-] by its hash).
             ByteSink id = new ByteSink(64);
             id.writeUtf8(d.originId());
-            id.write(':');
-            id.writeAscii(Long.toString(d.offset()));
-            if (d.lineHash() != LogRecord.NO_LINE_HASH) {
-                id.write(':');
-                RecordOrigins.writeLineHash(d.lineHash(), id);
-            }
+            RecordOrigins.writeIdPlace(d.offset(), d.lineHash(), id);
             JsonText.writeString(out, id.toString());
         }
         out.writeAscii("}}\n{");

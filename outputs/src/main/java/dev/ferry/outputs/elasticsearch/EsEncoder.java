@@ -159,12 +159,7 @@ public final class EsEncoder {
         } else {
             out.write('"');
             out.write(originIdText(origin));
-            out.write(':');
-            TimeText.writeLong(out, record.offset());
-            if (record.lineHash() != LogRecord.NO_LINE_HASH) {
-                out.write(':');
-                RecordOrigins.writeLineHash(record.lineHash(), out);
-            }
+            RecordOrigins.writeIdPlace(record.offset(), record.lineHash(), out);
             out.write('"');
         }
         out.write(actionClose);
