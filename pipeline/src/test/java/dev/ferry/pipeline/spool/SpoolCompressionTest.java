@@ -426,6 +426,32 @@ class SpoolCompressionTest {
     }
 
     @Test
+    void aRecordWhoseLineHashRunsPastItsEndIsDamagePassedCountedAndLogged() throws Exception {
+        // A version 5 document of one record whose flags say a line hash follows, but the record ends 2 bytes
+        // after its fixed part.
+        int recordSize = SpoolEntryFormat.RECORD_HEAD + 2;
+        byte[] doc = new byte[SpoolEntryFormat.DOCUMENT_HEAD + recordSize];
+        doc[0] = (byte) SpoolEntryFormat.VERSION;
+        SpoolEntryFormat.putInt(doc, SpoolEntryFormat.COUNT_AT, 1);
+        int at = SpoolEntryFormat.DOCUMENT_HEAD;
+        SpoolEntryFormat.putInt(doc, at, recordSize - 4);
+        doc[at + 4] = (byte) (SpoolEntryFormat.FLAG_NO_ORIGIN | SpoolEntryFormat.FLAG_SAME_TAG
+                | SpoolEntryFormat.FLAG_LINE_HASH);
+        long index = appendRaw(doc);
+        String log = TestLogs.of(() -> {
+            try (Spool spool = open(SpoolCompression.OFF)) {
+                SpoolReader reader = spool.reader("out", 0);
+                addAll(spool.writer(), lines(0, 10));
+                assertThat(drain(reader)).as("every record after it").containsExactlyElementsOf(lines(0, 10));
+                assertThat(reader.damagedDocuments()).isEqualTo(1);
+                assertThat(reader.lostEntries()).isEqualTo(1);
+            }
+        });
+        assertThat(log).contains("reader=out index=0x" + Long.toHexString(index) + " reason=\"spool document at index 0x"
+                + Long.toHexString(index) + " is damaged: record 0 declares a line hash past the record's end\"");
+    }
+
+    @Test
     void damagedLastDocumentsArePassedAndTheCountersGoOnAfterWhatTheirHeadsSay() throws Exception {
         byte[] good = firstDocument(SpoolCompression.ZSTD, 20);
         long goodBytes = SpoolDocumentUnpacker.recordsLength(good, good.length);
