@@ -28,9 +28,9 @@ import org.slf4j.LoggerFactory;
  *  "record":"{\"log\":...}"}
  * </pre>
  *
- * <p>Action: {@code create}, with {@code _id} {@code origin:offset:line_hash} ({@code origin:offset} for a record
- * with no line hash) when the record has an origin, so a
- * record given up again (a replay, a restart before its position was saved) stays one document: a 409
+ * <p>Action: {@code create}, with the {@code _id} the document itself had when the record has an origin:
+ * {@code origin:offset:line_hash} ({@code origin:offset} for a record with no line hash; a long or unusual origin
+ * id hashed as {@link EsEncoder} hashes it), so a record given up again (a replay, a restart before its position was saved) stays one document: a 409
  * counts as indexed. Without an origin Elasticsearch picks the id.
  *
  * <p>Failure: one attempt, no retry, so that the dead-letter path cannot block the output. Letters that
@@ -145,13 +145,12 @@ public final class EsDeadLetterIndex {
         out.writeAscii("{\"create\":{\"_index\":");
         JsonText.writeString(out, index);
         if (d.originId() != null) {
-            out.writeAscii(",\"_id\":");
-            // The document's own id after its origin id, which is taken as it is here (EsEncoder replaces one that
-            // is long or has other characters than [A-Za-z0-9._-] by its hash).
-            ByteSink id = new ByteSink(64);
-            id.writeUtf8(d.originId());
-            RecordOrigins.writeIdPlace(d.offset(), d.lineHash(), id);
-            JsonText.writeString(out, id.toString());
+            // The id the document itself had: its origin as EsEncoder writes it (a long or unusual origin id is
+            // hashed, so the id stays within Elasticsearch's 512 bytes), then where the line was.
+            out.writeAscii(",\"_id\":\"");
+            out.write(EsEncoder.idOrigin(d.originId()));
+            RecordOrigins.writeIdPlace(d.offset(), d.lineHash(), out);
+            out.write('"');
         }
         out.writeAscii("}}\n{");
         DeadLetterStore.writeMembers(d, out);

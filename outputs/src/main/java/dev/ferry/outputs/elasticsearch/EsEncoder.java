@@ -294,8 +294,17 @@ public final class EsEncoder {
         }
         cachedOrigin = origin;
         cachedOriginId = id;
-        cachedOriginIdText = readable(id) ? id.getBytes(StandardCharsets.US_ASCII) : hashedId(id);
+        cachedOriginIdText = idOrigin(id);
         return cachedOriginIdText;
+    }
+
+    /**
+     * The origin part of a document id for origin id {@code id}, in ASCII: {@code id} itself when it is readable
+     * (1-200 characters of {@code [A-Za-z0-9._-]}), else the base64url of its hash (22 characters). The
+     * dead-letter index ({@link EsDeadLetterIndex}) takes it too, so a dead letter's id is its document's.
+     */
+    static byte[] idOrigin(String id) {
+        return readable(id) ? id.getBytes(StandardCharsets.US_ASCII) : hashedId(id);
     }
 
     private static boolean readable(String id) {

@@ -3,9 +3,13 @@ package dev.ferry.outputs.elasticsearch;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ferry.outputs.DeadLetter;
+import dev.ferry.outputs.Sections;
+import dev.ferry.outputs.TestRecords;
 import dev.ferry.pipeline.record.ByteSink;
 import dev.ferry.pipeline.record.LogRecord;
 import java.nio.charset.StandardCharsets;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -51,5 +55,25 @@ class EsDeadLetterIndexTest {
                 "fp-1", 30, LogRecord.NO_LINE_HASH);
         assertThat(encode(d)).startsWith("{\"create\":{\"_index\":\"ferry-dead-letters\",\"_id\":\"fp-1:30\"}}\n")
                 .contains("\"offset\":30,\"line_hash\":null,");
+    }
+
+    @Test
+    void aLetterFromAnUnusualOriginIdTakesTheIdItsDocumentHad() {
+        // An origin id over 200 characters, with a space and a slash: EsEncoder hashes it into the document's id,
+        // and the letter's id must be that id, not the raw origin (which could also pass Elasticsearch's 512 bytes).
+        String origin = "path:/var/log/with space/" + "x".repeat(300) + ".log";
+        LogRecord r = TestRecords.json("t", TestRecords.TIME, "{\"m\":1}");
+        r.origin(TestRecords.origin("p", origin), 4096, 4200);
+        r.lineHash(0x5c1f09a2L);
+        ByteSink sent = new ByteSink(256);
+        new EsEncoder(EsConfig.from(Sections.bind(EsConfig.OPTIONS, "Name", "es"))).encode(r, sent);
+        Matcher documentId = Pattern.compile("\"_id\":\"([^\"]+)\"").matcher(sent.toString());
+        assertThat(documentId.find()).isTrue();
+        assertThat(documentId.group(1)).matches("[A-Za-z0-9_-]{22}:4096:5c1f09a2");
+
+        DeadLetter d = new DeadLetter("{\"m\":1}".getBytes(StandardCharsets.UTF_8), "fluent-bit", 400, "r",
+                1_704_103_201_000L, "t", origin, 4096, 0x5c1f09a2L);
+        assertThat(encode(d)).startsWith("{\"create\":{\"_index\":\"ferry-dead-letters\",\"_id\":\""
+                + documentId.group(1) + "\"}}\n").contains("\"origin\":\"" + origin + "\"");
     }
 }
