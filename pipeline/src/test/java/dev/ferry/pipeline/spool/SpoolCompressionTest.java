@@ -22,6 +22,8 @@ import net.openhft.chronicle.queue.rollcycles.TestRollCycles;
 import net.openhft.chronicle.wire.DocumentContext;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** storage.compress: zstd documents on disk, read back exactly, mixed with uncompressed ones, damage reported. */
 class SpoolCompressionTest {
@@ -425,18 +427,19 @@ class SpoolCompressionTest {
                 .contains("reader=out lost=10 sequences=0-9 ");
     }
 
-    @Test
-    void aRecordWhoseLineHashRunsPastItsEndIsDamagePassedCountedAndLogged() throws Exception {
-        // A version 5 document of one record whose flags say a line hash follows, but the record ends 2 bytes
-        // after its fixed part.
+    @ParameterizedTest(name = "flag {0}")
+    @ValueSource(ints = {SpoolEntryFormat.FLAG_KEY_MASK, SpoolEntryFormat.FLAG_LINE_HASH})
+    void aRecordWhoseKeyMaskOrLineHashRunsPastItsEndIsDamagePassedCountedAndLogged(int flag) throws Exception {
+        // A version 5 document of one record whose flags say a key mask (8 bytes) or a line hash (4 bytes) follows,
+        // but the record ends 2 bytes after its fixed part.
+        String what = flag == SpoolEntryFormat.FLAG_KEY_MASK ? "a key mask" : "a line hash";
         int recordSize = SpoolEntryFormat.RECORD_HEAD + 2;
         byte[] doc = new byte[SpoolEntryFormat.DOCUMENT_HEAD + recordSize];
         doc[0] = (byte) SpoolEntryFormat.VERSION;
         SpoolEntryFormat.putInt(doc, SpoolEntryFormat.COUNT_AT, 1);
         int at = SpoolEntryFormat.DOCUMENT_HEAD;
         SpoolEntryFormat.putInt(doc, at, recordSize - 4);
-        doc[at + 4] = (byte) (SpoolEntryFormat.FLAG_NO_ORIGIN | SpoolEntryFormat.FLAG_SAME_TAG
-                | SpoolEntryFormat.FLAG_LINE_HASH);
+        doc[at + 4] = (byte) (SpoolEntryFormat.FLAG_NO_ORIGIN | SpoolEntryFormat.FLAG_SAME_TAG | flag);
         long index = appendRaw(doc);
         String log = TestLogs.of(() -> {
             try (Spool spool = open(SpoolCompression.OFF)) {
@@ -448,7 +451,7 @@ class SpoolCompressionTest {
             }
         });
         assertThat(log).contains("reader=out index=0x" + Long.toHexString(index) + " reason=\"spool document at index 0x"
-                + Long.toHexString(index) + " is damaged: record 0 declares a line hash past the record's end\"");
+                + Long.toHexString(index) + " is damaged: record 0 declares " + what + " past the record's end\"");
     }
 
     @Test
