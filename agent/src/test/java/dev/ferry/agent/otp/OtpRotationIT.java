@@ -332,6 +332,7 @@ class OtpRotationIT {
     }
 
     private static long seq(Map<String, Object> record) {
+        assertThat(record).as("a record with no fields.seq").containsKey("fields");
         @SuppressWarnings("unchecked")
         Map<String, Object> fields = (Map<String, Object>) record.get("fields");
         return (Long) fields.get("seq");

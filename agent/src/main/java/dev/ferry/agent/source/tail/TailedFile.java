@@ -243,7 +243,7 @@ final class TailedFile implements RecordOrigin {
 
     /**
      * Whether the data still starts with the bytes it started with; once it does not, {@link #replaced()}
-     * is true. Checked before every read and by the input's maintenance.
+     * is true. Checked after every read of a plain file and by the input's maintenance.
      */
     boolean sameData() throws IOException {
         if (replaced) {
@@ -388,17 +388,24 @@ final class TailedFile implements RecordOrigin {
         if (size <= lines.readPos()) {
             return worked;
         }
-        if (data.growing()) {
-            if (!sameData()) {
-                return worked;
-            }
-            // measured before the check passed, so it is the size of this data, not of what replaced it
-            lastSize = Math.max(lastSize, size);
+        if (replaced) {
+            return worked;
         }
         if (lines.makeRoom() >= 0) {
             input.counters().longLineSkipped();
         }
         int n = data.read(lines.array(), lines.end(), lines.free(), lines.readPos());
+        // A plain file is checked AFTER the read: rewritten in place between a look and a read (a disk_log wrap
+        // file reused, a copytruncate), the read returns the new data's bytes from the middle of a line. Those
+        // are left in the buffer's free space, unread; the input reads the new data from its start
+        // (RotationHandler#replacedInPlace). The size was measured before the read: when the data is still the
+        // same after it, the size is this data's, not that of what replaced it.
+        if (data.growing()) {
+            if (!sameData()) {
+                return n > 0 || worked;
+            }
+            lastSize = Math.max(lastSize, size);
+        }
         if (n <= 0) {
             return worked;
         }
