@@ -4,7 +4,7 @@ import dev.ferry.agent.http.HttpServerConfig;
 import dev.ferry.agent.http.MetricsSnapshot;
 import dev.ferry.agent.http.MonitoringServer;
 import dev.ferry.agent.source.Input;
-import dev.ferry.parsers.BuiltinParsers;
+import dev.ferry.parsers.json.JsonParser;
 import dev.ferry.pipeline.ring.FilterRoute;
 import dev.ferry.pipeline.ring.OutputRoute;
 import dev.ferry.pipeline.ring.RecordRing;
@@ -143,7 +143,7 @@ public final class Agent {
                 for (int i = 0; i < outputs.size(); i++) {
                     long limit = plan.outputs().get(i).options().size("storage.total_limit_size");
                     SpoolReader reader = spool.reader(readerName(outputs.get(i).name()), limit);
-                    consumers.add(new SpoolConsumer(outputs.get(i), reader, BuiltinParsers.get("json"), counters,
+                    consumers.add(new SpoolConsumer(outputs.get(i), reader, JsonParser.fieldsOnly("json"), counters,
                             CONSUMER_BATCH_RING_SLOTS * s.ringSlots()));
                 }
                 spool.warnOfUnregisteredReaders();

@@ -28,6 +28,7 @@ import java.nio.charset.StandardCharsets;
  * is read as ISO-8601 / epoch number and the member always stays ({@link TimeField#removesField}). Without one (the built-in {@code json} parser) the first of {@code timestamp},
  * {@code time}, {@code @timestamp} whose value is an ISO-8601 string or an epoch number sets the time and
  * stays in the record. A value that is not a time leaves the record's read time and the member alone.
+ * {@link #fieldsOnly} reads no time at all.
  *
  * <p>Failure (malformed JSON, a value that is not an object, data after the object, bytes that are not
  * UTF-8 inside strings, a blank line): returns false, sets
@@ -45,14 +46,28 @@ public final class JsonParser implements Parser {
 
     private final String name;
     private final TimeField time;
+    private final boolean readsTime;
 
     /**
      * @param name the parser's name
      * @param time how to read the record time, or null to auto-detect it
      */
     public JsonParser(String name, TimeField time) {
+        this(name, time, true);
+    }
+
+    private JsonParser(String name, TimeField time, boolean readsTime) {
         this.name = name;
         this.time = time;
+        this.readsTime = readsTime;
+    }
+
+    /**
+     * A parser that only cuts the line into fields and leaves the record's time alone: for a line whose time is
+     * known already (a spooled record read back: its time was read when it was first parsed, and is in the spool).
+     */
+    public static JsonParser fieldsOnly(String name) {
+        return new JsonParser(name, null, false);
     }
 
     @Override
@@ -89,6 +104,7 @@ public final class JsonParser implements Parser {
         int atStart = 0;
         int atLen = 0;
         String timeKey = time == null ? null : time.key();
+        boolean autoTime = readsTime && time == null;
         int i = JsonValueScanner.space(line, 0, len);
         try {
             if (i == len) {
@@ -123,15 +139,15 @@ public final class JsonParser implements Parser {
                             timeStart = start;
                             timeLen = valueLen;
                         }
-                    } else if (tsIdx < 0 && "timestamp".equals(key)) {
+                    } else if (autoTime && tsIdx < 0 && "timestamp".equals(key)) {
                         tsIdx = index;
                         tsStart = start;
                         tsLen = valueLen;
-                    } else if (tIdx < 0 && "time".equals(key)) {
+                    } else if (autoTime && tIdx < 0 && "time".equals(key)) {
                         tIdx = index;
                         tStart = start;
                         tLen = valueLen;
-                    } else if (atIdx < 0 && "@timestamp".equals(key)) {
+                    } else if (autoTime && atIdx < 0 && "@timestamp".equals(key)) {
                         atIdx = index;
                         atStart = start;
                         atLen = valueLen;
@@ -153,6 +169,9 @@ public final class JsonParser implements Parser {
             }
         } catch (JsonValueScanner.MalformedJsonException e) {
             return fail(record, e.offset(), e.getMessage());
+        }
+        if (!readsTime) {
+            return true;
         }
         if (timeKey != null) {
             if (timeIdx >= 0) {
@@ -184,7 +203,7 @@ public final class JsonParser implements Parser {
 
     @Override
     public String toString() {
-        return "JsonParser[" + name + (time == null ? ", time auto" : ", " + time) + "]";
+        return "JsonParser[" + name + (!readsTime ? ", fields only" : time == null ? ", time auto" : ", " + time) + "]";
     }
 
     /**

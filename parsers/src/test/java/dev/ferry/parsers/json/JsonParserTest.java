@@ -252,6 +252,23 @@ class JsonParserTest {
     }
 
     @Test
+    void fieldsOnlyCutsTheLineAndLeavesTheTimeAlone() {
+        // A spooled record read back: its time is known, the timestamp member is a field like any other.
+        String line = "{\"timestamp\":\"2024-01-01T01:00:00Z\",\"level\":\"info\",\"n\":1}";
+        LogRecord r = record(line);
+        assertThat(JsonParser.fieldsOnly("json").parse(r)).isTrue();
+        assertThat(r.timeFromLog()).isFalse();
+        assertThat(r.timeNanos()).isEqualTo(42);
+        assertThat(r.fields().text("level")).isEqualTo("info");
+        assertThat(r.fields().text("timestamp")).isEqualTo("2024-01-01T01:00:00Z");
+        assertThat(written(r)).isEqualTo(line);
+
+        LogRecord bad = record("{\"timestamp\":\"2024-01-01T01:00:00Z\",");
+        assertThat(JsonParser.fieldsOnly("json").parse(bad)).isFalse();
+        assertThat(bad.parseError()).isEqualTo("invalid JSON at byte 36: unexpected end of line where a string key was expected");
+    }
+
+    @Test
     void leavesTheReadTimeWhenNoTimeIsFound() {
         LogRecord r = record("{\"ts\":\"2024-01-01T10:00:00Z\",\"time\":\"yesterday\",\"timestamp\":true}");
         assertThat(json.parse(r)).isTrue();

@@ -76,7 +76,8 @@ public final class SpoolConsumer implements AutoCloseable {
     }
 
     /**
-     * @param json a JSON parser (ferry's {@code json}) to read entries back into records
+     * @param json a JSON parser to read entries back into records (ferry's {@code json} cutting fields only,
+     *     {@code JsonParser.fieldsOnly}: the entry carries the time)
      * @param batch entries read between flushes at most
      */
     public SpoolConsumer(OutputRoute route, SpoolReader reader, Parser json, RingCounters counters, int batch) {
