@@ -327,10 +327,21 @@ public final class LokiLabels {
      * by name. Not thread-safe.
      */
     public static final class Scratch {
+        /** How many label sets {@link #canonical} remembers the text of. */
+        private static final int REMEMBERED = 16;
+
         private String[] names = new String[8];
         private String[] values = new String[8];
         private int size;
         private final StringBuilder sb = new StringBuilder(128);
+        // The label sets met last and their canonical text: a record's labels are nearly always those of a record
+        // before it (a few levels, one pod), and the text, the same String each time, is then neither built
+        // again nor hashed again where streams are looked up by it.
+        private final String[][] rememberedNames = new String[REMEMBERED][];
+        private final String[][] rememberedValues = new String[REMEMBERED][];
+        private final String[] rememberedText = new String[REMEMBERED];
+        private int lastHit;
+        private int nextSlot;
 
         void clear() {
             size = 0;
@@ -371,6 +382,37 @@ public final class LokiLabels {
         }
 
         String canonical() {
+            for (int n = 0, k = lastHit; n < REMEMBERED; n++, k = (k + 1) % REMEMBERED) {
+                String text = rememberedText[k];
+                if (text != null && holds(rememberedNames[k], rememberedValues[k])) {
+                    lastHit = k;
+                    return text;
+                }
+            }
+            String text = build();
+            int k = nextSlot;
+            nextSlot = (k + 1) % REMEMBERED;
+            rememberedNames[k] = sortedNames();
+            rememberedValues[k] = sortedValues();
+            rememberedText[k] = text;
+            lastHit = k;
+            return text;
+        }
+
+        /** Whether the labels now held are exactly {@code n} and {@code v}. */
+        private boolean holds(String[] n, String[] v) {
+            if (n.length != size) {
+                return false;
+            }
+            for (int i = 0; i < size; i++) {
+                if (!values[i].equals(v[i]) || !names[i].equals(n[i])) {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        private String build() {
             sb.setLength(0);
             sb.append('{');
             for (int i = 0; i < size; i++) {

@@ -82,4 +82,29 @@ class LokiLabelsTest {
         }
         assertThat(streams.overLimit.sum()).isEqualTo(2);
     }
+
+    @Test
+    void aLabelSetMetBeforeGivesItsTextAgainAndEveryOtherItsOwn() {
+        LokiLabels l = LokiLabels.compile(List.of("job=erlmcp", "level=$level", "$kubernetes['pod_name']"), List.of(),
+                null, false, true);
+        LokiLabels.Scratch s = new LokiLabels.Scratch();
+        String info = l.build(TestRecords.json("t", 1, "{\"level\":\"info\",\"kubernetes\":{\"pod_name\":\"web-1\"}}"), s);
+        assertThat(info).isEqualTo("{job=\"erlmcp\", kubernetes_pod_name=\"web-1\", level=\"info\"}");
+        // More distinct sets than are remembered, twice round: each gets its own text, with its own pairs left in
+        // the scratch; an absent label is no label, not the one of the set before.
+        for (int round = 0; round < 2; round++) {
+            for (int n = 0; n < 40; n++) {
+                String pod = n % 5 == 0 ? "" : ",\"kubernetes\":{\"pod_name\":\"web-" + (n % 20) + "\"}";
+                String text = l.build(TestRecords.json("t", 1, "{\"level\":\"l" + (n / 20) + "\"" + pod + "}"), s);
+                String expected = n % 5 == 0 ? "{job=\"erlmcp\", level=\"l" + (n / 20) + "\"}"
+                        : "{job=\"erlmcp\", kubernetes_pod_name=\"web-" + (n % 20) + "\", level=\"l" + (n / 20) + "\"}";
+                assertThat(text).isEqualTo(expected);
+                assertThat(s.size()).isEqualTo(n % 5 == 0 ? 2 : 3);
+                assertThat(s.value(s.size() - 1)).isEqualTo("l" + (n / 20));
+            }
+        }
+        String again = l.build(TestRecords.json("t", 2, "{\"kubernetes\":{\"pod_name\":\"web-3\"},\"level\":\"l0\"}"), s);
+        assertThat(l.build(TestRecords.json("t", 3, "{\"level\":\"l0\",\"kubernetes\":{\"pod_name\":\"web-3\"}}"), s))
+                .as("the set just met: the same text, not built again").isSameAs(again);
+    }
 }
