@@ -8,6 +8,7 @@ import dev.ferry.agent.source.segment.SegmentCorruptException;
 import dev.ferry.agent.source.segment.SegmentFormat;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
@@ -115,7 +116,12 @@ final class RotationHandler {
             siblings.enqueue(again);
         }
         dbDirty.set(true);
-        SiblingTracker.Found copy = knownEnd <= resumeAt ? null : findCopy(f);
+        // The copy is looked for even when everything ferry saw of the old data was read: lines written after its
+        // last look and before the truncation (a busy file; a tail held by a full spool) are only in the copy.
+        SiblingTracker.Found copy = findCopy(f);
+        if (copy != null && !mayHoldMoreThan(copy, resumeAt)) {
+            copy = null;
+        }
         TailedFile rest = copy == null ? null : openSegment(copy, f.family(), resumeAt, f.savedId(), "copy");
         if (rest == null) {
             // The old data is over: once acknowledged it is done, so that a copy of it (logrotate's
@@ -222,6 +228,15 @@ final class RotationHandler {
     }
 
     /** The youngest rotated sibling holding the data {@code f} held before it was replaced, not read yet. */
+    /** Whether {@code copy} may hold bytes past {@code offset}: a plain copy longer than that, or a compressed one. */
+    private static boolean mayHoldMoreThan(SiblingTracker.Found copy, long offset) {
+        try {
+            return SegmentFormat.of(copy.path()) != SegmentFormat.PLAIN || Files.size(copy.path()) > offset;
+        } catch (IOException e) {
+            return true; // opening it says what is wrong
+        }
+    }
+
     private SiblingTracker.Found findCopy(TailedFile f) {
         Fingerprint old = f.identity().fingerprint();
         if (old.length() == 0) {

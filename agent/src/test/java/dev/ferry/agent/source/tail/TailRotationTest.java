@@ -201,6 +201,30 @@ class TailRotationTest {
     }
 
     @Test
+    void copytruncateOfLinesWrittenSinceTheLastLookTakesThemFromTheCopy() throws IOException {
+        // Everything the tail saw was read; the writer then adds lines, and logrotate copies and truncates before
+        // the tail looks at the file again (here: held, as by a full spool; live: within one poll of a busy file).
+        Path live = dir.resolve("app.log");
+        append(live, numbered("line", 1, 10));
+        RecordingPublisher pub = new RecordingPublisher(false);
+        TailInput in = start(pub);
+        ackUntil(pub, in, 10);
+        pub.hold = true;
+        await("the reader to be held", in::paused);
+
+        append(live, numbered("line", 11, 20));
+        Files.copy(live, dir.resolve("app.log.1"));
+        truncateAndWrite(live, numbered("line", 21, 30));
+        pub.hold = false;
+        ackUntil(pub, in, 30);
+
+        assertThat(pub.texts()).containsExactlyElementsOf(numberedList("line", 1, 30));
+        assertThat(in.counters().truncations()).isEqualTo(1);
+        assertThat(in.counters().segmentsOpened()).isEqualTo(1);
+        assertThat(in.counters().lostBytes()).isZero();
+    }
+
+    @Test
     void copytruncateWithoutTheCopyCountsTheUnreadBytesAsLost() throws IOException {
         Path live = dir.resolve("app.log");
         append(live, numbered("line", 1, 100));
