@@ -379,7 +379,9 @@ final class TailedFile implements RecordOrigin {
      * @throws InterruptedException if interrupted while the ring is full
      */
     boolean poll(long readTimeNanos) throws IOException, InterruptedException {
-        ensureId();
+        if (lines.readPos() > 0) {
+            ensureId(); // else from the bytes of the first read, below
+        }
         boolean worked = lines.hasUnscanned();
         if (!publishLines(readTimeNanos)) {
             return worked;
@@ -394,14 +396,19 @@ final class TailedFile implements RecordOrigin {
         if (lines.makeRoom() >= 0) {
             input.counters().longLineSkipped();
         }
-        int n = data.read(lines.array(), lines.end(), lines.free(), lines.readPos());
+        long from = lines.readPos();
+        int at = lines.end();
+        int n = data.read(lines.array(), at, lines.free(), from);
         // A plain file is checked AFTER the read: rewritten in place between a look and a read (a disk_log wrap
         // file reused, a copytruncate), the read returns the new data's bytes from the middle of a line. Those
         // are left in the buffer's free space, unread; the input reads the new data from its start
         // (RotationHandler#replacedInPlace). The size was measured before the read: when the data is still the
-        // same after it, the size is this data's, not that of what replaced it.
+        // same after it, the size is this data's, not that of what replaced it. A read from the start must also be
+        // what the head holds now, and the fingerprint and origin id are taken from that head: a file found empty,
+        // then written and rewritten around the read, would otherwise get the replacing data's.
+        byte[] firstHead = null;
         if (data.growing()) {
-            if (!sameData()) {
+            if (!sameData() || (from == 0 && n > 0 && (firstHead = headIfItBegins(at, n)) == null)) {
                 return n > 0 || worked;
             }
             lastSize = Math.max(lastSize, size);
@@ -415,21 +422,43 @@ final class TailedFile implements RecordOrigin {
         input.counters().bytesRead(n);
         lastDataNanos = System.nanoTime();
         if (!identity.fingerprint().complete() && lines.readPos() > identity.fingerprint().length()) {
-            byte[] head = data.head();
+            byte[] head = firstHead != null ? firstHead : data.head();
             identity = identity.withFingerprint(Fingerprint.of(head, head.length));
         }
-        ensureId();
+        if (firstHead != null) {
+            ensureId(firstHead);
+        } else {
+            ensureId();
+        }
         publishLines(readTimeNanos);
         return true;
+    }
+
+    /**
+     * The data's head as it is now if it begins with the {@code n} bytes just read at {@code at} of the buffer
+     * (the data's first bytes), else null, and the data counts as replaced.
+     */
+    private byte[] headIfItBegins(int at, int n) throws IOException {
+        byte[] head = data.head();
+        int k = Math.min(n, head.length);
+        if (k == 0 || !Arrays.equals(head, 0, k, lines.array(), at, at + k)) {
+            replaced = true;
+            return null;
+        }
+        return head;
     }
 
     /** Fixes the origin id from the file's first line, once, before anything of the file is published. */
     private void ensureId() throws IOException {
         if (id == null && size() > 0) {
-            byte[] head = data.head();
-            if (NewlineScanner.indexOf(head, 0, head.length) >= 0 || head.length == Fingerprint.MAX_BYTES) {
-                id = FileIdentity.originId(head, head.length);
-            }
+            ensureId(data.head());
+        }
+    }
+
+    /** Fixes the origin id from {@code head}, the data's leading bytes, if it holds the first line whole. */
+    private void ensureId(byte[] head) {
+        if (id == null && (NewlineScanner.indexOf(head, 0, head.length) >= 0 || head.length == Fingerprint.MAX_BYTES)) {
+            id = FileIdentity.originId(head, head.length);
         }
     }
 

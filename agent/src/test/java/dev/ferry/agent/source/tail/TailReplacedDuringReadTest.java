@@ -34,15 +34,20 @@ class TailReplacedDuringReadTest {
     @RegisterExtension
     final TailInputs inputs = new TailInputs("Read_from_Head", "On", "Refresh_Interval", "60");
 
-    /** The file's own bytes, but the file is rewritten with {@code replacement} before the read it is armed for. */
-    private static final class RewrittenBeforeRead implements TailData {
+    /**
+     * The file's own bytes, but the file is rewritten with {@code replacement} just before (or just after) the read
+     * it is armed for.
+     */
+    private static final class RewrittenAroundRead implements TailData {
         private final ChannelTailData data;
         private final Path file;
+        private final boolean after;
         private String replacement;
 
-        RewrittenBeforeRead(FileChannel channel, Path file) {
+        RewrittenAroundRead(FileChannel channel, Path file, boolean after) {
             this.data = new ChannelTailData(channel, file.toString());
             this.file = file;
+            this.after = after;
         }
 
         void armWith(String text) {
@@ -56,12 +61,22 @@ class TailReplacedDuringReadTest {
 
         @Override
         public int read(byte[] b, int off, int len, long position) throws IOException {
+            if (!after) {
+                rewrite();
+            }
+            int n = data.read(b, off, len, position);
+            if (after) {
+                rewrite();
+            }
+            return n;
+        }
+
+        private void rewrite() throws IOException {
             if (replacement != null) {
                 // As disk_log reuses a file: truncated, then written again, all past the offset being read.
                 Files.writeString(file, replacement, StandardCharsets.UTF_8, StandardOpenOption.TRUNCATE_EXISTING);
                 replacement = null;
             }
-            return data.read(b, off, len, position);
         }
 
         @Override
@@ -92,7 +107,7 @@ class TailReplacedDuringReadTest {
         RecordingPublisher pub = new RecordingPublisher(true);
         // The input's own thread watches a folder with nothing in it; this test drives one file's reading.
         TailInput input = inputs.start(pub, "Path", dir.resolve("nothing-here/*.log").toString());
-        RewrittenBeforeRead data = new RewrittenBeforeRead(FileChannel.open(file, StandardOpenOption.READ), file);
+        RewrittenAroundRead data = new RewrittenAroundRead(FileChannel.open(file, StandardOpenOption.READ), file, false);
         byte[] head = data.head();
         TailedFile f = new TailedFile(input, file, file, false, data,
                 new FileIdentity(FileKey.of(file), Fingerprint.of(head, head.length)), null, "t", 0, 32 * 1024, 32 * 1024);
@@ -108,6 +123,33 @@ class TailReplacedDuringReadTest {
 
             assertThat(pub.texts()).as("nothing of the new data under the old data's offsets")
                     .containsExactlyElementsOf(numberedList("old", 1, 10));
+            assertThat(f.replaced()).as("the rewrite is seen").isTrue();
+        } finally {
+            data.close();
+        }
+    }
+
+    @Test
+    void aFileFoundEmptyAndRewrittenJustAfterItsFirstReadIsSeenAsRewritten() throws Exception {
+        // Found empty (no fingerprint yet, as disk_log leaves a file it is about to reuse), then written; the first
+        // read gets those lines, and the file is rewritten before the look after the read. The look must not take
+        // the new data's head for this data's (the next read would go on in the middle of it): the bytes read are
+        // not what the head holds, so the data counts as rewritten and the input starts it again (where the lines
+        // read come from the copy, or are counted lost: RotationHandler).
+        Path file = dir.resolve("app.log");
+        Files.createFile(file);
+        RecordingPublisher pub = new RecordingPublisher(true);
+        TailInput input = inputs.start(pub, "Path", dir.resolve("nothing-here/*.log").toString());
+        RewrittenAroundRead data = new RewrittenAroundRead(FileChannel.open(file, StandardOpenOption.READ), file, true);
+        TailedFile f = new TailedFile(input, file, file, false, data, new FileIdentity(FileKey.of(file), Fingerprint.EMPTY),
+                null, "t", 0, 32 * 1024, 32 * 1024);
+        try {
+            append(file, numbered("old", 1, 10));
+            data.armWith(numbered("renewed", 1, 30));
+            f.poll(System.nanoTime());
+            f.poll(System.nanoTime());
+
+            assertThat(pub.texts()).as("nothing of the new data, and no fragment of it").allMatch(l -> l.startsWith("old-"));
             assertThat(f.replaced()).as("the rewrite is seen").isTrue();
         } finally {
             data.close();
