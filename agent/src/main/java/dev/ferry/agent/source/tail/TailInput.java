@@ -13,6 +13,7 @@ import dev.ferry.parsers.multiline.MultilineParserList;
 import dev.ferry.pipeline.ring.LineBatch;
 import dev.ferry.pipeline.ring.LinePublisher;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -104,6 +105,8 @@ public final class TailInput implements Input {
     private static final long MAINTENANCE_NANOS = TimeUnit.MILLISECONDS.toNanos(250);
     private static final long DB_WRITE_NANOS = TimeUnit.MILLISECONDS.toNanos(250);
     private static final long RECHECK_NANOS = TimeUnit.SECONDS.toNanos(1);
+    /** The most a start "from the end" looks back for the start of the line being written. */
+    private static final int END_LOOK_BACK = 64 * 1024;
 
     /** The most {@code done} entries a DB keeps; the oldest are forgotten first. */
     static final int MAX_DONE_ENTRIES = 4096;
@@ -671,6 +674,29 @@ public final class TailInput implements Input {
         }
     }
 
+    /**
+     * Where reading a file "from the end" starts: after its last newline, so that a line the writer is in the middle
+     * of (OTP's file handler writes in chunks) is read whole once it ends, rather than its rest as a line of its own.
+     * It looks back at most Buffer_Max_Size bytes (64 KiB at most): a file with no newline in them starts at 0 if
+     * that is all of it, else at its end as before.
+     */
+    private long endStart(FileChannel ch, long size) throws IOException {
+        int back = (int) Math.min(size, Math.min(config.bufferMaxSize(), END_LOOK_BACK));
+        ByteBuffer tail = ByteBuffer.allocate(back);
+        while (tail.hasRemaining()) {
+            if (ch.read(tail, size - back + tail.position()) < 0) {
+                return size;
+            }
+        }
+        byte[] b = tail.array();
+        for (int i = back - 1; i >= 0; i--) {
+            if (b[i] == '\n') {
+                return size - back + i + 1;
+            }
+        }
+        return back == size ? 0 : size;
+    }
+
     /** Opens a file Path matches; returns whether it is read now. */
     private boolean open(Path p, FileKey key, boolean initial) {
         String fileTag = tag.of(discovery.asFound(p));
@@ -723,7 +749,7 @@ public final class TailInput implements Input {
                     from = "db";
                 }
             } else if (initial && firstStart && !config.readFromHead()) {
-                startAt = size;
+                startAt = endStart(ch, size);
                 from = "end";
             } else {
                 startAt = 0;

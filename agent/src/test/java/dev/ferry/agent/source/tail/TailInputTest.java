@@ -158,6 +158,23 @@ class TailInputTest {
     }
 
     @Test
+    void readingFromTheEndStartsAtTheLineTheWriterIsInTheMiddleOf() throws IOException {
+        // OTP's file handler writes in chunks (delayed_write), so a file often ends in part of a line; starting at
+        // its size would publish the rest of that line as a line of its own.
+        Path f = dir.resolve("app.log");
+        append(f, "old-1\nold-2\nnew-1 first");
+        RecordingPublisher pub = new RecordingPublisher(true);
+
+        TailInput in = start(pub, "Path", f.toString());
+        await("the file to be opened", () -> in.counters().filesOpened() == 1);
+        append(f, " half\nnew-2\n");
+
+        await("the new lines", () -> pub.size() == 2);
+        assertThat(pub.texts()).containsExactly("new-1 first half", "new-2");
+        assertThat(pub.lines().get(0).offset()).isEqualTo(12);
+    }
+
+    @Test
     void withReadFromHeadFilesPresentAtStartAreReadWhole() throws IOException {
         Path f = dir.resolve("app.log");
         append(f, "old-1\nold-2\n");
