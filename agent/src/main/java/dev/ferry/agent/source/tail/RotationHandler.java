@@ -227,7 +227,6 @@ final class RotationHandler {
         }
     }
 
-    /** The youngest rotated sibling holding the data {@code f} held before it was replaced, not read yet. */
     /** Whether {@code copy} may hold bytes past {@code offset}: a plain copy longer than that, or a compressed one. */
     private static boolean mayHoldMoreThan(SiblingTracker.Found copy, long offset) {
         try {
@@ -237,6 +236,7 @@ final class RotationHandler {
         }
     }
 
+    /** The youngest rotated sibling holding the data {@code f} held before it was replaced, not read yet. */
     private SiblingTracker.Found findCopy(TailedFile f) {
         Fingerprint old = f.identity().fingerprint();
         if (old.length() == 0) {
