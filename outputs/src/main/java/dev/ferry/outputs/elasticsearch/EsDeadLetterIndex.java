@@ -30,8 +30,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Action: {@code create}, with the {@code _id} the document itself had when the record has an origin:
  * {@code origin:offset:line_hash} ({@code origin:offset} for a record with no line hash; a long or unusual origin
- * id hashed as {@link EsEncoder} hashes it), so a record given up again (a replay, a restart before its position was saved) stays one document: a 409
- * counts as indexed. Without an origin Elasticsearch picks the id.
+ * id hashed as {@link EsEncoder} hashes it), so a record given up again (a replay, a restart before its position
+ * was saved) stays one document: a 409 counts as indexed. Without an origin Elasticsearch picks the id.
  *
  * <p>Failure: one attempt, no retry, so that the dead-letter path cannot block the output. Letters that
  * get no answer, or that Elasticsearch refuses (the whole request or the item), are in the dead-letter

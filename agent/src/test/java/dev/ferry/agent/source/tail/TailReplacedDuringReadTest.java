@@ -107,10 +107,12 @@ class TailReplacedDuringReadTest {
         RecordingPublisher pub = new RecordingPublisher(true);
         // The input's own thread watches a folder with nothing in it; this test drives one file's reading.
         TailInput input = inputs.start(pub, "Path", dir.resolve("nothing-here/*.log").toString());
-        RewrittenAroundRead data = new RewrittenAroundRead(FileChannel.open(file, StandardOpenOption.READ), file, false);
+        RewrittenAroundRead data =
+                new RewrittenAroundRead(FileChannel.open(file, StandardOpenOption.READ), file, false);
         byte[] head = data.head();
         TailedFile f = new TailedFile(input, file, file, false, data,
-                new FileIdentity(FileKey.of(file), Fingerprint.of(head, head.length)), null, "t", 0, 32 * 1024, 32 * 1024);
+                new FileIdentity(FileKey.of(file), Fingerprint.of(head, head.length)), null, "t", 0, 32 * 1024,
+                32 * 1024);
         try {
             assertThat(f.poll(System.nanoTime())).isTrue();
             assertThat(pub.texts()).containsExactlyElementsOf(numberedList("old", 1, 10));
@@ -140,16 +142,18 @@ class TailReplacedDuringReadTest {
         Files.createFile(file);
         RecordingPublisher pub = new RecordingPublisher(true);
         TailInput input = inputs.start(pub, "Path", dir.resolve("nothing-here/*.log").toString());
-        RewrittenAroundRead data = new RewrittenAroundRead(FileChannel.open(file, StandardOpenOption.READ), file, true);
-        TailedFile f = new TailedFile(input, file, file, false, data, new FileIdentity(FileKey.of(file), Fingerprint.EMPTY),
-                null, "t", 0, 32 * 1024, 32 * 1024);
+        RewrittenAroundRead data =
+                new RewrittenAroundRead(FileChannel.open(file, StandardOpenOption.READ), file, true);
+        TailedFile f = new TailedFile(input, file, file, false, data,
+                new FileIdentity(FileKey.of(file), Fingerprint.EMPTY), null, "t", 0, 32 * 1024, 32 * 1024);
         try {
             append(file, numbered("old", 1, 10));
             data.armWith(numbered("renewed", 1, 30));
             f.poll(System.nanoTime());
             f.poll(System.nanoTime());
 
-            assertThat(pub.texts()).as("nothing of the new data, and no fragment of it").allMatch(l -> l.startsWith("old-"));
+            assertThat(pub.texts()).as("nothing of the new data, and no fragment of it")
+                    .allMatch(l -> l.startsWith("old-"));
             assertThat(f.replaced()).as("the rewrite is seen").isTrue();
         } finally {
             data.close();
