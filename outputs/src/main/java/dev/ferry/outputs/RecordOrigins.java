@@ -12,8 +12,6 @@ import java.util.Arrays;
  */
 public final class RecordOrigins {
 
-    private static final byte[] HEX = {'0', '1', '2', '3', '4', '5', '6', '7', '8', '9', 'a', 'b', 'c', 'd', 'e', 'f'};
-
     private String[] tags = new String[256];
     private String[] originIds = new String[256];
     private long[] offsets = new long[256];
@@ -21,9 +19,7 @@ public final class RecordOrigins {
 
     /** Writes a {@link LogRecord#lineHash()} as it appears in document ids and dead letters: 8 lower-case hex digits. */
     public static void writeLineHash(long hash, ByteSink out) {
-        for (int shift = 28; shift >= 0; shift -= 4) {
-            out.write(HEX[(int) (hash >>> shift) & 0xf]);
-        }
+        out.writeHex(hash, 8);
     }
 
     /**

@@ -69,7 +69,6 @@ import java.util.Locale;
  */
 public final class EsEncoder {
 
-    private static final byte[] HEX = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
     private static final JsonFactory JSON = new JsonFactory();
     /** The most characters of a Logstash_Prefix_Key value used as the prefix, as in Fluent Bit (es.c). */
     private static final int MAX_PREFIX = 128;
@@ -336,14 +335,15 @@ public final class EsEncoder {
 
     /** Writes h1 and h2 as {@code 8-4-4-4-12} lower-case hex (32 digits, h1 first). */
     static void writeUuid(long h1, long h2, ByteSink out) {
-        for (int i = 0; i < 32; i++) {
-            if (i == 8 || i == 12 || i == 16 || i == 20) {
-                out.write('-');
-            }
-            long word = i < 16 ? h1 : h2;
-            int shift = 60 - 4 * (i & 15);
-            out.write(HEX[(int) (word >>> shift) & 0xf]);
-        }
+        out.writeHex(h1 >>> 32, 8);
+        out.write('-');
+        out.writeHex(h1 >>> 16, 4);
+        out.write('-');
+        out.writeHex(h1, 4);
+        out.write('-');
+        out.writeHex(h2 >>> 48, 4);
+        out.write('-');
+        out.writeHex(h2, 12);
     }
 
     private void writeTime(long timeNanos, ByteSink out) {

@@ -14,6 +14,8 @@ import java.util.Arrays;
  */
 public final class ByteSink {
 
+    private static final byte[] HEX = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
+
     private byte[] buf;
     private int len;
     /** Growth by doubling stops here once, so a buffer filled to a known size is not left up to twice as big. */
@@ -97,6 +99,16 @@ public final class ByteSink {
         }
         for (int i = 0; i < n; i++) {
             buf[len++] = (byte) s.charAt(i);
+        }
+    }
+
+    /** Writes the low {@code digits} hex digits of {@code v}, lower-case, most significant first (at most 16). */
+    public void writeHex(long v, int digits) {
+        if (len + digits > buf.length) {
+            grow(digits);
+        }
+        for (int shift = 4 * (digits - 1); shift >= 0; shift -= 4) {
+            buf[len++] = HEX[(int) (v >>> shift) & 0xf];
         }
     }
 

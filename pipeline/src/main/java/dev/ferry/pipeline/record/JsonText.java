@@ -11,7 +11,6 @@ import java.nio.charset.StandardCharsets;
  */
 public final class JsonText {
 
-    private static final byte[] HEX = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] REPLACEMENT = {(byte) 0xEF, (byte) 0xBF, (byte) 0xBD};
 
     private JsonText() {
@@ -149,8 +148,7 @@ public final class JsonText {
                     out.write('u');
                     out.write('0');
                     out.write('0');
-                    out.write(HEX[c >> 4]);
-                    out.write(HEX[c & 0xF]);
+                    out.writeHex(c, 2);
                 } else {
                     out.write(c);
                 }

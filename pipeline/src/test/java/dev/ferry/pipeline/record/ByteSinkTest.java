@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 
-/** How a sink grows, and that growing keeps every byte written. */
+/** How a sink grows, that growing keeps every byte written, and its hex digits. */
 class ByteSinkTest {
 
     @Test
@@ -43,5 +43,15 @@ class ByteSinkTest {
         s.write(new byte[9000]);
         assertThat(s.array().length).isEqualTo(9000);
         assertThat(s.length()).isEqualTo(9000);
+    }
+
+    @Test
+    void writesTheLowHexDigitsOfAValueMostSignificantFirst() {
+        ByteSink s = new ByteSink(16); // 8 + 2 + 16 + 1 digits: grows on the way
+        s.writeHex(0x5c1f09a2L, 8);
+        s.writeHex(0x1fL, 2);
+        s.writeHex(0xfedcba9876543210L, 16);
+        s.writeHex(0xabcL, 1);
+        assertThat(s.toString()).isEqualTo("5c1f09a21ffedcba9876543210c");
     }
 }
