@@ -403,12 +403,18 @@ final class TailedFile implements RecordOrigin {
         // file reused, a copytruncate), the read returns the new data's bytes from the middle of a line. Those
         // are left in the buffer's free space, unread; the input reads the new data from its start
         // (RotationHandler#replacedInPlace). The size was measured before the read: when the data is still the
-        // same after it, the size is this data's, not that of what replaced it. A read from the start must also be
-        // what the head holds now, and the fingerprint and origin id are taken from that head: a file found empty,
-        // then written and rewritten around the read, would otherwise get the replacing data's.
+        // same after it, the size is this data's, not that of what replaced it. A read from the start is checked
+        // against one look at the head, which then gives the fingerprint and origin id (headOfFirstRead).
         byte[] firstHead = null;
         if (data.growing()) {
-            if (!sameData() || (from == 0 && n > 0 && (firstHead = headIfItBegins(at, n)) == null)) {
+            boolean same;
+            if (from == 0 && n > 0) {
+                firstHead = headOfFirstRead(at, n);
+                same = firstHead != null;
+            } else {
+                same = sameData();
+            }
+            if (!same) {
                 return n > 0 || worked;
             }
             lastSize = Math.max(lastSize, size);
@@ -435,15 +441,22 @@ final class TailedFile implements RecordOrigin {
     }
 
     /**
-     * The data's head as it is now if it begins with the {@code n} bytes just read at {@code at} of the buffer
-     * (the data's first bytes), else null, and the data counts as replaced.
+     * For a read from the data's start ({@code n} bytes at {@code at} of the buffer): the head as it is now, if it
+     * is this data's (it has the fingerprint the data was found with) and begins with the bytes read; else null,
+     * and the data counts as replaced. A file found empty, then written and rewritten around the read, would
+     * otherwise take the replacing data's head for its fingerprint and origin id. The one look serves the check
+     * ({@link #sameData} for later reads), the fingerprint and the origin id.
      */
-    private byte[] headIfItBegins(int at, int n) throws IOException {
+    private byte[] headOfFirstRead(int at, int n) throws IOException {
         byte[] head = data.head();
         int k = Math.min(n, head.length);
-        if (k == 0 || !Arrays.equals(head, 0, k, lines.array(), at, at + k)) {
+        Fingerprint fp = identity.fingerprint();
+        if (k == 0 || !fp.matches(head) || !Arrays.equals(head, 0, k, lines.array(), at, at + k)) {
             replaced = true;
             return null;
+        }
+        if (head.length > fp.length()) {
+            identity = identity.withFingerprint(Fingerprint.of(head, head.length));
         }
         return head;
     }
