@@ -25,7 +25,8 @@ import java.util.Set;
  *
  * <p>Line formats:
  * <ul>
- *   <li>{@code json}: the record as one JSON object. Unchanged fields are copied as the original bytes.</li>
+ *   <li>{@code json}: the record as one JSON object. Unchanged fields are copied as the original bytes (with
+ *       top-level keys removed, the kept ones too, keys and separators as they were).</li>
  *   <li>{@code key_value}: {@code key=value} separated by one space; strings in double quotes as they are
  *       (not escaped), numbers, {@code true}/{@code false}/{@code null} bare, integral doubles with one
  *       decimal ({@code 2.0}), arrays as {@code "[a b]"} and maps as {@code "map[k:v]"} (Fluent Bit's
@@ -70,11 +71,15 @@ public final class LokiLineEncoder {
     /** Writes the line of {@code record} to {@code out}. */
     public void encode(LogRecord record, ByteSink out) {
         RecordFields f = record.fields();
-        int n = f.size();
-        if (topLevel.isEmpty() && nested.isEmpty() && format == LineFormat.JSON && drop == DropSingleKey.OFF) {
-            f.writeJson(out);
+        if (nested.isEmpty() && format == LineFormat.JSON && drop == DropSingleKey.OFF) {
+            if (topLevel.isEmpty()) {
+                f.writeJson(out);
+            } else {
+                f.writeJsonWithout(topLevel, out);
+            }
             return;
         }
+        int n = f.size();
         if (skip.length < n) {
             skip = new boolean[n * 2];
             replaced = new Object[n * 2];

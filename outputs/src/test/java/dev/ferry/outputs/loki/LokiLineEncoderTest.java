@@ -29,6 +29,15 @@ class LokiLineEncoderTest {
     }
 
     @Test
+    void jsonWithoutALabelsKeyKeepsTheOtherMembersBytesAsTheyCame() {
+        String json = "{\"log\": \"a \\u00e9\", \"level\": \"info\", \"n\": 1.50, \"m\": {\"x\": [1, 2]}}";
+        assertThat(line(LineFormat.JSON, DropSingleKey.OFF, json, "level"))
+                .isEqualTo("{\"log\": \"a \\u00e9\",\"n\": 1.50, \"m\": {\"x\": [1, 2]}}");
+        assertThat(line(LineFormat.JSON, DropSingleKey.OFF, json, "log", "m"))
+                .isEqualTo("{\"level\": \"info\", \"n\": 1.50}");
+    }
+
+    @Test
     void keyValueIsFluentBitsFormat() {
         assertThat(line(LineFormat.KEY_VALUE, DropSingleKey.OFF, JSON))
                 .isEqualTo("log=\"hello \"you\"\" n=2 d=2.0 ok=true nil=null k=\"map[a:\"x\" b:\"[1 2]\"]\"");

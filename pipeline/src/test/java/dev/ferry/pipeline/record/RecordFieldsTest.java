@@ -151,6 +151,35 @@ class RecordFieldsTest {
     }
 
     @Test
+    void leavingOutFieldsCopiesTheOthersAsTheirOriginalBytes() {
+        String json = "{ \"level\":\"info\", \"n\":42,\"m\":{\"a\":[1,2]} ,\"k\":\"v\"}";
+        LogRecord r = rawObject(json, "level", "\"info\"", "n", "42", "m", "{\"a\":[1,2]}", "k", "\"v\"");
+        assertThat(without(r, "level")).isEqualTo("{\"n\":42,\"m\":{\"a\":[1,2]} ,\"k\":\"v\"}");
+        assertThat(without(r, "m")).isEqualTo("{\"level\":\"info\", \"n\":42,\"k\":\"v\"}");
+        assertThat(without(r, "k")).isEqualTo("{\"level\":\"info\", \"n\":42,\"m\":{\"a\":[1,2]}}");
+        assertThat(without(r, "level", "n", "m", "k")).isEqualTo("{}");
+        assertThat(without(r, "absent")).isEqualTo("{\"level\":\"info\", \"n\":42,\"m\":{\"a\":[1,2]} ,\"k\":\"v\"}");
+        assertThat(r.fields().toString()).as("the fields themselves are unchanged").isEqualTo(json);
+    }
+
+    @Test
+    void leavingOutFieldsWritesAddedAndChangedOnesAfterTheOriginalBytes() {
+        String json = "{\"a\":1,\"level\":\"info\",\"b\":\"x\",\"c\":true}";
+        LogRecord r = rawObject(json, "a", "1", "level", "\"info\"", "b", "\"x\"", "c", "true");
+        r.fields().put("host", "web-1");
+        assertThat(without(r, "level")).isEqualTo("{\"a\":1,\"b\":\"x\",\"c\":true,\"host\":\"web-1\"}");
+        r.fields().put("b", "y");
+        assertThat(without(r, "level", "host")).isEqualTo("{\"a\":1,\"b\":\"y\",\"c\":true}");
+        assertThat(without(r, "a")).isEqualTo("{\"level\":\"info\",\"b\":\"y\",\"c\":true,\"host\":\"web-1\"}");
+    }
+
+    private static String without(LogRecord r, String... keys) {
+        ByteSink out = new ByteSink(64);
+        r.fields().writeJsonWithout(java.util.Set.of(keys), out);
+        return out.toString();
+    }
+
+    @Test
     void valuesDecodeToJavaTypes() {
         String json = "{\"s\":\"a\\\"b\\u00e9\",\"i\":-7,\"d\":1.5,\"t\":true,\"z\":null,\"o\":{\"k\":[1,\"x\"]}}";
         LogRecord r = rawObject(json, "s", "\"a\\\"b\\u00e9\"", "i", "-7", "d", "1.5", "t", "true", "z", "null",
