@@ -60,17 +60,17 @@ public final class LokiEncoder {
         }
         for (int s = 0; s < streamCount; s++) {
             tag(out, 1, 2);
-            varint(out, streamSizes[s]);
+            out.writeVarint(streamSizes[s]);
             byte[] labels = streamList[s].labelsUtf8;
             if (labels.length > 0) {
                 tag(out, 1, 2);
-                varint(out, labels.length);
+                out.writeVarint(labels.length);
                 out.write(labels);
             }
             for (int k = streamStart[s]; k < streamStart[s + 1]; k++) {
                 int e = order[k];
                 tag(out, 2, 2);
-                varint(out, entrySizes[k]);
+                out.writeVarint(entrySizes[k]);
                 writeEntry(batch, e, out);
             }
         }
@@ -237,19 +237,19 @@ public final class LokiEncoder {
         long seconds = Math.floorDiv(t, 1_000_000_000L);
         int nanos = (int) Math.floorMod(t, 1_000_000_000L);
         tag(out, 1, 2);
-        varint(out, timestampSize(t));
+        out.writeVarint(timestampSize(t));
         if (seconds != 0) {
             tag(out, 1, 0);
-            varint(out, seconds);
+            out.writeVarint(seconds);
         }
         if (nanos != 0) {
             tag(out, 2, 0);
-            varint(out, nanos);
+            out.writeVarint(nanos);
         }
         int len = b.lineLength(e);
         if (len > 0) {
             tag(out, 2, 2);
-            varint(out, len);
+            out.writeVarint(len);
             out.write(b.lines.array(), b.lineStart(e), len);
         }
         String[] md = b.metadata(e);
@@ -258,15 +258,15 @@ public final class LokiEncoder {
                 byte[] name = md[m].getBytes(StandardCharsets.UTF_8);
                 byte[] value = md[m + 1].getBytes(StandardCharsets.UTF_8);
                 tag(out, 3, 2);
-                varint(out, stringField(name.length) + stringField(value.length));
+                out.writeVarint(stringField(name.length) + stringField(value.length));
                 if (name.length > 0) {
                     tag(out, 1, 2);
-                    varint(out, name.length);
+                    out.writeVarint(name.length);
                     out.write(name);
                 }
                 if (value.length > 0) {
                     tag(out, 2, 2);
-                    varint(out, value.length);
+                    out.writeVarint(value.length);
                     out.write(value);
                 }
             }
@@ -300,13 +300,5 @@ public final class LokiEncoder {
 
     private static void tag(ByteSink out, int field, int wireType) {
         out.write((field << 3) | wireType);
-    }
-
-    static void varint(ByteSink out, long v) {
-        while ((v & ~0x7FL) != 0) {
-            out.write((int) ((v & 0x7F) | 0x80));
-            v >>>= 7;
-        }
-        out.write((int) v);
     }
 }

@@ -2,6 +2,7 @@ package dev.ferry.parsers.json;
 
 import dev.ferry.parsers.time.TimeField;
 import dev.ferry.parsers.time.TimeFormat;
+import dev.ferry.pipeline.record.JsonKeyCache;
 import dev.ferry.pipeline.record.JsonText;
 import dev.ferry.pipeline.record.LogRecord;
 import dev.ferry.pipeline.record.RecordFields;
@@ -42,7 +43,6 @@ import java.nio.charset.StandardCharsets;
  */
 public final class JsonParser implements Parser {
 
-    private static final JsonKeyCache KEYS = new JsonKeyCache();
 
     private final String name;
     private final TimeField time;
@@ -123,7 +123,7 @@ public final class JsonParser implements Parser {
                         throw JsonValueScanner.unexpected(line, i, len, "a string key");
                     }
                     int keyEnd = JsonValueScanner.string(line, i + 1, len);
-                    String key = key(line, i, keyEnd);
+                    String key = JsonKeyCache.quoted(line, i, keyEnd);
                     i = JsonValueScanner.space(line, keyEnd, len);
                     if (i >= len || line[i] != ':') {
                         throw JsonValueScanner.unexpected(line, i, len, "':'");
@@ -239,15 +239,6 @@ public final class JsonParser implements Parser {
     }
 
     /** The key of the string token {@code line[quote, end)} (quotes included). */
-    private static String key(byte[] line, int quote, int end) {
-        for (int k = quote + 1; k < end - 1; k++) {
-            if (line[k] == '\\') {
-                return JsonText.decodeString(line, quote, end - quote);
-            }
-        }
-        return KEYS.key(line, quote + 1, end - quote - 2);
-    }
-
     private static boolean fail(LogRecord record, long at, String reason) {
         record.fields().clear();
         record.parseError("invalid JSON at byte " + at + ": " + reason);

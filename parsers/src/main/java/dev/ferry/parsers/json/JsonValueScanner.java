@@ -1,5 +1,6 @@
 package dev.ferry.parsers.json;
 
+import dev.ferry.pipeline.record.JsonText;
 import dev.ferry.pipeline.record.Utf8;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -269,14 +270,7 @@ final class JsonValueScanner {
     }
 
     static int space(byte[] s, int i, int end) {
-        while (i < end) {
-            byte b = s[i];
-            if (b != ' ' && b != '\t' && b != '\n' && b != '\r') {
-                break;
-            }
-            i++;
-        }
-        return i;
+        return JsonText.skipSpace(s, i, end);
     }
 
     static MalformedJsonException unexpected(byte[] s, int i, int end, String expected) {

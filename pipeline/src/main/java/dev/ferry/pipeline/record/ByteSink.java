@@ -102,6 +102,15 @@ public final class ByteSink {
         }
     }
 
+    /** Writes {@code v} as a base-128 varint (protobuf's: seven bits a byte, low first; negative: ten bytes). */
+    public void writeVarint(long v) {
+        while ((v & ~0x7FL) != 0) {
+            write((int) ((v & 0x7F) | 0x80));
+            v >>>= 7;
+        }
+        write((int) v);
+    }
+
     /** Writes the low {@code digits} hex digits of {@code v}, lower-case, most significant first (at most 16). */
     public void writeHex(long v, int digits) {
         if (len + digits > buf.length) {

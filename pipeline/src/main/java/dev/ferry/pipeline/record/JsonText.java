@@ -85,6 +85,19 @@ public final class JsonText {
         return invalid;
     }
 
+    /** Whether {@code b} is JSON whitespace (space, tab, line feed, carriage return). */
+    public static boolean isSpace(byte b) {
+        return b == ' ' || b == '\t' || b == '\n' || b == '\r';
+    }
+
+    /** The offset of the first byte of {@code s[i, end)} that is not JSON whitespace, or {@code end}. */
+    public static int skipSpace(byte[] s, int i, int end) {
+        while (i < end && isSpace(s[i])) {
+            i++;
+        }
+        return i;
+    }
+
     /** Decodes UTF-8 text bytes to a String (invalid sequences become U+FFFD, as the JDK does). */
     public static String decodeText(byte[] src, int off, int len) {
         return new String(src, off, len, StandardCharsets.UTF_8);

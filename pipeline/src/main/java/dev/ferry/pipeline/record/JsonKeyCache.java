@@ -1,4 +1,4 @@
-package dev.ferry.parsers.json;
+package dev.ferry.pipeline.record;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -13,12 +13,27 @@ import java.util.Arrays;
  * <p>Thread-safe without locks: entries are immutable (final fields, so safely published even through
  * the racy slot writes), and two threads storing the same key at once only store two equal entries.
  */
-final class JsonKeyCache {
+public final class JsonKeyCache {
 
     static final int SIZE = 2048;
     private static final int PROBES = 4;
+    /** The one cache of the process: the JSON parser and the spool's readers meet the same keys. */
+    private static final JsonKeyCache KEYS = new JsonKeyCache();
 
     private final Entry[] table = new Entry[SIZE];
+
+    /**
+     * The key whose JSON string, quotes included, is {@code s[quote, end)}: from the cache, or decoded when it
+     * holds an escape.
+     */
+    public static String quoted(byte[] s, int quote, int end) {
+        for (int k = quote + 1; k < end - 1; k++) {
+            if (s[k] == '\\') {
+                return JsonText.decodeString(s, quote, end - quote);
+            }
+        }
+        return KEYS.key(s, quote + 1, end - quote - 2);
+    }
 
     /** The key whose UTF-8 bytes (without quotes or escapes) are {@code s[start, start+len)}. */
     String key(byte[] s, int start, int len) {
