@@ -322,7 +322,7 @@ public final class RecordFields {
 
     /** Appends a field whose value is the raw JSON {@code line[start, start+len)}. For parsers. */
     public void appendRaw(String key, int start, int len) {
-        split();
+        notDeferred();
         boolean extendsPrefix = objectStart >= 0 && rawPrefix == size;
         append(key, RAW, start, len, null);
         if (extendsPrefix) {
@@ -332,7 +332,7 @@ public final class RecordFields {
 
     /** Appends a field whose value is the UTF-8 text {@code line[start, start+len)}. For parsers. */
     public void appendText(String key, int start, int len) {
-        split();
+        notDeferred();
         append(key, TEXT, start, len, null);
     }
 
@@ -341,7 +341,7 @@ public final class RecordFields {
      * to add, in order, with {@link #appendRaw}. For the JSON parser; call on an empty field set.
      */
     public void beginRawObject(int start) {
-        split();
+        notDeferred();
         objectStart = start;
         rawPrefix = 0;
     }
@@ -350,8 +350,10 @@ public final class RecordFields {
      * Declares that the bound line's first {@code length} bytes are one JSON object (written by
      * {@link #writeJson}) whose fields {@code split} adds when they are first needed: until then
      * {@link #writeJson} copies those bytes as they are, and any other method runs {@code split} first
-     * (once). For readers of records already encoded, such as the disk spool, where most outputs only
-     * write the JSON out again. Call on an empty field set; {@link #clear()} drops the deferral.
+     * (once), but for those a parser adds fields with ({@link #beginRawObject}, {@link #appendRaw},
+     * {@link #appendText}, {@link #splitAt}), which {@code split} calls and which refuse a deferred object. For
+     * readers of records already encoded, such as the disk spool, where most outputs only write the JSON out
+     * again. Call on an empty field set; {@link #clear()} drops the deferral.
      *
      * @param keyMask the {@link #keyMask()} of the fields {@code split} will add, or {@link #UNKNOWN_KEYS}
      * @param split adds the fields (a parser's work); called on the thread that owns the record
@@ -367,6 +369,15 @@ public final class RecordFields {
         if (s != null) {
             deferredSplit = null;
             s.run();
+        }
+    }
+
+    // The parsers' methods do not split a deferred object: a parser is what splits it, and were they to run the
+    // deferred split as other methods do, the JIT would inline the split (a parser, with these methods in it) into
+    // each of them again, without end.
+    private void notDeferred() {
+        if (deferredSplit != null) {
+            throw new IllegalStateException("fields deferred to a split are added to by a parser");
         }
     }
 
@@ -424,14 +435,36 @@ public final class RecordFields {
 
     /** Writes the fields as one JSON object. */
     public void writeJson(ByteSink out) {
+        writeJson(out, null);
+    }
+
+    /**
+     * Writes the fields as one JSON object, like {@link #writeJson(ByteSink)}, and reports in {@code spans} where each
+     * field's value lies in what was written (for {@link #splitAt}).
+     *
+     * @param spans cleared, then given one span per field; or null
+     * @return false, with {@code spans} left empty, when the fields were never split ({@link #defer}: the bytes
+     *     are written as they came, and where their values lie is not known)
+     */
+    public boolean writeJson(ByteSink out, MemberSpans spans) {
+        if (spans != null) {
+            spans.clear();
+        }
         if (deferredSplit != null) {
             out.write(raw, 0, deferredLength);
-            return;
+            return false;
         }
+        int base = out.length();
         int i = 0;
         if (rawPrefix > 0) {
             int end = starts[rawPrefix - 1] + lengths[rawPrefix - 1];
             out.write(raw, objectStart, end - objectStart);
+            if (spans != null) {
+                for (int k = 0; k < rawPrefix; k++) {
+                    int start = starts[k] - objectStart;
+                    spans.add(start, start + lengths[k]);
+                }
+            }
             i = rawPrefix;
         } else {
             out.write('{');
@@ -443,10 +476,81 @@ public final class RecordFields {
             }
             JsonText.writeString(out, keys[i]);
             out.write(':');
+            int start = out.length() - base;
             replaced += write(i, out);
+            if (spans != null) {
+                spans.add(start, out.length() - base);
+            }
         }
         out.write('}');
         invalidWritten = Math.max(invalidWritten, replaced);
+        return true;
+    }
+
+    /**
+     * Adds the fields of the bound line, a JSON object that {@link #writeJson(ByteSink, MemberSpans)} wrote, at the
+     * value spans it reported: each value is taken as the raw JSON it is, unscanned, and each key is the string
+     * before its value. Only the bytes around the values are checked (that each key is one string followed by
+     * {@code :}, members are separated by {@code ,} and the object closes). Call on an empty field set.
+     *
+     * @return false, with no fields added, if the spans do not fit the line (its bytes are then to be parsed)
+     */
+    public boolean splitAt(MemberSpans spans, int lineLength) {
+        notDeferred();
+        byte[] b = raw;
+        if (lineLength < 2 || b[0] != '{') {
+            return false;
+        }
+        beginRawObject(0);
+        int p = 1;
+        for (int i = 0; i < spans.count(); i++) {
+            int start = spans.start(i);
+            int end = spans.end(i);
+            if (start < p || end <= start || end > lineLength) {
+                return splitFailed();
+            }
+            p = JsonText.skipSpace(b, p, start);
+            if (i > 0) {
+                if (b[p] != ',') {
+                    return splitFailed();
+                }
+                p = JsonText.skipSpace(b, p + 1, start);
+            }
+            int close = start - 1;
+            while (close > p && JsonText.isSpace(b[close])) {
+                close--;
+            }
+            if (b[close] != ':') {
+                return splitFailed();
+            }
+            close--;
+            while (close > p && JsonText.isSpace(b[close])) {
+                close--;
+            }
+            if (b[p] != '"' || close <= p || b[close] != '"' || stringEnd(b, p + 1, close) != close) {
+                return splitFailed();
+            }
+            appendRaw(JsonKeyCache.quoted(b, p, close + 1), start, end - start);
+            p = end;
+        }
+        p = JsonText.skipSpace(b, p, lineLength);
+        if (p >= lineLength || b[p] != '}' || JsonText.skipSpace(b, p + 1, lineLength) != lineLength) {
+            return splitFailed();
+        }
+        return true;
+    }
+
+    /** Where the string whose content starts at {@code i} ends (its closing quote), looking no further than {@code limit}. */
+    private static int stringEnd(byte[] b, int i, int limit) {
+        while (i < limit && b[i] != '"') {
+            i += b[i] == '\\' ? 2 : 1;
+        }
+        return i;
+    }
+
+    private boolean splitFailed() {
+        clear();
+        return false;
     }
 
     /**

@@ -1,6 +1,7 @@
 package dev.ferry.pipeline.ring;
 
 import dev.ferry.pipeline.record.LogRecord;
+import dev.ferry.pipeline.record.MemberSpans;
 import dev.ferry.pipeline.record.RecordOrigin;
 import dev.ferry.pipeline.record.TagPattern;
 import dev.ferry.pipeline.spi.Output;
@@ -31,9 +32,13 @@ import org.slf4j.LoggerFactory;
  * is reached.
  *
  * <p>An entry becomes a {@link LogRecord} again with the tag, time and origin the entry carries and its
- * JSON as the line; the JSON is split into fields by the given parser only when the output asks for a
- * field ({@link dev.ferry.pipeline.record.RecordFields#defer}), so an output that writes the record's
- * JSON out as it is never parses it again. Origins of spooled records take no acknowledgements (the
+ * JSON as the line; the JSON is split into fields only when the output asks for a field
+ * ({@link dev.ferry.pipeline.record.RecordFields#defer}), so an output that writes the record's JSON out as it
+ * is never reads it again. The split is at the member spans the entry carries
+ * ({@link dev.ferry.pipeline.record.RecordFields#splitAt}), the JSON's values unscanned (the ring wrote them,
+ * from values its parser checked); the given parser reads the JSON of an entry without them (spooled before the
+ * output first read fields, which makes the spool's writer keep them from then on, or by an earlier ferry) or
+ * whose spans do not fit its bytes. From an output's first field read on, records are split as they are loaded. Origins of spooled records take no acknowledgements (the
  * spool already gave them to the inputs).
  *
  * <p>An exception other than the output's own (a bug, or a spool that cannot be read at all, such as
@@ -59,6 +64,14 @@ public final class SpoolConsumer implements AutoCloseable {
     private final TagRoutes<TagPattern> match;
     private final LogRecord record = new LogRecord();
     private final Runnable split = this::split;
+    private final MemberSpans spans = new MemberSpans();
+    /** The entry loaded into {@link #record}: its split runs, if at all, while the output writes it. */
+    private SpoolEntry loaded;
+    /**
+     * Whether the output has read a record's fields: from then on records are split as they are loaded, and the
+     * spool's writer was asked to give records member tables.
+     */
+    private boolean readsFields;
     private final Map<String, RecordOrigin> origins = new HashMap<>();
     private final Thread thread;
     private volatile boolean running = true;
@@ -184,7 +197,7 @@ public final class SpoolConsumer implements AutoCloseable {
 
     private void load(SpoolEntry e) {
         record.reset(e.json(), e.jsonOffset(), e.jsonLength());
-        record.fields().defer(record.lineLength(), e.keyMask(), split);
+        loaded = e;
         record.tag(e.tag());
         if (e.timeFromLog()) {
             record.logTime(e.timeNanos());
@@ -198,13 +211,23 @@ public final class SpoolConsumer implements AutoCloseable {
         }
         record.origin(origin, e.offset(), e.nextOffset());
         record.lineHash(e.lineHash());
+        if (readsFields) {
+            split(); // at once, not through the deferral
+        } else {
+            record.fields().defer(record.lineLength(), e.keyMask(), split);
+        }
     }
 
     // Splits the loaded record's JSON into fields; the record keeps the time the spool carried.
     private void split() {
         long time = record.timeNanos();
         boolean fromLog = record.timeFromLog();
-        if (!json.parse(record)) {
+        if (!readsFields) {
+            readsFields = true;
+            reader.keepMemberSpans(); // the records spooled from now on carry their spans
+        }
+        boolean cut = loaded.members(spans) && record.fields().splitAt(spans, record.lineLength());
+        if (!cut && !json.parse(record)) {
             record.fields().clear();
             record.fields().appendText(LineDecoder.LOG_KEY, 0, record.lineLength());
         }

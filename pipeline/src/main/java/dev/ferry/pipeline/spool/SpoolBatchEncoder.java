@@ -7,6 +7,7 @@ import static dev.ferry.pipeline.spool.SpoolEntryFormat.FLAG_SAME_TAG;
 import static dev.ferry.pipeline.spool.SpoolEntryFormat.FLAG_TIME_FROM_LOG;
 
 import dev.ferry.pipeline.record.ByteSink;
+import dev.ferry.pipeline.record.MemberSpans;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -14,7 +15,8 @@ import java.nio.charset.StandardCharsets;
  * that the whole batch goes into the mapped file with one copy.
  *
  * <p>Not thread-safe: owned by the {@link SpoolWriter}'s appending thread. Use: {@link #begin} when empty,
- * then per record {@link #beginRecord}, the JSON written into {@link #sink()}, {@link #endRecord}; then
+ * then per record {@link #beginRecord}, the JSON written into {@link #sink()}, {@link #endRecord} (with the JSON's
+ * member spans when the record has a member table); then
  * {@link #array()}/{@link #length()} hold the document until {@link #clear()}. Nothing is allocated per
  * record: tag and origin id bytes are encoded only when they change.
  */
@@ -28,6 +30,9 @@ final class SpoolBatchEncoder {
     // UTF-8 of the last tag and origin id encoded, kept across documents.
     private final EncodedString tagBytes = new EncodedString("tag");
     private final EncodedString originBytes = new EncodedString("origin id");
+    // The current record's JSON length field and JSON start (-1: the record has no member table).
+    private int jsonLengthAt = -1;
+    private int jsonAt;
 
     boolean isEmpty() {
         return count == 0;
@@ -73,13 +78,17 @@ final class SpoolBatchEncoder {
      *     {@link dev.ferry.pipeline.record.RecordFields#UNKNOWN_KEYS} to write none
      * @param lineHash the record's {@link dev.ferry.pipeline.record.LogRecord#lineHash()}, or
      *     {@link dev.ferry.pipeline.record.LogRecord#NO_LINE_HASH} to write none
+     * @param members whether the record gets a member table ({@link #endRecord} then takes the JSON's spans)
      * @return where the record starts, for {@link #endRecord}
      * @throws IllegalArgumentException if the tag or origin id is longer than 65535 UTF-8 bytes; nothing
      *     is written then
      */
     int beginRecord(String tag, long timeNanos, boolean timeFromLog, String originId, long offset, long nextOffset,
-            long keyMask, long lineHash) {
+            long keyMask, long lineHash, boolean members) {
         int flags = timeFromLog ? FLAG_TIME_FROM_LOG : 0;
+        if (members) {
+            flags |= SpoolEntryFormat.FLAG_MEMBERS;
+        }
         boolean masked = keyMask != dev.ferry.pipeline.record.RecordFields.UNKNOWN_KEYS;
         if (masked) {
             flags |= FLAG_KEY_MASK;
@@ -117,6 +126,7 @@ final class SpoolBatchEncoder {
             int h = buf.reserve(SpoolEntryFormat.LINE_HASH_BYTES);
             SpoolEntryFormat.putInt(buf.array(), h, (int) lineHash);
         }
+        jsonLengthAt = members ? buf.reserve(SpoolEntryFormat.JSON_LENGTH_BYTES) : -1;
         if (!sameTag) {
             writeString(tagBytes.bytes);
         }
@@ -125,15 +135,22 @@ final class SpoolBatchEncoder {
         }
         docTag = tag;
         docOrigin = originId;
+        jsonAt = buf.length();
         return at;
     }
 
     /**
-     * Ends the record started at {@code at} (its JSON written).
+     * Ends the record started at {@code at} (its JSON written). A record begun with a member table gets it here:
+     * the spans of {@code members}, or "not known" when that is null.
      *
      * @return the record's size in bytes
      */
-    int endRecord(int at) {
+    int endRecord(int at, MemberSpans members) {
+        if (jsonLengthAt >= 0) {
+            SpoolEntryFormat.putInt(buf.array(), jsonLengthAt, buf.length() - jsonAt);
+            writeMembers(members);
+            jsonLengthAt = -1;
+        }
         int size = buf.length() - at;
         byte[] b = buf.array();
         SpoolEntryFormat.putInt(b, at, size - 4);
@@ -145,6 +162,7 @@ final class SpoolBatchEncoder {
     /** Drops the record started at {@code at} (its JSON could not be written). */
     void abortRecord(int at) {
         buf.truncate(at);
+        jsonLengthAt = -1;
         docTag = null;
         docOrigin = null;
     }
@@ -153,6 +171,20 @@ final class SpoolBatchEncoder {
     void clear() {
         buf.reset();
         count = 0;
+    }
+
+    private void writeMembers(MemberSpans members) {
+        if (members == null) {
+            buf.writeVarint(0);
+            return;
+        }
+        buf.writeVarint(members.count() + 1L);
+        int previousEnd = 0;
+        for (int i = 0; i < members.count(); i++) {
+            buf.writeVarint(members.start(i) - previousEnd);
+            buf.writeVarint(members.end(i) - members.start(i));
+            previousEnd = members.end(i);
+        }
     }
 
     private void writeString(byte[] s) {

@@ -2,6 +2,7 @@ package dev.ferry.pipeline.spool;
 
 import dev.ferry.pipeline.record.ByteSink;
 import dev.ferry.pipeline.record.LogRecord;
+import dev.ferry.pipeline.record.MemberSpans;
 import dev.ferry.pipeline.record.RecordFields;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -32,6 +33,9 @@ public final class SpoolEntry {
     private byte[] json = new byte[0];
     private int jsonOffset;
     private int jsonLength;
+    // The member table in json[membersAt, membersEnd); membersAt -1: the record has none.
+    private int membersAt = -1;
+    private int membersEnd;
 
     /** The Chronicle index of the document that holds the entry. */
     public long index() {
@@ -109,6 +113,57 @@ public final class SpoolEntry {
         return jsonLength;
     }
 
+    /**
+     * Reads the record's member table into {@code spans}: where the values of its JSON's top-level members lie, from
+     * the JSON's first byte ({@link dev.ferry.pipeline.record.RecordFields#splitAt}).
+     *
+     * @return false, with {@code spans} empty, when the record has no table (spooled by a ferry that kept none, or
+     *     from bytes that were never split into fields) or its table does not read within the JSON (the JSON is then
+     *     to be parsed)
+     */
+    public boolean members(MemberSpans spans) {
+        spans.clear();
+        if (membersAt < 0) {
+            return false;
+        }
+        varintAt = membersAt;
+        long count = varint() - 1;
+        long end = 0;
+        for (long i = 0; i < count; i++) {
+            long start = end + varint();
+            end = start + varint();
+            if (varintAt < 0 || end > jsonLength) {
+                spans.clear();
+                return false;
+            }
+            spans.add((int) start, (int) end);
+        }
+        if (count < 0 || varintAt != membersEnd) {
+            spans.clear();
+            return false;
+        }
+        return true;
+    }
+
+    // Where members() reads its next varint; -1 once one ran past the table's end or past 35 bits.
+    private int varintAt;
+
+    private long varint() {
+        long v = 0;
+        for (int shift = 0; varintAt >= 0; shift += 7) {
+            if (varintAt >= membersEnd || shift > 28) {
+                varintAt = -1;
+                break;
+            }
+            byte b = json[varintAt++];
+            v |= (long) (b & 0x7F) << shift;
+            if (b >= 0) {
+                return v;
+            }
+        }
+        return 0;
+    }
+
     /** Appends the JSON bytes to {@code out}. */
     public void writeJson(ByteSink out) {
         out.write(json, jsonOffset, jsonLength);
@@ -164,6 +219,14 @@ public final class SpoolEntry {
         } else {
             lineHash = LogRecord.NO_LINE_HASH;
         }
+        long declaredJson = -1;
+        if ((flags & SpoolEntryFormat.FLAG_MEMBERS) != 0) {
+            if (p + SpoolEntryFormat.JSON_LENGTH_BYTES > recordEnd) {
+                throw corrupt(index, sequence, "a JSON length past the record's end");
+            }
+            declaredJson = Integer.toUnsignedLong(SpoolEntryFormat.getInt(doc, p));
+            p += SpoolEntryFormat.JSON_LENGTH_BYTES;
+        }
         if ((flags & SpoolEntryFormat.FLAG_SAME_TAG) == 0) {
             p = readString(tag, doc, p, recordEnd, index, sequence);
         }
@@ -171,9 +234,14 @@ public final class SpoolEntry {
         if (hasOrigin && (flags & SpoolEntryFormat.FLAG_SAME_ORIGIN) == 0) {
             p = readString(originId, doc, p, recordEnd, index, sequence);
         }
+        if (declaredJson > recordEnd - p) {
+            throw corrupt(index, sequence, "a JSON of " + declaredJson + " bytes where " + (recordEnd - p) + " are left");
+        }
         json = doc;
         jsonOffset = p;
-        jsonLength = recordEnd - p;
+        jsonLength = declaredJson >= 0 ? (int) declaredJson : recordEnd - p;
+        membersAt = declaredJson >= 0 ? p + jsonLength : -1;
+        membersEnd = recordEnd;
         return size;
     }
 

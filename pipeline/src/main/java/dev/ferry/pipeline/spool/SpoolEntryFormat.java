@@ -14,10 +14,10 @@ import java.nio.ByteOrder;
  * cost is per document (header, index, thread checks), so a batch pays it once instead of once per record.
  *
  * <pre>
- * document (version 5; versions 2 to 4, written by earlier ferry releases, are read too: they have no line
- * hashes, versions 2 and 3 are never compressed, and version 2 has no key masks)
+ * document (version 6; versions 2 to 5, written by earlier ferry releases, are read too: they have no member
+ * tables, versions 2 to 4 no line hashes, versions 2 and 3 are never compressed, and version 2 has no key masks)
  * offset  size  field
- *      0     1  format version, 5
+ *      0     1  format version, 6
  *      1     1  compression of the records: 0 none, 1 zstd (versions 2 and 3: always 0)
  *      2     4  record count N (at least 1)
  *      6     8  first sequence: the number of the document's first record; 0 for the first record the
@@ -31,16 +31,24 @@ import java.nio.ByteOrder;
  *      4     1  flags: bit 0 the time came from the log line itself; bit 1 the tag is the previous
  *               record's (no tag field); bit 2 the origin id is the previous record's (no origin field);
  *               bit 3 the record has no origin (no origin field); bit 4 a key mask follows the fixed part;
- *               bit 5 a line hash follows the fixed part (after the key mask)
+ *               bit 5 a line hash follows the fixed part (after the key mask); bit 6 the JSON's length follows
+ *               (after the line hash) and a member table follows the JSON
  *      5     8  record time, nanoseconds since the epoch
  *     13     8  offset of the line's first byte in its origin
  *     21     8  next offset in the origin (where reading resumes after the line)
  *     29        key mask, if bit 4: 8 bytes, RecordFields.keyMask() of the record's fields (a bit per
  *               top-level field name, so a reader can tell a field is absent without parsing the JSON)
  *               line hash, if bit 5: 4 bytes, the CRC-32C of the line as it was read (LogRecord.lineHash())
+ *               JSON length J, if bit 6: 4 bytes
  *               tag, unless bit 1: length T (2 bytes, unsigned), then T bytes of UTF-8
  *               origin id, unless bit 2 or 3: length O (2 bytes, unsigned), then O bytes of UTF-8
- *               the record's fields as one JSON object (RecordFields.writeJson), UTF-8, to the end
+ *               the record's fields as one JSON object (RecordFields.writeJson), UTF-8: J bytes if bit 6, else
+ *               to the end
+ *               member table, if bit 6, to the end: varints (base 128, low bits first); the first is the
+ *               number of top-level members plus one (0: not known), then for each member the gap from the
+ *               end of the previous member's value (from the JSON's first byte for the first member) to the
+ *               start of its value, and the value's length (MemberSpans): a reader cuts the JSON into fields
+ *               at them (RecordFields.splitAt) instead of parsing it again
  * </pre>
  *
  * "The previous record" is the previous record of the same document: the first record of a document
@@ -53,10 +61,10 @@ import java.nio.ByteOrder;
  */
 final class SpoolEntryFormat {
 
-    static final int VERSION = 5;
+    static final int VERSION = 6;
     /**
-     * The oldest version still read: versions 2 to 4 differ in having no line hashes, 2 and 3 in being never
-     * compressed, and 2 in having no key masks.
+     * The oldest version still read: versions 2 to 5 differ in having no member tables, 2 to 4 in having no line
+     * hashes, 2 and 3 in being never compressed, and 2 in having no key masks.
      */
     static final int OLDEST_READ_VERSION = 2;
     /** The first version whose documents may be compressed. */
@@ -77,10 +85,13 @@ final class SpoolEntryFormat {
     static final int FLAG_NO_ORIGIN = 8;
     static final int FLAG_KEY_MASK = 16;
     static final int FLAG_LINE_HASH = 32;
+    static final int FLAG_MEMBERS = 64;
     /** Bytes of the key mask that follows the fixed part when {@link #FLAG_KEY_MASK} is set. */
     static final int KEY_MASK_BYTES = 8;
     /** Bytes of the line hash that follows the fixed part (and the key mask) when {@link #FLAG_LINE_HASH} is set. */
     static final int LINE_HASH_BYTES = 4;
+    /** Bytes of the JSON length that follows the line hash when {@link #FLAG_MEMBERS} is set. */
+    static final int JSON_LENGTH_BYTES = 4;
     static final int MAX_STRING_BYTES = 0xFFFF;
     /** The most records a document can hold (each takes at least {@link #RECORD_HEAD} bytes): a sanity bound for heads. */
     static final int MAX_DOCUMENT_RECORDS = (int) (SpoolDocumentUnpacker.MAX_RECORDS_BYTES / RECORD_HEAD);

@@ -114,6 +114,14 @@ public final class SpoolReader implements AutoCloseable {
     }
 
     /**
+     * Asks the spool's writer to give the records it appends from now on member tables ({@link
+     * SpoolWriter#keepMemberSpans}): for a reader whose output needs the records' fields.
+     */
+    public void keepMemberSpans() {
+        spool.writer().keepMemberSpans();
+    }
+
+    /**
      * The next entry, or null if the reader has caught up with the writer. Never blocks.
      *
      * <p>A damaged document is kept aside, logged and passed (see the class comment).

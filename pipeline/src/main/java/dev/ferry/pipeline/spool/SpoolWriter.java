@@ -1,6 +1,7 @@
 package dev.ferry.pipeline.spool;
 
 import dev.ferry.pipeline.record.LogRecord;
+import dev.ferry.pipeline.record.MemberSpans;
 import dev.ferry.pipeline.record.RecordFields;
 import dev.ferry.pipeline.record.RecordOrigin;
 import java.util.concurrent.TimeUnit;
@@ -50,6 +51,10 @@ public final class SpoolWriter {
     private final SpoolSync sync;
     private final SpoolCompression compression;
     private final SpoolBatchEncoder batch = new SpoolBatchEncoder();
+    /** Where the values of the record being appended lie in its JSON, for the spool's member table. */
+    private final MemberSpans members = new MemberSpans();
+    /** Whether records get member tables: from when a reader first needed a record's fields ({@link #keepMemberSpans}). */
+    private volatile boolean memberTables;
     private final SpoolDiskSpace disk;
     private final SpoolMemoryTail tail;
     /** The appending thread's; created at its first write. */
@@ -87,7 +92,8 @@ public final class SpoolWriter {
     }
 
     /**
-     * Adds a record to the current batch: its fields as JSON ({@code fields().writeJson}), their
+     * Adds a record to the current batch: its fields as JSON ({@code fields().writeJson}) with, once a reader asked
+     * ({@link #keepMemberSpans}), where their values lie in it (the member table), their
      * {@link RecordFields#keyMask() key mask}, tag, time, origin id, offsets and line hash. The record stays the
      * caller's.
      *
@@ -97,15 +103,29 @@ public final class SpoolWriter {
      */
     public long append(LogRecord record) {
         RecordOrigin origin = record.origin();
+        boolean table = memberTables;
         int at = begin(record.tag(), record.timeNanos(), record.timeFromLog(), origin == null ? null : origin.id(),
-                record.offset(), record.nextOffset(), record.fields().keyMask(), record.lineHash());
+                record.offset(), record.nextOffset(), record.fields().keyMask(), record.lineHash(), table);
+        boolean known;
         try {
-            record.fields().writeJson(batch.sink());
+            known = record.fields().writeJson(batch.sink(), table ? members : null);
         } catch (RuntimeException e) {
             batch.abortRecord(at);
             throw e;
         }
-        return end(at);
+        return end(at, known && table ? members : null);
+    }
+
+    /**
+     * Gives the records appended from now on member tables (where each value lies in their JSON), so readers cut
+     * them into fields without parsing the JSON again. Called by a reader that needed a record's fields: an output
+     * that only writes each record's JSON out as it is (Elasticsearch's, by default) never does, and the spool then
+     * spends nothing on tables. Any thread.
+     */
+    public void keepMemberSpans() {
+        if (!memberTables) {
+            memberTables = true;
+        }
     }
 
     /**
@@ -120,9 +140,9 @@ public final class SpoolWriter {
     public long append(byte[] json, int off, int len, String tag, long timeNanos, boolean timeFromLog,
             String originId, long offset, long nextOffset) {
         int at = begin(tag, timeNanos, timeFromLog, originId, offset, nextOffset, RecordFields.UNKNOWN_KEYS,
-                LogRecord.NO_LINE_HASH);
+                LogRecord.NO_LINE_HASH, false);
         batch.sink().write(json, off, len);
-        return end(at);
+        return end(at, null);
     }
 
     /** {@link #flush(Runnable)} with no acknowledgements to attach. */
@@ -157,15 +177,16 @@ public final class SpoolWriter {
     }
 
     private int begin(String tag, long timeNanos, boolean timeFromLog, String originId, long offset, long nextOffset,
-            long keyMask, long lineHash) {
+            long keyMask, long lineHash, boolean withMembers) {
         if (batch.isEmpty()) {
             batch.begin(nextSequence, bytesEnd);
         }
-        return batch.beginRecord(tag, timeNanos, timeFromLog, originId, offset, nextOffset, keyMask, lineHash);
+        return batch.beginRecord(tag, timeNanos, timeFromLog, originId, offset, nextOffset, keyMask, lineHash,
+                withMembers);
     }
 
-    private long end(int at) {
-        int size = batch.endRecord(at);
+    private long end(int at, MemberSpans spans) {
+        int size = batch.endRecord(at, spans);
         long sequence = nextSequence;
         nextSequence = sequence + 1;
         appendedEntries++;

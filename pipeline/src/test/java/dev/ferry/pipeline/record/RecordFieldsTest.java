@@ -173,6 +173,47 @@ class RecordFieldsTest {
         assertThat(without(r, "a")).isEqualTo("{\"level\":\"info\",\"b\":\"y\",\"c\":true,\"host\":\"web-1\"}");
     }
 
+    @Test
+    void whatWriteJsonWritesIsCutAtTheSpansItReportsIntoTheSameFields() {
+        String json = "{ \"level\":\"info\", \"m\":{\"a\":[1,\"}\"]},\"k\":-1.5e3 }";
+        LogRecord r = rawObject(json, "level", "\"info\"", "m", "{\"a\":[1,\"}\"]}", "k", "-1.5e3");
+        r.fields().put("host", "web \"1\"");
+        r.fields().append("n", 7L);
+        ByteSink out = new ByteSink(64);
+        MemberSpans spans = new MemberSpans();
+        assertThat(r.fields().writeJson(out, spans)).isTrue();
+        assertThat(out.toString()).isEqualTo(r.fields().toString());
+        assertThat(spans.count()).isEqualTo(5);
+
+        LogRecord back = new LogRecord();
+        back.reset(out.array(), 0, out.length());
+        assertThat(back.fields().splitAt(spans, back.lineLength())).isTrue();
+        assertThat(back.fields().toMap()).isEqualTo(r.fields().toMap());
+        assertThat(back.fields().rawPrefix()).as("every field is the bytes it was written as").isEqualTo(5);
+        assertThat(back.fields().toString()).isEqualTo(out.toString());
+    }
+
+    @Test
+    void spansThatDoNotFitTheBytesCutNothing() {
+        String json = "{\"a\":1,\"b\":\"x\"}";
+        LogRecord r = rawObject(json, "a", "1", "b", "\"x\"");
+        MemberSpans spans = new MemberSpans();
+        r.fields().writeJson(new ByteSink(32), spans);
+        MemberSpans[] wrong = {new MemberSpans(), new MemberSpans(), new MemberSpans(), new MemberSpans()};
+        wrong[0].add(spans.start(0) + 1, spans.end(0)); // a value that does not follow its key's colon
+        wrong[0].add(spans.start(1), spans.end(1));
+        wrong[1].add(spans.start(0), spans.end(0)); // the second member left out: the object does not close there
+        wrong[2].add(spans.start(0), spans.end(0));
+        wrong[2].add(spans.start(1), json.length() + 1); // past the line
+        wrong[3].add(spans.start(1), spans.end(1)); // the first member left out: no key before the value
+        for (MemberSpans w : wrong) {
+            LogRecord back = new LogRecord();
+            back.reset(json.getBytes(StandardCharsets.UTF_8), 0, json.length());
+            assertThat(back.fields().splitAt(w, back.lineLength())).isFalse();
+            assertThat(back.fields().size()).isZero();
+        }
+    }
+
     private static String without(LogRecord r, String... keys) {
         ByteSink out = new ByteSink(64);
         r.fields().writeJsonWithout(java.util.Set.of(keys), out);

@@ -3,6 +3,7 @@ package dev.ferry.pipeline.ring;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ferry.pipeline.TestLogs;
+import dev.ferry.pipeline.filter.TestRecords;
 import dev.ferry.pipeline.io.AtomicFile;
 import dev.ferry.pipeline.record.LogRecord;
 import dev.ferry.pipeline.record.RecordOrigin;
@@ -322,6 +323,69 @@ class SpooledRingTest {
     }
 
     /** Spools "line 0" to "line n-1" through a ring, which is then stopped: they are all in the spool. */
+    /**
+     * Records are spooled without member spans until an output needs a record's fields: that record is parsed, and
+     * the records spooled after it are cut into the fields they were spooled with at the spans they carry, the
+     * parser not asked. A record appended as bytes has no spans and is parsed.
+     */
+    @Test
+    void onceAnOutputReadsFieldsSpooledRecordsAreCutAtTheSpansTheyCarryWithoutTheParser() throws Exception {
+        try (Spool spool = Spool.open(new SpoolConfig(dir.resolve("spool"), SpoolSync.NORMAL, 0))) {
+            var reader = spool.reader("out", 0);
+            LogRecord first = TestRecords.json("{\"log\":\"first\"}");
+            spool.writer().append(first);
+            spool.writer().flush();
+            LogRecord record = TestRecords.json("{ \"level\" : \"info\",\"m\":{\"a\":[1,\"}\"]}, \"say \\\"hi\\\"\":-1.5e3 }");
+            record.fields().put("host", "node \"1\"");
+            record.fields().append("n", 7L);
+            byte[] plain = "{\"log\":\"as bytes\"}".getBytes(StandardCharsets.UTF_8);
+            List<Object> seen = new CopyOnWriteArrayList<>();
+            Output out = new Output() {
+                @Override
+                public void write(LogRecord r) {
+                    seen.add(r.fields().toMap());
+                    seen.add(r.fields().rawPrefix());
+                }
+
+                @Override
+                public void flush() {
+                }
+
+                @Override
+                public void close() {
+                }
+            };
+            AtomicInteger parsed = new AtomicInteger();
+            Parser counting = new Parser() {
+                @Override
+                public boolean parse(LogRecord r) {
+                    parsed.incrementAndGet();
+                    return LOG_ONLY.parse(r);
+                }
+
+                @Override
+                public String name() {
+                    return "counting";
+                }
+            };
+            OutputRoute route = new OutputRoute("out", TagPattern.wildcard("*"), out);
+            SpoolConsumer consumer = new SpoolConsumer(route, reader, counting, new RingCounters(), 256);
+            consumer.start();
+            assertThat(consumer.drain(Duration.ofSeconds(30), () -> false)).isTrue();
+            assertThat(seen).containsExactly(java.util.Map.of("log", "first"), 0);
+            assertThat(parsed).as("spooled before any output asked for spans").hasValue(1);
+            seen.clear();
+            spool.writer().append(record);
+            spool.writer().append(plain, 0, plain.length, "t", 1, false, null, 0, 0);
+            spool.writer().flush();
+            assertThat(consumer.drain(Duration.ofSeconds(30), () -> false)).isTrue();
+            consumer.close();
+            assertThat(seen).containsExactly(record.fields().toMap(), 5, java.util.Map.of("log", "as bytes"), 0);
+            assertThat(seen.get(0).toString()).isEqualTo("{level=info, m={a=[1, }]}, say \"hi\"=-1500.0, host=node \"1\", n=7}");
+            assertThat(parsed).as("only the record without spans").hasValue(2);
+        }
+    }
+
     private static void spoolLines(Spool spool, OutputRoute route, int n) throws Exception {
         RecordRing ring = new RecordRing(64, 1, RecordRing.Wait.BLOCKING, List.of(), List.of(route), true,
                 spool.writer());

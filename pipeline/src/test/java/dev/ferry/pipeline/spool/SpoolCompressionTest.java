@@ -157,7 +157,8 @@ class SpoolCompressionTest {
     @Test
     void aVersion3DocumentFromTheReleaseBeforeIsReadAndResumedFromThenFollowedByCompressedOnes() {
         // Version 3, as an earlier release wrote it, is an uncompressed document of today's but for its first byte
-        // (these records have no origin, so no line hash either).
+        // and its records' member tables (these records have no origin, so no line hash either; the tables are
+        // left in: each record's flags say what follows it, and a reader reads them whatever the version).
         byte[] version3 = firstDocument(SpoolCompression.OFF, 10);
         version3[0] = 3;
         SpoolEntryFormat.putLong(version3, SpoolEntryFormat.FIRST_SEQUENCE_AT, 10);
@@ -174,7 +175,7 @@ class SpoolCompressionTest {
             assertThat(drain(reader)).containsExactlyElementsOf(expected);
         }
         assertThat(rawDocuments()).extracting(d -> (int) d[0] * 10 + d[SpoolEntryFormat.COMPRESSION_AT])
-                .as("version and compression of each document").containsExactly(50, 30, 51);
+                .as("version and compression of each document").containsExactly(60, 30, 61);
     }
 
     @Test
@@ -284,7 +285,7 @@ class SpoolCompressionTest {
                 + Long.toHexString(indexes.get(2)) + " is damaged: record 45 declares a record of ")
                 .contains(" head=\"15 records from sequence 45 on, after 5 read\"");
         assertThat(log).contains("reader=out index=0x" + Long.toHexString(indexes.get(3)) + " reason=\"it has format version 0, "
-                + "compression 0, 20 records and " + stored.get(3).length + " bytes; expected version 2 to 5\"");
+                + "compression 0, 20 records and " + stored.get(3).length + " bytes; expected version 2 to 6\"");
         assertThat(log).as("the two damaged documents in a row leave one gap")
                 .contains("reader=out lost=35 sequences=45-79 damaged=0x" + Long.toHexString(indexes.get(2)) + " next=0x"
                         + Long.toHexString(indexes.get(4)) + "\n");
@@ -375,28 +376,28 @@ class SpoolCompressionTest {
             addAll(spool.writer(), lines(20, 30));
         }
         long index = documentIndexes().get(1);
-        corrupt(1, 0, 5 ^ 6); // version 6, as a later release might write
+        corrupt(1, 0, 6 ^ 7); // version 7, as a later release might write
         try (Spool spool = open(SpoolCompression.OFF)) {
             SpoolReader reader = spool.reader("out", 0);
             for (int i = 0; i < 10; i++) {
                 assertThat(reader.next().jsonString()).isEqualTo(erlmcpLine(i));
             }
-            String newer = "spool document at index 0x" + Long.toHexString(index) + " has format version 6, newer than this "
-                    + "ferry reads (2 to 5): run the ferry release that wrote it, or move the folder away (" + dir.toAbsolutePath() + ")";
+            String newer = "spool document at index 0x" + Long.toHexString(index) + " has format version 7, newer than this "
+                    + "ferry reads (2 to 6): run the ferry release that wrote it, or move the folder away (" + dir.toAbsolutePath() + ")";
             assertThatThrownBy(reader::next).isInstanceOf(IllegalStateException.class).hasMessage(newer);
             assertThatThrownBy(reader::next).as("it stays before the document").hasMessage(newer);
             assertThat(reader.damagedDocuments()).isZero();
             assertThat(dir.resolve("damaged")).doesNotExist();
         }
-        corrupt(0, 0, 5 ^ 6);
+        corrupt(0, 0, 6 ^ 7);
         assertThatThrownBy(() -> open(SpoolCompression.OFF)).isInstanceOf(IllegalStateException.class)
-                .hasMessage("spool " + dir + ": the document at index 0x" + Long.toHexString(index - 1) + " has format version 6, "
-                        + "newer than this ferry reads (2 to 5): run the ferry release that wrote it, or move the folder away or "
+                .hasMessage("spool " + dir + ": the document at index 0x" + Long.toHexString(index - 1) + " has format version 7, "
+                        + "newer than this ferry reads (2 to 6): run the ferry release that wrote it, or move the folder away or "
                         + "set another storage.path");
-        corrupt(2, 0, 5 ^ 6);
+        corrupt(2, 0, 6 ^ 7);
         assertThatThrownBy(() -> open(SpoolCompression.OFF)).as("the last document, found first").isInstanceOf(IllegalStateException.class)
-                .hasMessage("spool " + dir + ": the document at index 0x" + Long.toHexString(index + 1) + " has format version 6, "
-                        + "newer than this ferry reads (2 to 5): run the ferry release that wrote it, or move the folder away or "
+                .hasMessage("spool " + dir + ": the document at index 0x" + Long.toHexString(index + 1) + " has format version 7, "
+                        + "newer than this ferry reads (2 to 6): run the ferry release that wrote it, or move the folder away or "
                         + "set another storage.path");
     }
 
@@ -428,11 +429,12 @@ class SpoolCompressionTest {
     }
 
     @ParameterizedTest(name = "flag {0}")
-    @ValueSource(ints = {SpoolEntryFormat.FLAG_KEY_MASK, SpoolEntryFormat.FLAG_LINE_HASH})
-    void aRecordWhoseKeyMaskOrLineHashRunsPastItsEndIsDamagePassedCountedAndLogged(int flag) throws Exception {
-        // A version 5 document of one record whose flags say a key mask (8 bytes) or a line hash (4 bytes) follows,
-        // but the record ends 2 bytes after its fixed part.
-        String what = flag == SpoolEntryFormat.FLAG_KEY_MASK ? "a key mask" : "a line hash";
+    @ValueSource(ints = {SpoolEntryFormat.FLAG_KEY_MASK, SpoolEntryFormat.FLAG_LINE_HASH, SpoolEntryFormat.FLAG_MEMBERS})
+    void aRecordWhoseKeyMaskLineHashOrJsonLengthRunsPastItsEndIsDamagePassedCountedAndLogged(int flag) throws Exception {
+        // A document of one record whose flags say a key mask (8 bytes), a line hash or the JSON's length (4 bytes)
+        // follows, but the record ends 2 bytes after its fixed part.
+        String what = flag == SpoolEntryFormat.FLAG_KEY_MASK ? "a key mask"
+                : flag == SpoolEntryFormat.FLAG_LINE_HASH ? "a line hash" : "a JSON length";
         int recordSize = SpoolEntryFormat.RECORD_HEAD + 2;
         byte[] doc = new byte[SpoolEntryFormat.DOCUMENT_HEAD + recordSize];
         doc[0] = (byte) SpoolEntryFormat.VERSION;

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.ferry.pipeline.filter.TestRecords;
 import dev.ferry.pipeline.record.ByteSink;
 import dev.ferry.pipeline.record.LogRecord;
+import dev.ferry.pipeline.record.MemberSpans;
 import dev.ferry.pipeline.record.RecordFields;
 import dev.ferry.pipeline.record.RecordOrigin;
 import java.nio.charset.StandardCharsets;
@@ -117,6 +118,7 @@ class SpoolTest {
             ByteSink expected = new ByteSink(64);
             record.fields().writeJson(expected);
 
+            reader.keepMemberSpans(); // as a reader whose output reads fields does
             spool.writer().append(record);
             spool.writer().flush();
 
@@ -131,9 +133,49 @@ class SpoolTest {
             assertThat(e.keyMask()).as("the fields' key mask travels with the record")
                     .isEqualTo(record.fields().keyMask())
                     .isEqualTo(RecordFields.keyBit("level") | RecordFields.keyBit("msg") | RecordFields.keyBit("host"));
-            assertThat(e.size()).as("the entry's size counts the mask").isEqualTo(SpoolEntryFormat.RECORD_HEAD
-                    + SpoolEntryFormat.KEY_MASK_BYTES + 2 + "erlmcp".length() + 2 + "fp-abc-0".length()
-                    + expected.length());
+            MemberSpans spans = new MemberSpans();
+            assertThat(e.members(spans)).as("where each value lies in the JSON travels with the record").isTrue();
+            assertThat(spansOf(spans)).containsExactly(9, 15, 22, 31, 39, 47); // "info", "started", "node-1"
+            assertThat(e.size()).as("the entry's size counts the mask, the JSON's length and the member table")
+                    .isEqualTo(SpoolEntryFormat.RECORD_HEAD + SpoolEntryFormat.KEY_MASK_BYTES
+                    + SpoolEntryFormat.JSON_LENGTH_BYTES + 2 + "erlmcp".length() + 2 + "fp-abc-0".length()
+                    + expected.length() + 7); // table: count + 1, then gap and length per member, a byte each
+        }
+    }
+
+    @Test
+    void aMemberTableThatDoesNotReadWithinItsJsonGivesNoSpans() {
+        String json = "{\"a\":1,\"b\":\"x\"}";
+        MemberSpans spans = new MemberSpans();
+        spans.add(5, 6);
+        spans.add(11, 14);
+        SpoolBatchEncoder encoder = new SpoolBatchEncoder();
+        encoder.begin(0, 0);
+        int at = encoder.beginRecord("t", 1, false, null, 0, 0, RecordFields.UNKNOWN_KEYS, LogRecord.NO_LINE_HASH, true);
+        encoder.sink().write(json.getBytes(StandardCharsets.UTF_8));
+        int size = encoder.endRecord(at, spans);
+        byte[] doc = java.util.Arrays.copyOf(encoder.array(), encoder.length());
+        int table = at + size - 5; // count + 1, then gap and length of each member: a byte each here
+        SpoolEntry e = new SpoolEntry();
+        MemberSpans read = new MemberSpans();
+
+        e.decode(doc, at, doc.length, 0, 0, 0);
+        assertThat(e.jsonString()).isEqualTo(json);
+        assertThat(e.members(read)).isTrue();
+        assertThat(spansOf(read)).containsExactly(5, 6, 11, 14);
+        byte[][] damaged = new byte[4][];
+        for (int i = 0; i < damaged.length; i++) {
+            damaged[i] = doc.clone();
+        }
+        damaged[0][table] = 0; // "not known"
+        damaged[1][table] = 4; // three members, where the table holds two
+        damaged[2][table + 4] = 5; // the last value would end past the JSON (15 bytes)
+        damaged[3][table] = 2; // one member: the table goes on after it
+        for (byte[] d : damaged) {
+            e.decode(d, at, d.length, 0, 0, 0);
+            assertThat(e.jsonString()).isEqualTo(json);
+            assertThat(e.members(read)).isFalse();
+            assertThat(read.count()).isZero();
         }
     }
 
@@ -153,8 +195,10 @@ class SpoolTest {
             SpoolEntry e = reader.next();
             assertThat(e.lineHash()).as("all 32 bits, unsigned").isEqualTo(0xF00DBEEFL);
             assertThat(e.jsonString()).isEqualTo("{\"m\":1}");
-            assertThat(e.size()).isEqualTo(SpoolEntryFormat.RECORD_HEAD + SpoolEntryFormat.KEY_MASK_BYTES
+            assertThat(e.size()).as("no member table: no reader asked for one")
+                    .isEqualTo(SpoolEntryFormat.RECORD_HEAD + SpoolEntryFormat.KEY_MASK_BYTES
                     + SpoolEntryFormat.LINE_HASH_BYTES + 2 + 0 + 2 + "fp-abc-0".length() + "{\"m\":1}".length());
+            assertThat(e.members(new MemberSpans())).isFalse();
             e = reader.next();
             assertThat(e.lineHash()).isEqualTo(LogRecord.NO_LINE_HASH);
             assertThat(e.originId()).isEqualTo("fp-abc-0");
@@ -686,6 +730,16 @@ class SpoolTest {
             a.commit(last);
             return spool.deletedFiles();
         }
+    }
+
+    /** The spans as start, end, start, end... */
+    private static List<Integer> spansOf(MemberSpans spans) {
+        List<Integer> out = new ArrayList<>();
+        for (int i = 0; i < spans.count(); i++) {
+            out.add(spans.start(i));
+            out.add(spans.end(i));
+        }
+        return out;
     }
 
     /** Reads every entry the reader has now; the last one's sequence. */
