@@ -24,7 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
 class CdsArchiveIT {
 
     private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
-    private static final String FROM_ARCHIVE = "dev.ferry.agent.Main source: shared objects file (top)";
+    private static final String FROM_ARCHIVE = "dev.ferry.agent.Main source: shared objects file";
 
     @TempDir
     Path dir;
