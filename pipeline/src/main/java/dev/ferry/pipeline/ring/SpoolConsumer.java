@@ -36,9 +36,10 @@ import org.slf4j.LoggerFactory;
  * ({@link dev.ferry.pipeline.record.RecordFields#defer}), so an output that writes the record's JSON out as it
  * is never reads it again. The split is at the member spans the entry carries
  * ({@link dev.ferry.pipeline.record.RecordFields#splitAt}), the JSON's values unscanned (the ring wrote them,
- * from values its parser checked); the given parser reads the JSON of an entry without them (spooled before the
- * output first read fields, which makes the spool's writer keep them from then on, or by an earlier ferry) or
- * whose spans do not fit its bytes. From an output's first field read on, records are split as they are loaded. Origins of spooled records take no acknowledgements (the
+ * from values its parser checked). The writer keeps spans once an output reads the fields of most records, and
+ * from then on its records are split as they are loaded. The given parser reads the JSON of an entry without spans
+ * (spooled before that, by an earlier ferry, or stored uncompressed on disk, where no checksum tells that its bytes
+ * are as written) or whose spans do not fit its bytes. Origins of spooled records take no acknowledgements (the
  * spool already gave them to the inputs).
  *
  * <p>An exception other than the output's own (a bug, or a spool that cannot be read at all, such as
@@ -68,10 +69,15 @@ public final class SpoolConsumer implements AutoCloseable {
     /** The entry loaded into {@link #record}: its split runs, if at all, while the output writes it. */
     private SpoolEntry loaded;
     /**
-     * Whether the output has read a record's fields: from then on records are split as they are loaded, and the
-     * spool's writer was asked to give records member tables.
+     * Whether the output reads the fields of most records (at least half of a window of {@link #SPLIT_WINDOW}
+     * loaded): from then on records are split as they are loaded, and the spool's writer was asked to give records
+     * member tables. An output that reads fields now and then (a field-name check its key mask could not rule out)
+     * keeps the deferral, and the spool writes no tables for it.
      */
     private boolean readsFields;
+    private static final int SPLIT_WINDOW = 1024;
+    private int loadsInWindow;
+    private int splitsInWindow;
     private final Map<String, RecordOrigin> origins = new HashMap<>();
     private final Thread thread;
     private volatile boolean running = true;
@@ -213,8 +219,16 @@ public final class SpoolConsumer implements AutoCloseable {
         record.lineHash(e.lineHash());
         if (readsFields) {
             split(); // at once, not through the deferral
-        } else {
-            record.fields().defer(record.lineLength(), e.keyMask(), split);
+            return;
+        }
+        record.fields().defer(record.lineLength(), e.keyMask(), split);
+        if (++loadsInWindow == SPLIT_WINDOW) {
+            if (2 * splitsInWindow >= SPLIT_WINDOW) {
+                readsFields = true;
+                reader.keepMemberSpans(); // the records spooled from now on carry their spans
+            }
+            loadsInWindow = 0;
+            splitsInWindow = 0;
         }
     }
 
@@ -222,11 +236,8 @@ public final class SpoolConsumer implements AutoCloseable {
     private void split() {
         long time = record.timeNanos();
         boolean fromLog = record.timeFromLog();
-        if (!readsFields) {
-            readsFields = true;
-            reader.keepMemberSpans(); // the records spooled from now on carry their spans
-        }
-        boolean cut = loaded.members(spans) && record.fields().splitAt(spans, record.lineLength());
+        splitsInWindow++;
+        boolean cut = loaded.members(spans) && cutAtSpans();
         if (!cut && !json.parse(record)) {
             record.fields().clear();
             record.fields().appendText(LineDecoder.LOG_KEY, 0, record.lineLength());
@@ -235,6 +246,16 @@ public final class SpoolConsumer implements AutoCloseable {
             record.logTime(time);
         } else {
             record.readTime(time);
+        }
+    }
+
+    // Cuts the loaded record at its member spans; false (no fields) if they do not fit. A bug here costs a parse.
+    private boolean cutAtSpans() {
+        try {
+            return record.fields().splitAt(spans, record.lineLength());
+        } catch (RuntimeException e) {
+            record.fields().clear();
+            return false;
         }
     }
 

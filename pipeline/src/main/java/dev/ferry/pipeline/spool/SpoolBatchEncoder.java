@@ -61,7 +61,7 @@ final class SpoolBatchEncoder {
         buf.reset();
         int at = buf.reserve(SpoolEntryFormat.DOCUMENT_HEAD);
         byte[] b = buf.array();
-        b[at] = (byte) SpoolEntryFormat.VERSION;
+        b[at] = (byte) SpoolEntryFormat.VERSION_WITHOUT_MEMBERS; // until a record has a member table
         b[at + 1] = 0;
         SpoolEntryFormat.putInt(b, at + SpoolEntryFormat.COUNT_AT, 0);
         SpoolEntryFormat.putLong(b, at + SpoolEntryFormat.FIRST_SEQUENCE_AT, firstSequence);
@@ -88,6 +88,7 @@ final class SpoolBatchEncoder {
         int flags = timeFromLog ? FLAG_TIME_FROM_LOG : 0;
         if (members) {
             flags |= SpoolEntryFormat.FLAG_MEMBERS;
+            buf.array()[0] = (byte) SpoolEntryFormat.VERSION;
         }
         boolean masked = keyMask != dev.ferry.pipeline.record.RecordFields.UNKNOWN_KEYS;
         if (masked) {

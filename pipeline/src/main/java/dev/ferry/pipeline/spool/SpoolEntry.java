@@ -33,7 +33,8 @@ public final class SpoolEntry {
     private byte[] json = new byte[0];
     private int jsonOffset;
     private int jsonLength;
-    // The member table in json[membersAt, membersEnd); membersAt -1: the record has none.
+    // The member table in json[membersAt, membersEnd); membersAt -1: the record has none, or its bytes are not
+    // known to be as written.
     private int membersAt = -1;
     private int membersEnd;
 
@@ -117,9 +118,13 @@ public final class SpoolEntry {
      * Reads the record's member table into {@code spans}: where the values of its JSON's top-level members lie, from
      * the JSON's first byte ({@link dev.ferry.pipeline.record.RecordFields#splitAt}).
      *
+     * <p>A table is only given for bytes known to be as they were written (from memory, or from a zstd frame whose
+     * checksum matched): cutting at it takes the values unchecked. A document stored uncompressed carries no
+     * checksum, so its records are parsed (which finds a damaged value).
+     *
      * @return false, with {@code spans} empty, when the record has no table (spooled by a ferry that kept none, or
-     *     from bytes that were never split into fields) or its table does not read within the JSON (the JSON is then
-     *     to be parsed)
+     *     from bytes that were never split into fields), its bytes are not known to be intact, or its table does not
+     *     read within the JSON (the JSON is then to be parsed)
      */
     public boolean members(MemberSpans spans) {
         spans.clear();
@@ -182,10 +187,11 @@ public final class SpoolEntry {
      * Reads the record at {@code doc[at]} (a document copied out of the spool, which this entry then
      * points into for its JSON).
      *
+     * @param intact whether the document's bytes are known to be as written (see {@link #members})
      * @return the record's size
      * @throws IllegalStateException if the record does not fit in {@code doc[at, end)}
      */
-    int decode(byte[] doc, int at, int end, long index, long sequence, long bytesBefore) {
+    int decode(byte[] doc, int at, int end, long index, long sequence, long bytesBefore, boolean intact) {
         int size = end - at < 4 ? -1 : SpoolEntryFormat.getInt(doc, at) + 4;
         if (size < SpoolEntryFormat.RECORD_HEAD || size > end - at) {
             throw corrupt(index, sequence, "a record of " + size + " bytes where " + (end - at) + " are left");
@@ -240,7 +246,7 @@ public final class SpoolEntry {
         json = doc;
         jsonOffset = p;
         jsonLength = declaredJson >= 0 ? (int) declaredJson : recordEnd - p;
-        membersAt = declaredJson >= 0 ? p + jsonLength : -1;
+        membersAt = declaredJson >= 0 && intact ? p + jsonLength : -1;
         membersEnd = recordEnd;
         return size;
     }

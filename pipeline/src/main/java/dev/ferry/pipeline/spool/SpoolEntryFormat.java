@@ -17,7 +17,7 @@ import java.nio.ByteOrder;
  * document (version 6; versions 2 to 5, written by earlier ferry releases, are read too: they have no member
  * tables, versions 2 to 4 no line hashes, versions 2 and 3 are never compressed, and version 2 has no key masks)
  * offset  size  field
- *      0     1  format version, 6
+ *      0     1  format version, 6; 5 when no record of the document has a member table (bit 6)
  *      1     1  compression of the records: 0 none, 1 zstd (versions 2 and 3: always 0)
  *      2     4  record count N (at least 1)
  *      6     8  first sequence: the number of the document's first record; 0 for the first record the
@@ -62,6 +62,11 @@ import java.nio.ByteOrder;
 final class SpoolEntryFormat {
 
     static final int VERSION = 6;
+    /**
+     * The version of a document none of whose records has a member table: its layout is version 5's, so it is
+     * written as 5, and a spool whose outputs never asked for tables stays readable by the releases before 6.
+     */
+    static final int VERSION_WITHOUT_MEMBERS = 5;
     /**
      * The oldest version still read: versions 2 to 5 differ in having no member tables, 2 to 4 in having no line
      * hashes, 2 and 3 in being never compressed, and 2 in having no key masks.

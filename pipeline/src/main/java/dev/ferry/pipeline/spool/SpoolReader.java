@@ -61,6 +61,8 @@ public final class SpoolReader implements AutoCloseable {
     private SpoolDocumentUnpacker unpacker;
     private byte[] doc = raw;
     private int docLength;
+    /** Whether doc's bytes are known to be as written: copied from memory, or restored from a checksummed zstd frame. */
+    private boolean docIntact;
     private int docLeft;
     private int docPos;
     private long docIndex;
@@ -138,7 +140,7 @@ public final class SpoolReader implements AutoCloseable {
             }
             int size;
             try {
-                size = entry.decode(doc, docPos, docLength, docIndex, docSequence, docBytes);
+                size = entry.decode(doc, docPos, docLength, docIndex, docSequence, docBytes, docIntact);
             } catch (IllegalStateException e) {
                 skipDamaged(docIndex, e.getMessage(), docLeft + " records from sequence " + docSequence
                         + " on, after " + (SpoolEntryFormat.getInt(doc, SpoolEntryFormat.COUNT_AT) - docLeft) + " read",
@@ -278,12 +280,14 @@ public final class SpoolReader implements AutoCloseable {
         while (true) {
             long writtenBefore = memory.written();
             if (memory.copyHolding(skipBelow, this)) {
+                docIntact = true;
                 begin(memoryIndex);
                 return true;
             }
             long index = copyNextDocument();
             if (index == -1) {
                 if (memory.copyFirstAfter(skipBelow, writtenBefore, this)) {
+                    docIntact = true;
                     begin(memoryIndex);
                     return true;
                 }
@@ -300,6 +304,7 @@ public final class SpoolReader implements AutoCloseable {
                         : "no head", docSequence);
                 continue;
             }
+            docIntact = raw[SpoolEntryFormat.COMPRESSION_AT] == SpoolEntryFormat.COMPRESSION_ZSTD;
             begin(index);
             return true;
         }

@@ -195,12 +195,12 @@ class RecordFieldsTest {
 
     @Test
     void spansThatDoNotFitTheBytesCutNothing() {
-        String json = "{\"a\":1,\"b\":\"x\"}";
-        LogRecord r = rawObject(json, "a", "1", "b", "\"x\"");
+        String json = "{\"a\":123,\"b\":\"x\"}";
+        LogRecord r = rawObject(json, "a", "123", "b", "\"x\"");
         MemberSpans spans = new MemberSpans();
         r.fields().writeJson(new ByteSink(32), spans);
         MemberSpans[] wrong = {new MemberSpans(), new MemberSpans(), new MemberSpans(), new MemberSpans()};
-        wrong[0].add(spans.start(0) + 1, spans.end(0)); // a value that does not follow its key's colon
+        wrong[0].add(spans.start(0) + 1, spans.end(0)); // "23": a value that does not follow its key's colon
         wrong[0].add(spans.start(1), spans.end(1));
         wrong[1].add(spans.start(0), spans.end(0)); // the second member left out: the object does not close there
         wrong[2].add(spans.start(0), spans.end(0));

@@ -323,66 +323,113 @@ class SpooledRingTest {
     }
 
     /** Spools "line 0" to "line n-1" through a ring, which is then stopped: they are all in the spool. */
+    /** An output that reads the fields of the records {@code reads} picks (by their number), keeping what it read. */
+    static final class FieldReadingOutput implements Output {
+        final List<Object> seen = new CopyOnWriteArrayList<>();
+        private final java.util.function.IntPredicate reads;
+        private int n;
+
+        FieldReadingOutput(java.util.function.IntPredicate reads) {
+            this.reads = reads;
+        }
+
+        @Override
+        public void write(LogRecord r) {
+            if (reads.test(n++)) {
+                seen.add(r.fields().toMap());
+                seen.add(r.fields().rawPrefix());
+            }
+        }
+
+        @Override
+        public void flush() {
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+
+    /** {@link #LOG_ONLY}, counting its parses. */
+    static final class CountingParser implements Parser {
+        final AtomicInteger parsed = new AtomicInteger();
+
+        @Override
+        public boolean parse(LogRecord r) {
+            parsed.incrementAndGet();
+            return LOG_ONLY.parse(r);
+        }
+
+        @Override
+        public String name() {
+            return "counting";
+        }
+    }
+
+    private static void appendLogRecords(Spool spool, int n) {
+        for (int i = 0; i < n; i++) {
+            spool.writer().append(TestRecords.json("{\"log\":\"r" + i + "\"}"));
+        }
+        spool.writer().flush();
+    }
+
     /**
-     * Records are spooled without member spans until an output needs a record's fields: that record is parsed, and
-     * the records spooled after it are cut into the fields they were spooled with at the spans they carry, the
-     * parser not asked. A record appended as bytes has no spans and is parsed.
+     * Records are spooled without member spans until an output reads the fields of most records (half of 1,024 in a
+     * row): those are parsed. The records spooled after that are cut into the fields they were spooled with at the
+     * spans they carry, the parser not asked. A record appended as bytes has no spans and is parsed.
      */
     @Test
-    void onceAnOutputReadsFieldsSpooledRecordsAreCutAtTheSpansTheyCarryWithoutTheParser() throws Exception {
+    void onceAnOutputReadsTheFieldsOfMostRecordsTheRecordsSpooledAfterAreCutAtTheirSpans() throws Exception {
         try (Spool spool = Spool.open(new SpoolConfig(dir.resolve("spool"), SpoolSync.NORMAL, 0))) {
             var reader = spool.reader("out", 0);
-            LogRecord first = TestRecords.json("{\"log\":\"first\"}");
-            spool.writer().append(first);
-            spool.writer().flush();
+            appendLogRecords(spool, 1024);
             LogRecord record = TestRecords.json("{ \"level\" : \"info\",\"m\":{\"a\":[1,\"}\"]}, \"say \\\"hi\\\"\":-1.5e3 }");
             record.fields().put("host", "node \"1\"");
             record.fields().append("n", 7L);
             byte[] plain = "{\"log\":\"as bytes\"}".getBytes(StandardCharsets.UTF_8);
-            List<Object> seen = new CopyOnWriteArrayList<>();
-            Output out = new Output() {
-                @Override
-                public void write(LogRecord r) {
-                    seen.add(r.fields().toMap());
-                    seen.add(r.fields().rawPrefix());
-                }
-
-                @Override
-                public void flush() {
-                }
-
-                @Override
-                public void close() {
-                }
-            };
-            AtomicInteger parsed = new AtomicInteger();
-            Parser counting = new Parser() {
-                @Override
-                public boolean parse(LogRecord r) {
-                    parsed.incrementAndGet();
-                    return LOG_ONLY.parse(r);
-                }
-
-                @Override
-                public String name() {
-                    return "counting";
-                }
-            };
+            FieldReadingOutput out = new FieldReadingOutput(i -> true);
+            CountingParser counting = new CountingParser();
             OutputRoute route = new OutputRoute("out", TagPattern.wildcard("*"), out);
             SpoolConsumer consumer = new SpoolConsumer(route, reader, counting, new RingCounters(), 256);
             consumer.start();
             assertThat(consumer.drain(Duration.ofSeconds(30), () -> false)).isTrue();
-            assertThat(seen).containsExactly(java.util.Map.of("log", "first"), 0);
-            assertThat(parsed).as("spooled before any output asked for spans").hasValue(1);
-            seen.clear();
+            assertThat(out.seen).hasSize(2 * 1024).contains(java.util.Map.of("log", "r1023"));
+            assertThat(counting.parsed).as("spooled before the output's reads asked for spans").hasValue(1024);
+            out.seen.clear();
             spool.writer().append(record);
             spool.writer().append(plain, 0, plain.length, "t", 1, false, null, 0, 0);
             spool.writer().flush();
             assertThat(consumer.drain(Duration.ofSeconds(30), () -> false)).isTrue();
             consumer.close();
-            assertThat(seen).containsExactly(record.fields().toMap(), 5, java.util.Map.of("log", "as bytes"), 0);
-            assertThat(seen.get(0).toString()).isEqualTo("{level=info, m={a=[1, }]}, say \"hi\"=-1500.0, host=node \"1\", n=7}");
-            assertThat(parsed).as("only the record without spans").hasValue(2);
+            assertThat(out.seen).containsExactly(record.fields().toMap(), 5, java.util.Map.of("log", "as bytes"), 0);
+            assertThat(out.seen.get(0).toString())
+                    .isEqualTo("{level=info, m={a=[1, }]}, say \"hi\"=-1500.0, host=node \"1\", n=7}");
+            assertThat(counting.parsed).as("only the record without spans").hasValue(1025);
+        }
+    }
+
+    /**
+     * An output that reads the fields of a record now and then (a quarter of them here) has only those records
+     * parsed, each when it reads, and the spool's writer is not asked for spans: a record spooled after 2,048 such
+     * is parsed too.
+     */
+    @Test
+    void anOutputThatReadsFieldsNowAndThenHasOnlyThoseRecordsParsedAndAsksForNoSpans() throws Exception {
+        try (Spool spool = Spool.open(new SpoolConfig(dir.resolve("spool"), SpoolSync.NORMAL, 0))) {
+            var reader = spool.reader("out", 0);
+            appendLogRecords(spool, 2048);
+            FieldReadingOutput out = new FieldReadingOutput(i -> i % 4 == 0);
+            CountingParser counting = new CountingParser();
+            OutputRoute route = new OutputRoute("out", TagPattern.wildcard("*"), out);
+            SpoolConsumer consumer = new SpoolConsumer(route, reader, counting, new RingCounters(), 256);
+            consumer.start();
+            assertThat(consumer.drain(Duration.ofSeconds(30), () -> false)).isTrue();
+            assertThat(counting.parsed).hasValue(512);
+            appendLogRecords(spool, 1); // record 2048, read by the output
+            assertThat(consumer.drain(Duration.ofSeconds(30), () -> false)).isTrue();
+            consumer.close();
+            assertThat(out.seen).hasSize(2 * 513).endsWith(java.util.Map.of("log", "r0"), 0);
+            assertThat(counting.parsed).as("no spans: parsed").hasValue(513);
         }
     }
 

@@ -157,8 +157,7 @@ class SpoolCompressionTest {
     @Test
     void aVersion3DocumentFromTheReleaseBeforeIsReadAndResumedFromThenFollowedByCompressedOnes() {
         // Version 3, as an earlier release wrote it, is an uncompressed document of today's but for its first byte
-        // and its records' member tables (these records have no origin, so no line hash either; the tables are
-        // left in: each record's flags say what follows it, and a reader reads them whatever the version).
+        // (these records have no origin, so no line hash either, and no reader asked for member tables).
         byte[] version3 = firstDocument(SpoolCompression.OFF, 10);
         version3[0] = 3;
         SpoolEntryFormat.putLong(version3, SpoolEntryFormat.FIRST_SEQUENCE_AT, 10);
@@ -175,7 +174,7 @@ class SpoolCompressionTest {
             assertThat(drain(reader)).containsExactlyElementsOf(expected);
         }
         assertThat(rawDocuments()).extracting(d -> (int) d[0] * 10 + d[SpoolEntryFormat.COMPRESSION_AT])
-                .as("version and compression of each document").containsExactly(60, 30, 61);
+                .as("version and compression of each document (no member tables: version 5)").containsExactly(50, 30, 51);
     }
 
     @Test
@@ -262,7 +261,7 @@ class SpoolCompressionTest {
         }
         corrupt(2, at + 3, 0x5A);
         // Document 3 (records 60-79): its head no longer reads (format version 0).
-        corrupt(3, 0, SpoolEntryFormat.VERSION);
+        corrupt(3, 0, SpoolEntryFormat.VERSION_WITHOUT_MEMBERS);
         List<byte[]> damaged = rawDocuments();
         assertThat(damaged.get(1)).isNotEqualTo(stored.get(1));
 
@@ -376,7 +375,7 @@ class SpoolCompressionTest {
             addAll(spool.writer(), lines(20, 30));
         }
         long index = documentIndexes().get(1);
-        corrupt(1, 0, 6 ^ 7); // version 7, as a later release might write
+        corrupt(1, 0, 5 ^ 7); // version 7, as a later release might write
         try (Spool spool = open(SpoolCompression.OFF)) {
             SpoolReader reader = spool.reader("out", 0);
             for (int i = 0; i < 10; i++) {
@@ -389,12 +388,12 @@ class SpoolCompressionTest {
             assertThat(reader.damagedDocuments()).isZero();
             assertThat(dir.resolve("damaged")).doesNotExist();
         }
-        corrupt(0, 0, 6 ^ 7);
+        corrupt(0, 0, 5 ^ 7);
         assertThatThrownBy(() -> open(SpoolCompression.OFF)).isInstanceOf(IllegalStateException.class)
                 .hasMessage("spool " + dir + ": the document at index 0x" + Long.toHexString(index - 1) + " has format version 7, "
                         + "newer than this ferry reads (2 to 6): run the ferry release that wrote it, or move the folder away or "
                         + "set another storage.path");
-        corrupt(2, 0, 6 ^ 7);
+        corrupt(2, 0, 5 ^ 7);
         assertThatThrownBy(() -> open(SpoolCompression.OFF)).as("the last document, found first").isInstanceOf(IllegalStateException.class)
                 .hasMessage("spool " + dir + ": the document at index 0x" + Long.toHexString(index + 1) + " has format version 7, "
                         + "newer than this ferry reads (2 to 6): run the ferry release that wrote it, or move the folder away or "
@@ -408,7 +407,7 @@ class SpoolCompressionTest {
             addAll(spool.writer(), lines(0, 10));
             addAll(spool.writer(), lines(10, 20));
         }
-        corrupt(0, 0, SpoolEntryFormat.VERSION); // version 0
+        corrupt(0, 0, SpoolEntryFormat.VERSION_WITHOUT_MEMBERS); // version 0
         // The copy cannot be kept (a file where the folder should be, as a full disk would fail it): the
         // document is still passed, counted and logged, with why there is no copy.
         java.nio.file.Files.writeString(dir.resolve(Spool.DAMAGED_DIR), "in the way");

@@ -119,7 +119,8 @@ class SpoolTest {
             record.fields().writeJson(expected);
 
             reader.keepMemberSpans(); // as a reader whose output reads fields does
-            spool.writer().append(record);
+            spool.writer().holdInMemory(1 << 20); // read from memory: a document this small is stored uncompressed,
+            spool.writer().append(record);        // with no checksum, and its spans would not be trusted from disk
             spool.writer().flush();
 
             SpoolEntry e = reader.next();
@@ -155,14 +156,17 @@ class SpoolTest {
         encoder.sink().write(json.getBytes(StandardCharsets.UTF_8));
         int size = encoder.endRecord(at, spans);
         byte[] doc = java.util.Arrays.copyOf(encoder.array(), encoder.length());
+        assertThat(doc[0]).as("a document with a member table is version 6").isEqualTo((byte) 6);
         int table = at + size - 5; // count + 1, then gap and length of each member: a byte each here
         SpoolEntry e = new SpoolEntry();
         MemberSpans read = new MemberSpans();
 
-        e.decode(doc, at, doc.length, 0, 0, 0);
+        e.decode(doc, at, doc.length, 0, 0, 0, true);
         assertThat(e.jsonString()).isEqualTo(json);
         assertThat(e.members(read)).isTrue();
         assertThat(spansOf(read)).containsExactly(5, 6, 11, 14);
+        e.decode(doc, at, doc.length, 0, 0, 0, false);
+        assertThat(e.members(read)).as("bytes not known to be intact (stored without a checksum) are parsed").isFalse();
         byte[][] damaged = new byte[4][];
         for (int i = 0; i < damaged.length; i++) {
             damaged[i] = doc.clone();
@@ -172,11 +176,16 @@ class SpoolTest {
         damaged[2][table + 4] = 5; // the last value would end past the JSON (15 bytes)
         damaged[3][table] = 2; // one member: the table goes on after it
         for (byte[] d : damaged) {
-            e.decode(d, at, d.length, 0, 0, 0);
+            e.decode(d, at, d.length, 0, 0, 0, true);
             assertThat(e.jsonString()).isEqualTo(json);
             assertThat(e.members(read)).isFalse();
             assertThat(read.count()).isZero();
         }
+        encoder.begin(1, size);
+        at = encoder.beginRecord("t", 1, false, null, 0, 0, RecordFields.UNKNOWN_KEYS, LogRecord.NO_LINE_HASH, false);
+        encoder.sink().write(json.getBytes(StandardCharsets.UTF_8));
+        encoder.endRecord(at, null);
+        assertThat(encoder.array()[0]).as("without one, version 5: the releases before 6 read it").isEqualTo((byte) 5);
     }
 
     @Test
