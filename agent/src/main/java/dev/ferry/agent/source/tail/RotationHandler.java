@@ -289,7 +289,14 @@ final class RotationHandler {
                 complete = false; // still being compressed, or unreadable: look again later
                 continue;
             }
-            if (head.length == 0 || files.containsKey(s.key()) || beingRead(head) || siblings.isDone(head)) {
+            if (head.length == 0 || files.containsKey(s.key()) || beingRead(head)) {
+                continue;
+            }
+            PositionDb.Entry done = siblings.doneWith(head);
+            if (done != null) {
+                if (grewSinceDone(s, done) && readOn(s, family, done) == null) {
+                    complete = false;
+                }
                 continue;
             }
             PositionDb.Entry resume = PositionDb.bestMatch(saved, head, s.key());
@@ -304,8 +311,9 @@ final class RotationHandler {
                     complete = false;
                 }
             } else {
+                // Done as far as it goes now: should its writer still write to it, what it adds is read.
                 siblings.addDone(new PositionDb.Entry(FileIdentity.originId(head, head.length),
-                        Fingerprint.of(head, head.length), s.key(), 0, family.toString(), true));
+                        Fingerprint.of(head, head.length), s.key(), plainSize(s), family.toString(), true));
                 dbDirty.set(true);
                 log.info("Rotated sibling left unread: {}. path={} family={}", readUnseen
                         ? "older than Ignore_Older" : "history at the very first start (Read_from_Head Off)",
@@ -318,6 +326,54 @@ final class RotationHandler {
             dbDirty.set(true);
         } else {
             recheck.add(family);
+        }
+    }
+
+    /**
+     * Whether {@code s} is the very file (same inode) that {@code done} was read to the end of, and has grown since:
+     * its writer still held it after Rotate_Wait passed with no new data, and wrote on. Compressed copies are new
+     * files and are not compared (their length is known only by decompressing them).
+     */
+    private static boolean grewSinceDone(SiblingTracker.Found s, PositionDb.Entry done) {
+        return s.key().equals(done.key()) && plainSize(s) > done.offset();
+    }
+
+    /** The size of a plain (uncompressed) sibling; 0 for a compressed one, or one gone meanwhile. */
+    private static long plainSize(SiblingTracker.Found s) {
+        if (!plain(s.path())) {
+            return 0;
+        }
+        try {
+            return Files.size(s.path());
+        } catch (IOException e) {
+            return 0;
+        }
+    }
+
+    /** Reads a done sibling on from where it was left ({@link #grewSinceDone}); null if it cannot be opened now. */
+    private TailedFile readOn(SiblingTracker.Found s, Path family, PositionDb.Entry done) {
+        siblings.removeDone(done);
+        TailedFile f = openSegment(s, family, done.offset(), done.id(), "grew after it was let go");
+        if (f == null) {
+            siblings.addDone(done);
+            return null;
+        }
+        counters.lateWrite();
+        log.warn("A rotated file grew after it was let go: its writer still writes to it, though Rotate_Wait ({}) "
+                + "passed without new data. Reading on from where it was left; raise Rotate_Wait, or have the writer "
+                + "reopen its file at rotation. path={} family={} offset={}", config.rotateWait(), s.path(), family,
+                done.offset());
+        dbDirty.set(true);
+        return f;
+    }
+
+    /** Asks for a look at the siblings of every family with done entries (a done file may have grown since). */
+    void recheckDoneFamilies() {
+        for (PositionDb.Entry d : siblings.done()) {
+            Path family = Path.of(d.path());
+            if (discovery.matches(family)) {
+                recheck.add(family);
+            }
         }
     }
 

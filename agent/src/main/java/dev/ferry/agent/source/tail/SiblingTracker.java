@@ -169,14 +169,20 @@ final class SiblingTracker {
         return true;
     }
 
-    /** Whether data starting with {@code head} was already read to its end. */
-    boolean isDone(byte[] head) {
+    /** The done entry of data starting with {@code head}, or null if none was read to its end. */
+    PositionDb.Entry doneWith(byte[] head) {
         for (PositionDb.Entry d : done) {
             if (d.fingerprint().matches(head)) {
-                return true;
+                return d;
             }
         }
-        return false;
+        return null;
+    }
+
+    /** Forgets that {@code d}'s data was read to its end: it is being read on. */
+    void removeDone(PositionDb.Entry d) {
+        done.remove(d);
+        forget(d);
     }
 
     /**

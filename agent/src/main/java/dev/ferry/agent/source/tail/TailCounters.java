@@ -19,6 +19,7 @@ public final class TailCounters {
     private final LongAdder wrapCountsRecorded = new LongAdder();
     private final LongAdder corruptSegments = new LongAdder();
     private final LongAdder segmentsOpened = new LongAdder();
+    private final LongAdder lateWrites = new LongAdder();
     private final LongAdder positionsNotFound = new LongAdder();
     private final LongAdder multilineRecordsSplit = new LongAdder();
 
@@ -93,6 +94,14 @@ public final class TailCounters {
     }
 
     /**
+     * Rotated files found grown after they were let go (their writer wrote on after Rotate_Wait passed without new
+     * data), and read on from where they were left. Each is logged at WARN.
+     */
+    public long lateWrites() {
+        return lateWrites.sum();
+    }
+
+    /**
      * Saved positions whose data was found nowhere at start (deleted, rotated out or rewritten while
      * ferry was stopped): what was unread of it is lost, in an amount not known. Each is logged at WARN.
      */
@@ -135,6 +144,10 @@ public final class TailCounters {
 
     void segmentOpened() {
         segmentsOpened.increment();
+    }
+
+    void lateWrite() {
+        lateWrites.increment();
     }
 
     void linesRead(int n) {

@@ -62,8 +62,11 @@ import org.slf4j.LoggerFactory;
  *
  * <h2>Rotated siblings ({@code Rotated_Path})</h2>
  * Each watched file's rotated siblings ({@code app.log.0.gz}, {@code app.log-20240101.zst}, ...) are
- * looked at when the file is opened and when it leaves its path. A sibling is recognised by the
- * fingerprint of its uncompressed first bytes: data being read now or {@code done} is left alone; data
+ * looked at when the file is opened and when it leaves its path, and those of families with {@code done}
+ * data every {@code Refresh_Interval}. A sibling is recognised by the fingerprint of its uncompressed first
+ * bytes: data being read now is left alone, and so is {@code done} data, unless it is the very file that was
+ * let go, grown since (its writer wrote on after {@code Rotate_Wait}): that is read on from where it was left,
+ * logged at WARN and counted ({@link TailCounters#lateWrites()}). Data
  * with a saved position (rotated and compressed while ferry was stopped, or before it read to the
  * end) is read on from that uncompressed offset; data never seen (written and rotated between two
  * looks, or while ferry was stopped) is read whole. A family's rotated files are read oldest first,
@@ -135,6 +138,7 @@ public final class TailInput implements Input {
     private final SiblingTracker siblings;
     private final RotationHandler rotation;
     private long lastRecheckNanos;
+    private long lastDoneLookNanos;
     /** Files Path matches that are compressed (or disk_log internal): logged once, never tailed. */
     private final Set<FileKey> compressedSeen = new HashSet<>();
     private boolean firstScanDone;
@@ -244,9 +248,10 @@ public final class TailInput implements Input {
         }
         files.clear();
         log.info("Tail input closed. input={} files_opened={} lines_read={} lost_lines={} lost_bytes={}"
-                + " positions_not_found={} corrupt_segments={} multiline_records_split={}", instanceName,
+                + " positions_not_found={} corrupt_segments={} multiline_records_split={} late_writes={}", instanceName,
                 counters.filesOpened(), counters.linesRead(), counters.lostLines(), counters.lostBytes(),
-                counters.positionsNotFound(), counters.corruptSegments(), counters.multilineRecordsSplit());
+                counters.positionsNotFound(), counters.corruptSegments(), counters.multilineRecordsSplit(),
+                counters.lateWrites());
     }
 
     /**
@@ -582,6 +587,10 @@ public final class TailInput implements Input {
         }
         if (scanRequested || now - lastScanNanos >= config.refreshInterval().toNanos()) {
             scan(now);
+        }
+        if (now - lastDoneLookNanos >= config.refreshInterval().toNanos()) {
+            lastDoneLookNanos = now;
+            rotation.recheckDoneFamilies(); // a file let go may have grown since: its writer still held it
         }
         if (now - lastRecheckNanos >= RECHECK_NANOS) {
             lastRecheckNanos = now;

@@ -45,7 +45,7 @@ class SiblingTrackerTest {
     @Test
     void aSiblingMissedByOneLookIsStillKnownAsReadWhenItShowsUpAgain() throws IOException {
         look();
-        assertThat(tracker.isDone(rotatedData)).isTrue();
+        assertThat(tracker.doneWith(rotatedData)).isNotNull();
 
         Files.move(dir.resolve("app.log.0"), elsewhere.resolve("app.log.0"));
         assertThat(look()).isEmpty();
@@ -53,7 +53,7 @@ class SiblingTrackerTest {
         List<SiblingTracker.Found> found = look();
 
         assertThat(found).extracting(SiblingTracker.Found::path).containsExactly(dir.resolve("app.log.1"));
-        assertThat(tracker.isDone(found.get(0).head())).isTrue();
+        assertThat(tracker.doneWith(found.get(0).head())).isNotNull();
         assertThat(tracker.done()).hasSize(1);
     }
 
@@ -66,7 +66,7 @@ class SiblingTrackerTest {
         Files.move(dir.resolve("app.log.1"), elsewhere.resolve("app.log.1"));
         look();
 
-        assertThat(tracker.isDone(rotatedData)).isTrue();
+        assertThat(tracker.doneWith(rotatedData)).isNotNull();
     }
 
     @Test
@@ -74,9 +74,9 @@ class SiblingTrackerTest {
         Files.delete(dir.resolve("app.log.0"));
 
         look();
-        assertThat(tracker.isDone(rotatedData)).isTrue();
+        assertThat(tracker.doneWith(rotatedData)).isNotNull();
         look();
-        assertThat(tracker.isDone(rotatedData)).isFalse();
+        assertThat(tracker.doneWith(rotatedData)).isNull();
         assertThat(tracker.done()).isEmpty();
     }
 
@@ -89,7 +89,7 @@ class SiblingTrackerTest {
         tracker.pruneDone(other, tracker.list(other));
         tracker.pruneDone(other, tracker.list(other));
 
-        assertThat(tracker.isDone(rotatedData)).isTrue();
+        assertThat(tracker.doneWith(rotatedData)).isNotNull();
     }
 
     /** One complete look at the family's siblings, as the tail takes it. */

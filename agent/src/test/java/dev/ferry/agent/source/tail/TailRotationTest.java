@@ -151,6 +151,32 @@ class TailRotationTest {
     }
 
     @Test
+    void aRotatedFileItsWriterWritesOnAfterItWasLetGoIsReadOnFromWhereItWasLeft() throws Exception {
+        Path live = dir.resolve("app.log");
+        Path rotated = dir.resolve("app.log.1");
+        append(live, numbered("line", 1, 100));
+        RecordingPublisher pub = new RecordingPublisher(true);
+        String log = dev.ferry.pipeline.TestLogs.of(() -> {
+            TailInput in = start(pub, "Refresh_Interval", "1");
+            await("the first lines", () -> pub.size() == 100);
+
+            Files.move(live, rotated);                        // logrotate without a signal to the writer
+            append(live, numbered("line", 101, 150));
+            ackUntil(pub, in, 150);                          // Rotate_Wait (200 ms) passes: the rotated file is let go
+            append(rotated, numbered("line", 151, 160));     // the writer writes on to the file it still holds
+            ackUntil(pub, in, 160);
+
+            assertThat(pub.texts()).containsExactlyInAnyOrderElementsOf(numberedList("line", 1, 160));
+            assertThat(in.counters().lateWrites()).isEqualTo(1);
+            assertThat(in.counters().lostBytes()).isZero();
+        });
+        assertThat(log).contains("WARN").contains("RotationHandler - A rotated file grew after it was "
+                + "let go: its writer still writes to it, though Rotate_Wait (PT0.2S) passed without new data. Reading on "
+                + "from where it was left; raise Rotate_Wait, or have the writer reopen its file at rotation. path="
+                + rotated + " family=" + live + " offset=1100");
+    }
+
+    @Test
     void aSegmentWrittenAndRotatedBetweenTwoLooksIsReadWholeInOrder() throws IOException {
         Path live = dir.resolve("app.log");
         append(live, numbered("line", 1, 10));
