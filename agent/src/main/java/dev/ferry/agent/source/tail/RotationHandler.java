@@ -332,10 +332,11 @@ final class RotationHandler {
     /**
      * Whether {@code s} is the very file (same inode) that {@code done} was read to the end of, and has grown since:
      * its writer still held it after Rotate_Wait passed with no new data, and wrote on. Compressed copies are new
-     * files and are not compared (their length is known only by decompressing them).
+     * files and are not compared (their length is known only by decompressing them). A done entry at offset 0 is
+     * history left unread as an earlier release recorded it (today's record its size then): it stays unread.
      */
     private static boolean grewSinceDone(SiblingTracker.Found s, PositionDb.Entry done) {
-        return s.key().equals(done.key()) && plainSize(s) > done.offset();
+        return done.offset() > 0 && s.key().equals(done.key()) && plainSize(s) > done.offset();
     }
 
     /** The size of a plain (uncompressed) sibling; 0 for a compressed one, or one gone meanwhile. */

@@ -130,6 +130,28 @@ class TailRotationRestartTest {
     }
 
     @Test
+    void historyAnEarlierReleaseLeftUnreadAtItsFirstStartStaysUnread() throws IOException {
+        writeHistory();
+        assertThat(runToTheEnd()).isEmpty();
+        // Releases before 1f47272 recorded history left unread as done at offset 0, not at the size it had.
+        Path db = dir.resolve("pos.db");
+        List<String> lines = new java.util.ArrayList<>();
+        for (String line : Files.readAllLines(db)) {
+            String[] f = line.split("\t", -1);
+            if (f.length == 6 && f[4].equals("done")) {
+                f[3] = "0";
+            }
+            lines.add(String.join("\t", f));
+        }
+        Files.write(db, lines);
+        assertThat(Files.readString(db)).contains("\t0\tdone\t");
+
+        assertThat(runToTheEnd()).isEmpty();
+        append(dir.resolve("app.log"), numbered("line", 31, 31));
+        assertThat(runToTheEnd()).containsExactly("line-00031");
+    }
+
+    @Test
     void copytruncateWhileStoppedTakesTheUnreadPartFromTheCopy() throws IOException {
         Path live = dir.resolve("app.log");
         append(live, numbered("line", 1, 100));
