@@ -43,7 +43,6 @@ import java.nio.charset.StandardCharsets;
  */
 public final class JsonParser implements Parser {
 
-
     private final String name;
     private final TimeField time;
     private final boolean readsTime;
@@ -238,7 +237,6 @@ public final class JsonParser implements Parser {
         return time != null ? time.read(s, off, len) : TimeField.readAuto(s, off, len, 0);
     }
 
-    /** The key of the string token {@code line[quote, end)} (quotes included). */
     private static boolean fail(LogRecord record, long at, String reason) {
         record.fields().clear();
         record.parseError("invalid JSON at byte " + at + ": " + reason);

@@ -469,21 +469,7 @@ public final class RecordFields {
         } else {
             out.write('{');
         }
-        int replaced = 0;
-        for (; i < size; i++) {
-            if (i > 0) {
-                out.write(',');
-            }
-            JsonText.writeString(out, keys[i]);
-            out.write(':');
-            int start = out.length() - base;
-            replaced += write(i, out);
-            if (spans != null) {
-                spans.add(start, out.length() - base);
-            }
-        }
-        out.write('}');
-        invalidWritten = Math.max(invalidWritten, replaced);
+        writeOneByOne(i, i == 0, null, spans, base, out);
         return true;
     }
 
@@ -581,9 +567,20 @@ public final class RecordFields {
             out.write(raw, from, starts[last] + lengths[last] - from);
             i = last + 1;
         }
+        writeOneByOne(i, first, leave, null, 0, out);
+    }
+
+    /**
+     * Writes fields {@code i} on (those after the raw prefix) one by one, key escaped, then value, and closes the
+     * object; leaves out those {@code leave} holds (null: none).
+     *
+     * @param first whether nothing was written before them (no comma first)
+     * @param spans given each value's span from {@code base}, or null
+     */
+    private void writeOneByOne(int i, boolean first, Set<String> leave, MemberSpans spans, int base, ByteSink out) {
         int replaced = 0;
         for (; i < size; i++) {
-            if (leave.contains(keys[i])) {
+            if (leave != null && leave.contains(keys[i])) {
                 continue;
             }
             if (!first) {
@@ -592,7 +589,11 @@ public final class RecordFields {
             first = false;
             JsonText.writeString(out, keys[i]);
             out.write(':');
+            int start = out.length() - base;
             replaced += write(i, out);
+            if (spans != null) {
+                spans.add(start, out.length() - base);
+            }
         }
         out.write('}');
         invalidWritten = Math.max(invalidWritten, replaced);

@@ -88,7 +88,6 @@ final class SpoolBatchEncoder {
         int flags = timeFromLog ? FLAG_TIME_FROM_LOG : 0;
         if (members) {
             flags |= SpoolEntryFormat.FLAG_MEMBERS;
-            buf.array()[0] = (byte) SpoolEntryFormat.VERSION;
         }
         boolean masked = keyMask != dev.ferry.pipeline.record.RecordFields.UNKNOWN_KEYS;
         if (masked) {
@@ -151,6 +150,7 @@ final class SpoolBatchEncoder {
             SpoolEntryFormat.putInt(buf.array(), jsonLengthAt, buf.length() - jsonAt);
             writeMembers(members);
             jsonLengthAt = -1;
+            buf.array()[0] = (byte) SpoolEntryFormat.VERSION; // the document now holds a member table
         }
         int size = buf.length() - at;
         byte[] b = buf.array();

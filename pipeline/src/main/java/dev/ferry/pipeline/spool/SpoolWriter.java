@@ -53,7 +53,7 @@ public final class SpoolWriter {
     private final SpoolBatchEncoder batch = new SpoolBatchEncoder();
     /** Where the values of the record being appended lie in its JSON, for the spool's member table. */
     private final MemberSpans members = new MemberSpans();
-    /** Whether records get member tables: from when a reader first needed a record's fields ({@link #keepMemberSpans}). */
+    /** Whether records get member tables: from when a reader asked for them ({@link #keepMemberSpans}). */
     private volatile boolean memberTables;
     private final SpoolDiskSpace disk;
     private final SpoolMemoryTail tail;
@@ -118,9 +118,9 @@ public final class SpoolWriter {
 
     /**
      * Gives the records appended from now on member tables (where each value lies in their JSON), so readers cut
-     * them into fields without parsing the JSON again. Called by a reader that needed a record's fields: an output
-     * that only writes each record's JSON out as it is (Elasticsearch's, by default) never does, and the spool then
-     * spends nothing on tables. Any thread.
+     * them into fields without parsing the JSON again. Called for a reader whose output reads the fields of most
+     * records: an output that only writes each record's JSON out as it is (Elasticsearch's, by default) never asks,
+     * and the spool then spends nothing on tables. Any thread.
      */
     public void keepMemberSpans() {
         if (!memberTables) {

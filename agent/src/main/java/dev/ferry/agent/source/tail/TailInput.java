@@ -138,7 +138,8 @@ public final class TailInput implements Input {
     private final SiblingTracker siblings;
     private final RotationHandler rotation;
     private long lastRecheckNanos;
-    private long lastDoneLookNanos;
+    /** At start the families of done entries are looked at anyway (catchUpSavedFamilies): the next look, later. */
+    private long lastDoneLookNanos = System.nanoTime();
     /** Files Path matches that are compressed (or disk_log internal): logged once, never tailed. */
     private final Set<FileKey> compressedSeen = new HashSet<>();
     private boolean firstScanDone;
