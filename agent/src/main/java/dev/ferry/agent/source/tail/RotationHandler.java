@@ -6,6 +6,7 @@ import dev.ferry.agent.source.Fingerprint;
 import dev.ferry.agent.source.segment.DiskLogWrapIndex;
 import dev.ferry.agent.source.segment.SegmentCorruptException;
 import dev.ferry.agent.source.segment.SegmentFormat;
+import dev.ferry.agent.source.segment.SegmentLength;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
@@ -294,7 +295,8 @@ final class RotationHandler {
             }
             PositionDb.Entry done = siblings.doneWith(head);
             if (done != null) {
-                if (grewSinceDone(s, done) && readOn(s, family, done) == null) {
+                String grew = growthSinceDone(s, family, done);
+                if (grew != null && readOn(s, family, done, grew) == null) {
                     complete = false;
                 }
                 continue;
@@ -330,13 +332,56 @@ final class RotationHandler {
     }
 
     /**
-     * Whether {@code s} is the very file (same inode) that {@code done} was read to the end of, and has grown since:
-     * its writer still held it after Rotate_Wait passed with no new data, and wrote on. Compressed copies are new
-     * files and are not compared (their length is known only by decompressing them). A done entry at offset 0 is
-     * history left unread as an earlier release recorded it (today's record its size then): it stays unread.
+     * How {@code s} holds more than {@code done} was read to (said in the log), or null if it does not. A done entry at
+     * offset 0 is history left unread as an earlier release recorded it (today's record its size then): it stays
+     * unread.
+     * <ul>
+     *   <li>{@code s} is the very file (same inode) that {@code done} was read to the end of, and has grown since:
+     *       its writer still held it after Rotate_Wait passed with no new data, and wrote on.</li>
+     *   <li>{@code s} is a compressed copy of that data, made after its writer wrote on and before ferry looked
+     *       again (logrotate's {@code compress}, the next run after a {@code delaycompress}), and its uncompressed
+     *       data is longer. That is decided once per copy: a copy that holds no more takes over the done entry
+     *       ({@link #coverCopy}). Not for data ferry still reads: a file reread from its start after a truncation
+     *       (copytruncate) left a done entry for its old data, and that replacement is not data written on.</li>
+     * </ul>
      */
-    private static boolean grewSinceDone(SiblingTracker.Found s, PositionDb.Entry done) {
-        return done.offset() > 0 && s.key().equals(done.key()) && plainSize(s) > done.offset();
+    private String growthSinceDone(SiblingTracker.Found s, Path family, PositionDb.Entry done) {
+        if (done.offset() <= 0) {
+            return null;
+        }
+        if (s.key().equals(done.key())) {
+            return plainSize(s) > done.offset() ? "grew after it was let go" : null;
+        }
+        if (plain(s.path())) {
+            return null;
+        }
+        if (!files.containsKey(done.key())) {
+            try {
+                if (SegmentLength.longerThan(s.path(), done.offset())) {
+                    return "compressed copy of a file that grew after it was let go";
+                }
+            } catch (SegmentCorruptException e) {
+                if (e.reason() == SegmentCorruptException.Reason.TRUNCATED && System.currentTimeMillis()
+                        - s.sibling().modifiedMillis() < SiblingTracker.STILL_WRITTEN_MILLIS) {
+                    recheck.add(family);
+                    return null; // still being compressed: look again
+                }
+                log.info("A compressed copy of a file read to its end is damaged within what was read; it is not read."
+                        + " path={} offset={} error={}", s.path(), done.offset(), e.getMessage());
+            } catch (IOException e) {
+                log.debug("Cannot tell whether a compressed copy of a file read to its end holds more; looking again"
+                        + " at the next Refresh_Interval. path={} error={}", s.path(), e.toString());
+                return null;
+            }
+        }
+        coverCopy(s, done);
+        return null;
+    }
+
+    /** Makes {@code done} the entry of its compressed copy {@code s}, so that {@code s} is not decompressed again. */
+    private void coverCopy(SiblingTracker.Found s, PositionDb.Entry done) {
+        siblings.addDone(new PositionDb.Entry(done.id(), done.fingerprint(), s.key(), done.offset(), done.path(), true));
+        dbDirty.set(true);
     }
 
     /** The size of a plain (uncompressed) sibling; 0 for a compressed one, or one gone meanwhile. */
@@ -351,18 +396,22 @@ final class RotationHandler {
         }
     }
 
-    /** Reads a done sibling on from where it was left ({@link #grewSinceDone}); null if it cannot be opened now. */
-    private TailedFile readOn(SiblingTracker.Found s, Path family, PositionDb.Entry done) {
+    /**
+     * Reads a done sibling on from where it was left ({@link #growthSinceDone}, which says how it {@code grew}); null if
+     * it cannot be opened now.
+     */
+    private TailedFile readOn(SiblingTracker.Found s, Path family, PositionDb.Entry done, String grew) {
         siblings.removeDone(done);
-        TailedFile f = openSegment(s, family, done.offset(), done.id(), "grew after it was let go");
+        TailedFile f = openSegment(s, family, done.offset(), done.id(), grew);
         if (f == null) {
             siblings.addDone(done);
             return null;
         }
         counters.lateWrite();
         log.warn("A rotated file grew after it was let go: its writer still writes to it, though Rotate_Wait ({}) "
-                + "passed without new data. Reading on from where it was left; raise Rotate_Wait, or have the writer "
-                + "reopen its file at rotation. path={} family={} offset={}", config.rotateWait(), s.path(), family,
+                + "passed without new data. Reading on from where it was left{}; raise Rotate_Wait, or have the writer "
+                + "reopen its file at rotation. path={} family={} offset={}", config.rotateWait(),
+                s.key().equals(done.key()) ? "" : ", in the compressed copy made since", s.path(), family,
                 done.offset());
         dbDirty.set(true);
         return f;

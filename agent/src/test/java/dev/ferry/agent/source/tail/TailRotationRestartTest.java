@@ -91,6 +91,33 @@ class TailRotationRestartTest {
         assertThat(runToTheEnd()).isEmpty();
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"gz", "zst"})
+    void linesWrittenOnToARotatedFileThatWasCompressedWhileStoppedAreReadFromTheCopy(String ext) throws IOException {
+        Path rotated = dir.resolve("app.log.1");
+        append(rotated, numbered("line", 1, 10));
+        append(dir.resolve("app.log"), numbered("line", 11, 20));
+        RecordingPublisher first = new RecordingPublisher(true);
+        TailInput running = start(first, "Read_from_Head", "On", "Exit_On_Eof", "Off");
+        await("app.log.1 read and let go", () -> first.size() == 20 && running.openFiles() == 1);
+        running.close();
+        assertThat(first.texts()).containsExactlyElementsOf(numberedList("line", 1, 20));
+        assertThat(Files.readString(dir.resolve("pos.db"))).contains("\t110\tdone\t");
+
+        append(rotated, numbered("line", 21, 25)); // its writer wrote on, then logrotate compressed it, ferry down
+        compress(rotated, ext);
+
+        RecordingPublisher pub = new RecordingPublisher(true);
+        TailInput in = start(pub);
+        assertThat(in.drained()).succeedsWithin(10, TimeUnit.SECONDS);
+        assertThat(pub.texts()).containsExactlyElementsOf(numberedList("line", 21, 25));
+        assertThat(pub.lines().get(0).offset()).isEqualTo(10 * 11);
+        assertThat(in.counters().lateWrites()).isEqualTo(1);
+        in.close();
+
+        assertThat(runToTheEnd()).isEmpty();
+    }
+
     @Test
     void segmentsNeverSeenAreReadWholeOldestFirstBeforeTheLiveFileAndNeverAgain() throws IOException {
         Path live = dir.resolve("app.log");

@@ -147,6 +147,7 @@ class TailRotationTest {
 
         assertThat(pub.texts()).containsExactlyElementsOf(numberedList("line", 1, 250));
         assertThat(in.counters().segmentsOpened()).isZero();
+        assertThat(in.counters().lateWrites()).isZero();
         assertThat(in.counters().rotations()).isEqualTo(2);
     }
 
@@ -174,6 +175,40 @@ class TailRotationTest {
                 + "let go: its writer still writes to it, though Rotate_Wait (PT0.2S) passed without new data. Reading on "
                 + "from where it was left; raise Rotate_Wait, or have the writer reopen its file at rotation. path="
                 + rotated + " family=" + live + " offset=1100");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"gz", "zst"})
+    void aRotatedFileWrittenOnAndCompressedBeforeTheNextLookIsReadOnInItsCompressedCopy(String ext) throws Exception {
+        Path live = dir.resolve("app.log");
+        Path rotated = dir.resolve("app.log.1");
+        Path copy = dir.resolve("app.log.2." + ext);
+        append(live, numbered("line", 1, 100));
+        RecordingPublisher pub = new RecordingPublisher(true);
+        String log = dev.ferry.pipeline.TestLogs.of(() -> {
+            TailInput in = start(pub);
+            await("the first lines", () -> pub.size() == 100);
+
+            Files.move(live, rotated);                        // logrotate (delaycompress), no signal to the writer
+            append(live, numbered("line", 101, 150));
+            ackUntil(pub, in, 150);                          // Rotate_Wait (200 ms) passes: the rotated file is let go
+            await("the rotated file remembered as done", () -> in.counters().rotations() == 1);
+            append(rotated, numbered("line", 151, 160));     // the writer writes on to the file it still holds
+            // logrotate's next run, before the tail looks again (Refresh_Interval 60): .1 -> .2 compressed, app.log -> .1
+            Files.move(compress(rotated, ext), copy);
+            Files.move(live, rotated);
+            append(live, numbered("line", 161, 170));
+            ackUntil(pub, in, 170);
+
+            assertThat(pub.texts()).containsExactlyInAnyOrderElementsOf(numberedList("line", 1, 170));
+            assertThat(in.counters().lateWrites()).isEqualTo(1);
+            assertThat(in.counters().segmentsOpened()).isEqualTo(1);
+            assertThat(in.counters().lostBytes()).isZero();
+        });
+        assertThat(log).contains("WARN").contains("RotationHandler - A rotated file grew after it was let go: its "
+                + "writer still writes to it, though Rotate_Wait (PT0.2S) passed without new data. Reading on from where "
+                + "it was left, in the compressed copy made since; raise Rotate_Wait, or have the writer reopen its file "
+                + "at rotation. path=" + copy + " family=" + live + " offset=1100");
     }
 
     @Test
@@ -251,7 +286,7 @@ class TailRotationTest {
     }
 
     @Test
-    void copytruncateWithoutTheCopyCountsTheUnreadBytesAsLost() throws IOException {
+    void copytruncateWithoutTheCopyCountsTheUnreadBytesAsLostAndACopyMadeLaterIsNotReadOn() throws IOException {
         Path live = dir.resolve("app.log");
         append(live, numbered("line", 1, 100));
         RecordingPublisher pub = new RecordingPublisher(false);
@@ -272,6 +307,19 @@ class TailRotationTest {
         assertThat(pub.texts()).containsExactlyElementsOf(expected);
         assertThat(in.counters().truncations()).isEqualTo(1);
         assertThat(in.counters().lostBytes()).isEqualTo((100L - old) * 11);
+
+        // logrotate copytruncate + compress, slower than the tail: the compressed copy shows up after the bytes were
+        // counted lost; it is not read on, so no line counted lost is shipped after all.
+        writeCompressed(dir.resolve("app.log.1.gz"), numbered("line", 1, 100).getBytes(StandardCharsets.UTF_8));
+        Files.move(live, dir.resolve("app.log.1"));       // the next rotation makes the tail look at the family
+        append(live, numbered("line", 151, 160));
+        ackUntil(pub, in, old + 60);
+
+        expected.addAll(numberedList("line", 151, 160));
+        assertThat(pub.texts()).containsExactlyElementsOf(expected);
+        assertThat(in.counters().lostBytes()).isEqualTo((100L - old) * 11);
+        assertThat(in.counters().lateWrites()).isZero();
+        assertThat(in.counters().segmentsOpened()).isZero();
     }
 
     @Test
