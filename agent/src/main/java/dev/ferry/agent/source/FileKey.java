@@ -37,6 +37,22 @@ public record FileKey(String value) {
         return new FileKey(key != null ? key.toString() : "path:" + path.toAbsolutePath());
     }
 
+    private static final String OVERWRITTEN = "overwritten:";
+
+    /**
+     * The key for data that was overwritten in place in the file with this key (copytruncate, an OTP disk_log wrap
+     * file reused): no file holds that data under any key any more, so it equals no file's key. Kept in the position
+     * DB like any key.
+     */
+    public FileKey overwritten() {
+        return isOverwritten() ? this : new FileKey(OVERWRITTEN + value);
+    }
+
+    /** Whether this is the key of data overwritten in place ({@link #overwritten()}). */
+    public boolean isOverwritten() {
+        return value.startsWith(OVERWRITTEN);
+    }
+
     /** The key of {@code path}, or null if nothing is there (or it cannot be read). */
     public static FileKey ofOrNull(Path path) {
         try {

@@ -8,17 +8,18 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 
 /**
- * Whether a segment's uncompressed data goes on past a given offset: for a compressed one, said by its framing when
- * the framing tells its length, and found by decompressing up to the offset otherwise.
+ * Whether a segment's uncompressed data goes on past a given offset: told by its framing when that says its length
+ * ({@link #byFraming}), else found by decompressing up to the offset ({@link #longerThanByDecompressing}).
  *
- * <p>Told by the framing, without decompressing:
+ * <p>Told by the framing:
  * <ul>
  *   <li>gzip: the last member's {@code ISIZE} (RFC 1952: the length mod 2^32) equals the offset mod 2^32. That is
  *       the whole length for a single member, as gzip, zlib and logrotate write; for several members (or zero
- *       padding after the last) it almost never equals it, and then the data is decompressed.</li>
+ *       padding after the last) it almost never equals it. A trailer that differs tells nothing (there may be
+ *       several members).</li>
  *   <li>zstd: the file is one frame (its blocks, walked by their headers, end where the file ends) whose header
  *       carries a {@code Frame_Content_Size} (RFC 8878; the {@code zstd} tool writes it for a file it is given,
- *       not for one it reads from a pipe).</li>
+ *       not for data it reads from a pipe, as logrotate's {@code compresscmd} gives it).</li>
  * </ul>
  * Stateless.
  */
@@ -29,24 +30,44 @@ public final class SegmentLength {
     private SegmentLength() {
     }
 
+    /** What a segment's framing tells about its length against an offset. */
+    public enum Told {
+        /** The uncompressed data is longer than the offset. */
+        LONGER,
+        /** The uncompressed data is not longer than the offset. */
+        NOT_LONGER,
+        /** The framing does not say: {@link #longerThanByDecompressing} does. */
+        NOT_TOLD
+    }
+
     /**
-     * Whether the uncompressed data of the segment at {@code path} is longer than {@code offset} bytes.
+     * What the framing of the segment at {@code path} tells about whether its uncompressed data is longer than
+     * {@code offset} bytes, read without decompressing (a few bytes at its end, or its zstd block headers). A plain
+     * file's size always tells.
+     *
+     * @throws IOException if it cannot be read
+     */
+    public static Told byFraming(Path path, long offset) throws IOException {
+        try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
+            SegmentFormat format = SegmentFormat.of(ch);
+            long length = switch (format) {
+                case PLAIN -> ch.size();
+                case GZIP -> gzipLengthIfEqual(ch, offset);
+                case ZSTD -> zstdContentSize(ch);
+                default -> -1;
+            };
+            return length < 0 ? Told.NOT_TOLD : length > offset ? Told.LONGER : Told.NOT_LONGER;
+        }
+    }
+
+    /**
+     * Whether the uncompressed data of the segment at {@code path} is longer than {@code offset} bytes, found by
+     * decompressing it up to there (about as costly as reading that much of it).
      *
      * @throws SegmentCorruptException if it is damaged or cut short before {@code offset} (after it: true)
      * @throws IOException if it cannot be read, or is in a format ferry does not read
      */
-    public static boolean longerThan(Path path, long offset) throws IOException {
-        try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
-            SegmentFormat format = SegmentFormat.of(ch);
-            if (format == SegmentFormat.PLAIN) {
-                return ch.size() > offset;
-            }
-            long framed = format == SegmentFormat.GZIP ? gzipLengthIfEqual(ch, offset)
-                    : format == SegmentFormat.ZSTD ? zstdContentSize(ch) : -1;
-            if (framed >= 0) {
-                return framed > offset;
-            }
-        }
+    public static boolean longerThanByDecompressing(Path path, long offset) throws IOException {
         try (SegmentReader r = SegmentReaderFactory.open(path)) {
             if (r.skipTo(offset) < offset) {
                 return false;

@@ -31,7 +31,8 @@ import java.util.List;
  *   <li>{@code fingerprint}: {@code <16 hex digits>-<length>}, SHA-256 prefix of the file's first
  *       {@code length} bytes (see {@link Fingerprint}); this is what a file is matched by on start;</li>
  *   <li>{@code file key}: device and inode ({@link FileKey}) when last seen, which breaks ties between
- *       files whose leading bytes are equal;</li>
+ *       files whose leading bytes are equal; {@code overwritten:} and the key, for a {@code done} entry of data
+ *       overwritten in place before it was read to its end ({@link FileKey#overwritten()});</li>
  *   <li>{@code offset}: decimal byte offset in the UNCOMPRESSED data (the same whether the data is
  *       read from the plain file or from its {@code .gz}/{@code .zst} segment); every line before it
  *       was acknowledged;</li>

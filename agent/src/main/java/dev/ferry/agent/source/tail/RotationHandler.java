@@ -127,7 +127,7 @@ final class RotationHandler {
         if (rest == null) {
             // The old data is over: once acknowledged it is done, so that a copy of it (logrotate's
             // app.log.1) is never taken for data not seen. When a copy is read on, the copy becomes done.
-            f.doneWhenAcknowledged();
+            f.overwrittenWhenAcknowledged();
         }
         if (!f.fullyAcknowledged()) {
             releasing.add(f);
@@ -295,7 +295,7 @@ final class RotationHandler {
             }
             PositionDb.Entry done = siblings.doneWith(head);
             if (done != null) {
-                String grew = growthSinceDone(s, family, done);
+                String grew = growthSinceDone(s, family, found, done);
                 if (grew != null && readOn(s, family, done, grew) == null) {
                     complete = false;
                 }
@@ -340,42 +340,58 @@ final class RotationHandler {
      *       its writer still held it after Rotate_Wait passed with no new data, and wrote on.</li>
      *   <li>{@code s} is a compressed copy of that data, made after its writer wrote on and before ferry looked
      *       again (logrotate's {@code compress}, the next run after a {@code delaycompress}), and its uncompressed
-     *       data is longer. That is decided once per copy: a copy that holds no more takes over the done entry
-     *       ({@link #coverCopy}). Not for data ferry still reads: a file reread from its start after a truncation
-     *       (copytruncate) left a done entry for its old data, and that replacement is not data written on.</li>
+     *       data is longer. While the file itself is still there ({@code gzip -k}), it is compared instead. A copy's
+     *       framing tells most lengths ({@link SegmentLength#byFraming}); otherwise it is decompressed once it has
+     *       not changed for Rotate_Wait. Once per copy: a copy that holds no more takes over the done entry
+     *       ({@link #coverCopy}). Data overwritten in place ({@link dev.ferry.agent.source.FileKey#overwritten()})
+     *       has no such copies: what was not read of it was counted lost.</li>
      * </ul>
      */
-    private String growthSinceDone(SiblingTracker.Found s, Path family, PositionDb.Entry done) {
+    private String growthSinceDone(SiblingTracker.Found s, Path family, List<SiblingTracker.Found> found,
+                                   PositionDb.Entry done) {
         if (done.offset() <= 0) {
             return null;
         }
         if (s.key().equals(done.key())) {
             return plainSize(s) > done.offset() ? "grew after it was let go" : null;
         }
-        if (plain(s.path())) {
+        if (plain(s.path()) || done.key().isOverwritten() || stillThere(found, done)) {
             return null;
         }
-        if (!files.containsKey(done.key())) {
-            try {
-                if (SegmentLength.longerThan(s.path(), done.offset())) {
-                    return "compressed copy of a file that grew after it was let go";
-                }
-            } catch (SegmentCorruptException e) {
-                if (e.reason() == SegmentCorruptException.Reason.TRUNCATED && System.currentTimeMillis()
-                        - s.sibling().modifiedMillis() < SiblingTracker.STILL_WRITTEN_MILLIS) {
-                    recheck.add(family);
-                    return null; // still being compressed: look again
-                }
-                log.info("A compressed copy of a file read to its end is damaged within what was read; it is not read."
-                        + " path={} offset={} error={}", s.path(), done.offset(), e.getMessage());
-            } catch (IOException e) {
-                log.debug("Cannot tell whether a compressed copy of a file read to its end holds more; looking again"
-                        + " at the next Refresh_Interval. path={} error={}", s.path(), e.toString());
+        boolean longer;
+        try {
+            SegmentLength.Told told = SegmentLength.byFraming(s.path(), done.offset());
+            if (told == SegmentLength.Told.NOT_TOLD && System.currentTimeMillis() - s.sibling().modifiedMillis()
+                    < config.rotateWait().toMillis()) {
+                recheck.add(family); // maybe still being compressed: decompressed once it is left alone
                 return null;
             }
+            longer = told == SegmentLength.Told.NOT_TOLD ? SegmentLength.longerThanByDecompressing(s.path(),
+                    done.offset()) : told == SegmentLength.Told.LONGER;
+        } catch (SegmentCorruptException e) {
+            log.info("A compressed copy of a file read to its end is damaged or cut short within what was read; it is"
+                    + " not read. path={} offset={} error={}", s.path(), done.offset(), e.getMessage());
+            longer = false;
+        } catch (IOException e) {
+            log.debug("Cannot tell whether a compressed copy of a file read to its end holds more; looking again"
+                    + " at the next Refresh_Interval. path={} error={}", s.path(), e.toString());
+            return null;
+        }
+        if (longer) {
+            return "compressed copy of a file that grew after it was let go";
         }
         coverCopy(s, done);
         return null;
+    }
+
+    /** Whether the file {@code done} was read from is among the siblings {@code found}, with its data. */
+    private static boolean stillThere(List<SiblingTracker.Found> found, PositionDb.Entry done) {
+        for (SiblingTracker.Found f : found) {
+            if (f.key().equals(done.key()) && f.head() != null && done.fingerprint().matches(f.head())) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Makes {@code done} the entry of its compressed copy {@code s}, so that {@code s} is not decompressed again. */

@@ -1,6 +1,7 @@
 package dev.ferry.agent.source.tail;
 
 import dev.ferry.agent.source.FileIdentity;
+import dev.ferry.agent.source.FileKey;
 import dev.ferry.agent.source.Fingerprint;
 import dev.ferry.agent.source.LineBuffer;
 import dev.ferry.agent.source.MultilineBatchSink;
@@ -65,6 +66,8 @@ final class TailedFile implements RecordOrigin {
     private byte[] probe = new byte[0];
     private boolean replaced;
     private Fingerprint doneFingerprint;
+    /** Whether the data was overwritten in place (see {@link #overwrittenWhenAcknowledged}). */
+    private boolean overwritten;
     /** The generation of a disk_log wrap file this reading is of, or null for any other file. */
     private final WrapGeneration wrap;
     /** Complete lines taken from the data before {@link #unpublishedOffset()} (handed on, or skipped). */
@@ -214,6 +217,16 @@ final class TailedFile implements RecordOrigin {
             // keep the fingerprint taken while reading
         }
         doneFingerprint = fp;
+    }
+
+    /**
+     * As {@link #doneWhenAcknowledged}, for data overwritten in place before it was read to its end (copytruncate
+     * without a copy, a disk_log wrap file reused): what was not read is counted lost, and its done entry carries
+     * {@link FileKey#overwritten()}, so a compressed copy of that data made later is not read on.
+     */
+    void overwrittenWhenAcknowledged() {
+        overwritten = true;
+        doneWhenAcknowledged();
     }
 
     boolean isDoneWhenAcknowledged() {
@@ -537,7 +550,8 @@ final class TailedFile implements RecordOrigin {
 
     /** The DB entry saying this file was read to its end and acknowledged (see {@link #doneWhenAcknowledged}). */
     PositionDb.Entry doneEntry() {
-        return new PositionDb.Entry(id, doneFingerprint, identity.key(), acked, family.toString(), true);
+        return new PositionDb.Entry(id, doneFingerprint, overwritten ? identity.key().overwritten() : identity.key(),
+                acked, family.toString(), true);
     }
 
     /**

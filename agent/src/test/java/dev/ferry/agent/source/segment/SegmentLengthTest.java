@@ -9,6 +9,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.github.luben.zstd.ZstdCompressCtx;
+import dev.ferry.agent.source.segment.SegmentLength.Told;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -16,9 +17,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * SegmentLength on real gzip and zstd files: the answer is right whichever way it is found, and the framing answers
- * (no decompression) exactly where the class says it does. Where the framing is to answer, the data behind it is
- * damaged: decompressing would fail, so a right answer shows it was not decompressed.
+ * SegmentLength on real gzip and zstd files: the framing answers exactly where the class says it does, and
+ * decompressing answers everywhere. Where the framing answers over damaged data, decompressing fails, so the right
+ * answer shows that nothing was decompressed.
  */
 class SegmentLengthTest {
 
@@ -29,48 +30,56 @@ class SegmentLengthTest {
     private final byte[] more = lines(300, 10);
 
     @Test
-    void aPlainFileIsLongerThanOffsetsBelowItsSize() throws IOException {
+    void aPlainFileIsMeasuredByItsSize() throws IOException {
         Path p = write(dir, "app.log.1", data);
-        assertThat(SegmentLength.longerThan(p, data.length - 1)).isTrue();
-        assertThat(SegmentLength.longerThan(p, data.length)).isFalse();
-        assertThat(SegmentLength.longerThan(p, data.length + 1)).isFalse();
+        assertThat(SegmentLength.byFraming(p, data.length - 1)).isEqualTo(Told.LONGER);
+        assertThat(SegmentLength.byFraming(p, data.length)).isEqualTo(Told.NOT_LONGER);
+        assertThat(SegmentLength.byFraming(p, data.length + 1)).isEqualTo(Told.NOT_LONGER);
     }
 
     @Test
-    void aSingleMemberGzipIsMeasuredWhateverTheOffset() throws IOException {
+    void aSingleMemberGzipsTrailerTellsOnlyThatItIsNotLonger() throws IOException {
         Path p = write(dir, "app.log.1.gz", gzip(data));
-        assertThat(SegmentLength.longerThan(p, data.length - 1)).isTrue();
-        assertThat(SegmentLength.longerThan(p, data.length)).isFalse();
-        assertThat(SegmentLength.longerThan(p, data.length + 1)).isFalse();
-        assertThat(SegmentLength.longerThan(p, 0)).isTrue();
+        assertThat(SegmentLength.byFraming(p, data.length)).isEqualTo(Told.NOT_LONGER);
+        assertThat(SegmentLength.byFraming(p, data.length - 1)).isEqualTo(Told.NOT_TOLD); // or a member more
+        assertThat(SegmentLength.byFraming(p, data.length + 1)).isEqualTo(Told.NOT_TOLD);
+
+        assertThat(SegmentLength.longerThanByDecompressing(p, 0)).isTrue();
+        assertThat(SegmentLength.longerThanByDecompressing(p, data.length - 1)).isTrue();
+        assertThat(SegmentLength.longerThanByDecompressing(p, data.length)).isFalse();
+        assertThat(SegmentLength.longerThanByDecompressing(p, data.length + 1)).isFalse();
     }
 
     @Test
-    void aGzipWhoseTrailerSaysTheOffsetIsNotDecompressed() throws IOException {
+    void theFramingIsReadWithoutDecompressing() throws IOException {
         byte[] gz = gzip(data);
         Arrays.fill(gz, 10, gz.length - 8, (byte) 0xFF); // deflate data damaged; header and trailer kept
         Path p = write(dir, "app.log.1.gz", gz);
 
-        assertThat(SegmentLength.longerThan(p, data.length)).isFalse();
-        assertThatThrownBy(() -> SegmentLength.longerThan(p, data.length - 1))
+        assertThat(SegmentLength.byFraming(p, data.length)).isEqualTo(Told.NOT_LONGER);
+        assertThatThrownBy(() -> SegmentLength.longerThanByDecompressing(p, data.length))
                 .isInstanceOf(SegmentCorruptException.class);
     }
 
     @Test
-    void aGzipOfTwoMembersIsDecompressedToTellItsLength() throws IOException {
+    void aGzipOfTwoMembersIsMeasuredByDecompressing() throws IOException {
         // the second member: lines written on to the file after the first was compressed, as `gzip -c >>` leaves them
         Path p = write(dir, "app.log.1.gz", concat(gzip(data), gzip(more)));
-        assertThat(SegmentLength.longerThan(p, data.length)).isTrue();
-        assertThat(SegmentLength.longerThan(p, data.length + more.length - 1)).isTrue();
-        assertThat(SegmentLength.longerThan(p, data.length + more.length)).isFalse();
+        assertThat(SegmentLength.byFraming(p, data.length)).isEqualTo(Told.NOT_TOLD);
+        assertThat(SegmentLength.byFraming(p, data.length + more.length)).isEqualTo(Told.NOT_TOLD);
+
+        assertThat(SegmentLength.longerThanByDecompressing(p, data.length)).isTrue();
+        assertThat(SegmentLength.longerThanByDecompressing(p, data.length + more.length - 1)).isTrue();
+        assertThat(SegmentLength.longerThanByDecompressing(p, data.length + more.length)).isFalse();
     }
 
     @Test
     void aGzipCutShortIsLongerThanOffsetsBeforeTheCutAndAnErrorForOffsetsAfter() throws IOException {
         byte[] gz = gzip(data);
-        Path p = write(dir, "app.log.1.gz", Arrays.copyOf(gz, gz.length / 2));
-        assertThat(SegmentLength.longerThan(p, 100)).isTrue();
-        assertThatThrownBy(() -> SegmentLength.longerThan(p, data.length))
+        Path p = write(dir, "app.log.1.gz", Arrays.copyOf(gz, gz.length / 2)); // still being written, or damaged
+        assertThat(SegmentLength.byFraming(p, data.length)).isEqualTo(Told.NOT_TOLD);
+        assertThat(SegmentLength.longerThanByDecompressing(p, 100)).isTrue();
+        assertThatThrownBy(() -> SegmentLength.longerThanByDecompressing(p, data.length))
                 .isInstanceOf(SegmentCorruptException.class)
                 .hasMessageContaining("truncated");
     }
@@ -81,25 +90,34 @@ class SegmentLengthTest {
         zst[zst.length - 1] ^= 0x55; // content checksum damaged: decompressing fails
         Path p = write(dir, "app.log.1.zst", zst);
 
-        assertThat(SegmentLength.longerThan(p, data.length - 1)).isTrue();
-        assertThat(SegmentLength.longerThan(p, data.length)).isFalse();
+        assertThat(SegmentLength.byFraming(p, data.length - 1)).isEqualTo(Told.LONGER);
+        assertThat(SegmentLength.byFraming(p, data.length)).isEqualTo(Told.NOT_LONGER);
         try (SegmentReader r = SegmentReaderFactory.open(p)) {
             assertThat(SegmentFiles.readAll(r).error()).isInstanceOf(SegmentCorruptException.class);
         }
     }
 
     @Test
-    void aZstdFrameWithoutADeclaredSizeIsDecompressed() throws IOException {
+    void aZstdFrameCutShortIsNotMeasuredByItsHeader() throws IOException {
+        byte[] zst = declaredSize(data);
+        Path p = write(dir, "app.log.1.zst", Arrays.copyOf(zst, zst.length - 10)); // still being written
+        assertThat(SegmentLength.byFraming(p, data.length)).isEqualTo(Told.NOT_TOLD);
+    }
+
+    @Test
+    void aZstdFrameWithoutADeclaredSizeIsMeasuredByDecompressing() throws IOException {
         Path p = write(dir, "app.log.1.zst", zstd(data, true)); // streamed: no Frame_Content_Size
-        assertThat(SegmentLength.longerThan(p, data.length - 1)).isTrue();
-        assertThat(SegmentLength.longerThan(p, data.length)).isFalse();
+        assertThat(SegmentLength.byFraming(p, data.length)).isEqualTo(Told.NOT_TOLD);
+        assertThat(SegmentLength.longerThanByDecompressing(p, data.length - 1)).isTrue();
+        assertThat(SegmentLength.longerThanByDecompressing(p, data.length)).isFalse();
     }
 
     @Test
     void zstdFramesAfterTheFirstAreCounted() throws IOException {
         Path p = write(dir, "app.log.1.zst", concat(declaredSize(data), declaredSize(more)));
-        assertThat(SegmentLength.longerThan(p, data.length)).isTrue();
-        assertThat(SegmentLength.longerThan(p, data.length + more.length)).isFalse();
+        assertThat(SegmentLength.byFraming(p, data.length)).isEqualTo(Told.NOT_TOLD);
+        assertThat(SegmentLength.longerThanByDecompressing(p, data.length)).isTrue();
+        assertThat(SegmentLength.longerThanByDecompressing(p, data.length + more.length)).isFalse();
     }
 
     /** One zstd frame with its content size and checksum in it, as the zstd tool writes a file it is given. */

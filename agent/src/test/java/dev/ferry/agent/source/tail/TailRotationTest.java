@@ -7,7 +7,9 @@ import static dev.ferry.agent.source.tail.TailTestSupport.numbered;
 import static dev.ferry.agent.source.tail.TailTestSupport.numberedList;
 import static dev.ferry.agent.source.tail.TailTestSupport.writeCompressed;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assumptions.assumeThat;
 
+import dev.ferry.agent.source.FileKey;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -209,6 +211,62 @@ class TailRotationTest {
                 + "writer still writes to it, though Rotate_Wait (PT0.2S) passed without new data. Reading on from where "
                 + "it was left, in the compressed copy made since; raise Rotate_Wait, or have the writer reopen its file "
                 + "at rotation. path=" + copy + " family=" + live + " offset=1100");
+    }
+
+    @Test
+    void aRotatedFileCompressedWithItsPlainFileKeptIsStillReadOnWhenWrittenOn() throws Exception {
+        Path live = dir.resolve("app.log");
+        Path rotated = dir.resolve("app.log.1");
+        append(live, numbered("line", 1, 100));
+        RecordingPublisher pub = new RecordingPublisher(true);
+        TailInput in = start(pub, "Refresh_Interval", "1");
+        await("the first lines", () -> pub.size() == 100);
+
+        Files.move(live, rotated);
+        append(live, numbered("line", 101, 150));
+        ackUntil(pub, in, 150);
+        await("the rotated file remembered as done", () -> in.counters().rotations() == 1);
+        writeCompressed(dir.resolve("app.log.1.gz"), Files.readAllBytes(rotated)); // gzip -k: the plain file stays
+        Thread.sleep(1500); // a look at the siblings (Refresh_Interval 1) finds both
+        append(rotated, numbered("line", 151, 160));     // the writer writes on to the plain file
+        ackUntil(pub, in, 160);
+
+        assertThat(pub.texts()).containsExactlyInAnyOrderElementsOf(numberedList("line", 1, 160));
+        assertThat(in.counters().lateWrites()).isEqualTo(1);
+        assertThat(in.counters().segmentsOpened()).isEqualTo(1);
+    }
+
+    @Test
+    void theInodeOfAFileWrittenOnIsGivenToAnotherFileBeforeItsCompressedCopyIsLookedAt() throws Exception {
+        // ext4 gives a freed inode to the next file made: once the compression deletes the file written on, a new log
+        // ferry opens may have its inode. Its copy is still compared (at Rotate_Wait 3 s, after other.log is open).
+        Path live = dir.resolve("app.log");
+        Path rotated = dir.resolve("app.log.1");
+        Path other = dir.resolve("other.log");
+        append(live, numbered("line", 1, 100));
+        RecordingPublisher pub = new RecordingPublisher(true);
+        TailInput in = start(pub, "Path", dir.resolve("*.log").toString(), "Rotate_Wait", "3s", "Refresh_Interval", "1");
+        await("the first lines", () -> pub.size() == 100);
+
+        Files.move(live, rotated);
+        append(live, numbered("line", 101, 150));
+        await("the rotated file let go", Duration.ofSeconds(20), () -> {
+            pub.ackAll();
+            return pub.size() == 150 && in.counters().rotations() == 1 && in.openFiles() == 1;
+        });
+        append(rotated, numbered("line", 151, 160));
+        FileKey written = FileKey.of(rotated);
+        compress(rotated, "gz");
+        append(other, numbered("other", 1, 1));
+        assumeThat(FileKey.of(other)).as("the file system gave other.log the freed inode").isEqualTo(written);
+        await("other.log opened", Duration.ofSeconds(20), () -> {
+            pub.ackAll();
+            return pub.texts().contains("other-00001") && pub.size() == 161;
+        });
+
+        assertThat(pub.texts()).containsExactlyInAnyOrderElementsOf(concat(numberedList("line", 1, 160),
+                numberedList("other", 1, 1)));
+        assertThat(in.counters().lateWrites()).isEqualTo(1);
     }
 
     @Test
@@ -488,6 +546,12 @@ class TailRotationTest {
             g.write(text.getBytes(StandardCharsets.UTF_8));
         }
         return b.toByteArray();
+    }
+
+    private static List<String> concat(List<String> a, List<String> b) {
+        List<String> all = new ArrayList<>(a);
+        all.addAll(b);
+        return all;
     }
 
     /** How many lines came before {@code firstNew}. */
