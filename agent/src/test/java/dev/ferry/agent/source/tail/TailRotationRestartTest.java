@@ -13,8 +13,8 @@ import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.FileTime;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileTime;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
@@ -194,6 +194,34 @@ class TailRotationRestartTest {
         append(live, numbered("line", 101, 120));
 
         assertThat(runToTheEnd()).containsExactlyElementsOf(numberedList("line", 41, 120));
+        assertThat(runToTheEnd()).isEmpty();
+    }
+
+    @Test
+    void dataCountedLostAtACopytruncateIsNotShippedAfterARestartFromACopyMadeLater() throws IOException {
+        Path live = dir.resolve("app.log");
+        append(live, numbered("line", 1, 100));
+        RecordingPublisher first = new RecordingPublisher(false);
+        TailInput in = start(first, "Read_from_Head", "On", "Exit_On_Eof", "Off", "Mem_Buf_Limit", "200",
+                "Buffer_Chunk_Size", "256");
+        await("the reader to pause part-way", in::paused);
+        try (FileChannel ch = FileChannel.open(live, StandardOpenOption.WRITE)) {
+            ch.truncate(0); // copytruncate without a copy: what was not read is counted lost
+        }
+        append(live, numbered("line", 101, 110));
+        await("the new lines", () -> {
+            first.ackAll();
+            return first.texts().contains("line-00110");
+        });
+        long lost = in.counters().lostBytes();
+        in.close();
+        assertThat(lost).isPositive();
+        assertThat(Files.readString(dir.resolve("pos.db"))).contains("\toverwritten:");
+
+        // logrotate's compressed copy shows up while ferry is down: those bytes stay counted lost, not shipped
+        Path copy = dir.resolve("app.log.1.gz");
+        writeCompressed(copy, numbered("line", 1, 100).getBytes(StandardCharsets.UTF_8));
+        Files.setLastModifiedTime(copy, FileTime.fromMillis(System.currentTimeMillis() - 60_000));
         assertThat(runToTheEnd()).isEmpty();
     }
 
