@@ -21,6 +21,8 @@ import java.util.Map;
  */
 public record FileKey(String value) {
 
+    private static final String OVERWRITTEN = "overwritten:";
+
     /** The key of the file {@code path} points to now (symlinks followed). */
     public static FileKey of(Path path) throws IOException {
         try {
@@ -36,8 +38,6 @@ public record FileKey(String value) {
         Object key = Files.readAttributes(path, BasicFileAttributes.class).fileKey();
         return new FileKey(key != null ? key.toString() : "path:" + path.toAbsolutePath());
     }
-
-    private static final String OVERWRITTEN = "overwritten:";
 
     /**
      * The key for data that was overwritten in place in the file with this key (copytruncate, an OTP disk_log wrap

@@ -220,8 +220,8 @@ final class TailedFile implements RecordOrigin {
     }
 
     /**
-     * As {@link #doneWhenAcknowledged}, for data overwritten in place before it was read to its end (copytruncate
-     * without a copy, a disk_log wrap file reused): what was not read is counted lost, and its done entry carries
+     * As {@link #doneWhenAcknowledged}, for data overwritten in place with no copy to read the rest from (copytruncate,
+     * a disk_log wrap file reused): what was not read of it, if anything, is counted lost, and its done entry carries
      * {@link FileKey#overwritten()}, so a compressed copy of that data made later is not read on.
      */
     void overwrittenWhenAcknowledged() {
