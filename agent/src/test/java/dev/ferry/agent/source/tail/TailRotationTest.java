@@ -7,9 +7,7 @@ import static dev.ferry.agent.source.tail.TailTestSupport.numbered;
 import static dev.ferry.agent.source.tail.TailTestSupport.numberedList;
 import static dev.ferry.agent.source.tail.TailTestSupport.writeCompressed;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assumptions.assumeThat;
 
-import dev.ferry.agent.source.FileKey;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -234,39 +232,6 @@ class TailRotationTest {
         assertThat(pub.texts()).containsExactlyInAnyOrderElementsOf(numberedList("line", 1, 160));
         assertThat(in.counters().lateWrites()).isEqualTo(1);
         assertThat(in.counters().segmentsOpened()).isEqualTo(1);
-    }
-
-    @Test
-    void theInodeOfAFileWrittenOnIsGivenToAnotherFileBeforeItsCompressedCopyIsLookedAt() throws Exception {
-        // ext4 gives a freed inode to the next file made: once the compression deletes the file written on, a new log
-        // ferry opens may have its inode. Its copy is still compared (at Rotate_Wait 3 s, after other.log is open).
-        Path live = dir.resolve("app.log");
-        Path rotated = dir.resolve("app.log.1");
-        Path other = dir.resolve("other.log");
-        append(live, numbered("line", 1, 100));
-        RecordingPublisher pub = new RecordingPublisher(true);
-        TailInput in = start(pub, "Path", dir.resolve("*.log").toString(), "Rotate_Wait", "3s", "Refresh_Interval", "1");
-        await("the first lines", () -> pub.size() == 100);
-
-        Files.move(live, rotated);
-        append(live, numbered("line", 101, 150));
-        await("the rotated file let go", Duration.ofSeconds(20), () -> {
-            pub.ackAll();
-            return pub.size() == 150 && in.counters().rotations() == 1 && in.openFiles() == 1;
-        });
-        append(rotated, numbered("line", 151, 160));
-        FileKey written = FileKey.of(rotated);
-        compress(rotated, "gz");
-        append(other, numbered("other", 1, 1));
-        assumeThat(FileKey.of(other)).as("the file system gave other.log the freed inode").isEqualTo(written);
-        await("other.log opened", Duration.ofSeconds(20), () -> {
-            pub.ackAll();
-            return pub.texts().contains("other-00001") && pub.size() == 161;
-        });
-
-        assertThat(pub.texts()).containsExactlyInAnyOrderElementsOf(concat(numberedList("line", 1, 160),
-                numberedList("other", 1, 1)));
-        assertThat(in.counters().lateWrites()).isEqualTo(1);
     }
 
     @Test
@@ -549,12 +514,6 @@ class TailRotationTest {
             g.write(text.getBytes(StandardCharsets.UTF_8));
         }
         return b.toByteArray();
-    }
-
-    private static List<String> concat(List<String> a, List<String> b) {
-        List<String> all = new ArrayList<>(a);
-        all.addAll(b);
-        return all;
     }
 
     /** How many lines came before {@code firstNew}. */
