@@ -101,10 +101,9 @@ class TailRotationRestartTest {
         append(dir.resolve("app.log"), numbered("line", 11, 20));
         RecordingPublisher first = new RecordingPublisher(true);
         TailInput running = start(first, "Read_from_Head", "On", "Exit_On_Eof", "Off");
-        await("app.log.1 read and let go", () -> first.size() == 20 && running.openFiles() == 1);
+        await("app.log.1 read, let go and done in the DB", () -> first.size() == 20 && dbHolds("\t110\tdone\t"));
         running.close();
         assertThat(first.texts()).containsExactlyElementsOf(numberedList("line", 1, 20));
-        assertThat(Files.readString(dir.resolve("pos.db"))).contains("\t110\tdone\t");
 
         append(rotated, numbered("line", 21, 25)); // its writer wrote on, then logrotate compressed it, ferry down
         Path copy = compress(rotated, ext);
@@ -133,19 +132,11 @@ class TailRotationRestartTest {
         append(live, numbered("line", 11, 20));
         RecordingPublisher first = new RecordingPublisher(true);
         TailInput running = start(first, "Read_from_Head", "On", "Exit_On_Eof", "Off");
-        await("app.log.1 read and let go", () -> first.size() == 20 && running.openFiles() == 1);
+        await("app.log.1 read, let go and done in the DB", () -> first.size() == 20 && dbHolds("\t110\tdone\t"));
         running.close();
-        Path db = dir.resolve("pos.db");
-        List<String> lines = new java.util.ArrayList<>();
-        for (String line : Files.readAllLines(db)) {
-            String[] f = line.split("\t", -1);
-            if (f.length == 6 && f[4].equals("done")) {
-                f[2] = FileKey.of(live).value();
-            }
-            lines.add(String.join("\t", f));
-        }
-        Files.write(db, lines);
-        assertThat(Files.readString(db)).contains("\t" + FileKey.of(live).value() + "\t110\tdone\t");
+        String liveKey = FileKey.of(live).value();
+        editDoneEntries(f -> f[2] = liveKey);
+        assertThat(Files.readString(dir.resolve("pos.db"))).contains("\t" + liveKey + "\t110\tdone\t");
 
         append(rotated, numbered("line", 21, 25)); // its writer wrote on, then logrotate compressed it
         Path copy = compress(rotated, "gz");
@@ -202,17 +193,8 @@ class TailRotationRestartTest {
         writeHistory();
         assertThat(runToTheEnd()).isEmpty();
         // Releases before 1f47272 recorded history left unread as done at offset 0, not at the size it had.
-        Path db = dir.resolve("pos.db");
-        List<String> lines = new java.util.ArrayList<>();
-        for (String line : Files.readAllLines(db)) {
-            String[] f = line.split("\t", -1);
-            if (f.length == 6 && f[4].equals("done")) {
-                f[3] = "0";
-            }
-            lines.add(String.join("\t", f));
-        }
-        Files.write(db, lines);
-        assertThat(Files.readString(db)).contains("\t0\tdone\t");
+        editDoneEntries(f -> f[3] = "0");
+        assertThat(Files.readString(dir.resolve("pos.db"))).contains("\t0\tdone\t");
 
         assertThat(runToTheEnd()).isEmpty();
         append(dir.resolve("app.log"), numbered("line", 31, 31));
@@ -247,14 +229,14 @@ class TailRotationRestartTest {
             ch.truncate(0); // copytruncate without a copy: what was not read is counted lost
         }
         append(live, numbered("line", 101, 110));
-        await("the new lines", () -> {
+        // every line acknowledged, so that the old data is done (not still awaiting acknowledgements) in the DB
+        await("the new lines acknowledged and the old data's done entry in the DB", () -> {
             first.ackAll();
-            return first.texts().contains("line-00110");
+            return first.texts().contains("line-00110") && dbHolds("\toverwritten:");
         });
         long lost = in.counters().lostBytes();
         in.close();
         assertThat(lost).isPositive();
-        assertThat(Files.readString(dir.resolve("pos.db"))).contains("\toverwritten:");
 
         // logrotate's compressed copy shows up while ferry is down: those bytes stay counted lost, not shipped
         Path copy = dir.resolve("app.log.1.gz");
@@ -328,6 +310,28 @@ class TailRotationRestartTest {
     }
 
     /** app.log.2.gz (1-10), app.log.1 (11-20, plain), app.log (21-30). */
+    private boolean dbHolds(String text) {
+        try {
+            return Files.readString(dir.resolve("pos.db")).contains(text);
+        } catch (IOException e) {
+            return false; // not written yet
+        }
+    }
+
+    /** Changes the fields (id, fingerprint, key, offset, state, path) of every done entry in the DB. */
+    private void editDoneEntries(java.util.function.Consumer<String[]> edit) throws IOException {
+        Path db = dir.resolve("pos.db");
+        List<String> lines = new java.util.ArrayList<>();
+        for (String line : Files.readAllLines(db)) {
+            String[] f = line.split("\t", -1);
+            if (f.length == 6 && f[4].equals("done")) {
+                edit.accept(f);
+            }
+            lines.add(String.join("\t", f));
+        }
+        Files.write(db, lines);
+    }
+
     private void writeHistory() throws IOException {
         writeCompressed(dir.resolve("app.log.2.gz"), numbered("line", 1, 10).getBytes(StandardCharsets.UTF_8));
         append(dir.resolve("app.log.1"), numbered("line", 11, 20));
