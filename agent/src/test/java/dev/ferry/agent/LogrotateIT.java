@@ -38,10 +38,11 @@ class LogrotateIT {
         Path logs = Files.createDirectories(dir.resolve("logs"));
         Path out = Files.createDirectories(dir.resolve("out"));
         Path app = logs.resolve("app.log");
+        Path db = dir.resolve("tail.db");
         Path rotateConf = write("logrotate.conf", app + " {\n    rotate 5\n    compress\n    delaycompress\n"
                 + "    create\n    missingok\n}\n");
         Path conf = write("ferry.conf", "[SERVICE]\n    Flush 1\n\n[INPUT]\n    Name tail\n    Path " + app
-                + "\n    Read_from_Head On\n    DB " + dir.resolve("tail.db") + "\n    Rotate_Wait 2\n"
+                + "\n    Read_from_Head On\n    DB " + db + "\n    Rotate_Wait 2\n"
                 + "    Refresh_Interval 60\n\n[OUTPUT]\n    Name file\n    Match *\n    Path " + out
                 + "\n    File out\n    Format plain\n");
         Path outFile = out.resolve("out");
@@ -56,8 +57,9 @@ class LogrotateIT {
 
             rotate(logrotate, rotateConf);                        // app.log -> app.log.1, a new app.log
             Files.write(app, lines(101, 150), StandardOpenOption.APPEND); // another writer opens by path
+            // Rotate_Wait passes, app.log.1 is let go, and once its lines are acknowledged it is done (in the DB)
             FerryProcess.await(Duration.ofSeconds(30), () -> FerryProcess.lineCount(outFile) == 150
-                    && ferry.stderrText().contains("File let go."), ferry::stderrText); // after Rotate_Wait
+                    && Files.exists(db) && Files.readString(db).contains("\tdone\t"), ferry::stderrText);
 
             writer.write(lines(151, 160));                       // the first writer writes on, into app.log.1
             writer.flush();
