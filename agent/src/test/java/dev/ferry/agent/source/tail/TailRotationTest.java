@@ -55,6 +55,22 @@ class TailRotationTest {
         return inputs.start(pub, keyValues);
     }
 
+    /**
+     * app.log with lines 1-100, read; then renamed to app.log.1 as logrotate does without a signal to its writer,
+     * lines 101-150 in a new app.log, and read until app.log.1 is let go (Rotate_Wait, 200 ms) and done.
+     */
+    private TailInput rotatedAndLetGo(RecordingPublisher pub, String... keyValues) throws IOException {
+        Path live = dir.resolve("app.log");
+        append(live, numbered("line", 1, 100));
+        TailInput in = start(pub, keyValues);
+        await("the first lines", () -> pub.size() == 100);
+        Files.move(live, dir.resolve("app.log.1"));
+        append(live, numbered("line", 101, 150));
+        ackUntil(pub, in, 150);
+        await("the rotated file remembered as done", () -> in.counters().rotations() == 1);
+        return in;
+    }
+
     /** Acknowledges as lines come until {@code count} arrived and only the live file is open. */
     private static void ackUntil(RecordingPublisher pub, TailInput in, int count) {
         try {
@@ -155,15 +171,9 @@ class TailRotationTest {
     void aRotatedFileItsWriterWritesOnAfterItWasLetGoIsReadOnFromWhereItWasLeft() throws Exception {
         Path live = dir.resolve("app.log");
         Path rotated = dir.resolve("app.log.1");
-        append(live, numbered("line", 1, 100));
         RecordingPublisher pub = new RecordingPublisher(true);
         String log = dev.ferry.pipeline.TestLogs.of(() -> {
-            TailInput in = start(pub, "Refresh_Interval", "1");
-            await("the first lines", () -> pub.size() == 100);
-
-            Files.move(live, rotated);                        // logrotate without a signal to the writer
-            append(live, numbered("line", 101, 150));
-            ackUntil(pub, in, 150);                          // Rotate_Wait (200 ms) passes: the rotated file is let go
+            TailInput in = rotatedAndLetGo(pub, "Refresh_Interval", "1");
             append(rotated, numbered("line", 151, 160));     // the writer writes on to the file it still holds
             ackUntil(pub, in, 160);
 
@@ -183,16 +193,9 @@ class TailRotationTest {
         Path live = dir.resolve("app.log");
         Path rotated = dir.resolve("app.log.1");
         Path copy = dir.resolve("app.log.2." + ext);
-        append(live, numbered("line", 1, 100));
         RecordingPublisher pub = new RecordingPublisher(true);
         String log = dev.ferry.pipeline.TestLogs.of(() -> {
-            TailInput in = start(pub);
-            await("the first lines", () -> pub.size() == 100);
-
-            Files.move(live, rotated);                        // logrotate (delaycompress), no signal to the writer
-            append(live, numbered("line", 101, 150));
-            ackUntil(pub, in, 150);                          // Rotate_Wait (200 ms) passes: the rotated file is let go
-            await("the rotated file remembered as done", () -> in.counters().rotations() == 1);
+            TailInput in = rotatedAndLetGo(pub);              // logrotate with delaycompress
             append(rotated, numbered("line", 151, 160));     // the writer writes on to the file it still holds
             // logrotate's next run, before the tail looks again (Refresh_Interval 60): .1 -> .2 compressed, app.log -> .1
             Files.move(compress(rotated, ext), copy);
@@ -213,17 +216,9 @@ class TailRotationTest {
 
     @Test
     void aRotatedFileCompressedWithItsPlainFileKeptIsStillReadOnWhenWrittenOn() throws Exception {
-        Path live = dir.resolve("app.log");
         Path rotated = dir.resolve("app.log.1");
-        append(live, numbered("line", 1, 100));
         RecordingPublisher pub = new RecordingPublisher(true);
-        TailInput in = start(pub, "Refresh_Interval", "1");
-        await("the first lines", () -> pub.size() == 100);
-
-        Files.move(live, rotated);
-        append(live, numbered("line", 101, 150));
-        ackUntil(pub, in, 150);
-        await("the rotated file remembered as done", () -> in.counters().rotations() == 1);
+        TailInput in = rotatedAndLetGo(pub, "Refresh_Interval", "1");
         writeCompressed(dir.resolve("app.log.1.gz"), Files.readAllBytes(rotated)); // gzip -k: the plain file stays
         Thread.sleep(1500); // a look at the siblings (Refresh_Interval 1) finds both
         append(rotated, numbered("line", 151, 160));     // the writer writes on to the plain file
