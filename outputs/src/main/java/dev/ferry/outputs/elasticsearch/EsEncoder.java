@@ -85,12 +85,12 @@ public final class EsEncoder {
     private final ByteSink document = new ByteSink(1024);
     private final long[] hash = new long[2];
 
-    // Caches: the index name per (prefix, second), the time key text per second, the last origin's id form.
+    // Caches: the index name per (prefix, span of its date), the time key text per span, the last origin's id form.
     private String cachedPrefix;
-    private long cachedIndexSecond = Long.MIN_VALUE;
+    private long cachedIndexSpan = Long.MIN_VALUE;
     private String cachedIndex;
     private byte[] cachedIndexJson;
-    private long cachedTimeSecond = Long.MIN_VALUE;
+    private long cachedTimeSpan = Long.MIN_VALUE;
     private byte[] cachedTimeText;
     private RecordOrigin cachedOrigin;
     private String cachedOriginId;
@@ -257,16 +257,16 @@ public final class EsEncoder {
         String prefix = config.logstashFormat() ? logstashPrefix(record) : "";
         long second = TimeText.epochSeconds(config.currentTimeIndex() ? System.currentTimeMillis() * 1_000_000L
                 : record.timeNanos());
-        if (second != cachedIndexSecond || !prefix.equals(cachedPrefix)) {
-            String name = config.logstashFormat()
-                    ? prefix + config.logstashPrefixSeparator() + config.logstashDateFormat().format(second)
-                    : config.index().format(second);
+        StrftimeFormat date = config.logstashFormat() ? config.logstashDateFormat() : config.index();
+        long span = date.spanStart(second);
+        if (span != cachedIndexSpan || !prefix.equals(cachedPrefix)) {
+            String name = (config.logstashFormat() ? prefix + config.logstashPrefixSeparator() : "") + date.format(second);
             if (cachedIndex == null || !cachedIndex.equals(name)) {
                 cachedIndex = name;
                 cachedIndexJson = jsonString(name);
             }
             cachedPrefix = prefix;
-            cachedIndexSecond = second;
+            cachedIndexSpan = span;
         }
         lastIndex = cachedIndex;
         return cachedIndexJson;
@@ -348,8 +348,9 @@ public final class EsEncoder {
 
     private void writeTime(long timeNanos, ByteSink out) {
         long second = TimeText.epochSeconds(timeNanos);
-        if (second != cachedTimeSecond) {
-            cachedTimeSecond = second;
+        long span = config.timeKeyFormat().spanStart(second);
+        if (span != cachedTimeSpan) {
+            cachedTimeSpan = span;
             cachedTimeText = config.timeKeyFormat().format(second).getBytes(StandardCharsets.UTF_8);
         }
         out.write('"');

@@ -1,8 +1,7 @@
 package dev.ferry.outputs.elasticsearch;
 
-import java.time.Instant;
+import java.time.LocalDateTime;
 import java.time.ZoneOffset;
-import java.time.ZonedDateTime;
 import java.time.format.TextStyle;
 import java.time.temporal.IsoFields;
 import java.util.ArrayList;
@@ -15,7 +14,8 @@ import java.util.Locale;
  * accepted, so an unsupported one is a configuration error rather than text copied into every index
  * name. Names of days and months are English, as in the C locale.
  *
- * <p>Immutable and thread-safe. {@link #format} allocates; callers cache per second or per day.
+ * <p>Immutable and thread-safe. {@link #format} allocates; callers cache its text for the span it holds for
+ * ({@link #spanStart}): an index name per day, a time per second.
  */
 public final class StrftimeFormat {
 
@@ -23,12 +23,33 @@ public final class StrftimeFormat {
     public static final String SUPPORTED = "%Y %y %C %G %g %m %d %e %H %k %I %l %M %S %j %U %W %V %u %w %a %A %b %B "
             + "%h %p %F %D %T %R %s %z %Z %n %t %%";
 
+    private static final int DAY = 86_400;
+
     private final String pattern;
     private final List<Object> parts;
+    /** The seconds over which the text stays the same: those of the finest directive's unit. */
+    private final int span;
 
     private StrftimeFormat(String pattern, List<Object> parts) {
         this.pattern = pattern;
         this.parts = List.copyOf(parts);
+        int finest = DAY;
+        for (Object p : parts) {
+            if (p instanceof Character d) {
+                finest = Math.min(finest, unit(d));
+            }
+        }
+        this.span = finest;
+    }
+
+    /** The seconds of the unit directive {@code d} shows (a day for a date, a week day or a name). */
+    private static int unit(char d) {
+        return switch (d) {
+            case 'S', 'T', 's' -> 1;
+            case 'M', 'R' -> 60;
+            case 'H', 'k', 'I', 'l', 'p' -> 3600;
+            default -> DAY;
+        };
     }
 
     /**
@@ -73,9 +94,17 @@ public final class StrftimeFormat {
         return parts.stream().allMatch(p -> p instanceof String);
     }
 
+    /**
+     * The first second of the span that holds {@code epochSeconds} and over which {@link #format} gives one text: the
+     * UTC day of a pattern of dates only, the hour, minute or second of one that shows those.
+     */
+    public long spanStart(long epochSeconds) {
+        return epochSeconds - Math.floorMod(epochSeconds, span);
+    }
+
     /** Formats the UTC time {@code epochSeconds}. */
     public String format(long epochSeconds) {
-        ZonedDateTime t = Instant.ofEpochSecond(epochSeconds).atZone(ZoneOffset.UTC);
+        LocalDateTime t = LocalDateTime.ofEpochSecond(epochSeconds, 0, ZoneOffset.UTC);
         StringBuilder out = new StringBuilder(pattern.length() + 16);
         for (Object p : parts) {
             if (p instanceof String s) {
@@ -147,7 +176,7 @@ public final class StrftimeFormat {
     }
 
     /** The day of the week with Sunday as 0, as C's {@code tm_wday}. */
-    private static int sundayBased(ZonedDateTime t) {
+    private static int sundayBased(LocalDateTime t) {
         return t.getDayOfWeek().getValue() % 7;
     }
 

@@ -191,6 +191,28 @@ class EsEncoderTest {
     }
 
     @Test
+    void indexAndTimeChangeAtTheEdgesOfWhatTheirFormatsShow() {
+        long hour = 1_704_103_200L * 1_000_000_000L; // 2024-01-01T10:00:00Z
+        long[] times = {hour, hour + 3_599_999_999_999L, hour + 3_600_000_000_000L, hour + 3_600_000_000_000L,
+                hour + 14 * 3_600_000_000_000L - 1, hour + 14 * 3_600_000_000_000L, hour - 1};
+        List<LogRecord> records = new java.util.ArrayList<>();
+        for (long t : times) {
+            records.add(TestRecords.json("t", t, "{\"m\":1}"));
+        }
+        List<String> hourly = encode(config("Logstash_Format", "On", "Logstash_DateFormat", "%Y.%m.%d.%H"), records)
+                .lines().filter(l -> l.startsWith("{\"create\"")).map(l -> l.substring(l.indexOf("_index\":\"") + 9,
+                        l.indexOf("\",\"_id"))).toList();
+        assertThat(hourly).containsExactly("logstash-2024.01.01.10", "logstash-2024.01.01.10", "logstash-2024.01.01.11",
+                "logstash-2024.01.01.11", "logstash-2024.01.01.23", "logstash-2024.01.02.00", "logstash-2024.01.01.09");
+        List<String> daily = encode(config("Logstash_Format", "On", "Time_Key_Format", "%Y-%m-%dT%H:%M"), records)
+                .lines().filter(l -> !l.startsWith("{\"create\"")).toList();
+        assertThat(daily).containsExactly("{\"@timestamp\":\"2024-01-01T10:00.000Z\",\"m\":1}",
+                "{\"@timestamp\":\"2024-01-01T10:59.999Z\",\"m\":1}", "{\"@timestamp\":\"2024-01-01T11:00.000Z\",\"m\":1}",
+                "{\"@timestamp\":\"2024-01-01T11:00.000Z\",\"m\":1}", "{\"@timestamp\":\"2024-01-01T23:59.999Z\",\"m\":1}",
+                "{\"@timestamp\":\"2024-01-02T00:00.000Z\",\"m\":1}", "{\"@timestamp\":\"2024-01-01T09:59.999Z\",\"m\":1}");
+    }
+
+    @Test
     void idKeyIsARecordAccessor() {
         EsConfig c = config("Id_Key", "$meta['id']", "Write_Operation", "update");
         LogRecord r = withOrigin(TestRecords.json("t", T1, "{\"meta\":{\"id\":\"order-17\"},\"state\":\"paid\"}"), 3);

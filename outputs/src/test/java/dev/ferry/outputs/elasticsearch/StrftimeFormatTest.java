@@ -40,6 +40,20 @@ class StrftimeFormatTest {
     }
 
     @Test
+    void spansTheUnitOfItsFinestDirective() {
+        long day = 1_704_067_200L; // 2024-01-01T00:00:00Z
+        assertThat(StrftimeFormat.compile("%Y.%m.%d").spanStart(T)).isEqualTo(day);
+        assertThat(StrftimeFormat.compile("%G.%V|%a|%U").spanStart(T)).isEqualTo(day);
+        assertThat(StrftimeFormat.compile("erlmcp-logs").spanStart(T)).isEqualTo(day);
+        assertThat(StrftimeFormat.compile("%Y.%m.%d.%p").spanStart(T)).isEqualTo(day + 13 * 3600);
+        assertThat(StrftimeFormat.compile("%F-%H").spanStart(T)).isEqualTo(day + 13 * 3600);
+        assertThat(StrftimeFormat.compile("%F %R").spanStart(T)).isEqualTo(day + 13 * 3600 + 4 * 60);
+        assertThat(StrftimeFormat.compile("%Y-%m-%dT%H:%M:%S").spanStart(T)).isEqualTo(T);
+        assertThat(StrftimeFormat.compile("%s").spanStart(T)).isEqualTo(T);
+        assertThat(StrftimeFormat.compile("%Y.%m.%d").spanStart(-1)).isEqualTo(-86_400); // 1969-12-31
+    }
+
+    @Test
     void rejectsUnsupportedDirectives() {
         assertThatThrownBy(() -> StrftimeFormat.compile("%Y.%L")).hasMessage("'%L'");
         assertThatThrownBy(() -> StrftimeFormat.compile("%Y%")).hasMessage("'%' at the end");
