@@ -22,6 +22,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -45,6 +46,8 @@ public final class Agent {
      * holds the records in memory (with 4,096, 15,512 of 16,018 documents had to be written).
      */
     static final int CONSUMER_BATCH_RING_SLOTS = 4;
+    /** How old the spool's documents held in memory get before they are written, beyond what outputs hold them for. */
+    private static final Duration MEMORY_AGE = Duration.ofSeconds(1);
 
     private static final Logger LOG = LoggerFactory.getLogger(Agent.class);
 
@@ -93,6 +96,8 @@ public final class Agent {
         List<OutputRoute> outputs = new ArrayList<>();
         List<FilterRoute> filters = new ArrayList<>();
         List<Input> inputs = new ArrayList<>();
+        // The inputs that end by themselves, for the spool's consumers (which start before the inputs are made).
+        AtomicReference<List<Input>> endingInputs = new AtomicReference<>(List.of());
         List<SpoolConsumer> consumers = new ArrayList<>();
         RecordRing ring = null;
         Spool spool = null;
@@ -143,8 +148,14 @@ public final class Agent {
                 for (int i = 0; i < outputs.size(); i++) {
                     long limit = plan.outputs().get(i).options().size("storage.total_limit_size");
                     SpoolReader reader = spool.reader(readerName(outputs.get(i).name()), limit);
-                    consumers.add(new SpoolConsumer(outputs.get(i), reader, JsonParser.fieldsOnly("json"), counters,
-                            CONSUMER_BATCH_RING_SLOTS * s.ringSlots()));
+                    SpoolConsumer consumer = new SpoolConsumer(outputs.get(i), reader, JsonParser.fieldsOnly("json"),
+                            counters, CONSUMER_BATCH_RING_SLOTS * s.ringSlots());
+                    if (outputs.get(i).output().batchesOverTime() && s.flush().toNanos() > 0) {
+                        consumer.holdForFlushInterval(s.flush(), () -> allReadToEnd(endingInputs.get()));
+                        // What such an output holds for Flush is not written to disk for being a second old.
+                        spool.writer().holdInMemoryAtMost(MEMORY_AGE.plus(s.flush()));
+                    }
+                    consumers.add(consumer);
                 }
                 spool.warnOfUnregisteredReaders();
                 consumers.forEach(SpoolConsumer::start);
@@ -152,6 +163,7 @@ public final class Agent {
             for (PlannedPlugin p : plan.inputs()) {
                 inputs.add(p.create(plan.parsers(), plan.service(), plan.replay()));
             }
+            endingInputs.set(inputs.stream().filter(Input::endsAtEof).toList());
             ring.start();
             for (Input in : inputs) {
                 in.start(ring);
@@ -320,6 +332,16 @@ public final class Agent {
      * they are delivered or written, so with more than an input's Mem_Buf_Limit held that input would pause until
      * they are a second old.
      */
+    /** Whether there are inputs that end by themselves and each has read everything there is now. */
+    private static boolean allReadToEnd(List<Input> ending) {
+        for (Input in : ending) {
+            if (!in.readToEnd()) {
+                return false;
+            }
+        }
+        return !ending.isEmpty();
+    }
+
     static long spoolMemory(TopologyPlan plan) {
         long bytes = plan.service().storageWriteBehind();
         for (PlannedPlugin p : plan.inputs()) {

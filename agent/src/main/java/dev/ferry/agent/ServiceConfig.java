@@ -21,8 +21,9 @@ import java.util.Locale;
  * The {@code [SERVICE]} section: agent-wide settings. Fluent Bit's keys keep their meaning; the ring's
  * own settings are ferry's ({@code ring.*}).
  *
- * @param flush Fluent Bit's flush interval; ferry's outputs flush at the end of every ring batch, and
- *     network outputs use it as their batching interval
+ * @param flush Fluent Bit's flush interval: how long the spool's consumer of an output whose flush is a request
+ *     (es, loki) gathers a trickle of records before it flushes; other outputs, and every output without the spool,
+ *     flush at the end of every ring batch
  * @param grace how long shutdown waits for records in flight to reach the outputs
  * @param logLevel error, warn, info, debug or trace ({@code off} silences the agent's own log)
  * @param ringSlots slots in the ring (a power of two)
@@ -51,7 +52,8 @@ public record ServiceConfig(Duration flush, Duration grace, String logLevel, int
                             long storageWriteBehind, HttpServerConfig http) {
 
     public static final OptionTable OPTIONS = new OptionTable("SERVICE", "service", List.of(
-            OptionSpec.duration("Flush", "1", "flush interval of network outputs (file-like outputs flush every ring batch)"),
+            OptionSpec.duration("Flush", "1", "how long es and loki gather a trickle of records before a request (with the"
+                    + " spool; other outputs write every ring batch)"),
             OptionSpec.duration("Grace", "5", "how long shutdown waits for records in flight"),
             OptionSpec.choice("Log_Level", "info", List.of("off", "error", "warn", "warning", "info", "debug", "trace"),
                     "the agent's own log level"),

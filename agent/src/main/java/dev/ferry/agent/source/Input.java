@@ -30,6 +30,15 @@ public interface Input extends AutoCloseable {
     boolean endsAtEof();
 
     /**
+     * Whether the input, one that ends by itself ({@link #endsAtEof}), has read everything there is now: it
+     * publishes nothing more unless its sources grow. Outputs then get what the spool holds for them at once instead
+     * of after the flush interval, as no more records are coming to join it. Any thread may ask. The default: no.
+     */
+    default boolean readToEnd() {
+        return false;
+    }
+
+    /**
      * Completes when the input has nothing more to read and everything it published was acknowledged;
      * never completes for inputs that follow their sources forever.
      */

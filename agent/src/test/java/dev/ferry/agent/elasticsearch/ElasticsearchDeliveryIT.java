@@ -98,6 +98,50 @@ class ElasticsearchDeliveryIT {
         }
     }
 
+    /**
+     * Bulk requests by the flush interval ({@code [SERVICE] Flush 1}): lines that trickle in, 40 a second for 5 s,
+     * go in about one bulk request a second, as Elasticsearch itself counts them (the index's bulk stats: one
+     * shard-level bulk operation per request that reaches its one shard). When every read of the file was sent at
+     * once, they made about one request per line. And the interval does not hold up the end of a run: with
+     * {@code Exit_On_Eof} and {@code Flush 60}, ferry exits as soon as everything is delivered.
+     */
+    @Test
+    void linesThatTrickleInGoInOneBulkRequestPerFlushInterval() throws Exception {
+        Path app = logs().resolve("application.log");
+        ErlmcpLogWriter.append(app, 0, 1);
+        try (FerryProcess ferry = ferry("", "")) {
+            awaitCount(1, Duration.ofSeconds(60), ferry);
+            long before = bulkOperations();
+            for (int seq = 1; seq <= 200; seq++) {
+                ErlmcpLogWriter.append(app, seq, 1);
+                Thread.sleep(25);
+            }
+            awaitCount(201, Duration.ofSeconds(30), ferry);
+            assertThat(bulkOperations() - before).as("bulk requests for 200 lines over 5 s").isBetween(3L, 9L);
+            assertExactlyOnce(es.seqValues(index), range(0, 201));
+        }
+
+        ErlmcpLogWriter.append(app, 201, 100);
+        Path conf = dir.resolve("fluent-bit.conf");
+        Files.writeString(conf, EsIts.config(logs(), dir.resolve("ferry.db"), dir.resolve("dead-letter"), es, index,
+                "    Exit_On_Eof On\n", "").replace("    Flush        1\n", "    Flush        60\n"));
+        long start = System.nanoTime();
+        try (FerryProcess ferry = FerryProcess.start(dir, EsIts.env(es.password()), "-c", conf.toString())) {
+            assertThat(ferry.waitFor(Duration.ofSeconds(120))).as(ferry.stderrText()).isZero();
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).as("run time with Flush 60")
+                    .isLessThan(Duration.ofSeconds(30));
+            assertExactlyOnce(es.seqValues(index), range(0, 301));
+            assertThat(ferry.stderrText()).contains("documents_written=0");
+        }
+    }
+
+    /** The bulk operations the index's one shard has taken, as Elasticsearch counts them. */
+    private long bulkOperations() throws Exception {
+        Map<?, ?> all = (Map<?, ?>) es.request("GET", "/" + index + "/_stats/bulk", null).expect(200).json().get("_all");
+        Map<?, ?> bulk = (Map<?, ?>) ((Map<?, ?>) all.get("primaries")).get("bulk");
+        return ((Number) bulk.get("total_operations")).longValue();
+    }
+
     @Test
     void elasticsearchStoppedForThirtySecondsInTheMiddle() throws Exception {
         ErlmcpLogWriter.append(logs().resolve("application.log"), 0, 10_000);

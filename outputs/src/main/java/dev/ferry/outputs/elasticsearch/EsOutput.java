@@ -141,6 +141,11 @@ public final class EsOutput implements Output {
     }
 
     @Override
+    public boolean batchesOverTime() {
+        return true; // a flush is a bulk request
+    }
+
+    @Override
     public void flush() throws IOException {
         startFlush().await();
     }

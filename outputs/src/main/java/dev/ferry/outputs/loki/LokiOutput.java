@@ -300,6 +300,11 @@ public final class LokiOutput implements Output {
     }
 
     @Override
+    public boolean batchesOverTime() {
+        return true; // a flush is a push
+    }
+
+    @Override
     public PendingFlush startFlush() throws IOException {
         if (closed) {
             throw new IOException("the Loki output " + name + " is closed; the records are not acknowledged");

@@ -24,10 +24,11 @@ import org.slf4j.LoggerFactory;
 /**
  * Feeds one output from the disk spool on a thread of its own: reads the entries the output's
  * {@code Match} takes, writes them, starts a flush every {@code batch} entries (and whenever it has caught
- * up), and commits the reader's position after a batch only once that flush is answered: everything before
- * it has a final answer from the output (delivered or dead-lettered). One batch's flush is answered while
- * the next batch is read and written ({@link Output#startFlush}): its answer is awaited when the next one
- * starts, or when the consumer has caught up. A failing output is retried with a growing pause while the
+ * up, or, for an output that batches over the flush interval, once the first record it holds is that old;
+ * see {@link #holdForFlushInterval}), and commits the reader's position after a batch only once that flush
+ * is answered: everything before it has a final answer from the output (delivered or dead-lettered). One
+ * batch's flush is answered while the next batch is read and written ({@link Output#startFlush}): its answer
+ * is awaited when the next one starts, or when the consumer has caught up. A failing output is retried with a growing pause while the
  * spool keeps the records; the ring and the inputs go on until the output's {@code storage.total_limit_size}
  * is reached.
  *
@@ -87,6 +88,12 @@ public final class SpoolConsumer implements AutoCloseable {
     private volatile long drainAsked;
     private volatile long drainAnswered;
     private final CompletableFuture<Throwable> failed = new CompletableFuture<>();
+    /** How long a caught-up consumer holds a batch's records before it flushes them; 0: at once. */
+    private long holdNanos;
+    /** Whether no more records are coming to join a held batch (every input that ends has read to its end). */
+    private BooleanSupplier nothingMoreComing = () -> false;
+    /** When the first record of the batch being read went to the output; the consumer thread's only. */
+    private long batchStartNanos;
     /** The batch whose flush was started and not yet awaited, or null; the consumer thread's only. */
     private Flushing flushing;
 
@@ -108,6 +115,18 @@ public final class SpoolConsumer implements AutoCloseable {
         this.match = new TagRoutes<>(List.of(route.match()), m -> m, TagPattern.class);
         this.thread = new Thread(this::run, "ferry-out-" + route.name());
         this.thread.setDaemon(true);
+    }
+
+    /**
+     * Has the consumer hold what it wrote to the output, once it has caught up with the spool, until the first of
+     * those records is {@code interval} old (Fluent Bit's {@code Flush}), unless the batch is full first, a drain
+     * asks for it, or {@code nothingMoreComing}: so that a slow trickle of records makes one request per interval,
+     * not one per ring batch. For outputs whose flush is a request ({@link Output#batchesOverTime}). Call before
+     * {@link #start}.
+     */
+    public void holdForFlushInterval(Duration interval, BooleanSupplier nothingMoreComing) {
+        this.holdNanos = interval.toNanos();
+        this.nothingMoreComing = nothingMoreComing;
     }
 
     public void start() {
@@ -162,6 +181,13 @@ public final class SpoolConsumer implements AutoCloseable {
                 long asked = drainAsked;
                 SpoolEntry e = reader.next();
                 if (e == null) {
+                    if (last >= 0 && holding(pending, asked)) {
+                        if (flushing != null && !settle()) {
+                            return;
+                        }
+                        LockSupport.parkNanos(IDLE_PARK_NANOS);
+                        continue;
+                    }
                     if (last >= 0) {
                         if (!startFlush(last, pending)) {
                             return;
@@ -184,7 +210,9 @@ public final class SpoolConsumer implements AutoCloseable {
                     if (!write()) {
                         return;
                     }
-                    pending++;
+                    if (pending++ == 0) {
+                        batchStartNanos = System.nanoTime();
+                    }
                 }
                 if (visited >= batch) {
                     if (!startFlush(last, pending)) {
@@ -199,6 +227,12 @@ public final class SpoolConsumer implements AutoCloseable {
             LOG.error("Output stopped: reading its records from the spool failed. output={} error={}", route.name(), t.toString(), t);
             failed.complete(t);
         }
+    }
+
+    /** Whether a caught-up consumer keeps holding the {@code pending} records of its batch (see the class doc). */
+    private boolean holding(long pending, long drainAskedBefore) {
+        return pending > 0 && holdNanos > 0 && System.nanoTime() - batchStartNanos < holdNanos
+                && drainAskedBefore == drainAnswered && !nothingMoreComing.getAsBoolean();
     }
 
     private void load(SpoolEntry e) {

@@ -31,6 +31,16 @@ public interface Output extends AutoCloseable {
     }
 
     /**
+     * Whether this output gains from being handed records over the service's flush interval ({@code Flush}) rather
+     * than flushed whenever the spool's consumer has caught up: true for an output whose flush is a request (es,
+     * loki), so that a slow trickle of records makes one request per interval instead of one per ring batch. The
+     * default (stdout, file, null): false.
+     */
+    default boolean batchesOverTime() {
+        return false;
+    }
+
+    /**
      * Called once when the run ends, after the last {@link #flush} and before {@link #close}, from the
      * thread that stops the agent. An output that holds flushed records back (the Loki output under
      * {@code ferry replay} orders entries by time before sending them) sends them now and returns when

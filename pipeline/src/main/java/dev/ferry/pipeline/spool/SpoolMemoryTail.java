@@ -12,8 +12,9 @@ import java.util.function.LongSupplier;
  * its ring batch reached, a {@link Runnable} from the writer's caller) run only once the document has left the
  * tail, either dropped because every reader committed it, or written to the queue, and in document order, since a
  * position acknowledges everything before it in its file. Until then a crash reads the records again from their
- * files. A document leaves for the disk when the tail holds more than its capacity, when it is older than
- * {@link #MAX_AGE_NANOS} (so a dead output does not hold the inputs' positions), and when the spool closes.
+ * files. A document leaves for the disk when the tail holds more than its capacity, when it is older than its
+ * maximum age ({@link #MAX_AGE_NANOS} unless set: so a dead output does not hold the inputs' positions), and when the
+ * spool closes.
  *
  * <p>Thread-safe: every method takes the tail's monitor. The writer's thread adds documents and writes those over
  * the capacity; readers' threads copy documents and drop those every reader has committed; a write-behind thread
@@ -24,7 +25,7 @@ import java.util.function.LongSupplier;
  */
 final class SpoolMemoryTail {
 
-    /** A document older than this is written to disk even when the tail has room. */
+    /** By default, a document older than this is written to disk even when the tail has room. */
     static final long MAX_AGE_NANOS = 1_000_000_000L;
 
     private static final int BUFFER_BYTES = SpoolEntryFormat.TARGET_DOCUMENT_BYTES + 4096;
@@ -50,6 +51,7 @@ final class SpoolMemoryTail {
     private final ArrayDeque<Doc> pool = new ArrayDeque<>();
     private final LongSupplier minCommitted;
     private long capacity = SpoolWriter.DEFAULT_MEMORY_BYTES;
+    private long maxAgeNanos = MAX_AGE_NANOS;
     private long heldBytes;
     private long lastIndex;
     /** The bytes end of the last document written: documents dropped unwritten take no disk. */
@@ -76,6 +78,10 @@ final class SpoolMemoryTail {
     /** Sets the bytes of documents the tail holds before it writes the oldest; 0 writes each at once. */
     synchronized void capacity(long bytes) {
         capacity = Math.max(0, bytes);
+    }
+
+    synchronized void maxAge(long nanos) {
+        maxAgeNanos = Math.max(0, nanos);
     }
 
     /**
@@ -153,7 +159,7 @@ final class SpoolMemoryTail {
     }
 
     /**
-     * Writes the documents older than {@link #MAX_AGE_NANOS} (all of them with {@code everything}) and those over the
+     * Writes the documents older than the maximum age (all of them with {@code everything}) and those over the
      * capacity.
      *
      * @return false when one could not be written (the disk has no room)
@@ -238,9 +244,9 @@ final class SpoolMemoryTail {
     }
 
     // Writes the oldest documents: all of them, or while the tail is over its capacity or (old) they are older than
-    // MAX_AGE_NANOS. Buffers count whole in the capacity.
+    // the maximum age. Buffers count whole in the capacity.
     private boolean spill(Sink sink, boolean all, boolean old) {
-        long bornBefore = System.nanoTime() - MAX_AGE_NANOS;
+        long bornBefore = System.nanoTime() - maxAgeNanos;
         Doc d;
         while ((d = docs.peekFirst()) != null && (all || heldBytes > capacity || old && d.bornNanos - bornBefore < 0)) {
             long index = sink.write(d.bytes, d.length);

@@ -4,6 +4,7 @@ import dev.ferry.pipeline.record.LogRecord;
 import dev.ferry.pipeline.record.MemberSpans;
 import dev.ferry.pipeline.record.RecordFields;
 import dev.ferry.pipeline.record.RecordOrigin;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
@@ -89,6 +90,15 @@ public final class SpoolWriter {
      */
     public void holdInMemory(long bytes) {
         tail.capacity(bytes);
+    }
+
+    /**
+     * Sets how old a document held in memory gets before it is written to disk though the memory has room (a
+     * second by default): longer than outputs hold records for their flush interval, so that an output that keeps
+     * up never has its documents written.
+     */
+    public void holdInMemoryAtMost(Duration age) {
+        tail.maxAge(age.toNanos());
     }
 
     /**

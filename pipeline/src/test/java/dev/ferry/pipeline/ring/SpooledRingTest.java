@@ -27,6 +27,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
@@ -58,7 +59,7 @@ class SpooledRingTest {
     };
 
     /** An output that keeps what it was given; it can be held so that it delivers nothing. */
-    static final class GatedOutput implements Output {
+    static class GatedOutput implements Output {
         final List<String> delivered = Collections.synchronizedList(new ArrayList<>());
         final List<String> pending = new ArrayList<>();
         final CountDownLatch open = new CountDownLatch(1);
@@ -107,22 +108,34 @@ class SpooledRingTest {
     private static Thread input(RecordRing ring, RecordOrigin origin, int n, AtomicLong published) {
         Thread input = new Thread(() -> {
             try {
-                LineBatch batch = new LineBatch(100);
-                long offset = 0;
-                for (int i = 0; i < n; i++) {
-                    byte[] line = ("line " + i).getBytes(StandardCharsets.UTF_8);
-                    batch.begin(line, "t", new LineDecoder(null, null, null), origin, 0);
-                    batch.add(0, line.length, offset, offset + line.length + 1);
-                    offset += line.length + 1;
-                    ring.publish(batch);
-                    published.incrementAndGet();
-                }
+                publish(ring, origin, n, 0, published);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
         });
         input.start();
         return input;
+    }
+
+    /**
+     * Publishes the lines "line 0" to "line n-1" of {@code origin} in batches of one, {@code gapMillis} apart (a slow
+     * file gives them so), counting them in {@code published}.
+     */
+    private static void publish(RecordRing ring, RecordOrigin origin, int n, long gapMillis, AtomicLong published)
+            throws InterruptedException {
+        LineBatch batch = new LineBatch(100);
+        long offset = 0;
+        for (int i = 0; i < n; i++) {
+            byte[] line = ("line " + i).getBytes(StandardCharsets.UTF_8);
+            batch.begin(line, "t", new LineDecoder(null, null, null), origin, 0);
+            batch.add(0, line.length, offset, offset + line.length + 1);
+            offset += line.length + 1;
+            ring.publish(batch);
+            published.incrementAndGet();
+            if (gapMillis > 0) {
+                Thread.sleep(gapMillis);
+            }
+        }
     }
 
     /**
@@ -216,6 +229,104 @@ class SpooledRingTest {
             assertThat(log).contains("ERROR dev.ferry.pipeline.ring.SpoolStageHandler - A record could not be written to "
                     + "the spool; it is not delivered (counted in stage_errors). file=/a.log offset=35 tag=" + "t".repeat(200)
                     + "... error=");
+        }
+    }
+
+    /** An open {@link GatedOutput} that counts its flushes (each one a request, for an output that batches over time). */
+    static final class FlushCountingOutput extends GatedOutput {
+        final AtomicInteger flushes = new AtomicInteger();
+
+        FlushCountingOutput() {
+            open.countDown();
+        }
+
+        @Override
+        public void flush() {
+            flushes.incrementAndGet();
+            super.flush();
+        }
+
+        @Override
+        public boolean batchesOverTime() {
+            return true;
+        }
+    }
+
+    private static List<String> lines(int n) {
+        List<String> all = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            all.add("line " + i);
+        }
+        return all;
+    }
+
+    /**
+     * A slow trickle (a line every 20 ms for 1.2 s) to an output that batches over time, held for a flush interval of
+     * 500 ms: a flush (a request) every interval, not one per line, and the last held records go when their interval
+     * ends, with no drain and no more lines. Without the hold: 60 flushes.
+     */
+    @Test
+    void aCaughtUpConsumerHoldsATrickleForTheFlushInterval() throws Exception {
+        FlushCountingOutput out = new FlushCountingOutput();
+        CountingOrigin origin = new CountingOrigin();
+        try (Spool spool = Spool.open(new SpoolConfig(dir.resolve("spool"), SpoolSync.NORMAL, 0))) {
+            OutputRoute route = new OutputRoute("out", TagPattern.wildcard("*"), out);
+            var reader = spool.reader("out", 0);
+            RecordRing ring = new RecordRing(64, 1, RecordRing.Wait.BLOCKING, List.of(), List.of(route), true,
+                    spool.writer());
+            spool.writer().holdInMemoryAtMost(Duration.ofMillis(1_500));
+            SpoolConsumer consumer = new SpoolConsumer(route, reader, LOG_ONLY, ring.counters(), 256);
+            consumer.holdForFlushInterval(Duration.ofMillis(500), () -> false);
+            ring.start();
+            consumer.start();
+            try {
+                publish(ring, origin, 60, 20, new AtomicLong());
+                long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+                while (out.delivered.size() < 60 && System.nanoTime() < end) {
+                    Thread.sleep(10);
+                }
+                assertThat(out.delivered).containsExactlyElementsOf(lines(60));
+                assertThat(out.flushes.get()).as("flushes").isBetween(2, 4);
+                assertThat(spool.diskBytes()).as("held in memory, never written").isZero();
+            } finally {
+                assertThat(ring.drainAndStop(Duration.ofSeconds(30))).isTrue();
+                consumer.close();
+            }
+        }
+    }
+
+    /** A held batch goes at once when a drain asks for it, and when no more records are coming. */
+    @Test
+    void aHeldBatchGoesAtOnceOnADrainOrWhenNoMoreRecordsAreComing() throws Exception {
+        for (boolean byDrain : new boolean[] {true, false}) {
+            FlushCountingOutput out = new FlushCountingOutput();
+            AtomicBoolean atEnd = new AtomicBoolean();
+            try (Spool spool = Spool.open(new SpoolConfig(dir.resolve("spool-" + byDrain), SpoolSync.NORMAL, 0))) {
+                OutputRoute route = new OutputRoute("out", TagPattern.wildcard("*"), out);
+                var reader = spool.reader("out", 0);
+                RecordRing ring = new RecordRing(64, 1, RecordRing.Wait.BLOCKING, List.of(), List.of(route), true,
+                        spool.writer());
+                SpoolConsumer consumer = new SpoolConsumer(route, reader, LOG_ONLY, ring.counters(), 256);
+                consumer.holdForFlushInterval(Duration.ofMinutes(10), atEnd::get);
+                ring.start();
+                consumer.start();
+                publish(ring, new CountingOrigin(), 5, 0, new AtomicLong());
+                Thread.sleep(300);
+                assertThat(out.delivered).as("held").isEmpty();
+                long asked = System.nanoTime();
+                if (byDrain) {
+                    assertThat(consumer.drain(Duration.ofSeconds(10), () -> false)).isTrue();
+                } else {
+                    atEnd.set(true);
+                    while (out.delivered.size() < 5 && System.nanoTime() - asked < TimeUnit.SECONDS.toNanos(10)) {
+                        Thread.sleep(5);
+                    }
+                }
+                assertThat(out.delivered).as("by drain: " + byDrain).containsExactlyElementsOf(lines(5));
+                assertThat(out.flushes.get()).isEqualTo(1);
+                assertThat(ring.drainAndStop(Duration.ofSeconds(30))).isTrue();
+                consumer.close();
+            }
         }
     }
 

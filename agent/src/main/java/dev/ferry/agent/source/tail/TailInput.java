@@ -129,6 +129,8 @@ public final class TailInput implements Input {
     private final LineBatch batch = new LineBatch(512);
     private final MultilineParserList multiline;
     private final CompletableFuture<Void> drained = new CompletableFuture<>();
+    /** See {@link #readToEnd()}; set by the maintenance round. */
+    private volatile boolean readToEnd;
     private final RateLimitedLog splitLog = new RateLimitedLog(60_000);
     private final Thread thread;
 
@@ -199,6 +201,12 @@ public final class TailInput implements Input {
     @Override
     public boolean endsAtEof() {
         return config.exitOnEof();
+    }
+
+    /** With {@code Exit_On_Eof}: the first scan is done and every open file is read to its end. */
+    @Override
+    public boolean readToEnd() {
+        return readToEnd;
     }
 
     /** Starts the reading thread, publishing into {@code publisher}. Once only. */
@@ -611,18 +619,22 @@ public final class TailInput implements Input {
             writeDbIfDirty(false);
             lastDbWriteNanos = now;
         }
-        if (config.exitOnEof() && !drained.isDone() && firstScanDone && releasing.isEmpty()) {
-            if (allFiles(TailedFile::atEof)) {
-                // The input ends: no line can join a pending record any more.
-                long readTime = epochNanos();
-                for (TailedFile f : files.values()) {
-                    f.flushMultiline(readTime, true);
+        if (config.exitOnEof() && !drained.isDone() && firstScanDone) {
+            boolean atEof = allFiles(TailedFile::atEof);
+            readToEnd = atEof;
+            if (releasing.isEmpty()) {
+                if (atEof) {
+                    // The input ends: no line can join a pending record any more.
+                    long readTime = epochNanos();
+                    for (TailedFile f : files.values()) {
+                        f.flushMultiline(readTime, true);
+                    }
                 }
-            }
-            if (allFiles(TailedFile::drained)) {
-                log.info("Every file is read to its end and delivered. input={} files={}", instanceName,
-                        files.size());
-                drained.complete(null);
+                if (allFiles(TailedFile::drained)) {
+                    log.info("Every file is read to its end and delivered. input={} files={}", instanceName,
+                            files.size());
+                    drained.complete(null);
+                }
             }
         }
     }
