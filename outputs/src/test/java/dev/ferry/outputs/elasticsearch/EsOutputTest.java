@@ -56,7 +56,7 @@ class EsOutputTest {
     record Answer(int status, String body) {
     }
 
-    record Request(String uri, String authorization, List<String> actions, List<String> docs) {
+    record Request(String uri, String authorization, String encoding, List<String> actions, List<String> docs) {
     }
 
     @BeforeEach
@@ -90,7 +90,7 @@ class EsOutputTest {
             docs.add(lines[i + 1]);
         }
         requests.add(new Request(ex.getRequestURI().toString(), ex.getRequestHeaders().getFirst("Authorization"),
-                actions, docs));
+                ex.getRequestHeaders().getFirst("Content-Encoding"), actions, docs));
         Function<List<String>, Answer> next = script.poll();
         Answer a = next == null ? allCreated(actions) : next.apply(actions);
         byte[] out = a.body.getBytes(StandardCharsets.UTF_8);
@@ -398,7 +398,22 @@ class EsOutputTest {
         assertThat(requests).singleElement().satisfies(r -> {
             assertThat(r.authorization()).isEqualTo("Basic "
                     + Base64.getEncoder().encodeToString("elastic:s3cret".getBytes(StandardCharsets.UTF_8)));
+            assertThat(r.encoding()).isEqualTo("gzip"); // and the server could gunzip the body: two documents
             assertThat(r.docs()).hasSize(2);
+        });
+    }
+
+    @Test
+    void pathPrefixesTheBulkEndpointAndCloudAuthIsBasicAuth() throws IOException {
+        // Path: Elasticsearch behind a proxy under a prefix; Cloud_Auth is Elastic Cloud's user:password.
+        EsOutput out = output("Path", "/es", "Cloud_Auth", "elastic:cl0ud");
+        write(out, 1);
+        out.flush();
+        assertThat(requests).singleElement().satisfies(r -> {
+            assertThat(r.uri()).isEqualTo("/es/_bulk?" + EsService.FILTER_PATH);
+            assertThat(r.authorization()).isEqualTo("Basic "
+                    + Base64.getEncoder().encodeToString("elastic:cl0ud".getBytes(StandardCharsets.UTF_8)));
+            assertThat(r.encoding()).isNull();
         });
     }
 
