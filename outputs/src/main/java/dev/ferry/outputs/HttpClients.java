@@ -44,6 +44,10 @@ public final class HttpClients {
         if (ssl == null) {
             return null;
         }
+        if (ssl instanceof HttpConnection.ClosedAfterHandshake) {
+            return "TLS failed: " + ssl.getMessage() + " (" + ssl.getCause().getMessage() + "); a server that requires a"
+                    + " client certificate does so when it gets none it trusts (tls.crt_file, tls.key_file)";
+        }
         Throwable root = ssl;
         while (root.getCause() != null && root.getCause() != root) {
             root = root.getCause();
@@ -63,6 +67,9 @@ public final class HttpClients {
             problem = "the server's certificate does not name this host (tls.vhost names another)";
         } else if (detail.contains("Unsupported or unrecognized SSL message")) {
             problem = "the server does not speak TLS on this port";
+        } else if (detail.contains("certificate_required") || detail.contains("bad_certificate")) {
+            // TLS 1.3 and 1.2 alerts of a server that needs a client certificate and got none it trusts
+            problem = "the server requires a client certificate it trusts (tls.crt_file, tls.key_file)";
         } else {
             return "TLS failed: " + detail;
         }

@@ -110,6 +110,12 @@ final class HttpConnection implements AutoCloseable {
         } catch (IOException e) {
             writingSince = 0;
             reusable = false;
+            if (!started && exchanges == 0 && socket instanceof javax.net.ssl.SSLSocket
+                    && !(e instanceof javax.net.ssl.SSLException) && !writeTimedOut) {
+                // TLS 1.3: a server that wants a client certificate ends the connection after the handshake; its
+                // alert is lost to the client, which sees only the broken connection.
+                throw new ExchangeException(new ClosedAfterHandshake(e), false);
+            }
             if (writeTimedOut) {
                 SocketTimeoutException t = new SocketTimeoutException("the server took no part of the request for "
                         + "longer than the timeout");
@@ -312,6 +318,13 @@ final class HttpConnection implements AutoCloseable {
      * {@code Retry-After} header's value, or null without one.
      */
     record HttpAnswer(int status, byte[] body, int length, String retryAfter) {
+    }
+
+    /** A new TLS connection that the server broke before answering its first request (see {@link HttpClients#describe}). */
+    static final class ClosedAfterHandshake extends javax.net.ssl.SSLException {
+        ClosedAfterHandshake(IOException cause) {
+            super("the server closed the connection after the TLS handshake, before answering", cause);
+        }
     }
 
     /** A failed exchange; {@link #answerStarted} says whether the server had begun to answer. */

@@ -45,6 +45,15 @@ class HttpClientsTest {
     }
 
     @Test
+    void aServerThatWantsAClientCertificateSaysWhichKeysGiveIt() {
+        assertThat(HttpClients.describe(new SSLHandshakeException("Received fatal alert: certificate_required")))
+                .isEqualTo("TLS handshake failed: the server requires a client certificate it trusts (tls.crt_file, "
+                        + "tls.key_file) (Received fatal alert: certificate_required)");
+        assertThat(HttpClients.describe(new SSLException("Received fatal alert: bad_certificate")))
+                .startsWith("TLS handshake failed: the server requires a client certificate it trusts");
+    }
+
+    @Test
     void aRefusedConnectionIsNotATlsProblem() {
         assertThat(HttpClients.describe(new ConnectException("Connection refused"))).isEqualTo("connection refused (Connection refused)");
     }
