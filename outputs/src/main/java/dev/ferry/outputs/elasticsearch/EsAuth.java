@@ -4,7 +4,8 @@ import dev.ferry.outputs.Secrets;
 
 /**
  * How the {@code es} output authenticates: basic auth ({@code HTTP_User}/{@code HTTP_Passwd}, or
- * {@code Cloud_Auth} which overrides them), or an API key ({@code HTTP_API_Key}). Immutable.
+ * {@code Cloud_Auth}'s user and password), or an API key ({@code HTTP_API_Key}); {@link EsConfig} refuses two of
+ * them together. Immutable.
  *
  * <p>Holds secrets: {@link #toString()} shows {@code *****} in place of the password, the API key and
  * Cloud_Auth, and nothing else in ferry may print these components.

@@ -224,8 +224,17 @@ public record EsConfig(
         String password = o.string("HTTP_Passwd");
         String apiKey = o.string("HTTP_API_Key");
         String cloudAuth = o.string("Cloud_Auth");
+        // One way to authenticate: Fluent Bit takes HTTP_User over Cloud_Auth over HTTP_API_Key without a word, so a
+        // file that sets two may not do what its author thinks.
         if (password != null && apiKey != null) {
             throw o.error("HTTP_API_Key", "HTTP_Passwd and HTTP_API_Key are both set; use one of them");
+        }
+        if (cloudAuth != null && apiKey != null) {
+            throw o.error("HTTP_API_Key", "Cloud_Auth and HTTP_API_Key are both set; use one of them");
+        }
+        if (cloudAuth != null && (user != null || password != null)) {
+            throw o.error("Cloud_Auth", (user != null ? "HTTP_User" : "HTTP_Passwd")
+                    + " and Cloud_Auth are both set; use one of them");
         }
         if (password != null && user == null) {
             throw o.error("HTTP_Passwd", "HTTP_Passwd is set without HTTP_User");

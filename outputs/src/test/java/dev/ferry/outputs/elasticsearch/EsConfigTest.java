@@ -158,15 +158,18 @@ class EsConfigTest {
     void secretsAreNeverPrinted() {
         EsConfig c = config("HTTP_User", "elastic", "HTTP_Passwd", "s3cret", "tls.key_passwd", "k3ypass",
                 "tls.crt_file", "/c", "tls.key_file", "/k");
-        EsConfig k = config("HTTP_API_Key", "QXBpS2V5OnNlY3JldA==", "Cloud_Auth", "elastic:cl0ud");
-        for (String text : List.of(c.toString(), String.join("\n", c.describe()), k.toString(),
-                String.join("\n", k.describe()))) {
-            assertThat(text).doesNotContain("s3cret", "k3ypass", "QXBpS2V5OnNlY3JldA==", "cl0ud").contains("*****");
+        EsConfig k = config("HTTP_API_Key", "QXBpS2V5OnNlY3JldA==");
+        EsConfig cloud = config("Cloud_Auth", "elastic:cl0ud");
+        for (EsConfig e : List.of(c, k, cloud)) {
+            for (String text : List.of(e.toString(), String.join("\n", e.describe()))) {
+                assertThat(text).doesNotContain("s3cret", "k3ypass", "QXBpS2V5OnNlY3JldA==", "cl0ud").contains("*****");
+            }
         }
         assertThat(c.toString()).contains("user=elastic", "password=*****", "keyPasswd=*****");
-        assertThat(k.auth()).hasToString("EsAuth[user=null, password=null, apiKey=*****, cloudAuth=*****]");
-        assertThat(k.auth().effectiveUser()).isEqualTo("elastic");
-        assertThat(k.auth().effectivePassword()).isEqualTo("cl0ud");
+        assertThat(k.auth()).hasToString("EsAuth[user=null, password=null, apiKey=*****, cloudAuth=null]");
+        assertThat(cloud.auth()).hasToString("EsAuth[user=null, password=null, apiKey=null, cloudAuth=*****]");
+        assertThat(cloud.auth().effectiveUser()).isEqualTo("elastic");
+        assertThat(cloud.auth().effectivePassword()).isEqualTo("cl0ud");
     }
 
     @Test
@@ -174,6 +177,12 @@ class EsConfigTest {
         assertThatThrownBy(() -> config("HTTP_User", "u", "HTTP_Passwd", "p", "HTTP_API_Key", "k"))
                 .isInstanceOf(ConfigException.class)
                 .hasMessage("test.conf:7: [OUTPUT] es: HTTP_Passwd and HTTP_API_Key are both set; use one of them");
+        // Fluent Bit would take HTTP_User, then Cloud_Auth, then the API key, without a word.
+        assertThatThrownBy(() -> config("Cloud_Auth", "elastic:cl0ud", "HTTP_API_Key", "k"))
+                .hasMessage("test.conf:6: [OUTPUT] es: Cloud_Auth and HTTP_API_Key are both set; use one of them");
+        assertThatThrownBy(() -> config("HTTP_User", "u", "HTTP_Passwd", "p", "Cloud_Auth", "elastic:cl0ud"))
+                .hasMessage("test.conf:7: [OUTPUT] es: HTTP_User and Cloud_Auth are both set; use one of them")
+                .hasMessageNotContaining("cl0ud");
     }
 
     @Test
