@@ -22,6 +22,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -98,6 +99,8 @@ public final class Agent {
         List<Input> inputs = new ArrayList<>();
         // The inputs that end by themselves, for the spool's consumers (which start before the inputs are made).
         AtomicReference<List<Input>> endingInputs = new AtomicReference<>(List.of());
+        // Set when the agent stops: no consumer holds records for the flush interval any more, while any is drained.
+        AtomicBoolean stopping = new AtomicBoolean();
         List<SpoolConsumer> consumers = new ArrayList<>();
         RecordRing ring = null;
         Spool spool = null;
@@ -150,9 +153,12 @@ public final class Agent {
                     SpoolReader reader = spool.reader(readerName(outputs.get(i).name()), limit);
                     SpoolConsumer consumer = new SpoolConsumer(outputs.get(i), reader, JsonParser.fieldsOnly("json"),
                             counters, CONSUMER_BATCH_RING_SLOTS * s.ringSlots());
-                    if (outputs.get(i).output().batchesOverTime() && s.flush().toNanos() > 0) {
-                        consumer.holdForFlushInterval(s.flush(), () -> allReadToEnd(endingInputs.get()));
-                        // What such an output holds for Flush is not written to disk for being a second old.
+                    long requestBytes = outputs.get(i).output().requestBytes();
+                    if (requestBytes > 0 && s.flush().toNanos() > 0) {
+                        // Held records are not written to disk for being a second old: the spool holds them for
+                        // Flush + 1 s (and the consumer lets them go when the spool's memory is half full).
+                        consumer.holdForFlushInterval(s.flush(), requestBytes,
+                                () -> stopping.get() || allReadToEnd(endingInputs.get()));
                         spool.writer().holdInMemoryAtMost(MEMORY_AGE.plus(s.flush()));
                     }
                     consumers.add(consumer);
@@ -202,6 +208,7 @@ public final class Agent {
                 LOG.info("ferry is stopping. reason=\"{}\"", why);
             }
         } finally {
+            stopping.set(true);
             // Grace bounds the whole drain (the ring's and every output's), not each step: a DaemonSet's pod
             // has terminationGracePeriodSeconds in all.
             Duration grace = plan.service().grace();
@@ -326,12 +333,6 @@ public final class Agent {
         return Duration.ofNanos(Math.max(0, deadline - System.nanoTime()));
     }
 
-    /**
-     * The bytes of spool documents held in memory before they are written to disk: {@code storage.write_behind}, at
-     * most half the smallest {@code Mem_Buf_Limit} of the inputs. Their records' positions are acknowledged only once
-     * they are delivered or written, so with more than an input's Mem_Buf_Limit held that input would pause until
-     * they are a second old.
-     */
     /** Whether there are inputs that end by themselves and each has read everything there is now. */
     private static boolean allReadToEnd(List<Input> ending) {
         for (Input in : ending) {
@@ -342,6 +343,12 @@ public final class Agent {
         return !ending.isEmpty();
     }
 
+    /**
+     * The bytes of spool documents held in memory before they are written to disk: {@code storage.write_behind}, at
+     * most half the smallest {@code Mem_Buf_Limit} of the inputs. Their records' positions are acknowledged only once
+     * they are delivered or written, so with more than an input's Mem_Buf_Limit held that input would pause until
+     * they are old enough to be written (a second, or Flush plus a second with an es or loki output).
+     */
     static long spoolMemory(TopologyPlan plan) {
         long bytes = plan.service().storageWriteBehind();
         for (PlannedPlugin p : plan.inputs()) {

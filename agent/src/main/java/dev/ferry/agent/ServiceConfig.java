@@ -22,8 +22,8 @@ import java.util.Locale;
  * own settings are ferry's ({@code ring.*}).
  *
  * @param flush Fluent Bit's flush interval: how long the spool's consumer of an output whose flush is a request
- *     (es, loki) gathers a trickle of records before it flushes; other outputs, and every output without the spool,
- *     flush at the end of every ring batch
+ *     (es, loki) gathers a trickle of records before it flushes; other outputs flush whenever their consumer has
+ *     caught up, and every output without the spool at the end of every ring batch
  * @param grace how long shutdown waits for records in flight to reach the outputs
  * @param logLevel error, warn, info, debug or trace ({@code off} silences the agent's own log)
  * @param ringSlots slots in the ring (a power of two)
@@ -53,7 +53,7 @@ public record ServiceConfig(Duration flush, Duration grace, String logLevel, int
 
     public static final OptionTable OPTIONS = new OptionTable("SERVICE", "service", List.of(
             OptionSpec.duration("Flush", "1", "how long es and loki gather a trickle of records before a request (with the"
-                    + " spool; other outputs write every ring batch)"),
+                    + " spool; other outputs are not held)"),
             OptionSpec.duration("Grace", "5", "how long shutdown waits for records in flight"),
             OptionSpec.choice("Log_Level", "info", List.of("off", "error", "warn", "warning", "info", "debug", "trace"),
                     "the agent's own log level"),

@@ -64,8 +64,13 @@ public final class FerryProcess implements AutoCloseable {
 
     /** SIGTERM, then waits for the exit code. */
     public int terminate(Duration timeout) throws Exception {
-        process.destroy();
+        requestStop();
         return waitFor(timeout);
+    }
+
+    /** SIGTERM, without waiting: ferry drains for up to its Grace. */
+    public void requestStop() {
+        process.destroy();
     }
 
     /** SIGKILL: nothing is flushed or acknowledged any more. */

@@ -31,8 +31,8 @@ public interface Input extends AutoCloseable {
 
     /**
      * Whether the input, one that ends by itself ({@link #endsAtEof}), has read everything there is now: it
-     * publishes nothing more unless its sources grow. Outputs then get what the spool holds for them at once instead
-     * of after the flush interval, as no more records are coming to join it. Any thread may ask. The default: no.
+     * publishes little or nothing more (a pending multiline record; what its sources still add). Outputs then get what
+     * the spool holds for them at once instead of after the flush interval. Any thread may ask. The default: no.
      */
     default boolean readToEnd() {
         return false;

@@ -135,6 +135,34 @@ class ElasticsearchDeliveryIT {
         }
     }
 
+    /**
+     * At a stop, an output holding records for the flush interval sends them at once, also while the agent is still
+     * waiting for another output: here an unreachable es output listed first, whose drain takes all of Grace (5 s).
+     * With {@code Flush 30}, the real node's output would otherwise hold the 100 lines until its own turn came, with
+     * Grace spent: they were sent in the second its consumer is given to close, or left in the spool for the next
+     * start if that second was not enough.
+     */
+    @Test
+    void aStopSendsHeldRecordsWhileAnotherOutputIsStillDraining() throws Exception {
+        ErlmcpLogWriter.append(logs().resolve("application.log"), 0, 100);
+        Path conf = dir.resolve("fluent-bit.conf");
+        String config = EsIts.config(logs(), dir.resolve("ferry.db"), dir.resolve("dead-letter"), es, index, "", "")
+                .replace("    Flush        1\n", "    Flush        30\n").replace("    Grace        10\n", "    Grace        5\n");
+        int output = config.indexOf("[OUTPUT]");
+        Files.writeString(conf, config.substring(0, output) + FerryProcess.unreachableEsOutput("dead") + "\n"
+                + config.substring(output));
+        try (FerryProcess ferry = FerryProcess.start(dir, EsIts.env(es.password()), "-c", conf.toString())) {
+            ferry.awaitLog("Reading file.", Duration.ofSeconds(30));
+            Thread.sleep(2_000); // both outputs have caught up with the spool and hold the 100 lines (Flush 30)
+            assertThat(es.count(index)).as("held for Flush").isZero();
+            ferry.requestStop();
+            awaitCount(100, Duration.ofSeconds(3), ferry);
+            assertThat(ferry.isAlive()).as("still draining the unreachable output").isTrue();
+            assertThat(ferry.waitFor(Duration.ofSeconds(30))).isEqualTo(1); // the dead output's records wait
+            assertExactlyOnce(es.seqValues(index), range(0, 100));
+        }
+    }
+
     /** The bulk operations the index's one shard has taken, as Elasticsearch counts them. */
     private long bulkOperations() throws Exception {
         Map<?, ?> all = (Map<?, ?>) es.request("GET", "/" + index + "/_stats/bulk", null).expect(200).json().get("_all");

@@ -141,8 +141,8 @@ public final class EsOutput implements Output {
     }
 
     @Override
-    public boolean batchesOverTime() {
-        return true; // a flush is a bulk request
+    public long requestBytes() {
+        return chunkBytes; // bulk_max_size: a flush is a bulk request
     }
 
     @Override

@@ -300,8 +300,8 @@ public final class LokiOutput implements Output {
     }
 
     @Override
-    public boolean batchesOverTime() {
-        return true; // a flush is a push
+    public long requestBytes() {
+        return config.batchMaxSize(); // a flush is a push
     }
 
     @Override

@@ -90,6 +90,10 @@ public final class SpoolConsumer implements AutoCloseable {
     private final CompletableFuture<Throwable> failed = new CompletableFuture<>();
     /** How long a caught-up consumer holds a batch's records before it flushes them; 0: at once. */
     private long holdNanos;
+    /** How many bytes of records (their JSON) a caught-up consumer holds at most. */
+    private long holdBytes;
+    /** The JSON bytes of the records written to the output in the batch being read; the consumer thread's only. */
+    private long batchBytes;
     /** Whether no more records are coming to join a held batch (every input that ends has read to its end). */
     private BooleanSupplier nothingMoreComing = () -> false;
     /** When the first record of the batch being read went to the output; the consumer thread's only. */
@@ -119,13 +123,17 @@ public final class SpoolConsumer implements AutoCloseable {
 
     /**
      * Has the consumer hold what it wrote to the output, once it has caught up with the spool, until the first of
-     * those records is {@code interval} old (Fluent Bit's {@code Flush}), unless the batch is full first, a drain
-     * asks for it, or {@code nothingMoreComing}: so that a slow trickle of records makes one request per interval,
-     * not one per ring batch. For outputs whose flush is a request ({@link Output#batchesOverTime}). Call before
-     * {@link #start}.
+     * those records is {@code interval} old (Fluent Bit's {@code Flush}), unless they reach {@code maxBytes} of JSON
+     * first (no trickle, then: the output has sent, or is about to send, a full request), the batch reaches its entry
+     * cap, the spool's memory is half full ({@link SpoolReader#memoryHalfFull}: held records are not committed, so
+     * their documents stay in memory, and their input positions wait), a drain asks for it, or
+     * {@code nothingMoreComing} (every input that ends has read to its end, or ferry is stopping): so that a slow
+     * trickle of records makes one request per interval, not one per ring batch. For outputs whose flush is a request
+     * ({@link Output#requestBytes}). Call before {@link #start}.
      */
-    public void holdForFlushInterval(Duration interval, BooleanSupplier nothingMoreComing) {
+    public void holdForFlushInterval(Duration interval, long maxBytes, BooleanSupplier nothingMoreComing) {
         this.holdNanos = interval.toNanos();
+        this.holdBytes = maxBytes;
         this.nothingMoreComing = nothingMoreComing;
     }
 
@@ -212,7 +220,9 @@ public final class SpoolConsumer implements AutoCloseable {
                     }
                     if (pending++ == 0) {
                         batchStartNanos = System.nanoTime();
+                        batchBytes = 0;
                     }
+                    batchBytes += e.jsonLength();
                 }
                 if (visited >= batch) {
                     if (!startFlush(last, pending)) {
@@ -231,8 +241,8 @@ public final class SpoolConsumer implements AutoCloseable {
 
     /** Whether a caught-up consumer keeps holding the {@code pending} records of its batch (see the class doc). */
     private boolean holding(long pending, long drainAskedBefore) {
-        return pending > 0 && holdNanos > 0 && System.nanoTime() - batchStartNanos < holdNanos
-                && drainAskedBefore == drainAnswered && !nothingMoreComing.getAsBoolean();
+        return pending > 0 && holdNanos > 0 && batchBytes < holdBytes && System.nanoTime() - batchStartNanos < holdNanos
+                && drainAskedBefore == drainAnswered && !nothingMoreComing.getAsBoolean() && !reader.memoryHalfFull();
     }
 
     private void load(SpoolEntry e) {

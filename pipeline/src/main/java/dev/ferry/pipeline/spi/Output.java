@@ -31,13 +31,14 @@ public interface Output extends AutoCloseable {
     }
 
     /**
-     * Whether this output gains from being handed records over the service's flush interval ({@code Flush}) rather
-     * than flushed whenever the spool's consumer has caught up: true for an output whose flush is a request (es,
-     * loki), so that a slow trickle of records makes one request per interval instead of one per ring batch. The
-     * default (stdout, file, null): false.
+     * For an output whose flush is a request (es, loki): about how many bytes of records fill one request
+     * ({@code bulk_max_size}, {@code batch_max_size}). The spool's consumer then holds what a slow trickle brings over
+     * the service's flush interval ({@code Flush}), up to that much, instead of flushing whenever it has caught up, so
+     * that a trickle makes one request per interval instead of one per ring batch. The default (stdout, file, null):
+     * 0, never held.
      */
-    default boolean batchesOverTime() {
-        return false;
+    default long requestBytes() {
+        return 0;
     }
 
     /**

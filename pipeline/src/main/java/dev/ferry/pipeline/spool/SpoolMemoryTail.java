@@ -188,6 +188,14 @@ final class SpoolMemoryTail {
         return false;
     }
 
+    /**
+     * Whether the tail holds more than half its capacity (none with a capacity of 0): a reader holding records back
+     * (for its output's flush interval) lets them go, so that their documents can leave unwritten.
+     */
+    synchronized boolean halfFull() {
+        return capacity > 0 && 2 * heldBytes > capacity;
+    }
+
     /** Whether the tail holds more than its capacity (the disk refused the oldest document). */
     synchronized boolean overCapacity() {
         return heldBytes > capacity;

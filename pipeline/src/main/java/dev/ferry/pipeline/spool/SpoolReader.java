@@ -220,6 +220,14 @@ public final class SpoolReader implements AutoCloseable {
         return committedBytes;
     }
 
+    /**
+     * Whether the spool's memory holds more than half the documents it may hold before writing them to disk: time
+     * for a reader holding records back to commit them (see {@code SpoolConsumer#holdForFlushInterval}).
+     */
+    public boolean memoryHalfFull() {
+        return memory.halfFull();
+    }
+
     /** The sequence of the first entry not committed: where a restart resumes. */
     public long committedSequence() {
         long fence = committedBytes;

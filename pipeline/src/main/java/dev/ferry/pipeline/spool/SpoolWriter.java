@@ -20,8 +20,8 @@ import org.slf4j.LoggerFactory;
  * {@linkplain SpoolMemoryTail memory tail} together with the acknowledgements of the records up to it. The
  * readers see a document from then on. It is written to the Chronicle queue (compressed with
  * {@link SpoolCompression#ZSTD}, and {@code msync}ed with {@link SpoolSync#FULL}: {@link SpoolDocumentWriter})
- * once the tail holds more than its capacity or it is older than a second, unless every reader has committed it
- * first: then it is dropped unwritten. Either way its acknowledgements run only then, in document order, so an
+ * once the tail holds more than its capacity or it is older than its maximum age (a second by default,
+ * {@link #holdInMemoryAtMost}), unless every reader has committed it first: then it is dropped unwritten. Either way its acknowledgements run only then, in document order, so an
  * input's position moves past a record only once the record is delivered to every output or on disk. A
  * write-behind thread writes old documents while the ring is idle; {@link #close()} writes what is left.
  *
@@ -86,7 +86,7 @@ public final class SpoolWriter {
      * Sets how many bytes of documents the spool holds in memory before it writes the oldest to disk
      * ({@link #DEFAULT_MEMORY_BYTES} by default; 0 writes each document at once). Their records' input positions
      * wait meanwhile, so keep it below an input's {@code Mem_Buf_Limit}, which would otherwise pause reading until
-     * the documents are a second old.
+     * the documents are old enough to be written ({@link #holdInMemoryAtMost}).
      */
     public void holdInMemory(long bytes) {
         tail.capacity(bytes);
@@ -313,7 +313,7 @@ public final class SpoolWriter {
         return new SpoolDocumentWriter(queue, disk, sync, compression);
     }
 
-    // The thread that writes documents a second old while the ring is idle (a dead output must not hold the
+    // The thread that writes documents past their maximum age while the ring is idle (a dead output must not hold the
     // inputs' positions back); started at the first document.
     private void startWriteBehind() {
         if (writeBehind != null) {

@@ -30,6 +30,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -232,6 +233,26 @@ class SpooledRingTest {
         }
     }
 
+    /** A ring spooling into {@code out}, whose spool consumer holds records for a flush interval; started. */
+    private record Holding(RecordRing ring, SpoolConsumer consumer) {
+        static Holding start(Spool spool, Output out, Duration interval, long maxBytes, BooleanSupplier nothingMoreComing) {
+            OutputRoute route = new OutputRoute("out", TagPattern.wildcard("*"), out);
+            var reader = spool.reader("out", 0);
+            RecordRing ring = new RecordRing(64, 1, RecordRing.Wait.BLOCKING, List.of(), List.of(route), true,
+                    spool.writer());
+            SpoolConsumer consumer = new SpoolConsumer(route, reader, LOG_ONLY, ring.counters(), 256);
+            consumer.holdForFlushInterval(interval, maxBytes, nothingMoreComing);
+            ring.start();
+            consumer.start();
+            return new Holding(ring, consumer);
+        }
+
+        void stop() {
+            assertThat(ring.drainAndStop(Duration.ofSeconds(30))).isTrue();
+            consumer.close();
+        }
+    }
+
     /** An open {@link GatedOutput} that counts its flushes (each one a request, for an output that batches over time). */
     static final class FlushCountingOutput extends GatedOutput {
         final AtomicInteger flushes = new AtomicInteger();
@@ -247,8 +268,8 @@ class SpooledRingTest {
         }
 
         @Override
-        public boolean batchesOverTime() {
-            return true;
+        public long requestBytes() {
+            return 1 << 20;
         }
     }
 
@@ -270,17 +291,10 @@ class SpooledRingTest {
         FlushCountingOutput out = new FlushCountingOutput();
         CountingOrigin origin = new CountingOrigin();
         try (Spool spool = Spool.open(new SpoolConfig(dir.resolve("spool"), SpoolSync.NORMAL, 0))) {
-            OutputRoute route = new OutputRoute("out", TagPattern.wildcard("*"), out);
-            var reader = spool.reader("out", 0);
-            RecordRing ring = new RecordRing(64, 1, RecordRing.Wait.BLOCKING, List.of(), List.of(route), true,
-                    spool.writer());
             spool.writer().holdInMemoryAtMost(Duration.ofMillis(1_500));
-            SpoolConsumer consumer = new SpoolConsumer(route, reader, LOG_ONLY, ring.counters(), 256);
-            consumer.holdForFlushInterval(Duration.ofMillis(500), () -> false);
-            ring.start();
-            consumer.start();
+            Holding h = Holding.start(spool, out, Duration.ofMillis(500), Long.MAX_VALUE, () -> false);
             try {
-                publish(ring, origin, 60, 20, new AtomicLong());
+                publish(h.ring(), origin, 60, 20, new AtomicLong());
                 long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
                 while (out.delivered.size() < 60 && System.nanoTime() < end) {
                     Thread.sleep(10);
@@ -289,9 +303,59 @@ class SpooledRingTest {
                 assertThat(out.flushes.get()).as("flushes").isBetween(2, 4);
                 assertThat(spool.diskBytes()).as("held in memory, never written").isZero();
             } finally {
-                assertThat(ring.drainAndStop(Duration.ofSeconds(30))).isTrue();
-                consumer.close();
+                h.stop();
             }
+        }
+    }
+
+    /**
+     * A held batch goes once its records reach the byte cap (their JSON, {@code {"log":"line N"}}, 16-17 bytes each),
+     * long before the interval: no more than that waits in the spool's memory with its input positions.
+     */
+    @Test
+    void aHeldBatchGoesOnceItHoldsTheByteCap() throws Exception {
+        FlushCountingOutput out = new FlushCountingOutput();
+        try (Spool spool = Spool.open(new SpoolConfig(dir.resolve("spool"), SpoolSync.NORMAL, 0))) {
+            AtomicBoolean atEnd = new AtomicBoolean();
+            Holding h = Holding.start(spool, out, Duration.ofMinutes(10), 80, atEnd::get);
+            publish(h.ring(), new CountingOrigin(), 20, 10, new AtomicLong());
+            long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (out.flushes.get() < 3 && System.nanoTime() < end) {
+                Thread.sleep(5);
+            }
+            // 20 records of 16-17 bytes: 3 or 4 batches reached 80 bytes, each a flush (at most 4, whatever the timing)
+            assertThat(out.flushes.get()).as("a flush per 80 bytes of records").isBetween(3, 4);
+            assertThat(out.delivered).hasSizeGreaterThanOrEqualTo(15).isSubsetOf(lines(20));
+            atEnd.set(true); // the rest, under the cap, goes now
+            while (out.delivered.size() < 20 && System.nanoTime() < end) {
+                Thread.sleep(5);
+            }
+            assertThat(out.delivered).containsExactlyElementsOf(lines(20));
+            h.stop();
+        }
+    }
+
+    /**
+     * A held batch goes when the spool's memory is half full (here 4 KiB, a small document per line), long before the
+     * interval or the byte cap: its documents can then leave memory unwritten, and the inputs' positions move on.
+     */
+    @Test
+    void aHeldBatchGoesWhenTheSpoolsMemoryIsHalfFull() throws Exception {
+        FlushCountingOutput out = new FlushCountingOutput();
+        try (Spool spool = Spool.open(new SpoolConfig(dir.resolve("spool"), SpoolSync.NORMAL, 0))) {
+            spool.writer().holdInMemory(4 * 1024);
+            spool.writer().holdInMemoryAtMost(Duration.ofMinutes(11));
+            AtomicBoolean atEnd = new AtomicBoolean();
+            Holding h = Holding.start(spool, out, Duration.ofMinutes(10), Long.MAX_VALUE, atEnd::get);
+            publish(h.ring(), new CountingOrigin(), 200, 2, new AtomicLong());
+            assertThat(out.flushes.get()).as("flushes before the end").isGreaterThanOrEqualTo(2);
+            atEnd.set(true);
+            long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (out.delivered.size() < 200 && System.nanoTime() < end) {
+                Thread.sleep(5);
+            }
+            assertThat(out.delivered).containsExactlyElementsOf(lines(200));
+            h.stop();
         }
     }
 
@@ -302,20 +366,13 @@ class SpooledRingTest {
             FlushCountingOutput out = new FlushCountingOutput();
             AtomicBoolean atEnd = new AtomicBoolean();
             try (Spool spool = Spool.open(new SpoolConfig(dir.resolve("spool-" + byDrain), SpoolSync.NORMAL, 0))) {
-                OutputRoute route = new OutputRoute("out", TagPattern.wildcard("*"), out);
-                var reader = spool.reader("out", 0);
-                RecordRing ring = new RecordRing(64, 1, RecordRing.Wait.BLOCKING, List.of(), List.of(route), true,
-                        spool.writer());
-                SpoolConsumer consumer = new SpoolConsumer(route, reader, LOG_ONLY, ring.counters(), 256);
-                consumer.holdForFlushInterval(Duration.ofMinutes(10), atEnd::get);
-                ring.start();
-                consumer.start();
-                publish(ring, new CountingOrigin(), 5, 0, new AtomicLong());
+                Holding h = Holding.start(spool, out, Duration.ofMinutes(10), Long.MAX_VALUE, atEnd::get);
+                publish(h.ring(), new CountingOrigin(), 5, 0, new AtomicLong());
                 Thread.sleep(300);
                 assertThat(out.delivered).as("held").isEmpty();
                 long asked = System.nanoTime();
                 if (byDrain) {
-                    assertThat(consumer.drain(Duration.ofSeconds(10), () -> false)).isTrue();
+                    assertThat(h.consumer().drain(Duration.ofSeconds(10), () -> false)).isTrue();
                 } else {
                     atEnd.set(true);
                     while (out.delivered.size() < 5 && System.nanoTime() - asked < TimeUnit.SECONDS.toNanos(10)) {
@@ -324,8 +381,7 @@ class SpooledRingTest {
                 }
                 assertThat(out.delivered).as("by drain: " + byDrain).containsExactlyElementsOf(lines(5));
                 assertThat(out.flushes.get()).isEqualTo(1);
-                assertThat(ring.drainAndStop(Duration.ofSeconds(30))).isTrue();
-                consumer.close();
+                h.stop();
             }
         }
     }
