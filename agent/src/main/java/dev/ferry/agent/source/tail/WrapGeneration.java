@@ -18,8 +18,13 @@ import java.nio.file.Path;
  * past it again, its slot holds the count of the generation before. On close it writes the current
  * file's count too, and when it opens the log again it sets the current file's slot to 0 and carries
  * the count on. So a slot is this generation's count only if it was read while {@code CurFileNo} named
- * another file and the file still held this generation afterwards ({@link #observe}); a value is taken
- * once two looks agree, as a look between disk_log's two writes sees the old count.
+ * another file and the file still held this generation afterwards ({@link #observe}). A look between disk_log's
+ * two writes sees the old count: that window is tens of microseconds, but a stalled node holds it open, and two
+ * looks a millisecond apart once took a count 2 higher from the generation before (OtpRotationIT in CI). disk_log
+ * moves through the files in turn, so once {@code CurFileNo} names a file two or more past this one, this slot was
+ * written: in a ring of 3 files or more the count is taken only then (one file later; in a ring that turns faster
+ * than ferry looks, it may stay unknown, and the lines lost are then reported as not known). A ring of 2 files
+ * never shows that, and takes a value once two looks agree.
  *
  * <p>Used by the input's thread only.
  */
@@ -82,6 +87,15 @@ final class WrapGeneration {
             return false;
         }
         long count = idx.itemCounts()[number - 1];
+        int ring = Math.max(idx.maxFiles(), number);
+        if (ring > 2 && idx.currentFile() != number % ring + 1) {
+            // disk_log wrote this slot before it moved on from the next file: final, whatever the timing
+            recorded = count;
+            return true;
+        }
+        if (ring > 2) {
+            return false; // CurFileNo names the next file: the slot may not be written yet (see the class doc)
+        }
         if (count == candidate) {
             recorded = count;
             return true;
