@@ -15,7 +15,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * A loopback stand-in for Loki's push endpoint for {@code bench/e2e.sh --output loki}: it takes
  * {@code POST /loki/api/v1/push} bodies in Loki's own format (snappy-compressed protobuf PushRequest),
  * decodes them with the tests' {@link PushDecoder} (so a malformed push fails the run with 400), counts the
- * entries and answers 204. Entries are not kept. {@code GET /_sink/count} answers the entries received.
+ * entries and answers 204. Entries are not kept. {@code GET /_sink/count} answers the entries received,
+ * {@code GET /_sink/requests} the pushes.
  *
  * <p>Not Loki: it enforces none of Loki's limits (the Loki ITs use {@code LokiReceiver} for those) and runs
  * in its own process, so its CPU is not counted as ferry's. JDK HTTP server, four handler threads.
@@ -25,6 +26,7 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class LokiPushSinkServer {
 
     private final AtomicLong entries = new AtomicLong();
+    private final AtomicLong pushes = new AtomicLong();
 
     public static void main(String[] args) throws IOException {
         int port = args.length > 0 ? Integer.parseInt(args[0]) : 3100;
@@ -35,6 +37,7 @@ public final class LokiPushSinkServer {
         HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 128);
         server.createContext("/loki/api/v1/push", this::push);
         server.createContext("/_sink/count", ex -> answer(ex, 200, Long.toString(entries.get())));
+        server.createContext("/_sink/requests", ex -> answer(ex, 200, Long.toString(pushes.get())));
         server.setExecutor(Executors.newFixedThreadPool(4));
         server.start();
         System.out.println("LokiPushSinkServer listening on 127.0.0.1:" + server.getAddress().getPort());
@@ -56,6 +59,7 @@ public final class LokiPushSinkServer {
             return;
         }
         entries.addAndGet(n);
+        pushes.incrementAndGet();
         answer(ex, 204, "");
     }
 
