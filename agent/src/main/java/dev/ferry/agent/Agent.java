@@ -148,6 +148,7 @@ public final class Agent {
             if (spool != null) {
                 spool.writer().holdInMemory(spoolMemory(plan));
                 // Readers are registered before the first append, so none misses a record.
+                boolean anyHolds = false;
                 for (int i = 0; i < outputs.size(); i++) {
                     long limit = plan.outputs().get(i).options().size("storage.total_limit_size");
                     SpoolReader reader = spool.reader(readerName(outputs.get(i).name()), limit);
@@ -159,9 +160,12 @@ public final class Agent {
                         // Flush + 1 s (and the consumer lets them go when the spool's memory is half full).
                         consumer.holdForFlushInterval(s.flush(), requestBytes,
                                 () -> stopping.get() || allReadToEnd(endingInputs.get()));
-                        spool.writer().holdInMemoryAtMost(MEMORY_AGE.plus(s.flush()));
+                        anyHolds = true;
                     }
                     consumers.add(consumer);
+                }
+                if (anyHolds) {
+                    spool.writer().holdInMemoryAtMost(MEMORY_AGE.plus(s.flush()));
                 }
                 spool.warnOfUnregisteredReaders();
                 consumers.forEach(SpoolConsumer::start);

@@ -28,9 +28,9 @@ import org.slf4j.LoggerFactory;
  * see {@link #holdForFlushInterval}), and commits the reader's position after a batch only once that flush
  * is answered: everything before it has a final answer from the output (delivered or dead-lettered). One
  * batch's flush is answered while the next batch is read and written ({@link Output#startFlush}): its answer
- * is awaited when the next one starts, or when the consumer has caught up. A failing output is retried with a growing pause while the
- * spool keeps the records; the ring and the inputs go on until the output's {@code storage.total_limit_size}
- * is reached.
+ * is awaited when the next one starts, or when the consumer has caught up. A failing output is retried with a
+ * growing pause while the spool keeps the records; the ring and the inputs go on until the output's
+ * {@code storage.total_limit_size} is reached.
  *
  * <p>An entry becomes a {@link LogRecord} again with the tag, time and origin the entry carries and its
  * JSON as the line; the JSON is split into fields only when the output asks for a field

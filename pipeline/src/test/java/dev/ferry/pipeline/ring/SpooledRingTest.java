@@ -273,6 +273,13 @@ class SpooledRingTest {
         }
     }
 
+    /** Polls {@code done} every 5 ms until it holds or System.nanoTime() passes {@code end}; the caller asserts. */
+    private static void waitUntil(BooleanSupplier done, long end) throws InterruptedException {
+        while (!done.getAsBoolean() && System.nanoTime() < end) {
+            Thread.sleep(5);
+        }
+    }
+
     private static List<String> lines(int n) {
         List<String> all = new ArrayList<>();
         for (int i = 0; i < n; i++) {
@@ -295,10 +302,7 @@ class SpooledRingTest {
             Holding h = Holding.start(spool, out, Duration.ofMillis(500), Long.MAX_VALUE, () -> false);
             try {
                 publish(h.ring(), origin, 60, 20, new AtomicLong());
-                long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-                while (out.delivered.size() < 60 && System.nanoTime() < end) {
-                    Thread.sleep(10);
-                }
+                waitUntil(() -> out.delivered.size() == 60, System.nanoTime() + TimeUnit.SECONDS.toNanos(10));
                 assertThat(out.delivered).containsExactlyElementsOf(lines(60));
                 assertThat(out.flushes.get()).as("flushes").isBetween(2, 4);
                 assertThat(spool.diskBytes()).as("held in memory, never written").isZero();
@@ -320,16 +324,12 @@ class SpooledRingTest {
             Holding h = Holding.start(spool, out, Duration.ofMinutes(10), 80, atEnd::get);
             publish(h.ring(), new CountingOrigin(), 20, 10, new AtomicLong());
             long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-            while (out.flushes.get() < 3 && System.nanoTime() < end) {
-                Thread.sleep(5);
-            }
+            waitUntil(() -> out.flushes.get() >= 3, end);
             // 20 records of 16-17 bytes: 3 or 4 batches reached 80 bytes, each a flush (at most 4, whatever the timing)
             assertThat(out.flushes.get()).as("a flush per 80 bytes of records").isBetween(3, 4);
             assertThat(out.delivered).hasSizeGreaterThanOrEqualTo(15).isSubsetOf(lines(20));
             atEnd.set(true); // the rest, under the cap, goes now
-            while (out.delivered.size() < 20 && System.nanoTime() < end) {
-                Thread.sleep(5);
-            }
+            waitUntil(() -> out.delivered.size() == 20, end);
             assertThat(out.delivered).containsExactlyElementsOf(lines(20));
             h.stop();
         }
@@ -350,10 +350,7 @@ class SpooledRingTest {
             publish(h.ring(), new CountingOrigin(), 200, 2, new AtomicLong());
             assertThat(out.flushes.get()).as("flushes before the end").isGreaterThanOrEqualTo(2);
             atEnd.set(true);
-            long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-            while (out.delivered.size() < 200 && System.nanoTime() < end) {
-                Thread.sleep(5);
-            }
+            waitUntil(() -> out.delivered.size() == 200, System.nanoTime() + TimeUnit.SECONDS.toNanos(10));
             assertThat(out.delivered).containsExactlyElementsOf(lines(200));
             h.stop();
         }
@@ -375,9 +372,7 @@ class SpooledRingTest {
                     assertThat(h.consumer().drain(Duration.ofSeconds(10), () -> false)).isTrue();
                 } else {
                     atEnd.set(true);
-                    while (out.delivered.size() < 5 && System.nanoTime() - asked < TimeUnit.SECONDS.toNanos(10)) {
-                        Thread.sleep(5);
-                    }
+                    waitUntil(() -> out.delivered.size() == 5, asked + TimeUnit.SECONDS.toNanos(10));
                 }
                 assertThat(out.delivered).as("by drain: " + byDrain).containsExactlyElementsOf(lines(5));
                 assertThat(out.flushes.get()).isEqualTo(1);
